@@ -1,0 +1,38 @@
+/**
+ * Composition root for commands: resolves configuration, the logger and the store from the
+ * global options, so each command only does its own job.
+ */
+import { type Config, createLogger, defaultStorePath, type Logger, loadConfig } from "../core/index.js";
+import { openStore, type Store } from "../store/index.js";
+import { createOutput, type Output } from "./output.js";
+
+export interface GlobalOptions {
+  config?: string;
+  db?: string;
+  logLevel?: string;
+}
+
+export interface CommandContext {
+  config: Config;
+  configFile: string | null;
+  logger: Logger;
+  out: Output;
+  /** Where the store is: `--db`, else PALISADE_DATABASE_URL / store.url, else store.path, else ~/.palisade. */
+  storeLocation: string;
+  /** Opens the store; callers close it. */
+  openStore(): Store;
+}
+
+export function createContext(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): CommandContext {
+  const { config, file } = loadConfig({ file: globals.config, env });
+  const logger = createLogger({ level: globals.logLevel ?? config.log.level });
+  const storeLocation = globals.db ?? config.store.url ?? config.store.path ?? defaultStorePath(env);
+  return {
+    config,
+    configFile: file,
+    logger,
+    out: createOutput(),
+    storeLocation,
+    openStore: () => openStore({ location: storeLocation, sqliteBusyTimeoutMs: config.store.busyTimeoutMs }),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The `palisade` command. Commands are thin: they parse flags, call modules, print results.
+ * Every failure ends as one line on stderr and an exit code from the one table in exit-codes.ts.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { describeError, isPalisadeError, LOG_LEVELS } from "../core/index.js";
+import { registerConfig } from "./commands/config.js";
+import { registerDb } from "./commands/db.js";
+import { packageVersion, registerVersion } from "./commands/version.js";
+import { createContext } from "./context.js";
+import { EXIT, type ExitCode, exitCodeFor } from "./exit-codes.js";
+
+export function buildProgram(): Command {
+  const program = new Command("palisade")
+    .description("Palisade: security for self-hosted AI (AI-BOM, gates, AI and MCP gateways, runtime, incidents)")
+    .version(packageVersion(), "-V, --version", "print the version number")
+    .option("-c, --config <file>", "configuration file (default: $PALISADE_CONFIG or ./palisade.yaml)")
+    .option(
+      "--db <path-or-url>",
+      "store: a SQLite file or a postgres:// URL (default: $PALISADE_DATABASE_URL or ~/.palisade/palisade.db)",
+    )
+    .addOption(new Option("--log-level <level>", "log level on stderr").choices(LOG_LEVELS))
+    .exitOverride()
+    .configureOutput({ outputError: writeUsageError });
+  program.addHelpText(
+    "after",
+    "\nExamples:\n  $ palisade db migrate\n  $ palisade db status --format json\n  $ palisade config check ./palisade.yaml\n\nExit codes: 0 done, 1 gate failed, 2 bad usage or input, 3 internal error.\n",
+  );
+  registerVersion(program);
+  registerDb(program, (globals) => createContext(globals));
+  registerConfig(program);
+  // Subcommands inherit exit override and error output so usage errors are exit 2 everywhere.
+  for (const command of allCommands(program)) {
+    command
+      .exitOverride()
+      .configureOutput({ outputError: (message, write) => write(`palisade: ${message.replace(/^error: /, "")}`) });
+  }
+  return program;
+}
+
+/** Commander's usage errors as one line, like every other CLI error. */
+function writeUsageError(message: string, write: (text: string) => void): void {
+  write(`palisade: ${message.replace(/^error: /, "").trim()} (see --help)\n`);
+}
+
+function allCommands(command: Command): Command[] {
+  return command.commands.flatMap((c) => [c, ...allCommands(c)]);
+}
+
+/** Run the CLI; resolves to the exit code instead of calling process.exit, so output is flushed. */
+export async function main(argv: readonly string[]): Promise<ExitCode> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return EXIT.ok;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): ExitCode {
+  if (error instanceof CommanderError) {
+    // Help and version are "errors" to commander but successes to the user.
+    if (
+      error.code === "commander.helpDisplayed" ||
+      error.code === "commander.version" ||
+      error.code === "commander.help"
+    ) {
+      return EXIT.ok;
+    }
+    return EXIT.badInput;
+  }
+  if (isPalisadeError(error)) {
+    process.stderr.write(`palisade: ${error.message}\n`);
+    return exitCodeFor(error.code);
+  }
+  process.stderr.write(`palisade: internal error: ${describeError(error)}\n`);
+  if (process.env.PALISADE_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ""}\n`);
+  return EXIT.internal;
+}

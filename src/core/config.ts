@@ -1,0 +1,137 @@
+/**
+ * Palisade configuration: `palisade.yaml` (or `--config FILE`), then environment overrides.
+ * Strict schema: a typo is an error that names the file, the line and what was expected.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { z } from "zod";
+import { PalisadeError, ValidationError } from "./errors.js";
+import { parseYamlSource, validateYaml } from "./yaml-document.js";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+export const StoreConfigSchema = z.strictObject({
+  /** SQLite file for the embedded store. */
+  path: z.string().min(1).optional(),
+  /** `postgres://` URL; when set it wins over `path`. */
+  url: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "expected a postgres:// or postgresql:// URL")
+    .optional(),
+  /** How long a SQLite writer waits for another process's lock before failing (ms). */
+  busyTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(5000),
+});
+
+export const ConfigSchema = z.strictObject({
+  store: StoreConfigSchema.prefault({}),
+  log: z.strictObject({ level: z.enum(LOG_LEVELS).default("info") }).prefault({}),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Environment variables that override configuration keys, defined once for loading and docs. */
+export const ENV_OVERRIDES = [
+  { env: "PALISADE_DATABASE_URL", path: ["store", "url"] },
+  { env: "PALISADE_DB", path: ["store", "path"] },
+  { env: "PALISADE_SQLITE_BUSY_TIMEOUT_MS", path: ["store", "busyTimeoutMs"] },
+  { env: "PALISADE_LOG_LEVEL", path: ["log", "level"] },
+] as const;
+
+const DEFAULT_FILES = ["palisade.yaml", "palisade.yml"];
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file the configuration came from, or null when only defaults and env applied. */
+  file: string | null;
+}
+
+export interface LoadConfigOptions {
+  /** Explicit `--config FILE`; it must exist. */
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** Load, validate and apply environment overrides. Throws ValidationError (bad-config). */
+export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const file = findConfigFile(options.file ?? env.PALISADE_CONFIG, cwd);
+  let raw: Record<string, unknown> = {};
+  if (file) {
+    const source = parseYamlSource(readConfigText(file), file);
+    validateYaml(ConfigSchema, source);
+    raw = (source.value ?? {}) as Record<string, unknown>;
+  }
+  const overridden = structuredClone(raw);
+  const applied: string[] = [];
+  for (const { env: name, path } of ENV_OVERRIDES) {
+    const value = env[name];
+    if (value === undefined || value === "") continue;
+    setPath(overridden, path, value);
+    applied.push(name);
+  }
+  const result = ConfigSchema.safeParse(overridden);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue?.path.join(".") ?? "";
+    const culprit = ENV_OVERRIDES.find((o) => o.path.join(".") === path)?.env ?? applied.join(", ");
+    throw new ValidationError({
+      file: `environment ${culprit}`,
+      issues: [{ path, message: issue?.message ?? "invalid" }],
+    });
+  }
+  const config = result.data;
+  // A relative store path in a file means "next to this file", not "wherever the command runs".
+  if (file && config.store.path && !env.PALISADE_DB && !isAbsolute(config.store.path)) {
+    config.store.path = resolve(dirname(file), config.store.path);
+  }
+  return { config, file };
+}
+
+/** Parse configuration text directly (for tests and `config check` of a given file). */
+export function parseConfig(text: string, file: string): Config {
+  return validateYaml(ConfigSchema, parseYamlSource(text, file));
+}
+
+/** Default location of the embedded SQLite store. */
+export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.PALISADE_HOME ?? join(homedir(), ".palisade"), "palisade.db");
+}
+
+function findConfigFile(explicit: string | undefined, cwd: string): string | null {
+  if (explicit) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) {
+      throw new PalisadeError("bad-input", `config file not found: ${explicit}`, { input: explicit });
+    }
+    return path;
+  }
+  for (const name of DEFAULT_FILES) {
+    const path = resolve(cwd, name);
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
+function readConfigText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (cause) {
+    throw new PalisadeError("bad-input", `cannot read config file ${file}: ${(cause as Error).message}`, {
+      input: file,
+      cause,
+    });
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== "object" || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  const last = path[path.length - 1];
+  if (last !== undefined) node[last] = value;
+}

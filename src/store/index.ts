@@ -1,0 +1,18 @@
+/** Public surface of the store: open one, migrate it, and read/write the inventory and events. */
+export { STORE_DIALECTS, type StoreBackend, type StoreDialect } from "./backend.js";
+export { isPostgresUrl, type OpenStoreOptions, openStore } from "./open.js";
+export { redactUrl } from "./postgres/open.js";
+export { ASSET_KINDS, type AssetKind, type Database, TABLES } from "./schema.js";
+export {
+  type AssetInput,
+  type AssetRecord,
+  createStore,
+  type EdgeInput,
+  type FindingInput,
+  knownMigrations,
+  type MigrationOutcome,
+  type ReachableAsset,
+  type ScanInput,
+  type Store,
+  type StoreStatus,
+} from "./store.js";

@@ -1,0 +1,115 @@
+/**
+ * Table types for Kysely. Times are epoch milliseconds (bigint in PostgreSQL, integer in SQLite);
+ * structured columns are JSON text so both dialects read back the same values.
+ */
+
+/** What an asset row stands for; components carry their ComponentKind in `subkind`. */
+export const ASSET_KINDS = ["component", "image", "repo", "workload", "model-file"] as const;
+export type AssetKind = (typeof ASSET_KINDS)[number];
+
+export interface AssetsTable {
+  id: string;
+  kind: AssetKind;
+  subkind: string | null;
+  name: string;
+  version: string | null;
+  purl: string | null;
+  digest: string | null;
+  properties: string;
+  first_seen: number;
+  last_seen: number;
+}
+
+/** Directed edges of the inventory graph, e.g. image --contains--> component. */
+export interface EdgesTable {
+  src: string;
+  dst: string;
+  kind: string;
+  properties: string;
+  created_at: number;
+}
+
+export interface ScansTable {
+  id: string;
+  kind: string;
+  target: string;
+  status: string;
+  started_at: number;
+  finished_at: number | null;
+  summary: string;
+}
+
+export interface FindingsTable {
+  id: string;
+  scan_id: string | null;
+  asset_id: string | null;
+  rule_id: string;
+  severity: string;
+  title: string;
+  detail: string;
+  location: string | null;
+  tags: string;
+  fingerprint: string | null;
+  created_at: number;
+}
+
+export interface EventsTable {
+  id: string;
+  kind: string;
+  time: number;
+  identity_id: string | null;
+  request_id: string | null;
+  trace_id: string | null;
+  session_id: string | null;
+  payload: string;
+}
+
+export interface IdentitiesTable {
+  id: string;
+  kind: string;
+  name: string;
+  roles: string;
+  properties: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface IncidentsTable {
+  id: string;
+  title: string;
+  severity: string;
+  status: string;
+  opened_at: number;
+  updated_at: number;
+  root_asset_id: string | null;
+  summary: string;
+}
+
+export interface IncidentEventsTable {
+  incident_id: string;
+  event_id: string;
+}
+
+export interface Database {
+  assets: AssetsTable;
+  edges: EdgesTable;
+  scans: ScansTable;
+  findings: FindingsTable;
+  events: EventsTable;
+  identities: IdentitiesTable;
+  incidents: IncidentsTable;
+  incident_events: IncidentEventsTable;
+}
+
+/** Tables every store has, in creation order; `db status` reports their row counts. */
+export const TABLES = [
+  "assets",
+  "edges",
+  "scans",
+  "findings",
+  "events",
+  "identities",
+  "incidents",
+  "incident_events",
+] as const satisfies readonly (keyof Database)[];

@@ -1,0 +1,389 @@
+/**
+ * The store: one engine over Kysely, whatever the dialect. Every driver failure comes out as a
+ * PalisadeError (store-locked / store-unavailable) naming the store, never as a raw driver error.
+ */
+import { randomUUID } from "node:crypto";
+import { type Kysely, Migrator, sql, type Transaction } from "kysely";
+import { type Event, type Finding, PalisadeError } from "../core/index.js";
+import type { StoreBackend, StoreDialect } from "./backend.js";
+import { MIGRATIONS, migrationProvider } from "./migrations/index.js";
+import { type AssetKind, type Database, TABLES } from "./schema.js";
+
+export interface AssetInput {
+  /** Stable id chosen by the producer, e.g. a purl or `image:sha256:...`; upserts key on it. */
+  id: string;
+  kind: AssetKind;
+  subkind?: string;
+  name: string;
+  version?: string;
+  purl?: string;
+  digest?: string;
+  properties?: Record<string, unknown>;
+}
+
+export interface AssetRecord extends Required<Pick<AssetInput, "id" | "kind" | "name">> {
+  subkind: string | null;
+  version: string | null;
+  purl: string | null;
+  digest: string | null;
+  properties: Record<string, unknown>;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface EdgeInput {
+  src: string;
+  dst: string;
+  kind: string;
+  properties?: Record<string, unknown>;
+}
+
+export interface ReachableAsset extends AssetRecord {
+  /** Fewest edges from the start asset. */
+  depth: number;
+}
+
+export interface ScanInput {
+  kind: string;
+  target: string;
+  status: "completed" | "failed";
+  startedAt: number;
+  finishedAt?: number;
+  summary?: Record<string, unknown>;
+}
+
+export interface FindingInput extends Finding {
+  assetId?: string;
+}
+
+export interface MigrationOutcome {
+  name: string;
+  status: "applied" | "failed" | "not-executed";
+}
+
+export interface StoreStatus {
+  dialect: StoreDialect;
+  location: string;
+  applied: { name: string; executedAt: string }[];
+  pending: string[];
+  /** Row counts per table; empty until the schema exists. */
+  rows: Record<string, number>;
+}
+
+export interface Store {
+  readonly dialect: StoreDialect;
+  readonly location: string;
+  /** The query builder, for modules that own their own queries. */
+  readonly db: Kysely<Database>;
+  migrate(): Promise<MigrationOutcome[]>;
+  status(): Promise<StoreStatus>;
+  /** Runs `fn` in a write transaction that waits for other writers rather than failing. */
+  write<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  upsertAsset(asset: AssetInput): Promise<void>;
+  getAsset(id: string): Promise<AssetRecord | undefined>;
+  addEdge(edge: EdgeInput): Promise<void>;
+  /** Every asset reachable from `id` along edges (optionally only of `edgeKinds`), nearest first. */
+  reachableFrom(id: string, options?: { edgeKinds?: string[]; maxDepth?: number }): Promise<ReachableAsset[]>;
+  recordScan(scan: ScanInput, findings: readonly FindingInput[]): Promise<string>;
+  appendEvents(events: readonly Event[]): Promise<void>;
+  countRows(table: (typeof TABLES)[number]): Promise<number>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_DEPTH = 32;
+
+/** Build the store engine over a dialect backend. */
+export function createStore(backend: StoreBackend): Store {
+  const { db } = backend;
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    migrationTableName: "palisade_migrations",
+    migrationLockTableName: "palisade_migrations_lock",
+  });
+
+  /** Wrap driver errors into typed store errors naming the store. */
+  async function guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof PalisadeError) throw error;
+      const known = backend.classify(error);
+      if (known) {
+        throw new PalisadeError(known.code, `${operation}: ${known.reason}`, { input: backend.location, cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async function write<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return guard("write to store", () =>
+      db.connection().execute(async (conn) => {
+        await sql.raw(backend.beginWrite).execute(conn);
+        try {
+          // A Transaction is the connection-bound Kysely; the cast is how Kysely exposes one for a raw begin.
+          const result = await fn(conn as unknown as Transaction<Database>);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (error) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw error;
+        }
+      }),
+    );
+  }
+
+  return {
+    dialect: backend.dialect,
+    location: backend.location,
+    db,
+    write,
+
+    async migrate() {
+      return guard("migrate store", async () => {
+        const { results, error } = await migrator.migrateToLatest();
+        if (error) {
+          const known = backend.classify(error);
+          if (known)
+            throw new PalisadeError(known.code, `migrate store: ${known.reason}`, {
+              input: backend.location,
+              cause: error,
+            });
+          const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+          throw new PalisadeError("internal", `migration ${failed} failed: ${(error as Error).message}`, {
+            input: backend.location,
+            cause: error,
+          });
+        }
+        return (results ?? []).map((r) => ({
+          name: r.migrationName,
+          status: r.status === "Success" ? "applied" : r.status === "Error" ? "failed" : "not-executed",
+        }));
+      });
+    },
+
+    async status() {
+      return guard("read store status", async () => {
+        await backend.ping();
+        const migrations = await migrator.getMigrations();
+        const applied = migrations
+          .filter((m) => m.executedAt)
+          .map((m) => ({ name: m.name, executedAt: (m.executedAt as Date).toISOString() }));
+        const pending = migrations.filter((m) => !m.executedAt).map((m) => m.name);
+        const rows: Record<string, number> = {};
+        if (applied.length > 0) {
+          for (const table of TABLES) rows[table] = await countRows(table);
+        }
+        return { dialect: backend.dialect, location: backend.location, applied, pending, rows };
+      });
+    },
+
+    async upsertAsset(asset) {
+      const now = Date.now();
+      await write(async (trx) => {
+        await trx
+          .insertInto("assets")
+          .values({
+            id: asset.id,
+            kind: asset.kind,
+            subkind: asset.subkind ?? null,
+            name: asset.name,
+            version: asset.version ?? null,
+            purl: asset.purl ?? null,
+            digest: asset.digest ?? null,
+            properties: JSON.stringify(asset.properties ?? {}),
+            first_seen: now,
+            last_seen: now,
+          })
+          .onConflict((oc) =>
+            oc.column("id").doUpdateSet((eb) => ({
+              subkind: eb.ref("excluded.subkind"),
+              name: eb.ref("excluded.name"),
+              version: eb.ref("excluded.version"),
+              purl: eb.ref("excluded.purl"),
+              digest: eb.ref("excluded.digest"),
+              properties: eb.ref("excluded.properties"),
+              last_seen: eb.ref("excluded.last_seen"),
+            })),
+          )
+          .execute();
+      });
+    },
+
+    async getAsset(id) {
+      return guard("read asset", async () => {
+        const row = await db.selectFrom("assets").selectAll().where("id", "=", id).executeTakeFirst();
+        return row ? toAssetRecord(row) : undefined;
+      });
+    },
+
+    async addEdge(edge) {
+      await write(async (trx) => {
+        await trx
+          .insertInto("edges")
+          .values({
+            src: edge.src,
+            dst: edge.dst,
+            kind: edge.kind,
+            properties: JSON.stringify(edge.properties ?? {}),
+            created_at: Date.now(),
+          })
+          .onConflict((oc) =>
+            oc.columns(["src", "dst", "kind"]).doUpdateSet({ properties: JSON.stringify(edge.properties ?? {}) }),
+          )
+          .execute();
+      });
+    },
+
+    async reachableFrom(id, options = {}) {
+      const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+      const kinds = options.edgeKinds;
+      return guard("walk inventory graph", async () => {
+        // Depth-bounded recursive walk: cycles stop at maxDepth; min(depth) keeps the shortest path.
+        const rows = await db
+          .withRecursive("reach(id, depth)", (qb) =>
+            qb
+              .selectFrom("edges")
+              .select(["edges.dst as id", sql<number>`1`.as("depth")])
+              .where("edges.src", "=", id)
+              .$if(kinds !== undefined, (q) => q.where("edges.kind", "in", kinds ?? []))
+              .unionAll((u) =>
+                u
+                  .selectFrom("edges")
+                  .innerJoin("reach", "reach.id", "edges.src")
+                  .select(["edges.dst as id", sql<number>`reach.depth + 1`.as("depth")])
+                  .where("reach.depth", "<", maxDepth)
+                  .$if(kinds !== undefined, (q) => q.where("edges.kind", "in", kinds ?? [])),
+              ),
+          )
+          .selectFrom("reach")
+          .innerJoin("assets", "assets.id", "reach.id")
+          .selectAll("assets")
+          .select((eb) => eb.fn.min<number>("reach.depth").as("depth"))
+          .where("assets.id", "!=", id)
+          .groupBy([
+            "assets.id",
+            "assets.kind",
+            "assets.subkind",
+            "assets.name",
+            "assets.version",
+            "assets.purl",
+            "assets.digest",
+            "assets.properties",
+            "assets.first_seen",
+            "assets.last_seen",
+          ])
+          .orderBy("depth")
+          .orderBy("assets.id")
+          .execute();
+        return rows.map((row) => ({ ...toAssetRecord(row), depth: Number(row.depth) }));
+      });
+    },
+
+    async recordScan(scan, findings) {
+      const scanId = randomUUID();
+      const now = Date.now();
+      await write(async (trx) => {
+        await trx
+          .insertInto("scans")
+          .values({
+            id: scanId,
+            kind: scan.kind,
+            target: scan.target,
+            status: scan.status,
+            started_at: scan.startedAt,
+            finished_at: scan.finishedAt ?? now,
+            summary: JSON.stringify(scan.summary ?? {}),
+          })
+          .execute();
+        if (findings.length === 0) return;
+        for (const chunk of chunks(findings, 200)) {
+          await trx
+            .insertInto("findings")
+            .values(
+              chunk.map((f) => ({
+                id: randomUUID(),
+                scan_id: scanId,
+                asset_id: f.assetId ?? null,
+                rule_id: f.ruleId,
+                severity: f.severity,
+                title: f.title,
+                detail: f.detail,
+                location: f.location ? JSON.stringify(f.location) : null,
+                tags: JSON.stringify({ owasp: f.owasp, atlas: f.atlas, references: f.references }),
+                fingerprint: f.fingerprint ?? null,
+                created_at: now,
+              })),
+            )
+            .execute();
+        }
+      });
+      return scanId;
+    },
+
+    async appendEvents(events) {
+      if (events.length === 0) return;
+      await write(async (trx) => {
+        for (const chunk of chunks(events, 200)) {
+          await trx
+            .insertInto("events")
+            .values(
+              chunk.map((e) => ({
+                id: e.id,
+                kind: e.kind,
+                time: e.time,
+                identity_id: e.identity ?? null,
+                request_id: e.correlation.requestId ?? null,
+                trace_id: e.correlation.traceId ?? null,
+                session_id: e.correlation.sessionId ?? null,
+                payload: JSON.stringify(e.payload),
+              })),
+            )
+            // Replays after an outage may resend events: the id makes the append idempotent.
+            .onConflict((oc) => oc.column("id").doNothing())
+            .execute();
+        }
+      });
+    },
+
+    countRows,
+
+    async close() {
+      await db.destroy();
+    },
+  };
+
+  async function countRows(table: (typeof TABLES)[number]): Promise<number> {
+    return guard(`count ${table}`, async () => {
+      const row = await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number | string>().as("n"))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    });
+  }
+}
+
+/** Names of every migration this build knows, in order. */
+export function knownMigrations(): string[] {
+  return Object.keys(MIGRATIONS).sort();
+}
+
+function toAssetRecord(row: Database["assets"]): AssetRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    subkind: row.subkind,
+    name: row.name,
+    version: row.version,
+    purl: row.purl,
+    digest: row.digest,
+    properties: JSON.parse(row.properties) as Record<string, unknown>,
+    firstSeen: Number(row.first_seen),
+    lastSeen: Number(row.last_seen),
+  };
+}
+
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
