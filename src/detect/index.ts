@@ -1,0 +1,2 @@
+/** Public surface of the text detectors: PII, secrets, prompt injection. */
+export { DETECTOR_KINDS, type Detection, type DetectorKind, type TextDetector } from "./detection.js";
