@@ -1,0 +1,43 @@
+/** The PII detector: built-in and organisation recognisers, per-entity thresholds, best-span overlaps. */
+import type { Detection, TextDetector } from "../detection.js";
+import { resolveOverlaps } from "../overlap.js";
+import { builtinRecognizers } from "./builtin.js";
+import type { Recognizer } from "./recognizer.js";
+
+export interface PiiDetectorOptions {
+  /** Only these entity types (default: all). */
+  entities?: readonly string[];
+  /** Score a span needs to be reported, per entity; `default` applies to the rest (0.5). */
+  thresholds?: Readonly<Record<string, number>>;
+  /** Extra recognisers, e.g. from the policy's custom PII section. */
+  extra?: readonly Recognizer[];
+  /** Leave out the built-in recognisers (only `extra` run). */
+  builtins?: boolean;
+}
+
+/** Characters around a span searched for context words. */
+export const PII_CONTEXT_REACH = 48;
+const DEFAULT_THRESHOLD = 0.5;
+
+export function createPiiDetector(options: PiiDetectorOptions = {}): TextDetector {
+  const wanted = options.entities ? new Set(options.entities) : undefined;
+  const recognizers = [...(options.builtins === false ? [] : builtinRecognizers()), ...(options.extra ?? [])].filter(
+    (r) => !wanted || r.entities.some((e) => wanted.has(e)),
+  );
+  const thresholds = options.thresholds ?? {};
+  const thresholdOf = (entity: string) => thresholds[entity] ?? thresholds.default ?? DEFAULT_THRESHOLD;
+  return {
+    kind: "pii",
+    maxSpanLength: Math.max(1, ...recognizers.map((r) => r.maxLength)),
+    contextReach: PII_CONTEXT_REACH,
+    detect(text) {
+      const candidates: Detection[] = [];
+      for (const recognizer of recognizers) {
+        for (const d of recognizer.recognize(text, PII_CONTEXT_REACH)) {
+          if (d.score >= thresholdOf(d.entity) && (!wanted || wanted.has(d.entity))) candidates.push(d);
+        }
+      }
+      return resolveOverlaps(candidates);
+    },
+  };
+}

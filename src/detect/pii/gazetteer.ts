@@ -1,0 +1,345 @@
+/**
+ * Gazetteer recognisers for PERSON, LOCATION, STREET_ADDRESS and ORGANIZATION: runs of
+ * capitalised words checked against name and place lists (rules/pii/*.txt, built from open data
+ * by scripts/build-gazetteer.ts), with titles, street and company suffixes and context words.
+ * No model is downloaded; this is the best in-process method without one, and it misses names
+ * written in lower case or absent from the lists (see docs/detectors.md for measured figures).
+ */
+import { readFileSync } from "node:fs";
+import type { Detection } from "../detection.js";
+import { createContextMatcher, wordsOf } from "../words.js";
+import { contextWindow } from "./recognizer.js";
+
+export interface Gazetteer {
+  firstNames: ReadonlySet<string>;
+  lastNames: ReadonlySet<string>;
+  places: ReadonlySet<string>;
+}
+
+const RULES = new URL("../../../rules/pii/", import.meta.url);
+let cached: Gazetteer | undefined;
+
+/** The shipped gazetteer, read once per process. */
+export function loadGazetteer(): Gazetteer {
+  if (!cached) {
+    const read = (name: string) =>
+      new Set(
+        readFileSync(new URL(name, RULES), "utf8")
+          .split("\n")
+          .filter((l) => l !== ""),
+      );
+    cached = { firstNames: read("first-names.txt"), lastNames: read("last-names.txt"), places: read("places.txt") };
+  }
+  return cached;
+}
+
+const TITLES = new Set([
+  "mr",
+  "mrs",
+  "ms",
+  "miss",
+  "dr",
+  "prof",
+  "sir",
+  "madam",
+  "herr",
+  "frau",
+  "mme",
+  "mlle",
+  "sr",
+  "sra",
+  "don",
+]);
+const PERSON_CONTEXT = createContextMatcher([
+  "name",
+  "named",
+  "called",
+  "dear",
+  "hi",
+  "hello",
+  "thanks",
+  "regards",
+  "sincerely",
+  "contact",
+  "from",
+  "by",
+  "with",
+  "customer",
+  "client",
+  "patient",
+  "employee",
+  "manager",
+  "my name is",
+  "i am",
+  "this is",
+  "signed",
+  "attn",
+  "cc",
+]);
+const STREET_SUFFIXES = new Set([
+  "street",
+  "st",
+  "avenue",
+  "ave",
+  "road",
+  "rd",
+  "lane",
+  "ln",
+  "drive",
+  "dr",
+  "way",
+  "boulevard",
+  "blvd",
+  "court",
+  "ct",
+  "place",
+  "pl",
+  "square",
+  "sq",
+  "parkway",
+  "pkwy",
+  "highway",
+  "hwy",
+  "terrace",
+  "crescent",
+  "close",
+  "circle",
+  "trail",
+  "alley",
+  "row",
+  "walk",
+  "plaza",
+  "strasse",
+  "straße",
+  "weg",
+  "gasse",
+  "platz",
+  "rue",
+  "allée",
+  "calle",
+  "avenida",
+  "via",
+  "viale",
+  "piazza",
+  "rua",
+  "travessa",
+  "vej",
+  "gade",
+  "katu",
+  "tie",
+  "tér",
+  "utca",
+  "ulica",
+  "straat",
+  "laan",
+  "gracht",
+  "gatan",
+  "vägen",
+  "forges",
+  "parks",
+  "extension",
+  "mews",
+  "gardens",
+  "grove",
+  "heights",
+  "hills",
+  "loop",
+]);
+const ORG_SUFFIXES = new Set([
+  "inc",
+  "incorporated",
+  "corp",
+  "corporation",
+  "co",
+  "company",
+  "ltd",
+  "limited",
+  "llc",
+  "llp",
+  "plc",
+  "gmbh",
+  "ag",
+  "sa",
+  "sas",
+  "sarl",
+  "srl",
+  "spa",
+  "bv",
+  "nv",
+  "ab",
+  "as",
+  "oy",
+  "kg",
+  "group",
+  "holdings",
+  "bank",
+  "university",
+  "institute",
+  "foundation",
+  "association",
+  "partners",
+  "technologies",
+  "systems",
+  "solutions",
+  "labs",
+  "ministry",
+]);
+
+const PLACE_CONTEXT = new Set([
+  "in",
+  "at",
+  "from",
+  "to",
+  "city",
+  "country",
+  "near",
+  "visit",
+  "live",
+  "lives",
+  "located",
+  "moved",
+  "town",
+  "village",
+  "region",
+]);
+
+/** A capitalised word (letters, apostrophes, inner hyphens), with an optional trailing period. */
+const CAP_WORD = /\p{Lu}[\p{L}\p{M}'’]*(?:-\p{Lu}?[\p{L}\p{M}'’]+)*\.?/uy;
+const MAX_RUN = 5;
+/** What may stand between two words of one name: a space, or a lower-case particle ("van der", "de la"). */
+const JOINERS = /^ (?:(?:van|der|den|de|del|della|di|da|dos|das|du|la|le|von|zu|bin|al|ibn|y|e) )*$/;
+
+interface Token {
+  text: string;
+  bare: string;
+  start: number;
+  end: number;
+}
+
+/** Longest span the gazetteer reports (five words of up to ~20 characters). */
+export const GAZETTEER_MAX_SPAN = 120;
+
+export function recognizeWithGazetteer(text: string, gazetteer: Gazetteer, contextReach: number): Detection[] {
+  const out: Detection[] = [];
+  const runs = capitalisedRuns(text);
+  for (const run of runs) {
+    for (const detection of classifyRun(text, run, gazetteer, contextReach)) out.push(detection);
+  }
+  return out;
+}
+
+/** Runs of capitalised words separated by single spaces (or ", " / " and " inside company names). */
+function capitalisedRuns(text: string): Token[][] {
+  const runs: Token[][] = [];
+  let current: Token[] = [];
+  let i = 0;
+  const flush = () => {
+    if (current.length > 0) runs.push(current);
+    current = [];
+  };
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    // Fast skip: only an upper-case letter can start a token.
+    if (!(code >= 65 && code <= 90) && code < 0xc0) {
+      if (current.length > 0) {
+        // Skip over a space or a lower-case particle; anything else ends the run.
+        const last = current[current.length - 1] as Token;
+        const gap = / (?:(?:van|der|den|de|del|della|di|da|dos|das|du|la|le|von|zu|bin|al|ibn|y|e) )*/y;
+        gap.lastIndex = i;
+        const m = i === last.end ? gap.exec(text) : null;
+        if (m && m[0].length > 0) {
+          i += m[0].length;
+          continue;
+        }
+        flush();
+      }
+      i++;
+      continue;
+    }
+    const previous = i > 0 ? text.charCodeAt(i - 1) : 32;
+    CAP_WORD.lastIndex = i;
+    const match = CAP_WORD.exec(text);
+    const isWordStart = !(previous >= 48 && previous <= 57) && !/[\p{L}\p{N}]/u.test(String.fromCharCode(previous));
+    if (!match || !isWordStart) {
+      flush();
+      i++;
+      continue;
+    }
+    // "Liam's": the possessive is not part of the name.
+    const word = match[0].replace(/['’]s$/, "");
+    const bare = word.endsWith(".") ? word.slice(0, -1) : word;
+    const last = current[current.length - 1];
+    if (last && !JOINERS.test(text.slice(last.end, i))) flush();
+    current.push({ text: word, bare, start: i, end: i + word.length });
+    if (current.length > MAX_RUN) current.shift();
+    i += word.length;
+    if (word.endsWith(".") && !TITLES.has(bare.toLowerCase()) && !ORG_SUFFIXES.has(bare.toLowerCase())) flush();
+  }
+  flush();
+  return runs;
+}
+
+function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): Detection[] {
+  const lower = run.map((t) => t.bare.toLowerCase());
+  const start = run[0]?.start ?? 0;
+  const end = run[run.length - 1]?.end ?? 0;
+  const precedingNumber = /\d[\dA-Za-z-]{0,6}\s$/.test(text.slice(Math.max(0, start - 8), start));
+  const lastWord = lower[lower.length - 1] ?? "";
+
+  if (precedingNumber && STREET_SUFFIXES.has(lastWord)) {
+    const numberStart = text.slice(0, start).search(/\d[\dA-Za-z-]{0,6}\s$/);
+    return [span("STREET_ADDRESS", numberStart, end, 0.8, "street-address", ["street-suffix"])];
+  }
+  if (run.length >= 2 && ORG_SUFFIXES.has(lastWord)) {
+    return [span("ORGANIZATION", start, end, 0.75, "organization-suffix", ["org-suffix"])];
+  }
+
+  // Titles are not part of the name, but they make what follows one.
+  let from = 0;
+  let titled = false;
+  while (from < run.length && TITLES.has(lower[from] ?? "")) {
+    from++;
+    titled = true;
+  }
+  const names = run.slice(from).map((t) => t.bare.replace(/['’]s$/, ""));
+  if (names.length === 0) return [];
+  const isFirst = names.map((n) => g.firstNames.has(n));
+  const isLast = names.map((n) => g.lastNames.has(n));
+  const known = names.map((_, k) => isFirst[k] || isLast[k]);
+  const placeText = names.join(" ");
+
+  const words = wordsOf(contextWindow(text, start, end, reach));
+  const placeContext = words.some((w) => PLACE_CONTEXT.has(w));
+  const looksLikeName = names.length > 1 ? isFirst[0] && isLast[names.length - 1] : isFirst[0] && !placeContext;
+  if (g.places.has(placeText) && !looksLikeName) {
+    const score = placeText.includes(" ") || placeContext ? 0.7 : 0.55;
+    return [span("LOCATION", run[from]?.start ?? start, end, score, "location-gazetteer", ["gazetteer:place"])];
+  }
+
+  const nameStart = run[from]?.start ?? start;
+  const knownCount = known.filter(Boolean).length;
+  if (knownCount === 0) return [];
+  let score: number;
+  if (names.length >= 2 && isFirst[0] && (isLast[names.length - 1] || knownCount >= 2)) score = 0.85;
+  else if (names.length >= 2 && knownCount >= 1) score = 0.6;
+  else if (isFirst[0])
+    score = 0.55; // a lone first name ("Johnny is ...") is still a name
+  else score = 0.35; // a lone surname needs a title or context
+  const reasons = ["gazetteer:name"];
+  if (titled) {
+    score += 0.3;
+    reasons.push("title");
+  } else {
+    const hit = PERSON_CONTEXT.find(wordsOf(contextWindow(text, nameStart, end, reach)));
+    if (hit) {
+      score += 0.2;
+      reasons.push(`context:${hit}`);
+    }
+  }
+  const nameEnd = text[end - 1] === "." && (run[run.length - 1]?.bare.length ?? 0) > 1 ? end - 1 : end;
+  return [span("PERSON", nameStart, nameEnd, Math.min(1, score), "person-gazetteer", reasons)];
+}
+
+function span(entity: string, start: number, end: number, score: number, ruleId: string, reasons: string[]): Detection {
+  return { entity, start, end, score: Math.round(score * 1000) / 1000, detector: "pii", ruleId, reasons };
+}

@@ -1,0 +1,142 @@
+/**
+ * Pattern recognisers and the scoring every PII span goes through, in the manner of Presidio:
+ * a pattern's base score, replaced or dropped by its validator, raised by whole-word context
+ * words near the span and lowered by negative context words.
+ */
+import type { Detection } from "../detection.js";
+import { type ContextMatcher, createContextMatcher, wordsOf } from "../words.js";
+
+/** Validator outcome: a number sets the score, `false` drops the candidate, `undefined` keeps the base score. */
+export type ValidatorResult = number | false | undefined;
+
+export interface PatternRecognizerSpec {
+  id: string;
+  entity: string;
+  /**
+   * Candidate pattern. Must be free of nested unbounded quantifiers (see safe-pattern.ts); it is
+   * compiled with the `g` and `u` flags added. A named group `value` marks the entity inside the
+   * match when the match includes surrounding text.
+   */
+  pattern: RegExp;
+  baseScore: number;
+  validate?: (value: string) => ValidatorResult;
+  /** Whole words or phrases that make the candidate more likely (added: `contextBoost`). */
+  context?: readonly string[];
+  contextBoost?: number;
+  /** Whole words or phrases that make it less likely (subtracted: `negativePenalty`). */
+  negativeContext?: readonly string[];
+  negativePenalty?: number;
+  /**
+   * Words that, as one of the two words right after the span, mean it is something else
+   * (subtracted: `negativePenalty`), e.g. a street name after a house number.
+   */
+  followedBy?: readonly string[];
+  /** Longest span this recogniser can report (characters); streaming relies on it. */
+  maxLength: number;
+  /** Cheap test on the whole text; when false the pattern is not run at all. */
+  prefilter?: (text: string) => boolean;
+}
+
+/** Anything that finds PII spans: a compiled pattern, a gazetteer. */
+export interface Recognizer {
+  readonly id: string;
+  /** Entity types it can report. */
+  readonly entities: readonly string[];
+  /** Longest span it can report (characters). */
+  readonly maxLength: number;
+  recognize(text: string, contextReach: number): Detection[];
+}
+
+const DEFAULT_CONTEXT_BOOST = 0.35;
+const DEFAULT_NEGATIVE_PENALTY = 0.4;
+
+/** Compile a recogniser spec once into something that scans text. */
+export function definePatternRecognizer(spec: PatternRecognizerSpec): Recognizer {
+  const flags = new Set([...spec.pattern.flags, "g"]);
+  if (!flags.has("v")) flags.add("u");
+  const pattern = new RegExp(spec.pattern.source, [...flags].join(""));
+  const context: ContextMatcher | undefined = spec.context?.length ? createContextMatcher(spec.context) : undefined;
+  const negative: ContextMatcher | undefined = spec.negativeContext?.length
+    ? createContextMatcher(spec.negativeContext)
+    : undefined;
+  const followedBy = spec.followedBy?.length ? new Set(spec.followedBy) : undefined;
+  const boost = spec.contextBoost ?? DEFAULT_CONTEXT_BOOST;
+  const penalty = spec.negativePenalty ?? DEFAULT_NEGATIVE_PENALTY;
+
+  return {
+    id: spec.id,
+    entities: [spec.entity],
+    maxLength: spec.maxLength,
+    recognize(text, contextReach) {
+      if (spec.prefilter && !spec.prefilter(text)) return [];
+      const found: Detection[] = [];
+      pattern.lastIndex = 0;
+      for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+        if (match[0].length === 0) {
+          pattern.lastIndex++;
+          continue;
+        }
+        const value = match.groups?.value ?? match[0];
+        const start = match.index + (match.groups?.value === undefined ? 0 : match[0].indexOf(value));
+        const end = start + value.length;
+        if (value.length > spec.maxLength) continue;
+        const reasons: string[] = [];
+        let score = spec.baseScore;
+        const validated = spec.validate?.(value);
+        if (validated === false) continue;
+        if (typeof validated === "number") {
+          score = validated;
+          reasons.push("validated");
+        }
+        if (context || negative) {
+          const words = wordsOf(contextWindow(text, start, end, contextReach));
+          const hit = context?.find(words);
+          if (hit) {
+            score += boost;
+            reasons.push(`context:${hit}`);
+          }
+          const miss = negative?.find(words);
+          if (miss) {
+            score -= penalty;
+            reasons.push(`negative-context:${miss}`);
+          }
+        }
+        if (followedBy) {
+          const next = wordsOf(text.slice(end, end + 24)).slice(0, 2);
+          const street = next.find((w) => followedBy.has(w));
+          if (street) {
+            score -= penalty;
+            reasons.push(`followed-by:${street}`);
+          }
+        }
+        found.push({
+          entity: spec.entity,
+          start,
+          end,
+          score: Math.max(0, Math.min(1, round(score))),
+          detector: "pii",
+          ruleId: spec.id,
+          reasons,
+        });
+      }
+      return found;
+    },
+  };
+}
+
+/**
+ * Text around a span, excluding the span itself: `reach` characters before and half as many after
+ * (labels usually precede a value: "Phone: ...", "account number ..."), cut at whole words.
+ */
+export function contextWindow(text: string, start: number, end: number, reach: number): string {
+  const before = text.slice(Math.max(0, start - reach), start);
+  const after = text.slice(end, Math.min(text.length, end + Math.ceil(reach / 2)));
+  // Drop a word cut in half at either edge: it is not a whole word of the text.
+  const left = start - reach > 0 ? before.replace(/^[\p{L}\p{N}]+/u, "") : before;
+  const right = end + Math.ceil(reach / 2) < text.length ? after.replace(/[\p{L}\p{N}]+$/u, "") : after;
+  return `${left} ${right}`;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
