@@ -301,6 +301,11 @@ function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): D
     from++;
     titled = true;
   }
+  // "Email Donald Voet": a capitalised word before the first known name is not part of it.
+  if (!titled) {
+    const firstKnown = run.findIndex((t) => g.firstNames.has(t.bare) || g.lastNames.has(t.bare));
+    if (firstKnown > 0) from = firstKnown;
+  }
   const names = run.slice(from).map((t) => t.bare.replace(/['’]s$/, ""));
   if (names.length === 0) return [];
   const isFirst = names.map((n) => g.firstNames.has(n));
