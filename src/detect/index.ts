@@ -1,4 +1,6 @@
 /** Public surface of the text detectors: PII, secrets, prompt injection, redaction, streaming. */
+
+export { combineDetectors } from "./combine.js";
 export { DETECTOR_KINDS, type Detection, type DetectorKind, type TextDetector } from "./detection.js";
 export {
   type EvalRecord,
@@ -11,5 +13,25 @@ export {
   scoreSpans,
 } from "./evaluate.js";
 export { resolveOverlaps } from "./overlap.js";
-export { createPiiDetector, PII_CONTEXT_REACH, type PiiDetectorOptions } from "./pii/detector.js";
+export { createPiiDetector, PII_CONTEXT_REACH, type PiiDetectorOptions, piiEntities } from "./pii/detector.js";
 export { definePatternRecognizer, type PatternRecognizerSpec, type Recognizer } from "./pii/recognizer.js";
+export {
+  createPseudonymTable,
+  maskValue,
+  type PseudonymTable,
+  REDACTION_STYLES,
+  type RedactionStyle,
+  type RedactOptions,
+  type Replacement,
+  redact,
+  styleFor,
+} from "./redact.js";
+export {
+  createIncrementalDetector,
+  createStreamingRedactor,
+  createStreamingRestorer,
+  type IncrementalDetector,
+  type IncrementalOptions,
+  type StreamingRedactor,
+  type StreamSegment,
+} from "./stream.js";

@@ -67,7 +67,8 @@ describe("streaming detection", () => {
   });
 
   it("gives the whole-text result one character per chunk", () => {
-    const text = "Hi, I am Donald van der Voet, card 4111-1111-1111-1111, IBAN GB82 WEST 1234 5698 7654 32, call +1 (415) 555-2671.";
+    const text =
+      "Hi, I am Donald van der Voet, card 4111-1111-1111-1111, IBAN GB82 WEST 1234 5698 7654 32, call +1 (415) 555-2671.";
     const result = streamed([...text]);
     assert.deepEqual(
       result.spans,
@@ -95,7 +96,8 @@ describe("streaming detection", () => {
     }).text;
     assert.equal(prompt, "Email <PERSON_1> now");
     const restorer = createStreamingRestorer(table.restore, () => table.maxTokenLength);
-    const answer = ["Sure, I wrote to <PER", "SON_1", "> and cc'd <", "b>."].map((c) => restorer.push(c)).join("") + restorer.end();
+    const answer =
+      ["Sure, I wrote to <PER", "SON_1", "> and cc'd <", "b>."].map((c) => restorer.push(c)).join("") + restorer.end();
     assert.equal(answer, "Sure, I wrote to Donald van der Voet and cc'd <b>.");
   });
 });

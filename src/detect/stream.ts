@@ -28,7 +28,10 @@ export interface IncrementalOptions {
   minScanChars?: number;
 }
 
-export function createIncrementalDetector(detector: TextDetector, options: IncrementalOptions = {}): IncrementalDetector {
+export function createIncrementalDetector(
+  detector: TextDetector,
+  options: IncrementalOptions = {},
+): IncrementalDetector {
   const holdBack = detector.maxSpanLength + detector.contextReach;
   // Left context kept after release: spans near the re-scan's left edge may be partial and
   // spurious; this margin keeps them (and anything they overlap) away from unreleased text.
@@ -97,7 +100,8 @@ export function createStreamingRedactor(
   const seen: Detection[] = [];
   const render = (segment: StreamSegment | undefined) => {
     if (!segment) return "";
-    for (const d of segment.detections) seen.push({ ...d, start: d.start + segment.offset, end: d.end + segment.offset });
+    for (const d of segment.detections)
+      seen.push({ ...d, start: d.start + segment.offset, end: d.end + segment.offset });
     return redactSegment(segment.text, segment.detections);
   };
   return {

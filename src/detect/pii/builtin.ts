@@ -16,8 +16,6 @@ import {
   isUsSsn,
 } from "./validators.js";
 
-const hasDigit = (text: string) => /\d/.test(text);
-
 const PHONE_CONTEXT = [
   "phone",
   "telephone",
@@ -229,7 +227,7 @@ export function builtinRecognizers(): Recognizer[] {
       baseScore: 0.5,
       validate: (v) => (/\.\.|@-|-\./.test(v) ? false : 1),
       maxLength: 254,
-      prefilter: (t) => t.includes("@"),
+      anchor: "at-sign",
     }),
     definePatternRecognizer({
       id: "credit-card",
@@ -243,7 +241,7 @@ export function builtinRecognizers(): Recognizer[] {
       },
       context: CARD_CONTEXT,
       maxLength: 23,
-      prefilter: hasDigit,
+      anchor: "digit",
     }),
     definePatternRecognizer({
       id: "iban",
@@ -253,6 +251,7 @@ export function builtinRecognizers(): Recognizer[] {
       baseScore: 0.3,
       validate: (v) => (isIban(v) ? 1 : false),
       context: ["iban", "account", "bank", "transfer", "wire", "sepa"],
+      anchor: "digit",
       maxLength: 42,
     }),
     definePatternRecognizer({
@@ -264,7 +263,7 @@ export function builtinRecognizers(): Recognizer[] {
       context: ["ssn", "social security", "social", "security number", "ss#", "ssn#", "taxpayer", "tin"],
       negativeContext: ["phone", "tel", "fax", "mobile", "order", "invoice", "call"],
       maxLength: 11,
-      prefilter: hasDigit,
+      anchor: "digit",
     }),
     definePatternRecognizer({
       id: "us-ssn-undelimited",
@@ -275,7 +274,7 @@ export function builtinRecognizers(): Recognizer[] {
       context: ["ssn", "social security", "security number", "ss#", "ssn#"],
       contextBoost: 0.6,
       maxLength: 9,
-      prefilter: hasDigit,
+      anchor: "digit",
     }),
     definePatternRecognizer({
       id: "aba-routing-number",
@@ -286,7 +285,7 @@ export function builtinRecognizers(): Recognizer[] {
       context: ["routing", "aba", "rtn", "transit", "routing number", "wire", "ach"],
       contextBoost: 0.5,
       maxLength: 11,
-      prefilter: hasDigit,
+      anchor: "digit",
     }),
     definePatternRecognizer({
       id: "us-bank-number",
@@ -297,7 +296,7 @@ export function builtinRecognizers(): Recognizer[] {
       contextBoost: 0.6,
       negativeContext: ["routing", "aba", "card", "phone", "order", "invoice", "tracking"],
       maxLength: 17,
-      prefilter: hasDigit,
+      anchor: "digit",
     }),
     definePatternRecognizer({
       id: "phone-number",
@@ -311,7 +310,7 @@ export function builtinRecognizers(): Recognizer[] {
       // "17151 2450 Crown St": a house number followed by a street is an address, not a phone.
       followedBy: STREET_WORDS,
       maxLength: 32,
-      prefilter: hasDigit,
+      anchor: "digit",
     }),
     definePatternRecognizer({
       id: "ipv4-address",
@@ -322,7 +321,7 @@ export function builtinRecognizers(): Recognizer[] {
       negativeContext: ["version", "v", "release", "build", "ver"],
       negativePenalty: 0.6,
       maxLength: 18,
-      prefilter: (t) => t.includes("."),
+      anchor: "digit",
     }),
     definePatternRecognizer({
       id: "ipv6-address",
@@ -331,7 +330,8 @@ export function builtinRecognizers(): Recognizer[] {
       baseScore: 0.6,
       validate: (v) => (isIPv6(v) && /[0-9a-f]{1,4}:[0-9a-f]{0,4}:/i.test(v) ? 0.95 : false),
       maxLength: 39,
-      prefilter: (t) => t.includes(":"),
+      // Every IPv6 address worth reporting has a digit ("fe80::", "2001:db8::").
+      anchor: "digit",
     }),
     definePatternRecognizer({
       id: "mac-address",
@@ -339,6 +339,8 @@ export function builtinRecognizers(): Recognizer[] {
       pattern:
         /(?<![\w:.-])(?:[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:]|[.-][0-9A-Fa-f])/,
       baseScore: 0.8,
+      // An all-letter MAC (aa:bb:cc:dd:ee:ff) has odds of about 1 in 120,000; digit-anchoring is worth it.
+      anchor: "digit",
       maxLength: 17,
     }),
     definePatternRecognizer({
@@ -347,6 +349,7 @@ export function builtinRecognizers(): Recognizer[] {
       pattern: /(?<![\w])(?:[13][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[02-9ac-hj-np-z]{11,71})(?![\w])/,
       baseScore: 0.2,
       validate: (v) => (isBitcoinAddress(v) ? 1 : false),
+      anchor: "digit",
       maxLength: 74,
     }),
     definePatternRecognizer({
@@ -360,7 +363,7 @@ export function builtinRecognizers(): Recognizer[] {
       },
       context: ["wallet", "eth", "ethereum", "address", "send", "crypto", "metamask"],
       maxLength: 42,
-      prefilter: (t) => t.includes("0x"),
+      anchor: "digit",
     }),
     definePatternRecognizer({
       id: "us-passport",
@@ -370,7 +373,7 @@ export function builtinRecognizers(): Recognizer[] {
       context: ["passport", "passport number", "passport no", "reisepass", "passeport", "pasaporte"],
       contextBoost: 0.6,
       maxLength: 9,
-      prefilter: hasDigit,
+      anchor: "digit",
     }),
     definePatternRecognizer({
       id: "us-driver-license",
@@ -393,7 +396,7 @@ export function builtinRecognizers(): Recognizer[] {
       contextBoost: 0.6,
       negativeContext: ["phone", "order", "invoice", "account", "card"],
       maxLength: 20,
-      prefilter: hasDigit,
+      anchor: "digit",
     }),
     definePatternRecognizer({
       id: "date-of-birth",
@@ -404,7 +407,7 @@ export function builtinRecognizers(): Recognizer[] {
       context: DOB_CONTEXT,
       contextBoost: 0.7,
       maxLength: 24,
-      prefilter: hasDigit,
+      anchor: "digit",
     }),
   ];
 }

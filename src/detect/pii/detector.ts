@@ -2,7 +2,7 @@
 import type { Detection, TextDetector } from "../detection.js";
 import { resolveOverlaps } from "../overlap.js";
 import { builtinRecognizers } from "./builtin.js";
-import type { Recognizer } from "./recognizer.js";
+import { createScanHints, type Recognizer } from "./recognizer.js";
 
 export interface PiiDetectorOptions {
   /** Only these entity types (default: all). */
@@ -13,6 +13,11 @@ export interface PiiDetectorOptions {
   extra?: readonly Recognizer[];
   /** Leave out the built-in recognisers (only `extra` run). */
   builtins?: boolean;
+}
+
+/** Every entity type the built-in recognisers report. */
+export function piiEntities(): string[] {
+  return [...new Set(builtinRecognizers().flatMap((r) => r.entities))].sort();
 }
 
 /** Characters around a span searched for context words. */
@@ -32,8 +37,9 @@ export function createPiiDetector(options: PiiDetectorOptions = {}): TextDetecto
     contextReach: PII_CONTEXT_REACH,
     detect(text) {
       const candidates: Detection[] = [];
+      const hints = createScanHints(text);
       for (const recognizer of recognizers) {
-        for (const d of recognizer.recognize(text, PII_CONTEXT_REACH)) {
+        for (const d of recognizer.recognize(text, PII_CONTEXT_REACH, hints)) {
           if (d.score >= thresholdOf(d.entity) && (!wanted || wanted.has(d.entity))) candidates.push(d);
         }
       }

@@ -204,7 +204,7 @@ const PLACE_CONTEXT = new Set([
 ]);
 
 /** A capitalised word (letters, apostrophes, inner hyphens), with an optional trailing period. */
-const CAP_WORD = /\p{Lu}[\p{L}\p{M}'’]*(?:-\p{Lu}?[\p{L}\p{M}'’]+)*\.?/uy;
+const CAP_WORD = /\p{Lu}[\p{L}\p{M}'’]*(?:-\p{Lu}?[\p{L}\p{M}'’]+)*\.?/u;
 const MAX_RUN = 5;
 /** What may stand between two words of one name: a space, or a lower-case particle ("van der", "de la"). */
 const JOINERS = /^ (?:(?:van|der|den|de|del|della|di|da|dos|das|du|la|le|von|zu|bin|al|ibn|y|e) )*$/;
@@ -228,51 +228,27 @@ export function recognizeWithGazetteer(text: string, gazetteer: Gazetteer, conte
   return out;
 }
 
-/** Runs of capitalised words separated by single spaces (or ", " / " and " inside company names). */
+/** Runs of capitalised words separated by a space or lower-case particles ("van der"). */
 function capitalisedRuns(text: string): Token[][] {
   const runs: Token[][] = [];
   let current: Token[] = [];
-  let i = 0;
   const flush = () => {
     if (current.length > 0) runs.push(current);
     current = [];
   };
-  while (i < text.length) {
-    const code = text.charCodeAt(i);
-    // Fast skip: only an upper-case letter can start a token.
-    if (!(code >= 65 && code <= 90) && code < 0xc0) {
-      if (current.length > 0) {
-        // Skip over a space or a lower-case particle; anything else ends the run.
-        const last = current[current.length - 1] as Token;
-        const gap = / (?:(?:van|der|den|de|del|della|di|da|dos|das|du|la|le|von|zu|bin|al|ibn|y|e) )*/y;
-        gap.lastIndex = i;
-        const m = i === last.end ? gap.exec(text) : null;
-        if (m && m[0].length > 0) {
-          i += m[0].length;
-          continue;
-        }
-        flush();
-      }
-      i++;
-      continue;
-    }
-    const previous = i > 0 ? text.charCodeAt(i - 1) : 32;
-    CAP_WORD.lastIndex = i;
-    const match = CAP_WORD.exec(text);
-    const isWordStart = !(previous >= 48 && previous <= 57) && !/[\p{L}\p{N}]/u.test(String.fromCharCode(previous));
-    if (!match || !isWordStart) {
-      flush();
-      i++;
-      continue;
-    }
+  const words = new RegExp(CAP_WORD.source, "gu");
+  for (let match = words.exec(text); match !== null; match = words.exec(text)) {
+    const start = match.index;
+    // Only whole words: "McDonald" yes, the "D" inside it no (the regex consumed it already),
+    // "iPhone" no.
+    if (start > 0 && /[\p{L}\p{N}]/u.test(text[start - 1] as string)) continue;
     // "Liam's": the possessive is not part of the name.
     const word = match[0].replace(/['’]s$/, "");
     const bare = word.endsWith(".") ? word.slice(0, -1) : word;
     const last = current[current.length - 1];
-    if (last && !JOINERS.test(text.slice(last.end, i))) flush();
-    current.push({ text: word, bare, start: i, end: i + word.length });
+    if (last && !JOINERS.test(text.slice(last.end, start))) flush();
+    current.push({ text: word, bare, start, end: start + word.length });
     if (current.length > MAX_RUN) current.shift();
-    i += word.length;
     if (word.endsWith(".") && !TITLES.has(bare.toLowerCase()) && !ORG_SUFFIXES.has(bare.toLowerCase())) flush();
   }
   flush();
@@ -280,6 +256,11 @@ function capitalisedRuns(text: string): Token[][] {
 }
 
 function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): Detection[] {
+  // Most runs are a capitalised word at a sentence start: reject those before any real work.
+  if (run.length === 1) {
+    const only = (run[0] as Token).bare.replace(/['’]s$/, "");
+    if (!g.firstNames.has(only) && !g.lastNames.has(only) && !g.places.has(only)) return [];
+  }
   const lower = run.map((t) => t.bare.toLowerCase());
   const start = run[0]?.start ?? 0;
   const end = run[run.length - 1]?.end ?? 0;
@@ -313,10 +294,10 @@ function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): D
   const known = names.map((_, k) => isFirst[k] || isLast[k]);
   const placeText = names.join(" ");
 
-  const words = wordsOf(contextWindow(text, start, end, reach));
-  const placeContext = words.some((w) => PLACE_CONTEXT.has(w));
+  const isPlace = g.places.has(placeText);
+  const placeContext = isPlace && wordsOf(contextWindow(text, start, end, reach)).some((w) => PLACE_CONTEXT.has(w));
   const looksLikeName = names.length > 1 ? isFirst[0] && isLast[names.length - 1] : isFirst[0] && !placeContext;
-  if (g.places.has(placeText) && !looksLikeName) {
+  if (isPlace && !looksLikeName) {
     const score = placeText.includes(" ") || placeContext ? 0.7 : 0.55;
     return [span("LOCATION", run[from]?.start ?? start, end, score, "location-gazetteer", ["gazetteer:place"])];
   }

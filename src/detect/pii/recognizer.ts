@@ -33,8 +33,39 @@ export interface PatternRecognizerSpec {
   followedBy?: readonly string[];
   /** Longest span this recogniser can report (characters); streaming relies on it. */
   maxLength: number;
-  /** Cheap test on the whole text; when false the pattern is not run at all. */
-  prefilter?: (text: string) => boolean;
+  /**
+   * A character every match contains (e.g. a digit, `@`). The pattern then runs only within
+   * `maxLength` of such characters instead of over the whole text; matches are identical because
+   * no match can lie outside those regions. This is what makes prose with sparse PII fast.
+   */
+  anchor?: "digit" | "at-sign";
+}
+
+/** Per-scan shared work: where the anchor characters are, computed once per text. */
+export interface ScanHints {
+  anchors(kind: "digit" | "at-sign"): readonly number[];
+}
+
+/** Characters of real text kept around a scanned region for look-behind and look-ahead. */
+const LOOK_PAD = 8;
+
+const ANCHOR_PATTERNS = { digit: /\d+/g, "at-sign": /@/g } as const;
+
+/** Positions of anchor characters (start of each run), cached per text. */
+export function createScanHints(text: string): ScanHints {
+  const cache = new Map<string, number[]>();
+  return {
+    anchors(kind) {
+      let positions = cache.get(kind);
+      if (!positions) {
+        positions = [];
+        const re = new RegExp(ANCHOR_PATTERNS[kind].source, "g");
+        for (let m = re.exec(text); m !== null; m = re.exec(text)) positions.push(m.index, m.index + m[0].length);
+        cache.set(kind, positions);
+      }
+      return positions;
+    },
+  };
 }
 
 /** Anything that finds PII spans: a compiled pattern, a gazetteer. */
@@ -44,7 +75,7 @@ export interface Recognizer {
   readonly entities: readonly string[];
   /** Longest span it can report (characters). */
   readonly maxLength: number;
-  recognize(text: string, contextReach: number): Detection[];
+  recognize(text: string, contextReach: number, hints?: ScanHints): Detection[];
 }
 
 const DEFAULT_CONTEXT_BOOST = 0.35;
@@ -67,61 +98,85 @@ export function definePatternRecognizer(spec: PatternRecognizerSpec): Recognizer
     id: spec.id,
     entities: [spec.entity],
     maxLength: spec.maxLength,
-    recognize(text, contextReach) {
-      if (spec.prefilter && !spec.prefilter(text)) return [];
+    recognize(text, contextReach, hints) {
       const found: Detection[] = [];
-      pattern.lastIndex = 0;
-      for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-        if (match[0].length === 0) {
-          pattern.lastIndex++;
-          continue;
-        }
-        const value = match.groups?.value ?? match[0];
-        const start = match.index + (match.groups?.value === undefined ? 0 : match[0].indexOf(value));
-        const end = start + value.length;
-        if (value.length > spec.maxLength) continue;
-        const reasons: string[] = [];
-        let score = spec.baseScore;
-        const validated = spec.validate?.(value);
-        if (validated === false) continue;
-        if (typeof validated === "number") {
-          score = validated;
-          reasons.push("validated");
-        }
-        if (context || negative) {
-          const words = wordsOf(contextWindow(text, start, end, contextReach));
-          const hit = context?.find(words);
-          if (hit) {
-            score += boost;
-            reasons.push(`context:${hit}`);
+      for (const [regionStart, regionEnd] of regions(text, spec, hints)) {
+        // Scan a slice with a little real text on both sides, so look-behind and look-ahead
+        // see what the whole text holds; a scan over the full text would not stop at regionEnd.
+        const sliceStart = Math.max(0, regionStart - LOOK_PAD);
+        const slice =
+          regionStart === 0 && regionEnd === text.length ? text : text.slice(sliceStart, regionEnd + LOOK_PAD);
+        const offset = slice === text ? 0 : sliceStart;
+        pattern.lastIndex = regionStart - offset;
+        for (let match = pattern.exec(slice); match !== null; match = pattern.exec(slice)) {
+          if (match.index + offset >= regionEnd) break;
+          if (match[0].length === 0) {
+            pattern.lastIndex++;
+            continue;
           }
-          const miss = negative?.find(words);
-          if (miss) {
-            score -= penalty;
-            reasons.push(`negative-context:${miss}`);
+          match.index += offset;
+          const value = match.groups?.value ?? match[0];
+          const start = match.index + (match.groups?.value === undefined ? 0 : match[0].indexOf(value));
+          const end = start + value.length;
+          if (value.length > spec.maxLength) continue;
+          const reasons: string[] = [];
+          let score = spec.baseScore;
+          const validated = spec.validate?.(value);
+          if (validated === false) continue;
+          if (typeof validated === "number") {
+            score = validated;
+            reasons.push("validated");
           }
-        }
-        if (followedBy) {
-          const next = wordsOf(text.slice(end, end + 24)).slice(0, 2);
-          const street = next.find((w) => followedBy.has(w));
-          if (street) {
-            score -= penalty;
-            reasons.push(`followed-by:${street}`);
+          if (context || negative) {
+            const words = wordsOf(contextWindow(text, start, end, contextReach));
+            const hit = context?.find(words);
+            if (hit) {
+              score += boost;
+              reasons.push(`context:${hit}`);
+            }
+            const miss = negative?.find(words);
+            if (miss) {
+              score -= penalty;
+              reasons.push(`negative-context:${miss}`);
+            }
           }
+          if (followedBy) {
+            const next = wordsOf(text.slice(end, end + 24)).slice(0, 2);
+            const street = next.find((w) => followedBy.has(w));
+            if (street) {
+              score -= penalty;
+              reasons.push(`followed-by:${street}`);
+            }
+          }
+          found.push({
+            entity: spec.entity,
+            start,
+            end,
+            score: Math.max(0, Math.min(1, round(score))),
+            detector: "pii",
+            ruleId: spec.id,
+            reasons,
+          });
         }
-        found.push({
-          entity: spec.entity,
-          start,
-          end,
-          score: Math.max(0, Math.min(1, round(score))),
-          detector: "pii",
-          ruleId: spec.id,
-          reasons,
-        });
       }
       return found;
     },
   };
+}
+
+/** Stretches of text where a match can be: all of it, or within maxLength of an anchor run, merged. */
+function regions(text: string, spec: PatternRecognizerSpec, hints: ScanHints | undefined): [number, number][] {
+  if (!spec.anchor) return [[0, text.length]];
+  const anchors = (hints ?? createScanHints(text)).anchors(spec.anchor);
+  const out: [number, number][] = [];
+  for (let i = 0; i < anchors.length; i += 2) {
+    const from = Math.max(0, (anchors[i] as number) - spec.maxLength);
+    const to = Math.min(text.length, (anchors[i + 1] as number) + spec.maxLength);
+    const last = out[out.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else out.push([from, to]);
+  }
+  return out;
 }
 
 /**
