@@ -247,7 +247,7 @@ export function builtinRecognizers(): Recognizer[] {
       id: "iban",
       entity: "IBAN_CODE",
       pattern:
-        /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?: [A-Za-z0-9]{4}){2,7}(?: [A-Za-z0-9]{1,4})?)(?![A-Za-z0-9])/,
+        /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?: [A-Za-z0-9]{4}){2,7}(?: [0-9A-Z]{1,3})?)(?![A-Za-z0-9])/,
       baseScore: 0.3,
       validate: (v) => (isIban(v) ? 1 : false),
       context: ["iban", "account", "bank", "transfer", "wire", "sepa"],
@@ -294,7 +294,7 @@ export function builtinRecognizers(): Recognizer[] {
       baseScore: 0.05,
       context: ACCOUNT_CONTEXT,
       contextBoost: 0.6,
-      negativeContext: ["routing", "aba", "card", "phone", "order", "invoice", "tracking"],
+      negativeContext: ["card", "phone", "order", "invoice", "tracking", "reference"],
       maxLength: 17,
       anchor: "digit",
     }),

@@ -145,6 +145,39 @@ const STREET_SUFFIXES = new Set([
   "hills",
   "loop",
 ]);
+/** Street types written before the name in Romance languages ("Rue Lafayette", "Calle Mayor"). */
+const STREET_PREFIXES = new Set([
+  "rue",
+  "calle",
+  "via",
+  "viale",
+  "avenida",
+  "rua",
+  "travessa",
+  "piazza",
+  "plaza",
+  "avenue",
+  "boulevard",
+  "allée",
+  "chemin",
+  "route",
+  "camino",
+  "paseo",
+  "largo",
+  "praça",
+  "place",
+]);
+/** Germanic compounds end in the street type ("Lindenweg", "Hauptstraße", "Kalverstraat"). */
+const STREET_COMPOUND =
+  /(?:weg|straße|strasse|str|gasse|platz|allee|ring|damm|laan|straat|gracht|plein|vej|gade|gatan|vägen|katu|tie|veien|gata)$/;
+const STREET_ABBREVIATIONS = new Set(["st", "ave", "rd", "ln", "dr", "blvd", "ct", "pl", "sq", "pkwy", "hwy", "str"]);
+
+function isStreetName(lower: readonly string[]): boolean {
+  const first = lower[0] ?? "";
+  const last = lower[lower.length - 1] ?? "";
+  return STREET_SUFFIXES.has(last) || (lower.length >= 2 && STREET_PREFIXES.has(first)) || STREET_COMPOUND.test(last);
+}
+
 const ORG_SUFFIXES = new Set([
   "inc",
   "incorporated",
@@ -259,7 +292,8 @@ function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): D
   // Most runs are a capitalised word at a sentence start: reject those before any real work.
   if (run.length === 1) {
     const only = (run[0] as Token).bare.replace(/['’]s$/, "");
-    if (!g.firstNames.has(only) && !g.lastNames.has(only) && !g.places.has(only)) return [];
+    const known = g.firstNames.has(only) || g.lastNames.has(only) || g.places.has(only);
+    if (!known && !STREET_COMPOUND.test(only.toLowerCase())) return [];
   }
   const lower = run.map((t) => t.bare.toLowerCase());
   const start = run[0]?.start ?? 0;
@@ -267,9 +301,12 @@ function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): D
   const precedingNumber = /\d[\dA-Za-z-]{0,6}\s$/.test(text.slice(Math.max(0, start - 8), start));
   const lastWord = lower[lower.length - 1] ?? "";
 
-  if (precedingNumber && STREET_SUFFIXES.has(lastWord)) {
+  if (precedingNumber && isStreetName(lower)) {
     const numberStart = text.slice(0, start).search(/\d[\dA-Za-z-]{0,6}\s$/);
-    return [span("STREET_ADDRESS", numberStart, end, 0.8, "street-address", ["street-suffix"])];
+    const last = run[run.length - 1] as Token;
+    // "Avenue." at a sentence end: the period is punctuation; "St." keeps it.
+    const streetEnd = last.text.endsWith(".") && !STREET_ABBREVIATIONS.has(lastWord) ? end - 1 : end;
+    return [span("STREET_ADDRESS", numberStart, streetEnd, 0.8, "street-address", ["street-suffix"])];
   }
   if (run.length >= 2 && ORG_SUFFIXES.has(lastWord)) {
     return [span("ORGANIZATION", start, end, 0.75, "organization-suffix", ["org-suffix"])];
