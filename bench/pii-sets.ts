@@ -68,13 +68,10 @@ function iban(): string {
   return random() < 0.5 ? (compact.match(/.{1,4}/g) ?? []).join(" ") : compact;
 }
 function routing(): string {
-  for (;;) {
-    const d = `0${Math.floor(random() * 3)}${digits(6)}`;
-    const n = [...d].map(Number);
-    const partial = 3 * (n[0]! + n[3]! + n[6]!) + 7 * (n[1]! + n[4]! + n[7]!) + (n[2]! + n[5]!);
-    const check = (10 - (partial % 10)) % 10;
-    return d + check;
-  }
+  const d = `0${Math.floor(random() * 3)}${digits(6)}`;
+  const weights = [3, 7, 1, 3, 7, 1, 3, 7];
+  const partial = [...d].reduce((total, c, i) => total + Number(c) * (weights[i] as number), 0);
+  return d + ((10 - (partial % 10)) % 10);
 }
 const names = [
   "Maria Keller",
@@ -128,24 +125,21 @@ function bankingSet(count: number): EvalRecord[] {
     let text = "";
     const spans: EvalRecord["spans"] = [];
     const template = TEMPLATES[i % TEMPLATES.length] as Template;
-    // Build the text left to right so spans are exact.
-    const pieces: string[] = [];
-    const marks: { type: string; value: string }[] = [];
-    template((type, value) => {
-      marks.push({ type, value });
-      return `\u0000${marks.length - 1}\u0000`;
-    })
-      .split(/\u0000/)
-      .forEach((piece, k) => {
-        pieces.push(k % 2 === 1 ? `\u0001${piece}` : piece);
-      });
-    for (const piece of pieces) {
-      if (piece.startsWith("\u0001")) {
-        const mark = marks[Number(piece.slice(1))] as { type: string; value: string };
-        spans.push({ start: text.length, end: text.length + mark.value.length, type: mark.type });
-        text += mark.value;
-      } else text += piece;
-    }
+    // fill() leaves a numbered marker; replacing markers in order gives exact gold offsets.
+    const values: { type: string; value: string }[] = [];
+    const parts = template((type, value) => {
+      values.push({ type, value });
+      return `{{${values.length - 1}}}`;
+    }).split(/\{\{(\d+)\}\}/);
+    parts.forEach((part, k) => {
+      if (k % 2 === 0) {
+        text += part;
+        return;
+      }
+      const { type, value } = values[Number(part)] as { type: string; value: string };
+      spans.push({ start: text.length, end: text.length + value.length, type });
+      text += value;
+    });
     records.push({ text, spans });
   }
   return records;

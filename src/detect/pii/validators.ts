@@ -58,8 +58,8 @@ export function isIban(text: string): boolean {
 export function isAbaRouting(text: string): boolean {
   const d = digitsOf(text);
   if (d.length !== 9 || /^0{9}$/.test(d)) return false;
-  const n = [...d].map(Number) as number[];
-  const sum = 3 * (n[0]! + n[3]! + n[6]!) + 7 * (n[1]! + n[4]! + n[7]!) + (n[2]! + n[5]! + n[8]!);
+  const weights = [3, 7, 1];
+  const sum = [...d].reduce((total, c, i) => total + Number(c) * (weights[i % 3] as number), 0);
   // Valid first two digits: 00-12 (banks), 21-32 (thrifts), 61-72 (electronic), 80 (traveller's cheques).
   const prefix = Number(d.slice(0, 2));
   const prefixOk = prefix <= 12 || (prefix >= 21 && prefix <= 32) || (prefix >= 61 && prefix <= 72) || prefix === 80;
