@@ -7,6 +7,7 @@ import { type Command, Option } from "commander";
 import { PalisadeError } from "../../core/index.js";
 import {
   createPiiDetector,
+  createPseudonymTable,
   GOLD_TYPE_ALIASES,
   maskValue,
   parseEvalRecords,
@@ -138,6 +139,7 @@ function registerKind(detect: Command, kind: DetectorKind): void {
             style,
             keepLast: parseCount(options.keepLast),
             ...(style === "hash" ? { hashKey: hashKey(options.hashKeyEnv) } : {}),
+            ...(style === "pseudonym" ? { pseudonyms: createPseudonymTable() } : {}),
           }).text
         : undefined;
       const rows = detections.map((d) => ({
