@@ -7,6 +7,7 @@ import { describeError, isPalisadeError, LOG_LEVELS } from "../core/index.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDb } from "./commands/db.js";
 import { registerDetect } from "./commands/detect.js";
+import { registerPolicy } from "./commands/policy.js";
 import { packageVersion, registerVersion } from "./commands/version.js";
 import { createContext } from "./context.js";
 import { EXIT, type ExitCode, exitCodeFor } from "./exit-codes.js";
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerDb(program, (globals) => createContext(globals));
   registerConfig(program);
   registerDetect(program);
+  registerPolicy(program);
   // Subcommands inherit exit override and error output so usage errors are exit 2 everywhere.
   for (const command of allCommands(program)) {
     command

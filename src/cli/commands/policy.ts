@@ -1,0 +1,205 @@
+/** `palisade policy check|eval|test|init|schema|rules`: write, validate and test policies. */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { z } from "zod";
+import { PalisadeError } from "../../core/index.js";
+import {
+  BUILTIN_RULES,
+  compilePolicy,
+  findPolicyTests,
+  loadPolicyFiles,
+  PolicyDocumentSchema,
+  PolicyInputSchema,
+  runPolicyTestFile,
+} from "../../policy/index.js";
+import { formatOption, withExamples } from "../command-helpers.js";
+import { readFileText } from "../input.js";
+import { createOutput, renderTable } from "../output.js";
+
+const STARTER = new URL("../../../rules/policy/starter.yaml", import.meta.url);
+
+export function registerPolicy(program: Command): void {
+  const policy = program.command("policy").description("write, validate, evaluate and test Palisade policies");
+  withExamples(policy, [
+    "palisade policy init palisade-policy.yaml",
+    "palisade policy check palisade-policy.yaml",
+    "palisade policy test policy-tests/",
+  ]);
+
+  const check = policy
+    .command("check")
+    .description("validate policy files (exit 2 with file:line:reason on the first problem)")
+    .argument("<files...>", "policy files, merged in the order given")
+    .addOption(formatOption())
+    .action((files: string[], options: { format: string }) => {
+      const loaded = loadPolicyFiles(files);
+      compilePolicy(loaded);
+      const spec = loaded.spec;
+      const summary = {
+        valid: true,
+        name: loaded.name,
+        files: loaded.files,
+        roles: spec.runtime?.roles.length ?? 0,
+        customRules: spec.rules.length,
+        exceptions: spec.exceptions.length,
+        expiredExceptions: spec.exceptions
+          .filter((e) => e.expires < new Date().toISOString().slice(0, 10))
+          .map((e) => `${e.rule} (${e.owner}, ${e.expires})`),
+        sections: Object.entries(spec)
+          .filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))
+          .map(([k]) => k),
+      };
+      const out = createOutput();
+      if (options.format === "json") out.json(summary);
+      else {
+        out.text(`${files.join(", ")}: valid policy "${summary.name}" (${summary.sections.join(", ") || "empty"})`);
+        for (const e of summary.expiredExceptions)
+          out.text(`warning: exception for ${e} has expired and no longer applies`);
+      }
+    });
+  withExamples(check, [
+    "palisade policy check palisade-policy.yaml",
+    "palisade policy check base.yaml team-ml.yaml --format json",
+  ]);
+
+  const evaluate = policy
+    .command("eval")
+    .description("evaluate one input (scan result, request or Kubernetes object) and show the decision")
+    .requiredOption("-p, --policy <files...>", "policy files")
+    .requiredOption("-i, --input <json>", "the input as JSON, @FILE, or - for stdin")
+    .option("--today <date>", "evaluate as of this date (YYYY-MM-DD); exceptions expire")
+    .option("--exit-code", "exit 1 when the decision is deny")
+    .addOption(formatOption())
+    .action(
+      async (options: { policy: string[]; input: string; today?: string; exitCode?: boolean; format: string }) => {
+        const compiled = compilePolicy(loadPolicyFiles(options.policy));
+        const raw = await readInputArgument(options.input);
+        const parsed = PolicyInputSchema.safeParse(raw);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new PalisadeError("bad-input", `--input: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`, {
+            input: options.input,
+          });
+        }
+        const today = options.today ? parseDate(options.today) : undefined;
+        const verdict = compiled.evaluate(parsed.data, today ? { today } : {});
+        const out = createOutput();
+        if (options.format === "json") out.json(verdict);
+        else {
+          out.text(`decision: ${verdict.decision}`);
+          if (verdict.reasons.length > 0) {
+            out.text(
+              renderTable(
+                ["RULE", "DECISION", "SOURCE", "MESSAGE", "WAIVED BY"],
+                verdict.reasons.map((r) => [r.ruleId, r.decision, r.source, r.message, r.waivedBy ?? ""]),
+              ),
+            );
+          }
+        }
+        if (options.exitCode && verdict.decision === "deny")
+          throw new PalisadeError("gate-failed", "policy decision: deny");
+      },
+    );
+  withExamples(evaluate, [
+    `palisade policy eval -p policy.yaml -i '{"kind":"request","identity":{"id":"api-key:bob"},"model":"gpt-4o","tools":["shell"]}'`,
+    "palisade policy eval -p policy.yaml -i @pod.json --format json",
+  ]);
+
+  const test = policy
+    .command("test")
+    .description("run policy unit tests (YAML files with kind: PolicyTest); exit 1 when one fails")
+    .argument("<path>", "a test file or a folder searched recursively")
+    .addOption(formatOption())
+    .action((path: string, options: { format: string }) => {
+      const files = findPolicyTests(path);
+      if (files.length === 0)
+        throw new PalisadeError("bad-input", `no PolicyTest files under ${path}`, { input: path });
+      const results = files.flatMap((f) => runPolicyTestFile(f));
+      const failed = results.filter((r) => !r.passed);
+      const out = createOutput();
+      if (options.format === "json")
+        out.json({ passed: results.length - failed.length, failed: failed.length, results });
+      else {
+        out.text(
+          renderTable(
+            ["RESULT", "TEST", "CASE", "EXPECTED", "ACTUAL"],
+            results.map((r) => [
+              r.passed ? "pass" : "FAIL",
+              r.test,
+              r.case,
+              `${r.expected.decision} ${r.expected.reasons?.join(",") ?? ""}`.trim(),
+              `${r.actual.decision} ${r.actual.reasons.join(",")}`.trim(),
+            ]),
+          ),
+        );
+        out.text(`\n${results.length - failed.length} passed, ${failed.length} failed`);
+      }
+      if (failed.length > 0) throw new PalisadeError("gate-failed", `${failed.length} policy test case(s) failed`);
+    });
+  withExamples(test, [
+    "palisade policy test policy-tests/",
+    "palisade policy test policy-tests/runtime.test.yaml --format json",
+  ]);
+
+  const init = policy
+    .command("init")
+    .description("write a commented starter policy that documents every field")
+    .argument("[file]", "where to write it (- for stdout)", "palisade-policy.yaml")
+    .option("--force", "overwrite an existing file")
+    .action((file: string, options: { force?: boolean }) => {
+      const text = readFileSync(STARTER, "utf8");
+      if (file === "-") {
+        process.stdout.write(text);
+        return;
+      }
+      if (existsSync(file) && !options.force)
+        throw new PalisadeError("bad-usage", `${file} exists; use --force to overwrite`, { input: file });
+      writeFileSync(file, text);
+      process.stderr.write(`wrote ${file}; check it with: palisade policy check ${file}\n`);
+    });
+  withExamples(init, ["palisade policy init", "palisade policy init - > policy.yaml"]);
+
+  const schema = policy
+    .command("schema")
+    .description("print the policy's JSON Schema (for editor validation and completion)")
+    .action(() => {
+      createOutput().json(z.toJSONSchema(PolicyDocumentSchema, { io: "input" }));
+    });
+  withExamples(schema, ["palisade policy schema > palisade-policy.schema.json"]);
+
+  const rules = policy
+    .command("rules")
+    .description("list the built-in rule ids that reasons and exceptions refer to")
+    .addOption(formatOption())
+    .action((options: { format: string }) => {
+      const out = createOutput();
+      if (options.format === "json") out.json(BUILTIN_RULES);
+      else out.text(renderTable(["RULE", "MEANING"], Object.entries(BUILTIN_RULES)));
+    });
+  withExamples(rules, ["palisade policy rules"]);
+}
+
+async function readInputArgument(value: string): Promise<unknown> {
+  let text = value;
+  if (value === "-") {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    text = Buffer.concat(chunks).toString("utf8");
+  } else if (value.startsWith("@")) text = readFileText(value.slice(1));
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new PalisadeError("bad-input", `--input is not valid JSON: ${(cause as Error).message}`, {
+      input: value,
+      cause,
+    });
+  }
+}
+
+function parseDate(value: string): Date {
+  const date = new Date(`${value}T12:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime())) {
+    throw new PalisadeError("bad-usage", `--today must be a date like 2026-12-31, got ${value}`, { input: value });
+  }
+  return date;
+}

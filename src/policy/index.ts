@@ -1,0 +1,44 @@
+/** Public surface of the policy engine: load, compile, evaluate; schema and rule catalog. */
+export { type CompiledPolicy, compilePolicy } from "./evaluate.js";
+export { compileGlobs, type Matcher } from "./glob.js";
+export {
+  type KubernetesInput,
+  KubernetesInputSchema,
+  type PolicyInput,
+  PolicyInputSchema,
+  type RequestInput,
+  RequestInputSchema,
+  type ScanInput,
+  ScanInputSchema,
+} from "./input.js";
+export { GPU_RESOURCES, podSpecOf } from "./kubernetes.js";
+export {
+  checkPattern,
+  type LoadedPolicy,
+  loadPolicyFiles,
+  mergePolicies,
+  type ParsedPolicy,
+  parsePolicyText,
+} from "./load.js";
+export { BUILTIN_RULES, type BuiltinRuleId } from "./rules.js";
+export type { EffectiveAccess } from "./runtime.js";
+export {
+  ACTIONS,
+  type CustomRecognizerSpec,
+  type CustomRule,
+  defaultRuntime,
+  FAIL_MODES,
+  GUARD_ACTIONS,
+  GUARD_MODES,
+  type GuardAction,
+  type Limits,
+  type PolicyDocument,
+  PolicyDocumentSchema,
+  type PolicyException,
+  type PolicySpec,
+  type Role,
+  type RuntimePolicy,
+  STREAM_MODES,
+} from "./schema.js";
+export { findPolicyTests, type PolicyTestResult, runPolicyTestFile } from "./test-runner.js";
+export { createPolicyHolder, type PolicyHolder, type PolicyHolderOptions } from "./watch.js";

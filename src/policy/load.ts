@@ -1,0 +1,238 @@
+/**
+ * Load policy files: parse each (YAML, strict schema, file:line errors), check CEL expressions and
+ * custom patterns, then merge them in the order given. Lists concatenate; a single-valued section
+ * (e.g. supplyChain.registries) defined in two files is an error naming both, so the result never
+ * depends on which file "wins".
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseCel } from "@marcbachmann/cel-js";
+import {
+  PalisadeError,
+  parseYamlSource,
+  ValidationError,
+  type ValidationIssue,
+  validateYaml,
+  type YamlSource,
+} from "../core/index.js";
+import { type PolicyDocument, PolicyDocumentSchema, type PolicySpec } from "./schema.js";
+
+/** Where each part of the merged policy came from, for reasons that name file and line. */
+export interface SourceMap {
+  /** `file:line` of the value at a dotted path in the merged spec, e.g. `runtime.roles.3`. */
+  at(path: string): string;
+}
+
+export interface LoadedPolicy {
+  name: string;
+  files: string[];
+  spec: PolicySpec;
+  sources: SourceMap;
+}
+
+const MAX_POLICY_BYTES = 2 * 1024 * 1024;
+
+export function loadPolicyFiles(files: readonly string[]): LoadedPolicy {
+  if (files.length === 0) throw new PalisadeError("bad-usage", "no policy file given");
+  const parsed = files.map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (cause) {
+      throw new PalisadeError(
+        "bad-input",
+        `cannot read policy ${file}: ${(cause as NodeJS.ErrnoException).code ?? cause}`,
+        {
+          input: file,
+          cause,
+        },
+      );
+    }
+    return parsePolicyText(text, file);
+  });
+  return mergePolicies(parsed);
+}
+
+export interface ParsedPolicy {
+  file: string;
+  document: PolicyDocument;
+  source: YamlSource;
+}
+
+export function parsePolicyText(text: string, file: string): ParsedPolicy {
+  if (Buffer.byteLength(text) > MAX_POLICY_BYTES) {
+    throw new ValidationError({
+      file,
+      issues: [{ path: "", message: `policy is larger than ${MAX_POLICY_BYTES} bytes` }],
+    });
+  }
+  const source = parseYamlSource(text, file);
+  const document = validateYaml(PolicyDocumentSchema, source);
+  const issues: ValidationIssue[] = [];
+  document.spec.rules.forEach((rule, i) => {
+    try {
+      parseCel(rule.expression);
+    } catch (cause) {
+      const path = ["spec", "rules", i, "expression"];
+      issues.push({ path: path.join("."), ...source.locate(path), message: `invalid CEL: ${firstLine(cause)}` });
+    }
+  });
+  document.spec.runtime?.pii.custom.forEach((recognizer, i) => {
+    const problem = checkPattern(recognizer.pattern);
+    if (problem) {
+      const path = ["spec", "runtime", "pii", "custom", i, "pattern"];
+      issues.push({ path: path.join("."), ...source.locate(path), message: problem });
+    }
+  });
+  if (issues.length > 0) throw new ValidationError({ file, issues });
+  return { file, document, source };
+}
+
+/**
+ * A policy-supplied regular expression must compile and must not nest unbounded quantifiers
+ * (`(a+)+`, `(a*)*b`), the shape behind catastrophic backtracking; back-references are refused.
+ */
+export function checkPattern(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, "u");
+  } catch (cause) {
+    return `invalid regular expression: ${firstLine(cause)}`;
+  }
+  if (/\\[1-9]|\\k</.test(pattern)) return "back-references are not allowed in policy patterns";
+  // Star height: an unbounded quantifier applied to a group that itself contains one.
+  const stack: boolean[] = [];
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    else if (c === "(") stack.push(false);
+    else if (c === ")") {
+      const innerUnbounded = stack.pop() ?? false;
+      const next = pattern[i + 1];
+      const outerUnbounded = next === "*" || next === "+" || (next === "{" && /^\{\d+,\}/.test(pattern.slice(i + 1)));
+      if (innerUnbounded && outerUnbounded)
+        return "nested unbounded quantifiers (like (a+)+) can take exponential time";
+      if (stack.length > 0 && (innerUnbounded || outerUnbounded)) stack[stack.length - 1] = true;
+    } else if ((c === "*" || c === "+" || (c === "{" && /^\{\d+,\}/.test(pattern.slice(i)))) && stack.length > 0) {
+      stack[stack.length - 1] = true;
+    }
+  }
+  return undefined;
+}
+
+/** Merge parsed documents in order; see the module comment for the rules. */
+export function mergePolicies(parts: readonly ParsedPolicy[]): LoadedPolicy {
+  const spec: Record<string, unknown> = {};
+  const owners = new Map<string, { file: string; source: YamlSource; path: (string | number)[] }>();
+  const conflicts: ValidationIssue[] = [];
+  let conflictFile = "";
+
+  for (const part of parts) {
+    const partSpec = part.document.spec as Record<string, unknown>;
+    for (const [section, value] of Object.entries(partSpec)) {
+      if (value === undefined) continue;
+      mergeInto(spec, section, value, ["spec", section], part);
+    }
+  }
+
+  function mergeInto(
+    target: Record<string, unknown>,
+    key: string,
+    value: unknown,
+    path: (string | number)[],
+    part: ParsedPolicy,
+  ) {
+    const dotted = path.slice(1).join(".");
+    const existing = target[key];
+    if (Array.isArray(value)) {
+      const base = Array.isArray(existing) ? existing : [];
+      value.forEach((item, i) =>
+        owners.set(`${dotted}.${base.length + i}`, { file: part.file, source: part.source, path: [...path, i] }),
+      );
+      target[key] = [...base, ...value];
+      return;
+    }
+    if (isPlainObject(value) && (existing === undefined || isPlainObject(existing))) {
+      const into = (existing as Record<string, unknown> | undefined) ?? {};
+      if (existing === undefined) owners.set(dotted, { file: part.file, source: part.source, path });
+      for (const [k, v] of Object.entries(value)) {
+        if (v === undefined) continue;
+        // Defaults filled in by the schema must not count as a second definition.
+        if (!hasExplicit(part.source, [...path, k])) {
+          if (into[k] === undefined) into[k] = v;
+          continue;
+        }
+        mergeInto(into, k, v, [...path, k], part);
+      }
+      target[key] = into;
+      return;
+    }
+    const previous = owners.get(dotted);
+    if (
+      existing !== undefined &&
+      previous &&
+      previous.file !== part.file &&
+      JSON.stringify(existing) !== JSON.stringify(value)
+    ) {
+      conflictFile = part.file;
+      conflicts.push({
+        path: dotted,
+        ...part.source.locate(path),
+        message: `also set in ${previous.file}:${previous.source.locate(previous.path)?.line ?? "?"}; a policy value may be defined in one file only`,
+      });
+    }
+    owners.set(dotted, { file: part.file, source: part.source, path });
+    target[key] = value;
+  }
+
+  if (conflicts.length > 0) throw new ValidationError({ file: conflictFile, issues: conflicts });
+  const merged = PolicyDocumentSchema.shape.spec.parse(spec);
+  const names = parts.map((p) => p.document.metadata.name);
+  return {
+    name: [...new Set(names)].join("+"),
+    files: parts.map((p) => p.file),
+    spec: merged,
+    sources: {
+      at(path) {
+        // The deepest recorded owner of this path or one of its parents.
+        const segments = path.split(".");
+        for (let n = segments.length; n > 0; n--) {
+          const owner = owners.get(segments.slice(0, n).join("."));
+          if (owner) {
+            const pos = owner.source.locate([
+              ...owner.path,
+              ...segments.slice(n).map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+            ]);
+            return `${owner.file}:${pos?.line ?? 1}`;
+          }
+        }
+        return parts[0]?.file ?? "policy";
+      },
+    },
+  };
+}
+
+function hasExplicit(source: YamlSource, path: readonly (string | number)[]): boolean {
+  let node: unknown = source.value;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return false;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node !== undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n", 1)[0] ?? message;
+}

@@ -1,0 +1,395 @@
+import assert from "node:assert/strict";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { ValidationError } from "../core/index.js";
+import {
+  type CompiledPolicy,
+  checkPattern,
+  compilePolicy,
+  loadPolicyFiles,
+  type PolicyInput,
+  PolicyInputSchema,
+  parsePolicyText,
+} from "./index.js";
+
+const STARTER = new URL("../../rules/policy/starter.yaml", import.meta.url).pathname;
+const starter = compilePolicy(loadPolicyFiles([STARTER]));
+const TODAY = new Date("2026-06-01T00:00:00Z");
+
+async function policyFrom(...texts: string[]): Promise<{ files: string[]; policy: CompiledPolicy }> {
+  const dir = await mkdtemp(join(tmpdir(), "palisade-policy-"));
+  const files = await Promise.all(
+    texts.map(async (text, i) => {
+      const file = join(dir, `p${i}.yaml`);
+      await writeFile(file, text);
+      return file;
+    }),
+  );
+  return { files, policy: compilePolicy(loadPolicyFiles(files)) };
+}
+
+const header = "apiVersion: palisade.dev/v1\nkind: Policy\nmetadata: { name: t }\nspec:\n";
+
+function aRequest(overrides: Partial<Extract<PolicyInput, { kind: "request" }>> = {}): PolicyInput {
+  return {
+    kind: "request",
+    identity: { id: "api-key:analytics-7", roles: [] },
+    route: "/v1/chat/completions",
+    model: "llama3:8b",
+    tools: [],
+    ...overrides,
+  };
+}
+
+function aScan(overrides: Partial<Extract<PolicyInput, { kind: "scan" }>> = {}): PolicyInput {
+  return PolicyInputSchema.parse({ kind: "scan", target: "app", ...overrides });
+}
+
+function aPod(
+  spec: Record<string, unknown>,
+  metadata: Record<string, unknown> = { name: "web", namespace: "apps" },
+): PolicyInput {
+  return PolicyInputSchema.parse({ kind: "kubernetes", object: { apiVersion: "v1", kind: "Pod", metadata, spec } });
+}
+
+function ruleIds(policy: CompiledPolicy, input: PolicyInput): string[] {
+  return policy
+    .evaluate(input, { today: TODAY })
+    .reasons.filter((r) => !r.waivedBy)
+    .map((r) => r.ruleId);
+}
+
+describe("policy: runtime", () => {
+  it("allows what a role allows and names every reason otherwise", () => {
+    assert.deepEqual(starter.evaluate(aRequest({ tools: ["search_web"], maxTokens: 1000 })), {
+      decision: "allow",
+      reasons: [],
+    });
+    const verdict = starter.evaluate(aRequest({ model: "gpt-4o", tools: ["exec_shell"], maxTokens: 9000 }));
+    assert.equal(verdict.decision, "deny");
+    assert.deepEqual(
+      verdict.reasons.map((r) => r.ruleId),
+      ["runtime.model-not-allowed", "runtime.tool-not-allowed", "runtime.max-tokens"],
+    );
+    assert.match(verdict.reasons[0]?.source ?? "", /starter\.yaml:\d+$/);
+  });
+
+  it("gives the default role to callers without one, and denies when there is none", async () => {
+    assert.deepEqual(
+      ruleIds(starter, aRequest({ identity: { id: "api-key:someone", roles: [] }, model: "llama3" })),
+      [],
+    );
+    const { policy } = await policyFrom(
+      `${header}  runtime:\n    roles:\n      - { name: a, identities: ["api-key:a"], models: ["*"] }\n`,
+    );
+    assert.deepEqual(ruleIds(policy, aRequest({ identity: { id: "api-key:b", roles: [] } })), ["runtime.no-role"]);
+    assert.deepEqual(ruleIds(policy, aRequest({ identity: { id: "oidc:x", roles: ["a"] } })), []);
+  });
+
+  it("resolves access: the highest max_tokens cap and each limit from the first role setting it", () => {
+    const access = starter.access({ id: "api-key:analytics-1", roles: ["reader"] });
+    assert.deepEqual(access.roles, ["reader", "analyst"]);
+    assert.equal(access.maxTokens, 4096);
+    assert.equal(access.limits.requestsPerMinute, 30);
+    assert.equal(access.limits.tokensPerMonth, 20_000_000);
+  });
+
+  it("runs custom CEL rules for the kinds they apply to", () => {
+    const verdict = starter.evaluate(
+      aRequest({ identity: { id: "x", roles: ["reader"] }, model: "llama3", maxTokens: 3000 }),
+    );
+    assert.ok(verdict.reasons.some((r) => r.ruleId === "no-large-context-for-readers"));
+  });
+});
+
+describe("policy: supply chain", () => {
+  it("checks registries, base OS, banned packages, vulnerabilities, models, SDKs, MCP servers and images", () => {
+    const input = aScan({
+      target: "evil.example/app:1",
+      image: {
+        reference: "evil.example/app:1",
+        os: { family: "debian", version: "11" },
+        user: "root",
+        secrets: [{ rule: "aws-access-key", location: "ENV AWS_KEY" }],
+        hasShell: true,
+      },
+      components: [
+        {
+          kind: "library",
+          name: "pickle5",
+          version: "0.0.11",
+          purl: "pkg:pypi/pickle5@0.0.11",
+          locations: [],
+          properties: {},
+        },
+        { kind: "ai-sdk", name: "cohere", purl: "pkg:pypi/cohere@5", locations: [], properties: {} },
+        { kind: "inference-server", name: "someone/vllm-fork", version: "latest", locations: [], properties: {} },
+      ],
+      vulnerabilities: [
+        { id: "CVE-1", purl: "pkg:pypi/torch@2.0", severity: "critical", fixedIn: "2.2" },
+        { id: "CVE-2", purl: "pkg:pypi/torch@2.0", severity: "critical" },
+        { id: "CVE-3", purl: "pkg:pypi/torch@2.0", severity: "medium", fixedIn: "2.1" },
+      ],
+      models: [
+        { id: "meta-llama/Llama-3.1-8B", license: "llama3.1" },
+        { id: "meta-llama/Llama-3.1-70B", license: "unknown" },
+        { id: "random/model" },
+      ],
+      mcpServers: [
+        { package: "@modelcontextprotocol/server-filesystem", version: "2025.3.1" },
+        { package: "@modelcontextprotocol/server-filesystem", version: "0.5.0" },
+        { image: "ghcr.io/example/mcp-search", digest: "sha256:aa" },
+      ],
+      providers: ["openai", "shady-llm"],
+      findings: [
+        {
+          ruleId: "pickle.malicious-callable",
+          severity: "critical",
+          title: "os.system",
+          detail: "",
+          references: [],
+          owasp: [],
+          atlas: [],
+        },
+      ],
+    });
+    const ids = ruleIds(starter, input);
+    assert.deepEqual([...new Set(ids)].sort(), [
+      "image.non-root",
+      "image.secrets",
+      "supply-chain.ai-sdk-not-approved",
+      "supply-chain.banned-package",
+      "supply-chain.base-image",
+      "supply-chain.finding",
+      "supply-chain.inference-image-not-approved",
+      "supply-chain.mcp-server-not-approved",
+      "supply-chain.model-not-approved",
+      "supply-chain.provider-not-approved",
+      "supply-chain.registry",
+      "supply-chain.vulnerability",
+    ]);
+    assert.equal(
+      ids.filter((i) => i === "supply-chain.vulnerability").length,
+      1,
+      "only fixable high+ vulnerabilities count",
+    );
+    assert.equal(ids.filter((i) => i === "supply-chain.model-not-approved").length, 2);
+    assert.equal(ids.filter((i) => i === "supply-chain.mcp-server-not-approved").length, 1);
+  });
+
+  it("reports an AI SDK outside the approved list as a warning, not a denial", () => {
+    const verdict = starter.evaluate(
+      aScan({ components: [{ kind: "ai-sdk", name: "cohere", locations: [], properties: {} }] }),
+    );
+    assert.equal(verdict.decision, "warn");
+  });
+});
+
+describe("policy: exceptions", () => {
+  const legacy = aScan({
+    target: "x",
+    image: { reference: "registry.internal.example/legacy/app:1", user: "root", secrets: [] },
+  });
+
+  it("waives a matching rule until it expires, and says who accepted it", () => {
+    const verdict = starter.evaluate(legacy, { today: new Date("2026-12-31T12:00:00Z") });
+    assert.equal(verdict.decision, "allow");
+    assert.match(verdict.reasons[0]?.waivedBy ?? "", /owner platform-team@example\.com, expires 2026-12-31/);
+  });
+
+  it("stops applying after the expiry date and says so", () => {
+    const verdict = starter.evaluate(legacy, { today: new Date("2027-01-01T00:00:00Z") });
+    assert.equal(verdict.decision, "deny");
+    assert.equal(verdict.reasons[0]?.waivedBy, undefined);
+    assert.match(verdict.reasons[0]?.message ?? "", /an exception expired/);
+  });
+});
+
+describe("policy: kubernetes", () => {
+  it("judges pod security and GPU quota on any workload kind", () => {
+    const spec = {
+      hostNetwork: true,
+      volumes: [{ name: "root", hostPath: { path: "/" } }],
+      containers: [
+        {
+          name: "vllm",
+          securityContext: { privileged: true, capabilities: { add: ["SYS_ADMIN", "NET_BIND_SERVICE"] } },
+          resources: { limits: { "nvidia.com/gpu": 2 } },
+        },
+      ],
+    };
+    assert.deepEqual(ruleIds(starter, aPod(spec)).sort(), [
+      "kubernetes.capabilities",
+      "kubernetes.gpu-quota",
+      "kubernetes.host-network",
+      "kubernetes.host-path",
+      "kubernetes.privileged",
+      "kubernetes.read-only-root-filesystem",
+      "kubernetes.run-as-non-root",
+    ]);
+    const deployment = PolicyInputSchema.parse({
+      kind: "kubernetes",
+      namespaceGpuUsage: { "nvidia.com/gpu": 4 },
+      object: {
+        kind: "Deployment",
+        metadata: { name: "llm", namespace: "ml-team" },
+        spec: {
+          replicas: 3,
+          template: {
+            spec: {
+              securityContext: { runAsNonRoot: true },
+              containers: [
+                {
+                  name: "c",
+                  securityContext: { readOnlyRootFilesystem: true },
+                  resources: { limits: { "nvidia.com/gpu": 1 } },
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    assert.deepEqual(ruleIds(starter, deployment), []);
+    const bigger = structuredClone(deployment) as Extract<PolicyInput, { kind: "kubernetes" }>;
+    (bigger.object.spec as { replicas: number }).replicas = 5;
+    assert.deepEqual(ruleIds(starter, bigger), ["kubernetes.gpu-quota"]);
+  });
+});
+
+describe("policy: loading", () => {
+  it("merges several files in order and points reasons at the file that set the rule", async () => {
+    const { files, policy } = await policyFrom(
+      `${header}  runtime:\n    roles:\n      - { name: a, identities: ["api-key:a"], models: ["m1"] }\n`,
+      `${header}  runtime:\n    roles:\n      - { name: b, identities: ["api-key:b"], models: ["m2"] }\n  exceptions:\n    - { rule: runtime.model-not-allowed, target: "api-key:b", owner: o, reason: r, expires: 2030-01-01 }\n`,
+    );
+    assert.deepEqual(ruleIds(policy, aRequest({ identity: { id: "api-key:b", roles: [] }, model: "m2" })), []);
+    const verdict = policy.evaluate(aRequest({ identity: { id: "api-key:a", roles: [] }, model: "m2" }), {
+      today: TODAY,
+    });
+    assert.equal(verdict.reasons[0]?.source, `${files[0]}:7`);
+    const waived = policy.evaluate(aRequest({ identity: { id: "api-key:b", roles: [] }, model: "m1" }), {
+      today: TODAY,
+    });
+    assert.match(waived.reasons[0]?.waivedBy ?? "", new RegExp(`exception ${files[1]}:9`));
+  });
+
+  it("refuses a value defined differently in two files, naming both", async () => {
+    await assert.rejects(
+      policyFrom(`${header}  kubernetes:\n    privileged: deny\n`, `${header}  kubernetes:\n    privileged: warn\n`),
+      (error: unknown) =>
+        error instanceof ValidationError &&
+        /also set in .*p0\.yaml:6/.test(error.message) &&
+        /p1\.yaml:6/.test(error.message),
+    );
+  });
+
+  it("names file, line and path for schema errors, bad CEL and unsafe patterns", () => {
+    const cases: [string, RegExp][] = [
+      [`${header}  kubernetes:\n    privileged: maybe\n`, /^p\.yaml:6:17: spec\.kubernetes\.privileged: /],
+      [`${header}  runtimee: {}\n`, /^p\.yaml:5:3: spec\.runtimee: unknown key/],
+      [
+        `${header}  rules:\n    - { id: r, message: m, appliesTo: [scan], expression: "input.x ==" }\n`,
+        /^p\.yaml:6:\d+: spec\.rules\.0\.expression: invalid CEL/,
+      ],
+      [
+        `${header}  runtime:\n    pii:\n      custom:\n        - { id: x, entity: X, pattern: "(a+)+$" }\n`,
+        /^p\.yaml:8:\d+: spec\.runtime\.pii\.custom\.0\.pattern: nested unbounded quantifiers/,
+      ],
+      [`apiVersion: palisade.dev/v2\nkind: Policy\nmetadata: { name: t }\n`, /^p\.yaml:1:13: apiVersion: /],
+      [
+        `${header}  exceptions:\n    - { rule: x, owner: o, reason: r, expires: tomorrow }\n`,
+        /expected a date like 2026-12-31/,
+      ],
+    ];
+    for (const [text, pattern] of cases) {
+      assert.throws(
+        () => parsePolicyText(text, "p.yaml"),
+        (error: unknown) => error instanceof ValidationError && pattern.test(error.message),
+        text,
+      );
+    }
+  });
+
+  it("accepts linear patterns and rejects catastrophic ones", () => {
+    for (const ok of ["ACC-[0-9]{8}", "(ab|cd)+x", "[a-z]+@[a-z]+", "(?:\\d{3}-){2}\\d{4}"])
+      assert.equal(checkPattern(ok), undefined, ok);
+    for (const bad of ["(a+)+", "(a*)*b", "((ab)+)*", "(x+x+)+y", "(\\w+\\s?)*$", "(a{1,})+", "(a)\\1"])
+      assert.ok(checkPattern(bad), bad);
+  });
+
+  it("never crashes on fuzzed YAML: a policy or a ValidationError (property)", () => {
+    const fragments = [
+      "spec:",
+      "  runtime:",
+      "    roles:",
+      "      - name: x",
+      "  kubernetes:",
+      "    privileged: deny",
+      "  rules: []",
+      "  : :",
+      "- [",
+      "{",
+      "  exceptions: [1]",
+      "\t",
+      "&a *a",
+      "  supplyChain: { models: { approved: [] } }",
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...fragments), { maxLength: 12 }),
+        fc.string({ maxLength: 30 }),
+        (lines, noise) => {
+          const text = `apiVersion: palisade.dev/v1\nkind: Policy\nmetadata: { name: f }\n${lines.join("\n")}${noise}`;
+          try {
+            compilePolicy({ ...parsePolicyWrap(text) });
+          } catch (error) {
+            assert.ok(error instanceof ValidationError, String(error));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+function parsePolicyWrap(text: string) {
+  const parsed = parsePolicyText(text, "fuzz.yaml");
+  return { name: "f", files: ["fuzz.yaml"], spec: parsed.document.spec, sources: { at: () => "fuzz.yaml:1" } };
+}
+
+describe("policy: evaluation is total", () => {
+  const str = fc.string({ maxLength: 12 });
+  const request = fc.record({
+    kind: fc.constant("request" as const),
+    identity: fc.record({ id: str, roles: fc.array(fc.constantFrom("reader", "analyst", "x"), { maxLength: 3 }) }),
+    route: str,
+    model: str,
+    tools: fc.array(str, { maxLength: 4 }),
+    maxTokens: fc.option(fc.nat(100_000), { nil: undefined }),
+  });
+  const pod = fc.record({
+    kind: fc.constant("kubernetes" as const),
+    object: fc.record({
+      kind: fc.constantFrom("Pod", "Deployment", "CronJob", "Job", "Weird"),
+      metadata: fc.object(),
+      spec: fc.anything(),
+    }),
+    namespaceGpuUsage: fc.dictionary(fc.constantFrom("nvidia.com/gpu", "amd.com/gpu"), fc.nat(10)),
+    aiWorkload: fc.boolean(),
+  });
+
+  it("never throws on any well-typed request or Kubernetes object (property)", () => {
+    fc.assert(
+      fc.property(fc.oneof(request, pod), (raw) => {
+        const input = PolicyInputSchema.parse(raw);
+        const verdict = starter.evaluate(input, { today: TODAY });
+        assert.ok(["allow", "warn", "deny"].includes(verdict.decision));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

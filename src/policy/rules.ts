@@ -1,0 +1,37 @@
+/** Every built-in rule id, defined once: evaluators, docs and `policy rules` derive from this. */
+
+export const BUILTIN_RULES = {
+  "supply-chain.registry": "image pulled from a registry that is not allowed",
+  "supply-chain.base-image": "base OS family or version not allowed",
+  "supply-chain.banned-package": "a banned package is present",
+  "supply-chain.vulnerability": "a vulnerability at or above the threshold",
+  "supply-chain.model-not-approved": "a model that is not approved (id, digest, licence or publisher)",
+  "supply-chain.ai-sdk-not-approved": "an AI SDK that is not approved",
+  "supply-chain.provider-not-approved": "an AI provider that is not approved",
+  "supply-chain.mcp-server-not-approved": "an MCP server that is not approved (package and version, or image digest)",
+  "supply-chain.inference-image-not-approved": "an inference server image that is not approved",
+  "supply-chain.finding": "a scanner finding at or above the threshold (e.g. a malicious model file)",
+  "image.non-root": "the image runs as root",
+  "image.secrets": "secrets in the image's environment or layers",
+  "image.max-size": "the image is larger than allowed",
+  "image.shell": "a shell in a runtime image",
+  "image.package-manager": "a package manager in a runtime image",
+  "runtime.no-role": "the caller holds no role",
+  "runtime.model-not-allowed": "the caller's roles do not allow this model",
+  "runtime.tool-not-allowed": "the caller's roles do not allow this tool",
+  "runtime.max-tokens": "max_tokens above the caller's cap",
+  "runtime.use-case-not-allowed": "the use case is not allowed for the caller's roles",
+  "kubernetes.privileged": "a privileged container",
+  "kubernetes.host-path": "a hostPath volume",
+  "kubernetes.host-network": "hostNetwork: true",
+  "kubernetes.host-pid": "hostPID: true",
+  "kubernetes.capabilities": "added Linux capabilities that are not allowed",
+  "kubernetes.run-as-non-root": "a container that may run as root",
+  "kubernetes.read-only-root-filesystem": "a writable root file system",
+  "kubernetes.runtime-class": "a runtimeClass that is not allowed",
+  "kubernetes.gpu-quota": "GPU requests over the namespace quota",
+  "kubernetes.network-policy": "an AI workload without a NetworkPolicy",
+  "policy.rule-error": "a custom rule failed to evaluate on this input",
+} as const;
+
+export type BuiltinRuleId = keyof typeof BUILTIN_RULES;

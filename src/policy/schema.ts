@@ -1,0 +1,238 @@
+/**
+ * The policy document (apiVersion palisade.dev/v1, kind Policy): one file, or several merged,
+ * governs every gate and every runtime decision. Strict: a typo is an error with file and line.
+ */
+import { z } from "zod";
+import { SeveritySchema } from "../core/index.js";
+
+export const ACTIONS = ["deny", "warn"] as const;
+/** What a violated rule does: deny fails the gate / blocks the request; warn only reports. */
+export const ActionSchema = z.enum(ACTIONS);
+export type Action = z.infer<typeof ActionSchema>;
+
+const Glob = z.string().min(1).max(512);
+const GlobList = z.array(Glob);
+
+const ApprovedModelSchema = z.strictObject({
+  /** Model id glob, e.g. `meta-llama/Llama-3.*` or `llama3:*`. */
+  id: Glob,
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "expected 64 lower-case hex characters")
+    .optional(),
+  licenses: z.array(z.string()).optional(),
+  publisher: z.string().optional(),
+});
+
+const ApprovedMcpServerSchema = z.union([
+  z.strictObject({ package: z.string().min(1), versions: z.string().default("*") }),
+  z.strictObject({
+    image: Glob,
+    digest: z
+      .string()
+      .regex(/^sha256:[0-9a-f]{64}$/)
+      .optional(),
+  }),
+]);
+
+const SupplyChainSchema = z.strictObject({
+  registries: z.strictObject({ allowed: GlobList, action: ActionSchema.default("deny") }).optional(),
+  baseImages: z
+    .strictObject({
+      allowed: z.array(z.strictObject({ family: z.string().min(1), versions: z.string().default("*") })),
+      action: ActionSchema.default("deny"),
+    })
+    .optional(),
+  bannedPackages: z
+    .array(z.strictObject({ purl: Glob, reason: z.string().default(""), action: ActionSchema.default("deny") }))
+    .default([]),
+  vulnerabilities: z
+    .strictObject({
+      /** Fail on vulnerabilities at or above this severity. */
+      severity: SeveritySchema.default("high"),
+      /** Only count vulnerabilities that have a fix available. */
+      fixAvailableOnly: z.boolean().default(false),
+      /** Only count vulnerabilities published at least this many days ago (a grace period). */
+      minAgeDays: z.number().int().min(0).default(0),
+      action: ActionSchema.default("deny"),
+    })
+    .optional(),
+  models: z.strictObject({ approved: z.array(ApprovedModelSchema), action: ActionSchema.default("deny") }).optional(),
+  aiSdks: z.strictObject({ approved: GlobList, action: ActionSchema.default("warn") }).optional(),
+  providers: z.strictObject({ approved: GlobList, action: ActionSchema.default("warn") }).optional(),
+  mcpServers: z
+    .strictObject({ approved: z.array(ApprovedMcpServerSchema), action: ActionSchema.default("deny") })
+    .optional(),
+  inferenceImages: z.strictObject({ approved: GlobList, action: ActionSchema.default("deny") }).optional(),
+  images: z
+    .strictObject({
+      nonRoot: z.boolean().default(true),
+      noSecrets: z.boolean().default(true),
+      maxSizeMb: z.number().positive().optional(),
+      noShell: z.boolean().default(false),
+      noPackageManager: z.boolean().default(false),
+      action: ActionSchema.default("deny"),
+    })
+    .optional(),
+  /** Findings from scanners (model scanner, secrets) at or above this severity fail the gate. */
+  findings: z
+    .strictObject({ severity: SeveritySchema.default("high"), action: ActionSchema.default("deny") })
+    .optional(),
+});
+
+const LimitsSchema = z.strictObject({
+  requestsPerMinute: z.number().int().positive().optional(),
+  tokensPerMinute: z.number().int().positive().optional(),
+  tokensPerDay: z.number().int().positive().optional(),
+  tokensPerMonth: z.number().int().positive().optional(),
+  concurrency: z.number().int().positive().optional(),
+});
+
+const RoleSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "role names are lower-case letters, digits, '.', '_' and '-'"),
+  /** Who holds the role: `api-key:NAME`, `oidc:SUBJECT`, `group:NAME`, globs allowed. */
+  identities: GlobList.default([]),
+  models: GlobList.default([]),
+  tools: GlobList.default([]),
+  useCases: z.array(z.string()).default([]),
+  maxTokens: z.number().int().positive().optional(),
+  limits: LimitsSchema.default({}),
+});
+
+export const GUARD_ACTIONS = ["block", "redact", "allow"] as const;
+export const GuardActionSchema = z.enum(GUARD_ACTIONS);
+export type GuardAction = z.infer<typeof GuardActionSchema>;
+export const REDACTION_STYLES = ["mask", "placeholder", "hash", "pseudonym", "drop"] as const;
+
+/** Per-direction action: a default and per-entity overrides (`CREDIT_CARD: block`). */
+const DirectionActionsSchema = z.record(z.string(), GuardActionSchema);
+
+const CustomRecognizerSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  entity: z.string().regex(/^[A-Z][A-Z0-9_]*$/, "entity names are UPPER_SNAKE_CASE"),
+  pattern: z.string().min(1).max(512),
+  validator: z.enum(["none", "luhn", "mod97", "aba"]).default("none"),
+  context: z.array(z.string()).default([]),
+  score: z.number().min(0).max(1).default(0.6),
+});
+
+export const GUARD_MODES = ["enforce", "monitor"] as const;
+export const FAIL_MODES = ["closed", "open"] as const;
+export const STREAM_MODES = ["window", "buffer", "audit"] as const;
+
+const RuntimeSchema = z.strictObject({
+  roles: z.array(RoleSchema).default([]),
+  /** Role applied to authenticated identities that match no role (none: deny everything). */
+  defaultRole: z.string().optional(),
+  guards: z
+    .strictObject({
+      mode: z.enum(GUARD_MODES).default("enforce"),
+      failMode: z.enum(FAIL_MODES).default("closed"),
+      streaming: z.enum(STREAM_MODES).default("window"),
+    })
+    .prefault({}),
+  pii: z
+    .strictObject({
+      prompt: DirectionActionsSchema.default({ default: "redact" }),
+      response: DirectionActionsSchema.default({ default: "redact" }),
+      redaction: z
+        .strictObject({
+          style: z.enum(REDACTION_STYLES).default("placeholder"),
+          keepLast: z.number().int().min(0).default(4),
+        })
+        .prefault({}),
+      thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
+      custom: z.array(CustomRecognizerSchema).default([]),
+    })
+    .prefault({}),
+  secrets: z
+    .strictObject({ prompt: GuardActionSchema.default("block"), response: GuardActionSchema.default("redact") })
+    .prefault({}),
+  injection: z
+    .strictObject({
+      user: z
+        .strictObject({ threshold: z.number().min(0).max(1).default(0.5), action: GuardActionSchema.default("block") })
+        .prefault({}),
+      document: z
+        .strictObject({ threshold: z.number().min(0).max(1).default(0.5), action: GuardActionSchema.default("block") })
+        .prefault({}),
+    })
+    .prefault({}),
+  systemPrompts: z.array(z.strictObject({ route: Glob, text: z.string().min(1) })).default([]),
+  logging: z
+    .strictObject({
+      prompts: z.enum(["redacted", "hashed", "raw"]).default("redacted"),
+      retentionDays: z.number().int().positive().default(30),
+    })
+    .prefault({}),
+});
+
+const KubernetesSchema = z.strictObject({
+  privileged: ActionSchema.optional(),
+  hostPath: ActionSchema.optional(),
+  hostNetwork: ActionSchema.optional(),
+  hostPID: ActionSchema.optional(),
+  capabilities: z
+    .strictObject({ allowed: z.array(z.string()).default([]), action: ActionSchema.default("deny") })
+    .optional(),
+  runAsNonRoot: ActionSchema.optional(),
+  readOnlyRootFilesystem: ActionSchema.optional(),
+  runtimeClasses: z.strictObject({ allowed: z.array(z.string()), action: ActionSchema.default("deny") }).optional(),
+  /** GPUs per namespace: `{ ml-team: { nvidia.com/gpu: 8 } }`; `*` is the default for others. */
+  gpuQuota: z.record(z.string(), z.record(z.string(), z.number().int().min(0))).optional(),
+  gpuQuotaAction: ActionSchema.default("deny"),
+  networkPolicyRequired: ActionSchema.optional(),
+});
+
+const ExceptionSchema = z.strictObject({
+  /** Rule id (or glob) the exception waives, e.g. `image.non-root`. */
+  rule: Glob,
+  /** What it applies to: an image, package purl, model id, identity or `namespace/name`; glob. */
+  target: Glob.default("*"),
+  owner: z.string().min(1),
+  reason: z.string().min(1),
+  expires: z.iso.date("expected a date like 2026-12-31"),
+});
+
+export const INPUT_KINDS = ["scan", "request", "kubernetes"] as const;
+
+const CustomRuleSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "rule ids are lower-case letters, digits, '.' and '-'"),
+  severity: SeveritySchema.default("medium"),
+  message: z.string().min(1),
+  action: ActionSchema.default("deny"),
+  appliesTo: z.array(z.enum(INPUT_KINDS)).min(1),
+  /** CEL expression over `input`; the rule fires when it is true. */
+  expression: z.string().min(1).max(4096),
+});
+
+export const PolicySpecSchema = z.strictObject({
+  supplyChain: SupplyChainSchema.optional(),
+  runtime: RuntimeSchema.optional(),
+  kubernetes: KubernetesSchema.optional(),
+  exceptions: z.array(ExceptionSchema).default([]),
+  rules: z.array(CustomRuleSchema).default([]),
+});
+
+export const PolicyDocumentSchema = z.strictObject({
+  apiVersion: z.literal("palisade.dev/v1"),
+  kind: z.literal("Policy"),
+  metadata: z.strictObject({ name: z.string().min(1), description: z.string().optional() }),
+  spec: PolicySpecSchema.prefault({}),
+});
+
+export type PolicyDocument = z.infer<typeof PolicyDocumentSchema>;
+export type PolicySpec = z.infer<typeof PolicySpecSchema>;
+export type Role = z.infer<typeof RoleSchema>;
+export type RuntimePolicy = z.infer<typeof RuntimeSchema>;
+export type SupplyChainPolicy = z.infer<typeof SupplyChainSchema>;
+export type KubernetesPolicy = z.infer<typeof KubernetesSchema>;
+export type PolicyException = z.infer<typeof ExceptionSchema>;
+export type CustomRule = z.infer<typeof CustomRuleSchema>;
+export type CustomRecognizerSpec = z.infer<typeof CustomRecognizerSchema>;
+export type Limits = z.infer<typeof LimitsSchema>;
+
+/** Runtime defaults when a policy has no runtime section. */
+export function defaultRuntime(): RuntimePolicy {
+  return RuntimeSchema.parse({});
+}

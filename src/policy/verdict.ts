@@ -1,0 +1,64 @@
+/** Building verdicts: reasons with their source, exceptions applied, the strictest decision wins. */
+import type { Decision, Reason, Verdict } from "../core/index.js";
+import { compileGlobs, type Matcher } from "./glob.js";
+import type { Action, PolicyException } from "./schema.js";
+
+export interface Violation {
+  ruleId: string;
+  action: Action;
+  message: string;
+  /** `file:line` of the policy value that produced it. */
+  source: string;
+  /** What it is about (image, purl, model id, identity, namespace/name), matched by exceptions. */
+  target: string;
+}
+
+export interface CompiledException {
+  matchesRule: Matcher;
+  matchesTarget: Matcher;
+  /** Last day it applies (inclusive), as an ISO date. */
+  expires: string;
+  label: string;
+}
+
+export function compileExceptions(
+  exceptions: readonly PolicyException[],
+  sourceOf: (index: number) => string,
+): CompiledException[] {
+  return exceptions.map((e, i) => ({
+    matchesRule: compileGlobs([e.rule]),
+    matchesTarget: compileGlobs([e.target]),
+    expires: e.expires,
+    label: `exception ${sourceOf(i)} (owner ${e.owner}, expires ${e.expires}): ${e.reason}`,
+  }));
+}
+
+/** Apply exceptions as of `today` (ISO date) and fold violations into one verdict. */
+export function toVerdict(
+  violations: readonly Violation[],
+  exceptions: readonly CompiledException[],
+  today: string,
+): Verdict {
+  let decision: Decision = "allow";
+  const reasons: Reason[] = [];
+  for (const v of violations) {
+    const matching = exceptions.filter((e) => e.matchesRule(v.ruleId) && e.matchesTarget(v.target));
+    const active = matching.find((e) => e.expires >= today);
+    if (active) {
+      reasons.push({
+        ruleId: v.ruleId,
+        decision: v.action,
+        message: v.message,
+        source: v.source,
+        waivedBy: active.label,
+      });
+      continue;
+    }
+    const expired = matching[0];
+    const message = expired ? `${v.message} (an exception expired: ${expired.label})` : v.message;
+    reasons.push({ ruleId: v.ruleId, decision: v.action, message, source: v.source });
+    if (v.action === "deny") decision = "deny";
+    else if (decision === "allow") decision = "warn";
+  }
+  return { decision, reasons };
+}
