@@ -153,9 +153,9 @@ export function mergePolicies(parts: readonly ParsedPolicy[]): LoadedPolicy {
     const existing = target[key];
     if (Array.isArray(value)) {
       const base = Array.isArray(existing) ? existing : [];
-      value.forEach((item, i) =>
-        owners.set(`${dotted}.${base.length + i}`, { file: part.file, source: part.source, path: [...path, i] }),
-      );
+      for (let i = 0; i < value.length; i++) {
+        owners.set(`${dotted}.${base.length + i}`, { file: part.file, source: part.source, path: [...path, i] });
+      }
       target[key] = [...base, ...value];
       return;
     }
