@@ -155,7 +155,7 @@ describe("palisade CLI", () => {
 
   it("exits 3 with a clear line when PostgreSQL is unreachable", async () => {
     const result = await runCli(["db", "status", "--db", "postgres://palisade:secret@127.0.0.1:1/palisade"]);
-    assert.equal(result.code, 3);
+    assert.equal(result.code, 3, result.stderr);
     const line = oneLine(result.stderr);
     assert.match(line, /cannot reach PostgreSQL at postgres:\/\/palisade:\*\*\*@127\.0\.0\.1:1\/palisade/);
     assert.ok(!line.includes("secret"), "the password never appears in messages");

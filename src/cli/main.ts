@@ -53,6 +53,13 @@ function allCommands(command: Command): Command[] {
 
 /** Run the CLI; resolves to the exit code instead of calling process.exit, so output is flushed. */
 export async function main(argv: readonly string[]): Promise<ExitCode> {
+  // A stray rejection from a driver or stream must still end as one line and exit 3, not a trace.
+  const crash = (error: unknown) => {
+    process.stderr.write(`palisade: internal error: ${describeError(error)}\n`);
+    process.exit(EXIT.internal);
+  };
+  process.once("uncaughtException", crash);
+  process.once("unhandledRejection", crash);
   const program = buildProgram();
   try {
     await program.parseAsync([...argv]);
