@@ -1,0 +1,73 @@
+/**
+ * The CI gate every `palisade scan ...` command shares: `--policy FILE...` evaluates the scan
+ * result with the policy, `--exit-code` turns a deny into exit 1, and `--format sarif` writes
+ * SARIF 2.1.0. Without a policy the scanner's own default applies (e.g. malicious → fail).
+ */
+import { type Command, Option } from "commander";
+import { type Finding, isAtLeast, PalisadeError, type Severity, type Verdict } from "../core/index.js";
+import { compilePolicy, loadPolicyFiles, type ScanInput, ScanInputSchema } from "../policy/index.js";
+import { toSarif } from "../sbom/index.js";
+import { packageVersion } from "./commands/version.js";
+import { createOutput, renderTable } from "./output.js";
+
+export interface GateFlags {
+  policy?: string[];
+  exitCode?: boolean;
+  failOn?: Severity;
+}
+
+/** Add --policy, --exit-code and --fail-on to a scan command. */
+export function addGateOptions(command: Command): Command {
+  return command
+    .option("-p, --policy <files...>", "evaluate the result with these policy files")
+    .option("--exit-code", "exit 1 when the gate fails (policy deny, or findings at --fail-on and above)")
+    .addOption(
+      new Option("--fail-on <severity>", "without a policy: fail on findings at this severity or above")
+        .choices(["critical", "high", "medium", "low", "info"])
+        .default("high"),
+    );
+}
+
+/** Judge a scan: with a policy its verdict, otherwise deny when a finding reaches --fail-on. */
+export function judgeScan(input: Omit<ScanInput, "kind"> & { kind?: "scan" }, flags: GateFlags): Verdict {
+  const parsed = ScanInputSchema.parse({ ...input, kind: "scan" });
+  if (flags.policy && flags.policy.length > 0) return compilePolicy(loadPolicyFiles(flags.policy)).evaluate(parsed);
+  const threshold = flags.failOn ?? "high";
+  const failing = parsed.findings.filter((f) => isAtLeast(f.severity, threshold));
+  return {
+    decision: failing.length > 0 ? "deny" : "allow",
+    reasons: failing.map((f) => ({
+      ruleId: f.ruleId,
+      decision: "deny" as const,
+      message: `${f.title} (${f.severity})${f.location ? ` in ${f.location.path}` : ""}`,
+    })),
+  };
+}
+
+/** Print the verdict summary (table or SARIF is the caller's main output) and apply --exit-code. */
+export function finishGate(
+  verdict: Verdict,
+  flags: GateFlags,
+  options: { format: string; findings: readonly Finding[] },
+): void {
+  if (options.format === "sarif") {
+    createOutput().json(
+      toSarif({ toolVersion: packageVersion(), findings: options.findings, reasons: verdict.reasons }),
+    );
+  } else if (options.format === "table" && verdict.reasons.length > 0) {
+    const out = createOutput();
+    out.text(`\ngate: ${verdict.decision}`);
+    out.text(
+      renderTable(
+        ["RULE", "DECISION", "MESSAGE", "SOURCE", "WAIVED BY"],
+        verdict.reasons.map((r) => [r.ruleId, r.decision, r.message, r.source ?? "", r.waivedBy ?? ""]),
+      ),
+    );
+  }
+  if (flags.exitCode && verdict.decision === "deny") {
+    throw new PalisadeError(
+      "gate-failed",
+      `gate failed: ${verdict.reasons.filter((r) => !r.waivedBy && r.decision === "deny").length} violation(s)`,
+    );
+  }
+}
