@@ -23,8 +23,65 @@ export const StoreConfigSchema = z.strictObject({
   busyTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(5000),
 });
 
+export const UPSTREAM_KINDS = ["openai", "vllm", "ollama", "llamacpp", "tgi"] as const;
+
+/** One inference server behind the gateway. */
+export const UpstreamConfigSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "upstream names are lower-case letters, digits, '.', '_' and '-'"),
+  kind: z.enum(UPSTREAM_KINDS).default("openai"),
+  url: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }),
+  /** Model names (globs) served here; several upstreams for one model fail over in order. */
+  models: z.array(z.string().min(1)).default(["*"]),
+  /** Names clients use mapped to the upstream's model name (`gpt-4o: llama3:70b`). */
+  aliases: z.record(z.string(), z.string()).default({}),
+  /** Environment variable holding the upstream's API key, if it needs one. */
+  apiKeyEnv: z.string().optional(),
+  connectTimeoutMs: z.number().int().positive().default(2000),
+  /** Longest silence from the upstream while reading an answer. */
+  readTimeoutMs: z.number().int().positive().default(120_000),
+  /** Requests in flight to this upstream at most (a GPU serves a few at a time). */
+  maxConcurrency: z.number().int().positive().default(64),
+});
+
+export const GatewayConfigSchema = z.strictObject({
+  listen: z.string().regex(/^[^:]+:\d+$/, "expected HOST:PORT").default("127.0.0.1:8080"),
+  /** Policy files (merged); without them the built-in default policy applies. */
+  policy: z.array(z.string()).default([]),
+  upstreams: z.array(UpstreamConfigSchema).default([]),
+  auth: z
+    .strictObject({
+      /** Accept `Authorization: Bearer pal_...` keys made with `palisade keys create`. */
+      apiKeys: z.boolean().default(true),
+      oidc: z
+        .strictObject({
+          issuer: z.string().min(1),
+          jwksUrl: z.url(),
+          audience: z.string().optional(),
+          /** Claim holding role names (array or space-separated string). */
+          rolesClaim: z.string().default("roles"),
+        })
+        .optional(),
+    })
+    .prefault({}),
+  /** Redis URL for limits and budgets shared by several replicas (default: in memory). */
+  redisUrl: z.string().regex(/^rediss?:\/\//, "expected a redis:// URL").optional(),
+  /** Largest request body accepted (bytes); larger ones get 413. */
+  maxBodyBytes: z.number().int().positive().default(10 * 1024 * 1024),
+  audit: z
+    .strictObject({
+      /** Where events wait when the store is down (replayed when it is back). */
+      spoolDir: z.string().optional(),
+      batchSize: z.number().int().positive().default(200),
+      flushMs: z.number().int().positive().default(250),
+    })
+    .prefault({}),
+});
+export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
+export type UpstreamConfig = z.infer<typeof UpstreamConfigSchema>;
+
 export const ConfigSchema = z.strictObject({
   store: StoreConfigSchema.prefault({}),
+  gateway: GatewayConfigSchema.prefault({}),
   log: z.strictObject({ level: z.enum(LOG_LEVELS).default("info") }).prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
@@ -35,6 +92,7 @@ export const ENV_OVERRIDES = [
   { env: "PALISADE_DB", path: ["store", "path"] },
   { env: "PALISADE_SQLITE_BUSY_TIMEOUT_MS", path: ["store", "busyTimeoutMs"] },
   { env: "PALISADE_LOG_LEVEL", path: ["log", "level"] },
+  { env: "PALISADE_REDIS_URL", path: ["gateway", "redisUrl"] },
 ] as const;
 
 const DEFAULT_FILES = ["palisade.yaml", "palisade.yml"];

@@ -4,12 +4,17 @@ export {
   ConfigSchema,
   defaultStorePath,
   ENV_OVERRIDES,
+  type GatewayConfig,
+  GatewayConfigSchema,
   LOG_LEVELS,
   type LoadConfigOptions,
   type LoadedConfig,
   loadConfig,
   parseConfig,
   StoreConfigSchema,
+  UPSTREAM_KINDS,
+  type UpstreamConfig,
+  UpstreamConfigSchema,
 } from "./config.js";
 export {
   describeError,

@@ -1,0 +1,160 @@
+/**
+ * Calling upstreams: one keep-alive undici pool per upstream, connect and read timeouts, a
+ * concurrency cap per upstream, retry on connect failure, failover to the next upstream for the
+ * model, and passive health (an upstream that failed to connect is skipped for a while).
+ */
+import type { Readable } from "node:stream";
+import { Pool } from "undici";
+import type { UpstreamConfig } from "../../core/index.js";
+import { GatewayError } from "../errors.js";
+import { UPSTREAM_KIND_SPECS, type UpstreamKindSpec } from "./kinds.js";
+
+export interface Upstream {
+  readonly config: UpstreamConfig;
+  readonly spec: UpstreamKindSpec;
+  /** Requests in flight now. */
+  readonly inflight: number;
+  readonly healthy: boolean;
+}
+
+export interface UpstreamResponse {
+  upstream: Upstream;
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable;
+  /** Give the upstream's concurrency slot back; call once the body is consumed or abandoned. */
+  release(): void;
+}
+
+export interface UpstreamCall {
+  path: (spec: UpstreamKindSpec) => string;
+  /** Body per upstream (the model name is rewritten to the upstream's own). */
+  body: (upstream: Upstream, model: string) => string;
+  method?: "POST" | "GET";
+  signal: AbortSignal;
+}
+
+/** After a connect failure an upstream is skipped for this long, unless it is the last choice. */
+const UNHEALTHY_MS = 5_000;
+
+class PooledUpstream implements Upstream {
+  readonly spec: UpstreamKindSpec;
+  readonly pool: Pool;
+  inflight = 0;
+  unhealthyUntil = 0;
+
+  constructor(readonly config: UpstreamConfig) {
+    this.spec = UPSTREAM_KIND_SPECS[config.kind];
+    this.pool = new Pool(new URL(config.url).origin, {
+      connections: Math.max(8, config.maxConcurrency),
+      connectTimeout: config.connectTimeoutMs,
+      headersTimeout: config.readTimeoutMs,
+      bodyTimeout: config.readTimeoutMs,
+      keepAliveTimeout: 30_000,
+      pipelining: 1,
+    });
+  }
+
+  get healthy() {
+    return Date.now() >= this.unhealthyUntil;
+  }
+}
+
+export interface Target {
+  upstream: Upstream;
+  /** The model name to send to this upstream (after aliases). */
+  model: string;
+}
+
+export interface UpstreamPool {
+  readonly upstreams: readonly Upstream[];
+  /** Send to the first target that accepts, failing over on connect errors. */
+  send(targets: readonly Target[], call: UpstreamCall): Promise<UpstreamResponse>;
+  close(): Promise<void>;
+}
+
+const CONNECT_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET",
+]);
+
+export function createUpstreamPool(configs: readonly UpstreamConfig[]): UpstreamPool {
+  const upstreams = configs.map((c) => new PooledUpstream(c));
+
+  async function attempt(u: PooledUpstream, model: string, call: UpstreamCall): Promise<UpstreamResponse> {
+    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+    if (u.config.apiKeyEnv && process.env[u.config.apiKeyEnv]) headers.authorization = `Bearer ${process.env[u.config.apiKeyEnv]}`;
+    const base = new URL(u.config.url).pathname.replace(/\/$/, "");
+    const path = `${base}${call.path(u.spec)}`.replace(/^\/\/+/, "/");
+    u.inflight++;
+    let released = false;
+    const release = () => {
+      if (!released) {
+        released = true;
+        u.inflight--;
+      }
+    };
+    try {
+      const method = call.method ?? "POST";
+      const response = await u.pool.request({
+        method,
+        path,
+        headers,
+        ...(method === "POST" ? { body: call.body(u, model) } : {}),
+        signal: call.signal,
+      });
+      u.unhealthyUntil = 0;
+      return { upstream: u, status: response.statusCode, headers: response.headers, body: response.body, release };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  return {
+    upstreams,
+    async send(targets, call) {
+      const pooled = targets.map((t) => ({ upstream: t.upstream as PooledUpstream, model: t.model }));
+      // Healthy ones first, keeping the configured order; unhealthy ones stay as a last resort.
+      const ordered = [...pooled.filter((t) => t.upstream.healthy), ...pooled.filter((t) => !t.upstream.healthy)];
+      let lastError: unknown;
+      let busy = 0;
+      for (const { upstream, model } of ordered) {
+        if (upstream.inflight >= upstream.config.maxConcurrency) {
+          busy++;
+          continue;
+        }
+        // One retry on the same upstream for a connect failure (a restarted server, a stale socket).
+        for (let tries = 0; tries < 2; tries++) {
+          try {
+            return await attempt(upstream, model, call);
+          } catch (error) {
+            if (call.signal.aborted) throw error;
+            lastError = error;
+            const code = (error as { code?: string }).code ?? "";
+            if (code === "UND_ERR_HEADERS_TIMEOUT") {
+              throw new GatewayError("upstream_timeout", `upstream ${upstream.config.name} did not answer in time`, { cause: error });
+            }
+            if (!CONNECT_ERRORS.has(code)) {
+              throw new GatewayError("upstream_error", `upstream ${upstream.config.name} failed`, { cause: error });
+            }
+            upstream.unhealthyUntil = Date.now() + UNHEALTHY_MS;
+          }
+        }
+      }
+      if (busy > 0 && busy === ordered.length) {
+        throw new GatewayError("rate_limit_exceeded", "every upstream for this model is at its concurrency limit", { retryAfterSeconds: 1 });
+      }
+      throw new GatewayError("upstream_error", "no upstream for this model could be reached", { cause: lastError });
+    },
+    async close() {
+      await Promise.all(upstreams.map((u) => u.pool.close()));
+    },
+  };
+}
