@@ -1,0 +1,26 @@
+/** Public surface of the secrets detector: rule format, rule loading and the detector itself. */
+export { createKeywordMatcher, type KeywordMatcher } from "./aho-corasick.js";
+export { createSecretsDetector, KEYWORD_LEAD, type SecretsDetectorOptions } from "./detector.js";
+export {
+  type CompiledSecretRule,
+  compileSecretRules,
+  type LoadSecretRulesOptions,
+  loadSecretRules,
+  MAX_MATCH_LENGTH,
+  PROBE_BUDGET_MS,
+  type SecretRuleSet,
+  type SecretRuleSource,
+  shippedSecretRulesDir,
+} from "./load-rules.js";
+export { analyzeRegex, hostileInputs, probeRegexTime, type RegexAnalysis } from "./regex-safety.js";
+export {
+  MAX_PATTERN_LENGTH,
+  MAX_SECRET_SPAN,
+  type SecretAllowlist,
+  SecretAllowlistSchema,
+  type SecretRule,
+  type SecretRuleFile,
+  SecretRuleFileSchema,
+  SecretRuleSchema,
+} from "./rule-schema.js";
+export { findStopword, isPlaceholder, shannonEntropy } from "./value-gates.js";
