@@ -56,6 +56,7 @@ describe("createSecretsDetector", () => {
       "api_key = xxxxxxxxxxxxxxxxxxxx",
       "token: ***************",
       "OPENAI_API_KEY=<your-key>",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder is the input under test
       "secret: ${SECRET_VALUE}",
       "secret: {{ vault_secret }}",
       "password = example123",

@@ -18,6 +18,7 @@ describe("isPlaceholder", () => {
     "********",
     "<your-key>",
     "<YOUR_API_KEY>",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder is the input under test
     "${DB_PASSWORD}",
     "{{ db_password }}",
     "%(password)s",
@@ -26,6 +27,7 @@ describe("isPlaceholder", () => {
     'os.environ["KEY"]',
     "process.env.OPENAI_API_KEY",
     "getenv(",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder is the input under test
     "${{ secrets.TOKEN }}",
     "abc...",
     "0000000",
