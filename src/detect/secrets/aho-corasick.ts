@@ -5,6 +5,7 @@
  * full DFA over ASCII (one table lookup per character, no failure-link walk at scan time).
  */
 
+/** ASCII; the scan indexes the table with `state << 7`, so this must stay 128. */
 const ALPHABET = 128;
 
 /** A compiled keyword set; `scan` reports every occurrence, overlapping ones included. */
@@ -66,19 +67,24 @@ export function createKeywordMatcher(keywords: readonly string[]): KeywordMatche
       }
     }
   }
+  // Fold case into the table itself so the scan loop does one lookup per character.
+  for (let state = 0; state < states; state++) {
+    for (let c = 65; c <= 90; c++) delta[state * ALPHABET + c] = delta[state * ALPHABET + (c | 32)] as number;
+  }
   const hits = outputs.map((list) => Int32Array.from(new Set(list)));
   const accepting = Uint8Array.from(hits, (list) => (list.length > 0 ? 1 : 0));
   return {
     keywords: [...keywords],
     scan(text, onHit) {
       let state = 0;
-      for (let i = 0; i < text.length; i++) {
+      const length = text.length;
+      for (let i = 0; i < length; i++) {
         const code = text.charCodeAt(i);
         if (code >= ALPHABET) {
           state = 0;
           continue;
         }
-        state = delta[state * ALPHABET + fold(code)] as number;
+        state = delta[(state << 7) | code] as number;
         if (accepting[state] === 1) {
           for (const keyword of hits[state] as Int32Array) onHit(keyword, i + 1);
         }

@@ -23,4 +23,5 @@ export {
   SecretRuleFileSchema,
   SecretRuleSchema,
 } from "./rule-schema.js";
+export { formatSecretRulesMarkdown, RULES_DOC_END, RULES_DOC_START } from "./rules-doc.js";
 export { findStopword, isPlaceholder, shannonEntropy } from "./value-gates.js";
