@@ -147,6 +147,15 @@ describe("createSecretsDetector", () => {
     );
   });
 
+  it("reports tens of thousands of secrets in one input quickly, up to maxDetections", () => {
+    const text = Array.from({ length: 30_000 }, (_, i) => `password=Kp9#Wv2!${i.toString(36)}`).join("\n");
+    const started = performance.now();
+    assert.equal(detector.detect(text).length, 30_000);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 5000, `${elapsed.toFixed(0)} ms`);
+    assert.equal(createSecretsDetector({ maxDetections: 100 }).detect(text).length, 100);
+  });
+
   it("scans megabytes of prose within a generous time budget", () => {
     const prose = "The quick brown fox asks a passing task force about the key to the secret garden. ".repeat(24_000);
     const text = `${prose}${GITHUB}\n${prose}`;

@@ -12,8 +12,8 @@ import { findStopword, isPlaceholder, shannonEntropy } from "./value-gates.js";
 export const KEYWORD_LEAD = 64;
 /** Extra characters on each side of a window so lookarounds see real context. */
 const LOOKAROUND_MARGIN = 16;
-/** Upper bound on detections from one call, so a hostile input cannot exhaust memory. */
-const MAX_DETECTIONS = 10_000;
+/** Default upper bound on detections from one call, so a hostile input cannot exhaust memory. */
+export const DEFAULT_MAX_DETECTIONS = 100_000;
 
 /** Options for `createSecretsDetector`. */
 export interface SecretsDetectorOptions {
@@ -23,6 +23,8 @@ export interface SecretsDetectorOptions {
   disable?: readonly string[];
   /** Drop detections scoring below this (default 0). */
   minScore?: number;
+  /** Stop after this many detections in one call (default DEFAULT_MAX_DETECTIONS); the rest of the text is not reported. */
+  maxDetections?: number;
 }
 
 let shippedRules: SecretRuleSet | undefined;
@@ -44,6 +46,7 @@ export function createSecretsDetector(options: SecretsDetectorOptions = {}): Tex
   const disabled = new Set(options.disable ?? []);
   const rules = ruleSet.rules.filter((r) => !disabled.has(r.rule.id));
   const minScore = options.minScore ?? 0;
+  const maxDetections = options.maxDetections ?? DEFAULT_MAX_DETECTIONS;
 
   const keywords: string[] = [];
   const keywordIndex = new Map<string, number>();
@@ -75,8 +78,8 @@ export function createSecretsDetector(options: SecretsDetectorOptions = {}): Tex
       for (const [ruleIndex, list] of windows) {
         const compiled = rules[ruleIndex] as CompiledSecretRule;
         for (const window of list) {
-          runRule(compiled, text, window, found);
-          if (found.length >= MAX_DETECTIONS) break;
+          runRule(compiled, text, window, found, maxDetections);
+          if (found.length >= maxDetections) break;
         }
       }
       return resolveOverlaps(found.filter((d) => d.score >= minScore));
@@ -119,7 +122,13 @@ function keywordWindows(
 }
 
 /** Run one rule's pattern over one window and push the values that pass its gates. */
-function runRule(compiled: CompiledSecretRule, text: string, window: Window, found: Detection[]): void {
+function runRule(
+  compiled: CompiledSecretRule,
+  text: string,
+  window: Window,
+  found: Detection[],
+  maxDetections: number,
+): void {
   const { rule, regex, valueGroup } = compiled;
   const slice = text.slice(window.start, window.end);
   const scanFrom = window.start === 0 ? 0 : LOOKAROUND_MARGIN;
@@ -145,7 +154,7 @@ function runRule(compiled: CompiledSecretRule, text: string, window: Window, fou
       ruleId: rule.id,
       reasons,
     });
-    if (found.length >= MAX_DETECTIONS) return;
+    if (found.length >= maxDetections) return;
   }
 }
 
@@ -168,21 +177,22 @@ function gate(compiled: CompiledSecretRule, value: string, match: string): strin
 
 /**
  * Sort by offset and drop a detection whose span lies inside a higher-scoring one (a generic
- * `token=` rule seeing the same value as the provider rule). Partial overlaps are both kept so
- * redaction covers their union.
+ * `token=` rule seeing the same value as the provider rule), or repeats an identical span.
+ * Partial overlaps are both kept so redaction covers their union. A sweep over spans sorted by
+ * start keeps only the spans still open at the current offset, so this stays near-linear.
  */
 function resolveOverlaps(found: Detection[]): Detection[] {
-  const sorted = found.sort((a, b) => a.start - b.start || b.end - a.end || b.score - a.score);
+  const sorted = found.sort(
+    (a, b) => a.start - b.start || b.end - a.end || b.score - a.score || a.ruleId.localeCompare(b.ruleId),
+  );
   const kept: Detection[] = [];
+  let open: Detection[] = [];
   for (const d of sorted) {
-    const covered = kept.some(
-      (k) =>
-        k.start <= d.start &&
-        k.end >= d.end &&
-        (k.score > d.score ||
-          (k.score === d.score && (k.start !== d.start || k.end !== d.end || k.ruleId <= d.ruleId))),
-    );
-    if (!covered) kept.push(d);
+    open = open.filter((k) => k.end > d.start);
+    const covered = open.some((k) => k.end >= d.end && (k.score > d.score || (k.start === d.start && k.end === d.end)));
+    if (covered) continue;
+    kept.push(d);
+    open.push(d);
   }
   return kept;
 }

@@ -1,6 +1,11 @@
 /** Public surface of the secrets detector: rule format, rule loading and the detector itself. */
 export { createKeywordMatcher, type KeywordMatcher } from "./aho-corasick.js";
-export { createSecretsDetector, KEYWORD_LEAD, type SecretsDetectorOptions } from "./detector.js";
+export {
+  createSecretsDetector,
+  DEFAULT_MAX_DETECTIONS,
+  KEYWORD_LEAD,
+  type SecretsDetectorOptions,
+} from "./detector.js";
 export {
   type CompiledSecretRule,
   compileSecretRules,

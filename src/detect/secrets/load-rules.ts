@@ -62,10 +62,10 @@ export function shippedSecretRulesDir(): string {
 function compilePattern(
   source: string,
   flags: string,
-  where: { file: string; path: string; line?: number | undefined },
+  where: { file: string; path: string; line?: number | undefined; column?: number | undefined },
 ): { regex: RegExp; maxLength: number } {
   const fail = (message: string, cause?: unknown): never => {
-    const issue: ValidationIssue = { path: where.path, line: where.line, message };
+    const issue: ValidationIssue = { path: where.path, line: where.line, column: where.column, message };
     throw new ValidationError({ file: where.file, issues: [issue], cause });
   };
   let regex: RegExp | undefined;
@@ -92,7 +92,8 @@ export function compileSecretRules(sources: readonly SecretRuleSource[]): Secret
     for (const [index, rule] of parsed.rules.entries()) {
       const at = (...keys: (string | number)[]) => {
         const path = ["rules", index, ...keys];
-        return { file, path: path.join("."), line: yaml.locate(path)?.line };
+        const at = yaml.locate(path);
+        return { file, path: path.join("."), line: at?.line, column: at?.column };
       };
       const previous = seen.get(rule.id);
       if (previous !== undefined) {

@@ -31,6 +31,9 @@ describe("isPlaceholder", () => {
     "${{ secrets.TOKEN }}",
     "abc...",
     "0000000",
+    "AKIAIOSFODNN7EXAMPLE",
+    "dapi123456789abcdef123456789abcdef00",
+    "lin_api_abcdefgiRuRkwmbYFY7xGlBxe8GUg8YNBzaRyF4W",
   ]) {
     it(`treats ${value} as a placeholder`, () => assert.equal(isPlaceholder(value), true));
   }

@@ -20,8 +20,10 @@ export function shannonEntropy(value: string): number {
 
 /**
  * Shapes that mark a value as a placeholder or an indirection rather than a secret: template
- * slots (`${VAR}`, `{{ var }}`, `<your-key>`, `%(name)s`), masks (`xxxx`, `***`, `...`), and
- * lookups of the real secret elsewhere (`os.environ[...]`, `process.env.X`, `getenv(...)`).
+ * slots (`${VAR}`, `{{ var }}`, `<your-key>`, `%(name)s`), masks (`xxxx`, `***`, `...`), lookups
+ * of the real secret elsewhere (`os.environ[...]`, `process.env.X`, `getenv(...)`), documentation
+ * words (`example`, `dummy`, `changeme`) and keyboard runs (`1234567`, `abcdefg`). A random token
+ * contains one of these by chance with negligible probability, so they apply to every rule.
  */
 const PLACEHOLDER_MARKERS: readonly RegExp[] = [
   /x{4}/i,
@@ -32,6 +34,8 @@ const PLACEHOLDER_MARKERS: readonly RegExp[] = [
   /\$\{|\{\{|\{%|%\(|^\$[A-Za-z_(]|^%[A-Za-z_]{1,64}%$/,
   /os\.environ|os\.getenv|process\.env|getenv\(|\benv\(|\benv\[|\bENV\[|System\.getenv|secrets\./i,
   /^(.)\1{3,}$/,
+  /example|dummy|placeholder|redacted|changeme|change_me/i,
+  /0123456|1234567|2345678|3456789|abcdefg|bcdefgh/i,
 ];
 
 /** True when the value looks like a placeholder or a reference to a secret stored elsewhere. */
