@@ -8,8 +8,6 @@ import { createKeywordMatcher } from "./aho-corasick.js";
 import { type CompiledSecretRule, loadSecretRules, type SecretRuleSet } from "./load-rules.js";
 import { findStopword, isPlaceholder, shannonEntropy } from "./value-gates.js";
 
-/** How far before its keyword a match may start (e.g. `db_` in `db_password=`). */
-export const KEYWORD_LEAD = 64;
 /** Extra characters on each side of a window so lookarounds see real context. */
 const LOOKAROUND_MARGIN = 16;
 /** Default upper bound on detections from one call, so a hostile input cannot exhaust memory. */
@@ -99,9 +97,10 @@ function keywordWindows(
   scan(text, (keyword, end) => {
     const start = end - (keywords[keyword] as string).length;
     for (const ruleIndex of rulesByKeyword[keyword] as number[]) {
+      // Any match that contains this keyword occurrence lies in [end - reach, start + reach).
       const reach = (rules[ruleIndex] as CompiledSecretRule).maxMatchLength;
       const window = {
-        start: Math.max(0, start - KEYWORD_LEAD - LOOKAROUND_MARGIN),
+        start: Math.max(0, end - reach - LOOKAROUND_MARGIN),
         end: Math.min(text.length, start + reach + LOOKAROUND_MARGIN),
       };
       let list = windows.get(ruleIndex);

@@ -3,7 +3,6 @@ export { createKeywordMatcher, type KeywordMatcher } from "./aho-corasick.js";
 export {
   createSecretsDetector,
   DEFAULT_MAX_DETECTIONS,
-  KEYWORD_LEAD,
   type SecretsDetectorOptions,
 } from "./detector.js";
 export {
