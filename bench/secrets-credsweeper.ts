@@ -122,7 +122,7 @@ for (const finding of expected) {
     }
   }
   if (any) findingsFound++;
-  else if (missedSample.length < 40) {
+  else if (missedSample.length < 200) {
     const v = finding.line_data_list[0];
     if (v)
       missedSample.push({ rule: finding.rule, path: v.path, line: v.line_num, value: (v.value ?? "").slice(0, 40) });
