@@ -34,8 +34,9 @@ describe("shipped secret rules", () => {
     const { rule } = compiled;
     describe(rule.id, () => {
       const detector = createSecretsDetector({ rules: { rules: [compiled] } });
-      it("has at least one example to report", () => {
+      it("has at least one example to report and one near miss", () => {
         assert.ok((rule.examples?.match.length ?? 0) > 0);
+        assert.ok((rule.examples?.noMatch.length ?? 0) > 0);
       });
       for (const example of rule.examples?.match ?? []) {
         it(`reports ${JSON.stringify(example.slice(0, 60))}`, () => {
