@@ -44,7 +44,10 @@ export const UpstreamConfigSchema = z.strictObject({
 });
 
 export const GatewayConfigSchema = z.strictObject({
-  listen: z.string().regex(/^[^:]+:\d+$/, "expected HOST:PORT").default("127.0.0.1:8080"),
+  listen: z
+    .string()
+    .regex(/^[^:]+:\d+$/, "expected HOST:PORT")
+    .default("127.0.0.1:8080"),
   /** Policy files (merged); without them the built-in default policy applies. */
   policy: z.array(z.string()).default([]),
   upstreams: z.array(UpstreamConfigSchema).default([]),
@@ -64,9 +67,16 @@ export const GatewayConfigSchema = z.strictObject({
     })
     .prefault({}),
   /** Redis URL for limits and budgets shared by several replicas (default: in memory). */
-  redisUrl: z.string().regex(/^rediss?:\/\//, "expected a redis:// URL").optional(),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, "expected a redis:// URL")
+    .optional(),
   /** Largest request body accepted (bytes); larger ones get 413. */
-  maxBodyBytes: z.number().int().positive().default(10 * 1024 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   audit: z
     .strictObject({
       /** Where events wait when the store is down (replayed when it is back). */

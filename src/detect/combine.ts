@@ -9,5 +9,15 @@ export function combineDetectors(detectors: readonly TextDetector[]): TextDetect
     maxSpanLength: Math.max(1, ...detectors.map((d) => d.maxSpanLength)),
     contextReach: Math.max(0, ...detectors.map((d) => d.contextReach)),
     detect: (text) => resolveOverlaps(detectors.flatMap((d) => d.detect(text))),
+    // Streaming must satisfy every detector: the largest hold-back and look-back, the earliest hold point.
+    ...(detectors.some((d) => d.stream)
+      ? {
+          stream: {
+            holdBack: Math.max(...detectors.map((d) => d.stream?.holdBack ?? d.maxSpanLength + d.contextReach)),
+            lookback: Math.max(...detectors.map((d) => d.stream?.lookback ?? 4 * d.maxSpanLength + d.contextReach)),
+            holdFrom: (text: string) => Math.min(...detectors.map((d) => d.stream?.holdFrom(text) ?? text.length)),
+          },
+        }
+      : {}),
   };
 }

@@ -34,4 +34,19 @@ export interface TextDetector {
   /** How far before or after a span the detector looks for context words. */
   readonly contextReach: number;
   detect(text: string): Detection[];
+  /**
+   * Optional streaming profile for detectors whose longest spans start at a known marker
+   * (`-----BEGIN`, `eyJ`): hold back only `holdBack` characters, plus everything from
+   * `holdFrom(text)` on, where an entity that is still incomplete may have begun. Re-scans keep
+   * `lookback` characters of released text on the left. Without it, streaming holds back
+   * `maxSpanLength + contextReach`.
+   */
+  readonly stream?: StreamProfile;
+}
+
+export interface StreamProfile {
+  holdBack: number;
+  lookback: number;
+  /** Earliest offset where an entity still in progress at the end of `text` may start (text.length if none). */
+  holdFrom(text: string): number;
 }

@@ -1,7 +1,13 @@
 /** Public surface of the text detectors: PII, secrets, prompt injection, redaction, streaming. */
 
 export { combineDetectors } from "./combine.js";
-export { DETECTOR_KINDS, type Detection, type DetectorKind, type TextDetector } from "./detection.js";
+export {
+  DETECTOR_KINDS,
+  type Detection,
+  type DetectorKind,
+  type StreamProfile,
+  type TextDetector,
+} from "./detection.js";
 export {
   type EvalRecord,
   type EvalReport,
@@ -26,6 +32,12 @@ export {
   redact,
   styleFor,
 } from "./redact.js";
+export {
+  createSecretsDetector,
+  loadSecretRules,
+  type SecretRuleSet,
+  type SecretsDetectorOptions,
+} from "./secrets/index.js";
 export {
   createIncrementalDetector,
   createStreamingRedactor,

@@ -101,3 +101,51 @@ describe("streaming detection", () => {
     assert.equal(answer, "Sure, I wrote to Donald van der Voet and cc'd <b>.");
   });
 });
+
+describe("streaming detection with PII and secrets combined", () => {
+  it("gives the whole-text result for texts with secrets of every rule, any chunking (property)", async () => {
+    const { combineDetectors, createSecretsDetector, loadSecretRules } = await import("./index.js");
+    const rules = loadSecretRules();
+    const samples = rules.rules.flatMap((r) => r.rule.examples?.match.slice(0, 1) ?? []);
+    const both = combineDetectors([createPiiDetector(), createSecretsDetector({ rules })]);
+    const text = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom(...samples),
+          fc.constantFrom("call +1 (415) 555-2671", "iban DE89 3704 0044 0532 0130 00"),
+          fc.string({ maxLength: 40 }),
+        ),
+        {
+          maxLength: 8,
+        },
+      )
+      .map((parts) => parts.join("\n"));
+    fc.assert(
+      fc.property(text, fc.array(fc.nat(), { maxLength: 30 }), (whole, cuts) => {
+        const expected = both.detect(whole).map((d) => [d.start, d.end, d.entity]);
+        const inc = createIncrementalDetector(both, { minScanChars: 32 });
+        let released = "";
+        const spans: [number, number, string][] = [];
+        for (const segment of [...splitAt(whole, cuts).map((c) => inc.push(c)), inc.end()]) {
+          if (!segment) continue;
+          released += segment.text;
+          for (const d of segment.detections) spans.push([d.start + segment.offset, d.end + segment.offset, d.entity]);
+        }
+        assert.equal(released, whole);
+        assert.deepEqual(spans, expected);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("releases ordinary text after a bounded hold-back even though PEM keys may be 8 KB long", async () => {
+    const { combineDetectors, createSecretsDetector } = await import("./index.js");
+    const both = combineDetectors([createPiiDetector(), createSecretsDetector()]);
+    const inc = createIncrementalDetector(both);
+    let released = 0;
+    for (let i = 0; i < 200; i++)
+      released += inc.push("The quick brown fox jumps over the lazy dog. ")?.text.length ?? 0;
+    assert.ok(inc.pending < 2500, `held back ${inc.pending} characters`);
+    assert.equal(released + inc.pending, 200 * 45);
+  });
+});

@@ -5,7 +5,7 @@
  * enough already-released text on the left that spans near the cut match the whole-text run.
  * The result for any chunking equals the result on the whole text (property-tested).
  */
-import type { Detection, TextDetector } from "./detection.js";
+import type { Detection, StreamProfile, TextDetector } from "./detection.js";
 
 /** A piece of released text and the spans inside it (offsets relative to `text`). */
 export interface StreamSegment {
@@ -32,10 +32,11 @@ export function createIncrementalDetector(
   detector: TextDetector,
   options: IncrementalOptions = {},
 ): IncrementalDetector {
-  const holdBack = detector.maxSpanLength + detector.contextReach;
+  const holdBack = detector.stream?.holdBack ?? detector.maxSpanLength + detector.contextReach;
   // Left context kept after release: spans near the re-scan's left edge may be partial and
   // spurious; this margin keeps them (and anything they overlap) away from unreleased text.
-  const lookback = 4 * detector.maxSpanLength + detector.contextReach;
+  const lookback = detector.stream?.lookback ?? 4 * detector.maxSpanLength + detector.contextReach;
+  const holdFrom = detector.stream ? (text: string) => (detector.stream as StreamProfile).holdFrom(text) : undefined;
   const minScan = options.minScanChars ?? 64;
   let buffer = "";
   let bufferStart = 0; // stream offset of buffer[0]
@@ -46,6 +47,7 @@ export function createIncrementalDetector(
     const from = released - bufferStart;
     const spans = detector.detect(buffer);
     let safe = all ? buffer.length : buffer.length - holdBack;
+    if (!all && holdFrom) safe = Math.min(safe, holdFrom(buffer));
     if (!all) {
       for (const s of spans) if (s.start < safe && s.end > safe) safe = Math.min(safe, s.start);
     }

@@ -31,7 +31,11 @@ export class GatewayError extends Error {
   readonly retryAfterSeconds: number | undefined;
   readonly param: string | undefined;
 
-  constructor(code: GatewayErrorCode, message: string, options: { retryAfterSeconds?: number; param?: string; cause?: unknown } = {}) {
+  constructor(
+    code: GatewayErrorCode,
+    message: string,
+    options: { retryAfterSeconds?: number; param?: string; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "GatewayError";
     this.code = code;
@@ -45,7 +49,10 @@ export interface ErrorBody {
 }
 
 /** Map any thrown value to a status and body; unknown errors get a fixed message. */
-export function toErrorResponse(error: unknown, requestId: string): { status: number; body: ErrorBody; retryAfter?: number } {
+export function toErrorResponse(
+  error: unknown,
+  requestId: string,
+): { status: number; body: ErrorBody; retryAfter?: number } {
   if (error instanceof GatewayError) {
     const spec = GATEWAY_ERRORS[error.code];
     return {
@@ -55,11 +62,28 @@ export function toErrorResponse(error: unknown, requestId: string): { status: nu
     };
   }
   if (isPalisadeError(error) && error.code === "upstream-unavailable") {
-    return { status: 502, body: { error: { message: `upstream unavailable (request ${requestId})`, type: "api_error", param: null, code: "upstream_error" } } };
+    return {
+      status: 502,
+      body: {
+        error: {
+          message: `upstream unavailable (request ${requestId})`,
+          type: "api_error",
+          param: null,
+          code: "upstream_error",
+        },
+      },
+    };
   }
   return {
     status: 500,
-    body: { error: { message: `internal error (request ${requestId})`, type: "api_error", param: null, code: "internal_error" } },
+    body: {
+      error: {
+        message: `internal error (request ${requestId})`,
+        type: "api_error",
+        param: null,
+        code: "internal_error",
+      },
+    },
   };
 }
 

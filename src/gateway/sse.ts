@@ -28,7 +28,8 @@ export function createSseParser(): SseParser {
   let size = 0;
 
   const dispatch = (out: SseEvent[]) => {
-    if (data.length > 0) out.push({ event: event || "message", data: data.join("\n"), ...(id === undefined ? {} : { id }) });
+    if (data.length > 0)
+      out.push({ event: event || "message", data: data.join("\n"), ...(id === undefined ? {} : { id }) });
     data = [];
     event = "";
     size = 0;
@@ -63,7 +64,8 @@ export function createSseParser(): SseParser {
         start = i + 1;
       }
       buffer = buffer.slice(start);
-      if (buffer.length > MAX_EVENT_CHARS) throw new Error(`server-sent event line longer than ${MAX_EVENT_CHARS} characters`);
+      if (buffer.length > MAX_EVENT_CHARS)
+        throw new Error(`server-sent event line longer than ${MAX_EVENT_CHARS} characters`);
       return out;
     },
     end() {

@@ -8,7 +8,9 @@ import { PalisadeError } from "../../core/index.js";
 import {
   createPiiDetector,
   createPseudonymTable,
+  createSecretsDetector,
   GOLD_TYPE_ALIASES,
+  loadSecretRules,
   maskValue,
   parseEvalRecords,
   piiEntities,
@@ -47,12 +49,26 @@ const KINDS: DetectorKind[] = [
       "palisade detect pii --eval ../shared/datasets/pii/presidio-research/synth_dataset_v2.json --format json",
     ],
   },
+  {
+    name: "secrets",
+    description: "find secrets (AI provider keys, cloud and code-host tokens, private keys, passwords) in text",
+    create: ({ entities, threshold }) => {
+      const rules = loadSecretRules();
+      const wanted = entities ? new Set(entities) : undefined;
+      return createSecretsDetector({
+        rules,
+        ...(wanted ? { disable: rules.rules.filter((r) => !wanted.has(r.rule.entity)).map((r) => r.rule.id) } : {}),
+        ...(threshold === undefined ? {} : { minScore: threshold }),
+      });
+    },
+    entities: () => [...new Set(loadSecretRules().rules.map((r) => r.rule.entity))].sort(),
+    examples: [
+      "palisade detect secrets .env",
+      "git diff | palisade detect secrets - --format json",
+      "palisade detect secrets config.yaml --redact mask --keep-last 4",
+    ],
+  },
 ];
-
-/** Register a detector kind defined elsewhere (e.g. secrets) on the same engine. */
-export function addDetectorKind(kind: DetectorKind): void {
-  KINDS.push(kind);
-}
 
 interface DetectOptions {
   text?: string;

@@ -38,6 +38,9 @@ interface Window {
   end: number;
 }
 
+/** Rules whose matches can be longer than this are streamed by their keyword (see `stream`). */
+const STREAM_SHORT_LIMIT = 600;
+
 /** Build a secrets detector over the given (or shipped) rules; compiles the keyword automaton once. */
 export function createSecretsDetector(options: SecretsDetectorOptions = {}): TextDetector {
   const ruleSet = options.rules ?? defaultRules();
@@ -66,10 +69,33 @@ export function createSecretsDetector(options: SecretsDetectorOptions = {}): Tex
   const contextReach =
     Math.max(0, ...rules.map((r) => (r.valueGroup === 0 ? 0 : r.maxMatchLength))) + LOOKAROUND_MARGIN;
 
+  // Streaming: rules with long matches (PEM keys, JWTs) begin at their keyword, so text is held
+  // from such a keyword on; everything else needs only the short rules' hold-back.
+  const long = rules.filter((r) => r.maxMatchLength > STREAM_SHORT_LIMIT);
+  const short = rules.filter((r) => r.maxMatchLength <= STREAM_SHORT_LIMIT);
+  const shortSpan = Math.max(1, ...short.map((r) => r.maxMatchLength));
+  const shortReach = Math.max(0, ...short.map((r) => (r.valueGroup === 0 ? 0 : r.maxMatchLength))) + LOOKAROUND_MARGIN;
+  const longKeywords = createKeywordMatcher([...new Set(long.flatMap((r) => r.rule.keywords))]);
+  const longestLong = Math.max(0, ...long.map((r) => r.maxMatchLength));
+  const stream = {
+    holdBack: shortSpan + shortReach + STREAM_SHORT_LIMIT,
+    lookback: 4 * (shortSpan + STREAM_SHORT_LIMIT) + shortReach,
+    holdFrom(text: string): number {
+      let from = text.length;
+      const tail = Math.max(0, text.length - longestLong);
+      longKeywords.scan(text.slice(tail), (_keyword, end) => {
+        // A long match starts at most STREAM_SHORT_LIMIT before its keyword (they are prefixes).
+        from = Math.min(from, Math.max(0, tail + end - STREAM_SHORT_LIMIT - 64));
+      });
+      return from;
+    },
+  };
+
   return {
     kind: "secrets",
     maxSpanLength,
     contextReach,
+    stream,
     detect(text: string): Detection[] {
       const windows = keywordWindows(text, rules, rulesByKeyword, keywords, matcher.scan);
       const found: Detection[] = [];

@@ -88,8 +88,12 @@ export function createUpstreamPool(configs: readonly UpstreamConfig[]): Upstream
   const upstreams = configs.map((c) => new PooledUpstream(c));
 
   async function attempt(u: PooledUpstream, model: string, call: UpstreamCall): Promise<UpstreamResponse> {
-    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json, text/event-stream" };
-    if (u.config.apiKeyEnv && process.env[u.config.apiKeyEnv]) headers.authorization = `Bearer ${process.env[u.config.apiKeyEnv]}`;
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+    };
+    if (u.config.apiKeyEnv && process.env[u.config.apiKeyEnv])
+      headers.authorization = `Bearer ${process.env[u.config.apiKeyEnv]}`;
     const base = new URL(u.config.url).pathname.replace(/\/$/, "");
     const path = `${base}${call.path(u.spec)}`.replace(/^\/\/+/, "/");
     u.inflight++;
@@ -139,7 +143,9 @@ export function createUpstreamPool(configs: readonly UpstreamConfig[]): Upstream
             lastError = error;
             const code = (error as { code?: string }).code ?? "";
             if (code === "UND_ERR_HEADERS_TIMEOUT") {
-              throw new GatewayError("upstream_timeout", `upstream ${upstream.config.name} did not answer in time`, { cause: error });
+              throw new GatewayError("upstream_timeout", `upstream ${upstream.config.name} did not answer in time`, {
+                cause: error,
+              });
             }
             if (!CONNECT_ERRORS.has(code)) {
               throw new GatewayError("upstream_error", `upstream ${upstream.config.name} failed`, { cause: error });
@@ -149,7 +155,9 @@ export function createUpstreamPool(configs: readonly UpstreamConfig[]): Upstream
         }
       }
       if (busy > 0 && busy === ordered.length) {
-        throw new GatewayError("rate_limit_exceeded", "every upstream for this model is at its concurrency limit", { retryAfterSeconds: 1 });
+        throw new GatewayError("rate_limit_exceeded", "every upstream for this model is at its concurrency limit", {
+          retryAfterSeconds: 1,
+        });
       }
       throw new GatewayError("upstream_error", "no upstream for this model could be reached", { cause: lastError });
     },
