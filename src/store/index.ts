@@ -4,6 +4,7 @@ export { isPostgresUrl, type OpenStoreOptions, openStore } from "./open.js";
 export { redactUrl } from "./postgres/open.js";
 export { ASSET_KINDS, type AssetKind, type Database, TABLES } from "./schema.js";
 export {
+  type ApiKeyRecord,
   type AssetInput,
   type AssetRecord,
   createStore,

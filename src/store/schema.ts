@@ -91,6 +91,18 @@ export interface IncidentEventsTable {
   event_id: string;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  roles: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
 export interface Database {
   assets: AssetsTable;
   edges: EdgesTable;
@@ -100,6 +112,7 @@ export interface Database {
   identities: IdentitiesTable;
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
+  api_keys: ApiKeysTable;
 }
 
 /** Tables every store has, in creation order; `db status` reports their row counts. */
@@ -112,4 +125,5 @@ export const TABLES = [
   "identities",
   "incidents",
   "incident_events",
+  "api_keys",
 ] as const satisfies readonly (keyof Database)[];

@@ -215,6 +215,33 @@ export function runStoreContract(name: string, harness: StoreHarness, options: {
       });
     });
 
+    it("stores API keys by hash, refuses duplicate names and revokes by name or id", async () => {
+      await withMigratedStore(async (store) => {
+        const created = await store.createApiKey({
+          name: "ci",
+          prefix: "pal_abcd",
+          hash: "h1",
+          roles: ["analyst"],
+          expiresAt: 1_900_000_000_000,
+        });
+        await assert.rejects(
+          store.createApiKey({ name: "ci", prefix: "pal_x", hash: "h2", roles: [] }),
+          /already exists/,
+        );
+        const found = await store.findApiKeyByHash("h1");
+        assert.deepEqual(found?.roles, ["analyst"]);
+        assert.equal(found?.expiresAt, 1_900_000_000_000);
+        assert.equal(await store.findApiKeyByHash("nope"), undefined);
+        assert.equal(await store.revokeApiKey(created.id), true);
+        assert.equal(await store.revokeApiKey("ci"), false, "already revoked");
+        assert.equal(typeof (await store.findApiKeyByHash("h1"))?.revokedAt, "number");
+        assert.deepEqual(
+          (await store.listApiKeys()).map((k) => k.name),
+          ["ci"],
+        );
+      });
+    });
+
     it("takes concurrent writes from two processes without losing any", async () => {
       await withMigratedStore(async (store, location) => {
         const perWriter = 150;

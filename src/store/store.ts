@@ -56,6 +56,17 @@ export interface FindingInput extends Finding {
   assetId?: string;
 }
 
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  prefix: string;
+  roles: string[];
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
 export interface MigrationOutcome {
   name: string;
   status: "applied" | "failed" | "not-executed";
@@ -87,6 +98,17 @@ export interface Store {
   recordScan(scan: ScanInput, findings: readonly FindingInput[]): Promise<string>;
   appendEvents(events: readonly Event[]): Promise<void>;
   countRows(table: (typeof TABLES)[number]): Promise<number>;
+  createApiKey(key: {
+    name: string;
+    prefix: string;
+    hash: string;
+    roles: readonly string[];
+    expiresAt?: number;
+  }): Promise<ApiKeyRecord>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Revoke by name or id; false when there is no such key. */
+  revokeApiKey(nameOrId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -348,6 +370,52 @@ export function createStore(backend: StoreBackend): Store {
 
     countRows,
 
+    async createApiKey(key) {
+      const record = {
+        id: randomUUID(),
+        name: key.name,
+        prefix: key.prefix,
+        hash: key.hash,
+        roles: JSON.stringify(key.roles),
+        created_at: Date.now(),
+        expires_at: key.expiresAt ?? null,
+        revoked_at: null,
+        last_used_at: null,
+      };
+      await write(async (trx) => {
+        const existing = await trx.selectFrom("api_keys").select("id").where("name", "=", key.name).executeTakeFirst();
+        if (existing)
+          throw new PalisadeError("bad-input", `an API key named ${key.name} already exists`, { input: key.name });
+        await trx.insertInto("api_keys").values(record).execute();
+      });
+      return toApiKey(record);
+    },
+
+    async findApiKeyByHash(hash) {
+      return guard("look up API key", async () => {
+        const row = await db.selectFrom("api_keys").selectAll().where("hash", "=", hash).executeTakeFirst();
+        return row ? toApiKey(row) : undefined;
+      });
+    },
+
+    async listApiKeys() {
+      return guard("list API keys", async () =>
+        (await db.selectFrom("api_keys").selectAll().orderBy("created_at").orderBy("name").execute()).map(toApiKey),
+      );
+    },
+
+    async revokeApiKey(nameOrId) {
+      return write(async (trx) => {
+        const result = await trx
+          .updateTable("api_keys")
+          .set({ revoked_at: Date.now() })
+          .where((eb) => eb.or([eb("name", "=", nameOrId), eb("id", "=", nameOrId)]))
+          .where("revoked_at", "is", null)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) > 0;
+      });
+    },
+
     async close() {
       await db.destroy();
     },
@@ -367,6 +435,19 @@ export function createStore(backend: StoreBackend): Store {
 /** Names of every migration this build knows, in order. */
 export function knownMigrations(): string[] {
   return Object.keys(MIGRATIONS).sort();
+}
+
+function toApiKey(row: Database["api_keys"]): ApiKeyRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    roles: JSON.parse(row.roles) as string[],
+    createdAt: Number(row.created_at),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+  };
 }
 
 function toAssetRecord(row: Database["assets"]): AssetRecord {

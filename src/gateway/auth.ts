@@ -1,0 +1,113 @@
+/**
+ * Who is calling: API keys (`Authorization: Bearer pal_...`, stored as SHA-256 only) or OIDC JWT
+ * bearer tokens verified against the issuer's JWKS, with a claim mapped to roles. Unknown,
+ * expired and revoked credentials are 401. Verified keys are cached for a few seconds, so a
+ * revocation takes effect within `cacheMs`.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
+import type { Identity } from "../core/index.js";
+import type { ApiKeyRecord } from "../store/index.js";
+import { GatewayError } from "./errors.js";
+
+const KEY_PREFIX = "pal_";
+
+/** A new API key: shown once to the person who made it; only its hash is stored. */
+export function generateApiKey(): { key: string; prefix: string; hash: string } {
+  const key = `${KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
+  return { key, prefix: key.slice(0, 12), hash: hashApiKey(key) };
+}
+
+/** Keys are 256 random bits, so a plain SHA-256 is enough to store them (no slow KDF needed). */
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+export interface ApiKeyLookup {
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+}
+
+export interface AuthenticatorOptions {
+  /** Accept API keys from this store (undefined: API keys are refused). */
+  apiKeys?: ApiKeyLookup;
+  oidc?: { issuer: string; jwksUrl: string; audience?: string; rolesClaim: string };
+  /** Everyone is `anonymous`; only allowed on loopback (the CLI checks). */
+  noAuth?: boolean;
+  cacheMs?: number;
+}
+
+export interface Authenticator {
+  authenticate(authorization: string | undefined): Promise<Identity>;
+}
+
+const ANONYMOUS: Identity = { id: "anonymous", kind: "anonymous", name: "anonymous", roles: [], attributes: {} };
+const CACHE_LIMIT = 10_000;
+
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  const cacheMs = options.cacheMs ?? 5_000;
+  const cache = new Map<string, { identity: Identity | undefined; until: number }>();
+  const jwks = options.oidc
+    ? createRemoteJWKSet(new URL(options.oidc.jwksUrl), { timeoutDuration: 3000, cooldownDuration: 30_000 })
+    : undefined;
+
+  async function fromApiKey(token: string): Promise<Identity> {
+    if (!options.apiKeys) throw new GatewayError("invalid_api_key", "API keys are not accepted by this gateway");
+    const hash = hashApiKey(token);
+    const now = Date.now();
+    let entry = cache.get(hash);
+    if (!entry || entry.until < now) {
+      const record = await options.apiKeys.findApiKeyByHash(hash);
+      const usable = record && record.revokedAt === null;
+      const identity: Identity | undefined = usable
+        ? {
+            id: `api-key:${record.name}`,
+            kind: "api-key",
+            name: record.name,
+            roles: record.roles,
+            attributes: { expiresAt: String(record.expiresAt ?? "") },
+          }
+        : undefined;
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      entry = { identity, until: now + cacheMs };
+      cache.set(hash, entry);
+    }
+    if (!entry.identity) throw new GatewayError("invalid_api_key", "invalid or revoked API key");
+    const expiresAt = Number(entry.identity.attributes.expiresAt || Number.POSITIVE_INFINITY);
+    if (expiresAt <= now) throw new GatewayError("invalid_api_key", "API key has expired");
+    return entry.identity;
+  }
+
+  async function fromJwt(token: string): Promise<Identity> {
+    if (!jwks || !options.oidc)
+      throw new GatewayError("invalid_api_key", "bearer tokens are not accepted by this gateway");
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, jwks, {
+        issuer: options.oidc.issuer,
+        ...(options.oidc.audience ? { audience: options.oidc.audience } : {}),
+      }));
+    } catch (cause) {
+      const reason = (cause as { code?: string }).code === "ERR_JWT_EXPIRED" ? "token has expired" : "invalid token";
+      throw new GatewayError("invalid_api_key", reason, { cause });
+    }
+    const claim = payload[options.oidc.rolesClaim];
+    const roles = Array.isArray(claim)
+      ? claim.map(String)
+      : typeof claim === "string"
+        ? claim.split(/\s+/).filter(Boolean)
+        : [];
+    const subject = payload.sub ?? "unknown";
+    return { id: `oidc:${subject}`, kind: "oidc", name: subject, roles, attributes: { issuer: options.oidc.issuer } };
+  }
+
+  return {
+    async authenticate(authorization) {
+      if (options.noAuth) return ANONYMOUS;
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
+      if (!match?.[1])
+        throw new GatewayError("invalid_api_key", "missing bearer credentials (Authorization: Bearer ...)");
+      const token = match[1];
+      return token.startsWith(KEY_PREFIX) ? fromApiKey(token) : fromJwt(token);
+    },
+  };
+}
