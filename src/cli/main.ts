@@ -7,6 +7,8 @@ import { describeError, isPalisadeError, LOG_LEVELS } from "../core/index.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDb } from "./commands/db.js";
 import { registerDetect } from "./commands/detect.js";
+import { registerGateway } from "./commands/gateway.js";
+import { registerKeys } from "./commands/keys.js";
 import { registerPolicy } from "./commands/policy.js";
 import { packageVersion, registerVersion } from "./commands/version.js";
 import { createContext } from "./context.js";
@@ -33,6 +35,8 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerDetect(program);
   registerPolicy(program);
+  registerGateway(program);
+  registerKeys(program);
   // Subcommands inherit exit override and error output so usage errors are exit 2 everywhere.
   for (const command of allCommands(program)) {
     command

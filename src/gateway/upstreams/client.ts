@@ -73,15 +73,17 @@ export interface UpstreamPool {
   close(): Promise<void>;
 }
 
+/**
+ * Failures before the request reached the upstream: safe to retry and to fail over. A reset
+ * after sending is not in this list, since the upstream may already be generating (and billing).
+ */
 const CONNECT_ERRORS = new Set([
   "ECONNREFUSED",
-  "ECONNRESET",
   "EHOSTUNREACH",
   "ENETUNREACH",
   "ENOTFOUND",
   "EAI_AGAIN",
   "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_SOCKET",
 ]);
 
 export function createUpstreamPool(configs: readonly UpstreamConfig[]): UpstreamPool {

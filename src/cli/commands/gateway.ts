@@ -1,0 +1,180 @@
+/**
+ * `palisade gateway`: the composition root of the AI gateway. Builds the store, policy holder,
+ * detectors, limiter, audit writer and upstream pool from palisade.yaml and flags, then serves
+ * until SIGTERM/SIGINT (drained: in-flight requests finish, audit events are flushed).
+ * SIGHUP reloads the policy.
+ */
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { Redis } from "ioredis";
+import { type GatewayConfig, PalisadeError, type UpstreamConfig, UpstreamConfigSchema } from "../../core/index.js";
+import { combineDetectors, createPiiDetector, createSecretsDetector } from "../../detect/index.js";
+import {
+  createAuditWriter,
+  createAuthenticator,
+  createGatewayMetrics,
+  createGatewayServer,
+  createMemoryLimiter,
+  createModelRouter,
+  createRedisLimiter,
+  createUpstreamPool,
+  DEFAULT_POLICY_FILE,
+  type GatewayServer,
+  type GuardDetectors,
+} from "../../gateway/index.js";
+import { createPolicyHolder } from "../../policy/index.js";
+import type { Store } from "../../store/index.js";
+import { withExamples } from "../command-helpers.js";
+import { type CommandContext, createContext, type GlobalOptions } from "../context.js";
+
+interface GatewayFlags {
+  listen?: string;
+  upstream?: string;
+  upstreamKind?: UpstreamConfig["kind"];
+  policy?: string[];
+  auth: boolean;
+}
+
+/** Detectors built once per process; the injection scorer is added when that detector is wired. */
+export function createGatewayDetectors(): GuardDetectors {
+  const pii = createPiiDetector();
+  const secrets = createSecretsDetector();
+  return { pii, secrets, sensitive: combineDetectors([pii, secrets]) };
+}
+
+export function registerGateway(program: Command): void {
+  const command = program
+    .command("gateway")
+    .description("run the OpenAI-compatible AI gateway in front of your inference servers")
+    .option("-l, --listen <host:port>", "address to listen on (default: gateway.listen or 127.0.0.1:8080)")
+    .option("-u, --upstream <url>", "one upstream for every model (instead of gateway.upstreams)")
+    .option("--upstream-kind <kind>", "kind of that upstream: openai, vllm, ollama, llamacpp, tgi", "openai")
+    .option("-p, --policy <files...>", "policy files (default: gateway.policy, else the built-in default)")
+    .option("--no-auth", "accept requests without credentials (loopback only)")
+    .action(async (flags: GatewayFlags, cmd: Command) => {
+      const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
+      const gateway = await startGateway(ctx, flags);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          ctx.logger.info({ signal }, "draining the gateway");
+          gateway.close().then(resolve, (error: unknown) => {
+            ctx.logger.error({ err: (error as Error).message }, "error while draining");
+            resolve();
+          });
+        };
+        process.once("SIGTERM", () => stop("SIGTERM"));
+        process.once("SIGINT", () => stop("SIGINT"));
+      });
+      ctx.logger.info("gateway stopped");
+    });
+  withExamples(command, [
+    "palisade gateway --upstream http://127.0.0.1:11434 --upstream-kind ollama --listen 127.0.0.1:8080 --no-auth",
+    "palisade gateway --config palisade.yaml",
+    "PALISADE_REDIS_URL=redis://redis:6379 PALISADE_DATABASE_URL=postgres://... palisade gateway -c palisade.yaml",
+  ]);
+}
+
+export async function startGateway(
+  ctx: CommandContext,
+  flags: GatewayFlags,
+): Promise<GatewayServer & { address: { host: string; port: number } }> {
+  const config: GatewayConfig = ctx.config.gateway;
+  const [host = "127.0.0.1", portText = "8080"] = (flags.listen ?? config.listen).split(/:(?=\d+$)/);
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new PalisadeError("bad-usage", `--listen must be HOST:PORT, got ${flags.listen}`, { input: flags.listen });
+  const noAuth = flags.auth === false;
+  if (noAuth && !isLoopback(host)) {
+    throw new PalisadeError("bad-usage", `--no-auth is only allowed on a loopback address, not ${host}`, {
+      input: host,
+    });
+  }
+  const upstreams = flags.upstream
+    ? [
+        UpstreamConfigSchema.parse({
+          name: "default",
+          kind: flags.upstreamKind ?? "openai",
+          url: flags.upstream,
+          models: ["*"],
+        }),
+      ]
+    : config.upstreams;
+  if (upstreams.length === 0)
+    throw new PalisadeError("bad-config", "no upstream: give --upstream URL or gateway.upstreams in palisade.yaml");
+
+  const policyFiles = flags.policy ?? (config.policy.length > 0 ? config.policy : [DEFAULT_POLICY_FILE]);
+  const policy = createPolicyHolder({
+    files: policyFiles,
+    watch: true,
+    onReload: (p) => ctx.logger.info({ policy: p.name }, "policy reloaded"),
+    onError: (error) =>
+      ctx.logger.error({ err: (error as Error).message }, "policy reload rejected; the previous policy stays"),
+  });
+  process.on("SIGHUP", () => policy.reload());
+
+  let store: Store | undefined;
+  try {
+    store = ctx.openStore();
+    await store.migrate();
+  } catch (error) {
+    // The gateway keeps serving without a store: audit events spool to disk, API keys are refused.
+    ctx.logger.warn({ err: (error as Error).message }, "store unavailable at start; audit events will be spooled");
+    store = undefined;
+  }
+  const limiter = config.redisUrl
+    ? createRedisLimiter(new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }))
+    : createMemoryLimiter();
+  const audit = createAuditWriter({
+    sink: store,
+    spoolDir: config.audit.spoolDir ?? join(process.env.PALISADE_HOME ?? join(homedir(), ".palisade"), "spool"),
+    batchSize: config.audit.batchSize,
+    flushMs: config.audit.flushMs,
+    logger: ctx.logger,
+  });
+  const pool = createUpstreamPool(upstreams);
+  const gateway = createGatewayServer({
+    auth: createAuthenticator({
+      ...(noAuth ? { noAuth: true } : {}),
+      ...(store && config.auth.apiKeys ? { apiKeys: store } : {}),
+      ...(config.auth.oidc ? { oidc: config.auth.oidc } : {}),
+    }),
+    policy,
+    router: createModelRouter(pool.upstreams),
+    upstreams: pool,
+    limiter,
+    detectors: createGatewayDetectors(),
+    audit,
+    metrics: createGatewayMetrics(),
+    maxBodyBytes: config.maxBodyBytes,
+    logger: ctx.logger,
+    hashKey: process.env.PALISADE_HASH_KEY ?? "palisade-audit",
+  });
+  const address = await gateway.listen(host, port);
+  if (noAuth)
+    ctx.logger.warn(
+      { listen: `${address.host}:${address.port}` },
+      "AUTHENTICATION IS OFF (--no-auth): every local caller is 'anonymous'",
+    );
+  ctx.logger.info(
+    {
+      listen: `${address.host}:${address.port}`,
+      upstreams: upstreams.map((u) => `${u.name}=${u.url}`),
+      policy: policy.current().name,
+    },
+    "gateway listening",
+  );
+  return {
+    ...gateway,
+    address,
+    async close(graceMs) {
+      await gateway.close(graceMs);
+      policy.close();
+      await store?.close();
+    },
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
+}

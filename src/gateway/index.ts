@@ -1,0 +1,24 @@
+/** Public surface of the AI gateway. The CLI composes it from concrete parts. */
+export { type AuditWriter, type AuditWriterOptions, createAuditWriter, type EventSink } from "./audit.js";
+export { type ApiKeyLookup, type Authenticator, createAuthenticator, generateApiKey, hashApiKey } from "./auth.js";
+export { ENDPOINTS, type EndpointSpec } from "./endpoints.js";
+export { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode, toErrorResponse } from "./errors.js";
+export { createGuards, type GuardDetectors, type GuardVerdict, type InjectionScorer } from "./guards.js";
+export {
+  type Admission,
+  createMemoryLimiter,
+  createRedisLimiter,
+  type Limiter,
+  type Rejection,
+  type Usage,
+} from "./limits.js";
+export { createGatewayMetrics, type GatewayMetrics } from "./metrics.js";
+export type { ProxyDeps } from "./proxy.js";
+export { createModelRouter, type ModelRouter } from "./router.js";
+export { createGatewayServer, type GatewayServer } from "./server.js";
+export { createNdjsonSplitter, createSseParser, formatSse, type SseEvent } from "./sse.js";
+export { createUpstreamPool, type Target, type Upstream, type UpstreamPool } from "./upstreams/client.js";
+export { UPSTREAM_KIND_SPECS, type UpstreamKindSpec } from "./upstreams/kinds.js";
+
+/** The built-in policy used when the gateway is started without one. */
+export const DEFAULT_POLICY_FILE = new URL("../../rules/policy/default.yaml", import.meta.url).pathname;
