@@ -69,25 +69,27 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
   }
 
   async function replay(sink: EventSink): Promise<void> {
-    if (!existsSync(spoolFile)) return;
-    // Move it aside first: events spooled while we replay go to a fresh file.
     const replaying = `${spoolFile}.replaying`;
-    if (!existsSync(replaying)) renameSync(spoolFile, replaying);
-    const events = readFileSync(replaying, "utf8")
-      .split("\n")
-      .filter((l) => l.trim() !== "")
-      .flatMap((l) => {
-        try {
-          return [JSON.parse(l) as Event];
-        } catch {
-          options.logger?.warn({ line: l.slice(0, 80) }, "unreadable line in the audit spool, skipped");
-          return [];
-        }
-      });
-    for (let i = 0; i < events.length; i += 500) await sink.appendEvents(events.slice(i, i + 500));
-    unlinkSync(replaying);
-    stats.replayed += events.length;
-    options.logger?.info({ events: events.length }, "audit spool replayed into the store");
+    // A replay interrupted earlier left `.replaying`; finish it first, then take the current spool.
+    // Moving the spool aside means events spooled meanwhile go to a fresh file, replayed next time.
+    while (existsSync(replaying) || existsSync(spoolFile)) {
+      if (!existsSync(replaying)) renameSync(spoolFile, replaying);
+      const events = readFileSync(replaying, "utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as Event];
+          } catch {
+            options.logger?.warn({ line: l.slice(0, 80) }, "unreadable line in the audit spool, skipped");
+            return [];
+          }
+        });
+      for (let i = 0; i < events.length; i += 500) await sink.appendEvents(events.slice(i, i + 500));
+      unlinkSync(replaying);
+      stats.replayed += events.length;
+      options.logger?.info({ events: events.length }, "audit spool replayed into the store");
+    }
   }
 
   async function drain(): Promise<void> {

@@ -120,7 +120,17 @@ export async function handleProxy(
       .map((m) => (typeof m.content === "string" ? m.content : JSON.stringify(m.content ?? "")))
       .join("\n");
     reserved = estimateTokens(promptText.length) + (endpoint.maxTokens(body) ?? 0);
-    const admitted = await deps.limiter.admit(identity.id, access.limits, reserved);
+    let admitted: Awaited<ReturnType<Limiter["admit"]>>;
+    try {
+      admitted = await deps.limiter.admit(identity.id, access.limits, reserved);
+    } catch (error) {
+      // The limits store (Redis) is down: the policy's fail mode decides.
+      deps.logger.warn({ requestId, err: (error as Error).message }, "limiter unavailable");
+      if (policy.runtime.guards.failMode === "closed")
+        throw new GatewayError("guard_unavailable", "rate limits cannot be checked right now; try again");
+      record.limits = "unavailable (fail-open)";
+      admitted = { ok: true, finish: async () => {} };
+    }
     if (!admitted.ok) {
       record.limit = admitted.limit;
       throw new GatewayError("rate_limit_exceeded", `${admitted.limit} limit reached for ${identity.id}`, {

@@ -122,9 +122,21 @@ export async function startGateway(
     ctx.logger.warn({ err: (error as Error).message }, "store unavailable at start; audit events will be spooled");
     store = undefined;
   }
-  const limiter = config.redisUrl
-    ? createRedisLimiter(new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }))
-    : createMemoryLimiter();
+  let limiter = createMemoryLimiter();
+  if (config.redisUrl) {
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+    redis.on("error", (error: Error) => ctx.logger.warn({ err: error.message }, "redis error"));
+    try {
+      await redis.connect();
+    } catch (cause) {
+      throw new PalisadeError(
+        "upstream-unavailable",
+        `cannot connect to Redis at ${config.redisUrl.replace(/\/\/[^@]*@/, "//***@")}: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    limiter = createRedisLimiter(redis);
+  }
   const audit = createAuditWriter({
     sink: store,
     spoolDir: config.audit.spoolDir ?? join(process.env.PALISADE_HOME ?? join(homedir(), ".palisade"), "spool"),
