@@ -179,7 +179,12 @@ export function createGuards(
     async inspectPrompt(messages, route) {
       const out: ChatMessage[] = [];
       let block: GatewayError | undefined;
+      const off = policy.guards.mode === "off";
       for (const message of messages) {
+        if (off) {
+          out.push(message);
+          continue;
+        }
         const mode: InjectionMode | undefined =
           message.role === "user"
             ? "user"
@@ -254,6 +259,7 @@ export function createGuards(
     },
 
     inspectAnswer(text) {
+      if (policy.guards.mode === "off") return { text: ctx.pseudonyms.restore(text) };
       const judged = judgeText(ctx, text, detectors.sensitive.detect(text), "response");
       if (judged.blocked)
         return { text, block: contentBlock(`the answer contains ${judged.blocked.entity}, which the policy blocks`) };
@@ -271,11 +277,12 @@ export function createGuards(
     },
 
     streamGuard() {
+      if (policy.guards.mode === "off") return { push: (text) => ({ text }), end: () => ({ text: "" }) };
       return createAnswerStream(ctx, detectors.sensitive, leak, contentBlock);
     },
 
     checkToolCall(name, allowed) {
-      if (allowed(name)) return undefined;
+      if (allowed(name) || policy.guards.mode === "off") return undefined;
       ctx.verdicts.push({
         guard: "tools",
         direction: "response",

@@ -116,7 +116,8 @@ const CustomRecognizerSchema = z.strictObject({
   score: z.number().min(0).max(1).default(0.6),
 });
 
-export const GUARD_MODES = ["enforce", "monitor"] as const;
+/** `off` skips every content guard (policy, limits and audit still apply). */
+export const GUARD_MODES = ["enforce", "monitor", "off"] as const;
 export const FAIL_MODES = ["closed", "open"] as const;
 export const STREAM_MODES = ["window", "buffer", "audit"] as const;
 
