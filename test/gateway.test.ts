@@ -272,3 +272,37 @@ spec:
     assert.match(payload.promptHmac, /^[0-9a-f]{64}$/);
   });
 });
+
+describe("gateway with organisation recognisers from the policy", () => {
+  it("redacts a custom entity in prompts", async () => {
+    const upstream = await startFakeUpstream();
+    const gw = await startTestGateway({
+      upstream: upstream.url,
+      noAuth: true,
+      policy: `apiVersion: palisade.dev/v1
+kind: Policy
+metadata: { name: c }
+spec:
+  runtime:
+    roles: [{ name: all, identities: ["*"], models: ["*"] }]
+    pii:
+      custom:
+        - { id: acc, entity: INTERNAL_ACCOUNT, pattern: "ACC-[0-9]{8}", context: [account], score: 0.7 }
+`,
+    });
+    try {
+      await fetch(`${gw.url}/v1/chat/completions`, {
+        method: "POST",
+        body: JSON.stringify({
+          model: "m",
+          messages: [{ role: "user", content: "close account ACC-12345678 please" }],
+        }),
+      });
+      const sent = upstream.received.at(-1) as { messages: { content: string }[] };
+      assert.equal(sent.messages.at(-1)?.content, "close account <INTERNAL_ACCOUNT> please");
+    } finally {
+      await gw.close();
+      await upstream.close();
+    }
+  });
+});

@@ -19,6 +19,12 @@ export {
   scoreSpans,
 } from "./evaluate.js";
 export { resolveOverlaps } from "./overlap.js";
+export {
+  CUSTOM_VALIDATORS,
+  type CustomRecognizerSpec,
+  type CustomValidator,
+  defineCustomRecognizer,
+} from "./pii/custom.js";
 export { createPiiDetector, PII_CONTEXT_REACH, type PiiDetectorOptions, piiEntities } from "./pii/detector.js";
 export { definePatternRecognizer, type PatternRecognizerSpec, type Recognizer } from "./pii/recognizer.js";
 export {

@@ -7,7 +7,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Event, Identity, Logger } from "../core/index.js";
 import { redact } from "../detect/index.js";
-import { compileGlobs, type PolicyHolder } from "../policy/index.js";
+import { type CompiledPolicy, compileGlobs, type PolicyHolder } from "../policy/index.js";
 import type { AuditWriter } from "./audit.js";
 import type { Authenticator } from "./auth.js";
 import type { EndpointSpec } from "./endpoints.js";
@@ -26,7 +26,8 @@ export interface ProxyDeps {
   router: ModelRouter;
   upstreams: UpstreamPool;
   limiter: Limiter;
-  detectors: GuardDetectors;
+  /** Detectors for a policy (its custom recognisers and thresholds); cached per policy by the caller. */
+  detectors: (policy: CompiledPolicy) => GuardDetectors;
   audit: AuditWriter;
   metrics: GatewayMetrics;
   maxBodyBytes: number;
@@ -63,6 +64,7 @@ export async function handleProxy(
   const record: Json = { endpoint: endpoint.id, route, stream: false };
   let identity: Identity | undefined;
   let guards: Guards | undefined;
+  let detectors: GuardDetectors | undefined;
   let status = 200;
   let usage: { prompt: number; completion: number } | undefined;
   let admission: { finish(actual: number): Promise<void> } | undefined;
@@ -144,7 +146,8 @@ export async function handleProxy(
         .filter((m) => m.role === "system")
         .map((m) => String(typeof m.content === "string" ? m.content : ""))
         .concat(policy.runtime.systemPrompts.map((s) => s.text));
-    guards = createGuards(policy.runtime, deps.detectors, systemTexts);
+    detectors = deps.detectors(policy);
+    guards = createGuards(policy.runtime, detectors, systemTexts);
     const prompt = await guards.inspectPrompt(messages, route);
     if (prompt.block) throw prompt.block;
     body = endpoint.withMessages(body, prompt.messages);
@@ -246,7 +249,7 @@ export async function handleProxy(
         promptText,
         answerText,
         hashKey: deps.hashKey,
-        redact: (t) => redactForAudit(t, deps.detectors),
+        redact: (t) => redactForAudit(t, detectors ?? deps.detectors(deps.policy.current())),
       }),
     );
   }

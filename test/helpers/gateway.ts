@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createGatewayDetectors } from "../../src/cli/commands/gateway.js";
+import { createGatewayDetectors, detectorsPerPolicy } from "../../src/cli/commands/gateway.js";
 import { createLogger, UpstreamConfigSchema } from "../../src/core/index.js";
 import {
   type AuditWriter,
@@ -76,7 +76,7 @@ export async function startTestGateway(options: {
     router: createModelRouter(pool.upstreams),
     upstreams: pool,
     limiter: options.limiter ?? createMemoryLimiter(),
-    detectors: options.withDetectors ? options.withDetectors(detectors) : detectors,
+    detectors: detectorsPerPolicy(options.withDetectors ? options.withDetectors(detectors) : detectors),
     audit,
     metrics: createGatewayMetrics(),
     maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,

@@ -9,7 +9,12 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { Redis } from "ioredis";
 import { type GatewayConfig, PalisadeError, type UpstreamConfig, UpstreamConfigSchema } from "../../core/index.js";
-import { combineDetectors, createPiiDetector, createSecretsDetector } from "../../detect/index.js";
+import {
+  combineDetectors,
+  createPiiDetector,
+  createSecretsDetector,
+  defineCustomRecognizer,
+} from "../../detect/index.js";
 import {
   createAuditWriter,
   createAuthenticator,
@@ -23,7 +28,7 @@ import {
   type GatewayServer,
   type GuardDetectors,
 } from "../../gateway/index.js";
-import { createPolicyHolder } from "../../policy/index.js";
+import { type CompiledPolicy, createPolicyHolder } from "../../policy/index.js";
 import type { Store } from "../../store/index.js";
 import { withExamples } from "../command-helpers.js";
 import { type CommandContext, createContext, type GlobalOptions } from "../context.js";
@@ -41,6 +46,25 @@ export function createGatewayDetectors(): GuardDetectors {
   const pii = createPiiDetector();
   const secrets = createSecretsDetector();
   return { pii, secrets, sensitive: combineDetectors([pii, secrets]) };
+}
+
+/**
+ * Detectors for each loaded policy: the shared ones, or, when the policy adds recognisers or
+ * thresholds, a PII detector built for it (once per policy version, then cached).
+ */
+export function detectorsPerPolicy(base: GuardDetectors): (policy: CompiledPolicy) => GuardDetectors {
+  const cache = new WeakMap<CompiledPolicy, GuardDetectors>();
+  return (policy) => {
+    const { custom, thresholds } = policy.runtime.pii;
+    if (custom.length === 0 && Object.keys(thresholds).length === 0) return base;
+    let built = cache.get(policy);
+    if (!built) {
+      const pii = createPiiDetector({ thresholds, extra: custom.map((c) => defineCustomRecognizer(c)) });
+      built = { ...base, pii, sensitive: combineDetectors([pii, base.secrets]) };
+      cache.set(policy, built);
+    }
+    return built;
+  };
 }
 
 export function registerGateway(program: Command): void {
@@ -155,7 +179,7 @@ export async function startGateway(
     router: createModelRouter(pool.upstreams),
     upstreams: pool,
     limiter,
-    detectors: createGatewayDetectors(),
+    detectors: detectorsPerPolicy(createGatewayDetectors()),
     audit,
     metrics: createGatewayMetrics(),
     maxBodyBytes: config.maxBodyBytes,

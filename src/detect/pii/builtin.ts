@@ -232,7 +232,7 @@ export function builtinRecognizers(): Recognizer[] {
     definePatternRecognizer({
       id: "credit-card",
       entity: "CREDIT_CARD",
-      pattern: /(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d]|-\d)/,
+      pattern: /(?<![\w-])\d(?:[ -]?\d){11,18}(?![\d]|-\d)/,
       baseScore: 0.3,
       // An unknown issuer range with a valid Luhn digit is a card only when the text says "card".
       validate: (v) => {
