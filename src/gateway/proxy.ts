@@ -7,7 +7,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Event, Identity, Logger } from "../core/index.js";
 import { redact } from "../detect/index.js";
-import { type CompiledPolicy, compileGlobs, type PolicyHolder } from "../policy/index.js";
+import type { CompiledPolicy, PolicyHolder } from "../policy/index.js";
 import type { AuditWriter } from "./audit.js";
 import type { Authenticator } from "./auth.js";
 import type { EndpointSpec } from "./endpoints.js";
@@ -158,11 +158,7 @@ export async function handleProxy(
       record.streamMode = policy.runtime.guards.streaming;
       body = endpoint.withStreamUsage(body);
     }
-    const allowedTool = (() => {
-      const held = new Set(access.roles);
-      const roleTools = policy.runtime.roles.filter((r) => held.has(r.name)).flatMap((r) => r.tools);
-      return compileGlobs(roleTools);
-    })();
+    const allowedTool = access.allowsTool;
 
     const upstreamStarted = performance.now();
     const response = await deps.upstreams.send(targets, {

@@ -23,6 +23,8 @@ export interface EffectiveAccess {
   maxTokens: number | undefined;
   /** Limits of the first matching role that sets each one. */
   limits: Limits;
+  /** Whether any of the roles allows this tool (for tool calls in answers). */
+  allowsTool(tool: string): boolean;
 }
 
 export interface CompiledRuntime {
@@ -68,6 +70,7 @@ export function compileRuntime(policy: RuntimePolicy | undefined, at: (path: str
         }
       }
       return {
+        allowsTool: (tool: string) => held.some((r) => r.tools(tool)),
         roles: held.map((r) => r.role.name),
         maxTokens: caps.includes(undefined) || caps.length === 0 ? undefined : Math.max(...(caps as number[])),
         limits,
