@@ -157,7 +157,9 @@ export function compileSupplyChain(policy: SupplyChainPolicy | undefined, at: (p
   }
 
   if (p.mcpServers) {
-    const approved = p.mcpServers.approved;
+    const approved = p.mcpServers.approved.map((a) =>
+      "package" in a ? a : { ...a, matchesImage: compileGlobs([a.image]) },
+    );
     const source = at("supplyChain.mcpServers");
     const action = p.mcpServers.action;
     checks.push((input) =>
@@ -169,7 +171,7 @@ export function compileSupplyChain(policy: SupplyChainPolicy | undefined, at: (p
                 ? server.package === a.package &&
                   (a.versions === "*" || (server.version !== undefined && versionMatches(server.version, a.versions)))
                 : server.image !== undefined &&
-                  compileGlobs([a.image])(server.image) &&
+                  a.matchesImage(server.image) &&
                   (!a.digest || a.digest === server.digest),
             ),
         )
