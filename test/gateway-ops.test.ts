@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
+import { Agent, fetch as undiciFetch } from "undici";
 import type { Event } from "../src/core/index.js";
 import { type FakeUpstream, startFakeUpstream } from "./helpers/fake-upstream.js";
 import { startTestGateway } from "./helpers/gateway.js";
@@ -114,9 +115,12 @@ spec:
   it("writes exactly one audit event for each of 1,000 concurrent requests", async () => {
     const gw = await startTestGateway({ upstream: upstream.url, noAuth: true });
     try {
+      // Like a real client fleet: many requests in flight over a pool of keep-alive connections.
+      const dispatcher = new Agent({ connections: 200 });
       const statuses = await Promise.all(
         Array.from({ length: 1000 }, (_, i) =>
-          fetch(`${gw.url}/v1/chat/completions`, {
+          undiciFetch(`${gw.url}/v1/chat/completions`, {
+            dispatcher,
             method: "POST",
             headers: { "x-request-id": `req-${i}` },
             body: JSON.stringify({
@@ -130,6 +134,7 @@ spec:
           }),
         ),
       );
+      await dispatcher.close();
       assert.equal(statuses.filter((s) => s === 200).length, 1000);
       await gw.audit.flush();
       const ids = (await gw.store.db.selectFrom("events").select("id").execute()).map((r) => r.id);

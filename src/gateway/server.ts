@@ -105,7 +105,8 @@ export function createGatewayServer(deps: ProxyDeps & { logger: Logger }): Gatew
     listen(host, port) {
       return new Promise((resolve, reject) => {
         server.once("error", reject);
-        server.listen(port, host, () => {
+        // A deep accept queue absorbs connection bursts instead of resetting them.
+        server.listen({ port, host, backlog: 4096 }, () => {
           const address = server.address();
           resolve(
             typeof address === "object" && address ? { host: address.address, port: address.port } : { host, port },

@@ -55,7 +55,7 @@ describe("upstream pool", () => {
     }
   });
 
-  it("answers 502 when no upstream can be reached, and 429 when all are at their concurrency cap", async () => {
+  it("answers 502 when no upstream can be reached, and queues requests beyond an upstream's concurrency cap", async () => {
     const pool = createUpstreamPool([
       UpstreamConfigSchema.parse({ name: "a", url: "http://127.0.0.1:1", maxConcurrency: 1 }),
     ]);
@@ -72,15 +72,21 @@ describe("upstream pool", () => {
     try {
       const target = [{ upstream: capped.upstreams[0] as never, model: "m" }];
       const held = await capped.send(target, call());
-      await assert.rejects(
-        capped.send(target, call()),
-        (e: unknown) => e instanceof GatewayError && e.code === "rate_limit_exceeded",
-      );
-      held.release();
+      // A second request waits for the slot instead of failing, and goes through once it is free.
+      const waiting = capped.send(target, call());
+      setTimeout(() => held.release(), 50);
       await text(held.body);
-      const again = await capped.send(target, call());
+      const again = await waiting;
       again.release();
       await text(again.body);
+      // A waiter whose client goes away stops waiting.
+      const blocker = await capped.send(target, call());
+      const gone = new AbortController();
+      const abandoned = capped.send(target, call(gone.signal));
+      gone.abort();
+      await assert.rejects(abandoned, (e: unknown) => e instanceof GatewayError && e.code === "rate_limit_exceeded");
+      blocker.release();
+      await text(blocker.body);
     } finally {
       await capped.close();
       await live.close();

@@ -42,6 +42,12 @@ class PooledUpstream implements Upstream {
   readonly pool: Pool;
   inflight = 0;
   unhealthyUntil = 0;
+  /** Requests waiting for a concurrency slot, first come first served. */
+  readonly waiters: (() => void)[] = [];
+
+  slotFreed() {
+    this.waiters.shift()?.();
+  }
 
   constructor(readonly config: UpstreamConfig) {
     this.spec = UPSTREAM_KIND_SPECS[config.kind];
@@ -86,6 +92,29 @@ const CONNECT_ERRORS = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
+/** How long a request waits for a concurrency slot before it is refused with 429. */
+const QUEUE_TIMEOUT_MS = 30_000;
+
+function waitForSlot(upstreams: readonly PooledUpstream[], signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const waiters = upstreams.map((u) => ({ u, wake: () => finish(true) }));
+    const timer = setTimeout(() => finish(false), QUEUE_TIMEOUT_MS);
+    const onAbort = () => finish(false);
+    signal.addEventListener("abort", onAbort, { once: true });
+    function finish(ok: boolean) {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      for (const { u, wake } of waiters) {
+        const i = u.waiters.indexOf(wake);
+        if (i >= 0) u.waiters.splice(i, 1);
+      }
+      resolve(ok);
+    }
+    if (signal.aborted) return finish(false);
+    for (const { u, wake } of waiters) u.waiters.push(wake);
+  });
+}
+
 export function createUpstreamPool(configs: readonly UpstreamConfig[]): UpstreamPool {
   const upstreams = configs.map((c) => new PooledUpstream(c));
 
@@ -104,6 +133,7 @@ export function createUpstreamPool(configs: readonly UpstreamConfig[]): Upstream
       if (!released) {
         released = true;
         u.inflight--;
+        u.slotFreed();
       }
     };
     try {
@@ -123,46 +153,56 @@ export function createUpstreamPool(configs: readonly UpstreamConfig[]): Upstream
     }
   }
 
+  async function send(targets: readonly Target[], call: UpstreamCall): Promise<UpstreamResponse> {
+    const pooled = targets.map((t) => ({ upstream: t.upstream as PooledUpstream, model: t.model }));
+    // Healthy ones first, keeping the configured order; unhealthy ones stay as a last resort.
+    const ordered = [...pooled.filter((t) => t.upstream.healthy), ...pooled.filter((t) => !t.upstream.healthy)];
+    let lastError: unknown;
+    let busy = 0;
+    for (const { upstream, model } of ordered) {
+      if (upstream.inflight >= upstream.config.maxConcurrency) {
+        busy++;
+        continue;
+      }
+      // One retry on the same upstream for a connect failure (a restarted server, a stale socket).
+      for (let tries = 0; tries < 2; tries++) {
+        try {
+          return await attempt(upstream, model, call);
+        } catch (error) {
+          if (call.signal.aborted) throw error;
+          lastError = error;
+          const code = (error as { code?: string }).code ?? "";
+          if (code === "UND_ERR_HEADERS_TIMEOUT") {
+            throw new GatewayError("upstream_timeout", `upstream ${upstream.config.name} did not answer in time`, {
+              cause: error,
+            });
+          }
+          if (!CONNECT_ERRORS.has(code)) {
+            throw new GatewayError("upstream_error", `upstream ${upstream.config.name} failed`, { cause: error });
+          }
+          upstream.unhealthyUntil = Date.now() + UNHEALTHY_MS;
+        }
+      }
+    }
+    if (busy > 0 && busy === ordered.length) {
+      // Every upstream is at its cap: wait in line for a slot (bounded), then try again.
+      if (
+        await waitForSlot(
+          ordered.map((t) => t.upstream),
+          call.signal,
+        )
+      )
+        return send(targets, call);
+      throw new GatewayError("rate_limit_exceeded", "every upstream for this model stayed at its concurrency limit", {
+        retryAfterSeconds: 1,
+      });
+    }
+    throw new GatewayError("upstream_error", "no upstream for this model could be reached", { cause: lastError });
+  }
+
   return {
     upstreams,
-    async send(targets, call) {
-      const pooled = targets.map((t) => ({ upstream: t.upstream as PooledUpstream, model: t.model }));
-      // Healthy ones first, keeping the configured order; unhealthy ones stay as a last resort.
-      const ordered = [...pooled.filter((t) => t.upstream.healthy), ...pooled.filter((t) => !t.upstream.healthy)];
-      let lastError: unknown;
-      let busy = 0;
-      for (const { upstream, model } of ordered) {
-        if (upstream.inflight >= upstream.config.maxConcurrency) {
-          busy++;
-          continue;
-        }
-        // One retry on the same upstream for a connect failure (a restarted server, a stale socket).
-        for (let tries = 0; tries < 2; tries++) {
-          try {
-            return await attempt(upstream, model, call);
-          } catch (error) {
-            if (call.signal.aborted) throw error;
-            lastError = error;
-            const code = (error as { code?: string }).code ?? "";
-            if (code === "UND_ERR_HEADERS_TIMEOUT") {
-              throw new GatewayError("upstream_timeout", `upstream ${upstream.config.name} did not answer in time`, {
-                cause: error,
-              });
-            }
-            if (!CONNECT_ERRORS.has(code)) {
-              throw new GatewayError("upstream_error", `upstream ${upstream.config.name} failed`, { cause: error });
-            }
-            upstream.unhealthyUntil = Date.now() + UNHEALTHY_MS;
-          }
-        }
-      }
-      if (busy > 0 && busy === ordered.length) {
-        throw new GatewayError("rate_limit_exceeded", "every upstream for this model is at its concurrency limit", {
-          retryAfterSeconds: 1,
-        });
-      }
-      throw new GatewayError("upstream_error", "no upstream for this model could be reached", { cause: lastError });
-    },
+    send,
     async close() {
       await Promise.all(upstreams.map((u) => u.pool.close()));
     },
