@@ -250,7 +250,6 @@ class Machine {
     }
   }
 
-  // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one case per opcode, as in pickle.py
   private step(op: number, at: number): PickleValue | undefined {
     switch (op) {
       case 0x28: // MARK
@@ -512,6 +511,7 @@ class Machine {
         // BUILD
         const state = this.pop(at);
         const target = this.top(at);
+        if (isJoblibWrapper(target)) this.skipJoblibArray(state, at);
         if (target.t === "global") {
           push(
             this.session,
@@ -622,6 +622,41 @@ class Machine {
         push(s, { ...f, detail: `nested pickle in bytes at offset ${s.base + at}: ${f.detail}` });
       }
     }
+  }
+
+  /**
+   * joblib (numpy_pickle.py, NumpyArrayWrapper.write_array) writes each array's raw bytes into
+   * the stream right after the wrapper's BUILD: an object array as a nested pickle, else an
+   * optional alignment padding (1 length byte + padding) and count × itemsize bytes.
+   */
+  private skipJoblibArray(state: PickleValue, at: number): void {
+    const get = (key: string) =>
+      state.t === "dict" ? state.entries.find(([k]) => k.t === "str" && k.v === key)?.[1] : undefined;
+    const shape = get("shape");
+    const dtype = get("dtype");
+    const descr = dtype?.t === "call" ? dtype.args[0] : undefined;
+    if (shape?.t !== "tuple" || descr?.t !== "str") throw new VmError("joblib array without shape or dtype", at);
+    if (/O/.test(descr.v)) {
+      const inner = new Machine(this.bytes, this.pos, this.session);
+      inner.execute();
+      this.pos = inner.pos;
+      return;
+    }
+    const m = /([biufcmMSUV])(\d+)/.exec(descr.v);
+    if (!m) throw new VmError(`joblib array of unsupported dtype ${descr.v}`, at);
+    const itemsize = Number(m[2]) * (m[1] === "U" ? 4 : 1);
+    let count = 1;
+    for (const d of shape.items) {
+      if (d.t !== "int") throw new VmError("joblib array with a non-integer shape", at);
+      count *= Number(d.v);
+    }
+    if (get("numpy_array_alignment_bytes")) {
+      const padding = this.u8(at);
+      if (padding > 64) throw new VmError("joblib alignment padding out of range", at);
+      this.take(padding, at);
+    }
+    this.frameEnd = -1;
+    this.take(count * itemsize, at);
   }
 
   private registerExtension(args: PickleValue[]): void {
@@ -754,6 +789,15 @@ class Machine {
     this.pos = end + 1;
     return text.endsWith("\r") ? text.slice(0, -1) : text;
   }
+}
+
+function isJoblibWrapper(value: PickleValue): boolean {
+  return (
+    value.t === "call" &&
+    value.fn.t === "global" &&
+    value.fn.name === "NumpyArrayWrapper" &&
+    value.fn.module.endsWith("joblib.numpy_pickle")
+  );
 }
 
 function keep<T extends { items: PickleValue[]; more: number }>(target: T, items: PickleValue[]): T {

@@ -1,0 +1,219 @@
+/**
+ * Format detection by content and dispatch to the format analysers, recursing into archives
+ * (zip, tar) with limits on depth, member count and bytes extracted.
+ */
+import { isTar, readTarDirectory, type TarEntry } from "./containers/tar.js";
+import { isZip, readZipDirectory, readZipEntry, readZipEntryHead, type ZipEntry } from "./containers/zip.js";
+import { inEntry, unscannable } from "./finding.js";
+import { analyseGguf, isGguf } from "./formats/gguf.js";
+import { analyseKerasConfig, analyseKerasH5, analyseKerasH5Bytes, isHdf5 } from "./formats/keras.js";
+import { analyseNpy, isNpy } from "./formats/npy.js";
+import { analyseOnnx, looksLikeOnnx } from "./formats/onnx.js";
+import type { FormatReport } from "./formats/report.js";
+import { analyseSafetensors, isSafetensors } from "./formats/safetensors.js";
+import { analyseSavedModel } from "./formats/savedmodel.js";
+import { analysePickle } from "./pickle/vm.js";
+import { analysePickleSource, isBinaryPickle, MAX_PICKLE_BYTES, toReport } from "./pickle-file.js";
+import { type ByteSource, bytesSource } from "./source.js";
+
+/** Bounds on archive recursion, shared across one top-level file. */
+export interface ArchiveLimits {
+  maxDepth: number;
+  maxMembers: number;
+  /** Bytes of members read into memory across the whole file. */
+  maxExtractedBytes: number;
+  maxMemberBytes: number;
+}
+
+export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
+  maxDepth: 4,
+  maxMembers: 10_000,
+  maxExtractedBytes: 2 * 1024 * 1024 * 1024,
+  maxMemberBytes: 512 * 1024 * 1024,
+};
+
+export interface AnalyseContext {
+  limits: ArchiveLimits;
+  extracted: number;
+  members: number;
+}
+
+/** Extensions that promise a model: content that matches no format is then unscannable, not skipped. */
+export const MODEL_EXTENSIONS =
+  /\.(pkl|pickle|bin|pt|pth|ckpt|joblib|sav|npy|npz|keras|h5|hdf5|gguf|ggml|safetensors|onnx|pb|model|mar|tar|zip|dat|data)$/i;
+
+/** Bytes a protocol 0/1 pickle can start with (text opcodes). */
+const TEXT_PICKLE_START = new Set([..."(c]})NISVldKJXUTGFLiP"].map((c) => c.charCodeAt(0)));
+
+const HEAD = 1024;
+
+/**
+ * Analyse one file or member. `name` is the file name (for hints only: content decides), `path`
+ * the file on disk when there is one (HDF5 is read by path). Undefined means "not a model file".
+ */
+export async function analyseSource(
+  src: ByteSource,
+  options: { name: string; path?: string; depth: number; ctx: AnalyseContext },
+): Promise<FormatReport | undefined> {
+  const head = await src.read(0, HEAD);
+  const { name, depth, ctx } = options;
+  const promised = MODEL_EXTENSIONS.test(name);
+  if (isZip(head)) return analyseZip(src, options);
+  if (head.length >= 512 && isTar(head)) return analyseTar(src, options);
+  if (isGguf(head)) return analyseGguf(src);
+  if (isHdf5(head)) {
+    if (options.path) return analyseKerasH5(options.path);
+    if (src.size > ctx.limits.maxMemberBytes) return tooBig("keras-h5", src.size);
+    return analyseKerasH5Bytes(await src.read(0, src.size));
+  }
+  if (isNpy(head)) return analyseNpy(src);
+  if (isBinaryPickle(head)) return analysePickleSource(src);
+  if (isSafetensors(head, src.size)) return analyseSafetensors(src);
+  if (/(^|\/)saved_model\.pb$/.test(name)) return analyseSavedModel(src);
+  if (looksLikeOnnx(head) || /\.onnx$/i.test(name)) return analyseOnnx(src);
+  if (head.length > 0 && TEXT_PICKLE_START.has(head[0] as number) && src.size <= MAX_PICKLE_BYTES) {
+    const analysis = analysePickle(await src.read(0, src.size));
+    const malicious = analysis.findings.some((f) => f.effect === "malicious");
+    if (analysis.pickles > 0 || malicious || promised) return toReport(analysis, false);
+  }
+  if (promised) {
+    return {
+      format: "unknown",
+      findings: [unscannable(`content of ${name} matches no known model format`, 0)],
+      identity: {},
+    };
+  }
+  void depth;
+  return undefined;
+}
+
+function tooBig(format: FormatReport["format"], size: number): FormatReport {
+  return { format, findings: [unscannable(`member of ${size} bytes is over the size limit`)], identity: {} };
+}
+
+type Options = Parameters<typeof analyseSource>[1];
+
+async function analyseMember(
+  read: () => Promise<Uint8Array>,
+  size: number,
+  entry: string,
+  options: Options,
+): Promise<FormatReport | undefined> {
+  const { ctx } = options;
+  if (options.depth + 1 > ctx.limits.maxDepth) {
+    return { format: "unknown", findings: inEntry(entry, [unscannable("archive nested too deeply")]), identity: {} };
+  }
+  if (size > ctx.limits.maxMemberBytes || ctx.extracted + size > ctx.limits.maxExtractedBytes) {
+    return {
+      format: "unknown",
+      findings: inEntry(entry, [unscannable(`member of ${size} bytes is over the limits`)]),
+      identity: {},
+    };
+  }
+  ctx.extracted += size;
+  const bytes = await read();
+  const inner = await analyseSource(bytesSource(bytes), { name: entry, depth: options.depth + 1, ctx });
+  if (!inner) return undefined;
+  return { ...inner, findings: inEntry(entry, inner.findings) };
+}
+
+function merge(into: FormatReport, from: FormatReport | undefined): void {
+  if (!from) return;
+  into.findings.push(...from.findings);
+  for (const [k, v] of Object.entries(from.identity)) {
+    const key = k as keyof FormatReport["identity"];
+    if (into.identity[key] === undefined && v !== undefined) (into.identity as Record<string, unknown>)[key] = v;
+  }
+}
+
+async function analyseZip(src: ByteSource, options: Options): Promise<FormatReport> {
+  const dir = await readZipDirectory(src);
+  const names = dir.entries.map((e) => e.name);
+  const torch = names.some((n) => /(^|\/)data\.pkl$/.test(n));
+  const keras =
+    names.includes("config.json") && (names.includes("metadata.json") || names.includes("model.weights.h5"));
+  const npz = names.length > 0 && names.every((n) => n.endsWith(".npy"));
+  const report: FormatReport = {
+    format: torch ? "pytorch-zip" : keras ? "keras-v3" : npz ? "numpy-npz" : "zip-archive",
+    findings: [],
+    identity: {},
+  };
+  if (dir.damaged) {
+    report.findings.push(
+      unscannable(`zip: central directory unusable (${dir.damaged}); members read from local headers`),
+    );
+  }
+  if (dir.entries.length === 0) report.findings.push(unscannable("zip: no members found"));
+  for (const entry of dir.entries) {
+    if (++options.ctx.members > options.ctx.limits.maxMembers) {
+      report.findings.push(unscannable(`archive has more than ${options.ctx.limits.maxMembers} members`));
+      break;
+    }
+    try {
+      merge(report, await zipMember(src, entry, report.format, options));
+    } catch (error) {
+      report.findings.push(...inEntry(entry.name, [unscannable(`zip member: ${(error as Error).message}`)]));
+    }
+  }
+  return report;
+}
+
+async function zipMember(
+  src: ByteSource,
+  entry: ZipEntry,
+  format: FormatReport["format"],
+  options: Options,
+): Promise<FormatReport | undefined> {
+  if (entry.name.endsWith("/")) return undefined;
+  const limit = options.ctx.limits.maxMemberBytes;
+  const read = () => readZipEntry(src, entry, limit);
+  if (format === "keras-v3" && entry.name === "config.json") {
+    const text = new TextDecoder().decode(await read());
+    const r = analyseKerasConfig(text, "keras-v3");
+    return { ...r, findings: inEntry(entry.name, r.findings) };
+  }
+  if (format === "keras-v3" && entry.name === "model.weights.h5") return undefined;
+  if (entry.name.endsWith(".pkl")) {
+    if (entry.size > MAX_PICKLE_BYTES) return tooBig("pickle", entry.size);
+    const r = await analysePickleSource(bytesSource(await read()));
+    return { ...r, findings: inEntry(entry.name, r.findings) };
+  }
+  const head = await readZipEntryHead(src, entry, HEAD);
+  if (format === "pytorch-zip") {
+    // Tensor records are raw bytes: only a member that starts like a pickle is analysed, and
+    // only what it proves (a dangerous call, or a complete pickle) is kept.
+    if (!isBinaryPickle(head) || entry.size > MAX_PICKLE_BYTES) return undefined;
+    const analysis = analysePickle(await read());
+    const complete = analysis.pickles > 0 && !analysis.findings.some((f) => f.effect === "unscannable");
+    const kept = complete ? analysis.findings : analysis.findings.filter((f) => f.effect === "malicious");
+    return { format: "pickle", findings: inEntry(entry.name, kept), identity: {} };
+  }
+  return analyseMember(read, entry.size, entry.name, options);
+}
+
+async function analyseTar(src: ByteSource, options: Options): Promise<FormatReport> {
+  const dir = await readTarDirectory(src);
+  const names = new Set(dir.entries.map((e) => e.name.replace(/^\.\//, "")));
+  const legacy = names.has("pickle") && names.has("sys_info");
+  const report: FormatReport = { format: legacy ? "pytorch-legacy-tar" : "tar-archive", findings: [], identity: {} };
+  if (dir.damaged) report.findings.push(unscannable(`tar: ${dir.damaged}`));
+  for (const entry of dir.entries) {
+    if (entry.type !== "0" && entry.type !== "7") continue;
+    if (++options.ctx.members > options.ctx.limits.maxMembers) {
+      report.findings.push(unscannable(`archive has more than ${options.ctx.limits.maxMembers} members`));
+      break;
+    }
+    merge(report, await tarMember(src, entry, options));
+  }
+  return report;
+}
+
+async function tarMember(src: ByteSource, entry: TarEntry, options: Options): Promise<FormatReport | undefined> {
+  const head = await src.read(entry.offset, Math.min(HEAD, entry.size));
+  const named = /(^|\/)(pickle|sys_info|storages|tensors)$/.test(entry.name) || MODEL_EXTENSIONS.test(entry.name);
+  if (!named && !isBinaryPickle(head) && !isZip(head) && !isNpy(head) && !isGguf(head) && !isHdf5(head)) {
+    const text = head[0] !== undefined && TEXT_PICKLE_START.has(head[0]);
+    if (!text) return undefined;
+  }
+  return analyseMember(() => src.read(entry.offset, entry.size), entry.size, entry.name, options);
+}
