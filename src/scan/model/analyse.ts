@@ -2,6 +2,7 @@
  * Format detection by content and dispatch to the format analysers, recursing into archives
  * (zip, tar) with limits on depth, member count and bytes extracted.
  */
+import { gunzipSync } from "node:zlib";
 import { isTar, readTarDirectory, type TarEntry } from "./containers/tar.js";
 import { isZip, readZipDirectory, readZipEntry, readZipEntryHead, type ZipEntry } from "./containers/zip.js";
 import { inEntry, unscannable } from "./finding.js";
@@ -29,7 +30,7 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxDepth: 4,
   maxMembers: 10_000,
   maxExtractedBytes: 2 * 1024 * 1024 * 1024,
-  maxMemberBytes: 512 * 1024 * 1024,
+  maxMemberBytes: 256 * 1024 * 1024,
 };
 
 export interface AnalyseContext {
@@ -59,6 +60,7 @@ export async function analyseSource(
   const { name, depth, ctx } = options;
   const promised = MODEL_EXTENSIONS.test(name);
   if (isZip(head)) return analyseZip(src, options);
+  if (head[0] === 0x1f && head[1] === 0x8b) return analyseGzip(src, options);
   if (head.length >= 512 && isTar(head)) return analyseTar(src, options);
   if (isGguf(head)) return analyseGguf(src);
   if (isHdf5(head)) {
@@ -85,6 +87,30 @@ export async function analyseSource(
   }
   void depth;
   return undefined;
+}
+
+/** gzip (RFC 1952), usually a .tar.gz: inflated with an output limit, then analysed as a member. */
+async function analyseGzip(src: ByteSource, options: Options): Promise<FormatReport> {
+  const { ctx } = options;
+  const limit = Math.min(ctx.limits.maxMemberBytes, ctx.limits.maxExtractedBytes - ctx.extracted);
+  const inner = options.name.replace(/\.(gz|tgz)$/i, (m) => (m.toLowerCase() === ".tgz" ? ".tar" : ""));
+  let bytes: Uint8Array;
+  try {
+    bytes = gunzipSync(await src.read(0, Math.min(src.size, limit)), { maxOutputLength: Math.max(1, limit) });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "ERR_BUFFER_TOO_LARGE" ? `inflates past ${limit} bytes` : `does not inflate (${code ?? error})`;
+    return { format: "unknown", findings: [unscannable(`gzip: ${why}`)], identity: {} };
+  }
+  const report = await analyseMember(async () => bytes, bytes.length, inner || "content", options);
+  return (
+    report ?? {
+      format: "unknown",
+      findings: [unscannable("gzip: content matches no known model format")],
+      identity: {},
+    }
+  );
 }
 
 function tooBig(format: FormatReport["format"], size: number): FormatReport {

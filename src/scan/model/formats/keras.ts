@@ -72,7 +72,12 @@ function walk(value: unknown, findings: ModelFinding[], budget: { nodes: number 
       );
     }
   }
-  for (const v of Object.values(o)) walk(v, findings, budget, depth + 1);
+  for (const [key, v] of Object.entries(o)) {
+    // A Lambda's own function was reported above; do not report its `__lambda__` record again.
+    if (cls === "Lambda" && key === "config" && v && typeof v === "object") {
+      for (const [k, inner] of Object.entries(v)) if (k !== "function") walk(inner, findings, budget, depth + 2);
+    } else walk(v, findings, budget, depth + 1);
+  }
 }
 
 /** Read `model_config` from a legacy Keras HDF5 file with h5wasm and analyse it. */
