@@ -10,7 +10,7 @@ import { PalisadeError } from "../../core/index.js";
 import { type AnalyseContext, type ArchiveLimits, analyseSource, DEFAULT_ARCHIVE_LIMITS } from "./analyse.js";
 import { unscannable } from "./finding.js";
 import type { FormatReport } from "./formats/report.js";
-import { bytesSource, fileSource } from "./source.js";
+import { type ByteSource, bytesSource, fileSource } from "./source.js";
 import { type ModelIdentity, type ModelScanResult, toVerdict } from "./types.js";
 
 export interface ScanModelOptions {
@@ -19,6 +19,8 @@ export interface ScanModelOptions {
   /** Most files visited under the given paths (default 100 000). */
   maxFiles?: number;
   archive?: Partial<ArchiveLimits>;
+  /** Filled in while scanning: bytes read from files to reach verdicts (hashing excluded). */
+  stats?: { bytesRead: number; reads: number };
 }
 
 const DEFAULT_MAX_FILES = 100_000;
@@ -89,7 +91,7 @@ export async function scanModelFile(
     size = (await handle.stat()).size;
     const ctx = newContext(options);
     report = await analyseGuarded(() =>
-      analyseSource(fileSource(handle, size), { name: basename(path), path, depth: 0, ctx }),
+      analyseSource(counted(fileSource(handle, size), options.stats), { name: basename(path), path, depth: 0, ctx }),
     );
   } finally {
     await handle.close();
@@ -113,6 +115,19 @@ export async function scanModelBytes(
   const result = toResult(name, bytes.length, report);
   if (options.hash !== false) result.sha256 = createHash("sha256").update(bytes).digest("hex");
   return result;
+}
+
+function counted(src: ByteSource, stats: ScanModelOptions["stats"]): ByteSource {
+  if (!stats) return src;
+  return {
+    size: src.size,
+    async read(offset, length) {
+      const bytes = await src.read(offset, length);
+      stats.bytesRead += bytes.length;
+      stats.reads++;
+      return bytes;
+    },
+  };
 }
 
 function newContext(options: ScanModelOptions): AnalyseContext {
