@@ -47,6 +47,7 @@ export const MODEL_EXTENSIONS =
 const TEXT_PICKLE_START = new Set([..."(c]})NISVldKJXUTGFLiP"].map((c) => c.charCodeAt(0)));
 
 const HEAD = 1024;
+const PROBE = 1024 * 1024;
 
 /**
  * Analyse one file or member. `name` is the file name (for hints only: content decides), `path`
@@ -74,7 +75,10 @@ export async function analyseSource(
   if (/(^|\/)saved_model\.pb$/.test(name)) return analyseSavedModel(src);
   if (looksLikeOnnx(head) || /\.onnx$/i.test(name)) return analyseOnnx(src);
   if (head.length > 0 && TEXT_PICKLE_START.has(head[0] as number) && src.size <= MAX_PICKLE_BYTES) {
-    const analysis = analysePickle(await src.read(0, src.size));
+    // Probe the first MiB: most non-pickles fail within it, so big text files are not read whole.
+    let analysis = analysePickle(await src.read(0, Math.min(src.size, PROBE)));
+    const needsMore = analysis.findings.some((f) => f.effect === "unscannable" && /truncated/.test(f.detail));
+    if (src.size > PROBE && (needsMore || promised)) analysis = analysePickle(await src.read(0, src.size));
     const malicious = analysis.findings.some((f) => f.effect === "malicious");
     if (analysis.pickles > 0 || malicious || promised) return toReport(analysis, false);
   }

@@ -24,8 +24,22 @@ const PY2_MODULES: Record<string, string> = {
   httplib: "http.client",
 };
 
+/** Python 2 (module, name) pairs that map to a different Python 3 module (Lib/_compat_pickle.py NAME_MAPPING). */
+const PY2_NAMES: Record<string, string> = {
+  "urllib.urlopen": "urllib.request",
+  "urllib.urlretrieve": "urllib.request",
+  "urllib.quote": "urllib.parse",
+  "__builtin__.raw_input": "builtins",
+  "itertools.izip": "builtins",
+  "itertools.imap": "builtins",
+};
+
 /** Normalise a module name the way the unpickler resolves it. */
-export function normaliseModule(module: string): string {
+export function normaliseModule(module: string, name?: string): string {
+  if (name !== undefined) {
+    const mapped = PY2_NAMES[`${module}.${name}`];
+    if (mapped) return mapped;
+  }
   return PY2_MODULES[module] ?? module;
 }
 

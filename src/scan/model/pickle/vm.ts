@@ -559,7 +559,7 @@ class Machine {
   }
 
   private global(module: string, name: string, at: number, dynamic: boolean): PickleValue {
-    const mod = normaliseModule(module);
+    const mod = normaliseModule(module, name);
     const qualified = `${mod}.${name}`;
     const existing = this.session.refs.get(qualified);
     if (!existing) {
