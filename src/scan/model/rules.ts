@@ -133,13 +133,6 @@ export const MODEL_RULES = {
     owasp: SUPPLY,
     atlas: EXEC,
   },
-  "archive-member": {
-    severity: "info",
-    effect: "info",
-    title: "archive member analysed",
-    owasp: [],
-    atlas: [],
-  },
   unscannable: {
     severity: "high",
     effect: "unscannable",
