@@ -14,9 +14,8 @@ describe("model rule registry", () => {
   });
 
   it("tags every rule that can make a file malicious with an ATLAS technique", () => {
-    const untagged = MODEL_RULE_IDS.filter(
-      (id) => MODEL_RULES[id].effect === "malicious" && MODEL_RULES[id].atlas.length === 0,
-    );
+    const atlas = (id: (typeof MODEL_RULE_IDS)[number]): readonly string[] => MODEL_RULES[id].atlas;
+    const untagged = MODEL_RULE_IDS.filter((id) => MODEL_RULES[id].effect === "malicious" && atlas(id).length === 0);
     assert.deepEqual(untagged, []);
   });
 });
