@@ -4,7 +4,14 @@
  */
 import { gunzipSync } from "node:zlib";
 import { isTar, readTarDirectory, type TarEntry } from "./containers/tar.js";
-import { isZip, readZipDirectory, readZipEntry, readZipEntryHead, type ZipEntry } from "./containers/zip.js";
+import {
+  isZip,
+  readZipDirectory,
+  readZipEntry,
+  readZipEntryHead,
+  type ZipEntry,
+  zipDataOffset,
+} from "./containers/zip.js";
 import { inEntry, unscannable } from "./finding.js";
 import { analyseGguf, isGguf } from "./formats/gguf.js";
 import { analyseKerasConfig, analyseKerasH5, analyseKerasH5Bytes, isHdf5 } from "./formats/keras.js";
@@ -15,7 +22,7 @@ import { analyseSafetensors, isSafetensors } from "./formats/safetensors.js";
 import { analyseSavedModel } from "./formats/savedmodel.js";
 import { analysePickle } from "./pickle/vm.js";
 import { analysePickleSource, isBinaryPickle, MAX_PICKLE_BYTES, toReport } from "./pickle-file.js";
-import { type ByteSource, bytesSource } from "./source.js";
+import { type ByteSource, bytesSource, sliceSource } from "./source.js";
 
 /** Bounds on archive recursion, shared across one top-level file. */
 export interface ArchiveLimits {
@@ -123,8 +130,12 @@ function tooBig(format: FormatReport["format"], size: number): FormatReport {
 
 type Options = Parameters<typeof analyseSource>[1];
 
+/**
+ * Analyse an archive member: a window of the archive when it is stored (read in place), or
+ * bytes inflated into memory, which count against the extraction budget.
+ */
 async function analyseMember(
-  read: () => Promise<Uint8Array>,
+  member: ByteSource | (() => Promise<Uint8Array>),
   size: number,
   entry: string,
   options: Options,
@@ -133,16 +144,21 @@ async function analyseMember(
   if (options.depth + 1 > ctx.limits.maxDepth) {
     return { format: "unknown", findings: inEntry(entry, [unscannable("archive nested too deeply")]), identity: {} };
   }
-  if (size > ctx.limits.maxMemberBytes || ctx.extracted + size > ctx.limits.maxExtractedBytes) {
-    return {
-      format: "unknown",
-      findings: inEntry(entry, [unscannable(`member of ${size} bytes is over the limits`)]),
-      identity: {},
-    };
+  let source: ByteSource;
+  if (typeof member === "function") {
+    if (size > ctx.limits.maxMemberBytes || ctx.extracted + size > ctx.limits.maxExtractedBytes) {
+      return {
+        format: "unknown",
+        findings: inEntry(entry, [unscannable(`member of ${size} bytes is over the limits`)]),
+        identity: {},
+      };
+    }
+    ctx.extracted += size;
+    source = bytesSource(await member());
+  } else {
+    source = member;
   }
-  ctx.extracted += size;
-  const bytes = await read();
-  const inner = await analyseSource(bytesSource(bytes), { name: entry, depth: options.depth + 1, ctx });
+  const inner = await analyseSource(source, { name: entry, depth: options.depth + 1, ctx });
   if (!inner) return undefined;
   return { ...inner, findings: inEntry(entry, inner.findings) };
 }
@@ -197,6 +213,8 @@ async function zipMember(
   if (entry.name.endsWith("/")) return undefined;
   const limit = options.ctx.limits.maxMemberBytes;
   const read = () => readZipEntry(src, entry, limit);
+  const stored =
+    entry.method === 0 ? sliceSource(src, await zipDataOffset(src, entry), entry.compressedSize) : undefined;
   if (format === "keras-v3" && entry.name === "config.json") {
     const text = new TextDecoder().decode(await read());
     const r = analyseKerasConfig(text, "keras-v3");
@@ -205,7 +223,7 @@ async function zipMember(
   if (format === "keras-v3" && entry.name === "model.weights.h5") return undefined;
   if (entry.name.endsWith(".pkl")) {
     if (entry.size > MAX_PICKLE_BYTES) return tooBig("pickle", entry.size);
-    const r = await analysePickleSource(bytesSource(await read()));
+    const r = await analysePickleSource(stored ?? bytesSource(await read()));
     return { ...r, findings: inEntry(entry.name, r.findings) };
   }
   const head = await readZipEntryHead(src, entry, HEAD);
@@ -213,12 +231,12 @@ async function zipMember(
     // Tensor records are raw bytes: only a member that starts like a pickle is analysed, and
     // only what it proves (a dangerous call, or a complete pickle) is kept.
     if (!isBinaryPickle(head) || entry.size > MAX_PICKLE_BYTES) return undefined;
-    const analysis = analysePickle(await read());
+    const analysis = analysePickle(stored ? await stored.read(0, stored.size) : await read());
     const complete = analysis.pickles > 0 && !analysis.findings.some((f) => f.effect === "unscannable");
     const kept = complete ? analysis.findings : analysis.findings.filter((f) => f.effect === "malicious");
     return { format: "pickle", findings: inEntry(entry.name, kept), identity: {} };
   }
-  return analyseMember(read, entry.size, entry.name, options);
+  return analyseMember(stored ?? read, entry.size, entry.name, options);
 }
 
 async function analyseTar(src: ByteSource, options: Options): Promise<FormatReport> {
@@ -245,5 +263,5 @@ async function tarMember(src: ByteSource, entry: TarEntry, options: Options): Pr
     const text = head[0] !== undefined && TEXT_PICKLE_START.has(head[0]);
     if (!text) return undefined;
   }
-  return analyseMember(() => src.read(entry.offset, entry.size), entry.size, entry.name, options);
+  return analyseMember(sliceSource(src, entry.offset, entry.size), entry.size, entry.name, options);
 }

@@ -40,8 +40,16 @@ export async function scanModelPath(path: string, options: ScanModelOptions = {}
   const files = await listFiles(path, options.maxFiles ?? DEFAULT_MAX_FILES);
   const results: ModelScanResult[] = [];
   for (const file of files) {
-    const result = await scanModelFile(file, options);
-    if (result) results.push(result);
+    try {
+      const result = await scanModelFile(file, options);
+      if (result) results.push(result);
+    } catch (error) {
+      // A named file that cannot be read is bad input; one found inside a folder is a result.
+      if (file === path || !(error instanceof PalisadeError)) throw error;
+      results.push({
+        ...toResult(file, 0, { format: "unknown", findings: [unscannable(error.message)], identity: {} }),
+      });
+    }
   }
   return results;
 }
@@ -63,7 +71,12 @@ async function listFiles(path: string, max: number): Promise<string[]> {
   const queue = [path];
   while (queue.length > 0) {
     const dir = queue.shift() as string;
-    const entries = await readdir(dir, { withFileTypes: true });
+    const entries = await readdir(dir, { withFileTypes: true }).catch((cause: NodeJS.ErrnoException) => {
+      throw new PalisadeError("bad-input", `cannot read folder ${dir}: ${cause.code ?? cause.message}`, {
+        input: dir,
+        cause,
+      });
+    });
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const entry of entries) {
       const full = join(dir, entry.name);

@@ -34,3 +34,15 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
     },
   };
 }
+
+/** A window [start, start + size) of another source: archive members read in place, never copied. */
+export function sliceSource(src: ByteSource, start: number, size: number): ByteSource {
+  const length = Math.max(0, Math.min(size, src.size - start));
+  return {
+    size: length,
+    read(offset, n) {
+      const from = Math.max(0, offset);
+      return src.read(start + from, Math.max(0, Math.min(n, length - from)));
+    },
+  };
+}

@@ -4,7 +4,7 @@
  * output limit, so zip bombs and lying sizes cannot take unbounded memory. When the central
  * directory is damaged, local file headers are walked instead and the archive is reported.
  */
-import { inflateRawSync } from "node:zlib";
+import { constants, inflateRawSync } from "node:zlib";
 import type { ByteSource } from "../source.js";
 
 export interface ZipEntry {
@@ -182,9 +182,19 @@ export async function readZipEntry(src: ByteSource, entry: ZipEntry, maxBytes: n
   throw new Error(`${entry.name} uses unsupported compression method ${entry.method}`);
 }
 
-/** The first bytes of a member, for format sniffing, without reading the whole member. */
+/** The first bytes of a member, for format sniffing, without reading or inflating the whole member. */
 export async function readZipEntryHead(src: ByteSource, entry: ZipEntry, length: number): Promise<Uint8Array> {
-  if (entry.method === 0) return src.read(await zipDataOffset(src, entry), Math.min(length, entry.compressedSize));
-  const whole = await readZipEntry(src, entry, 64 * 1024 * 1024);
-  return whole.subarray(0, length);
+  const start = await zipDataOffset(src, entry);
+  if (entry.method === 0) return src.read(start, Math.min(length, entry.compressedSize));
+  if (entry.method !== 8) throw new Error(`${entry.name} uses unsupported compression method ${entry.method}`);
+  // Inflate only a prefix: a sync flush returns what the prefix holds instead of failing on it.
+  const prefix = await src.read(start, Math.min(entry.compressedSize, 64 * 1024));
+  try {
+    return inflateRawSync(prefix, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 16 * 1024 * 1024 }).subarray(
+      0,
+      length,
+    );
+  } catch (cause) {
+    throw new Error(`${entry.name} does not inflate: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
+  }
 }

@@ -50,7 +50,7 @@ function renderInner(value: PickleValue, depth: number): string {
       return `b${JSON.stringify(text)}${value.length > 64 ? `…(${value.length} bytes)` : ""}`;
     }
     case "tuple":
-      return `(${value.items.map(r).join(", ")}${value.items.length === 1 ? "," : ""})`;
+      return `(${value.items.slice(0, 16).map(r).join(", ")}${value.items.length > 16 ? ", …" : value.items.length === 1 ? "," : ""})`;
     case "list":
       return `[${value.items.slice(0, 8).map(r).join(", ")}${value.items.length > 8 || value.more ? ", …" : ""}]`;
     case "set":
@@ -63,7 +63,8 @@ function renderInner(value: PickleValue, depth: number): string {
     case "global":
       return value.dynamic ? `<computed ${value.module}.${value.name}>` : `${value.module}.${value.name}`;
     case "call": {
-      const args = value.args.map(r);
+      const args = value.args.slice(0, 16).map(r);
+      if (value.args.length > 16) args.push("…");
       if (value.kwargs) args.push(`**${r(value.kwargs)}`);
       return `${r(value.fn)}(${args.join(", ")})`;
     }

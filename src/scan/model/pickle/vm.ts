@@ -28,7 +28,7 @@ export interface PickleLimits {
 export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
   maxOps: 20_000_000,
   maxStack: 1_000_000,
-  maxMemo: 4_000_000,
+  maxMemo: 1_000_000,
   maxMs: 10_000,
   maxPickles: 64,
   maxNesting: 4,
@@ -585,13 +585,15 @@ class Machine {
       if (ref) {
         ref.calls++;
         if (!ref.firstCall) ref.firstCall = render(value);
-        if (ref.class === "dangerous") {
+        if (ref.class === "dangerous" && s.findings.length < s.limits.maxFindings) {
           push(s, aFinding("pickle-dangerous-call", `${render(value)} (${ref.reason})`, s.base + at));
         }
       }
       if (qualified === "copyreg.add_extension") this.registerExtension(args);
       if (NESTED_LOADERS.has(qualified)) this.nested(value, at);
       if (REBUILDERS.has(qualified)) this.countTensor(args);
+    } else if (s.findings.length >= s.limits.maxFindings) {
+      // Findings are full: no more rendering work for calls that cannot be reported.
     } else if (fn.t === "call" || fn.t === "str" || fn.t === "persid" || fn.t === "unknown" || fn.t === "buffer") {
       push(s, aFinding("pickle-dynamic-call", `calls a computed callable: ${render(value)}`, s.base + at));
     } else if (fn.t === "global" && fn.dynamic) {
