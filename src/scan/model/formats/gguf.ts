@@ -48,7 +48,7 @@ const FILE_TYPES: Record<number, string> = {
 
 /**
  * Jinja constructs that reach Python internals or the host; none appear in real chat templates.
- * The string is bounded before matching (see `checkTemplate`).
+ * Templates are bounded (MAX_TEMPLATE_CHARS) before matching; every pattern is linear.
  */
 const SSTI_PATTERNS: [RegExp, string][] = [
   [/__(class|globals|builtins|subclasses|mro|base|bases|init|import|getattribute|dict|code|func)__/, "dunder access"],
@@ -59,13 +59,17 @@ const SSTI_PATTERNS: [RegExp, string][] = [
   [/\bos\s*\.\s*(popen|system|environ)/, "os module"],
   [/\bself\s*\.\s*_TemplateReference__context/, "template context escape"],
   [/\b(request|config)\s*\.\s*(application|__class__|items|from_object)/, "framework object"],
-  [/["']_["']\s*\*\s*2|["']__["']\s*~/, "computed dunder name"],
+  [/["']_["']\s*\*\s*2|["']__["']\s*~|\[\s*["']_["']\s*,\s*["']_["']/, "computed dunder name"],
+  [/["']%c[^"']*["']\s*\|\s*format|\|\s*format\s*\(\s*95\b/, "characters built with format (obfuscation)"],
+  [/\|\s*select\s*\|\s*string|\|\s*string\s*\)\s*\[/, "characters sliced out of object reprs (obfuscation)"],
 ];
+
+/** Templates longer than this are not matched; the file is reported unscannable instead. */
+export const MAX_TEMPLATE_CHARS = 16 * 1024 * 1024;
 
 /** Reasons a chat template looks like template injection; empty when it does not. */
 export function checkTemplate(template: string): string[] {
-  const text = template.slice(0, 1024 * 1024);
-  return SSTI_PATTERNS.filter(([re]) => re.test(text)).map(([, why]) => why);
+  return SSTI_PATTERNS.filter(([re]) => re.test(template)).map(([, why]) => why);
 }
 
 class Eof extends Error {}
@@ -200,6 +204,10 @@ function parse(bytes: Uint8Array): FormatReport {
     const value = r.value(type);
     meta.set(key, value);
     if (key.startsWith("tokenizer.chat_template") && typeof value === "string") {
+      if (value.length > MAX_TEMPLATE_CHARS) {
+        report.findings.push(unscannable(`gguf: ${key} is longer than ${MAX_TEMPLATE_CHARS} characters`, keyAt));
+        continue;
+      }
       const reasons = checkTemplate(value);
       if (reasons.length > 0)
         report.findings.push(aFinding("gguf-template-injection", `${key}: ${reasons.join(", ")}`, keyAt));

@@ -75,6 +75,12 @@ const SAFE_EXACT = new Set<string>([
   "decimal.Decimal",
   "fractions.Fraction",
   "argparse.Namespace",
+  "pathlib.Path",
+  "pathlib.PosixPath",
+  "pathlib.WindowsPath",
+  "pathlib.PurePath",
+  "pathlib.PurePosixPath",
+  "pathlib.PureWindowsPath",
   "numpy.core.multiarray._reconstruct",
   "numpy._core.multiarray._reconstruct",
   "numpy.core.multiarray.scalar",
@@ -275,7 +281,47 @@ const DANGEROUS_MODULES = [
   "functools.reduce",
   "copyreg.add_extension",
   "copyreg.remove_extension",
+  "_posixsubprocess",
+  "_winapi",
+  "msvcrt",
+  "winreg",
+  "_winreg",
+  "platform",
+  "unittest",
+  "socketserver",
+  "ssl",
+  "nntplib",
+  "wsgiref",
+  "mailbox",
+  "_sqlite3",
+  "mmap",
+  "resource",
+  "fcntl",
+  "gzip",
+  "bz2",
+  "lzma",
+  "numpy.save",
+  "numpy.savez",
+  "numpy.savez_compressed",
+  "numpy.savetxt",
+  "numpy.memmap",
+  "numpy.fromfile",
+  "numpy.loadtxt",
+  "numpy.genfromtxt",
+  "numpy.lib.format",
+  "numpy.ctypeslib",
+  "torch.save",
+  "torch.from_file",
+  "torch.distributed",
+  "torch.multiprocessing",
+  "torch.fx",
+  "torch.export",
+  "torch._export",
 ];
+
+/** pathlib methods that touch the file system, reachable through protocol 4 dotted names. */
+const PATHLIB_FILE_METHODS =
+  /\.(write_\w+|read_\w+|open|unlink|rename|replace|touch|mkdir|rmdir|chmod|lchmod|symlink_to|hardlink_to|link_to|glob|rglob|iterdir|expanduser)$/;
 
 /** Single builtins that execute code or reach objects by name. */
 const DANGEROUS_BUILTINS = new Set([
@@ -349,6 +395,9 @@ export function classifyGlobal(module: string, name: string): Classification {
   }
   for (const prefix of DANGEROUS_MODULES) {
     if (matchesModule(qualified, prefix)) return { class: "dangerous", reason: `${prefix} is on the denylist` };
+  }
+  if (mod === "pathlib" && PATHLIB_FILE_METHODS.test(`.${name}`)) {
+    return { class: "dangerous", reason: "pathlib file-system method" };
   }
   if (name.includes(".")) {
     // Protocol 4 dotted names walk attributes: `getattr` of a safe class can still reach code.
