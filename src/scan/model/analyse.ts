@@ -10,6 +10,7 @@ import {
   readZipEntry,
   readZipEntryHead,
   type ZipEntry,
+  ZipLimitError,
   zipDataOffset,
 } from "./containers/zip.js";
 import { inEntry, unscannable } from "./finding.js";
@@ -31,6 +32,8 @@ export interface ArchiveLimits {
   /** Bytes of members read into memory across the whole file. */
   maxExtractedBytes: number;
   maxMemberBytes: number;
+  /** Wall-clock budget for one top-level file, archives included. */
+  maxSeconds: number;
 }
 
 export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
@@ -38,12 +41,26 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxMembers: 10_000,
   maxExtractedBytes: 2 * 1024 * 1024 * 1024,
   maxMemberBytes: 256 * 1024 * 1024,
+  maxSeconds: 120,
 };
 
 export interface AnalyseContext {
   limits: ArchiveLimits;
+  /** Bytes of archive members loaded into memory so far (inflated or copied). */
   extracted: number;
   members: number;
+  /** Epoch ms after which archive members are no longer analysed. */
+  deadline: number;
+}
+
+/** Take `n` bytes from the extraction budget, or say why not. */
+function reserve(ctx: AnalyseContext, n: number): string | undefined {
+  if (Date.now() > ctx.deadline) return "time limit for this file reached";
+  if (n > ctx.limits.maxMemberBytes) return `member of ${n} bytes is over the ${ctx.limits.maxMemberBytes}-byte limit`;
+  if (ctx.extracted + n > ctx.limits.maxExtractedBytes)
+    return `archive members over ${ctx.limits.maxExtractedBytes} bytes in total`;
+  ctx.extracted += n;
+  return undefined;
 }
 
 /** Extensions that promise a model: content that matches no format is then unscannable, not skipped. */
@@ -73,7 +90,8 @@ export async function analyseSource(
   if (isGguf(head)) return analyseGguf(src);
   if (isHdf5(head)) {
     if (options.path) return analyseKerasH5(options.path);
-    if (src.size > ctx.limits.maxMemberBytes) return tooBig("keras-h5", src.size);
+    const why = reserve(ctx, src.size);
+    if (why) return { format: "keras-h5", findings: [unscannable(`hdf5: ${why}`)], identity: {} };
     return analyseKerasH5Bytes(await src.read(0, src.size));
   }
   if (isNpy(head)) return analyseNpy(src);
@@ -114,7 +132,9 @@ async function analyseGzip(src: ByteSource, options: Options): Promise<FormatRep
       code === "ERR_BUFFER_TOO_LARGE" ? `inflates past ${limit} bytes` : `does not inflate (${code ?? error})`;
     return { format: "unknown", findings: [unscannable(`gzip: ${why}`)], identity: {} };
   }
-  const report = await analyseMember(async () => bytes, bytes.length, inner || "content", options);
+  const why = reserve(ctx, bytes.length);
+  if (why) return { format: "unknown", findings: [unscannable(`gzip: ${why}`)], identity: {} };
+  const report = await analyseMember(async () => bytes, inner || "content", options);
   return (
     report ?? {
       format: "unknown",
@@ -136,7 +156,6 @@ type Options = Parameters<typeof analyseSource>[1];
  */
 async function analyseMember(
   member: ByteSource | (() => Promise<Uint8Array>),
-  size: number,
   entry: string,
   options: Options,
 ): Promise<FormatReport | undefined> {
@@ -144,17 +163,20 @@ async function analyseMember(
   if (options.depth + 1 > ctx.limits.maxDepth) {
     return { format: "unknown", findings: inEntry(entry, [unscannable("archive nested too deeply")]), identity: {} };
   }
+  if (Date.now() > ctx.deadline) {
+    return {
+      format: "unknown",
+      findings: inEntry(entry, [unscannable("time limit for this file reached")]),
+      identity: {},
+    };
+  }
   let source: ByteSource;
   if (typeof member === "function") {
-    if (size > ctx.limits.maxMemberBytes || ctx.extracted + size > ctx.limits.maxExtractedBytes) {
-      return {
-        format: "unknown",
-        findings: inEntry(entry, [unscannable(`member of ${size} bytes is over the limits`)]),
-        identity: {},
-      };
+    try {
+      source = bytesSource(await member());
+    } catch (error) {
+      return { format: "unknown", findings: inEntry(entry, [unscannable((error as Error).message)]), identity: {} };
     }
-    ctx.extracted += size;
-    source = bytesSource(await member());
   } else {
     source = member;
   }
@@ -211,8 +233,22 @@ async function zipMember(
   options: Options,
 ): Promise<FormatReport | undefined> {
   if (entry.name.endsWith("/")) return undefined;
-  const limit = options.ctx.limits.maxMemberBytes;
-  const read = () => readZipEntry(src, entry, limit);
+  const { ctx } = options;
+  const read = async () => {
+    // Inflation stops at what is left of the budget, whatever size the directory claims.
+    const room = Math.min(ctx.limits.maxMemberBytes, ctx.limits.maxExtractedBytes - ctx.extracted);
+    const why =
+      room <= 0 ? reserve(ctx, 1) : Date.now() > ctx.deadline ? "time limit for this file reached" : undefined;
+    if (why) throw new Error(why);
+    try {
+      const bytes = await readZipEntry(src, entry, room);
+      ctx.extracted += bytes.length;
+      return bytes;
+    } catch (error) {
+      if (error instanceof ZipLimitError) ctx.extracted += room;
+      throw error;
+    }
+  };
   const stored =
     entry.method === 0 ? sliceSource(src, await zipDataOffset(src, entry), entry.compressedSize) : undefined;
   if (format === "keras-v3" && entry.name === "config.json") {
@@ -223,6 +259,8 @@ async function zipMember(
   if (format === "keras-v3" && entry.name === "model.weights.h5") return undefined;
   if (entry.name.endsWith(".pkl")) {
     if (entry.size > MAX_PICKLE_BYTES) return tooBig("pickle", entry.size);
+    const why = stored ? reserve(ctx, stored.size) : undefined;
+    if (why) return { format: "pickle", findings: inEntry(entry.name, [unscannable(why)]), identity: {} };
     const r = await analysePickleSource(stored ?? bytesSource(await read()));
     return { ...r, findings: inEntry(entry.name, r.findings) };
   }
@@ -231,12 +269,14 @@ async function zipMember(
     // Tensor records are raw bytes: only a member that starts like a pickle is analysed, and
     // only what it proves (a dangerous call, or a complete pickle) is kept.
     if (!isBinaryPickle(head) || entry.size > MAX_PICKLE_BYTES) return undefined;
+    const why = stored ? reserve(ctx, stored.size) : undefined;
+    if (why) return { format: "pickle", findings: inEntry(entry.name, [unscannable(why)]), identity: {} };
     const analysis = analysePickle(stored ? await stored.read(0, stored.size) : await read());
     const complete = analysis.pickles > 0 && !analysis.findings.some((f) => f.effect === "unscannable");
     const kept = complete ? analysis.findings : analysis.findings.filter((f) => f.effect === "malicious");
     return { format: "pickle", findings: inEntry(entry.name, kept), identity: {} };
   }
-  return analyseMember(stored ?? read, entry.size, entry.name, options);
+  return analyseMember(stored ?? read, entry.name, options);
 }
 
 async function analyseTar(src: ByteSource, options: Options): Promise<FormatReport> {
@@ -263,5 +303,5 @@ async function tarMember(src: ByteSource, entry: TarEntry, options: Options): Pr
     const text = head[0] !== undefined && TEXT_PICKLE_START.has(head[0]);
     if (!text) return undefined;
   }
-  return analyseMember(sliceSource(src, entry.offset, entry.size), entry.size, entry.name, options);
+  return analyseMember(sliceSource(src, entry.offset, entry.size), entry.name, options);
 }

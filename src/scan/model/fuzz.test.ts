@@ -3,6 +3,7 @@
  * crash the scanner, never hang, and come back with a verdict.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -57,6 +58,21 @@ describe("parsers under mutation", () => {
         assert.notEqual(r?.verdict, "safe", `${f.name} cut at ${cut}`);
       }
     }
+  });
+});
+
+describe("archive budgets", () => {
+  it("stops inflating once the per-file extraction budget is spent", async () => {
+    // 40 deflated members of 4 MiB each; the budget allows 16 MiB.
+    const script =
+      "import io,sys,zipfile\nb=io.BytesIO()\nz=zipfile.ZipFile(b,'w',zipfile.ZIP_DEFLATED)\n" +
+      "[z.writestr(f'm{i}.pkl', b'\\x80\\x02' + b'N0' * (2 << 20) + b'N.') for i in range(40)]\nz.close()\nsys.stdout.buffer.write(b.getvalue())";
+    const zip = new Uint8Array(execFileSync("python3", ["-c", script], { maxBuffer: 64 << 20 }));
+    const started = Date.now();
+    const r = await scanModelBytes(zip, "many.zip", { hash: false, archive: { maxExtractedBytes: 16 << 20 } });
+    assert.ok(Date.now() - started < 10_000);
+    assert.equal(r?.verdict, "unscannable");
+    assert.ok(r?.findings.some((f) => /in total/.test(f.detail)));
   });
 });
 

@@ -144,7 +144,8 @@ function counted(src: ByteSource, stats: ScanModelOptions["stats"]): ByteSource 
 }
 
 function newContext(options: ScanModelOptions): AnalyseContext {
-  return { limits: { ...DEFAULT_ARCHIVE_LIMITS, ...options.archive }, extracted: 0, members: 0 };
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.archive };
+  return { limits, extracted: 0, members: 0, deadline: Date.now() + limits.maxSeconds * 1000 };
 }
 
 /** Any unexpected failure inside an analyser makes the file unscannable, never safe, never a crash. */

@@ -159,6 +159,9 @@ export async function zipDataOffset(src: ByteSource, entry: ZipEntry): Promise<n
   return entry.headerOffset + 30 + v.getUint16(26, true) + v.getUint16(28, true);
 }
 
+/** A member inflated past the limit it was read with: the whole limit was spent. */
+export class ZipLimitError extends Error {}
+
 /** Read a member, inflating when deflated, refusing output larger than `maxBytes`. */
 export async function readZipEntry(src: ByteSource, entry: ZipEntry, maxBytes: number): Promise<Uint8Array> {
   const start = await zipDataOffset(src, entry);
@@ -175,7 +178,7 @@ export async function readZipEntry(src: ByteSource, entry: ZipEntry, maxBytes: n
       return inflateRawSync(data, { maxOutputLength: maxBytes });
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code;
-      if (code === "ERR_BUFFER_TOO_LARGE") throw new Error(`${entry.name} inflates past ${maxBytes} bytes`);
+      if (code === "ERR_BUFFER_TOO_LARGE") throw new ZipLimitError(`${entry.name} inflates past ${maxBytes} bytes`);
       throw new Error(`${entry.name} does not inflate: ${code ?? String(cause)}`);
     }
   }
