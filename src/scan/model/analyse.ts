@@ -2,7 +2,7 @@
  * Format detection by content and dispatch to the format analysers, recursing into archives
  * (zip, tar) with limits on depth, member count and bytes extracted.
  */
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, constants as zconstants } from "node:zlib";
 import { isTar, readTarDirectory, type TarEntry } from "./containers/tar.js";
 import {
   isZip,
@@ -119,8 +119,21 @@ export async function analyseSource(
 }
 
 /** gzip (RFC 1952), usually a .tar.gz: inflated with an output limit, then analysed as a member. */
-async function analyseGzip(src: ByteSource, options: Options): Promise<FormatReport> {
+async function analyseGzip(src: ByteSource, options: Options): Promise<FormatReport | undefined> {
   const { ctx } = options;
+  // Sniff the inflated prefix first: a compressed log or source tarball of no model is not inflated whole.
+  let head: Uint8Array;
+  try {
+    const prefix = await src.read(0, Math.min(src.size, 64 * 1024));
+    head = gunzipSync(prefix, { finishFlush: zconstants.Z_SYNC_FLUSH, maxOutputLength: 16 << 20 }).subarray(0, HEAD);
+  } catch (error) {
+    return {
+      format: "unknown",
+      findings: [unscannable(`gzip: does not inflate (${(error as NodeJS.ErrnoException).code ?? error})`)],
+      identity: {},
+    };
+  }
+  if (!startsLikeModel(head) && !MODEL_EXTENSIONS.test(options.name.replace(/\.(gz|tgz)$/i, ""))) return undefined;
   const limit = Math.min(ctx.limits.maxMemberBytes, ctx.limits.maxExtractedBytes - ctx.extracted);
   const inner = options.name.replace(/\.(gz|tgz)$/i, (m) => (m.toLowerCase() === ".tgz" ? ".tar" : ""));
   let bytes: Uint8Array;
@@ -134,13 +147,19 @@ async function analyseGzip(src: ByteSource, options: Options): Promise<FormatRep
   }
   const why = reserve(ctx, bytes.length);
   if (why) return { format: "unknown", findings: [unscannable(`gzip: ${why}`)], identity: {} };
-  const report = await analyseMember(async () => bytes, inner || "content", options);
+  return analyseMember(async () => bytes, inner || "content", options);
+}
+
+/** Signatures of the formats and archives the scanner opens (for sniffing inside containers). */
+function startsLikeModel(head: Uint8Array): boolean {
   return (
-    report ?? {
-      format: "unknown",
-      findings: [unscannable("gzip: content matches no known model format")],
-      identity: {},
-    }
+    isZip(head) ||
+    (head.length >= 512 && isTar(head)) ||
+    isGguf(head) ||
+    isHdf5(head) ||
+    isNpy(head) ||
+    isBinaryPickle(head) ||
+    (head[0] === 0x1f && head[1] === 0x8b)
   );
 }
 
@@ -185,16 +204,18 @@ async function analyseMember(
   return { ...inner, findings: inEntry(entry, inner.findings) };
 }
 
-function merge(into: FormatReport, from: FormatReport | undefined): void {
-  if (!from) return;
+/** Fold a member's report into its archive's; true when the member was a model file. */
+function merge(into: FormatReport, from: FormatReport | undefined): boolean {
+  if (!from) return false;
   into.findings.push(...from.findings);
   for (const [k, v] of Object.entries(from.identity)) {
     const key = k as keyof FormatReport["identity"];
     if (into.identity[key] === undefined && v !== undefined) (into.identity as Record<string, unknown>)[key] = v;
   }
+  return true;
 }
 
-async function analyseZip(src: ByteSource, options: Options): Promise<FormatReport> {
+async function analyseZip(src: ByteSource, options: Options): Promise<FormatReport | undefined> {
   const dir = await readZipDirectory(src);
   const names = dir.entries.map((e) => e.name);
   const torch = names.some((n) => /(^|\/)data\.pkl$/.test(n));
@@ -212,18 +233,26 @@ async function analyseZip(src: ByteSource, options: Options): Promise<FormatRepo
     );
   }
   if (dir.entries.length === 0) report.findings.push(unscannable("zip: no members found"));
+  let models = 0;
   for (const entry of dir.entries) {
     if (++options.ctx.members > options.ctx.limits.maxMembers) {
       report.findings.push(unscannable(`archive has more than ${options.ctx.limits.maxMembers} members`));
       break;
     }
     try {
-      merge(report, await zipMember(src, entry, report.format, options));
+      if (merge(report, await zipMember(src, entry, report.format, options))) models++;
     } catch (error) {
       report.findings.push(...inEntry(entry.name, [unscannable(`zip member: ${(error as Error).message}`)]));
     }
   }
-  return report;
+  return plainArchive(report, models) ? undefined : report;
+}
+
+/** A generic archive with no model inside and nothing wrong with it is not a model file. */
+function plainArchive(report: FormatReport, models: number): boolean {
+  return (
+    (report.format === "zip-archive" || report.format === "tar-archive") && models === 0 && report.findings.length === 0
+  );
 }
 
 async function zipMember(
@@ -279,21 +308,22 @@ async function zipMember(
   return analyseMember(stored ?? read, entry.name, options);
 }
 
-async function analyseTar(src: ByteSource, options: Options): Promise<FormatReport> {
+async function analyseTar(src: ByteSource, options: Options): Promise<FormatReport | undefined> {
   const dir = await readTarDirectory(src);
   const names = new Set(dir.entries.map((e) => e.name.replace(/^\.\//, "")));
   const legacy = names.has("pickle") && names.has("sys_info");
   const report: FormatReport = { format: legacy ? "pytorch-legacy-tar" : "tar-archive", findings: [], identity: {} };
   if (dir.damaged) report.findings.push(unscannable(`tar: ${dir.damaged}`));
+  let models = 0;
   for (const entry of dir.entries) {
     if (entry.type !== "0" && entry.type !== "7") continue;
     if (++options.ctx.members > options.ctx.limits.maxMembers) {
       report.findings.push(unscannable(`archive has more than ${options.ctx.limits.maxMembers} members`));
       break;
     }
-    merge(report, await tarMember(src, entry, options));
+    if (merge(report, await tarMember(src, entry, options))) models++;
   }
-  return report;
+  return plainArchive(report, models) ? undefined : report;
 }
 
 async function tarMember(src: ByteSource, entry: TarEntry, options: Options): Promise<FormatReport | undefined> {

@@ -3,6 +3,7 @@
  * hostile fixture (truncated, unknown opcodes, broken containers, bombs) is judged safe.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -89,6 +90,24 @@ describe("model corpus", () => {
     assert.equal(r?.identity.quantisation, "Q4_K_M");
     assert.equal(r?.identity.license, "apache-2.0");
     assert.equal(r?.identity.parameters, 4096);
+  });
+});
+
+describe("folders of mixed files", () => {
+  it("skips archives and compressed files that hold no model", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "palisade-mixed-"));
+    const script = [
+      "import io, sys, tarfile, zipfile, gzip, os",
+      "d = sys.argv[1]",
+      "with zipfile.ZipFile(os.path.join(d, 'report.docx'), 'w') as z: z.writestr('word/document.xml', '<w/>')",
+      "b = io.BytesIO()",
+      "with tarfile.open(fileobj=b, mode='w') as t:",
+      "    i = tarfile.TarInfo('src/main.py'); data = b'print(1)\\n'; i.size = len(data); t.addfile(i, io.BytesIO(data))",
+      "open(os.path.join(d, 'src.tar.gz'), 'wb').write(gzip.compress(b.getvalue()))",
+      "open(os.path.join(d, 'notes.txt'), 'w').write('cats are nice\\n')",
+    ].join("\n");
+    execFileSync("python3", ["-c", script, dir]);
+    assert.deepEqual(await scanModelPath(dir), []);
   });
 });
 
