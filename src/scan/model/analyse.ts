@@ -98,6 +98,7 @@ export async function analyseSource(
   if (isBinaryPickle(head)) return analysePickleSource(src);
   if (isSafetensors(head, src.size)) return analyseSafetensors(src);
   if (/(^|\/)saved_model\.pb$/.test(name)) return analyseSavedModel(src);
+  if (/\.pb$/i.test(name) && head[0] === 0x0a) return analyseSavedModel(src, true);
   if (looksLikeOnnx(head) || /\.onnx$/i.test(name)) return analyseOnnx(src);
   if (head.length > 0 && TEXT_PICKLE_START.has(head[0] as number) && src.size <= MAX_PICKLE_BYTES) {
     // Probe the first MiB: most non-pickles fail within it, so big text files are not read whole.

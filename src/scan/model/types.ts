@@ -21,6 +21,7 @@ export const MODEL_FORMATS = [
   "safetensors",
   "onnx",
   "tf-savedmodel",
+  "tf-graphdef",
   "zip-archive",
   "tar-archive",
   "unknown",

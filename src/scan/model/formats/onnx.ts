@@ -68,6 +68,16 @@ export async function analyseOnnx(raw: ByteSource): Promise<FormatReport> {
           await walkMessage(src, f, async (g) => {
             if (g.no === 1 && g.wire === 2) checkDomain(state, await readString(src, g), g.start);
           });
+        } else if (f.no === 25) {
+          // FunctionProto: nodes (7) like a graph's.
+          await walkMessage(
+            src,
+            f,
+            async (fn) => {
+              if (fn.no === 7 && fn.wire === 2) await node(state, fn, 1);
+            },
+            state.budget,
+          );
         }
       },
       state.budget,
@@ -97,6 +107,7 @@ async function graph(state: State, field: WireField, depth: number): Promise<voi
       if (f.wire !== 2) return;
       if (f.no === 1) await node(state, f, depth);
       else if (f.no === 5) await initializer(state, f);
+      else if (f.no === 15) await sparse(state, f);
     },
     state.budget,
   );
@@ -115,7 +126,10 @@ async function node(state: State, field: WireField, depth: number): Promise<void
           src,
           f,
           async (a) => {
-            if (a.wire === 2 && (a.no === 6 || a.no === 11)) await graph(state, a, depth + 1);
+            if (a.wire !== 2) return;
+            if (a.no === 6 || a.no === 11) await graph(state, a, depth + 1);
+            else if (a.no === 5 || a.no === 10) await initializer(state, a);
+            else if (a.no === 22 || a.no === 23) await sparse(state, a);
           },
           state.budget,
         );
@@ -165,4 +179,16 @@ async function initializer(state: State, field: WireField): Promise<void> {
     state.budget,
   );
   if (Number.isFinite(count)) state.parameters += count;
+}
+
+/** SparseTensorProto: values (1) and indices (2) are tensors that may live in external data. */
+async function sparse(state: State, field: WireField): Promise<void> {
+  await walkMessage(
+    state.src,
+    field,
+    async (f) => {
+      if ((f.no === 1 || f.no === 2) && f.wire === 2) await initializer(state, f);
+    },
+    state.budget,
+  );
 }

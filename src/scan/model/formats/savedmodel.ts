@@ -23,9 +23,13 @@ export const DANGEROUS_TF_OPS = new Set([
   "SystemCall",
 ]);
 
-export async function analyseSavedModel(raw: ByteSource): Promise<FormatReport> {
+/**
+ * A SavedModel (`saved_model.pb`), or with `frozen` a bare GraphDef (`frozen_graph.pb`), whose
+ * nodes (1) and function library (2) sit at the top level.
+ */
+export async function analyseSavedModel(raw: ByteSource, frozen = false): Promise<FormatReport> {
   const src = cachedSource(raw);
-  const report: FormatReport = { format: "tf-savedmodel", findings: [], identity: {} };
+  const report: FormatReport = { format: frozen ? "tf-graphdef" : "tf-savedmodel", findings: [], identity: {} };
   const budget = { fields: 5_000_000 };
   const seen = new Map<string, number>();
   const nodeDef = async (f: WireField) => {
@@ -45,52 +49,55 @@ export async function analyseSavedModel(raw: ByteSource): Promise<FormatReport> 
       budget,
     );
   };
+  // GraphDef: node (1) and library (2) → FunctionDef (1) → node_def (3).
+  const graphDef = async (g: WireField) => {
+    if (g.wire !== 2) return;
+    if (g.no === 1) await nodeDef(g);
+    else if (g.no === 2) {
+      await walkMessage(
+        src,
+        g,
+        async (lib) => {
+          if (lib.no !== 1 || lib.wire !== 2) return;
+          await walkMessage(
+            src,
+            lib,
+            async (fn) => {
+              if (fn.no === 3 && fn.wire === 2) await nodeDef(fn);
+            },
+            budget,
+          );
+        },
+        budget,
+      );
+    }
+  };
+  const whole = { start: 0, end: src.size };
   try {
-    await walkMessage(
-      src,
-      { start: 0, end: src.size },
-      async (top) => {
-        if (top.no !== 2 || top.wire !== 2) return;
-        await walkMessage(
-          src,
-          top,
-          async (meta) => {
-            if (meta.no !== 2 || meta.wire !== 2) return;
-            await walkMessage(
-              src,
-              meta,
-              async (g) => {
-                if (g.wire !== 2) return;
-                if (g.no === 1) await nodeDef(g);
-                else if (g.no === 2) {
-                  await walkMessage(
-                    src,
-                    g,
-                    async (lib) => {
-                      if (lib.no !== 1 || lib.wire !== 2) return;
-                      await walkMessage(
-                        src,
-                        lib,
-                        async (fn) => {
-                          if (fn.no === 3 && fn.wire === 2) await nodeDef(fn);
-                        },
-                        budget,
-                      );
-                    },
-                    budget,
-                  );
-                }
-              },
-              budget,
-            );
-          },
-          budget,
-        );
-      },
-      budget,
-    );
+    if (frozen) await walkMessage(src, whole, graphDef, budget);
+    else {
+      // SavedModel: meta_graphs (2) → MetaGraphDef.graph_def (2) → GraphDef.
+      await walkMessage(
+        src,
+        whole,
+        async (top) => {
+          if (top.no !== 2 || top.wire !== 2) return;
+          await walkMessage(
+            src,
+            top,
+            async (meta) => {
+              if (meta.no === 2 && meta.wire === 2) await walkMessage(src, meta, graphDef, budget);
+            },
+            budget,
+          );
+        },
+        budget,
+      );
+    }
   } catch (error) {
-    report.findings.push(unscannable(`savedmodel: ${error instanceof WireError ? error.message : String(error)}`));
+    report.findings.push(
+      unscannable(`${report.format}: ${error instanceof WireError ? error.message : String(error)}`),
+    );
   }
   return report;
 }
