@@ -11,7 +11,7 @@ import {
   readZipEntryHead,
   type ZipEntry,
   ZipLimitError,
-  zipDataOffset,
+  zipLocalPrefix,
 } from "./containers/zip.js";
 import { inEntry, unscannable } from "./finding.js";
 import { analyseGguf, isGguf } from "./formats/gguf.js";
@@ -279,8 +279,8 @@ async function zipMember(
       throw error;
     }
   };
-  const stored =
-    entry.method === 0 ? sliceSource(src, await zipDataOffset(src, entry), entry.compressedSize) : undefined;
+  const prefix = await zipLocalPrefix(src, entry, HEAD);
+  const stored = entry.method === 0 ? sliceSource(src, prefix.dataStart, entry.compressedSize) : undefined;
   if (format === "keras-v3" && entry.name === "config.json") {
     const text = new TextDecoder().decode(await read());
     const r = analyseKerasConfig(text, "keras-v3");
@@ -294,7 +294,7 @@ async function zipMember(
     const r = await analysePickleSource(stored ?? bytesSource(await read()));
     return { ...r, findings: inEntry(entry.name, r.findings) };
   }
-  const head = await readZipEntryHead(src, entry, HEAD);
+  const head = await readZipEntryHead(src, entry, HEAD, prefix);
   if (format === "pytorch-zip") {
     // Tensor records are raw bytes: only a member that starts like a pickle is analysed, and
     // only what it proves (a dangerous call, or a complete pickle) is kept.

@@ -153,10 +153,27 @@ async function walkLocalHeaders(src: ByteSource): Promise<ZipEntry[]> {
 
 /** Offset of a member's data, after its local header. */
 export async function zipDataOffset(src: ByteSource, entry: ZipEntry): Promise<number> {
-  const h = await src.read(entry.headerOffset, 30);
+  return (await zipLocalPrefix(src, entry, 0)).dataStart;
+}
+
+/**
+ * The member's data offset and up to `n` raw (not inflated) bytes of its data, in one read when
+ * the local header and its extra field are small (PyTorch pads them to align tensor data).
+ */
+export async function zipLocalPrefix(
+  src: ByteSource,
+  entry: ZipEntry,
+  n: number,
+): Promise<{ dataStart: number; raw: Uint8Array }> {
+  const guess = 30 + 4 * entry.name.length + 256 + n;
+  const h = await src.read(entry.headerOffset, guess);
   const v = dv(h);
   if (h.length < 30 || v.getUint32(0, true) !== LFH) throw new Error(`no local header for ${entry.name}`);
-  return entry.headerOffset + 30 + v.getUint16(26, true) + v.getUint16(28, true);
+  const skip = 30 + v.getUint16(26, true) + v.getUint16(28, true);
+  const dataStart = entry.headerOffset + skip;
+  const want = Math.min(n, entry.compressedSize);
+  const raw = skip + want <= h.length ? h.subarray(skip, skip + want) : await src.read(dataStart, want);
+  return { dataStart, raw };
 }
 
 /** A member inflated past the limit it was read with: the whole limit was spent. */
@@ -186,17 +203,22 @@ export async function readZipEntry(src: ByteSource, entry: ZipEntry, maxBytes: n
 }
 
 /** The first bytes of a member, for format sniffing, without reading or inflating the whole member. */
-export async function readZipEntryHead(src: ByteSource, entry: ZipEntry, length: number): Promise<Uint8Array> {
-  const start = await zipDataOffset(src, entry);
-  if (entry.method === 0) return src.read(start, Math.min(length, entry.compressedSize));
+export async function readZipEntryHead(
+  src: ByteSource,
+  entry: ZipEntry,
+  length: number,
+  prefix?: { dataStart: number; raw: Uint8Array },
+): Promise<Uint8Array> {
+  if (entry.method === 0) return (prefix ?? (await zipLocalPrefix(src, entry, length))).raw.subarray(0, length);
   if (entry.method !== 8) throw new Error(`${entry.name} uses unsupported compression method ${entry.method}`);
   // Inflate only a prefix: a sync flush returns what the prefix holds instead of failing on it.
-  const prefix = await src.read(start, Math.min(entry.compressedSize, 64 * 1024));
+  const start = prefix?.dataStart ?? (await zipDataOffset(src, entry));
+  const compressed = await src.read(start, Math.min(entry.compressedSize, 64 * 1024));
   try {
-    return inflateRawSync(prefix, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 16 * 1024 * 1024 }).subarray(
-      0,
-      length,
-    );
+    return inflateRawSync(compressed, {
+      finishFlush: constants.Z_SYNC_FLUSH,
+      maxOutputLength: 16 * 1024 * 1024,
+    }).subarray(0, length);
   } catch (cause) {
     throw new Error(`${entry.name} does not inflate: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
   }
