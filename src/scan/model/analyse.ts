@@ -82,7 +82,7 @@ export async function analyseSource(
   options: { name: string; path?: string; depth: number; ctx: AnalyseContext },
 ): Promise<FormatReport | undefined> {
   const head = await src.read(0, HEAD);
-  const { name, depth, ctx } = options;
+  const { name, ctx } = options;
   const promised = MODEL_EXTENSIONS.test(name);
   if (isZip(head)) return analyseZip(src, options);
   if (head[0] === 0x1f && head[1] === 0x8b) return analyseGzip(src, options);
@@ -115,7 +115,6 @@ export async function analyseSource(
       identity: {},
     };
   }
-  void depth;
   return undefined;
 }
 
