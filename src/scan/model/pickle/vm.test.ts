@@ -54,6 +54,12 @@ describe("pickle VM", () => {
     assert.deepEqual(a.dtypes, ["float32"]);
   });
 
+  it("pops a MARK with POP when the segment above it is empty, as pickle.py does", () => {
+    const a = analysePickle(bytes("(0cos\nsystem\n(S'id'\ntR."));
+    assert.equal(a.pickles, 1);
+    assert.equal(a.findings[0]?.rule, "pickle-dangerous-call");
+  });
+
   it("classifies unknown callables as suspicious, never safe", () => {
     const a = analysePickle(bytes("cmypkg.models\nNet\n)R."));
     assert.equal(a.findings[0]?.rule, "pickle-unknown-global");

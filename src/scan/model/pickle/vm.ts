@@ -261,7 +261,8 @@ class Machine {
         return value;
       }
       case 0x30: // POP
-        if (this.stack.length === 0 && this.marks.length > 0) this.popMark(at);
+        // pickle.py: an empty stack segment above a MARK pops the mark instead.
+        if (this.marks.length > 0 && this.stack.length === this.marks.at(-1)) this.popMark(at);
         else this.pop(at);
         return undefined;
       case 0x31: // POP_MARK
