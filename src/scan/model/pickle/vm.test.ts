@@ -100,6 +100,68 @@ describe("pickle VM", () => {
     );
   });
 
+  it("catches a dangerous call nested anywhere in a benign structure (generated pickles)", () => {
+    type Tree =
+      | { k: "int"; v: number }
+      | { k: "str"; v: string }
+      | { k: "evil" }
+      | { k: "list" | "tuple" | "dict"; items: Tree[] };
+    const leaf = fc.oneof(
+      fc.record({ k: fc.constant("int" as const), v: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) }),
+      fc.record({ k: fc.constant("str" as const), v: fc.string({ maxLength: 20 }) }),
+    );
+    const tree = fc.letrec<{ tree: Tree }>((tie) => ({
+      tree: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        leaf,
+        fc.record({
+          k: fc.constantFrom("list" as const, "tuple" as const, "dict" as const),
+          items: fc.array(tie("tree"), { maxLength: 4 }),
+        }),
+      ),
+    })).tree;
+    const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
+    const text = (t: string) => [...new TextEncoder().encode(t)];
+    const encode = (t: Tree): number[] => {
+      switch (t.k) {
+        case "int":
+          return [0x4a, ...u32(t.v)];
+        case "str":
+          return [0x58, ...u32(text(t.v).length), ...text(t.v)];
+        case "evil":
+          return [...text("cposix\nsystem\n("), 0x58, ...u32(2), ...text("id"), 0x74, 0x52];
+        case "list":
+          return [0x5d, 0x28, ...t.items.flatMap(encode), 0x65];
+        case "tuple":
+          return [0x28, ...t.items.flatMap(encode), 0x74];
+        case "dict":
+          return [0x7d, 0x28, ...t.items.flatMap((item, i) => [0x4a, ...u32(i), ...encode(item)]), 0x75];
+      }
+    };
+    const insert = (t: Tree, path: number): Tree => {
+      if (t.k === "list" || t.k === "tuple" || t.k === "dict") {
+        const items = [...t.items];
+        const at = items.length === 0 ? 0 : path % (items.length + 1);
+        if (at === items.length) items.push({ k: "evil" });
+        else items[at] = insert(items[at] as Tree, Math.floor(path / 2));
+        return { ...t, items };
+      }
+      return { k: "list", items: [t, { k: "evil" }] };
+    };
+    fc.assert(
+      fc.property(tree, fc.nat(), (t, path) => {
+        const benign = analysePickle(Uint8Array.from([0x80, 2, ...encode(t), 0x2e]));
+        assert.deepEqual(benign.findings, []);
+        const evil = analysePickle(Uint8Array.from([0x80, 2, ...encode(insert(t, path)), 0x2e]));
+        assert.equal(evil.pickles, 1);
+        assert.ok(
+          evil.findings.some((f) => f.rule === "pickle-dangerous-call" && f.detail.startsWith('posix.system("id")')),
+        );
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it("never throws on opcode soup built from real opcodes", () => {
     const ops = [..."(.012FIJKLMNPQRSTUVXabcdeghijlopqrstu}])GBC"].map((c) => c.charCodeAt(0));
     const opcodes = fc.array(
