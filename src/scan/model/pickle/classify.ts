@@ -358,6 +358,22 @@ const DANGEROUS_BUILTINS = new Set([
   "quit",
 ]);
 
+/** Names that, met anywhere in a dotted attribute walk, reach code execution or the host. */
+const DANGEROUS_SEGMENTS = new Set([
+  ...DANGEROUS_MODULES.filter((m) => !m.includes(".")),
+  ...DANGEROUS_BUILTINS,
+  "system",
+  "popen",
+  "spawn",
+  "execv",
+  "execve",
+  "startfile",
+  "builtins",
+  "modules",
+  "load",
+  "loads",
+]);
+
 /** Attribute names that reach interpreter internals when they appear in a dotted name. */
 const DANGEROUS_ATTRIBUTES =
   /(^|\.)__(globals|builtins|subclasses|class|mro|bases|base|dict|getattribute|getattr|setattr|import|code|func|self|reduce|reduce_ex|setstate|init|new|call|loader|spec|module)__($|\.)/;
@@ -400,10 +416,11 @@ export function classifyGlobal(module: string, name: string): Classification {
     return { class: "dangerous", reason: "pathlib file-system method" };
   }
   if (name.includes(".")) {
-    // Protocol 4 dotted names walk attributes: `getattr` of a safe class can still reach code.
-    const root = name.split(".")[0] ?? name;
-    if (!SAFE_EXACT.has(`${mod}.${root}`)) return { class: "unknown", reason: "dotted attribute path" };
-    return { class: "unknown", reason: "attribute of an allowed callable" };
+    // Protocol 4 dotted names walk attributes at load time: `argparse._os.system` is os.system.
+    const segments = name.split(".");
+    const reach = segments.find((seg) => seg.startsWith("_") || DANGEROUS_SEGMENTS.has(seg));
+    if (reach !== undefined) return { class: "dangerous", reason: `attribute walk through ${reach}` };
+    return { class: "unknown", reason: "dotted attribute path" };
   }
   if (SAFE_EXACT.has(qualified)) return { class: "safe", reason: "allowlisted" };
   // scikit-learn and torch.nn estimator/module classes: class names only (CapWords), never functions.
