@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** A tiny `palisade` with only `scan model`, mapping errors to exit codes the way main.ts does. */
 function helper(): string {
   const dir = mkdtempSync(join(tmpdir(), "palisade-scan-model-cli-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, "cli.mts");
   const src = (p: string) => JSON.stringify(join(ROOT, p));
   writeFileSync(

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,6 +96,7 @@ describe("model corpus", () => {
 describe("folders of mixed files", () => {
   it("skips archives and compressed files that hold no model", async () => {
     const dir = await mkdtemp(join(tmpdir(), "palisade-mixed-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
     const script = [
       "import io, sys, tarfile, zipfile, gzip, os",
       "d = sys.argv[1]",
@@ -115,7 +116,9 @@ describe("legacy Keras HDF5", () => {
   async function h5(config: unknown): Promise<string> {
     const h5wasm = await import("h5wasm/node");
     await h5wasm.ready;
-    const path = join(await mkdtemp(join(tmpdir(), "palisade-h5-")), "model.h5");
+    const dir = await mkdtemp(join(tmpdir(), "palisade-h5-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, "model.h5");
     const file = new h5wasm.File(path, "w");
     if (config) file.create_attribute("model_config", JSON.stringify(config));
     file.create_group("model_weights");
