@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -128,6 +128,26 @@ describe("folders of mixed files", () => {
     ].join("\n");
     execFileSync("python3", ["-c", script, dir]);
     assert.deepEqual(await scanModelPath(dir), []);
+  });
+});
+
+describe("Hugging Face cache layout", () => {
+  it("follows symbolic links to files (snapshots → blobs) but not links to folders", async () => {
+    const corpus = buildCorpus();
+    const dir = await mkdtemp(join(tmpdir(), "palisade-hfcache-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    const blobs = join(dir, "blobs");
+    const snapshot = join(dir, "snapshots", "abc123");
+    mkdirSync(blobs, { recursive: true });
+    mkdirSync(snapshot, { recursive: true });
+    copyFileSync(join(corpus.dir, "malicious/pytorch-zip/pytorch_model.bin"), join(blobs, "e3b0c442"));
+    symlinkSync(join(blobs, "e3b0c442"), join(snapshot, "pytorch_model.bin"));
+    symlinkSync(dir, join(snapshot, "loop"));
+    const results = await scanModelPath(join(dir, "snapshots"));
+    assert.deepEqual(
+      results.map((r) => [r.path, r.verdict]),
+      [[join(snapshot, "pytorch_model.bin"), "malicious"]],
+    );
   });
 });
 

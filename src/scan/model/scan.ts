@@ -3,8 +3,8 @@
  * (streamed sha256) and identified for the AI-BOM.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { lstat, open, readdir, readFile } from "node:fs/promises";
+import { createReadStream, type Stats } from "node:fs";
+import { stat as fsStat, open, readdir, readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { PalisadeError } from "../../core/index.js";
 import { type AnalyseContext, type ArchiveLimits, analyseSource, DEFAULT_ARCHIVE_LIMITS } from "./analyse.js";
@@ -35,7 +35,7 @@ export async function scanModelPaths(
   return results;
 }
 
-/** Scan one file or folder (recursively; symbolic links are not followed). */
+/** Scan one file or folder (recursively; links to files are followed, links to folders are not). */
 export async function scanModelPath(path: string, options: ScanModelOptions = {}): Promise<ModelScanResult[]> {
   const files = await listFiles(path, options.maxFiles ?? DEFAULT_MAX_FILES);
   const results: ModelScanResult[] = [];
@@ -55,9 +55,9 @@ export async function scanModelPath(path: string, options: ScanModelOptions = {}
 }
 
 async function listFiles(path: string, max: number): Promise<string[]> {
-  let stat: Awaited<ReturnType<typeof lstat>>;
+  let stat: Stats;
   try {
-    stat = await lstat(path);
+    stat = await fsStat(path);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     throw new PalisadeError(code === "ENOENT" ? "not-found" : "bad-input", `cannot read ${path}: ${code ?? cause}`, {
@@ -81,13 +81,25 @@ async function listFiles(path: string, max: number): Promise<string[]> {
     for (const entry of entries) {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) queue.push(full);
-      else if (entry.isFile()) out.push(full);
+      else if (entry.isFile() || (entry.isSymbolicLink() && (await isFileTarget(full)))) out.push(full);
       if (out.length > max) {
         throw new PalisadeError("bad-input", `${path} holds more than ${max} files`, { input: path });
       }
     }
   }
   return out.sort();
+}
+
+/**
+ * Symbolic links to files are followed (the Hugging Face cache links snapshots to blobs); links
+ * to folders are not, so a walk cannot loop.
+ */
+async function isFileTarget(path: string): Promise<boolean> {
+  try {
+    return (await fsStat(path)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Scan one file; undefined when it is not a model file (no model format, no model extension). */
