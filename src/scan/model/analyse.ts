@@ -2,7 +2,7 @@
  * Format detection by content and dispatch to the format analysers, recursing into archives
  * (zip, tar) with limits on depth, member count and bytes extracted.
  */
-import { gunzipSync, constants as zconstants } from "node:zlib";
+import { gunzipSync, inflateSync, constants as zconstants } from "node:zlib";
 import { isTar, readTarDirectory, type TarEntry } from "./containers/tar.js";
 import {
   isZip,
@@ -85,7 +85,8 @@ export async function analyseSource(
   const { name, ctx } = options;
   const promised = MODEL_EXTENSIONS.test(name);
   if (isZip(head)) return analyseZip(src, options);
-  if (head[0] === 0x1f && head[1] === 0x8b) return analyseGzip(src, options);
+  if (head[0] === 0x1f && head[1] === 0x8b) return analyseCompressed(src, options, "gzip");
+  if (isZlib(head)) return analyseCompressed(src, options, "zlib");
   if (head.length >= 512 && isTar(head)) return analyseTar(src, options);
   if (isGguf(head)) return analyseGguf(src);
   if (isHdf5(head)) {
@@ -118,35 +119,58 @@ export async function analyseSource(
   return undefined;
 }
 
-/** gzip (RFC 1952), usually a .tar.gz: inflated with an output limit, then analysed as a member. */
-async function analyseGzip(src: ByteSource, options: Options): Promise<FormatReport | undefined> {
+/** zlib (RFC 1950) header: CM 8, a 32 KiB window or less, and a valid FCHECK. */
+function isZlib(head: Uint8Array): boolean {
+  const [cmf, flg] = [head[0] ?? 0, head[1] ?? 0];
+  return cmf === 0x78 && ((cmf << 8) | flg) % 31 === 0;
+}
+
+/**
+ * gzip (RFC 1952, usually a .tar.gz) and zlib (RFC 1950, joblib's `compress=`): the inflated
+ * prefix is sniffed first, so a compressed log or a source tarball is not inflated whole; a
+ * model inside is inflated with an output limit and analysed as a member.
+ */
+async function analyseCompressed(
+  src: ByteSource,
+  options: Options,
+  kind: "gzip" | "zlib",
+): Promise<FormatReport | undefined> {
   const { ctx } = options;
-  // Sniff the inflated prefix first: a compressed log or source tarball of no model is not inflated whole.
+  const inflate = kind === "gzip" ? gunzipSync : inflateSync;
   let head: Uint8Array;
   try {
     const prefix = await src.read(0, Math.min(src.size, 64 * 1024));
-    head = gunzipSync(prefix, { finishFlush: zconstants.Z_SYNC_FLUSH, maxOutputLength: 16 << 20 }).subarray(0, HEAD);
+    head = inflate(prefix, { finishFlush: zconstants.Z_SYNC_FLUSH, maxOutputLength: 16 << 20 }).subarray(0, HEAD);
   } catch (error) {
     return {
       format: "unknown",
-      findings: [unscannable(`gzip: does not inflate (${(error as NodeJS.ErrnoException).code ?? error})`)],
+      findings: [unscannable(`${kind}: does not inflate (${(error as NodeJS.ErrnoException).code ?? error})`)],
       identity: {},
     };
   }
-  if (!startsLikeModel(head) && !MODEL_EXTENSIONS.test(options.name.replace(/\.(gz|tgz)$/i, ""))) return undefined;
+  const bare = options.name.replace(/\.(gz|tgz)$/i, "");
+  const textPickle = head[0] !== undefined && TEXT_PICKLE_START.has(head[0]);
+  if (!startsLikeModel(head) && !(kind === "zlib" && textPickle) && !MODEL_EXTENSIONS.test(bare)) return undefined;
   const limit = Math.min(ctx.limits.maxMemberBytes, ctx.limits.maxExtractedBytes - ctx.extracted);
   const inner = options.name.replace(/\.(gz|tgz)$/i, (m) => (m.toLowerCase() === ".tgz" ? ".tar" : ""));
+  if (src.size > ctx.limits.maxMemberBytes) {
+    return {
+      format: "unknown",
+      findings: [unscannable(`${kind}: ${src.size} compressed bytes is over the limit`)],
+      identity: {},
+    };
+  }
   let bytes: Uint8Array;
   try {
-    bytes = gunzipSync(await src.read(0, Math.min(src.size, limit)), { maxOutputLength: Math.max(1, limit) });
+    bytes = inflate(await src.read(0, src.size), { maxOutputLength: Math.max(1, limit) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
       code === "ERR_BUFFER_TOO_LARGE" ? `inflates past ${limit} bytes` : `does not inflate (${code ?? error})`;
-    return { format: "unknown", findings: [unscannable(`gzip: ${why}`)], identity: {} };
+    return { format: "unknown", findings: [unscannable(`${kind}: ${why}`)], identity: {} };
   }
   const why = reserve(ctx, bytes.length);
-  if (why) return { format: "unknown", findings: [unscannable(`gzip: ${why}`)], identity: {} };
+  if (why) return { format: "unknown", findings: [unscannable(`${kind}: ${why}`)], identity: {} };
   return analyseMember(async () => bytes, inner || "content", options);
 }
 
