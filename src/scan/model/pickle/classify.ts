@@ -423,6 +423,9 @@ export function classifyGlobal(module: string, name: string): Classification {
     return { class: "unknown", reason: "dotted attribute path" };
   }
   if (SAFE_EXACT.has(qualified)) return { class: "safe", reason: "allowlisted" };
+  if (mod === "__torch__" || mod.startsWith("__torch__.")) {
+    return { class: "unknown", reason: "TorchScript class; the archive's code/ is not analysed" };
+  }
   // scikit-learn and torch.nn estimator/module classes: class names only (CapWords), never functions.
   if ((mod.startsWith("sklearn.") || mod.startsWith("torch.nn.modules.")) && /^[A-Z][A-Za-z0-9]*$/.test(name)) {
     return { class: "safe", reason: "library class" };
