@@ -104,8 +104,9 @@ export async function analyseSource(
   if (head.length > 0 && TEXT_PICKLE_START.has(head[0] as number) && src.size <= MAX_PICKLE_BYTES) {
     // Probe the first MiB: most non-pickles fail within it, so big text files are not read whole.
     let analysis = analysePickle(await src.read(0, Math.min(src.size, PROBE)));
-    const needsMore = analysis.findings.some((f) => f.effect === "unscannable" && /truncated/.test(f.detail));
-    if (src.size > PROBE && (needsMore || promised)) analysis = analysePickle(await src.read(0, src.size));
+    const needsMore = analysis.findings.some((f) => /truncated/.test(f.detail));
+    // The VM reads sequentially: a stream that failed inside the probe fails the same way whole.
+    if (src.size > PROBE && needsMore) analysis = analysePickle(await src.read(0, src.size));
     const malicious = analysis.findings.some((f) => f.effect === "malicious");
     if (analysis.pickles > 0 || malicious || promised) return toReport(analysis, false);
   }

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { buildCorpus, type Corpus } from "./fixtures/corpus.js";
-import { scanModelFile, scanModelPath } from "./index.js";
+import { scanModelBytes, scanModelFile, scanModelPath } from "./index.js";
 
 const ORACLE = fileURLToPath(new URL("./fixtures/oracle.py", import.meta.url));
 
@@ -128,6 +128,16 @@ describe("folders of mixed files", () => {
     ].join("\n");
     execFileSync("python3", ["-c", script, dir]);
     assert.deepEqual(await scanModelPath(dir), []);
+  });
+});
+
+describe("large protocol 0 pickles under any name", () => {
+  it("reads past the first MiB when the stream goes on, and finds a second pickle there", async () => {
+    const benign = `(dp0\nVx\np1\nV${"a".repeat(2 << 20)}\np2\ns.`;
+    const evil = "cos\nsystem\n(S'id'\ntR.";
+    const r = await scanModelBytes(new TextEncoder().encode(benign + evil), "notes.txt", { hash: false });
+    assert.equal(r?.verdict, "malicious");
+    assert.equal(r?.findings[0]?.offset, benign.length + 19);
   });
 });
 
