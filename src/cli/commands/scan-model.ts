@@ -1,0 +1,125 @@
+/**
+ * `palisade scan model PATH...`: decide for every model file (by content, recursively in folders
+ * and archives) whether it is safe to load, and identify it for the AI-BOM.
+ */
+import { type Command, Option } from "commander";
+import { PalisadeError } from "../../core/index.js";
+import {
+  MODEL_VERDICTS,
+  type ModelScanResult,
+  type ModelVerdict,
+  scanModelPaths,
+  toCycloneDxComponent,
+} from "../../scan/model/index.js";
+import { formatOption, withExamples } from "../command-helpers.js";
+import { createOutput, renderTable } from "../output.js";
+
+interface ScanModelFlags {
+  format: string;
+  exitCode?: boolean;
+  failOn: ModelVerdict;
+  hash: boolean;
+}
+
+/** Verdicts that fail the gate for each `--fail-on` level (unscannable is never a pass at `unscannable`). */
+const FAILING: Record<Exclude<ModelVerdict, "safe">, readonly ModelVerdict[]> = {
+  malicious: ["malicious"],
+  unscannable: ["malicious", "unscannable"],
+  suspicious: ["malicious", "unscannable", "suspicious"],
+};
+
+/** Add `model` to a `scan` command. */
+export function registerScanModel(scan: Command): Command {
+  const command = scan
+    .command("model")
+    .description("check model files (pickle, PyTorch, joblib, NumPy, Keras, GGUF, safetensors, ONNX, SavedModel)")
+    .argument("<paths...>", "model files or folders (folders are scanned recursively)")
+    .addOption(formatOption(["cyclonedx"]))
+    .option("--exit-code", "exit 1 when a file fails the gate (see --fail-on)")
+    .addOption(
+      new Option("--fail-on <verdict>", "with --exit-code, the least severe verdict that fails")
+        .choices(MODEL_VERDICTS.filter((v) => v !== "safe"))
+        .default("malicious"),
+    )
+    .option("--no-hash", "skip the sha256 of each file (faster on large checkpoints)")
+    .action(async (paths: string[], flags: ScanModelFlags) => {
+      const out = createOutput();
+      const results = await scanModelPaths(paths, { hash: flags.hash });
+      if (flags.format === "json") out.json({ files: results.map(toJson), summary: summarise(results) });
+      else if (flags.format === "cyclonedx") out.json(toBom(results));
+      else out.text(renderResults(results));
+      const failing = FAILING[flags.failOn as Exclude<ModelVerdict, "safe">] ?? FAILING.malicious;
+      const failed = results.filter((r) => failing.includes(r.verdict));
+      if (flags.exitCode && failed.length > 0) {
+        throw new PalisadeError(
+          "gate-failed",
+          `${failed.length} model file(s) ${failOnText(flags.failOn)}: ${failed.map((r) => r.path).join(", ")}`,
+        );
+      }
+    });
+  withExamples(command, [
+    "palisade scan model ./models",
+    "palisade scan model pytorch_model.bin --format json",
+    "palisade scan model ./downloads --exit-code --fail-on unscannable",
+    "palisade scan model model.gguf --format cyclonedx",
+  ]);
+  return command;
+}
+
+function failOnText(level: string): string {
+  return level === "malicious" ? "are malicious" : `are ${level} or worse`;
+}
+
+function toJson(r: ModelScanResult) {
+  return {
+    path: r.path,
+    format: r.format,
+    verdict: r.verdict,
+    findings: r.findings.map((f) => ({
+      severity: f.severity,
+      rule: f.rule,
+      detail: f.detail,
+      offset: f.offset ?? null,
+      ...(f.entry ? { entry: f.entry } : {}),
+    })),
+    sha256: r.sha256 ?? null,
+    size: r.size,
+    identity: r.identity,
+  };
+}
+
+function summarise(results: readonly ModelScanResult[]): Record<ModelVerdict | "files", number> {
+  const summary = { files: results.length, malicious: 0, unscannable: 0, suspicious: 0, safe: 0 };
+  for (const r of results) summary[r.verdict]++;
+  return summary;
+}
+
+function toBom(results: readonly ModelScanResult[]) {
+  return {
+    bomFormat: "CycloneDX",
+    specVersion: "1.6",
+    version: 1,
+    components: results.map(toCycloneDxComponent),
+  };
+}
+
+function renderResults(results: readonly ModelScanResult[]): string {
+  if (results.length === 0) return "no model files found";
+  const rows = results.map((r) => [r.verdict.toUpperCase(), r.format, r.path, r.sha256?.slice(0, 12)]);
+  const lines = [renderTable(["VERDICT", "FORMAT", "PATH", "SHA256"], rows)];
+  for (const r of results) {
+    if (r.findings.length === 0) continue;
+    lines.push("", `${r.path}:`);
+    for (const f of r.findings.slice(0, 20)) {
+      const where = [f.entry, f.offset === undefined ? undefined : `@${f.offset}`].filter(Boolean).join(" ");
+      lines.push(`  ${f.severity.padEnd(8)} ${f.rule}${where ? ` (${where})` : ""}: ${f.detail}`);
+    }
+    if (r.findings.length > 20) lines.push(`  … ${r.findings.length - 20} more (use --format json)`);
+  }
+  const s = summarise(results);
+  lines.push(
+    "",
+    `${s.files} file(s): ${s.malicious} malicious, ${s.unscannable} unscannable, ${s.suspicious} suspicious, ${s.safe} safe`,
+  );
+  return lines.join("\n");
+}
