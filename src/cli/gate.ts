@@ -5,7 +5,7 @@
  */
 import { type Command, Option } from "commander";
 import { type Finding, isAtLeast, PalisadeError, type Severity, type Verdict } from "../core/index.js";
-import { compilePolicy, loadPolicyFiles, type ScanInput, ScanInputSchema } from "../policy/index.js";
+import { compilePolicy, loadPolicyFiles, type ScanInputDraft, ScanInputSchema } from "../policy/index.js";
 import { toSarif } from "../sbom/index.js";
 import { packageVersion } from "./commands/version.js";
 import { createOutput, renderTable } from "./output.js";
@@ -29,7 +29,7 @@ export function addGateOptions(command: Command): Command {
 }
 
 /** Judge a scan: with a policy its verdict, otherwise deny when a finding reaches --fail-on. */
-export function judgeScan(input: Omit<ScanInput, "kind"> & { kind?: "scan" }, flags: GateFlags): Verdict {
+export function judgeScan(input: Omit<ScanInputDraft, "kind">, flags: GateFlags): Verdict {
   const parsed = ScanInputSchema.parse({ ...input, kind: "scan" });
   if (flags.policy && flags.policy.length > 0) return compilePolicy(loadPolicyFiles(flags.policy)).evaluate(parsed);
   const threshold = flags.failOn ?? "high";

@@ -4,12 +4,14 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { describeError, isPalisadeError, LOG_LEVELS } from "../core/index.js";
+import { withExamples } from "./command-helpers.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDb } from "./commands/db.js";
 import { registerDetect } from "./commands/detect.js";
 import { registerGateway } from "./commands/gateway.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerPolicy } from "./commands/policy.js";
+import { registerScanModel } from "./commands/scan-model.js";
 import { packageVersion, registerVersion } from "./commands/version.js";
 import { createContext } from "./context.js";
 import { EXIT, type ExitCode, exitCodeFor } from "./exit-codes.js";
@@ -34,6 +36,12 @@ export function buildProgram(): Command {
   registerDb(program, (globals) => createContext(globals));
   registerConfig(program);
   registerDetect(program);
+  const scan = program.command("scan").description("scan code, images and model files for AI risks");
+  withExamples(scan, [
+    "palisade scan model ./models",
+    "palisade scan model ./models --policy policy.yaml --exit-code --format sarif",
+  ]);
+  registerScanModel(scan);
   registerPolicy(program);
   registerGateway(program);
   registerKeys(program);

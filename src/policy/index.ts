@@ -9,6 +9,7 @@ export {
   type RequestInput,
   RequestInputSchema,
   type ScanInput,
+  type ScanInputDraft,
   ScanInputSchema,
 } from "./input.js";
 export { GPU_RESOURCES, podSpecOf } from "./kubernetes.js";

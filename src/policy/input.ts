@@ -89,6 +89,8 @@ export const PolicyInputSchema = z.discriminatedUnion("kind", [
 ]);
 
 export type ScanInput = z.infer<typeof ScanInputSchema>;
+/** A scan result as producers build it: defaults (empty lists) may be left out. */
+export type ScanInputDraft = z.input<typeof ScanInputSchema>;
 export type RequestInput = z.infer<typeof RequestInputSchema>;
 export type KubernetesInput = z.infer<typeof KubernetesInputSchema>;
 export type PolicyInput = z.infer<typeof PolicyInputSchema>;

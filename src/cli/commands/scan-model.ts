@@ -4,18 +4,23 @@
  */
 import { type Command, Option } from "commander";
 import { PalisadeError } from "../../core/index.js";
+import { toSarif } from "../../sbom/index.js";
 import {
   MODEL_VERDICTS,
   type ModelScanResult,
   type ModelVerdict,
   scanModelPaths,
   toCycloneDxComponent,
+  toFindings,
 } from "../../scan/model/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
+import { finishGate, judgeScan } from "../gate.js";
 import { createOutput, renderTable } from "../output.js";
+import { packageVersion } from "./version.js";
 
 interface ScanModelFlags {
   format: string;
+  policy?: string[];
   exitCode?: boolean;
   failOn: ModelVerdict;
   hash: boolean;
@@ -34,8 +39,9 @@ export function registerScanModel(scan: Command): Command {
     .command("model")
     .description("check model files (pickle, PyTorch, joblib, NumPy, Keras, GGUF, safetensors, ONNX, SavedModel)")
     .argument("<paths...>", "model files or folders (folders are scanned recursively)")
-    .addOption(formatOption(["cyclonedx"]))
-    .option("--exit-code", "exit 1 when a file fails the gate (see --fail-on)")
+    .addOption(formatOption(["cyclonedx", "sarif"]))
+    .option("-p, --policy <files...>", "judge the result with these policy files (supply-chain rules, exceptions)")
+    .option("--exit-code", "exit 1 when the gate fails (the policy's deny, or --fail-on without a policy)")
     .addOption(
       new Option("--fail-on <verdict>", "with --exit-code, the least severe verdict that fails")
         .choices(MODEL_VERDICTS.filter((v) => v !== "safe"))
@@ -45,9 +51,28 @@ export function registerScanModel(scan: Command): Command {
     .action(async (paths: string[], flags: ScanModelFlags) => {
       const out = createOutput();
       const results = await scanModelPaths(paths, { hash: flags.hash });
+      const findings = results.flatMap(toFindings);
       if (flags.format === "json") out.json({ files: results.map(toJson), summary: summarise(results) });
       else if (flags.format === "cyclonedx") out.json(toBom(results));
-      else out.text(renderResults(results));
+      else if (flags.format === "table") out.text(renderResults(results));
+      if (flags.policy) {
+        // One gate for every scanner: the policy judges the findings and the models' identities.
+        const verdict = judgeScan(
+          {
+            target: paths.join(" "),
+            findings,
+            models: results.map((r) => ({
+              id: r.identity.name ?? r.path,
+              ...(r.sha256 ? { sha256: r.sha256 } : {}),
+              ...(r.identity.license ? { license: r.identity.license } : {}),
+            })),
+          },
+          { policy: flags.policy },
+        );
+        finishGate(verdict, { exitCode: flags.exitCode ?? false }, { format: flags.format, findings });
+        return;
+      }
+      if (flags.format === "sarif") out.json(toSarif({ toolVersion: packageVersion(), findings }));
       const failing = FAILING[flags.failOn as Exclude<ModelVerdict, "safe">] ?? FAILING.malicious;
       const failed = results.filter((r) => failing.includes(r.verdict));
       if (flags.exitCode && failed.length > 0) {
@@ -62,6 +87,7 @@ export function registerScanModel(scan: Command): Command {
     "palisade scan model pytorch_model.bin --format json",
     "palisade scan model ./downloads --exit-code --fail-on unscannable",
     "palisade scan model model.gguf --format cyclonedx",
+    "palisade scan model ./models --policy palisade-policy.yaml --exit-code --format sarif > models.sarif",
   ]);
   return command;
 }
