@@ -1,0 +1,359 @@
+/**
+ * `scanCodebase(dir)`: walk a source tree once and build its AI-BOM — SDKs from manifests and
+ * imports, models, MCP servers, inference servers and GPUs — plus findings for risky patterns
+ * and hard-coded AI provider keys. Files that cannot be read become notes, never failures.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { dirname, join, posix, resolve } from "node:path";
+import type { Finding } from "../../core/index.js";
+import { PalisadeError } from "../../core/index.js";
+import type { TextDetector } from "../../detect/index.js";
+import { type AiCatalog, type Ecosystem, loadAiCatalog, type SdkEntry } from "./catalog.js";
+import { configModels, dockerfileModels } from "./config-models.js";
+import { type GpuUse, type InferenceServerUse, scanDeploymentText } from "./infra.js";
+import { parseManifestFile } from "./manifests/read.js";
+import { type DeclaredPackage, exactVersion, type LockedVersions, normalizePypi } from "./manifests/types.js";
+import { type McpServerEntry, parseMcpConfig } from "./mcp.js";
+import type { CodeScanReport, ModelReport, SdkReport } from "./report.js";
+import { createSdkIndex, type SdkIndex } from "./sdk-index.js";
+import { analyzeFacts, type SdkUse } from "./source/analyze.js";
+import { extractFacts } from "./source/facts.js";
+import { loadParsers, PARSE_BUDGET_MS, type Parsers } from "./source/parsers.js";
+import {
+  DEFAULT_LIMITS,
+  readSourceText,
+  type SkipNote,
+  type SourceLanguage,
+  type WalkedFile,
+  type WalkLimits,
+  walkTree,
+} from "./walk.js";
+
+export interface ScanCodeOptions {
+  /** A loaded catalog; defaults to the one shipped in `rules/`. */
+  catalog?: AiCatalog;
+  /** Secrets detector for hard-coded AI provider keys (`createSecretsDetector()` from detect). */
+  secrets?: TextDetector;
+  limits?: Partial<WalkLimits>;
+  /** Called after each file, for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Entities of the secrets detector that are AI provider keys. */
+const AI_KEY =
+  /openai|anthropic|claude|hugging|hf_|cohere|mistral|groq|together|replicate|gemini|google_ai|vertex|perplexity|deepseek|xai|fireworks|azure_openai|bedrock|langsmith|langchain|pinecone/i;
+
+interface Declared extends DeclaredPackage {
+  manifest: string;
+  sdk: SdkEntry;
+}
+
+/** Build the cheap text test that decides whether a source file is worth parsing. */
+function createPrefilter(index: SdkIndex): (text: string, language: SourceLanguage | "notebook") => boolean {
+  const quote = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const keywords =
+    "model|deploy|llm|torch\\.load|pickle|joblib|trust_remote_code|from_pretrained|gpt-|claude|gemini|anthropic\\.|amazon\\.|meta\\.|mistral|command-r|text-embedding|dall-e|whisper|llama|qwen|deepseek|grok-|FastMCP|McpServer";
+  const python = new Set(
+    index.prefixes.filter((p) => !p.includes("/") && !p.includes("@")).map((p) => p.split(".")[0] ?? p),
+  );
+  const quoted = index.prefixes.filter((p) => /[/@-]/.test(p) || !p.includes("."));
+  const dotted = index.prefixes.filter((p) => p.includes(".") && !p.includes("/"));
+  const py = new RegExp(`\\b(?:import|from)\\s+(?:${[...python].map(quote).join("|")})\\b|${keywords}`, "i");
+  const js = new RegExp(`["'](?:${quoted.map(quote).join("|")})(?:["'/])|${keywords}`, "i");
+  const jvm = new RegExp(`(?:${dotted.map(quote).join("|")})|${keywords}`, "i");
+  return (text, language) => {
+    if (language === "python" || language === "notebook") return py.test(text);
+    if (language === "java") return jvm.test(text);
+    return js.test(text);
+  };
+}
+
+/** Code cells of a Jupyter notebook as one Python text (magics blanked), line numbers kept per cell order. */
+export function notebookCode(text: string): string {
+  const doc = JSON.parse(text) as { cells?: unknown };
+  if (!Array.isArray(doc.cells)) throw new Error("not a notebook: no cells");
+  const parts: string[] = [];
+  for (const cell of doc.cells as { cell_type?: unknown; source?: unknown }[]) {
+    if (cell?.cell_type !== "code") continue;
+    const source = Array.isArray(cell.source)
+      ? cell.source.join("")
+      : typeof cell.source === "string"
+        ? cell.source
+        : "";
+    parts.push(source.replace(/^[ \t]*[%!].*$/gm, (m) => `#${m}`));
+  }
+  return parts.join("\n");
+}
+
+function parseSource(parsers: Parsers, language: SourceLanguage, text: string) {
+  const started = performance.now();
+  return parsers[language].parse(text, null, {
+    progressCallback: () => performance.now() - started > PARSE_BUDGET_MS,
+  });
+}
+
+/** Scan a directory and return its AI-BOM. Throws only when `dir` itself is unusable. */
+export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): Promise<CodeScanReport> {
+  const started = performance.now();
+  const root = resolve(dir);
+  let isDir = false;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch (cause) {
+    throw new PalisadeError("bad-input", `${dir}: no such directory`, { input: dir, cause });
+  }
+  if (!isDir) throw new PalisadeError("bad-input", `${dir}: not a directory`, { input: dir });
+  const catalog = options.catalog ?? loadAiCatalog();
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const index = createSdkIndex(catalog);
+  const prefilter = createPrefilter(index);
+  const parsers = await loadParsers();
+  const { files, notes } = walkTree(root, limits);
+  const skipped: SkipNote[] = [...notes];
+  const declared: Declared[] = [];
+  const locks: { dir: string; ecosystem: Ecosystem; versions: LockedVersions; file: string }[] = [];
+  const uses: (SdkUse & { file: string })[] = [];
+  const models: ModelReport[] = [];
+  const mcpServers: McpServerEntry[] = [];
+  const inferenceServers: InferenceServerUse[] = [];
+  const gpus: GpuUse[] = [];
+  const findings: Finding[] = [];
+  let parsed = 0;
+
+  const addModels = (file: string, found: readonly { id: string; provider: string; line: number }[]) => {
+    for (const m of found) models.push({ id: m.id, provider: m.provider, file, line: m.line });
+  };
+  const checkSecrets = (file: WalkedFile, text: string) => {
+    if (!options.secrets) return;
+    for (const d of options.secrets.detect(text)) {
+      if (!AI_KEY.test(d.entity) && !AI_KEY.test(d.ruleId)) continue;
+      const line = text.slice(0, d.start).split("\n").length;
+      findings.push({
+        ruleId: "code.hardcoded-ai-key",
+        severity: "critical",
+        title: `hard-coded ${d.entity} in source`,
+        detail: `A ${d.entity} (${d.ruleId}) is committed in ${file.rel}; rotate it and read it from the environment or a secret store.`,
+        location: { path: file.rel, line },
+        references: [],
+        owasp: ["LLM02:2025"],
+        atlas: ["AML.T0055"],
+        fingerprint: `code.hardcoded-ai-key:${file.rel}:${line}:${d.ruleId}`,
+      });
+    }
+  };
+
+  for (const [i, file] of files.entries()) {
+    options.onProgress?.(i, files.length);
+    const text = readSourceText(file, limits);
+    if (typeof text !== "string") {
+      skipped.push(text);
+      continue;
+    }
+    try {
+      switch (file.role.kind) {
+        case "source":
+        case "notebook": {
+          const language: SourceLanguage = file.role.kind === "source" ? file.role.language : "python";
+          const code = file.role.kind === "notebook" ? notebookCode(text) : text;
+          checkSecrets(file, code);
+          if (!prefilter(code, file.role.kind === "notebook" ? "notebook" : language)) break;
+          const tree = parseSource(parsers, language, code);
+          if (!tree) {
+            skipped.push({ file: file.rel, reason: `parsing took longer than ${PARSE_BUDGET_MS} ms` });
+            break;
+          }
+          parsed += 1;
+          try {
+            const facts = extractFacts(tree, language);
+            const analysis = analyzeFacts({
+              facts,
+              rel: file.rel,
+              language: file.role.kind === "notebook" ? "notebook" : language,
+              text: code,
+              index,
+              catalog,
+            });
+            for (const u of analysis.sdkUses) uses.push({ ...u, file: file.rel });
+            addModels(file.rel, analysis.models);
+            findings.push(...analysis.findings);
+            for (const s of analysis.mcpServers)
+              mcpServers.push({
+                name: s.name,
+                transport: "implemented",
+                file: file.rel,
+                line: s.line,
+                package: s.sdk,
+                tools: s.tools,
+              });
+          } finally {
+            tree.delete();
+          }
+          break;
+        }
+        case "manifest": {
+          const result = parseManifestFile(file.rel, text, (relative) => {
+            const target = join(dirname(file.path), relative);
+            if (!target.startsWith(root)) return undefined;
+            try {
+              const t = readFileSync(target, "utf8");
+              return t.length <= limits.maxFileBytes ? t : undefined;
+            } catch {
+              return undefined;
+            }
+          });
+          const manifestDir = posix.dirname(file.rel);
+          if (result.kind === "lock")
+            locks.push({ dir: manifestDir, ecosystem: result.ecosystem, versions: result.versions, file: file.rel });
+          else
+            for (const p of result.packages) {
+              const sdk = index.byName(p.ecosystem, p.ecosystem === "pypi" ? normalizePypi(p.name) : p.name);
+              if (sdk) declared.push({ ...p, manifest: file.rel, sdk });
+            }
+          break;
+        }
+        case "mcp-config": {
+          const result = parseMcpConfig(text, file.rel);
+          mcpServers.push(...result.servers);
+          findings.push(...result.findings);
+          checkSecrets(file, text);
+          break;
+        }
+        case "dockerfile": {
+          const found = scanDeploymentText(text, file.rel, catalog.inferenceServers);
+          inferenceServers.push(...found.inferenceServers);
+          gpus.push(...found.gpus);
+          addModels(file.rel, dockerfileModels(text, catalog));
+          checkSecrets(file, text);
+          break;
+        }
+        case "config": {
+          checkSecrets(file, text);
+          if (file.role.format === "yaml") {
+            const found = scanDeploymentText(text, file.rel, catalog.inferenceServers);
+            inferenceServers.push(...found.inferenceServers);
+            gpus.push(...found.gpus);
+          }
+          addModels(file.rel, configModels(text, file.role.format, catalog));
+          break;
+        }
+      }
+    } catch (cause) {
+      skipped.push({
+        file: file.rel,
+        reason: `malformed: ${cause instanceof Error ? cause.message.split("\n")[0] : "cannot parse"}`,
+      });
+    }
+  }
+  options.onProgress?.(files.length, files.length);
+
+  const sdks = assembleSdks(declared, locks, uses);
+  const providers = [
+    ...new Set([
+      ...sdks.filter((s) => s.category === "provider").map((s) => s.provider),
+      ...models.map((m) => m.provider),
+    ]),
+  ].sort();
+  return {
+    target: dir,
+    sdks,
+    models: dedupeModels(models),
+    mcpServers,
+    inferenceServers,
+    gpus,
+    providers,
+    findings,
+    skipped,
+    stats: { files: files.length, parsed, durationMs: Math.round(performance.now() - started) },
+  };
+}
+
+function isUnder(file: string, dir: string): boolean {
+  return dir === "." || file.startsWith(`${dir}/`);
+}
+
+/** Join manifest declarations, lockfile versions and source usages into one entry per SDK and manifest. */
+function assembleSdks(
+  declared: readonly Declared[],
+  locks: readonly { dir: string; ecosystem: Ecosystem; versions: LockedVersions; file: string }[],
+  uses: readonly (SdkUse & { file: string })[],
+): SdkReport[] {
+  const entries = new Map<string, SdkReport>();
+  const keyOf = (sdk: SdkEntry, manifest: string | undefined) => `${sdk.ecosystem}:${sdk.name}:${manifest ?? ""}`;
+  for (const d of declared) {
+    const key = keyOf(d.sdk, d.manifest);
+    if (entries.has(key)) continue;
+    const dir = posix.dirname(d.manifest);
+    const lock = locks
+      .filter((l) => l.ecosystem === d.ecosystem && (l.dir === dir || isUnder(dir, l.dir)))
+      .sort((a, b) => b.dir.length - a.dir.length)
+      .find((l) => l.versions.has(d.sdk.name) || l.versions.has(d.name));
+    const locked = lock?.versions.get(d.sdk.name) ?? lock?.versions.get(d.name);
+    const exact = exactVersion(d.spec);
+    entries.set(key, {
+      name: d.sdk.name,
+      ecosystem: d.sdk.ecosystem,
+      provider: d.sdk.provider,
+      category: d.sdk.category,
+      ...(locked ? { version: locked, lockfile: lock?.file } : exact ? { version: exact } : {}),
+      ...(d.spec && !exact ? { constraint: d.spec } : {}),
+      manifest: d.manifest,
+      usages: [],
+    });
+  }
+  for (const use of uses) {
+    const candidates = [...entries.values()].filter(
+      (e) =>
+        e.name === use.sdk.name &&
+        e.ecosystem === use.sdk.ecosystem &&
+        e.manifest &&
+        isUnder(use.file, posix.dirname(e.manifest)),
+    );
+    candidates.sort((a, b) => (b.manifest?.length ?? 0) - (a.manifest?.length ?? 0));
+    let entry = candidates[0];
+    if (!entry) {
+      const key = keyOf(use.sdk, undefined);
+      entry = entries.get(key);
+      if (!entry) {
+        entry = {
+          name: use.sdk.name,
+          ecosystem: use.sdk.ecosystem,
+          provider: use.sdk.provider,
+          category: use.sdk.category,
+          usages: [],
+        };
+        entries.set(key, entry);
+      }
+    }
+    if (!entry.usages.some((u) => u.file === use.file && u.line === use.line))
+      entry.usages.push({ file: use.file, line: use.line, kind: use.kind });
+  }
+  // A package that is AI only with evidence (boto3 → Bedrock) counts only where the code shows it.
+  const out = [...entries.values()].filter((e) => {
+    const sdk =
+      declared.find((d) => d.sdk.name === e.name && d.sdk.ecosystem === e.ecosystem)?.sdk ??
+      uses.find((u) => u.sdk.name === e.name)?.sdk;
+    return (
+      !sdk?.evidence ||
+      e.usages.length > 0 ||
+      uses.some((u) => u.sdk.name === e.name && u.sdk.ecosystem === e.ecosystem)
+    );
+  });
+  return out.sort(
+    (a, b) =>
+      a.ecosystem.localeCompare(b.ecosystem) ||
+      a.name.localeCompare(b.name) ||
+      (a.manifest ?? "").localeCompare(b.manifest ?? ""),
+  );
+}
+
+function dedupeModels(models: readonly ModelReport[]): ModelReport[] {
+  const seen = new Set<string>();
+  const out: ModelReport[] = [];
+  for (const m of models) {
+    const key = `${m.id}\u0000${m.file}\u0000${m.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(m);
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.id.localeCompare(b.id));
+}
