@@ -33,6 +33,11 @@ const SdkEntrySchema = z.strictObject({
   imports: z.array(z.string().min(1)),
   /** When present, the package counts as AI only where a file importing it contains one of these. */
   evidence: z.array(z.string().min(1)).optional(),
+  /**
+   * Packages that bring this one in transitively (`name` or `prefix*`): an import of it in code
+   * under a manifest that declares one of them is attributed to that declared package.
+   */
+  includedIn: z.array(z.string().min(1)).optional(),
 });
 
 export const SdkCatalogFileSchema = z.strictObject({
@@ -43,7 +48,12 @@ export const SdkCatalogFileSchema = z.strictObject({
 /** One catalogued AI package in one ecosystem. */
 export type SdkEntry = z.infer<typeof SdkEntrySchema> & { ecosystem: Ecosystem };
 
-export const MODEL_STRENGTHS = ["strong", "context", "deployment"] as const;
+/**
+ * How much a pattern needs around it: `strong` counts in any string literal; `context` needs a
+ * model-like name; `hub` (any `org/name`) needs a model name that is not a path; `deployment`
+ * needs a deployment name (Azure).
+ */
+export const MODEL_STRENGTHS = ["strong", "context", "hub", "deployment"] as const;
 export type ModelStrength = (typeof MODEL_STRENGTHS)[number];
 
 export const ModelCatalogFileSchema = z.strictObject({
@@ -127,7 +137,7 @@ export function loadAiCatalog(rulesDir: string = RULES): AiCatalog {
 }
 
 function isCatchAll(pattern: ModelPattern): boolean {
-  return pattern.strength === "deployment" || pattern.regex.source.startsWith("^[A-Za-z0-9][\\w.-]{1,38}/");
+  return pattern.strength === "deployment" || pattern.strength === "hub";
 }
 
 function yamlFiles(dir: string): string[] {

@@ -133,9 +133,15 @@ export function configModels(
 export function dockerfileModels(text: string, catalog: AiCatalog): ConfigModel[] {
   const out: ConfigModel[] = [];
   for (const [index, line] of text.split(/\r?\n/).entries()) {
-    for (const m of line.matchAll(/\b([A-Z][A-Z0-9_]*)[= ]["']?([\w.:/@-]+)["']?/g)) {
-      const match = m[1] && m[2] ? matchModel(m[2], m[1], catalog) : undefined;
-      if (match) out.push({ ...match, line: index + 1 });
+    const env = /^\s*(?:ENV|ARG)\s+(.*)$/i.exec(line)?.[1];
+    if (env) {
+      const pairs = env.includes("=")
+        ? [...env.matchAll(/([A-Za-z_]\w*)=["']?([^"'\s]+)/g)].map((m) => [m[1], m[2]])
+        : [env.trim().split(/\s+/, 2)];
+      for (const [key, value] of pairs) {
+        const match = key && value ? matchModel(value, key, catalog) : undefined;
+        if (match) out.push({ ...match, line: index + 1 });
+      }
     }
     for (const m of line.matchAll(/--(model|model-id|model_id|served-model-name)["']?[=,\s]+["']?([\w.:/@-]+)/g)) {
       const match = m[1] && m[2] ? matchModel(m[2], m[1], catalog) : undefined;

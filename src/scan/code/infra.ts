@@ -69,7 +69,8 @@ export function scanDeploymentText(
     }
     const gpu = /nvidia\.com\/gpu["']?\s*:\s*["']?(\d+)/.exec(line);
     if (gpu) gpus.push({ file, line: number, request: `nvidia.com/gpu: ${gpu[1]}` });
-    else if (/^\s*driver:\s*["']?nvidia/.test(line)) gpus.push({ file, line: number, request: "compose: nvidia" });
+    else if (/^\s*(-\s*)?driver:\s*["']?nvidia/.test(line))
+      gpus.push({ file, line: number, request: "compose: nvidia" });
   }
   if (pendingRepo) {
     const name = matchInferenceImage(pendingRepo.repo, servers);

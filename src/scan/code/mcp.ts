@@ -41,6 +41,8 @@ export function launchedPackage(
         (a, i) => i > 0 && !a.startsWith("-") && /[/:]/.test(a) && args[i - 1] !== "-e" && args[i - 1] !== "-v",
       );
       if (!image) return undefined;
+      const digest = image.indexOf("@");
+      if (digest > 0) return { name: image.slice(0, digest), version: image.slice(digest + 1) };
       const at = image.lastIndexOf(":");
       return at > image.lastIndexOf("/") ? { name: image.slice(0, at), version: image.slice(at + 1) } : { name: image };
     }

@@ -35,6 +35,8 @@ export interface ScanCodeOptions {
   /** Secrets detector for hard-coded AI provider keys (`createSecretsDetector()` from detect). */
   secrets?: TextDetector;
   limits?: Partial<WalkLimits>;
+  /** Globs (relative to the scanned directory) to leave out, e.g. `["fixtures/**"]`. */
+  exclude?: readonly string[];
   /** Called after each file, for a progress bar. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -108,7 +110,7 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
   const index = createSdkIndex(catalog);
   const prefilter = createPrefilter(index);
   const parsers = await loadParsers();
-  const { files, notes } = walkTree(root, limits);
+  const { files, notes } = walkTree(root, limits, { exclude: options.exclude ?? [] });
   const skipped: SkipNote[] = [...notes];
   const declared: Declared[] = [];
   const locks: { dir: string; ecosystem: Ecosystem; versions: LockedVersions; file: string }[] = [];
@@ -301,14 +303,26 @@ function assembleSdks(
     });
   }
   for (const use of uses) {
-    const candidates = [...entries.values()].filter(
+    let candidates = [...entries.values()].filter(
       (e) =>
         e.name === use.sdk.name &&
         e.ecosystem === use.sdk.ecosystem &&
         e.manifest &&
         isUnder(use.file, posix.dirname(e.manifest)),
     );
-    candidates.sort((a, b) => (b.manifest?.length ?? 0) - (a.manifest?.length ?? 0));
+    if (candidates.length === 0 && use.sdk.includedIn) {
+      const patterns = use.sdk.includedIn;
+      const covers = (name: string) =>
+        patterns.some((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : name === p));
+      candidates = [...entries.values()].filter(
+        (e) =>
+          e.ecosystem === use.sdk.ecosystem &&
+          e.manifest &&
+          covers(e.name) &&
+          isUnder(use.file, posix.dirname(e.manifest)),
+      );
+    }
+    candidates.sort((a, b) => (b.manifest?.length ?? 0) - (a.manifest?.length ?? 0) || a.name.localeCompare(b.name));
     let entry = candidates[0];
     if (!entry) {
       const key = keyOf(use.sdk, undefined);

@@ -66,6 +66,11 @@ export interface WalkLimits {
   maxFileBytes: number;
 }
 
+/** What to leave out besides the built-in ignores and .gitignore: globs relative to the root. */
+export interface WalkOptions {
+  exclude?: readonly string[];
+}
+
 export const DEFAULT_LIMITS: WalkLimits = { maxFiles: 500_000, maxFileBytes: 2 * 1024 * 1024 };
 
 const MANIFEST_NAMES = new Set([
@@ -180,7 +185,9 @@ function isIgnored(stack: readonly IgnoreRules[], absolute: string, isDir: boole
 export function walkTree(
   root: string,
   limits: WalkLimits = DEFAULT_LIMITS,
+  options: WalkOptions = {},
 ): { files: WalkedFile[]; notes: SkipNote[] } {
+  const excluded = options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : () => false;
   const files: WalkedFile[] = [];
   const notes: SkipNote[] = [];
   const visit = (dir: string, stack: readonly IgnoreRules[]) => {
@@ -204,7 +211,7 @@ export function walkTree(
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (IGNORED_DIRS.has(entry.name) || entry.name.endsWith(".egg-info")) continue;
-        if (isIgnored(next, path, true)) continue;
+        if (isIgnored(next, path, true) || excluded(relative(root, path).split(sep).join("/"))) continue;
         visit(path, next);
         continue;
       }
@@ -212,7 +219,7 @@ export function walkTree(
       const rel = relative(root, path).split(sep).join("/");
       const role = classifyFile(rel);
       if (!role) continue;
-      if (isIgnored(next, path, false)) continue;
+      if (isIgnored(next, path, false) || excluded(rel)) continue;
       if (files.length >= limits.maxFiles) {
         notes.push({
           file: rel,

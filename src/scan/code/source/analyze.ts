@@ -56,7 +56,7 @@ export function usageKind(callee: string): UsageKind {
   if (/(^|\.)(tool|registerTool|AddTool|add_tool|function_tool)$|Tool$/.test(name)) return "tool";
   if (/^(FastMCP|McpServer|Server|NewMCPServer|NewServer)$/.test(last)) return "mcp-server";
   if (
-    /chat|messages\.(create|stream)|completions?\.create|complete$|converse|responses\.create|generate_?content/i.test(
+    /chat|messages\.(create|stream|new)|completions?\.create|complete$|converse|responses\.create|generate_?content/i.test(
       name,
     )
   )
@@ -64,7 +64,12 @@ export function usageKind(callee: string): UsageKind {
   if (/generate|streamText|streamObject|text_generation|textGeneration|predict|sample/i.test(last)) return "generate";
   if (/^(a?invoke|batch|a?stream|run|run_sync|kickoff|call)$/i.test(last)) return "invoke";
   if (/Agent$|^Crew$|create_\w*agent|Runner/i.test(last)) return "agent";
-  if (callee.startsWith("new ") || /^[A-Z]/.test(last) || /client|build$|^New/i.test(last)) return "client";
+  if (
+    callee.startsWith("new ") ||
+    (/^[A-Z]/.test(last) && !name.includes(".")) ||
+    /client|build$|^New|^from_?env$/i.test(last)
+  )
+    return "client";
   return "call";
 }
 
@@ -149,6 +154,12 @@ function riskFindings(call: CallFact, rel: string): Finding[] {
   return out;
 }
 
+/** Lines between a call's first line and the line of `value` inside its arguments. */
+function lineOffset(call: CallFact, value: string): number {
+  const at = call.argText.indexOf(value);
+  return at < 0 ? 0 : (call.argText.slice(0, at).match(/\n/g)?.length ?? 0);
+}
+
 function identifiers(target: string): string[] {
   return target.match(/[A-Za-z_$][\w$]*/g) ?? [];
 }
@@ -171,6 +182,7 @@ export function analyzeFacts(options: {
   const ecosystem = ecosystemOf(language);
   const result: FileAnalysis = { sdkUses: [], models: [], mcpServers: [], findings: [] };
   const bindings = new Map<string, SdkEntry>();
+  const fields = new Map<string, SdkEntry>();
   const hasEvidence = (sdk: SdkEntry) => !sdk.evidence || sdk.evidence.some((e) => text.includes(e));
 
   for (const imp of facts.imports) {
@@ -196,7 +208,20 @@ export function analyzeFacts(options: {
         bestLength = binding.length;
       }
     }
-    return best;
+    if (best) return best;
+    // A field holding a client (`self.client`, `this.client`, Go `s.client`): match past the receiver.
+    const dot = name.indexOf(".");
+    if (dot < 0) return undefined;
+    const rest = name.slice(dot + 1);
+    for (const [field, sdk] of fields) if (rest === field || rest.startsWith(`${field}.`)) return sdk;
+    return undefined;
+  };
+  /** Clients built by an Azure constructor: their `model=` is a deployment name. */
+  const azureClients = new Set<string>();
+  const bind = (target: string, sdk: SdkEntry) => {
+    const field = /^(?:self|this|cls)?\.([A-Za-z_$][\w$]*)$/.exec(target);
+    if (field?.[1]) fields.set(field[1], sdk);
+    else if (!bindings.has(target)) bindings.set(target, sdk);
   };
   // Clients are often assigned before use; two passes let `client = OpenAI()` bind `client`.
   for (let pass = 0; pass < 2; pass++) {
@@ -204,8 +229,8 @@ export function analyzeFacts(options: {
       if (!call.assignedTo) continue;
       const sdk = sdkOf(call.callee);
       const kind = sdk ? usageKind(call.callee) : undefined;
-      if (sdk && (kind === "client" || kind === "mcp-server" || kind === "agent") && !bindings.has(call.assignedTo))
-        bindings.set(call.assignedTo, sdk);
+      if (sdk && (kind === "client" || kind === "mcp-server" || kind === "agent")) bind(call.assignedTo, sdk);
+      if (sdk && kind === "client" && /azure/i.test(call.callee)) azureClients.add(call.assignedTo);
     }
   }
 
@@ -221,6 +246,10 @@ export function analyzeFacts(options: {
       const first = call.positional[0]?.string ?? call.named.get("name")?.string;
       result.mcpServers.push({ name: first ?? "(unnamed)", line: call.line, sdk: sdk.name, tools: [] });
     }
+    const root = call.callee.split(".")[0] ?? "";
+    const deployment = call.named.get("model")?.string ?? call.named.get("deployment_id")?.string;
+    if (deployment && azureClients.has(root) && !matchModel(deployment, "model", catalog))
+      result.models.push({ id: deployment, provider: "azure-openai", line: call.line + lineOffset(call, deployment) });
     if (kind === "tool")
       tools.push(call.positional[0]?.string ?? call.named.get("name")?.string ?? `line ${call.line}`);
     if (call.assignedTo && kind !== "client" && kind !== "tool" && kind !== "mcp-server" && kind !== "agent") {

@@ -197,6 +197,13 @@ function assignedName(parent: Node, value: Node): string | undefined {
     case "var_spec":
     case "const_spec":
       return parent.childForFieldName("name")?.text;
+    case "pair":
+    case "keyed_element": {
+      // A struct or object field: `{client: openai.NewClient(key)}` binds the field `.client`.
+      const key = parent.type === "pair" ? parent.childForFieldName("key") : parent.namedChildren[0];
+      if (!key || key.id === value.id || !/^[A-Za-z_$][\w$]*$/.test(key.text)) return undefined;
+      return `.${key.text}`;
+    }
     default:
       return undefined;
   }
@@ -407,7 +414,10 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
       }
       let child: Node = node;
       let holder = node.parent;
-      while (holder && (holder.type === "await" || holder.type === "await_expression")) {
+      while (
+        holder &&
+        (holder.type === "await" || holder.type === "await_expression" || holder.type === "literal_element")
+      ) {
         child = holder;
         holder = holder.parent;
       }
