@@ -28,9 +28,9 @@ export function normalizePypi(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
 
-/** The exact version in a spec like `==1.2.3`, `1.2.3`, `v1.2.3`; undefined for ranges. */
+/** The exact version in a spec like `==1.2.3`, `1.2.3`, `v1.2.3` (Go keeps its `v`); undefined for ranges. */
 export function exactVersion(spec: string | undefined): string | undefined {
   if (!spec) return undefined;
-  const m = /^\s*(?:===?|v)?\s*(\d+(?:\.\d+)*(?:[-.+]?[A-Za-z0-9.+-]*)?)\s*$/.exec(spec);
+  const m = /^\s*(?:===?)?\s*(v?\d+(?:\.\d+)*(?:[-.+]?[A-Za-z0-9.+-]*)?)\s*$/.exec(spec);
   return m?.[1];
 }
