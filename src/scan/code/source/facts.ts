@@ -375,74 +375,112 @@ function requireFact(node: Node, call: { callee: string; args: Node[] }): Import
   return { modules: [module], bindings, line: lineOf(node) };
 }
 
-/** Walk a tree once and collect its facts. Iterative, so deep nesting cannot overflow the stack. */
+/** Node types the walker materialises; everything else is stepped over with the cursor only. */
+const INTERESTING = new Set([
+  "import_statement",
+  "import_from_statement",
+  "import_spec",
+  "import_declaration",
+  "call",
+  "call_expression",
+  "new_expression",
+  "object_creation_expression",
+  "method_invocation",
+  "assignment",
+  "assignment_expression",
+  "short_var_declaration",
+  "assignment_statement",
+  "variable_declarator",
+  ...STRING_TYPES,
+]);
+
+function callFact(node: Node, call: { callee: string; args: Node[] }, scope: number): CallFact {
+  const named = new Map<string, ArgValue>();
+  const positional: ArgValue[] = [];
+  for (const arg of call.args) {
+    if (arg.type === "keyword_argument") {
+      const name = arg.childForFieldName("name")?.text;
+      const value = arg.childForFieldName("value");
+      if (name && value) named.set(name, toArg(value));
+    } else if (arg.type === "object") {
+      for (const pair of arg.namedChildren) {
+        if (pair.type === "pair") {
+          const key = pair.childForFieldName("key");
+          const value = pair.childForFieldName("value");
+          if (key && value) named.set(stringValue(key) ?? key.text, toArg(value));
+        } else if (pair.type === "shorthand_property_identifier") named.set(pair.text, { text: pair.text });
+      }
+      positional.push(toArg(arg));
+    } else if (arg.type !== "comment") positional.push(toArg(arg));
+  }
+  let child: Node = node;
+  let holder = node.parent;
+  while (
+    holder &&
+    (holder.type === "await" || holder.type === "await_expression" || holder.type === "literal_element")
+  ) {
+    child = holder;
+    holder = holder.parent;
+  }
+  const argsNode = node.childForFieldName("arguments");
+  const argText = argsNode ? argsNode.text.slice(0, MAX_ARG_TEXT) : "";
+  const fact: CallFact = { callee: call.callee, line: lineOf(node), positional, named, scope, argText };
+  const target = holder ? assignedName(holder, child) : undefined;
+  if (target) fact.assignedTo = target;
+  return fact;
+}
+
+/**
+ * Walk a tree once and collect its facts. A TreeCursor steps over the many uninteresting nodes
+ * without allocating them; the walk is iterative, so deep nesting cannot overflow the stack.
+ */
 export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
   const facts: FileFacts = { imports: [], calls: [], strings: [], assigns: [] };
   let nextScope = 1;
-  const stack: { node: Node; scope: number }[] = [{ node: tree.rootNode, scope: 0 }];
+  const scopes: number[] = [0];
+  const cursor = tree.walk();
   let visited = 0;
-  while (stack.length > 0 && visited < MAX_NODES) {
-    const item = stack.pop();
-    if (!item) break;
-    visited += 1;
-    const { node } = item;
-    let scope = item.scope;
-    if (FUNCTION_TYPES.has(node.type)) scope = nextScope++;
-    const imported = importFacts(node, language);
-    if (imported) facts.imports.push(imported);
-    const call = asCall(node);
-    if (call) {
-      const req = requireFact(node, call);
-      if (req) facts.imports.push(req);
-      const named = new Map<string, ArgValue>();
-      const positional: ArgValue[] = [];
-      for (const arg of call.args) {
-        if (arg.type === "keyword_argument") {
-          const name = arg.childForFieldName("name")?.text;
-          const value = arg.childForFieldName("value");
-          if (name && value) named.set(name, toArg(value));
-        } else if (arg.type === "object") {
-          for (const pair of arg.namedChildren) {
-            if (pair.type === "pair") {
-              const key = pair.childForFieldName("key");
-              const value = pair.childForFieldName("value");
-              if (key && value) named.set(stringValue(key) ?? key.text, toArg(value));
-            } else if (pair.type === "shorthand_property_identifier") named.set(pair.text, { text: pair.text });
+  try {
+    while (visited++ < MAX_NODES) {
+      const type = cursor.nodeType;
+      let scope = scopes[scopes.length - 1] ?? 0;
+      if (FUNCTION_TYPES.has(type)) scope = nextScope++;
+      const isString = STRING_TYPES.has(type);
+      if (cursor.nodeIsNamed && INTERESTING.has(type)) {
+        const node = cursor.currentNode;
+        const imported = importFacts(node, language);
+        if (imported) facts.imports.push(imported);
+        const call = asCall(node);
+        if (call) {
+          const req = requireFact(node, call);
+          if (req) facts.imports.push(req);
+          facts.calls.push(callFact(node, call, scope));
+        }
+        if (isString) {
+          const value = stringValue(node);
+          if (value !== undefined && value.length > 0 && value.length <= MAX_STRING) {
+            const context = contextOf(node);
+            facts.strings.push({ value, line: lineOf(node), ...(context ? { context } : {}) });
           }
-          positional.push(toArg(arg));
-        } else if (arg.type !== "comment") positional.push(toArg(arg));
+        } else {
+          const assign = assignmentOf(node);
+          if (assign) facts.assigns.push({ ...assign, line: lineOf(node), scope });
+        }
       }
-      let child: Node = node;
-      let holder = node.parent;
-      while (
-        holder &&
-        (holder.type === "await" || holder.type === "await_expression" || holder.type === "literal_element")
-      ) {
-        child = holder;
-        holder = holder.parent;
+      if (!isString && cursor.gotoFirstChild()) {
+        scopes.push(scope);
+        continue;
       }
-      const argsNode = node.childForFieldName("arguments");
-      const argText = argsNode ? argsNode.text.slice(0, MAX_ARG_TEXT) : "";
-      const fact: CallFact = { callee: call.callee, line: lineOf(node), positional, named, scope, argText };
-      const target = holder ? assignedName(holder, child) : undefined;
-      if (target) fact.assignedTo = target;
-      facts.calls.push(fact);
-    }
-    if (STRING_TYPES.has(node.type)) {
-      const value = stringValue(node);
-      if (value !== undefined && value.length > 0 && value.length <= MAX_STRING) {
-        const context = contextOf(node);
-        facts.strings.push({ value, line: lineOf(node), ...(context ? { context } : {}) });
+      let moved = cursor.gotoNextSibling();
+      while (!moved) {
+        if (!cursor.gotoParent()) break;
+        scopes.pop();
+        moved = cursor.gotoNextSibling();
       }
-      continue;
+      if (!moved) break;
     }
-    const assign = assignmentOf(node);
-    if (assign) facts.assigns.push({ ...assign, line: lineOf(node), scope });
-    const children = node.namedChildren;
-    for (let i = children.length - 1; i >= 0; i--) {
-      const child = children[i];
-      if (child) stack.push({ node: child, scope });
-    }
+  } finally {
+    cursor.delete();
   }
   facts.calls.sort((a, b) => a.line - b.line);
   facts.assigns.sort((a, b) => a.line - b.line);
