@@ -161,6 +161,16 @@ describe("scanCodebase", () => {
   });
 });
 
+describe("worker threads", () => {
+  it("give the same report as parsing on the calling thread", async () => {
+    const dir = new URL("./fixtures/monorepo/", import.meta.url).pathname;
+    const inline = await scanCodebase(dir, { catalog, workers: 0 });
+    const threaded = await scanCodebase(dir, { catalog, workers: 2 });
+    const strip = (r: typeof inline) => ({ ...r, stats: { ...r.stats, durationMs: 0 } });
+    assert.deepEqual(strip(threaded), strip(inline));
+  });
+});
+
 describe("CycloneDX output", () => {
   it("has the 1.6 structure: unique refs, dependencies that resolve, purls on libraries", async () => {
     const report = await scanCodebase(new URL("./fixtures/monorepo/", import.meta.url).pathname, {

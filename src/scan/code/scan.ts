@@ -4,6 +4,7 @@
  * and hard-coded AI provider keys. Files that cannot be read become notes, never failures.
  */
 import { readFileSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, join, posix, resolve } from "node:path";
 import type { Finding } from "../../core/index.js";
 import { PalisadeError } from "../../core/index.js";
@@ -15,10 +16,9 @@ import { parseManifestFile } from "./manifests/read.js";
 import { type DeclaredPackage, exactVersion, type LockedVersions, normalizePypi } from "./manifests/types.js";
 import { type McpServerEntry, parseMcpConfig } from "./mcp.js";
 import type { CodeScanReport, ModelReport, SdkReport } from "./report.js";
-import { createSdkIndex, type SdkIndex } from "./sdk-index.js";
-import { analyzeFacts, type SdkUse } from "./source/analyze.js";
-import { extractFacts } from "./source/facts.js";
-import { loadParsers, PARSE_BUDGET_MS, type Parsers } from "./source/parsers.js";
+import type { SdkUse } from "./source/analyze.js";
+import { analyzeOnWorkers } from "./source/pool.js";
+import { analyzeSourceFile, createSourceContext, type SourceFileResult, sourceCode } from "./source/source-file.js";
 import {
   DEFAULT_LIMITS,
   readSourceText,
@@ -37,8 +37,13 @@ export interface ScanCodeOptions {
   limits?: Partial<WalkLimits>;
   /** Globs (relative to the scanned directory) to leave out, e.g. `["fixtures/**"]`. */
   exclude?: readonly string[];
-  /** Called after each file, for a progress bar. */
+  /** Called as files are done, for a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Worker threads for parsing source files. Default: up to 4 (one per core) when there are at
+   * least 1,000 source files, otherwise parsing stays on the calling thread. 0 disables them.
+   */
+  workers?: number;
 }
 
 /** Entities of the secrets detector that are AI provider keys. */
@@ -48,50 +53,6 @@ const AI_KEY =
 interface Declared extends DeclaredPackage {
   manifest: string;
   sdk: SdkEntry;
-}
-
-/** Build the cheap text test that decides whether a source file is worth parsing. */
-function createPrefilter(index: SdkIndex): (text: string, language: SourceLanguage | "notebook") => boolean {
-  const quote = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  const keywords =
-    "model|deploy|llm|torch\\.load|pickle|joblib|trust_remote_code|from_pretrained|gpt-|claude|gemini|anthropic\\.|amazon\\.|meta\\.|mistral|command-r|text-embedding|dall-e|whisper|llama|qwen|deepseek|grok-|FastMCP|McpServer";
-  const python = new Set(
-    index.prefixes.filter((p) => !p.includes("/") && !p.includes("@")).map((p) => p.split(".")[0] ?? p),
-  );
-  const quoted = index.prefixes.filter((p) => /[/@-]/.test(p) || !p.includes("."));
-  const dotted = index.prefixes.filter((p) => p.includes(".") && !p.includes("/"));
-  const py = new RegExp(`\\b(?:import|from)\\s+(?:${[...python].map(quote).join("|")})\\b|${keywords}`, "i");
-  const js = new RegExp(`["'](?:${quoted.map(quote).join("|")})(?:["'/])|${keywords}`, "i");
-  const jvm = new RegExp(`(?:${dotted.map(quote).join("|")})|${keywords}`, "i");
-  return (text, language) => {
-    if (language === "python" || language === "notebook") return py.test(text);
-    if (language === "java") return jvm.test(text);
-    return js.test(text);
-  };
-}
-
-/** Code cells of a Jupyter notebook as one Python text (magics blanked), line numbers kept per cell order. */
-export function notebookCode(text: string): string {
-  const doc = JSON.parse(text) as { cells?: unknown };
-  if (!Array.isArray(doc.cells)) throw new Error("not a notebook: no cells");
-  const parts: string[] = [];
-  for (const cell of doc.cells as { cell_type?: unknown; source?: unknown }[]) {
-    if (cell?.cell_type !== "code") continue;
-    const source = Array.isArray(cell.source)
-      ? cell.source.join("")
-      : typeof cell.source === "string"
-        ? cell.source
-        : "";
-    parts.push(source.replace(/^[ \t]*[%!].*$/gm, (m) => `#${m}`));
-  }
-  return parts.join("\n");
-}
-
-function parseSource(parsers: Parsers, language: SourceLanguage, text: string) {
-  const started = performance.now();
-  return parsers[language].parse(text, null, {
-    progressCallback: () => performance.now() - started > PARSE_BUDGET_MS,
-  });
 }
 
 /** Scan a directory and return its AI-BOM. Throws only when `dir` itself is unusable. */
@@ -107,9 +68,7 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
   if (!isDir) throw new PalisadeError("bad-input", `${dir}: not a directory`, { input: dir });
   const catalog = options.catalog ?? loadAiCatalog();
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const index = createSdkIndex(catalog);
-  const prefilter = createPrefilter(index);
-  const parsers = await loadParsers();
+  const ctx = await createSourceContext(catalog);
   const { files, notes } = walkTree(root, limits, { exclude: options.exclude ?? [] });
   const skipped: SkipNote[] = [...notes];
   const declared: Declared[] = [];
@@ -144,8 +103,54 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
     }
   };
 
-  for (const [i, file] of files.entries()) {
-    options.onProgress?.(i, files.length);
+  const applySource = (file: WalkedFile, result: SourceFileResult) => {
+    if (result.skipped) skipped.push(result.skipped);
+    if (result.parsed) parsed += 1;
+    const analysis = result.analysis;
+    if (!analysis) return;
+    for (const u of analysis.sdkUses) uses.push({ ...u, file: file.rel });
+    addModels(file.rel, analysis.models);
+    findings.push(...analysis.findings);
+    for (const s of analysis.mcpServers)
+      mcpServers.push({
+        name: s.name,
+        transport: "implemented",
+        file: file.rel,
+        line: s.line,
+        package: s.sdk,
+        tools: s.tools,
+      });
+  };
+
+  const isSource = (file: WalkedFile) => file.role.kind === "source" || file.role.kind === "notebook";
+  const sourceFiles = files.filter(isSource);
+  const workers = options.workers ?? (sourceFiles.length >= 1000 ? Math.min(availableParallelism(), 4) : 0);
+  let done = 0;
+  let precomputed: Map<string, SourceFileResult> | undefined;
+  if (workers > 1 && sourceFiles.length > 0) {
+    // If the workers cannot start (no loader, no threads), the files are parsed on this thread.
+    precomputed = await analyzeOnWorkers({
+      files: sourceFiles,
+      catalog,
+      limits,
+      workers,
+      onProgress: (finished) => {
+        done += finished;
+        options.onProgress?.(done, files.length);
+      },
+    }).catch(() => {
+      done = 0;
+      return undefined;
+    });
+  }
+
+  for (const file of files) {
+    const pre = isSource(file) ? precomputed?.get(file.rel) : undefined;
+    if (pre && !options.secrets) {
+      applySource(file, pre);
+      continue;
+    }
+    options.onProgress?.(++done, files.length);
     const text = readSourceText(file, limits);
     if (typeof text !== "string") {
       skipped.push(text);
@@ -155,41 +160,9 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
       switch (file.role.kind) {
         case "source":
         case "notebook": {
-          const language: SourceLanguage = file.role.kind === "source" ? file.role.language : "python";
-          const code = file.role.kind === "notebook" ? notebookCode(text) : text;
+          const code = sourceCode(file, text);
           checkSecrets(file, code);
-          if (!prefilter(code, file.role.kind === "notebook" ? "notebook" : language)) break;
-          const tree = parseSource(parsers, language, code);
-          if (!tree) {
-            skipped.push({ file: file.rel, reason: `parsing took longer than ${PARSE_BUDGET_MS} ms` });
-            break;
-          }
-          parsed += 1;
-          try {
-            const facts = extractFacts(tree, language);
-            const analysis = analyzeFacts({
-              facts,
-              rel: file.rel,
-              language: file.role.kind === "notebook" ? "notebook" : language,
-              text: code,
-              index,
-              catalog,
-            });
-            for (const u of analysis.sdkUses) uses.push({ ...u, file: file.rel });
-            addModels(file.rel, analysis.models);
-            findings.push(...analysis.findings);
-            for (const s of analysis.mcpServers)
-              mcpServers.push({
-                name: s.name,
-                transport: "implemented",
-                file: file.rel,
-                line: s.line,
-                package: s.sdk,
-                tools: s.tools,
-              });
-          } finally {
-            tree.delete();
-          }
+          applySource(file, precomputed?.get(file.rel) ?? analyzeSourceFile(file, text, ctx));
           break;
         }
         case "manifest": {
@@ -208,7 +181,7 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
             locks.push({ dir: manifestDir, ecosystem: result.ecosystem, versions: result.versions, file: file.rel });
           else
             for (const p of result.packages) {
-              const sdk = index.byName(p.ecosystem, p.ecosystem === "pypi" ? normalizePypi(p.name) : p.name);
+              const sdk = ctx.index.byName(p.ecosystem, p.ecosystem === "pypi" ? normalizePypi(p.name) : p.name);
               if (sdk) declared.push({ ...p, manifest: file.rel, sdk });
             }
           break;
