@@ -251,7 +251,7 @@ export function analyzeFacts(options: {
     if (deployment && azureClients.has(root) && !matchModel(deployment, "model", catalog))
       result.models.push({ id: deployment, provider: "azure-openai", line: call.line + lineOffset(call, deployment) });
     if (kind === "tool")
-      tools.push(call.positional[0]?.string ?? call.named.get("name")?.string ?? `line ${call.line}`);
+      tools.push(call.named.get("name")?.string ?? call.decorates ?? call.positional[0]?.string ?? `line ${call.line}`);
     if (call.assignedTo && kind !== "client" && kind !== "tool" && kind !== "mcp-server" && kind !== "agent") {
       const set = tainted.get(call.scope) ?? new Set<string>();
       for (const id of identifiers(call.assignedTo)) set.add(id);

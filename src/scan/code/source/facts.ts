@@ -36,6 +36,8 @@ export interface CallFact {
   scope: number;
   /** Full text of the argument list, bounded. */
   argText: string;
+  /** For a decorator call (`@mcp.tool()`), the name of the function it decorates. */
+  decorates?: string;
 }
 
 export interface StringFact {
@@ -59,7 +61,11 @@ export interface FileFacts {
   assigns: AssignFact[];
 }
 
-const MAX_STRING = 300;
+/**
+ * Strings kept as facts: the shape any model id has (no spaces, a letter, at most 200 chars).
+ * Prose, SQL and messages are dropped before their context is looked up, which is the costly part.
+ */
+const MODEL_SHAPE = /^(?=[^A-Za-z]*[A-Za-z])[\w.:/@+-]{2,200}$/;
 const MAX_ARG_TEXT = 2000;
 const MAX_NODES = 400_000;
 
@@ -427,6 +433,11 @@ function callFact(node: Node, call: { callee: string; args: Node[] }, scope: num
   const fact: CallFact = { callee: call.callee, line: lineOf(node), positional, named, scope, argText };
   const target = holder ? assignedName(holder, child) : undefined;
   if (target) fact.assignedTo = target;
+  if (node.parent?.type === "decorator") {
+    const definition = node.parent.parent?.childForFieldName("definition");
+    const name = definition?.childForFieldName("name")?.text;
+    if (name) fact.decorates = name;
+  }
   return fact;
 }
 
@@ -458,7 +469,7 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
         }
         if (isString) {
           const value = stringValue(node);
-          if (value !== undefined && value.length > 0 && value.length <= MAX_STRING) {
+          if (value !== undefined && MODEL_SHAPE.test(value)) {
             const context = contextOf(node);
             facts.strings.push({ value, line: lineOf(node), ...(context ? { context } : {}) });
           }
