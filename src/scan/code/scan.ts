@@ -50,6 +50,13 @@ export interface ScanCodeOptions {
 const AI_KEY =
   /openai|anthropic|claude|hugging|hf_|cohere|mistral|groq|together|replicate|gemini|google_ai|vertex|perplexity|deepseek|xai|fireworks|azure_openai|bedrock|langsmith|langchain|pinecone/i;
 
+/**
+ * Config files are parsed for models only when they mention something model-like: a model-ish
+ * key, or a word every catalogued strong pattern starts with. Cheap, and most configs have none.
+ */
+const CONFIG_HINT =
+  /model|deploy|engine|llm|checkpoint|pretrained|repo_?id|embed|rerank|gpt|claude|gemini|imagen|veo-|bison|gecko|dall-e|whisper|tts-|babbage|davinci|moderation|anthropic|amazon|meta|cohere|ai21|mistral|mixtral|codestral|pixtral|command|llama|qwen|deepseek|grok|sonar|groq|ollama|openai|bedrock|azure|together|fireworks|xai|stability|writer|arn:aws/i;
+
 interface Declared extends DeclaredPackage {
   manifest: string;
   sdk: SdkEntry;
@@ -208,7 +215,7 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
             inferenceServers.push(...found.inferenceServers);
             gpus.push(...found.gpus);
           }
-          addModels(file.rel, configModels(text, file.role.format, catalog));
+          if (CONFIG_HINT.test(text)) addModels(file.rel, configModels(text, file.role.format, catalog));
           break;
         }
       }
