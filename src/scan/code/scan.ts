@@ -19,15 +19,7 @@ import type { CodeScanReport, ModelReport, SdkReport } from "./report.js";
 import type { SdkUse } from "./source/analyze.js";
 import { analyzeOnWorkers } from "./source/pool.js";
 import { analyzeSourceFile, createSourceContext, type SourceFileResult, sourceCode } from "./source/source-file.js";
-import {
-  DEFAULT_LIMITS,
-  readSourceText,
-  type SkipNote,
-  type SourceLanguage,
-  type WalkedFile,
-  type WalkLimits,
-  walkTree,
-} from "./walk.js";
+import { DEFAULT_LIMITS, readSourceText, type SkipNote, type WalkedFile, type WalkLimits, walkTree } from "./walk.js";
 
 export interface ScanCodeOptions {
   /** A loaded catalog; defaults to the one shipped in `rules/`. */

@@ -74,7 +74,7 @@ describe("source facts", () => {
   it("tracks model output through assignments to eval within a function (LLM05)", async () => {
     const result = await analyze(
       "javascript",
-      'import OpenAI from "openai";\nconst ai = new OpenAI();\nasync function run(q) {\n  const r = await ai.chat.completions.create({ model: "gpt-4o", messages: [] });\n  const code = r.choices[0].message.content;\n  const wrapped = `(${code})`;\n  return eval(wrapped);\n}\nfunction other(code) { return eval(code); }\n',
+      'import OpenAI from "openai";\nconst ai = new OpenAI();\nasync function run(q) {\n  const r = await ai.chat.completions.create({ model: "gpt-4o", messages: [] });\n  const code = r.choices[0].message.content;\n  const wrapped = "(" + code + ")";\n  return eval(wrapped);\n}\nfunction other(code) { return eval(code); }\n',
     );
     assert.deepEqual(
       result.findings.map((f) => [f.ruleId, f.location?.line, f.owasp]),
