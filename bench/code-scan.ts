@@ -6,7 +6,7 @@
  *   node --import tsx bench/code-scan.ts [--files 20000]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadAiCatalog, scanCodebase } from "../src/scan/code/index.js";
 
@@ -148,6 +148,9 @@ try {
     filesParsed: report.stats.parsed,
     seconds: Number(seconds.toFixed(2)),
     filesPerSecond: Math.round(TOTAL / seconds),
+    /** Files the scanner looked at (the generated Markdown pages are not among them). */
+    consideredPerSecond: Math.round(report.stats.files / seconds),
+    cores: availableParallelism(),
     sdks: report.sdks.length,
     models: report.models.length,
     findings: report.findings.length,

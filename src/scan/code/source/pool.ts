@@ -27,36 +27,44 @@ export async function analyzeOnWorkers(options: {
   const shares: WalkedFile[][] = Array.from({ length: options.workers }, () => []);
   for (const [i, file] of options.files.entries()) shares[i % options.workers]?.push(file);
   const results = new Map<string, SourceFileResult>();
-  await Promise.all(
-    shares
-      .filter((share) => share.length > 0)
-      .map(
-        (share) =>
-          new Promise<void>((resolve, reject) => {
-            const input: WorkerInput = { catalog: options.catalog, files: share, limits: options.limits };
-            const url = workerUrl();
-            // From source (tsx), the worker needs the TypeScript loader too.
-            const execArgv = url.pathname.endsWith(".ts") ? ["--import", "tsx"] : undefined;
-            const worker = new Worker(url, { workerData: input, ...(execArgv ? { execArgv } : {}) });
-            let settled = false;
-            worker.on("message", (message: WorkerMessage) => {
-              if (message.type === "progress") options.onProgress?.(message.done);
-              else {
-                for (const [rel, result] of message.results) results.set(rel, result);
-                options.onProgress?.(share.length % 100);
+  const running: Worker[] = [];
+  try {
+    await Promise.all(
+      shares
+        .filter((share) => share.length > 0)
+        .map(
+          (share) =>
+            new Promise<void>((resolve, reject) => {
+              const input: WorkerInput = { catalog: options.catalog, files: share, limits: options.limits };
+              const url = workerUrl();
+              // From source (tsx), the worker needs the TypeScript loader too.
+              const execArgv = url.pathname.endsWith(".ts") ? ["--import", "tsx"] : undefined;
+              const worker = new Worker(url, { workerData: input, ...(execArgv ? { execArgv } : {}) });
+              running.push(worker);
+              let settled = false;
+              worker.on("message", (message: WorkerMessage) => {
+                if (message.type === "progress") options.onProgress?.(message.done);
+                else {
+                  for (const [rel, result] of message.results) results.set(rel, result);
+                  options.onProgress?.(share.length % 100);
+                  settled = true;
+                  resolve();
+                }
+              });
+              worker.on("error", (error) => {
                 settled = true;
-                resolve();
-              }
-            });
-            worker.on("error", (error) => {
-              settled = true;
-              reject(error);
-            });
-            worker.on("exit", (code) => {
-              if (!settled) reject(new Error(`parse worker exited with code ${code} before finishing`));
-            });
-          }),
-      ),
-  );
+                reject(error);
+              });
+              worker.on("exit", (code) => {
+                if (!settled) reject(new Error(`parse worker exited with code ${code} before finishing`));
+              });
+            }),
+        ),
+    );
+  } catch (error) {
+    // One failed: stop the others so the caller can fall back without threads left running.
+    await Promise.all(running.map((w) => w.terminate()));
+    throw error;
+  }
   return results;
 }
