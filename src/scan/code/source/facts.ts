@@ -4,7 +4,7 @@
  * (keyword argument, property, variable, callee), and assignments per function scope.
  * One walker covers Python, JavaScript/TypeScript/TSX, Go and Java; node types differ by name.
  */
-import type { Node, Tree } from "web-tree-sitter";
+import type { Language, Node, Tree } from "web-tree-sitter";
 import type { SourceLanguage } from "../walk.js";
 
 export interface ImportFact {
@@ -441,6 +441,35 @@ function callFact(node: Node, call: { callee: string; args: Node[] }, scope: num
   return fact;
 }
 
+/** Node-type ids of a grammar, so the walk compares numbers instead of reading type names. */
+interface TypeIds {
+  interesting: Uint8Array;
+  function: Uint8Array;
+  string: Uint8Array;
+}
+
+const typeIdCache = new WeakMap<Language, TypeIds>();
+
+function typeIds(language: Language): TypeIds {
+  const cached = typeIdCache.get(language);
+  if (cached) return cached;
+  const count = language.nodeTypeCount;
+  const ids: TypeIds = {
+    interesting: new Uint8Array(count),
+    function: new Uint8Array(count),
+    string: new Uint8Array(count),
+  };
+  for (let id = 0; id < count; id++) {
+    const name = language.nodeTypeForId(id);
+    if (!name) continue;
+    if (INTERESTING.has(name)) ids.interesting[id] = 1;
+    if (FUNCTION_TYPES.has(name)) ids.function[id] = 1;
+    if (STRING_TYPES.has(name)) ids.string[id] = 1;
+  }
+  typeIdCache.set(language, ids);
+  return ids;
+}
+
 /**
  * Walk a tree once and collect its facts. A TreeCursor steps over the many uninteresting nodes
  * without allocating them; the walk is iterative, so deep nesting cannot overflow the stack.
@@ -449,15 +478,16 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
   const facts: FileFacts = { imports: [], calls: [], strings: [], assigns: [] };
   let nextScope = 1;
   const scopes: number[] = [0];
+  const ids = typeIds(tree.language);
   const cursor = tree.walk();
   let visited = 0;
   try {
     while (visited++ < MAX_NODES) {
-      const type = cursor.nodeType;
+      const id = cursor.nodeTypeId;
       let scope = scopes[scopes.length - 1] ?? 0;
-      if (FUNCTION_TYPES.has(type)) scope = nextScope++;
-      const isString = STRING_TYPES.has(type);
-      if (cursor.nodeIsNamed && INTERESTING.has(type)) {
+      if (ids.function[id] === 1) scope = nextScope++;
+      const isString = ids.string[id] === 1;
+      if (ids.interesting[id] === 1 && cursor.nodeIsNamed) {
         const node = cursor.currentNode;
         const imported = importFacts(node, language);
         if (imported) facts.imports.push(imported);
