@@ -6,7 +6,7 @@
  *   node --import tsx bench/code-scan.ts [--files 20000]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadAiCatalog, scanCodebase } from "../src/scan/code/index.js";
 
@@ -139,8 +139,12 @@ try {
   // Warm the parsers once so the figure is steady-state scanning, as in a CI job.
   await scanCodebase(join(root, "jvm"), { catalog });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const report = await scanCodebase(root, { catalog });
   const seconds = (performance.now() - started) / 1000;
+  // CPU time of every thread of this process: a figure that other load on the machine does not skew.
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const result = {
     benchmark: "code-scan",
     filesGenerated: TOTAL,
@@ -151,6 +155,9 @@ try {
     /** Files the scanner looked at (the generated Markdown pages are not among them). */
     consideredPerSecond: Math.round(report.stats.files / seconds),
     cores: availableParallelism(),
+    cpuSeconds: Number(cpuSeconds.toFixed(2)),
+    filesPerCpuSecond: Math.round(TOTAL / cpuSeconds),
+    loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
     sdks: report.sdks.length,
     models: report.models.length,
     findings: report.findings.length,
