@@ -58,6 +58,8 @@ export type ModelStrength = (typeof MODEL_STRENGTHS)[number];
 
 export const ModelCatalogFileSchema = z.strictObject({
   provider: z.string().min(1),
+  /** Files are tried in ascending order (then by name); lower wins when two patterns match. */
+  order: z.number().int().default(100),
   patterns: z
     .array(
       z.strictObject({
@@ -115,8 +117,12 @@ export function loadAiCatalog(rulesDir: string = RULES): AiCatalog {
   }
   const strong: ModelPattern[] = [];
   const weak: ModelPattern[] = [];
-  for (const file of yamlFiles(join(rulesDir, "models"))) {
-    const parsed = validateYaml(ModelCatalogFileSchema, parseYamlSource(readFileSync(file, "utf8"), file));
+  const modelFiles = yamlFiles(join(rulesDir, "models")).map((file) => ({
+    file,
+    parsed: validateYaml(ModelCatalogFileSchema, parseYamlSource(readFileSync(file, "utf8"), file)),
+  }));
+  modelFiles.sort((a, b) => a.parsed.order - b.parsed.order || a.file.localeCompare(b.file));
+  for (const { file, parsed } of modelFiles) {
     for (const [index, p] of parsed.patterns.entries()) {
       let regex: RegExp;
       try {

@@ -56,9 +56,17 @@ describe("fixture projects", () => {
   const modelTally: Tally = { tp: 0, fp: 0, fn: 0 };
   const cases = readdirSync(FIXTURES, { withFileTypes: true }).filter((e) => e.isDirectory());
 
-  it("has a case per language, a mixed monorepo and a negative control", () => {
+  it("has a case per language, mixed projects and a negative control", () => {
     const names = cases.map((c) => c.name).sort();
-    assert.deepEqual(names, ["go-service", "java-app", "monorepo", "negative-control", "node-app", "python-app"]);
+    assert.deepEqual(names, [
+      "agents-mixed",
+      "go-service",
+      "java-app",
+      "monorepo",
+      "negative-control",
+      "node-app",
+      "python-app",
+    ]);
   });
 
   for (const entry of cases) {
