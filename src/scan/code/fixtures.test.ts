@@ -62,6 +62,7 @@ describe("fixture projects", () => {
       "agents-mixed",
       "go-service",
       "java-app",
+      "mcp-servers",
       "monorepo",
       "negative-control",
       "node-app",

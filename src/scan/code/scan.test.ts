@@ -161,6 +161,17 @@ describe("scanCodebase", () => {
   });
 });
 
+describe("MCP servers implemented in code", () => {
+  it("lists their tools by name", async () => {
+    const dir = new URL("./fixtures/mcp-servers/", import.meta.url).pathname;
+    const report = await scanCodebase(dir, { catalog, exclude: ["expected.json"] });
+    const tools = Object.fromEntries(
+      report.mcpServers.filter((m) => m.transport === "implemented").map((m) => [m.name, m.tools]),
+    );
+    assert.deepEqual(tools, { tickets: ["open_ticket"], files: [], "knowledge-base": ["search_articles"] });
+  });
+});
+
 describe("worker threads", () => {
   it("give the same report as parsing on the calling thread", async () => {
     const dir = new URL("./fixtures/monorepo/", import.meta.url).pathname;

@@ -250,8 +250,10 @@ export function analyzeFacts(options: {
     const deployment = call.named.get("model")?.string ?? call.named.get("deployment_id")?.string;
     if (deployment && azureClients.has(root) && !matchModel(deployment, "model", catalog))
       result.models.push({ id: deployment, provider: "azure-openai", line: call.line + lineOffset(call, deployment) });
-    if (kind === "tool")
-      tools.push(call.named.get("name")?.string ?? call.decorates ?? call.positional[0]?.string ?? `line ${call.line}`);
+    if (kind === "tool") {
+      const name = call.named.get("name")?.string ?? call.decorates ?? call.positional[0]?.string;
+      if (name) tools.push(name);
+    }
     if (call.assignedTo && kind !== "client" && kind !== "tool" && kind !== "mcp-server" && kind !== "agent") {
       const set = tainted.get(call.scope) ?? new Set<string>();
       for (const id of identifiers(call.assignedTo)) set.add(id);
