@@ -168,7 +168,7 @@ describe("MCP servers implemented in code", () => {
     const tools = Object.fromEntries(
       report.mcpServers.filter((m) => m.transport === "implemented").map((m) => [m.name, m.tools]),
     );
-    assert.deepEqual(tools, { tickets: ["open_ticket"], files: [], "knowledge-base": ["search_articles"] });
+    assert.deepEqual(tools, { tickets: ["open_ticket"], files: ["read_file"], "knowledge-base": ["search_articles"] });
   });
 });
 

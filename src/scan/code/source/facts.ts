@@ -397,6 +397,7 @@ const INTERESTING = new Set([
   "short_var_declaration",
   "assignment_statement",
   "variable_declarator",
+  "decorator",
   ...STRING_TYPES,
 ]);
 
@@ -484,6 +485,7 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
   try {
     while (visited++ < MAX_NODES) {
       const id = cursor.nodeTypeId;
+      const type = ids.interesting[id] === 1 ? cursor.nodeType : "";
       let scope = scopes[scopes.length - 1] ?? 0;
       if (ids.function[id] === 1) scope = nextScope++;
       const isString = ids.string[id] === 1;
@@ -491,6 +493,21 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
         const node = cursor.currentNode;
         const imported = importFacts(node, language);
         if (imported) facts.imports.push(imported);
+        if (type === "decorator") {
+          // `@app.tool` without parentheses: a use of the decorator, recorded like a call.
+          const target = node.namedChildren[0];
+          const name = node.parent?.childForFieldName("definition")?.childForFieldName("name")?.text;
+          if (target && target.type !== "call")
+            facts.calls.push({
+              callee: normalizeCallee(target.text),
+              line: lineOf(node),
+              positional: [],
+              named: new Map(),
+              scope,
+              argText: "",
+              ...(name ? { decorates: name } : {}),
+            });
+        }
         const call = asCall(node);
         if (call) {
           const req = requireFact(node, call);
