@@ -1,0 +1,167 @@
+/**
+ * The AI catalog: SDK packages per ecosystem, model-identifier patterns per provider and
+ * inference-server images, read from `rules/` (data users extend without code) and validated
+ * with strict zod schemas so a typo names its file and line.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { PalisadeError, parseYamlSource, validateYaml } from "../../core/index.js";
+
+/** Package ecosystems the manifests and the catalog speak, named as in purl types. */
+export const ECOSYSTEMS = ["pypi", "npm", "go", "maven"] as const;
+export type Ecosystem = (typeof ECOSYSTEMS)[number];
+
+export const SDK_CATEGORIES = [
+  "provider",
+  "local-inference",
+  "ml-framework",
+  "orchestration",
+  "agents",
+  "gateway",
+  "mcp",
+  "vector-store",
+  "tooling",
+] as const;
+
+const SdkEntrySchema = z.strictObject({
+  name: z.string().min(1),
+  provider: z.string().min(1),
+  category: z.enum(SDK_CATEGORIES),
+  /** Import prefixes (Python modules, npm specifiers, Go import paths, Java packages). */
+  imports: z.array(z.string().min(1)),
+  /** When present, the package counts as AI only where a file importing it contains one of these. */
+  evidence: z.array(z.string().min(1)).optional(),
+  /**
+   * Packages that bring this one in transitively (`name` or `prefix*`): an import of it in code
+   * under a manifest that declares one of them is attributed to that declared package.
+   */
+  includedIn: z.array(z.string().min(1)).optional(),
+});
+
+export const SdkCatalogFileSchema = z.strictObject({
+  ecosystem: z.enum(ECOSYSTEMS),
+  sdks: z.array(SdkEntrySchema).min(1),
+});
+
+/** One catalogued AI package in one ecosystem. */
+export type SdkEntry = z.infer<typeof SdkEntrySchema> & { ecosystem: Ecosystem };
+
+/**
+ * How much a pattern needs around it: `strong` counts in any string literal; `context` needs a
+ * model-like name; `hub` (any `org/name`) needs a model name that is not a path; `deployment`
+ * needs a deployment name (Azure).
+ */
+export const MODEL_STRENGTHS = ["strong", "context", "hub", "deployment"] as const;
+export type ModelStrength = (typeof MODEL_STRENGTHS)[number];
+
+export const ModelCatalogFileSchema = z.strictObject({
+  provider: z.string().min(1),
+  /** Files are tried in ascending order (then by name); lower wins when two patterns match. */
+  order: z.number().int().default(100),
+  patterns: z
+    .array(
+      z.strictObject({
+        regex: z.string().min(1).max(2000),
+        strength: z.enum(MODEL_STRENGTHS),
+        provider: z.string().min(1).optional(),
+      }),
+    )
+    .min(1),
+});
+
+/** A compiled model-identifier pattern attributed to a provider. */
+export interface ModelPattern {
+  provider: string;
+  strength: ModelStrength;
+  regex: RegExp;
+}
+
+export const InferenceCatalogFileSchema = z.strictObject({
+  inferenceServers: z.array(z.strictObject({ name: z.string().min(1), images: z.array(z.string().min(1)).min(1) })),
+});
+
+export interface InferenceServerEntry {
+  name: string;
+  images: string[];
+}
+
+/** Everything the scanner recognises, compiled once. */
+export interface AiCatalog {
+  sdks: SdkEntry[];
+  models: ModelPattern[];
+  inferenceServers: InferenceServerEntry[];
+}
+
+const RULES = fileURLToPath(new URL("../../../rules/", import.meta.url));
+
+/** The default rules directory shipped with Palisade. */
+export function defaultRulesDir(): string {
+  return RULES;
+}
+
+/** Load `ai-catalog/*.yaml` and `models/*.yaml` under `rulesDir`; throws ValidationError on a bad file. */
+export function loadAiCatalog(rulesDir: string = RULES): AiCatalog {
+  const sdks: SdkEntry[] = [];
+  const inferenceServers: InferenceServerEntry[] = [];
+  for (const file of yamlFiles(join(rulesDir, "ai-catalog"))) {
+    const source = parseYamlSource(readFileSync(file, "utf8"), file);
+    const raw = source.value as Record<string, unknown> | null;
+    if (raw && typeof raw === "object" && "inferenceServers" in raw) {
+      inferenceServers.push(...validateYaml(InferenceCatalogFileSchema, source).inferenceServers);
+      continue;
+    }
+    const parsed = validateYaml(SdkCatalogFileSchema, source);
+    for (const sdk of parsed.sdks) sdks.push({ ...sdk, ecosystem: parsed.ecosystem });
+  }
+  const strong: ModelPattern[] = [];
+  const weak: ModelPattern[] = [];
+  const modelFiles = yamlFiles(join(rulesDir, "models")).map((file) => ({
+    file,
+    parsed: validateYaml(ModelCatalogFileSchema, parseYamlSource(readFileSync(file, "utf8"), file)),
+  }));
+  modelFiles.sort((a, b) => a.parsed.order - b.parsed.order || a.file.localeCompare(b.file));
+  for (const { file, parsed } of modelFiles) {
+    for (const [index, p] of parsed.patterns.entries()) {
+      let regex: RegExp;
+      try {
+        regex = new RegExp(p.regex, "u");
+      } catch (cause) {
+        throw new PalisadeError("bad-config", `${file}: patterns.${index}.regex: invalid regular expression`, {
+          input: file,
+          cause,
+        });
+      }
+      const pattern = { provider: p.provider ?? parsed.provider, strength: p.strength, regex };
+      (p.strength === "strong" ? strong : weak).push(pattern);
+    }
+  }
+  // The catch-all hub pattern (`org/name`) goes last so a provider-specific one wins.
+  weak.sort((a, b) => Number(isCatchAll(a)) - Number(isCatchAll(b)));
+  return { sdks, models: [...strong, ...weak], inferenceServers };
+}
+
+function isCatchAll(pattern: ModelPattern): boolean {
+  return pattern.strength === "deployment" || pattern.strength === "hub";
+}
+
+function yamlFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (cause) {
+    throw new PalisadeError("bad-config", `${dir}: cannot read the rules directory`, { input: dir, cause });
+  }
+  return names
+    .filter((n) => n.endsWith(".yaml") || n.endsWith(".yml"))
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+/** Count of catalogued SDK packages per ecosystem. */
+export function catalogSize(catalog: AiCatalog): Record<Ecosystem, number> {
+  const size = { pypi: 0, npm: 0, go: 0, maven: 0 };
+  for (const sdk of catalog.sdks) size[sdk.ecosystem] += 1;
+  return size;
+}

@@ -1,0 +1,19 @@
+/** Public surface of the code scanner: the AI-BOM of a source tree (`palisade scan code`). */
+export {
+  type AiCatalog,
+  catalogSize,
+  defaultRulesDir,
+  ECOSYSTEMS,
+  type Ecosystem,
+  loadAiCatalog,
+  type ModelPattern,
+  type SdkEntry,
+} from "./catalog.js";
+export { toCycloneDx } from "./cyclonedx.js";
+export type { GpuUse, InferenceServerUse } from "./infra.js";
+export type { McpServerEntry } from "./mcp.js";
+export { type ModelMatch, matchModel } from "./models.js";
+export { toJsonReport, toScanInput } from "./output.js";
+export type { CodeScanReport, ModelReport, SdkReport, SdkUsage } from "./report.js";
+export { type ScanCodeOptions, scanCodebase } from "./scan.js";
+export type { UsageKind } from "./source/analyze.js";

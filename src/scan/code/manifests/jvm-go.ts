@@ -1,0 +1,129 @@
+/**
+ * Go and JVM manifests: go.mod (with go.sum as a fallback for versions), pom.xml with
+ * `${property}` substitution, and build.gradle / build.gradle.kts dependency notations.
+ */
+import { XMLParser } from "fast-xml-parser";
+import { type DeclaredPackage, type LockedVersions, lineOf } from "./types.js";
+
+/** go.mod `require` lines, single and in blocks; versions are exact (minimal version selection). */
+export function parseGoMod(text: string): DeclaredPackage[] {
+  const out: DeclaredPackage[] = [];
+  let inBlock = false;
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.replace(/\/\/.*$/, "").trim();
+    if (/^require\s*\($/.test(line)) {
+      inBlock = true;
+      continue;
+    }
+    if (inBlock && line === ")") {
+      inBlock = false;
+      continue;
+    }
+    const m = inBlock ? /^(\S+)\s+(v\S+)/.exec(line) : /^require\s+(\S+)\s+(v\S+)/.exec(line);
+    if (m?.[1] && m[2]) out.push({ ecosystem: "go", name: m[1], spec: m[2], line: index + 1 });
+  }
+  return out;
+}
+
+/** go.sum: the versions listed per module (the last listed wins). */
+export function parseGoSum(text: string): LockedVersions {
+  const locked: LockedVersions = new Map();
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^(\S+)\s+(v[^/\s]+)(\/go\.mod)?\s/.exec(line);
+    if (m?.[1] && m[2]) locked.set(m[1], m[2]);
+  }
+  return locked;
+}
+
+type Table = Record<string, unknown>;
+
+function isTable(value: unknown): value is Table {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function asArray(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** pom.xml: dependencies and dependencyManagement, with `${...}` from properties and the project. */
+export function parsePom(text: string): DeclaredPackage[] {
+  const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, processEntities: false });
+  const doc = parser.parse(text) as unknown;
+  const project = isTable(doc) ? doc.project : undefined;
+  if (!isTable(project)) return [];
+  const props = new Map<string, string>();
+  if (isTable(project.properties))
+    for (const [k, v] of Object.entries(project.properties)) if (typeof v === "string") props.set(k, v.trim());
+  if (typeof project.version === "string") props.set("project.version", project.version);
+  const parent = project.parent;
+  if (isTable(parent) && typeof parent.version === "string") props.set("project.parent.version", parent.version);
+  const resolve = (value: string, depth = 0): string =>
+    depth > 5
+      ? value
+      : value.replace(/\$\{([^}]+)\}/g, (whole, key: string) => {
+          const v = props.get(key);
+          return v === undefined ? whole : resolve(v, depth + 1);
+        });
+  const out: DeclaredPackage[] = [];
+  const lists = [
+    project.dependencies,
+    isTable(project.dependencyManagement) ? project.dependencyManagement.dependencies : undefined,
+  ];
+  for (const list of lists) {
+    if (!isTable(list)) continue;
+    for (const dep of asArray(list.dependency)) {
+      if (!isTable(dep) || typeof dep.groupId !== "string" || typeof dep.artifactId !== "string") continue;
+      const groupId = resolve(dep.groupId.trim());
+      const artifactId = resolve(dep.artifactId.trim());
+      const version = typeof dep.version === "string" ? resolve(dep.version.trim()) : undefined;
+      out.push({
+        ecosystem: "maven",
+        name: `${groupId}:${artifactId}`,
+        spec: version && !version.includes("${") ? version : undefined,
+        line: lineOf(text, `<artifactId>${dep.artifactId}</artifactId>`),
+      });
+    }
+  }
+  return out;
+}
+
+/** build.gradle(.kts): `"group:artifact:version"` notations and `group: 'g', name: 'a', version: 'v'` maps. */
+export function parseGradle(text: string): DeclaredPackage[] {
+  const vars = new Map<string, string>();
+  for (const m of text.matchAll(/(?:val|def|set\(|ext\.)?\s*([A-Za-z_]\w*)\s*=\s*["']([^"'$]+)["']/g))
+    if (m[1] && m[2]) vars.set(m[1], m[2]);
+  for (const m of text.matchAll(/set\(\s*["'](\w+)["']\s*,\s*["']([^"']+)["']\s*\)/g))
+    if (m[1] && m[2]) vars.set(m[1], m[2]);
+  const resolve = (v: string) =>
+    v.replace(
+      /\$\{?(?:project\.|rootProject\.ext\.|ext\.)?([A-Za-z_]\w*)\}?/g,
+      (whole, k: string) => vars.get(k) ?? whole,
+    );
+  const out: DeclaredPackage[] = [];
+  const configs = "(?:implementation|api|compile|compileOnly|runtimeOnly|testImplementation|annotationProcessor|kapt)";
+  const notation = new RegExp(
+    `${configs}\\s*\\(?\\s*(?:platform\\s*\\(\\s*)?["']([\\w.-]+):([\\w.-]+)(?::([^"'@]+))?["']`,
+    "g",
+  );
+  for (const m of text.matchAll(notation)) {
+    if (!m[1] || !m[2]) continue;
+    const version = m[3] ? resolve(m[3]) : undefined;
+    out.push({
+      ecosystem: "maven",
+      name: `${m[1]}:${m[2]}`,
+      spec: version && !version.includes("$") ? version : undefined,
+      line: lineOf(text, m[0]),
+    });
+  }
+  const map = new RegExp(
+    `${configs}\\s*\\(?\\s*group\\s*[:=]\\s*["']([\\w.-]+)["']\\s*,\\s*name\\s*[:=]\\s*["']([\\w.-]+)["'](?:\\s*,\\s*version\\s*[:=]\\s*["']([^"']+)["'])?`,
+    "g",
+  );
+  for (const m of text.matchAll(map)) {
+    if (!m[1] || !m[2]) continue;
+    const version = m[3] ? resolve(m[3]) : undefined;
+    out.push({ ecosystem: "maven", name: `${m[1]}:${m[2]}`, spec: version, line: lineOf(text, m[0]) });
+  }
+  return out;
+}

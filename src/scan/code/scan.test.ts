@@ -1,0 +1,227 @@
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { describe, it } from "node:test";
+import { isPalisadeError } from "../../core/index.js";
+import type { Detection, TextDetector } from "../../detect/index.js";
+import { loadAiCatalog } from "./catalog.js";
+import { toCycloneDx } from "./cyclonedx.js";
+import { scanCodebase } from "./scan.js";
+
+const catalog = loadAiCatalog();
+
+async function project(files: Record<string, string | Buffer>): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), "palisade-code-"));
+  for (const [rel, content] of Object.entries(files)) {
+    await mkdir(dirname(join(root, rel)), { recursive: true });
+    await writeFile(join(root, rel), content);
+  }
+  return root;
+}
+
+const OPENAI_PY = 'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o")\n';
+
+describe("scanCodebase", () => {
+  it("ignores vendored trees, virtualenvs, build output and .gitignore'd paths", async () => {
+    const root = await project({
+      "app.py": OPENAI_PY,
+      "node_modules/openai/index.js": 'import Anthropic from "@anthropic-ai/sdk";\n',
+      ".venv/lib/site.py": "import cohere\n",
+      "dist/bundle.js": 'import { Mistral } from "@mistralai/mistralai";\n',
+      "generated/client.py": "import groq\n",
+      "keep/generated.py": "import ollama\n",
+      ".gitignore": "generated/\n*.tmp.py\n!keep.tmp.py\n",
+      "scratch.tmp.py": "import replicate\n",
+      "keep.tmp.py": "import together\n",
+    });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(report.sdks.map((s) => s.name).sort(), ["ollama", "openai", "together"]);
+  });
+
+  it("skips binary, huge, minified and malformed files with a note, and still scans the rest", async () => {
+    const minified = `import OpenAI from "openai";${"var a=1;".repeat(2000)}`;
+    const root = await project({
+      "ok.py": OPENAI_PY,
+      "blob.py": Buffer.from([0x69, 0x6d, 0x00, 0x01, 0x02, 0xff]),
+      "huge.py": `import anthropic\n${"#".repeat(3 * 1024 * 1024)}`,
+      "vendor.min.js": minified,
+      "package.json": "{ not json",
+      "notebook.ipynb": '{"cells": 3}',
+      "config.yaml": "a: [unclosed\n  b: {",
+      "pyproject.toml": "[project\nname=",
+      "broken.py": "def (:\n  from openai import\n",
+      "deep.py": `x = ${"[".repeat(5000)}${"]".repeat(5000)}\n`,
+    });
+    const report = await scanCodebase(root, { catalog });
+    const reasons = Object.fromEntries(report.skipped.map((s) => [s.file, s.reason]));
+    assert.equal(reasons["blob.py"], "binary file");
+    assert.match(reasons["huge.py"] ?? "", /larger than/);
+    assert.equal(reasons["vendor.min.js"], "minified file");
+    assert.match(reasons["package.json"] ?? "", /^malformed/);
+    assert.match(reasons["notebook.ipynb"] ?? "", /^malformed/);
+    assert.match(reasons["pyproject.toml"] ?? "", /^malformed/);
+    assert.deepEqual(
+      report.sdks.map((s) => s.name),
+      ["openai"],
+    );
+  });
+
+  it("rejects a missing directory with a bad-input error naming it", async () => {
+    await assert.rejects(scanCodebase("/definitely/not/here", { catalog }), (e: unknown) => {
+      return isPalisadeError(e) && e.code === "bad-input" && e.input === "/definitely/not/here";
+    });
+  });
+
+  it("reports hard-coded AI keys found by the secrets detector, without the key itself", async () => {
+    const key = `sk-proj-${"A1b2C3d4".repeat(6)}`;
+    const detector: TextDetector = {
+      kind: "secrets",
+      maxSpanLength: 200,
+      contextReach: 0,
+      detect(text: string): Detection[] {
+        const at = text.indexOf("sk-proj-");
+        if (at < 0) return [];
+        return [
+          {
+            entity: "OPENAI_API_KEY",
+            start: at,
+            end: at + key.length,
+            score: 1,
+            detector: "secrets",
+            ruleId: "openai-project-key",
+            reasons: [],
+          },
+        ];
+      },
+    };
+    const root = await project({ "src/keys.py": `import os\n\nAPI_KEY = "${key}"\n` });
+    const report = await scanCodebase(root, { catalog, secrets: detector });
+    assert.deepEqual(
+      report.findings.map((f) => [f.ruleId, f.severity, f.location?.path, f.location?.line, f.owasp]),
+      [["code.hardcoded-ai-key", "critical", "src/keys.py", 3, ["LLM02:2025"]]],
+    );
+    assert.ok(!JSON.stringify(report).includes(key));
+  });
+
+  it("finds MCP servers launched unpinned, but not pinned ones or docker digests", async () => {
+    const root = await project({
+      ".cursor/mcp.json": JSON.stringify({
+        mcpServers: {
+          a: { command: "npx", args: ["-y", "@scope/server-a"] },
+          b: { command: "npx", args: ["-y", "@scope/server-b@1.2.3"] },
+          c: { command: "uvx", args: ["mcp-server-c"] },
+          d: { command: "docker", args: ["run", "-i", "mcp/d@sha256:abc"] },
+          e: { command: "npx", args: ["-y", "server-e@latest"] },
+          f: { url: "https://x.example/sse", type: "sse" },
+        },
+      }),
+    });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(
+      report.findings.map((f) => f.component),
+      ["@scope/server-a", "mcp-server-c", "server-e"],
+    );
+    assert.equal(report.mcpServers.find((m) => m.name === "f")?.transport, "sse");
+  });
+
+  it("only counts boto3 when the code calls Bedrock", async () => {
+    const s3Only = await project({
+      "requirements.txt": "boto3==1.35.0\n",
+      "s3.py": 'import boto3\nboto3.client("s3")\n',
+    });
+    assert.deepEqual((await scanCodebase(s3Only, { catalog })).sdks, []);
+    const bedrock = await project({
+      "requirements.txt": "boto3==1.35.0\n",
+      "b.py": 'import boto3\nboto3.client("bedrock-runtime")\n',
+    });
+    assert.deepEqual(
+      (await scanCodebase(bedrock, { catalog })).sdks.map((s) => s.name),
+      ["boto3"],
+    );
+  });
+
+  it("does not flag pinned from_pretrained, torch.load with weights_only, or exec of unrelated input", async () => {
+    const root = await project({
+      "safe.py": [
+        "import torch, subprocess",
+        "from transformers import AutoModel",
+        "from openai import OpenAI",
+        "client = OpenAI()",
+        'm = AutoModel.from_pretrained("org/model", revision="0123456789abcdef0123456789abcdef01234567")',
+        'w = torch.load("w.pt", weights_only=True)',
+        "def f(user):",
+        '    r = client.chat.completions.create(model="gpt-4o", messages=[])',
+        "    subprocess.run(user, shell=True)",
+        "",
+      ].join("\n"),
+    });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(report.findings, []);
+  });
+});
+
+describe("MCP servers implemented in code", () => {
+  it("lists their tools by name", async () => {
+    const dir = new URL("./fixtures/mcp-servers/", import.meta.url).pathname;
+    const report = await scanCodebase(dir, { catalog, exclude: ["expected.json"] });
+    const tools = Object.fromEntries(
+      report.mcpServers.filter((m) => m.transport === "implemented").map((m) => [m.name, m.tools]),
+    );
+    assert.deepEqual(tools, { tickets: ["open_ticket"], files: ["read_file"], "knowledge-base": ["search_articles"] });
+  });
+});
+
+describe("worker threads", () => {
+  it("give the same report as parsing on the calling thread", async () => {
+    const dir = new URL("./fixtures/monorepo/", import.meta.url).pathname;
+    const inline = await scanCodebase(dir, { catalog, workers: 0 });
+    const threaded = await scanCodebase(dir, { catalog, workers: 2 });
+    const strip = (r: typeof inline) => ({ ...r, stats: { ...r.stats, durationMs: 0 } });
+    assert.deepEqual(strip(threaded), strip(inline));
+  });
+});
+
+describe("CycloneDX output", () => {
+  it("has the 1.6 structure: unique refs, dependencies that resolve, purls on libraries", async () => {
+    const report = await scanCodebase(new URL("./fixtures/monorepo/", import.meta.url).pathname, {
+      catalog,
+      exclude: ["expected.json"],
+    });
+    const bom = toCycloneDx(report, {
+      toolVersion: "0.0.0",
+      serialNumber: "urn:uuid:00000000-0000-4000-8000-000000000000",
+      timestamp: "2026-01-01T00:00:00Z",
+    }) as {
+      bomFormat: string;
+      specVersion: string;
+      serialNumber: string;
+      metadata: { component: { "bom-ref": string } };
+      components: { type: string; "bom-ref": string; purl?: string; name: string }[];
+      services: { "bom-ref": string; endpoints?: string[] }[];
+      dependencies: { ref: string; dependsOn: string[] }[];
+    };
+    assert.equal(bom.bomFormat, "CycloneDX");
+    assert.equal(bom.specVersion, "1.6");
+    assert.match(bom.serialNumber, /^urn:uuid:[0-9a-f-]{36}$/);
+    const refs = [
+      bom.metadata.component["bom-ref"],
+      ...bom.components.map((c) => c["bom-ref"]),
+      ...bom.services.map((s) => s["bom-ref"]),
+    ];
+    assert.equal(new Set(refs).size, refs.length, "bom-refs are unique");
+    for (const dep of bom.dependencies) {
+      assert.ok(refs.includes(dep.ref), dep.ref);
+      for (const on of dep.dependsOn) assert.ok(refs.includes(on), on);
+    }
+    const types = new Set(bom.components.map((c) => c.type));
+    assert.deepEqual([...types].sort(), ["container", "library", "machine-learning-model"]);
+    for (const lib of bom.components.filter((c) => c.type === "library"))
+      assert.match(lib.purl ?? "", /^pkg:(pypi|npm|golang|maven)\//);
+    assert.ok(bom.components.some((c) => c.purl === "pkg:npm/%40langchain/openai@0.3.14"));
+    assert.ok(bom.components.some((c) => c.purl === "pkg:maven/dev.langchain4j/langchain4j-ollama@0.36.2"));
+    assert.ok(
+      bom.services.some((s) => s["bom-ref"] === "service:openai" && s.endpoints?.[0] === "https://api.openai.com/v1"),
+    );
+  });
+});

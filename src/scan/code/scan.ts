@@ -1,0 +1,345 @@
+/**
+ * `scanCodebase(dir)`: walk a source tree once and build its AI-BOM — SDKs from manifests and
+ * imports, models, MCP servers, inference servers and GPUs — plus findings for risky patterns
+ * and hard-coded AI provider keys. Files that cannot be read become notes, never failures.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, join, posix, resolve } from "node:path";
+import type { Finding } from "../../core/index.js";
+import { PalisadeError } from "../../core/index.js";
+import type { TextDetector } from "../../detect/index.js";
+import { type AiCatalog, type Ecosystem, loadAiCatalog, type SdkEntry } from "./catalog.js";
+import { configModels, dockerfileModels } from "./config-models.js";
+import { type GpuUse, type InferenceServerUse, scanDeploymentText } from "./infra.js";
+import { parseManifestFile } from "./manifests/read.js";
+import { type DeclaredPackage, exactVersion, type LockedVersions, normalizePypi } from "./manifests/types.js";
+import { type McpServerEntry, parseMcpConfig } from "./mcp.js";
+import type { CodeScanReport, ModelReport, SdkReport } from "./report.js";
+import type { SdkUse } from "./source/analyze.js";
+import { analyzeOnWorkers } from "./source/pool.js";
+import { analyzeSourceFile, createSourceContext, type SourceFileResult, sourceCode } from "./source/source-file.js";
+import { DEFAULT_LIMITS, readSourceText, type SkipNote, type WalkedFile, type WalkLimits, walkTree } from "./walk.js";
+
+export interface ScanCodeOptions {
+  /** A loaded catalog; defaults to the one shipped in `rules/`. */
+  catalog?: AiCatalog;
+  /** Secrets detector for hard-coded AI provider keys (`createSecretsDetector()` from detect). */
+  secrets?: TextDetector;
+  limits?: Partial<WalkLimits>;
+  /** Globs (relative to the scanned directory) to leave out, e.g. `["fixtures/**"]`. */
+  exclude?: readonly string[];
+  /** Called as files are done, for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * Worker threads for parsing source files. Default: up to 4 (one per core) when there are at
+   * least 1,000 source files, otherwise parsing stays on the calling thread. 0 disables them.
+   */
+  workers?: number;
+}
+
+/** Entities of the secrets detector that are AI provider keys. */
+const AI_KEY =
+  /openai|anthropic|claude|hugging|hf_|cohere|mistral|groq|together|replicate|gemini|google_ai|vertex|perplexity|deepseek|xai|fireworks|azure_openai|bedrock|langsmith|langchain|pinecone/i;
+
+/**
+ * Config files are parsed for models only when they mention something model-like: a model-ish
+ * key, or a word every catalogued strong pattern starts with. Cheap, and most configs have none.
+ */
+const CONFIG_HINT =
+  /model|deploy|engine|llm|checkpoint|pretrained|repo_?id|embed|rerank|gpt|claude|gemini|imagen|veo-|bison|gecko|dall-e|whisper|tts-|babbage|davinci|moderation|anthropic|amazon|meta|cohere|ai21|mistral|mixtral|codestral|pixtral|command|llama|qwen|deepseek|grok|sonar|groq|ollama|openai|bedrock|azure|together|fireworks|xai|stability|writer|arn:aws/i;
+
+interface Declared extends DeclaredPackage {
+  manifest: string;
+  sdk: SdkEntry;
+}
+
+/** Scan a directory and return its AI-BOM. Throws only when `dir` itself is unusable. */
+export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): Promise<CodeScanReport> {
+  const started = performance.now();
+  const root = resolve(dir);
+  let isDir = false;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch (cause) {
+    throw new PalisadeError("bad-input", `${dir}: no such directory`, { input: dir, cause });
+  }
+  if (!isDir) throw new PalisadeError("bad-input", `${dir}: not a directory`, { input: dir });
+  const catalog = options.catalog ?? loadAiCatalog();
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const ctx = await createSourceContext(catalog);
+  const { files, notes } = walkTree(root, limits, { exclude: options.exclude ?? [] });
+  const skipped: SkipNote[] = [...notes];
+  const declared: Declared[] = [];
+  const locks: { dir: string; ecosystem: Ecosystem; versions: LockedVersions; file: string }[] = [];
+  const uses: (SdkUse & { file: string })[] = [];
+  const models: ModelReport[] = [];
+  const mcpServers: McpServerEntry[] = [];
+  const inferenceServers: InferenceServerUse[] = [];
+  const gpus: GpuUse[] = [];
+  const findings: Finding[] = [];
+  let parsed = 0;
+
+  const addModels = (file: string, found: readonly { id: string; provider: string; line: number }[]) => {
+    for (const m of found) models.push({ id: m.id, provider: m.provider, file, line: m.line });
+  };
+  const checkSecrets = (file: WalkedFile, text: string) => {
+    if (!options.secrets) return;
+    for (const d of options.secrets.detect(text)) {
+      if (!AI_KEY.test(d.entity) && !AI_KEY.test(d.ruleId)) continue;
+      const line = text.slice(0, d.start).split("\n").length;
+      findings.push({
+        ruleId: "code.hardcoded-ai-key",
+        severity: "critical",
+        title: `hard-coded ${d.entity} in source`,
+        detail: `A ${d.entity} (${d.ruleId}) is committed in ${file.rel}; rotate it and read it from the environment or a secret store.`,
+        location: { path: file.rel, line },
+        references: [],
+        owasp: ["LLM02:2025"],
+        atlas: ["AML.T0055"],
+        fingerprint: `code.hardcoded-ai-key:${file.rel}:${line}:${d.ruleId}`,
+      });
+    }
+  };
+
+  const applySource = (file: WalkedFile, result: SourceFileResult) => {
+    if (result.skipped) skipped.push(result.skipped);
+    if (result.parsed) parsed += 1;
+    const analysis = result.analysis;
+    if (!analysis) return;
+    for (const u of analysis.sdkUses) uses.push({ ...u, file: file.rel });
+    addModels(file.rel, analysis.models);
+    findings.push(...analysis.findings);
+    for (const s of analysis.mcpServers)
+      mcpServers.push({
+        name: s.name,
+        transport: "implemented",
+        file: file.rel,
+        line: s.line,
+        package: s.sdk,
+        tools: s.tools,
+      });
+  };
+
+  const isSource = (file: WalkedFile) => file.role.kind === "source" || file.role.kind === "notebook";
+  const sourceFiles = files.filter(isSource);
+  const workers = options.workers ?? (sourceFiles.length >= 1000 ? Math.min(availableParallelism(), 4) : 0);
+  let done = 0;
+  let precomputed: Map<string, SourceFileResult> | undefined;
+  if (workers > 1 && sourceFiles.length > 0) {
+    // If the workers cannot start (no loader, no threads), the files are parsed on this thread.
+    precomputed = await analyzeOnWorkers({
+      files: sourceFiles,
+      catalog,
+      limits,
+      workers,
+      onProgress: (finished) => {
+        done += finished;
+        options.onProgress?.(done, files.length);
+      },
+    }).catch(() => {
+      done = 0;
+      return undefined;
+    });
+  }
+
+  for (const file of files) {
+    const pre = isSource(file) ? precomputed?.get(file.rel) : undefined;
+    if (pre && !options.secrets) {
+      applySource(file, pre);
+      continue;
+    }
+    options.onProgress?.(++done, files.length);
+    const text = readSourceText(file, limits);
+    if (typeof text !== "string") {
+      skipped.push(text);
+      continue;
+    }
+    try {
+      switch (file.role.kind) {
+        case "source":
+        case "notebook": {
+          const code = sourceCode(file, text);
+          checkSecrets(file, code);
+          applySource(file, precomputed?.get(file.rel) ?? analyzeSourceFile(file, text, ctx));
+          break;
+        }
+        case "manifest": {
+          const result = parseManifestFile(file.rel, text, (relative) => {
+            const target = join(dirname(file.path), relative);
+            if (!target.startsWith(root)) return undefined;
+            try {
+              const t = readFileSync(target, "utf8");
+              return t.length <= limits.maxFileBytes ? t : undefined;
+            } catch {
+              return undefined;
+            }
+          });
+          const manifestDir = posix.dirname(file.rel);
+          if (result.kind === "lock")
+            locks.push({ dir: manifestDir, ecosystem: result.ecosystem, versions: result.versions, file: file.rel });
+          else
+            for (const p of result.packages) {
+              const sdk = ctx.index.byName(p.ecosystem, p.ecosystem === "pypi" ? normalizePypi(p.name) : p.name);
+              if (sdk) declared.push({ ...p, manifest: file.rel, sdk });
+            }
+          break;
+        }
+        case "mcp-config": {
+          const result = parseMcpConfig(text, file.rel);
+          mcpServers.push(...result.servers);
+          findings.push(...result.findings);
+          checkSecrets(file, text);
+          break;
+        }
+        case "dockerfile": {
+          const found = scanDeploymentText(text, file.rel, catalog.inferenceServers);
+          inferenceServers.push(...found.inferenceServers);
+          gpus.push(...found.gpus);
+          addModels(file.rel, dockerfileModels(text, catalog));
+          checkSecrets(file, text);
+          break;
+        }
+        case "config": {
+          checkSecrets(file, text);
+          if (file.role.format === "yaml") {
+            const found = scanDeploymentText(text, file.rel, catalog.inferenceServers);
+            inferenceServers.push(...found.inferenceServers);
+            gpus.push(...found.gpus);
+          }
+          if (CONFIG_HINT.test(text)) addModels(file.rel, configModels(text, file.role.format, catalog));
+          break;
+        }
+      }
+    } catch (cause) {
+      skipped.push({
+        file: file.rel,
+        reason: `malformed: ${cause instanceof Error ? cause.message.split("\n")[0] : "cannot parse"}`,
+      });
+    }
+  }
+  options.onProgress?.(files.length, files.length);
+
+  const sdks = assembleSdks(declared, locks, uses);
+  const providers = [
+    ...new Set([
+      ...sdks.filter((s) => s.category === "provider").map((s) => s.provider),
+      ...models.map((m) => m.provider),
+    ]),
+  ].sort();
+  return {
+    target: dir,
+    sdks,
+    models: dedupeModels(models),
+    mcpServers,
+    inferenceServers,
+    gpus,
+    providers,
+    findings,
+    skipped,
+    stats: { files: files.length, parsed, durationMs: Math.round(performance.now() - started) },
+  };
+}
+
+function isUnder(file: string, dir: string): boolean {
+  return dir === "." || file.startsWith(`${dir}/`);
+}
+
+/** Join manifest declarations, lockfile versions and source usages into one entry per SDK and manifest. */
+function assembleSdks(
+  declared: readonly Declared[],
+  locks: readonly { dir: string; ecosystem: Ecosystem; versions: LockedVersions; file: string }[],
+  uses: readonly (SdkUse & { file: string })[],
+): SdkReport[] {
+  const entries = new Map<string, SdkReport>();
+  const keyOf = (sdk: SdkEntry, manifest: string | undefined) => `${sdk.ecosystem}:${sdk.name}:${manifest ?? ""}`;
+  for (const d of declared) {
+    const key = keyOf(d.sdk, d.manifest);
+    if (entries.has(key)) continue;
+    const dir = posix.dirname(d.manifest);
+    const lock = locks
+      .filter((l) => l.ecosystem === d.ecosystem && (l.dir === dir || isUnder(dir, l.dir)))
+      .sort((a, b) => b.dir.length - a.dir.length)
+      .find((l) => l.versions.has(d.sdk.name) || l.versions.has(d.name));
+    const locked = lock?.versions.get(d.sdk.name) ?? lock?.versions.get(d.name);
+    const exact = exactVersion(d.spec);
+    entries.set(key, {
+      name: d.sdk.name,
+      ecosystem: d.sdk.ecosystem,
+      provider: d.sdk.provider,
+      category: d.sdk.category,
+      ...(locked ? { version: locked, lockfile: lock?.file } : exact ? { version: exact } : {}),
+      ...(d.spec && !exact ? { constraint: d.spec } : {}),
+      manifest: d.manifest,
+      usages: [],
+    });
+  }
+  for (const use of uses) {
+    let candidates = [...entries.values()].filter(
+      (e) =>
+        e.name === use.sdk.name &&
+        e.ecosystem === use.sdk.ecosystem &&
+        e.manifest &&
+        isUnder(use.file, posix.dirname(e.manifest)),
+    );
+    if (candidates.length === 0 && use.sdk.includedIn) {
+      const patterns = use.sdk.includedIn;
+      const covers = (name: string) =>
+        patterns.some((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : name === p));
+      candidates = [...entries.values()].filter(
+        (e) =>
+          e.ecosystem === use.sdk.ecosystem &&
+          e.manifest &&
+          covers(e.name) &&
+          isUnder(use.file, posix.dirname(e.manifest)),
+      );
+    }
+    candidates.sort((a, b) => (b.manifest?.length ?? 0) - (a.manifest?.length ?? 0) || a.name.localeCompare(b.name));
+    let entry = candidates[0];
+    if (!entry) {
+      const key = keyOf(use.sdk, undefined);
+      entry = entries.get(key);
+      if (!entry) {
+        entry = {
+          name: use.sdk.name,
+          ecosystem: use.sdk.ecosystem,
+          provider: use.sdk.provider,
+          category: use.sdk.category,
+          usages: [],
+        };
+        entries.set(key, entry);
+      }
+    }
+    if (!entry.usages.some((u) => u.file === use.file && u.line === use.line))
+      entry.usages.push({ file: use.file, line: use.line, kind: use.kind });
+  }
+  // A package that is AI only with evidence (boto3 → Bedrock) counts only where the code shows it.
+  const out = [...entries.values()].filter((e) => {
+    const sdk =
+      declared.find((d) => d.sdk.name === e.name && d.sdk.ecosystem === e.ecosystem)?.sdk ??
+      uses.find((u) => u.sdk.name === e.name)?.sdk;
+    return (
+      !sdk?.evidence ||
+      e.usages.length > 0 ||
+      uses.some((u) => u.sdk.name === e.name && u.sdk.ecosystem === e.ecosystem)
+    );
+  });
+  return out.sort(
+    (a, b) =>
+      a.ecosystem.localeCompare(b.ecosystem) ||
+      a.name.localeCompare(b.name) ||
+      (a.manifest ?? "").localeCompare(b.manifest ?? ""),
+  );
+}
+
+function dedupeModels(models: readonly ModelReport[]): ModelReport[] {
+  const seen = new Set<string>();
+  const out: ModelReport[] = [];
+  for (const m of models) {
+    const key = `${m.id}\u0000${m.file}\u0000${m.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(m);
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.id.localeCompare(b.id));
+}

@@ -1,0 +1,299 @@
+/**
+ * Turn one file's facts into AI-BOM entries: SDK usages (imports, client construction, API call
+ * sites), model identifiers, MCP servers implemented in the code, and risky patterns.
+ */
+import type { Finding } from "../../../core/index.js";
+import type { AiCatalog, SdkEntry } from "../catalog.js";
+import { matchModel } from "../models.js";
+import { ecosystemOf, type SdkIndex } from "../sdk-index.js";
+import type { SourceLanguage } from "../walk.js";
+import type { CallFact, FileFacts } from "./facts.js";
+
+/** What a use of an SDK is: an import, a client, or a kind of API call. */
+export type UsageKind =
+  | "import"
+  | "client"
+  | "chat"
+  | "embeddings"
+  | "generate"
+  | "invoke"
+  | "agent"
+  | "tool"
+  | "mcp-server"
+  | "call";
+
+export interface SdkUse {
+  sdk: SdkEntry;
+  line: number;
+  kind: UsageKind;
+}
+
+export interface ModelUse {
+  id: string;
+  provider: string;
+  line: number;
+}
+
+export interface ImplementedMcpServer {
+  name: string;
+  line: number;
+  sdk: string;
+  tools: string[];
+}
+
+export interface FileAnalysis {
+  sdkUses: SdkUse[];
+  models: ModelUse[];
+  mcpServers: ImplementedMcpServer[];
+  findings: Finding[];
+}
+
+/** Classify an AI call by its callee's last segments. */
+export function usageKind(callee: string): UsageKind {
+  const name = callee.replace(/^new /, "");
+  const last = name.slice(name.lastIndexOf(".") + 1);
+  if (/embed/i.test(name)) return "embeddings";
+  if (/(^|\.)(tool|registerTool|AddTool|add_tool|function_tool)$|Tool$/.test(name)) return "tool";
+  if (/^(FastMCP|McpServer|Server|NewMCPServer|NewServer)$/.test(last)) return "mcp-server";
+  if (
+    /chat|messages\.(create|stream|new)|completions?\.create|complete$|converse|responses\.create|generate_?content/i.test(
+      name,
+    )
+  )
+    return "chat";
+  if (/generate|streamText|streamObject|text_generation|textGeneration|predict|sample/i.test(last)) return "generate";
+  if (/^(a?invoke|batch|a?stream|run|run_sync|kickoff|call)$/i.test(last)) return "invoke";
+  if (/Agent$|^Crew$|create_\w*agent|Runner/i.test(last)) return "agent";
+  if (
+    callee.startsWith("new ") ||
+    (/^[A-Z]/.test(last) && !name.includes(".")) ||
+    /client|build$|^New|^from_?env$/i.test(last)
+  )
+    return "client";
+  return "call";
+}
+
+const SINKS =
+  /^(eval|exec|execSync|execFile|execFileSync|spawn|spawnSync|Function|new Function|os\.system|os\.popen|os\.exec\w*|subprocess\.\w+|commands\.getoutput|child_process\.\w+|cp\.\w+|vm\.runIn\w+|Runtime\.getRuntime\.exec|new ProcessBuilder|exec\.Command|exec\.CommandContext|shell\.exec|execa|pty\.spawn)$/;
+const PICKLE_LOADS =
+  /^(pickle\.loads?|cPickle\.loads?|_pickle\.loads?|joblib\.load|dill\.loads?|cloudpickle\.loads?|pd\.read_pickle|pandas\.read_pickle|torch\.jit\.load)$/;
+const MODEL_FILE = /\.(pkl|pickle|joblib|pt|pth|bin|ckpt|model|sav)\b|model|weights|checkpoint/i;
+
+function finding(
+  rel: string,
+  line: number,
+  spec: Pick<Finding, "ruleId" | "severity" | "title" | "detail" | "owasp" | "atlas"> & { component?: string },
+): Finding {
+  return {
+    ...spec,
+    location: { path: rel, line },
+    references: [],
+    fingerprint: `${spec.ruleId}:${rel}:${line}`,
+  };
+}
+
+/** Risky calls that do not depend on which SDK is in use. */
+function riskFindings(call: CallFact, rel: string): Finding[] {
+  const out: Finding[] = [];
+  const trust = call.named.get("trust_remote_code") ?? call.named.get("trustRemoteCode");
+  if (trust?.bool === true)
+    out.push(
+      finding(rel, call.line, {
+        ruleId: "code.trust-remote-code",
+        severity: "high",
+        title: "trust_remote_code=True runs Python code shipped with the model",
+        detail: `${call.callee}(..., trust_remote_code=True) executes code from the model repository at load time.`,
+        owasp: ["LLM03:2025"],
+        atlas: ["AML.T0010"],
+      }),
+    );
+  const tail = call.callee.slice(call.callee.lastIndexOf(".") + 1);
+  if (tail === "from_pretrained") {
+    const target = call.named.get("pretrained_model_name_or_path") ?? call.positional[0];
+    const id = target?.string;
+    const revision = call.named.get("revision");
+    const pinned = revision !== undefined && !/^["'](main|master)["']$/.test(revision.text);
+    if (id && /^[\w.-]+\/[\w.-]+$/.test(id) && !pinned)
+      out.push(
+        finding(rel, call.line, {
+          ruleId: "code.unpinned-model-revision",
+          severity: "medium",
+          title: `from_pretrained("${id}") without a pinned revision`,
+          detail: "Without revision=<commit sha> the hub can serve different weights (and code) on every load.",
+          owasp: ["LLM03:2025"],
+          atlas: ["AML.T0010"],
+          component: id,
+        }),
+      );
+  }
+  if (call.callee === "torch.load") {
+    const weightsOnly = call.named.get("weights_only");
+    if (weightsOnly?.bool !== true)
+      out.push(
+        finding(rel, call.line, {
+          ruleId: "code.unsafe-torch-load",
+          severity: "high",
+          title: "torch.load without weights_only=True unpickles arbitrary objects",
+          detail: "A malicious checkpoint runs code on load; pass weights_only=True or use safetensors.",
+          owasp: ["LLM03:2025"],
+          atlas: ["AML.T0010", "AML.T0011"],
+        }),
+      );
+  } else if (PICKLE_LOADS.test(call.callee) && MODEL_FILE.test(call.argText)) {
+    out.push(
+      finding(rel, call.line, {
+        ruleId: "code.pickle-model-load",
+        severity: "medium",
+        title: `${call.callee} loads a model file with pickle`,
+        detail: "Unpickling a model file runs any code it contains; prefer safetensors or ONNX.",
+        owasp: ["LLM03:2025"],
+        atlas: ["AML.T0010", "AML.T0011"],
+      }),
+    );
+  }
+  return out;
+}
+
+/** Lines between a call's first line and the line of `value` inside its arguments. */
+function lineOffset(call: CallFact, value: string): number {
+  const at = call.argText.indexOf(value);
+  return at < 0 ? 0 : (call.argText.slice(0, at).match(/\n/g)?.length ?? 0);
+}
+
+function identifiers(target: string): string[] {
+  return target.match(/[A-Za-z_$][\w$]*/g) ?? [];
+}
+
+function mentions(text: string, names: ReadonlySet<string>): string | undefined {
+  for (const id of identifiers(text)) if (names.has(id)) return id;
+  return undefined;
+}
+
+/** Analyse one file's facts against the catalog. `text` is used only for SDK evidence checks. */
+export function analyzeFacts(options: {
+  facts: FileFacts;
+  rel: string;
+  language: SourceLanguage | "notebook";
+  text: string;
+  index: SdkIndex;
+  catalog: AiCatalog;
+}): FileAnalysis {
+  const { facts, rel, language, text, index, catalog } = options;
+  const ecosystem = ecosystemOf(language);
+  const result: FileAnalysis = { sdkUses: [], models: [], mcpServers: [], findings: [] };
+  const bindings = new Map<string, SdkEntry>();
+  const fields = new Map<string, SdkEntry>();
+  const hasEvidence = (sdk: SdkEntry) => !sdk.evidence || sdk.evidence.some((e) => text.includes(e));
+
+  for (const imp of facts.imports) {
+    let sdk: SdkEntry | undefined;
+    for (const module of imp.modules) {
+      sdk = index.resolve(ecosystem, module);
+      if (sdk) break;
+    }
+    if (!sdk || !hasEvidence(sdk)) continue;
+    result.sdkUses.push({ sdk, line: imp.line, kind: "import" });
+    for (const b of imp.bindings) {
+      const bound = index.resolve(ecosystem, b.module) ?? sdk;
+      if (b.name !== "*") bindings.set(b.name, bound);
+    }
+  }
+  const sdkOf = (callee: string): SdkEntry | undefined => {
+    const name = callee.replace(/^new /, "");
+    let best: SdkEntry | undefined;
+    let bestLength = -1;
+    for (const [binding, sdk] of bindings) {
+      if ((name === binding || name.startsWith(`${binding}.`)) && binding.length > bestLength) {
+        best = sdk;
+        bestLength = binding.length;
+      }
+    }
+    if (best) return best;
+    // A field holding a client (`self.client`, `this.client`, Go `s.client`): match past the receiver.
+    const dot = name.indexOf(".");
+    if (dot < 0) return undefined;
+    const rest = name.slice(dot + 1);
+    for (const [field, sdk] of fields) if (rest === field || rest.startsWith(`${field}.`)) return sdk;
+    return undefined;
+  };
+  /** Clients built by an Azure constructor: their `model=` is a deployment name. */
+  const azureClients = new Set<string>();
+  const bind = (target: string, sdk: SdkEntry) => {
+    const field = /^(?:self|this|cls)?\.([A-Za-z_$][\w$]*)$/.exec(target);
+    if (field?.[1]) fields.set(field[1], sdk);
+    else if (!bindings.has(target)) bindings.set(target, sdk);
+  };
+  // Clients are often assigned before use; two passes let `client = OpenAI()` bind `client`.
+  for (let pass = 0; pass < 2; pass++) {
+    for (const call of facts.calls) {
+      if (!call.assignedTo) continue;
+      const sdk = sdkOf(call.callee);
+      const kind = sdk ? usageKind(call.callee) : undefined;
+      if (sdk && (kind === "client" || kind === "mcp-server" || kind === "agent")) bind(call.assignedTo, sdk);
+      if (sdk && kind === "client" && /azure/i.test(call.callee)) azureClients.add(call.assignedTo);
+    }
+  }
+
+  const tainted = new Map<number, Set<string>>();
+  const tools: string[] = [];
+  for (const call of facts.calls) {
+    result.findings.push(...riskFindings(call, rel));
+    const sdk = sdkOf(call.callee);
+    if (!sdk) continue;
+    const kind = usageKind(call.callee);
+    result.sdkUses.push({ sdk, line: call.line, kind });
+    if (kind === "mcp-server" && sdk.category === "mcp") {
+      const first = call.positional[0]?.string ?? call.named.get("name")?.string;
+      result.mcpServers.push({ name: first ?? "(unnamed)", line: call.line, sdk: sdk.name, tools: [] });
+    }
+    const root = call.callee.split(".")[0] ?? "";
+    const deployment = call.named.get("model")?.string ?? call.named.get("deployment_id")?.string;
+    if (deployment && azureClients.has(root) && !matchModel(deployment, "model", catalog))
+      result.models.push({ id: deployment, provider: "azure-openai", line: call.line + lineOffset(call, deployment) });
+    if (kind === "tool") {
+      const name = call.named.get("name")?.string ?? call.decorates ?? call.positional[0]?.string;
+      if (name) tools.push(name);
+    }
+    if (call.assignedTo && kind !== "client" && kind !== "tool" && kind !== "mcp-server" && kind !== "agent") {
+      const set = tainted.get(call.scope) ?? new Set<string>();
+      for (const id of identifiers(call.assignedTo)) set.add(id);
+      tainted.set(call.scope, set);
+    }
+  }
+  // Tool definitions attach to the implemented server of the same file.
+  const server = result.mcpServers[0];
+  if (server) server.tools.push(...tools);
+
+  // LLM05: model output flowing into eval/exec/shell within one function.
+  for (const assign of facts.assigns) {
+    const set = tainted.get(assign.scope);
+    if (set && mentions(assign.valueText, set)) for (const id of identifiers(assign.target)) set.add(id);
+  }
+  for (const call of facts.calls) {
+    const set = tainted.get(call.scope);
+    if (!set || !SINKS.test(call.callee)) continue;
+    const variable = mentions(call.argText, set);
+    if (!variable) continue;
+    result.findings.push(
+      finding(rel, call.line, {
+        ruleId: "code.llm-output-to-exec",
+        severity: "high",
+        title: `model output reaches ${call.callee}`,
+        detail: `\`${variable}\` holds (or is derived from) a model response and is passed to ${call.callee} in the same function.`,
+        owasp: ["LLM05:2025"],
+        atlas: ["AML.T0051", "AML.T0053"],
+      }),
+    );
+  }
+
+  const seen = new Set<string>();
+  for (const s of facts.strings) {
+    const match = matchModel(s.value, s.context, catalog);
+    if (!match) continue;
+    const key = `${match.id}:${s.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    result.models.push({ ...match, line: s.line });
+  }
+  return result;
+}

@@ -1,0 +1,568 @@
+/**
+ * Language-neutral facts read from a tree-sitter syntax tree: imports with their local
+ * bindings, calls with their arguments, string literals with the name that gives them meaning
+ * (keyword argument, property, variable, callee), and assignments per function scope.
+ * One walker covers Python, JavaScript/TypeScript/TSX, Go and Java; node types differ by name.
+ */
+import type { Language, Node, Tree } from "web-tree-sitter";
+import type { SourceLanguage } from "../walk.js";
+
+export interface ImportFact {
+  /** Module candidates, most specific first: `google.genai`, `langchain_openai.ChatOpenAI`. */
+  modules: string[];
+  /** Local names the import binds, each to the module it stands for. */
+  bindings: { name: string; module: string }[];
+  line: number;
+}
+
+export interface ArgValue {
+  /** Literal string value, when the argument is a plain string. */
+  string?: string;
+  /** `true`/`false` literal, when the argument is one. */
+  bool?: boolean;
+  text: string;
+}
+
+export interface CallFact {
+  /** Callee with argument lists removed: `client.chat.completions.create`, `new OpenAI`. */
+  callee: string;
+  line: number;
+  positional: ArgValue[];
+  /** Keyword arguments (Python), properties of an object-literal argument (JS/TS). */
+  named: Map<string, ArgValue>;
+  /** Variable the call's result is assigned to, if directly assigned. */
+  assignedTo?: string;
+  /** Function scope the call is in (0 = module level). */
+  scope: number;
+  /** Full text of the argument list, bounded. */
+  argText: string;
+  /** For a decorator call (`@mcp.tool()`), the name of the function it decorates. */
+  decorates?: string;
+}
+
+export interface StringFact {
+  value: string;
+  line: number;
+  /** The name that says what the string is: `model`, `OPENAI_MODEL`, `from_pretrained`. */
+  context?: string;
+}
+
+export interface AssignFact {
+  target: string;
+  valueText: string;
+  line: number;
+  scope: number;
+}
+
+export interface FileFacts {
+  imports: ImportFact[];
+  calls: CallFact[];
+  strings: StringFact[];
+  assigns: AssignFact[];
+}
+
+/**
+ * Strings kept as facts: the shape any model id has (no spaces, a letter, at most 200 chars).
+ * Prose, SQL and messages are dropped before their context is looked up, which is the costly part.
+ */
+const MODEL_SHAPE = /^(?=[^A-Za-z]*[A-Za-z])[\w.:/@+-]{2,200}$/;
+const MAX_ARG_TEXT = 2000;
+const MAX_NODES = 400_000;
+
+const FUNCTION_TYPES = new Set([
+  "function_definition",
+  "lambda",
+  "function_declaration",
+  "function_expression",
+  "arrow_function",
+  "method_definition",
+  "generator_function_declaration",
+  "method_declaration",
+  "func_literal",
+  "constructor_declaration",
+  "lambda_expression",
+]);
+
+const STRING_TYPES = new Set(["string", "interpreted_string_literal", "raw_string_literal", "string_literal"]);
+const FRAGMENT_TYPES = new Set(["string_content", "string_fragment", "interpreted_string_literal_content"]);
+
+/** The value of a plain string literal node; undefined when it interpolates. */
+export function stringValue(node: Node): string | undefined {
+  if (!STRING_TYPES.has(node.type)) return undefined;
+  if (node.type === "raw_string_literal") return node.text.slice(1, -1);
+  let value = "";
+  for (const child of node.namedChildren) {
+    if (FRAGMENT_TYPES.has(child.type)) value += child.text;
+    else if (child.type === "escape_sequence") value += child.text;
+    else if (child.type === "string_start" || child.type === "string_end") continue;
+    else return undefined;
+  }
+  return value;
+}
+
+/** Callee text without argument lists or whitespace: `a.b(x).c` → `a.b.c`. */
+export function normalizeCallee(text: string): string {
+  let out = "";
+  let depth = 0;
+  for (const ch of text.length > 500 ? text.slice(0, 500) : text) {
+    if (ch === "(" || ch === "[" || ch === "<") depth += 1;
+    else if (ch === ")" || ch === "]" || ch === ">") depth = Math.max(0, depth - 1);
+    else if (depth === 0 && !/\s/.test(ch)) out += ch;
+  }
+  return out.replace(/\?\./g, ".").replace(/!\./g, ".").replace(/::/g, ".");
+}
+
+function toArg(node: Node): ArgValue {
+  const s = stringValue(node);
+  const text = node.text.length > MAX_ARG_TEXT ? node.text.slice(0, MAX_ARG_TEXT) : node.text;
+  if (s !== undefined) return { string: s, text };
+  if (node.type === "true" || node.text === "True") return { bool: true, text };
+  if (node.type === "false" || node.text === "False") return { bool: false, text };
+  return { text };
+}
+
+/** Last segment of a dotted name. */
+function tail(name: string): string {
+  const dot = name.lastIndexOf(".");
+  return dot < 0 ? name : name.slice(dot + 1);
+}
+
+/** Go's package name guessed from an import path: `github.com/sashabaranov/go-openai` → `openai`. */
+export function goPackageName(path: string): string {
+  const parts = path.split("/");
+  let last = parts[parts.length - 1] ?? path;
+  if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2] ?? last;
+  return last
+    .replace(/^go-/, "")
+    .replace(/(-sdk)?-go$/, "")
+    .replace(/[-.]/g, "");
+}
+
+function lineOf(node: Node): number {
+  return node.startPosition.row + 1;
+}
+
+/** The call a node stands for, with its callee and argument nodes, if it is one. */
+function asCall(node: Node): { callee: string; args: Node[] } | undefined {
+  switch (node.type) {
+    case "call":
+    case "call_expression": {
+      const fn = node.childForFieldName("function");
+      const args = node.childForFieldName("arguments");
+      if (!fn) return undefined;
+      return { callee: normalizeCallee(fn.text), args: args ? args.namedChildren : [] };
+    }
+    case "new_expression": {
+      const ctor = node.childForFieldName("constructor");
+      const args = node.childForFieldName("arguments");
+      if (!ctor) return undefined;
+      return { callee: `new ${normalizeCallee(ctor.text)}`, args: args ? args.namedChildren : [] };
+    }
+    case "object_creation_expression": {
+      const type = node.childForFieldName("type");
+      const args = node.childForFieldName("arguments");
+      if (!type) return undefined;
+      return { callee: `new ${normalizeCallee(type.text)}`, args: args ? args.namedChildren : [] };
+    }
+    case "method_invocation": {
+      const name = node.childForFieldName("name");
+      const object = node.childForFieldName("object");
+      const args = node.childForFieldName("arguments");
+      if (!name) return undefined;
+      const callee = object ? `${normalizeCallee(object.text)}.${name.text}` : name.text;
+      return { callee, args: args ? args.namedChildren : [] };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Name on the left of an assignment-like node whose value is `value`. */
+function assignedName(parent: Node, value: Node): string | undefined {
+  switch (parent.type) {
+    case "assignment":
+    case "assignment_expression":
+    case "augmented_assignment": {
+      const right = parent.childForFieldName("right");
+      if (right && right.id !== value.id) return undefined;
+      return parent.childForFieldName("left")?.text;
+    }
+    case "variable_declarator": {
+      const v = parent.childForFieldName("value");
+      if (v && v.id !== value.id) return undefined;
+      return parent.childForFieldName("name")?.text;
+    }
+    case "expression_list": {
+      const decl = parent.parent;
+      if (decl && (decl.type === "short_var_declaration" || decl.type === "assignment_statement")) {
+        const index = parent.namedChildren.findIndex((c) => c.id === value.id);
+        return decl.childForFieldName("left")?.namedChildren[index]?.text;
+      }
+      return undefined;
+    }
+    case "var_spec":
+    case "const_spec":
+      return parent.childForFieldName("name")?.text;
+    case "pair":
+    case "keyed_element": {
+      // A struct or object field: `{client: openai.NewClient(key)}` binds the field `.client`.
+      const key = parent.type === "pair" ? parent.childForFieldName("key") : parent.namedChildren[0];
+      if (!key || key.id === value.id || !/^[A-Za-z_$][\w$]*$/.test(key.text)) return undefined;
+      return `.${key.text}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Nodes that only wrap a value, looked through when finding what names it. */
+const PASS_THROUGH = new Set([
+  "parenthesized_expression",
+  "boolean_operator",
+  "binary_expression",
+  "conditional_expression",
+  "ternary_expression",
+  "await",
+  "await_expression",
+  "as_expression",
+  "satisfies_expression",
+  "type_assertion",
+  "non_null_expression",
+  "literal_element",
+  "expression_list",
+  "list",
+  "array",
+  "tuple",
+  "array_initializer",
+]);
+
+const ENV_READERS = /(^|\.)(getenv|get|Getenv|LookupEnv|getProperty|environ\.get|setdefault|env)$/;
+
+/** The name that gives a string its meaning, climbing at most a few wrapper nodes. */
+function contextOf(node: Node): string | undefined {
+  let current = node;
+  for (let depth = 0; depth < 5; depth++) {
+    const parent = current.parent;
+    if (!parent) return undefined;
+    switch (parent.type) {
+      case "keyword_argument":
+        return parent.childForFieldName("name")?.text;
+      case "pair": {
+        const key = parent.childForFieldName("key");
+        if (!key || key.id === current.id) return undefined;
+        return stringValue(key) ?? key.text;
+      }
+      case "keyed_element": {
+        const first = parent.namedChildren[0];
+        if (!first || first.id === current.id) return undefined;
+        return first.text;
+      }
+      case "default_parameter":
+      case "typed_default_parameter":
+        return parent.childForFieldName("name")?.text;
+      case "argument_list":
+      case "arguments": {
+        const call = parent.parent;
+        const info = call ? asCall(call) : undefined;
+        if (!info) return undefined;
+        const first = info.args[0];
+        const envName = first ? stringValue(first) : undefined;
+        if (ENV_READERS.test(info.callee) && envName && first?.id !== current.id) return envName;
+        return tail(info.callee);
+      }
+      default: {
+        const name = assignedName(parent, current);
+        if (name) return name;
+        if (!PASS_THROUGH.has(parent.type)) return undefined;
+        current = parent;
+      }
+    }
+  }
+  return undefined;
+}
+
+function importFacts(node: Node, language: SourceLanguage): ImportFact | undefined {
+  const line = lineOf(node);
+  switch (node.type) {
+    case "import_statement": {
+      if (language === "python") {
+        const bindings: ImportFact["bindings"] = [];
+        for (const child of node.namedChildren) {
+          if (child.type === "dotted_name")
+            bindings.push({ name: child.text.split(".")[0] ?? child.text, module: child.text });
+          else if (child.type === "aliased_import") {
+            const name = child.childForFieldName("name")?.text;
+            const alias = child.childForFieldName("alias")?.text;
+            if (name && alias) bindings.push({ name: alias, module: name });
+          }
+        }
+        return { modules: bindings.map((b) => b.module), bindings, line };
+      }
+      const source = node.childForFieldName("source");
+      const module = source ? stringValue(source) : undefined;
+      if (!module) return undefined;
+      const bindings: ImportFact["bindings"] = [];
+      for (const clause of node.namedChildren.filter((c) => c.type === "import_clause")) {
+        for (const part of clause.namedChildren) {
+          if (part.type === "identifier") bindings.push({ name: part.text, module });
+          else if (part.type === "namespace_import") {
+            const id = part.namedChildren.find((c) => c.type === "identifier");
+            if (id) bindings.push({ name: id.text, module });
+          } else if (part.type === "named_imports") {
+            for (const spec of part.namedChildren) {
+              if (spec.type !== "import_specifier") continue;
+              const local = spec.childForFieldName("alias") ?? spec.childForFieldName("name");
+              if (local) bindings.push({ name: local.text, module });
+            }
+          }
+        }
+      }
+      return { modules: [module], bindings, line };
+    }
+    case "import_from_statement": {
+      const moduleNode = node.childForFieldName("module_name");
+      if (!moduleNode || moduleNode.type === "relative_import") return undefined;
+      const module = moduleNode.text;
+      const bindings: ImportFact["bindings"] = [];
+      for (const child of node.childrenForFieldName("name")) {
+        if (child.type === "dotted_name") bindings.push({ name: child.text, module: `${module}.${child.text}` });
+        else if (child.type === "aliased_import") {
+          const name = child.childForFieldName("name")?.text;
+          const alias = child.childForFieldName("alias")?.text;
+          if (name && alias) bindings.push({ name: alias, module: `${module}.${name}` });
+        }
+      }
+      if (bindings.length === 0) bindings.push({ name: "*", module });
+      return { modules: [module, ...bindings.map((b) => b.module)], bindings, line };
+    }
+    case "import_spec": {
+      const pathNode = node.childForFieldName("path");
+      const path = pathNode ? stringValue(pathNode) : undefined;
+      if (!path) return undefined;
+      const alias = node.childForFieldName("name")?.text;
+      const name = alias && alias !== "_" && alias !== "." ? alias : goPackageName(path);
+      return { modules: [path], bindings: [{ name, module: path }], line };
+    }
+    case "import_declaration": {
+      if (language !== "java") return undefined;
+      const target = node.namedChildren.find((c) => c.type === "scoped_identifier" || c.type === "identifier");
+      if (!target) return undefined;
+      const module = target.text;
+      const wildcard = node.namedChildren.some((c) => c.type === "asterisk");
+      return { modules: [module], bindings: wildcard ? [] : [{ name: tail(module), module }], line };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `require("x")` / `import("x")` assigned to a name or destructured. */
+function requireFact(node: Node, call: { callee: string; args: Node[] }): ImportFact | undefined {
+  if (call.callee !== "require" && call.callee !== "import") return undefined;
+  const first = call.args[0];
+  const module = first ? stringValue(first) : undefined;
+  if (!module) return undefined;
+  const bindings: ImportFact["bindings"] = [];
+  let holder = node.parent;
+  if (holder?.type === "await_expression") holder = holder.parent;
+  if (holder?.type === "member_expression") {
+    const name = holder.parent?.type === "variable_declarator" ? holder.parent.childForFieldName("name") : null;
+    if (name) bindings.push({ name: name.text, module });
+  } else if (holder?.type === "variable_declarator") {
+    const name = holder.childForFieldName("name");
+    if (name?.type === "identifier") bindings.push({ name: name.text, module });
+    else if (name?.type === "object_pattern") {
+      for (const p of name.namedChildren) {
+        const local = p.type === "pair_pattern" ? p.childForFieldName("value") : p;
+        if (local) bindings.push({ name: local.text, module });
+      }
+    }
+  }
+  return { modules: [module], bindings, line: lineOf(node) };
+}
+
+/** Node types the walker materialises; everything else is stepped over with the cursor only. */
+const INTERESTING = new Set([
+  "import_statement",
+  "import_from_statement",
+  "import_spec",
+  "import_declaration",
+  "call",
+  "call_expression",
+  "new_expression",
+  "object_creation_expression",
+  "method_invocation",
+  "assignment",
+  "assignment_expression",
+  "short_var_declaration",
+  "assignment_statement",
+  "variable_declarator",
+  "decorator",
+  ...STRING_TYPES,
+]);
+
+function callFact(node: Node, call: { callee: string; args: Node[] }, scope: number): CallFact {
+  const named = new Map<string, ArgValue>();
+  const positional: ArgValue[] = [];
+  for (const arg of call.args) {
+    if (arg.type === "keyword_argument") {
+      const name = arg.childForFieldName("name")?.text;
+      const value = arg.childForFieldName("value");
+      if (name && value) named.set(name, toArg(value));
+    } else if (arg.type === "object") {
+      for (const pair of arg.namedChildren) {
+        if (pair.type === "pair") {
+          const key = pair.childForFieldName("key");
+          const value = pair.childForFieldName("value");
+          if (key && value) named.set(stringValue(key) ?? key.text, toArg(value));
+        } else if (pair.type === "shorthand_property_identifier") named.set(pair.text, { text: pair.text });
+      }
+      positional.push(toArg(arg));
+    } else if (arg.type !== "comment") positional.push(toArg(arg));
+  }
+  let child: Node = node;
+  let holder = node.parent;
+  while (
+    holder &&
+    (holder.type === "await" || holder.type === "await_expression" || holder.type === "literal_element")
+  ) {
+    child = holder;
+    holder = holder.parent;
+  }
+  const argsNode = node.childForFieldName("arguments");
+  const argText = argsNode ? argsNode.text.slice(0, MAX_ARG_TEXT) : "";
+  const fact: CallFact = { callee: call.callee, line: lineOf(node), positional, named, scope, argText };
+  const target = holder ? assignedName(holder, child) : undefined;
+  if (target) fact.assignedTo = target;
+  if (node.parent?.type === "decorator") {
+    const definition = node.parent.parent?.childForFieldName("definition");
+    const name = definition?.childForFieldName("name")?.text;
+    if (name) fact.decorates = name;
+  }
+  return fact;
+}
+
+/** Node-type ids of a grammar, so the walk compares numbers instead of reading type names. */
+interface TypeIds {
+  interesting: Uint8Array;
+  function: Uint8Array;
+  string: Uint8Array;
+}
+
+const typeIdCache = new WeakMap<Language, TypeIds>();
+
+function typeIds(language: Language): TypeIds {
+  const cached = typeIdCache.get(language);
+  if (cached) return cached;
+  const count = language.nodeTypeCount;
+  const ids: TypeIds = {
+    interesting: new Uint8Array(count),
+    function: new Uint8Array(count),
+    string: new Uint8Array(count),
+  };
+  for (let id = 0; id < count; id++) {
+    const name = language.nodeTypeForId(id);
+    if (!name) continue;
+    if (INTERESTING.has(name)) ids.interesting[id] = 1;
+    if (FUNCTION_TYPES.has(name)) ids.function[id] = 1;
+    if (STRING_TYPES.has(name)) ids.string[id] = 1;
+  }
+  typeIdCache.set(language, ids);
+  return ids;
+}
+
+/**
+ * Walk a tree once and collect its facts. A TreeCursor steps over the many uninteresting nodes
+ * without allocating them; the walk is iterative, so deep nesting cannot overflow the stack.
+ */
+export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
+  const facts: FileFacts = { imports: [], calls: [], strings: [], assigns: [] };
+  let nextScope = 1;
+  const scopes: number[] = [0];
+  const ids = typeIds(tree.language);
+  const cursor = tree.walk();
+  let visited = 0;
+  try {
+    while (visited++ < MAX_NODES) {
+      const id = cursor.nodeTypeId;
+      const type = ids.interesting[id] === 1 ? cursor.nodeType : "";
+      let scope = scopes[scopes.length - 1] ?? 0;
+      if (ids.function[id] === 1) scope = nextScope++;
+      const isString = ids.string[id] === 1;
+      if (ids.interesting[id] === 1 && cursor.nodeIsNamed) {
+        const node = cursor.currentNode;
+        const imported = importFacts(node, language);
+        if (imported) facts.imports.push(imported);
+        if (type === "decorator") {
+          // `@app.tool` without parentheses: a use of the decorator, recorded like a call.
+          const target = node.namedChildren[0];
+          const name = node.parent?.childForFieldName("definition")?.childForFieldName("name")?.text;
+          if (target && target.type !== "call")
+            facts.calls.push({
+              callee: normalizeCallee(target.text),
+              line: lineOf(node),
+              positional: [],
+              named: new Map(),
+              scope,
+              argText: "",
+              ...(name ? { decorates: name } : {}),
+            });
+        }
+        const call = asCall(node);
+        if (call) {
+          const req = requireFact(node, call);
+          if (req) facts.imports.push(req);
+          facts.calls.push(callFact(node, call, scope));
+        }
+        if (isString) {
+          const value = stringValue(node);
+          if (value !== undefined && MODEL_SHAPE.test(value)) {
+            const context = contextOf(node);
+            facts.strings.push({ value, line: lineOf(node), ...(context ? { context } : {}) });
+          }
+        } else {
+          const assign = assignmentOf(node);
+          if (assign) facts.assigns.push({ ...assign, line: lineOf(node), scope });
+        }
+      }
+      if (!isString && cursor.gotoFirstChild()) {
+        scopes.push(scope);
+        continue;
+      }
+      let moved = cursor.gotoNextSibling();
+      while (!moved) {
+        if (!cursor.gotoParent()) break;
+        scopes.pop();
+        moved = cursor.gotoNextSibling();
+      }
+      if (!moved) break;
+    }
+  } finally {
+    cursor.delete();
+  }
+  facts.calls.sort((a, b) => a.line - b.line);
+  facts.assigns.sort((a, b) => a.line - b.line);
+  return facts;
+}
+
+function assignmentOf(node: Node): { target: string; valueText: string } | undefined {
+  let left: Node | null = null;
+  let right: Node | null = null;
+  switch (node.type) {
+    case "assignment":
+    case "assignment_expression":
+    case "short_var_declaration":
+    case "assignment_statement":
+      left = node.childForFieldName("left");
+      right = node.childForFieldName("right");
+      break;
+    case "variable_declarator":
+      left = node.childForFieldName("name");
+      right = node.childForFieldName("value");
+      break;
+    default:
+      return undefined;
+  }
+  if (!left || !right) return undefined;
+  return { target: left.text.slice(0, 200), valueText: right.text.slice(0, MAX_ARG_TEXT) };
+}

@@ -1,0 +1,104 @@
+/**
+ * One source file from text to analysis: the cheap pre-filter, the tree-sitter parse under a
+ * time budget, fact extraction and analysis. Shared by the in-process path and the workers.
+ */
+import type { AiCatalog } from "../catalog.js";
+import { createSdkIndex, type SdkIndex } from "../sdk-index.js";
+import type { SkipNote, SourceLanguage, WalkedFile } from "../walk.js";
+import { analyzeFacts, type FileAnalysis } from "./analyze.js";
+import { extractFacts } from "./facts.js";
+import { loadParsers, PARSE_BUDGET_MS, type Parsers } from "./parsers.js";
+
+/** Everything needed to analyse source files, built once per thread. */
+export interface SourceContext {
+  catalog: AiCatalog;
+  index: SdkIndex;
+  parsers: Parsers;
+  prefilter: (text: string, language: SourceLanguage | "notebook") => boolean;
+}
+
+export interface SourceFileResult {
+  parsed: boolean;
+  analysis?: FileAnalysis;
+  skipped?: SkipNote;
+}
+
+export async function createSourceContext(catalog: AiCatalog): Promise<SourceContext> {
+  const index = createSdkIndex(catalog);
+  return { catalog, index, parsers: await loadParsers(), prefilter: createPrefilter(index) };
+}
+
+/**
+ * The cheap text test that decides whether a file is worth parsing: an import of a catalogued
+ * package, or a word that model ids, risky calls or MCP servers cannot do without.
+ */
+export function createPrefilter(index: SdkIndex): (text: string, language: SourceLanguage | "notebook") => boolean {
+  const quote = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const keywords =
+    "model|deploy|llm|torch\\.load|pickle|joblib|trust_remote_code|from_pretrained|gpt-|claude|gemini|anthropic\\.|amazon\\.|meta\\.|mistral|command-r|text-embedding|dall-e|whisper|llama|qwen|deepseek|grok-|FastMCP|McpServer";
+  const python = new Set(
+    index.prefixes.filter((p) => !p.includes("/") && !p.includes("@")).map((p) => p.split(".")[0] ?? p),
+  );
+  const quoted = index.prefixes.filter((p) => /[/@-]/.test(p) || !p.includes("."));
+  const dotted = index.prefixes.filter((p) => p.includes(".") && !p.includes("/"));
+  const py = new RegExp(`\\b(?:import|from)\\s+(?:${[...python].map(quote).join("|")})\\b|${keywords}`, "i");
+  const js = new RegExp(`["'](?:${quoted.map(quote).join("|")})(?:["'/])|${keywords}`, "i");
+  const jvm = new RegExp(`(?:${dotted.map(quote).join("|")})|${keywords}`, "i");
+  return (text, language) => {
+    if (language === "python" || language === "notebook") return py.test(text);
+    if (language === "java") return jvm.test(text);
+    return js.test(text);
+  };
+}
+
+/** Code cells of a Jupyter notebook as one Python text (magics commented out); lines count across cells. */
+export function notebookCode(text: string): string {
+  const doc = JSON.parse(text) as { cells?: unknown };
+  if (!Array.isArray(doc.cells)) throw new Error("not a notebook: no cells");
+  const parts: string[] = [];
+  for (const cell of doc.cells as { cell_type?: unknown; source?: unknown }[]) {
+    if (cell?.cell_type !== "code") continue;
+    const source = Array.isArray(cell.source)
+      ? cell.source.join("")
+      : typeof cell.source === "string"
+        ? cell.source
+        : "";
+    parts.push(source.replace(/^[ \t]*[%!].*$/gm, (m) => `#${m}`));
+  }
+  return parts.join("\n");
+}
+
+/** The code a source or notebook file holds (notebooks: their code cells). */
+export function sourceCode(file: WalkedFile, text: string): string {
+  return file.role.kind === "notebook" ? notebookCode(text) : text;
+}
+
+/** Analyse one source or notebook file; throws on a malformed notebook (the caller notes it). */
+export function analyzeSourceFile(file: WalkedFile, text: string, ctx: SourceContext): SourceFileResult {
+  const language: SourceLanguage = file.role.kind === "source" ? file.role.language : "python";
+  const kind = file.role.kind === "notebook" ? "notebook" : language;
+  const code = sourceCode(file, text);
+  if (!ctx.prefilter(code, kind)) return { parsed: false };
+  const started = performance.now();
+  const tree = ctx.parsers[language].parse(code, null, {
+    progressCallback: () => performance.now() - started > PARSE_BUDGET_MS,
+  });
+  if (!tree)
+    return { parsed: false, skipped: { file: file.rel, reason: `parsing took longer than ${PARSE_BUDGET_MS} ms` } };
+  try {
+    const facts = extractFacts(tree, language);
+    return {
+      parsed: true,
+      analysis: analyzeFacts({
+        facts,
+        rel: file.rel,
+        language: kind,
+        text: code,
+        index: ctx.index,
+        catalog: ctx.catalog,
+      }),
+    };
+  } finally {
+    tree.delete();
+  }
+}

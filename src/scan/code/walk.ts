@@ -1,0 +1,278 @@
+/**
+ * Walk a source tree: skip vendored and generated trees (node_modules, .git, virtualenvs,
+ * build output), honour .gitignore files, and classify each file by what the scanner does
+ * with it. Reading applies the limits: binary, huge and minified files become notes.
+ */
+import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join, relative, sep } from "node:path";
+import picomatch from "picomatch";
+
+/** Directories never descended into: dependencies, VCS data, caches, build output. */
+export const IGNORED_DIRS = new Set([
+  "node_modules",
+  ".git",
+  ".hg",
+  ".svn",
+  "venv",
+  ".venv",
+  "env",
+  ".env",
+  "virtualenv",
+  "__pycache__",
+  ".tox",
+  ".nox",
+  "site-packages",
+  ".mypy_cache",
+  ".pytest_cache",
+  ".ruff_cache",
+  "dist",
+  "build",
+  "out",
+  "target",
+  ".next",
+  ".nuxt",
+  ".turbo",
+  ".gradle",
+  "coverage",
+  "vendor",
+  ".terraform",
+  ".ipynb_checkpoints",
+  ".idea",
+]);
+
+export const SOURCE_LANGUAGES = ["python", "javascript", "typescript", "tsx", "go", "java"] as const;
+export type SourceLanguage = (typeof SOURCE_LANGUAGES)[number];
+
+/** What the scanner does with a file. */
+export type FileRole =
+  | { kind: "source"; language: SourceLanguage }
+  | { kind: "notebook" }
+  | { kind: "manifest" }
+  | { kind: "mcp-config" }
+  | { kind: "dockerfile" }
+  | { kind: "config"; format: "yaml" | "json" | "toml" | "env" };
+
+export interface WalkedFile {
+  /** Absolute path. */
+  path: string;
+  /** Path relative to the scanned root, with `/` separators. */
+  rel: string;
+  role: FileRole;
+  size: number;
+}
+
+export interface WalkLimits {
+  maxFiles: number;
+  maxFileBytes: number;
+}
+
+/** What to leave out besides the built-in ignores and .gitignore: globs relative to the root. */
+export interface WalkOptions {
+  exclude?: readonly string[];
+}
+
+export const DEFAULT_LIMITS: WalkLimits = { maxFiles: 500_000, maxFileBytes: 2 * 1024 * 1024 };
+
+const MANIFEST_NAMES = new Set([
+  "pyproject.toml",
+  "Pipfile",
+  "Pipfile.lock",
+  "poetry.lock",
+  "uv.lock",
+  "setup.cfg",
+  "package.json",
+  "package-lock.json",
+  "pnpm-lock.yaml",
+  "yarn.lock",
+  "go.mod",
+  "go.sum",
+  "pom.xml",
+  "build.gradle",
+  "build.gradle.kts",
+]);
+
+const MCP_CONFIG_NAMES = new Set([
+  "claude_desktop_config.json",
+  "mcp.json",
+  ".mcp.json",
+  "mcp_config.json",
+  "cline_mcp_settings.json",
+  "mcp_settings.json",
+]);
+
+const SOURCE_EXT: Record<string, SourceLanguage> = {
+  ".py": "python",
+  ".pyi": "python",
+  ".js": "javascript",
+  ".mjs": "javascript",
+  ".cjs": "javascript",
+  ".jsx": "tsx",
+  ".ts": "typescript",
+  ".mts": "typescript",
+  ".cts": "typescript",
+  ".tsx": "tsx",
+  ".go": "go",
+  ".java": "java",
+};
+
+/** Classify a file by name; undefined when the scanner has nothing to do with it. */
+export function classifyFile(rel: string): FileRole | undefined {
+  const name = basename(rel);
+  if (MANIFEST_NAMES.has(name) || /^requirements[\w.-]*\.(txt|in)$/.test(name)) return { kind: "manifest" };
+  if (MCP_CONFIG_NAMES.has(name)) return { kind: "mcp-config" };
+  if (
+    name === "Dockerfile" ||
+    name.startsWith("Dockerfile.") ||
+    name.endsWith(".dockerfile") ||
+    name === "Containerfile"
+  )
+    return { kind: "dockerfile" };
+  if (name === ".env" || name.startsWith(".env.") || name.endsWith(".env")) return { kind: "config", format: "env" };
+  const dot = name.lastIndexOf(".");
+  if (dot <= 0) return undefined;
+  const ext = name.slice(dot).toLowerCase();
+  if (name.endsWith(".d.ts")) return undefined;
+  const language = SOURCE_EXT[ext];
+  if (language) return { kind: "source", language };
+  if (ext === ".ipynb") return { kind: "notebook" };
+  if (ext === ".yaml" || ext === ".yml") return { kind: "config", format: "yaml" };
+  if (ext === ".json") return name.endsWith(".lock.json") ? undefined : { kind: "config", format: "json" };
+  if (ext === ".toml") return { kind: "config", format: "toml" };
+  return undefined;
+}
+
+/** A .gitignore's rules, relative to the directory holding it. */
+interface IgnoreRules {
+  base: string;
+  rules: { negate: boolean; dirOnly: boolean; match: (path: string) => boolean }[];
+}
+
+/** Compile one .gitignore (https://git-scm.com/docs/gitignore), the common subset. */
+export function compileGitignore(text: string, base: string): IgnoreRules {
+  const rules: IgnoreRules["rules"] = [];
+  for (const rawLine of text.split(/\r?\n/).slice(0, 5000)) {
+    let line = rawLine.trimEnd();
+    if (!line || line.startsWith("#")) continue;
+    const negate = line.startsWith("!");
+    if (negate) line = line.slice(1);
+    if (line.startsWith("\\")) line = line.slice(1);
+    const dirOnly = line.endsWith("/");
+    if (dirOnly) line = line.slice(0, -1);
+    const anchored = line.includes("/");
+    if (line.startsWith("/")) line = line.slice(1);
+    if (!line || line.length > 500) continue;
+    const glob = anchored ? line : `**/${line}`;
+    const matcher = picomatch(glob, { dot: true });
+    const inside = picomatch(`${glob}/**`, { dot: true });
+    rules.push({ negate, dirOnly, match: (p) => matcher(p) || inside(p) });
+  }
+  return { base, rules };
+}
+
+function isIgnored(stack: readonly IgnoreRules[], absolute: string, isDir: boolean): boolean {
+  let ignored = false;
+  for (const rules of stack) {
+    const rel = relative(rules.base, absolute).split(sep).join("/");
+    for (const rule of rules.rules) {
+      if (rule.dirOnly && !isDir) continue;
+      if (rule.match(rel)) ignored = !rule.negate;
+    }
+  }
+  return ignored;
+}
+
+/** List the files under `root` the scanner cares about, in a stable order. */
+export function walkTree(
+  root: string,
+  limits: WalkLimits = DEFAULT_LIMITS,
+  options: WalkOptions = {},
+): { files: WalkedFile[]; notes: SkipNote[] } {
+  const excluded = options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : () => false;
+  const files: WalkedFile[] = [];
+  const notes: SkipNote[] = [];
+  const visit = (dir: string, stack: readonly IgnoreRules[]) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      notes.push({ file: relative(root, dir) || ".", reason: "unreadable directory" });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let next = stack;
+    if (entries.some((e) => e.name === ".gitignore" && e.isFile())) {
+      try {
+        next = [...stack, compileGitignore(readFileSync(join(dir, ".gitignore"), "utf8"), dir)];
+      } catch {
+        notes.push({ file: relative(root, join(dir, ".gitignore")), reason: "unreadable .gitignore" });
+      }
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (IGNORED_DIRS.has(entry.name) || entry.name.endsWith(".egg-info")) continue;
+        if (isIgnored(next, path, true) || excluded(relative(root, path).split(sep).join("/"))) continue;
+        visit(path, next);
+        continue;
+      }
+      if (!entry.isFile()) continue;
+      const rel = relative(root, path).split(sep).join("/");
+      const role = classifyFile(rel);
+      if (!role) continue;
+      if (isIgnored(next, path, false) || excluded(rel)) continue;
+      if (files.length >= limits.maxFiles) {
+        notes.push({
+          file: rel,
+          reason: `file limit of ${limits.maxFiles} reached; the rest of the tree was not scanned`,
+        });
+        return;
+      }
+      let size = 0;
+      try {
+        size = statSync(path).size;
+      } catch {
+        notes.push({ file: rel, reason: "unreadable file" });
+        continue;
+      }
+      files.push({ path, rel, role, size });
+    }
+  };
+  visit(root, []);
+  return { files, notes };
+}
+
+/** A file the scanner did not read, and why. */
+export interface SkipNote {
+  file: string;
+  reason: string;
+}
+
+/** Read a file as text, or say why it is skipped (huge, binary, minified, not UTF-8). */
+export function readSourceText(file: WalkedFile, limits: WalkLimits = DEFAULT_LIMITS): string | SkipNote {
+  if (file.size > limits.maxFileBytes) return { file: file.rel, reason: `larger than ${limits.maxFileBytes} bytes` };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file.path);
+  } catch {
+    return { file: file.rel, reason: "unreadable file" };
+  }
+  if (bytes.subarray(0, 8192).includes(0)) return { file: file.rel, reason: "binary file" };
+  const text = bytes.toString("utf8");
+  if (file.role.kind === "source" && isMinified(text)) return { file: file.rel, reason: "minified file" };
+  return text;
+}
+
+/** Minified or generated one-liners: very long lines and few of them. */
+export function isMinified(text: string): boolean {
+  if (text.length < 2000) return false;
+  let lines = 1;
+  let longest = 0;
+  let start = 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
+    lines += 1;
+    longest = Math.max(longest, i - start);
+    start = i + 1;
+  }
+  longest = Math.max(longest, text.length - start);
+  return longest > 5000 || text.length / lines > 300;
+}
