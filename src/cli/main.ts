@@ -11,6 +11,7 @@ import { registerDetect } from "./commands/detect.js";
 import { registerGateway } from "./commands/gateway.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerPolicy } from "./commands/policy.js";
+import { registerScanCode } from "./commands/scan-code.js";
 import { registerScanModel } from "./commands/scan-model.js";
 import { packageVersion, registerVersion } from "./commands/version.js";
 import { createContext } from "./context.js";
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
     "palisade scan model ./models",
     "palisade scan model ./models --policy policy.yaml --exit-code --format sarif",
   ]);
+  registerScanCode(scan);
   registerScanModel(scan);
   registerPolicy(program);
   registerGateway(program);

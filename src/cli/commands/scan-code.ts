@@ -3,8 +3,7 @@
  * MCP servers, inference servers and GPUs — with findings, gated by policy like every scan.
  */
 import type { Command } from "commander";
-import type { TextDetector } from "../../detect/index.js";
-import * as detect from "../../detect/index.js";
+import { createSecretsDetector, type TextDetector } from "../../detect/index.js";
 import { type CodeScanReport, scanCodebase, toCycloneDx, toJsonReport, toScanInput } from "../../scan/code/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import { addGateOptions, finishGate, type GateFlags, judgeScan } from "../gate.js";
@@ -17,13 +16,9 @@ interface ScanCodeFlags extends GateFlags {
   progress?: boolean;
 }
 
-/**
- * The secrets detector, once src/detect exports `createSecretsDetector()`; until then hard-coded
- * keys are not reported. Looked up by name so this file compiles on both sides of that merge.
- */
-function secretsDetector(): TextDetector | undefined {
-  const factory = (detect as Record<string, unknown>).createSecretsDetector;
-  return typeof factory === "function" ? (factory as () => TextDetector)() : undefined;
+/** Hard-coded keys in source and config files are found by the shared secrets detector. */
+function secretsDetector(): TextDetector {
+  return createSecretsDetector();
 }
 
 /** A one-line progress bar on stderr, only on a terminal. */
