@@ -72,6 +72,11 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     process.stderr.write(`palisade: internal error: ${describeError(error)}\n`);
     process.exit(EXIT.internal);
   };
+  // `palisade ... | head` closes stdout early: that is the reader's choice, not an error.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(EXIT.ok);
+    crash(error);
+  });
   process.once("uncaughtException", crash);
   process.once("unhandledRejection", crash);
   const program = buildProgram();

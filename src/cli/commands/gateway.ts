@@ -77,26 +77,38 @@ export function registerGateway(program: Command): void {
     .option("-p, --policy <files...>", "policy files (default: gateway.policy, else the built-in default)")
     .option("--no-auth", "accept requests without credentials (loopback only)")
     .action(async (flags: GatewayFlags, cmd: Command) => {
-      const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
-      const gateway = await startGateway(ctx, flags);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          ctx.logger.info({ signal }, "draining the gateway");
-          gateway.close().then(resolve, (error: unknown) => {
-            ctx.logger.error({ err: (error as Error).message }, "error while draining");
-            resolve();
-          });
-        };
-        process.once("SIGTERM", () => stop("SIGTERM"));
-        process.once("SIGINT", () => stop("SIGINT"));
-      });
-      ctx.logger.info("gateway stopped");
+      await serveUntilStopped(createContext(cmd.optsWithGlobals<GlobalOptions>()), flags);
     });
+  const up = program
+    .command("up")
+    .description("start everything palisade.yaml configures (today: the AI gateway)")
+    .action(async (_flags: unknown, cmd: Command) => {
+      await serveUntilStopped(createContext(cmd.optsWithGlobals<GlobalOptions>()), { auth: true });
+    });
+  withExamples(up, ["palisade up", "palisade up --config /etc/palisade/palisade.yaml"]);
+
   withExamples(command, [
     "palisade gateway --upstream http://127.0.0.1:11434 --upstream-kind ollama --listen 127.0.0.1:8080 --no-auth",
     "palisade gateway --config palisade.yaml",
     "PALISADE_REDIS_URL=redis://redis:6379 PALISADE_DATABASE_URL=postgres://... palisade gateway -c palisade.yaml",
   ]);
+}
+
+/** Run the gateway until SIGTERM or SIGINT, then drain it. */
+async function serveUntilStopped(ctx: CommandContext, flags: GatewayFlags): Promise<void> {
+  const gateway = await startGateway(ctx, flags);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      ctx.logger.info({ signal }, "draining the gateway");
+      gateway.close().then(resolve, (error: unknown) => {
+        ctx.logger.error({ err: (error as Error).message }, "error while draining");
+        resolve();
+      });
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  ctx.logger.info("gateway stopped");
 }
 
 export async function startGateway(
