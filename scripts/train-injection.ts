@@ -1,0 +1,137 @@
+/**
+ * Train the injection classifier: `npm run train:injection`.
+ * Reads ../shared/datasets/prompt-attacks (train split only: a fixed hash of the normalised
+ * text), trains logistic regression over hashed n-grams with a fixed seed, and writes
+ * rules/injection/model/injection-classifier.json. Same data and seed give the same file.
+ *   --validate   report a small hyper-parameter grid on a validation split carved from train
+ *   --out FILE   write the model elsewhere
+ */
+import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadPublicCorpus, type Sample } from "../bench/injection-data.js";
+import {
+  createInjectionClassifier,
+  normaliseText,
+  type TrainingExample,
+  toInjectionModelFile,
+  trainLinearModel,
+} from "../src/detect/injection/index.js";
+
+export const SEED = 20_260_401;
+export const HYPER = { epochs: 6, learningRate: 0.1, l2: 1e-4 } as const;
+/** Share of validation benign texts the classifier alone may flag; sets the bias shift. */
+export const TARGET_VALIDATION_FPR = 0.01;
+
+/**
+ * Class-balanced examples, with each source's weight damped by the square root of its size so
+ * that one big source (in-the-wild jailbreaks, WildGuard) does not define its class alone.
+ */
+export function toExamples(samples: readonly Sample[]): TrainingExample[] {
+  const perSource = new Map<string, number>();
+  for (const s of samples) perSource.set(`${s.label}:${s.source}`, (perSource.get(`${s.label}:${s.source}`) ?? 0) + 1);
+  const raw = samples.map((s) => 1 / Math.sqrt(perSource.get(`${s.label}:${s.source}`) ?? 1));
+  const total = [0, 0];
+  for (const [i, s] of samples.entries()) total[s.label] = (total[s.label] ?? 0) + (raw[i] ?? 0);
+  return samples.map((s, i) => ({
+    text: s.text,
+    label: s.label,
+    weight: ((raw[i] ?? 0) * samples.length) / (2 * (total[s.label] ?? 1)),
+  }));
+}
+
+function isValidation(s: Sample): boolean {
+  return Number.parseInt(s.key.slice(8, 16), 16) % 5 === 0;
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+  const outIndex = args.indexOf("--out");
+  const out =
+    outIndex >= 0 ? resolve(args[outIndex + 1] ?? "") : join(root, "rules/injection/model/injection-classifier.json");
+  const corpus = loadPublicCorpus();
+  const train = corpus.samples.filter((s) => s.split === "train");
+
+  if (args.includes("--validate")) {
+    const fit = train.filter((s) => !isValidation(s));
+    const val = train.filter(isValidation);
+    for (const epochs of [4, 6, 8]) {
+      for (const l2 of [1e-5, 1e-4, 1e-3]) {
+        for (const learningRate of [0.1]) {
+          const model = trainLinearModel(toExamples(fit), { seed: SEED, epochs, l2, learningRate });
+          const c = createInjectionClassifier(model);
+          const scored = val.map((s) => ({ label: s.label, p: c.predict(normaliseText(s.text).text) }));
+          const pos = scored.filter((s) => s.label === 1);
+          const neg = scored.filter((s) => s.label === 0);
+          const at = (t: number) => ({
+            recall: pos.filter((s) => s.p >= t).length / pos.length,
+            fpr: neg.filter((s) => s.p >= t).length / neg.length,
+          });
+          const negSorted = neg.map((s) => s.p).sort((a, b) => b - a);
+          const t1 = negSorted[Math.floor(neg.length * 0.01)] ?? 1;
+          console.log(JSON.stringify({ epochs, l2, learningRate, at05: at(0.5), atFpr1: { t: t1, ...at(t1 + 1e-9) } }));
+        }
+      }
+    }
+    return;
+  }
+
+  // Fit on four fifths of the train split; the last fifth (validation) sets the operating
+  // point: the bias is shifted so that the classifier alone flags at most 1% of validation
+  // benign texts at p >= 0.5. The test split is not touched.
+  const fit = train.filter((s) => !isValidation(s));
+  const val = train.filter(isValidation);
+  const started = performance.now();
+  const fitted = trainLinearModel(toExamples(fit), { seed: SEED, ...HYPER });
+  const classifier = createInjectionClassifier(fitted);
+  const benignLogits = val
+    .filter((s) => s.label === 0)
+    .map((s) => classifier.logit(normaliseText(s.text).text))
+    .sort((a, b) => b - a);
+  const cut = benignLogits[Math.floor(benignLogits.length * TARGET_VALIDATION_FPR)] ?? 0;
+  const biasShift = -cut;
+  const model = { ...fitted, bias: fitted.bias + biasShift };
+  const seconds = (performance.now() - started) / 1000;
+  const dataHash = createHash("sha256")
+    .update(
+      train
+        .map((s) => `${s.key}:${s.label}`)
+        .sort()
+        .join("\n"),
+    )
+    .digest("hex")
+    .slice(0, 16);
+  const file = toInjectionModelFile(model, {
+    seed: SEED,
+    ...HYPER,
+    trainSamples: fit.length,
+    trainPositives: fit.filter((s) => s.label === 1).length,
+    trainNegatives: fit.filter((s) => s.label === 0).length,
+    validationSamples: val.length,
+    biasShift,
+    targetValidationFpr: TARGET_VALIDATION_FPR,
+    droppedLabelConflicts: corpus.conflicts.length,
+    dataHash,
+    split: "sha256(normalised text)[0:8] % 5 == 0 is test; test never used",
+  });
+  const json = `${JSON.stringify(file)}\n`;
+  writeFileSync(out, json);
+  console.log(
+    JSON.stringify({
+      out,
+      bytes: Buffer.byteLength(json),
+      trainSamples: fit.length,
+      validationSamples: val.length,
+      positives: fit.filter((s) => s.label === 1).length,
+      negatives: fit.filter((s) => s.label === 0).length,
+      biasShift: Math.round(biasShift * 1000) / 1000,
+      conflicts: corpus.conflicts.length,
+      trainingSeconds: Math.round(seconds * 100) / 100,
+      dataHash,
+    }),
+  );
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

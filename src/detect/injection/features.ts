@@ -1,0 +1,123 @@
+/**
+ * Hashed n-gram features over normalised text: word unigrams and bigrams plus character 3-, 4-
+ * and 5-grams, each hashed (FNV-1a) into a fixed number of buckets and used as binary presence.
+ * Vectors are L2-normalised, so a long text does not score higher just for having more n-grams.
+ */
+
+/** Feature-space settings stored with a model so training and inference agree. */
+export interface FeatureConfig {
+  /** Number of hash buckets; a power of two. */
+  dims: number;
+  /** Character n-gram lengths, e.g. [3, 4, 5]. */
+  charNgrams: readonly number[];
+  /** Whether word bigrams are included. */
+  wordBigrams: boolean;
+  /**
+   * Floor on the number of features used for L2 normalisation: a text with fewer n-grams is
+   * scaled as if it had this many, so a two-word input cannot produce a confident score.
+   */
+  minNorm: number;
+}
+
+export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
+  dims: 1 << 18,
+  charNgrams: [3, 4, 5],
+  wordBigrams: true,
+  minNorm: 100,
+};
+
+/** Scale of each present feature for a text with `count` distinct features. */
+export function featureScale(config: FeatureConfig, count: number): number {
+  return 1 / Math.sqrt(Math.max(count, config.minNorm, 1));
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const SEED_WORD = 0x9e3779b9;
+const SEED_BIGRAM = 0x85ebca6b;
+
+/** A reusable extractor: keeps a scratch table so each call deduplicates buckets without allocation. */
+export interface FeatureExtractor {
+  readonly config: FeatureConfig;
+  /** Distinct bucket indexes present in the text (order unspecified). */
+  extract(text: string): Uint32Array;
+}
+
+/** Build an extractor for one feature configuration. */
+export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_CONFIG): FeatureExtractor {
+  if ((config.dims & (config.dims - 1)) !== 0) throw new RangeError("dims must be a power of two");
+  const mask = config.dims - 1;
+  const stamp = new Uint32Array(config.dims);
+  let generation = 0;
+  let out = new Uint32Array(4096);
+  const maxN = Math.max(0, ...config.charNgrams);
+  const wanted = new Uint8Array(maxN + 1);
+  for (const n of config.charNgrams) wanted[n] = 1;
+
+  return {
+    config,
+    extract(text) {
+      generation = (generation + 1) >>> 0;
+      if (generation === 0) {
+        stamp.fill(0);
+        generation = 1;
+      }
+      let count = 0;
+      const add = (hash: number) => {
+        const index = (hash >>> 0) & mask;
+        if (stamp[index] === generation) return;
+        stamp[index] = generation;
+        if (count === out.length) {
+          const grown = new Uint32Array(out.length * 2);
+          grown.set(out);
+          out = grown;
+        }
+        out[count++] = index;
+      };
+
+      // Character n-grams over " text ", hashed incrementally from each start position.
+      const padded = ` ${text} `;
+      const length = padded.length;
+      for (let i = 0; i < length; i++) {
+        let h = FNV_OFFSET;
+        for (let k = 0; k < maxN && i + k < length; k++) {
+          h = Math.imul(h ^ padded.charCodeAt(i + k), FNV_PRIME);
+          if (wanted[k + 1] === 1) add(Math.imul(h ^ (k + 1), FNV_PRIME));
+        }
+      }
+
+      // Words: runs of letters, digits and apostrophes.
+      let previous = 0;
+      let hasPrevious = false;
+      let h = FNV_OFFSET ^ SEED_WORD;
+      let inWord = false;
+      for (let i = 0; i <= length; i++) {
+        const code = i < length ? padded.charCodeAt(i) : 32;
+        if (isWordChar(code)) {
+          h = Math.imul(h ^ code, FNV_PRIME);
+          inWord = true;
+        } else if (inWord) {
+          add(h);
+          if (config.wordBigrams && hasPrevious) add(Math.imul(Math.imul(previous, 31) ^ h ^ SEED_BIGRAM, FNV_PRIME));
+          previous = h;
+          hasPrevious = true;
+          h = FNV_OFFSET ^ SEED_WORD;
+          inWord = false;
+        }
+      }
+      return out.slice(0, count);
+    },
+  };
+}
+
+function isWordChar(code: number): boolean {
+  if (code >= 97 && code <= 122) return true; // a-z (text is lower case)
+  if (code >= 48 && code <= 57) return true;
+  if (code === 39) return true;
+  if (code < 0xc0) return false;
+  // Latin-1 letters and beyond, except general punctuation and CJK punctuation/full-width forms.
+  if (code >= 0x2000 && code <= 0x206f) return false;
+  if (code >= 0x3000 && code <= 0x303f) return false;
+  if (code >= 0xff00 && code <= 0xff65) return false;
+  return code !== 0xd7 && code !== 0xf7;
+}
