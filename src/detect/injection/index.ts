@@ -16,6 +16,13 @@ export {
   loadInjectionRules,
 } from "./load.js";
 export {
+  type EvaluationSummary,
+  percentile,
+  rocAuc,
+  type ScoredExample,
+  summariseEvaluation,
+} from "./metrics.js";
+export {
   createInjectionClassifier,
   type InjectionClassifier,
   type LinearModel,
