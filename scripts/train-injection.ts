@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { loadPublicCorpus, type Sample } from "../bench/injection-data.js";
 import {
   createInjectionClassifier,
+  type LinearModel,
   normaliseText,
   type TrainingExample,
   toInjectionModelFile,
@@ -39,6 +40,29 @@ export function toExamples(samples: readonly Sample[]): TrainingExample[] {
     label: s.label,
     weight: ((raw[i] ?? 0) * samples.length) / (2 * (total[s.label] ?? 1)),
   }));
+}
+
+/**
+ * Fit on four fifths of the given train samples; the last fifth (validation, by a second hash
+ * of the key) sets the operating point: the bias is shifted so that the classifier alone flags
+ * at most TARGET_VALIDATION_FPR of validation benign texts at p >= 0.5. Test data never enters.
+ */
+export function buildModel(train: readonly Sample[]): {
+  model: LinearModel;
+  fit: Sample[];
+  val: Sample[];
+  biasShift: number;
+} {
+  const fit = train.filter((s) => !isValidation(s));
+  const val = train.filter(isValidation);
+  const fitted = trainLinearModel(toExamples(fit), { seed: SEED, ...HYPER });
+  const classifier = createInjectionClassifier(fitted);
+  const benignLogits = val
+    .filter((s) => s.label === 0)
+    .map((s) => classifier.logit(normaliseText(s.text).text))
+    .sort((a, b) => b - a);
+  const cut = benignLogits[Math.floor(benignLogits.length * TARGET_VALIDATION_FPR)] ?? 0;
+  return { model: { ...fitted, bias: fitted.bias - cut }, fit, val, biasShift: -cut };
 }
 
 function isValidation(s: Sample): boolean {
@@ -78,21 +102,8 @@ function main(): void {
     return;
   }
 
-  // Fit on four fifths of the train split; the last fifth (validation) sets the operating
-  // point: the bias is shifted so that the classifier alone flags at most 1% of validation
-  // benign texts at p >= 0.5. The test split is not touched.
-  const fit = train.filter((s) => !isValidation(s));
-  const val = train.filter(isValidation);
   const started = performance.now();
-  const fitted = trainLinearModel(toExamples(fit), { seed: SEED, ...HYPER });
-  const classifier = createInjectionClassifier(fitted);
-  const benignLogits = val
-    .filter((s) => s.label === 0)
-    .map((s) => classifier.logit(normaliseText(s.text).text))
-    .sort((a, b) => b - a);
-  const cut = benignLogits[Math.floor(benignLogits.length * TARGET_VALIDATION_FPR)] ?? 0;
-  const biasShift = -cut;
-  const model = { ...fitted, bias: fitted.bias + biasShift };
+  const { model, fit, val, biasShift } = buildModel(train);
   const seconds = (performance.now() - started) / 1000;
   const dataHash = createHash("sha256")
     .update(
@@ -116,7 +127,10 @@ function main(): void {
     dataHash,
     split: "sha256(normalised text)[0:8] % 5 == 0 is test; test never used",
   });
-  const json = `${JSON.stringify(file)}\n`;
+  // Laid out as the repository's formatter (biome) lays out JSON, so a retrain shows no diff.
+  const f = file.features;
+  const features = `{ "dims": ${f.dims}, "charNgrams": [${f.charNgrams.join(", ")}], "wordBigrams": ${f.wordBigrams}, "minNorm": ${f.minNorm} }`;
+  const json = `${JSON.stringify({ ...file, features: "@FEATURES@" }, null, 2).replace('"@FEATURES@"', features)}\n`;
   writeFileSync(out, json);
   console.log(
     JSON.stringify({
