@@ -1,7 +1,7 @@
 /**
  * Data for training and evaluating the injection detector: the shared prompt-attack datasets
  * (read in place, never copied) plus the cases written for Palisade under
- * src/detect/injection/fixtures/. Splits are deterministic: a hash of the normalised text puts
+ * src/detect/injection/fixtures/. Splits are deterministic: a hash of the canonical text puts
  * one fifth of the distinct texts in the test split, so duplicates across sources never
  * straddle train and test.
  */
@@ -9,7 +9,6 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { normaliseText } from "../src/detect/injection/index.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const DATASETS = resolve(ROOT, "../shared/datasets/prompt-attacks");
@@ -49,9 +48,17 @@ const SOURCE_NAMES: Record<string, string> = {
   "lakeraai/pint-benchmark example": "pint-example",
 };
 
-/** Hash of the normalised text. */
+/**
+ * Hash of a canonical form of the text (NFKC, lower case, letters and digits only). Kept
+ * independent of the detector's normaliser, so improving the detector never reshuffles the split.
+ */
 export function textKey(text: string): string {
-  return createHash("sha256").update(normaliseText(text).text).digest("hex").slice(0, 16);
+  const canonical = text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+  return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
 }
 
 /** One fifth of keys go to test: a fixed function of the key, never tuned. */

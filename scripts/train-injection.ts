@@ -125,7 +125,7 @@ function main(): void {
     targetValidationFpr: TARGET_VALIDATION_FPR,
     droppedLabelConflicts: corpus.conflicts.length,
     dataHash,
-    split: "sha256(normalised text)[0:8] % 5 == 0 is test; test never used",
+    split: "sha256(canonical text)[0:8] % 5 == 0 is test; test never used",
   });
   // Laid out as the repository's formatter (biome) lays out JSON, so a retrain shows no diff.
   const f = file.features;

@@ -149,7 +149,6 @@ describe("injection detector", () => {
         "timeout",
         "config file",
         "admin account",
-        "system prompt template",
         "developer mode flag",
         "rules file",
       ];

@@ -41,6 +41,8 @@ export interface FeatureExtractor {
   readonly config: FeatureConfig;
   /** Distinct bucket indexes present in the text (order unspecified). */
   extract(text: string): Uint32Array;
+  /** Sum of `weights` over the distinct buckets present, and how many there were; allocates nothing. */
+  dot(text: string, weights: Float32Array): { sum: number; count: number };
 }
 
 /** Build an extractor for one feature configuration. */
@@ -51,61 +53,78 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
   let generation = 0;
   let out = new Uint32Array(4096);
   const maxN = Math.max(0, ...config.charNgrams);
-  const wanted = new Uint8Array(maxN + 1);
+  const wanted = new Uint8Array(maxN + 2);
   for (const n of config.charNgrams) wanted[n] = 1;
+  const bigrams = config.wordBigrams;
 
-  return {
-    config,
-    extract(text) {
-      generation = (generation + 1) >>> 0;
-      if (generation === 0) {
-        stamp.fill(0);
-        generation = 1;
-      }
-      let count = 0;
-      const add = (hash: number) => {
-        const index = (hash >>> 0) & mask;
-        if (stamp[index] === generation) return;
-        stamp[index] = generation;
+  /** One pass over the text; with `weights` it sums, without it records indexes into `out`. */
+  const scan = (text: string, weights: Float32Array | null): { sum: number; count: number } => {
+    generation = (generation + 1) >>> 0;
+    if (generation === 0) {
+      stamp.fill(0);
+      generation = 1;
+    }
+    const g = generation;
+    let count = 0;
+    let sum = 0;
+    const visit = (hash: number): void => {
+      const index = (hash >>> 0) & mask;
+      if (stamp[index] === g) return;
+      stamp[index] = g;
+      if (weights) sum += weights[index] ?? 0;
+      else {
         if (count === out.length) {
           const grown = new Uint32Array(out.length * 2);
           grown.set(out);
           out = grown;
         }
-        out[count++] = index;
-      };
-
-      // Character n-grams over " text ", hashed incrementally from each start position.
-      const padded = ` ${text} `;
-      const length = padded.length;
-      for (let i = 0; i < length; i++) {
-        let h = FNV_OFFSET;
-        for (let k = 0; k < maxN && i + k < length; k++) {
-          h = Math.imul(h ^ padded.charCodeAt(i + k), FNV_PRIME);
-          if (wanted[k + 1] === 1) add(Math.imul(h ^ (k + 1), FNV_PRIME));
-        }
+        out[count] = index;
       }
+      count++;
+    };
 
-      // Words: runs of letters, digits and apostrophes.
-      let previous = 0;
-      let hasPrevious = false;
-      let h = FNV_OFFSET ^ SEED_WORD;
-      let inWord = false;
-      for (let i = 0; i <= length; i++) {
-        const code = i < length ? padded.charCodeAt(i) : 32;
-        if (isWordChar(code)) {
-          h = Math.imul(h ^ code, FNV_PRIME);
-          inWord = true;
-        } else if (inWord) {
-          add(h);
-          if (config.wordBigrams && hasPrevious) add(Math.imul(Math.imul(previous, 31) ^ h ^ SEED_BIGRAM, FNV_PRIME));
-          previous = h;
-          hasPrevious = true;
-          h = FNV_OFFSET ^ SEED_WORD;
-          inWord = false;
-        }
+    // Character n-grams over " text ", hashed incrementally from each start position.
+    const length = text.length + 2;
+    const at = (i: number): number => (i === 0 || i === length - 1 ? 32 : text.charCodeAt(i - 1));
+    for (let i = 0; i < length; i++) {
+      let h = FNV_OFFSET;
+      const stop = Math.min(maxN, length - i);
+      for (let k = 0; k < stop; k++) {
+        h = Math.imul(h ^ at(i + k), FNV_PRIME);
+        if (wanted[k + 1] === 1) visit(Math.imul(h ^ (k + 1), FNV_PRIME));
       }
+    }
+
+    // Words: runs of letters, digits and apostrophes; bigrams of consecutive words.
+    let previous = 0;
+    let hasPrevious = false;
+    let h = FNV_OFFSET ^ SEED_WORD;
+    let inWord = false;
+    for (let i = 0; i <= text.length; i++) {
+      const code = i < text.length ? text.charCodeAt(i) : 32;
+      if (isWordChar(code)) {
+        h = Math.imul(h ^ code, FNV_PRIME);
+        inWord = true;
+      } else if (inWord) {
+        visit(h);
+        if (bigrams && hasPrevious) visit(Math.imul(Math.imul(previous, 31) ^ h ^ SEED_BIGRAM, FNV_PRIME));
+        previous = h;
+        hasPrevious = true;
+        h = FNV_OFFSET ^ SEED_WORD;
+        inWord = false;
+      }
+    }
+    return { sum, count };
+  };
+
+  return {
+    config,
+    extract(text) {
+      const { count } = scan(text, null);
       return out.slice(0, count);
+    },
+    dot(text, weights) {
+      return scan(text, weights);
     },
   };
 }

@@ -50,11 +50,9 @@ export interface InjectionClassifier {
 export function createInjectionClassifier(model: LinearModel): InjectionClassifier {
   const extractor: FeatureExtractor = createFeatureExtractor(model.features);
   const logit = (text: string): number => {
-    const indexes = extractor.extract(text);
-    if (indexes.length === 0) return model.bias;
-    let sum = 0;
-    for (const index of indexes) sum += model.weights[index] ?? 0;
-    return model.bias + sum * featureScale(model.features, indexes.length);
+    const { sum, count } = extractor.dot(text, model.weights);
+    if (count === 0) return model.bias;
+    return model.bias + sum * featureScale(model.features, count);
   };
   return { model, logit, predict: (text) => sigmoid(logit(text)) };
 }

@@ -45,6 +45,7 @@ const TAG_RE = /[\u{E0000}-\u{E007F}]/gu;
 const ZERO_WIDTH_RE = /\u034F|[\u00AD\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200D\u2060-\u2064\u3164\uFEFF]/g;
 const BIDI_RE = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 const FULLWIDTH_RE = /[\uFF01-\uFF5E\u3000]/;
+const ASCII_RE = /^[\x00-\x7f]*$/;
 
 /** Cyrillic and Greek letters that look like Latin ones (a subset of Unicode's confusables.txt). */
 const CONFUSABLES: Record<string, string> = {
@@ -136,7 +137,8 @@ export function normaliseText(input: string, depth = 0): NormalisedText {
   const layers: DecodedLayer[] = [];
   let text = input;
 
-  if (TAG_RE.test(text)) {
+  // Tag characters are astral: their UTF-16 high surrogate is U+DB40, a cheap first check.
+  if (text.includes("\uDB40") && TAG_RE.test(text)) {
     TAG_RE.lastIndex = 0;
     transformations.add("tag-characters");
     let hidden = "";
@@ -148,18 +150,24 @@ export function normaliseText(input: string, depth = 0): NormalisedText {
     });
     if (hidden.trim().length > 0) layers.push({ encoding: "tag-characters", text: collapse(hidden.toLowerCase()) });
   }
-  if (hasZeroWidthInWord(text)) transformations.add("zero-width");
-  text = text.replace(ZERO_WIDTH_RE, "");
+  ZERO_WIDTH_RE.lastIndex = 0;
+  if (ZERO_WIDTH_RE.test(text)) {
+    if (hasZeroWidthInWord(text)) transformations.add("zero-width");
+    text = text.replace(ZERO_WIDTH_RE, "");
+  }
+  BIDI_RE.lastIndex = 0;
   if (BIDI_RE.test(text)) {
     transformations.add("bidi-controls");
     text = text.replace(BIDI_RE, "");
   }
-  if (FULLWIDTH_RE.test(text)) transformations.add("fullwidth");
-  const nfkc = text.normalize("NFKC");
-  if (nfkc !== text && !transformations.has("fullwidth")) transformations.add("nfkc");
-  text = nfkc;
+  if (!ASCII_RE.test(text)) {
+    if (FULLWIDTH_RE.test(text)) transformations.add("fullwidth");
+    const nfkc = text.normalize("NFKC");
+    if (nfkc !== text && !transformations.has("fullwidth")) transformations.add("nfkc");
+    text = nfkc;
+  }
 
-  if (CONFUSABLE_CLASS.test(text)) {
+  if (!ASCII_RE.test(text) && CONFUSABLE_CLASS.test(text)) {
     const mapped = mapConfusables(text);
     if (mapped !== text) {
       transformations.add("confusables");
@@ -213,25 +221,29 @@ function mapConfusables(text: string): string {
 
 /** `i g n o r e`, `i-g-n-o-r-e`, `i.g.n.o.r.e` → `ignore` (four or more single letters). */
 function joinSpacedLetters(text: string): string {
-  return text.replace(/(?<![\p{L}\p{N}])(?:[a-z][ .\-_*]{1,2}){3,}[a-z](?![\p{L}\p{N}])/gu, (run) =>
+  if (!/[a-z][ .\-_*]{1,2}[a-z][ .\-_*]{1,2}[a-z][ .\-_*]{1,2}[a-z]/.test(text)) return text;
+  return text.replace(/(?<![a-z0-9])(?:[a-z][ .\-_*]{1,2}){3,}[a-z](?![a-z0-9])/g, (run) =>
     run.replace(/[ .\-_*]/g, ""),
   );
 }
 
 /** `1gn0r3 pr3v10u5` → `ignore previous`, only in words that mix letters with look-alike digits. */
 function undoLeetspeak(text: string): string {
-  return text.replace(/[a-z0-9@$!|]+/g, (token) => {
-    if (!/[a-z]/.test(token) || !/[0-9@$!|]/.test(token)) return token;
-    // Leave trailing punctuation, version numbers and ids (`mp3`, `utf8`, `x86`, `h2o`) alone.
-    const core = token.replace(/[!|]+$/, "");
-    const letters = (core.match(/[a-z]/g) ?? []).length;
-    const leet = (core.match(/[0134578@$!|]/g) ?? []).length;
-    if (letters < 2 || leet === 0 || core.length < 4) return token;
-    if (/^[a-z]+[0-9]+$/.test(core) && leet <= 2) return token;
-    if (/[0-9]{3,}/.test(core)) return token;
-    const mapped = core.replace(/[0134578@$!|]/g, (ch) => LEET[ch] ?? ch);
-    return mapped + token.slice(core.length);
-  });
+  if (!/[a-z][0134578@$!|]|[0134578@$!|][a-z]/.test(text)) return text;
+  return text.replace(
+    /(?<![a-z0-9@$!|])[a-z0-9@$!|]*(?:[a-z][0134578@$!|]|[0134578@$!|][a-z])[a-z0-9@$!|]*/g,
+    (token) => {
+      // Leave trailing punctuation, version numbers and ids (`mp3`, `utf8`, `x86`, `h2o`) alone.
+      const core = token.replace(/[!|]+$/, "");
+      const letters = (core.match(/[a-z]/g) ?? []).length;
+      const leet = (core.match(/[0134578@$!|]/g) ?? []).length;
+      if (letters < 2 || leet === 0 || core.length < 4) return token;
+      if (/^[a-z]+[0-9]+$/.test(core) && leet <= 2) return token;
+      if (/[0-9]{3,}/.test(core)) return token;
+      const mapped = core.replace(/[0134578@$!|]/g, (ch) => LEET[ch] ?? ch);
+      return mapped + token.slice(core.length);
+    },
+  );
 }
 
 const COMMON_WORDS = new Set(
@@ -239,6 +251,8 @@ const COMMON_WORDS = new Set(
     " ",
   ),
 );
+
+const ROT13_COMMON_WORDS = new Set([...COMMON_WORDS].map((w) => rot13(w)));
 
 /** Find base64, hex, URL-encoded and ROT13 segments that decode to readable text. */
 function collectLayers(lower: string, original: string, layers: DecodedLayer[], depth: number): void {
@@ -249,26 +263,31 @@ function collectLayers(lower: string, original: string, layers: DecodedLayer[], 
     for (const layer of inner.layers) if (layers.length < MAX_LAYERS) layers.push(layer);
   };
   // Base64 is case-sensitive: search the original text.
-  for (const m of original.matchAll(/[A-Za-z0-9+/_-]{20,}={0,2}/g)) {
+  // The look-behind makes each run start at its first character, keeping the scan linear.
+  for (const m of original.matchAll(/(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}/g)) {
     const segment = m[0];
     if (!/[A-Z]/.test(segment) || !/[a-z]/.test(segment)) continue;
     push("base64", Buffer.from(segment.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8"));
     if (layers.length >= MAX_LAYERS) return;
   }
-  for (const m of lower.matchAll(/(?:\\x[0-9a-f]{2}){6,}|(?:0x)?(?:[0-9a-f]{2}[ :]?){10,}/g)) {
+  for (const m of lower.matchAll(/(?:\\x[0-9a-f]{2}){6,}|(?<![0-9a-f])(?:0x)?(?:[0-9a-f]{2}[ :]?){10,}/g)) {
     const hex = m[0].replace(/\\x|0x|[ :]/g, "");
     if (hex.length % 2 !== 0 || !/[a-f]/.test(hex)) continue;
     push("hex", Buffer.from(hex, "hex").toString("utf8"));
   }
-  for (const m of lower.matchAll(/[^\s]*(?:%[0-9a-f]{2}[^\s%]{0,3}){4,}[^\s]*/g)) {
-    try {
-      push("url", decodeURIComponent(m[0].replace(/\+/g, " ")));
-    } catch {
-      // Malformed escapes: not a layer.
+  if (lower.includes("%"))
+    for (const m of lower.matchAll(/[^\s%]{0,40}(?:%[0-9a-f]{2}[^\s%]{0,3}){4,}[^\s%]{0,40}/g)) {
+      try {
+        push("url", decodeURIComponent(m[0].replace(/\+/g, " ")));
+      } catch {
+        // Malformed escapes: not a layer.
+      }
     }
+  // ROT13: only when the text contains several ROT13 forms of common words (`gur`, `lbh`, `vtaber`).
+  if (countWords(lower, ROT13_COMMON_WORDS) >= 3) {
+    const rot = rot13(lower);
+    if (countWords(rot, COMMON_WORDS) > 2 * countWords(lower, COMMON_WORDS)) push("rot13", rot);
   }
-  const rot = rot13(lower);
-  if (countCommon(rot) >= 3 && countCommon(rot) > 2 * countCommon(lower)) push("rot13", rot);
 }
 
 function isReadable(text: string): boolean {
@@ -282,16 +301,18 @@ function isReadable(text: string): boolean {
   return printable / text.length > 0.9 && /\p{L}{3,}/u.test(text) && /\s/.test(text.trim());
 }
 
-function countCommon(text: string): number {
+function countWords(text: string, words: ReadonlySet<string>): number {
   let n = 0;
-  for (const word of text.split(/[^a-z]+/)) if (COMMON_WORDS.has(word)) n++;
+  for (const m of text.matchAll(/[a-z]{3,}/g)) if (words.has(m[0])) n++;
   return n;
 }
 
 /** ROT13 over ASCII letters. */
 export function rot13(text: string): string {
-  return text.replace(/[a-z]/gi, (ch) => {
-    const base = ch <= "Z" ? 65 : 97;
-    return String.fromCharCode(((ch.charCodeAt(0) - base + 13) % 26) + base);
-  });
+  const codes = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    codes[i] = c >= 97 && c <= 122 ? ((c - 84) % 26) + 97 : c >= 65 && c <= 90 ? ((c - 52) % 26) + 65 : c;
+  }
+  return new TextDecoder("utf-16le").decode(codes);
 }

@@ -40,8 +40,10 @@ describe("injection rule pack", () => {
   it("derives sound literal prefilters from leading alternations", () => {
     assert.deepEqual(leadingLiterals("\\b(ignore|forget)\\b.{0,9}x"), ["ignore", "forget"]);
     assert.deepEqual(leadingLiterals("tokens?\\b"), ["token"]);
-    assert.equal(leadingLiterals("(a|bc)x"), undefined);
+    assert.deepEqual(leadingLiterals("(a|bc)x"), ["a", "bc"]);
+    assert.deepEqual(leadingLiterals("(the |all )?(above|prior) x"), ["the ", "all ", "above", "prior"]);
+    assert.deepEqual(leadingLiterals("<(system|/system)>"), ["<system", "</system"]);
     assert.equal(leadingLiterals("\\d+ tokens"), undefined);
-    assert.deepEqual(leadingLiterals("<\\|(im_start|im_end)\\|>"), ["<|"]);
+    assert.deepEqual(leadingLiterals("<\\|(im_start|im_end)\\|>"), ["<|im_start", "<|im_end"]);
   });
 });

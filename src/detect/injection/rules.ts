@@ -91,7 +91,7 @@ export function compileInjectionRules(
         weight: rule.weight,
         documentWeight: rule.documentWeight ?? rule.weight,
         patterns,
-        anchors: rule.patterns.map(leadingLiterals),
+        anchors: rule.patterns.map((pattern) => leadingLiterals(pattern)),
       });
     }
   }
@@ -146,95 +146,260 @@ export function unsafePatternReason(pattern: string): string | undefined {
 const META = new Set(["\\", "(", ")", "[", "]", ".", "?", "*", "+", "{", "}", "|", "^", "$"]);
 
 /**
- * Literals that every match of the pattern must start with: the literal prefixes of the
- * alternatives of a leading group, or the pattern's own literal prefix. Undefined when a
- * prefix cannot be derived or would be shorter than two characters.
+ * Literals one of which every match of the pattern starts with, or undefined when none can be
+ * derived. Understands a literal prefix, a leading group of alternatives (optionally after a
+ * literal prefix) and a leading optional group. Used as a prefilter, so it must be sound: when
+ * in doubt it returns undefined and the pattern is run over the whole text.
  */
-export function leadingLiterals(pattern: string): string[] | undefined {
+export function leadingLiterals(pattern: string, depth = 0): string[] | undefined {
+  if (depth > 3) return undefined;
   let body = pattern;
   while (body.startsWith("\\b") || body.startsWith("^")) body = body.slice(body.startsWith("^") ? 1 : 2);
-  if (body.startsWith("(")) {
-    let depth = 0;
-    let end = -1;
-    const starts: number[] = [1];
-    for (let i = 0; i < body.length; i++) {
-      const ch = body[i];
-      if (ch === "\\") {
-        i++;
-        continue;
-      }
-      if (ch === "[") {
-        while (i < body.length && body[i] !== "]") i += body[i] === "\\" ? 2 : 1;
-        continue;
-      }
-      if (ch === "(") depth++;
-      if (ch === ")") {
-        depth--;
-        if (depth === 0) {
-          end = i;
-          break;
-        }
-      }
-      if (ch === "|" && depth === 1) starts.push(i + 1);
-    }
-    if (end === -1 || body.startsWith("(?")) return undefined;
-    const after = body[end + 1];
-    if (after === "?" || after === "*" || after === "{") return undefined;
-    const literals: string[] = [];
-    for (const [k, start] of starts.entries()) {
-      const stop = k + 1 < starts.length ? (starts[k + 1] ?? end) - 1 : end;
-      const literal = literalPrefix(body.slice(start, stop));
-      if (literal.length < 2) return undefined;
-      literals.push(literal);
-    }
-    return literals;
+  const prefix = literalPrefix(body);
+  const rest = body.slice(prefix.consumed);
+  if (prefix.truncated || !rest.startsWith("(") || rest.startsWith("(?")) {
+    return prefix.literal.length > 0 ? [prefix.literal] : undefined;
   }
-  const literal = literalPrefix(body);
-  return literal.length >= 2 ? [literal] : undefined;
+  const group = splitGroup(rest);
+  if (!group) return prefix.literal.length > 0 ? [prefix.literal] : undefined;
+  const after = rest[group.end + 1];
+  if (after === "*" || after === "{") return prefix.literal.length > 0 ? [prefix.literal] : undefined;
+  const literals: string[] = [];
+  for (const alternative of group.alternatives) {
+    const inner = leadingLiterals(alternative, depth + 1);
+    if (!inner) return prefix.literal.length > 0 ? [prefix.literal] : undefined;
+    for (const literal of inner) literals.push(prefix.literal + literal);
+  }
+  if (after === "?") {
+    // Optional group: a match may also start with whatever follows it.
+    const skipped = leadingLiterals(`${escapeLiteral(prefix.literal)}${rest.slice(group.end + 2)}`, depth + 1);
+    if (!skipped) return prefix.literal.length > 0 ? [prefix.literal] : undefined;
+    literals.push(...skipped);
+  }
+  return [...new Set(literals)];
 }
 
-function literalPrefix(text: string): string {
-  let literal = "";
+function escapeLiteral(text: string): string {
+  return text.replace(/[\\()[\]{}.?*+|^$]/g, "\\$&");
+}
+
+/** Split `(a|b(c)|d)...` into its top-level alternatives and the index of its closing parenthesis. */
+function splitGroup(text: string): { alternatives: string[]; end: number } | undefined {
+  let depth = 0;
+  let from = 1;
+  const alternatives: string[] = [];
   for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "\\") {
+      i++;
+      continue;
+    }
+    if (ch === "[") {
+      while (i < text.length && text[i] !== "]") i += text[i] === "\\" ? 2 : 1;
+      continue;
+    }
+    if (ch === "(") depth++;
+    else if (ch === ")") {
+      depth--;
+      if (depth === 0) {
+        alternatives.push(text.slice(from, i));
+        return { alternatives, end: i };
+      }
+    } else if (ch === "|" && depth === 1) {
+      alternatives.push(text.slice(from, i));
+      from = i + 1;
+    }
+  }
+  return undefined;
+}
+
+/** The literal characters a pattern starts with; `truncated` when a quantifier cut it short. */
+function literalPrefix(text: string): { literal: string; consumed: number; truncated: boolean } {
+  let literal = "";
+  let i = 0;
+  for (; i < text.length; i++) {
     const ch = text[i] ?? "";
     if (ch === "\\") {
       const next = text[i + 1] ?? "";
-      if (/[A-Za-z0-9]/.test(next) || next === "") break;
+      if (/[A-Za-z0-9]/.test(next) || next === "") return { literal, consumed: i, truncated: true };
+      if (/[?*{+]/.test(text[i + 2] ?? "")) return { literal, consumed: i, truncated: true };
       literal += next;
       i++;
       continue;
     }
+    if (ch === "(") return { literal, consumed: i, truncated: false };
     if (META.has(ch)) {
-      if (ch === "?" || ch === "*" || ch === "{") literal = literal.slice(0, -1);
-      break;
+      if (ch === "?" || ch === "*" || ch === "{")
+        return { literal: literal.slice(0, -1), consumed: i, truncated: true };
+      return { literal, consumed: i, truncated: true };
     }
+    const next = text[i + 1];
+    if (next === "?" || next === "*" || next === "{") return { literal, consumed: i, truncated: true };
     literal += ch;
   }
-  return literal;
+  return { literal, consumed: i, truncated: false };
+}
+
+/** Precomputed search structures for one compiled rule list. */
+interface RuleIndex {
+  automaton: AhoCorasick;
+  /** For each anchor id: the [rule, pattern] pairs it starts. */
+  targets: [number, number][][];
+  /** Patterns without anchors, run over the whole text. */
+  unanchored: [number, number][];
+  /** Sticky copies of every pattern, tried at anchor positions. */
+  sticky: RegExp[][];
+  /** Whether each pattern starts with `\b`, so a hit inside a word can be skipped without running it. */
+  boundary: boolean[][];
+}
+
+const INDEXES = new WeakMap<readonly CompiledInjectionRule[], RuleIndex>();
+
+function indexOf(rules: readonly CompiledInjectionRule[]): RuleIndex {
+  const cached = INDEXES.get(rules);
+  if (cached) return cached;
+  const anchorIds = new Map<string, number>();
+  const targets: [number, number][][] = [];
+  const unanchored: [number, number][] = [];
+  for (const [r, rule] of rules.entries()) {
+    for (const [p, anchors] of rule.anchors.entries()) {
+      if (!anchors) {
+        unanchored.push([r, p]);
+        continue;
+      }
+      for (const anchor of anchors) {
+        let id = anchorIds.get(anchor);
+        if (id === undefined) {
+          id = anchorIds.size;
+          anchorIds.set(anchor, id);
+          targets.push([]);
+        }
+        targets[id]?.push([r, p]);
+      }
+    }
+  }
+  const index: RuleIndex = {
+    automaton: buildAhoCorasick([...anchorIds.keys()]),
+    targets,
+    unanchored,
+    sticky: rules.map((rule) => rule.patterns.map((pattern) => new RegExp(pattern.source, "y"))),
+    boundary: rules.map((rule) => rule.patterns.map((pattern) => pattern.source.startsWith("\\b"))),
+  };
+  INDEXES.set(rules, index);
+  return index;
 }
 
 const MAX_EVIDENCE = 120;
 
-/** Run every rule over normalised text; at most one match reported per rule. */
+/**
+ * Run every rule over normalised text; at most one match reported per rule. One Aho-Corasick
+ * pass finds where any pattern can start; each pattern is then tried only at those positions.
+ */
 export function matchInjectionRules(
   rules: readonly CompiledInjectionRule[],
   text: string,
   mode: InjectionMode,
 ): RuleMatch[] {
-  const matches: RuleMatch[] = [];
-  for (const rule of rules) {
-    if ((mode === "document" ? rule.documentWeight : rule.weight) <= 0) continue;
-    for (const [index, pattern] of rule.patterns.entries()) {
-      const anchors = rule.anchors[index];
-      if (anchors && !anchors.some((a) => text.includes(a))) continue;
-      const m = pattern.exec(text);
-      if (m) {
-        matches.push({ rule, evidence: m[0].length > MAX_EVIDENCE ? `${m[0].slice(0, MAX_EVIDENCE)}…` : m[0] });
-        break;
-      }
+  const index = indexOf(rules);
+  const found = new Map<number, string>();
+  const active = (r: number) => {
+    const rule = rules[r];
+    return rule !== undefined && !found.has(r) && (mode === "document" ? rule.documentWeight : rule.weight) > 0;
+  };
+  const record = (r: number, m: RegExpExecArray) =>
+    found.set(r, m[0].length > MAX_EVIDENCE ? `${m[0].slice(0, MAX_EVIDENCE)}…` : m[0]);
+
+  searchAhoCorasick(index.automaton, text, (anchor, end) => {
+    const pairs = index.targets[anchor] ?? [];
+    const start = end - (index.automaton.lengths[anchor] ?? 0);
+    const midWord = start > 0 && isAsciiWordChar(text.charCodeAt(start - 1)) && isAsciiWordChar(text.charCodeAt(start));
+    for (const [r, p] of pairs) {
+      if (!active(r)) continue;
+      if (midWord && index.boundary[r]?.[p]) continue;
+      const sticky = index.sticky[r]?.[p];
+      if (!sticky) continue;
+      sticky.lastIndex = start;
+      const m = sticky.exec(text);
+      if (m) record(r, m);
     }
+  });
+  for (const [r, p] of index.unanchored) {
+    if (!active(r)) continue;
+    const m = rules[r]?.patterns[p]?.exec(text);
+    if (m) record(r, m);
+  }
+  const matches: RuleMatch[] = [];
+  for (const [r, rule] of rules.entries()) {
+    const evidence = found.get(r);
+    if (evidence !== undefined) matches.push({ rule, evidence });
   }
   return matches;
+}
+
+function isAsciiWordChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || code === 95;
+}
+
+/** A compact Aho-Corasick automaton over UTF-16 code units. */
+interface AhoCorasick {
+  /** Goto transitions per state. */
+  next: Map<number, number>[];
+  fail: Int32Array;
+  /** Anchor ids ending at each state (including through failure links). */
+  output: number[][];
+  lengths: number[];
+}
+
+function buildAhoCorasick(words: readonly string[]): AhoCorasick {
+  const next: Map<number, number>[] = [new Map()];
+  const outputs: number[][] = [[]];
+  for (const [id, word] of words.entries()) {
+    let state = 0;
+    for (let i = 0; i < word.length; i++) {
+      const code = word.charCodeAt(i);
+      let to = next[state]?.get(code);
+      if (to === undefined) {
+        to = next.length;
+        next.push(new Map());
+        outputs.push([]);
+        next[state]?.set(code, to);
+      }
+      state = to;
+    }
+    outputs[state]?.push(id);
+  }
+  const fail = new Int32Array(next.length);
+  const queue: number[] = [];
+  for (const to of next[0]?.values() ?? []) queue.push(to);
+  for (let head = 0; head < queue.length; head++) {
+    const state = queue[head] ?? 0;
+    for (const [code, to] of next[state] ?? []) {
+      let f = fail[state] ?? 0;
+      while (f !== 0 && !next[f]?.has(code)) f = fail[f] ?? 0;
+      const target = next[f]?.get(code);
+      fail[to] = target !== undefined && target !== to ? target : 0;
+      outputs[to]?.push(...(outputs[fail[to] ?? 0] ?? []));
+      queue.push(to);
+    }
+  }
+  return { next, fail, output: outputs, lengths: words.map((w) => w.length) };
+}
+
+/** Calls `onMatch(anchorId, endExclusive)` for every occurrence of every word, overlaps included. */
+function searchAhoCorasick(automaton: AhoCorasick, text: string, onMatch: (id: number, end: number) => void): void {
+  const { next, fail, output } = automaton;
+  let state = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    let to = next[state]?.get(code);
+    while (to === undefined && state !== 0) {
+      state = fail[state] ?? 0;
+      to = next[state]?.get(code);
+    }
+    state = to ?? 0;
+    const hits = output[state];
+    if (hits && hits.length > 0) for (const id of hits) onMatch(id, i + 1);
+  }
 }
 
 /** Wrap a file-read failure as a PalisadeError naming the file. */
