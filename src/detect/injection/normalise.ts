@@ -45,7 +45,7 @@ const TAG_RE = /[\u{E0000}-\u{E007F}]/gu;
 const ZERO_WIDTH_RE = /\u034F|[\u00AD\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200D\u2060-\u2064\u3164\uFEFF]/g;
 const BIDI_RE = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 const FULLWIDTH_RE = /[\uFF01-\uFF5E\u3000]/;
-const ASCII_RE = /^[\x00-\x7f]*$/;
+const NON_ASCII_RE = /[\u0080-\uffff]/;
 
 /** Cyrillic and Greek letters that look like Latin ones (a subset of Unicode's confusables.txt). */
 const CONFUSABLES: Record<string, string> = {
@@ -160,14 +160,14 @@ export function normaliseText(input: string, depth = 0): NormalisedText {
     transformations.add("bidi-controls");
     text = text.replace(BIDI_RE, "");
   }
-  if (!ASCII_RE.test(text)) {
+  if (NON_ASCII_RE.test(text)) {
     if (FULLWIDTH_RE.test(text)) transformations.add("fullwidth");
     const nfkc = text.normalize("NFKC");
     if (nfkc !== text && !transformations.has("fullwidth")) transformations.add("nfkc");
     text = nfkc;
   }
 
-  if (!ASCII_RE.test(text) && CONFUSABLE_CLASS.test(text)) {
+  if (NON_ASCII_RE.test(text) && CONFUSABLE_CLASS.test(text)) {
     const mapped = mapConfusables(text);
     if (mapped !== text) {
       transformations.add("confusables");
