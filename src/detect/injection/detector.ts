@@ -29,6 +29,14 @@ export interface InjectionDetectorOptions {
   threshold?: number;
   /** Multiplier on the classifier probability before combination, in [0, 1]. Default 1. */
   classifierWeight?: number;
+  /**
+   * Classifier probabilities below this floor count as no evidence; above it they are rescaled
+   * to [0, 1]. Keeps a lukewarm classifier score from tipping a weak rule over the threshold.
+   * Default 0 (user mode); see `documentClassifierFloor`.
+   */
+  classifierFloor?: number;
+  /** The floor in document mode, where the maximum over many windows runs higher. Default 0.3. */
+  documentClassifierFloor?: number;
   /** Document-mode window size and step, in characters of normalised text. */
   window?: { size: number; step: number };
   /** Inputs longer than this are analysed on their first part only (a signal says so). Default 200,000. */
@@ -73,6 +81,8 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
     : undefined;
   const defaultThreshold = options.threshold ?? 0.5;
   const classifierWeight = options.classifierWeight ?? 1;
+  const userFloor = options.classifierFloor ?? 0;
+  const documentFloor = options.documentClassifierFloor ?? 0.3;
   const window = options.window ?? { size: 480, step: 240 };
   const maxChars = options.maxChars ?? 200_000;
 
@@ -129,7 +139,8 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
           where = `decoded ${layer.encoding}`;
         }
       }
-      classifierScore = best * classifierWeight;
+      const floor = mode === "document" ? documentFloor : userFloor;
+      classifierScore = Math.max(0, (best - floor) / (1 - floor)) * classifierWeight;
       signals.push({
         kind: "classifier",
         id: "classifier",
