@@ -253,6 +253,8 @@ const COMMON_WORDS = new Set(
 );
 
 const ROT13_COMMON_WORDS = new Set([...COMMON_WORDS].map((w) => rot13(w)));
+/** Substrings one of which any ROT13 text of a few common words contains: a cheap first check. */
+const ROT13_HINTS = ["gur ", "lbh", "naq ", "vtaber", "vafgehpg", "flfgrz", "cebzcg", "cerivbhf", "eriry", "cevag"];
 
 /** Find base64, hex, URL-encoded and ROT13 segments that decode to readable text. */
 function collectLayers(lower: string, original: string, layers: DecodedLayer[], depth: number): void {
@@ -270,8 +272,12 @@ function collectLayers(lower: string, original: string, layers: DecodedLayer[], 
     push("base64", Buffer.from(segment.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8"));
     if (layers.length >= MAX_LAYERS) return;
   }
-  for (const m of lower.matchAll(/(?:\\x[0-9a-f]{2}){6,}|(?<![0-9a-f])(?:0x)?(?:[0-9a-f]{2}[ :]?){10,}/g)) {
-    const hex = m[0].replace(/\\x|0x|[ :]/g, "");
+  // Contiguous hex (optionally 0x-prefixed) and \xNN escapes; runs start at a word start to stay linear.
+  const hexRuns = lower.includes("\\x")
+    ? lower.matchAll(/(?:\\x[0-9a-f]{2}){6,}|(?<![0-9a-z])(?:0x)?[0-9a-f]{20,}/g)
+    : lower.matchAll(/(?<![0-9a-z])(?:0x)?[0-9a-f]{20,}/g);
+  for (const m of hexRuns) {
+    const hex = m[0].replace(/\\x|0x/g, "");
     if (hex.length % 2 !== 0 || !/[a-f]/.test(hex)) continue;
     push("hex", Buffer.from(hex, "hex").toString("utf8"));
   }
@@ -284,7 +290,7 @@ function collectLayers(lower: string, original: string, layers: DecodedLayer[], 
       }
     }
   // ROT13: only when the text contains several ROT13 forms of common words (`gur`, `lbh`, `vtaber`).
-  if (countWords(lower, ROT13_COMMON_WORDS) >= 3) {
+  if (ROT13_HINTS.some((hint) => lower.includes(hint)) && countWords(lower, ROT13_COMMON_WORDS) >= 3) {
     const rot = rot13(lower);
     if (countWords(rot, COMMON_WORDS) > 2 * countWords(lower, COMMON_WORDS)) push("rot13", rot);
   }

@@ -348,6 +348,8 @@ interface AhoCorasick {
   /** Anchor ids ending at each state (including through failure links). */
   output: number[][];
   lengths: number[];
+  /** Memoised full transitions for ASCII input, `state * 128 + code` → state + 1 (0 = not computed). */
+  ascii: Int32Array;
 }
 
 function buildAhoCorasick(words: readonly string[]): AhoCorasick {
@@ -382,23 +384,40 @@ function buildAhoCorasick(words: readonly string[]): AhoCorasick {
       queue.push(to);
     }
   }
-  return { next, fail, output: outputs, lengths: words.map((w) => w.length) };
+  return { next, fail, output: outputs, lengths: words.map((w) => w.length), ascii: new Int32Array(next.length * 128) };
+}
+
+/** The state after reading `code` in `state`, following failure links. */
+function step(automaton: AhoCorasick, state: number, code: number): number {
+  const { next, fail } = automaton;
+  let s = state;
+  let to = next[s]?.get(code);
+  while (to === undefined && s !== 0) {
+    s = fail[s] ?? 0;
+    to = next[s]?.get(code);
+  }
+  return to ?? 0;
 }
 
 /** Calls `onMatch(anchorId, endExclusive)` for every occurrence of every word, overlaps included. */
 function searchAhoCorasick(automaton: AhoCorasick, text: string, onMatch: (id: number, end: number) => void): void {
-  const { next, fail, output } = automaton;
+  const { output, ascii } = automaton;
   let state = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    let to = next[state]?.get(code);
-    while (to === undefined && state !== 0) {
-      state = fail[state] ?? 0;
-      to = next[state]?.get(code);
+    if (code < 128) {
+      const slot = state * 128 + code;
+      let to = (ascii[slot] ?? 0) - 1;
+      if (to < 0) {
+        to = step(automaton, state, code);
+        ascii[slot] = to + 1;
+      }
+      state = to;
+    } else {
+      state = step(automaton, state, code);
     }
-    state = to ?? 0;
     const hits = output[state];
-    if (hits && hits.length > 0) for (const id of hits) onMatch(id, i + 1);
+    if (hits !== undefined && hits.length > 0) for (const id of hits) onMatch(id, i + 1);
   }
 }
 
