@@ -83,7 +83,7 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
   const classifierWeight = options.classifierWeight ?? 1;
   const userFloor = options.classifierFloor ?? 0;
   const documentFloor = options.documentClassifierFloor ?? 0.3;
-  const window = options.window ?? { size: 480, step: 240 };
+  const window = options.window ?? { size: 480, step: 320 };
   const maxChars = options.maxChars ?? 200_000;
 
   const detect = (input: string, detectOptions: DetectOptions = {}): InjectionResult => {
@@ -121,9 +121,11 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
     // Classifier: whole text in user mode; the most suspicious window in document mode.
     let classifierScore = 0;
     if (classifier) {
-      let best = classifier.predict(normalised.text);
+      // Document mode scores overlapping windows (which cover the whole text) instead of the whole.
+      const windowed = mode === "document" && normalised.text.length > window.size;
+      let best = windowed ? 0 : classifier.predict(normalised.text);
       let where = "whole text";
-      if (mode === "document" && normalised.text.length > window.size) {
+      if (windowed) {
         for (const [start, slice] of windows(normalised.text, window.size, window.step)) {
           const p = classifier.predict(slice);
           if (p > best) {
