@@ -12,8 +12,11 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadPublicCorpus, loadTrainingFixtures, type Sample } from "../bench/injection-data.js";
 import {
+  type CompiledInjectionRule,
   createInjectionClassifier,
+  createInjectionDetector,
   type LinearModel,
+  loadInjectionRules,
   normaliseText,
   type TrainingExample,
   toInjectionModelFile,
@@ -22,7 +25,7 @@ import {
 
 export const SEED = 20_260_401;
 export const HYPER = { epochs: 6, learningRate: 0.1, l2: 1e-4 } as const;
-/** Share of validation benign texts the classifier alone may flag; sets the bias shift. */
+/** Share of validation benign texts the detector (rules + model) may flag; sets the bias shift. */
 export const TARGET_VALIDATION_FPR = 0.01;
 
 /**
@@ -44,10 +47,14 @@ export function toExamples(samples: readonly Sample[]): TrainingExample[] {
 
 /**
  * Fit on four fifths of the given train samples; the last fifth (validation, by a second hash
- * of the key) sets the operating point: the bias is shifted so that the classifier alone flags
- * at most TARGET_VALIDATION_FPR of validation benign texts at p >= 0.5. Test data never enters.
+ * of the key) sets the operating point: the bias is shifted as little as needed for the whole
+ * detector (shipped rules + this model, default threshold) to flag at most
+ * TARGET_VALIDATION_FPR of validation benign texts. Test data never enters.
  */
-export function buildModel(train: readonly Sample[]): {
+export function buildModel(
+  train: readonly Sample[],
+  rules: readonly CompiledInjectionRule[] = loadInjectionRules(),
+): {
   model: LinearModel;
   fit: Sample[];
   val: Sample[];
@@ -56,13 +63,21 @@ export function buildModel(train: readonly Sample[]): {
   const fit = train.filter((s) => !isValidation(s));
   const val = train.filter(isValidation);
   const fitted = trainLinearModel(toExamples(fit), { seed: SEED, ...HYPER });
-  const classifier = createInjectionClassifier(fitted);
-  const benignLogits = val
-    .filter((s) => s.label === 0)
-    .map((s) => classifier.logit(normaliseText(s.text).text))
-    .sort((a, b) => b - a);
-  const cut = benignLogits[Math.floor(benignLogits.length * TARGET_VALIDATION_FPR)] ?? 0;
-  return { model: { ...fitted, bias: fitted.bias - cut }, fit, val, biasShift: -cut };
+  const benign = val.filter((s) => s.label === 0);
+  const falsePositiveRate = (shift: number): number => {
+    const detector = createInjectionDetector({ rules, model: { ...fitted, bias: fitted.bias + shift } });
+    return benign.filter((s) => detector.detect(s.text).verdict === "injection").length / Math.max(1, benign.length);
+  };
+  // Bisection over the shift: the flagged share only falls as the bias falls.
+  let high = 0;
+  let low = -8;
+  if (falsePositiveRate(high) <= TARGET_VALIDATION_FPR) low = high;
+  for (let i = 0; i < 12 && high - low > 0.01; i++) {
+    const mid = (high + low) / 2;
+    if (falsePositiveRate(mid) <= TARGET_VALIDATION_FPR) low = mid;
+    else high = mid;
+  }
+  return { model: { ...fitted, bias: fitted.bias + low }, fit, val, biasShift: low };
 }
 
 function isValidation(s: Sample): boolean {
