@@ -41,15 +41,19 @@ export interface FeatureExtractor {
   readonly config: FeatureConfig;
   /** Distinct bucket indexes present in the text (order unspecified). */
   extract(text: string): Uint32Array;
-  /** Sum of `weights` over the distinct buckets present, and how many there were; allocates nothing. */
-  dot(text: string, weights: Float32Array): { sum: number; count: number };
+  /**
+   * Sum of (quantised) `weights` over the distinct buckets present, and how many there were;
+   * allocates nothing. Int16 weights keep the table small enough to stay in cache.
+   */
+  dot(text: string, weights: Int16Array): { sum: number; count: number };
 }
 
 /** Build an extractor for one feature configuration. */
 export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_CONFIG): FeatureExtractor {
   if ((config.dims & (config.dims - 1)) !== 0) throw new RangeError("dims must be a power of two");
   const mask = config.dims - 1;
-  const stamp = new Uint32Array(config.dims);
+  // Generation stamps mark buckets already seen in this call (16-bit: half the cache footprint).
+  const stamp = new Uint16Array(config.dims);
   let generation = 0;
   let out = new Uint32Array(4096);
   const maxN = Math.max(0, ...config.charNgrams);
@@ -71,8 +75,8 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
    * One pass over the text; with `weights` it sums, without it records indexes into `out`.
    * Written without inner closures over mutable locals: this loop is most of the detector's time.
    */
-  const scan = (text: string, weights: Float32Array | null): { sum: number; count: number } => {
-    generation = (generation + 1) >>> 0;
+  const scan = (text: string, weights: Int16Array | null): { sum: number; count: number } => {
+    generation = (generation + 1) & 0xffff;
     if (generation === 0) {
       stamp.fill(0);
       generation = 1;

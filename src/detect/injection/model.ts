@@ -49,12 +49,26 @@ export interface InjectionClassifier {
 /** Build a classifier around a model. */
 export function createInjectionClassifier(model: LinearModel): InjectionClassifier {
   const extractor: FeatureExtractor = createFeatureExtractor(model.features);
+  const { quantised, scale } = quantise(model.weights);
   const logit = (text: string): number => {
-    const { sum, count } = extractor.dot(text, model.weights);
+    const { sum, count } = extractor.dot(text, quantised);
     if (count === 0) return model.bias;
-    return model.bias + sum * featureScale(model.features, count);
+    return model.bias + sum * scale * featureScale(model.features, count);
   };
   return { model, logit, predict: (text) => sigmoid(logit(text)) };
+}
+
+/**
+ * Int16 weights and their step. The model file stores exactly these, so a loaded model scores
+ * identically; a freshly trained one is quantised the same way it will be when saved.
+ */
+export function quantise(weights: Float32Array): { quantised: Int16Array; scale: number } {
+  let max = 0;
+  for (const w of weights) max = Math.max(max, Math.abs(w));
+  const scale = max > 0 ? max / 32767 : 1;
+  const quantised = new Int16Array(weights.length);
+  for (let i = 0; i < weights.length; i++) quantised[i] = Math.round((weights[i] ?? 0) / scale);
+  return { quantised, scale };
 }
 
 export function sigmoid(x: number): number {
@@ -86,12 +100,9 @@ export function parseInjectionModel(value: unknown, file: string): LinearModel {
 
 /** Encode a model as its JSON file value. */
 export function toInjectionModelFile(model: LinearModel, training?: Record<string, unknown>): InjectionModelFile {
-  let max = 0;
-  for (const w of model.weights) max = Math.max(max, Math.abs(w));
-  const weightScale = max > 0 ? max / 32767 : 1;
-  const bytes = Buffer.alloc(model.weights.length * 2);
-  for (let i = 0; i < model.weights.length; i++)
-    bytes.writeInt16LE(Math.round((model.weights[i] ?? 0) / weightScale), i * 2);
+  const { quantised, scale: weightScale } = quantise(model.weights);
+  const bytes = Buffer.alloc(quantised.length * 2);
+  for (let i = 0; i < quantised.length; i++) bytes.writeInt16LE(quantised[i] ?? 0, i * 2);
   return {
     format: "palisade-injection-linear/1",
     features: { ...model.features, charNgrams: [...model.features.charNgrams] },

@@ -264,18 +264,23 @@ function collectLayers(lower: string, original: string, layers: DecodedLayer[], 
     layers.push({ encoding, text: inner.text });
     for (const layer of inner.layers) if (layers.length < MAX_LAYERS) layers.push(layer);
   };
+  // Base64 and hex need a run of 20+ characters without a space: most prose has none.
+  const longRun = longestRun(original) >= 20;
   // Base64 is case-sensitive: search the original text.
   // The look-behind makes each run start at its first character, keeping the scan linear.
-  for (const m of original.matchAll(/(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}/g)) {
-    const segment = m[0];
-    if (!/[A-Z]/.test(segment) || !/[a-z]/.test(segment)) continue;
-    push("base64", Buffer.from(segment.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8"));
-    if (layers.length >= MAX_LAYERS) return;
-  }
+  if (longRun)
+    for (const m of original.matchAll(/(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}/g)) {
+      const segment = m[0];
+      if (!/[A-Z]/.test(segment) || !/[a-z]/.test(segment)) continue;
+      push("base64", Buffer.from(segment.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8"));
+      if (layers.length >= MAX_LAYERS) return;
+    }
   // Contiguous hex (optionally 0x-prefixed) and \xNN escapes; runs start at a word start to stay linear.
-  const hexRuns = lower.includes("\\x")
-    ? lower.matchAll(/(?:\\x[0-9a-f]{2}){6,}|(?<![0-9a-z])(?:0x)?[0-9a-f]{20,}/g)
-    : lower.matchAll(/(?<![0-9a-z])(?:0x)?[0-9a-f]{20,}/g);
+  const hexRuns = !longRun
+    ? []
+    : lower.includes("\\x")
+      ? lower.matchAll(/(?:\\x[0-9a-f]{2}){6,}|(?<![0-9a-z])(?:0x)?[0-9a-f]{20,}/g)
+      : lower.matchAll(/(?<![0-9a-z])(?:0x)?[0-9a-f]{20,}/g);
   for (const m of hexRuns) {
     const hex = m[0].replace(/\\x|0x/g, "");
     if (hex.length % 2 !== 0 || !/[a-f]/.test(hex)) continue;
@@ -294,6 +299,20 @@ function collectLayers(lower: string, original: string, layers: DecodedLayer[], 
     const rot = rot13(lower);
     if (countWords(rot, COMMON_WORDS) > 2 * countWords(lower, COMMON_WORDS)) push("rot13", rot);
   }
+}
+
+/** Length of the longest run of characters other than whitespace. */
+function longestRun(text: string): number {
+  let best = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 9 || c === 13) {
+      if (run > best) best = run;
+      run = 0;
+    } else run++;
+  }
+  return run > best ? run : best;
 }
 
 function isReadable(text: string): boolean {
