@@ -40,6 +40,7 @@ describe("normaliseText", () => {
     assert.equal(normaliseText("1gn0r3 pr3v10u5").text, "ignore previous");
     assert.equal(normaliseText("i g n o r e this").text, "ignore this");
     assert.equal(normaliseText("mp3 covid19 utf8 hello! 2024").text, "mp3 covid19 utf8 hello! 2024");
+    assert.deepEqual(normaliseText("mail bob@example.com or ping @alice").transformations, []);
   });
 
   it("decodes base64, hex, URL-encoded and ROT13 segments", () => {

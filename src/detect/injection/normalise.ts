@@ -232,8 +232,10 @@ function undoLeetspeak(text: string): string {
   if (!/[a-z][0134578@$!|]|[0134578@$!|][a-z]/.test(text)) return text;
   return text.replace(
     /(?<![a-z0-9@$!|])[a-z0-9@$!|]*(?:[a-z][0134578@$!|]|[0134578@$!|][a-z])[a-z0-9@$!|]*/g,
-    (token) => {
-      // Leave trailing punctuation, version numbers and ids (`mp3`, `utf8`, `x86`, `h2o`) alone.
+    (token: string, offset: number, whole: string) => {
+      // Leave e-mail addresses, @mentions, trailing punctuation, version numbers and ids
+      // (`mp3`, `utf8`, `x86`, `h2o`) alone.
+      if (token.startsWith("@") || (token.includes("@") && whole[offset + token.length] === ".")) return token;
       const core = token.replace(/[!|]+$/, "");
       const letters = (core.match(/[a-z]/g) ?? []).length;
       const leet = (core.match(/[0134578@$!|]/g) ?? []).length;
