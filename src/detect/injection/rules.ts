@@ -348,8 +348,8 @@ interface AhoCorasick {
   /** Anchor ids ending at each state (including through failure links). */
   output: number[][];
   lengths: number[];
-  /** Memoised full transitions for ASCII input, `state * 128 + code` → state + 1 (0 = not computed). */
-  ascii: Int32Array;
+  /** Memoised full transitions for ASCII input per state (allocated on first visit): code → state + 1, 0 = not computed. */
+  ascii: (Int32Array | undefined)[];
 }
 
 function buildAhoCorasick(words: readonly string[]): AhoCorasick {
@@ -384,7 +384,7 @@ function buildAhoCorasick(words: readonly string[]): AhoCorasick {
       queue.push(to);
     }
   }
-  return { next, fail, output: outputs, lengths: words.map((w) => w.length), ascii: new Int32Array(next.length * 128) };
+  return { next, fail, output: outputs, lengths: words.map((w) => w.length), ascii: new Array(next.length) };
 }
 
 /** The state after reading `code` in `state`, following failure links. */
@@ -406,11 +406,15 @@ function searchAhoCorasick(automaton: AhoCorasick, text: string, onMatch: (id: n
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 128) {
-      const slot = state * 128 + code;
-      let to = (ascii[slot] ?? 0) - 1;
+      let row = ascii[state];
+      if (row === undefined) {
+        row = new Int32Array(128);
+        ascii[state] = row;
+      }
+      let to = (row[code] ?? 0) - 1;
       if (to < 0) {
         to = step(automaton, state, code);
-        ascii[slot] = to + 1;
+        row[code] = to + 1;
       }
       state = to;
     } else {
