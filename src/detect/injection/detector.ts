@@ -126,8 +126,8 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
       let best = windowed ? 0 : classifier.predict(normalised.text);
       let where = "whole text";
       if (windowed) {
-        for (const [start, slice] of windows(normalised.text, window.size, window.step)) {
-          const p = classifier.predict(slice);
+        for (const [start, end] of windows(normalised.text, window.size, window.step)) {
+          const p = classifier.predictRange(normalised.text, start, end);
           if (p > best) {
             best = p;
             where = `window at ${start}`;
@@ -239,17 +239,19 @@ function noisyOr(scores: readonly number[]): number {
   return 1 - keep;
 }
 
-/** Overlapping windows, cut at spaces so words stay whole. */
-function* windows(text: string, size: number, step: number): Generator<[number, string]> {
+/** Overlapping windows as [start, end) offsets, starting after a space so words stay whole. */
+function windows(text: string, size: number, step: number): [number, number][] {
+  const out: [number, number][] = [];
   for (let start = 0; start < text.length; start += step) {
     let from = start;
     if (from > 0) {
       const space = text.indexOf(" ", from);
       if (space !== -1 && space - from < 40) from = space + 1;
     }
-    yield [from, text.slice(from, from + size)];
+    out.push([from, Math.min(text.length, from + size)]);
     if (start + size >= text.length) break;
   }
+  return out;
 }
 
 function round(x: number): number {

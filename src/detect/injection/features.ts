@@ -46,6 +46,8 @@ export interface FeatureExtractor {
    * allocates nothing. Int16 weights keep the table small enough to stay in cache.
    */
   dot(text: string, weights: Int16Array): { sum: number; count: number };
+  /** `dot` over `text.slice(from, to)` without allocating the slice (document windows). */
+  dotRange(text: string, from: number, to: number, weights: Int16Array): { sum: number; count: number };
 }
 
 /** Build an extractor for one feature configuration. */
@@ -75,7 +77,7 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
    * One pass over the text; with `weights` it sums, without it records indexes into `out`.
    * Written without inner closures over mutable locals: this loop is most of the detector's time.
    */
-  const scan = (text: string, weights: Int16Array | null): { sum: number; count: number } => {
+  const scan = (text: string, weights: Int16Array | null, from: number, to: number): { sum: number; count: number } => {
     generation = (generation + 1) & 0xffff;
     if (generation === 0) {
       stamp.fill(0);
@@ -86,13 +88,14 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
     let sum = 0;
 
     // Character n-grams over " text ", hashed incrementally from each start position.
-    const length = text.length + 2;
+    const span = to - from;
+    const length = span + 2;
     for (let i = 0; i < length; i++) {
       let h = FNV_OFFSET;
       const stop = maxN < length - i ? maxN : length - i;
       for (let k = 0; k < stop; k++) {
         const p = i + k;
-        const code = p === 0 || p === length - 1 ? 32 : text.charCodeAt(p - 1);
+        const code = p === 0 || p === length - 1 ? 32 : text.charCodeAt(from + p - 1);
         h = Math.imul(h ^ code, FNV_PRIME);
         if (wanted[k + 1] !== 1) continue;
         const index = (Math.imul(h ^ (k + 1), FNV_PRIME) >>> 0) & mask;
@@ -109,8 +112,8 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
     let hasPrevious = false;
     let h = FNV_OFFSET ^ SEED_WORD;
     let inWord = false;
-    for (let i = 0; i <= text.length; i++) {
-      const code = i < text.length ? text.charCodeAt(i) : 32;
+    for (let i = from; i <= to; i++) {
+      const code = i < to ? text.charCodeAt(i) : 32;
       if (isWordChar(code)) {
         h = Math.imul(h ^ code, FNV_PRIME);
         inWord = true;
@@ -138,11 +141,14 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
   return {
     config,
     extract(text) {
-      const { count } = scan(text, null);
+      const { count } = scan(text, null, 0, text.length);
       return out.slice(0, count);
     },
     dot(text, weights) {
-      return scan(text, weights);
+      return scan(text, weights, 0, text.length);
+    },
+    dotRange(text, from, to, weights) {
+      return scan(text, weights, Math.max(0, from), Math.min(text.length, to));
     },
   };
 }

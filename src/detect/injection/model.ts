@@ -44,6 +44,8 @@ export interface InjectionClassifier {
   predict(text: string): number;
   /** Raw logit, for analysis. */
   logit(text: string): number;
+  /** Probability for `text.slice(from, to)`, without allocating the slice. */
+  predictRange(text: string, from: number, to: number): number;
 }
 
 /** Build a classifier around a model. */
@@ -55,7 +57,12 @@ export function createInjectionClassifier(model: LinearModel): InjectionClassifi
     if (count === 0) return model.bias;
     return model.bias + sum * scale * featureScale(model.features, count);
   };
-  return { model, logit, predict: (text) => sigmoid(logit(text)) };
+  const predictRange = (text: string, from: number, to: number): number => {
+    const { sum, count } = extractor.dotRange(text, from, to, quantised);
+    if (count === 0) return sigmoid(model.bias);
+    return sigmoid(model.bias + sum * scale * featureScale(model.features, count));
+  };
+  return { model, logit, predict: (text) => sigmoid(logit(text)), predictRange };
 }
 
 /**
