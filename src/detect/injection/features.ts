@@ -92,7 +92,7 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
     const length = span + 2;
     for (let i = 0; i < length; i++) {
       let h = FNV_OFFSET;
-      const stop = maxN < length - i ? maxN : length - i;
+      const stop = Math.min(maxN, length - i);
       for (let k = 0; k < stop; k++) {
         const p = i + k;
         const code = p === 0 || p === length - 1 ? 32 : text.charCodeAt(from + p - 1);

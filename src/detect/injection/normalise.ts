@@ -310,11 +310,11 @@ function longestRun(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 10 || c === 9 || c === 13) {
-      if (run > best) best = run;
+      best = Math.max(best, run);
       run = 0;
     } else run++;
   }
-  return run > best ? run : best;
+  return Math.max(run, best);
 }
 
 function isReadable(text: string): boolean {
