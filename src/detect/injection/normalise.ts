@@ -177,7 +177,7 @@ export function normaliseText(input: string, depth = 0): NormalisedText {
   text = text.toLowerCase();
 
   // Decode encoded segments before leetspeak and letter-joining change their alphabet.
-  if (depth < 2) collectLayers(text, input, layers, depth);
+  if (depth < 3) collectLayers(text, input, layers, depth);
 
   const unspaced = joinSpacedLetters(text);
   if (unspaced !== text) {
@@ -261,9 +261,12 @@ const ROT13_HINTS = ["gur ", "lbh", "naq ", "vtaber", "vafgehpg", "flfgrz", "ceb
 /** Find base64, hex, URL-encoded and ROT13 segments that decode to readable text. */
 function collectLayers(lower: string, original: string, layers: DecodedLayer[], depth: number): void {
   const push = (encoding: Encoding, decoded: string) => {
-    if (layers.length >= MAX_LAYERS || !isReadable(decoded)) return;
+    if (layers.length >= MAX_LAYERS) return;
+    const readable = isReadable(decoded);
+    // An encoding of an encoding decodes to another run of base64 or hex: look inside it.
+    if (!readable && !/^[A-Za-z0-9+/=_-]{20,}$/.test(decoded.trim())) return;
     const inner = normaliseText(decoded.slice(0, MAX_DECODED_CHARS), depth + 1);
-    layers.push({ encoding, text: inner.text });
+    if (readable) layers.push({ encoding, text: inner.text });
     for (const layer of inner.layers) if (layers.length < MAX_LAYERS) layers.push(layer);
   };
   // Base64 and hex need a run of 20+ characters without a space: most prose has none.
