@@ -25,7 +25,7 @@ import {
 
 export const SEED = 20_260_401;
 export const HYPER = { epochs: 6, learningRate: 0.1, l2: 1e-4 } as const;
-/** Share of validation benign texts the detector (rules + model) may flag; sets the bias shift. */
+/** Share of out-of-fold benign texts the detector (rules + model) may flag; sets the bias shift. */
 export const TARGET_VALIDATION_FPR = 0.01;
 
 /**
@@ -45,28 +45,37 @@ export function toExamples(samples: readonly Sample[]): TrainingExample[] {
   }));
 }
 
+/** Folds for the operating point: a second hash of the key, independent of the test split. */
+export const FOLDS = 5;
+
+function foldOf(s: Sample): number {
+  return Number.parseInt(s.key.slice(8, 16), 16) % FOLDS;
+}
+
 /**
- * Fit on four fifths of the given train samples; the last fifth (validation, by a second hash
- * of the key) sets the operating point: the bias is shifted as little as needed for the whole
- * detector (shipped rules + this model, default threshold) to flag at most
- * TARGET_VALIDATION_FPR of validation benign texts. Test data never enters.
+ * Train on all the given samples and set the operating point by cross-validation: for each of
+ * FOLDS folds a model is fitted on the other folds, and the bias shift is the smallest one
+ * (closest to zero) for which the whole detector (shipped rules + the fold's model, threshold
+ * 0.5) flags at most TARGET_VALIDATION_FPR of the benign texts it did not see. The final model
+ * is fitted on everything and gets that shift. Test data never enters.
  */
 export function buildModel(
   train: readonly Sample[],
   rules: readonly CompiledInjectionRule[] = loadInjectionRules(),
-): {
-  model: LinearModel;
-  fit: Sample[];
-  val: Sample[];
-  biasShift: number;
-} {
-  const fit = train.filter((s) => !isValidation(s));
-  const val = train.filter(isValidation);
-  const fitted = trainLinearModel(toExamples(fit), { seed: SEED, ...HYPER });
-  const benign = val.filter((s) => s.label === 0);
+): { model: LinearModel; biasShift: number; outOfFoldBenign: number } {
+  const folds = Array.from({ length: FOLDS }, (_, f) => {
+    const model = trainLinearModel(toExamples(train.filter((s) => foldOf(s) !== f)), { seed: SEED, ...HYPER });
+    const benign = train.filter((s) => foldOf(s) === f && s.label === 0).map((s) => s.text);
+    return { model, benign };
+  });
+  const benignCount = folds.reduce((n, f) => n + f.benign.length, 0);
   const falsePositiveRate = (shift: number): number => {
-    const detector = createInjectionDetector({ rules, model: { ...fitted, bias: fitted.bias + shift } });
-    return benign.filter((s) => detector.detect(s.text).verdict === "injection").length / Math.max(1, benign.length);
+    let flagged = 0;
+    for (const fold of folds) {
+      const detector = createInjectionDetector({ rules, model: { ...fold.model, bias: fold.model.bias + shift } });
+      for (const text of fold.benign) if (detector.detect(text).verdict === "injection") flagged++;
+    }
+    return flagged / Math.max(1, benignCount);
   };
   // Bisection over the shift: the flagged share only falls as the bias falls.
   let high = 0;
@@ -77,11 +86,8 @@ export function buildModel(
     if (falsePositiveRate(mid) <= TARGET_VALIDATION_FPR) low = mid;
     else high = mid;
   }
-  return { model: { ...fitted, bias: fitted.bias + low }, fit, val, biasShift: low };
-}
-
-function isValidation(s: Sample): boolean {
-  return Number.parseInt(s.key.slice(8, 16), 16) % 5 === 0;
+  const final = trainLinearModel(toExamples(train), { seed: SEED, ...HYPER });
+  return { model: { ...final, bias: final.bias + low }, biasShift: low, outOfFoldBenign: benignCount };
 }
 
 function main(): void {
@@ -94,8 +100,8 @@ function main(): void {
   const train = [...corpus.samples.filter((s) => s.split === "train"), ...loadTrainingFixtures()];
 
   if (args.includes("--validate")) {
-    const fit = train.filter((s) => !isValidation(s));
-    const val = train.filter(isValidation);
+    const fit = train.filter((s) => foldOf(s) !== 0);
+    const val = train.filter((s) => foldOf(s) === 0);
     for (const epochs of [4, 6, 8]) {
       for (const l2 of [1e-5, 1e-4, 1e-3]) {
         for (const learningRate of [0.1]) {
@@ -118,7 +124,7 @@ function main(): void {
   }
 
   const started = performance.now();
-  const { model, fit, val, biasShift } = buildModel(train);
+  const { model, biasShift, outOfFoldBenign } = buildModel(train);
   const seconds = (performance.now() - started) / 1000;
   const dataHash = createHash("sha256")
     .update(
@@ -132,10 +138,10 @@ function main(): void {
   const file = toInjectionModelFile(model, {
     seed: SEED,
     ...HYPER,
-    trainSamples: fit.length,
-    trainPositives: fit.filter((s) => s.label === 1).length,
-    trainNegatives: fit.filter((s) => s.label === 0).length,
-    validationSamples: val.length,
+    trainSamples: train.length,
+    trainPositives: train.filter((s) => s.label === 1).length,
+    trainNegatives: train.filter((s) => s.label === 0).length,
+    operatingPoint: `${FOLDS}-fold out-of-fold benign texts (${outOfFoldBenign})`,
     biasShift,
     targetValidationFpr: TARGET_VALIDATION_FPR,
     droppedLabelConflicts: corpus.conflicts.length,
@@ -151,10 +157,10 @@ function main(): void {
     JSON.stringify({
       out,
       bytes: Buffer.byteLength(json),
-      trainSamples: fit.length,
-      validationSamples: val.length,
-      positives: fit.filter((s) => s.label === 1).length,
-      negatives: fit.filter((s) => s.label === 0).length,
+      trainSamples: train.length,
+      positives: train.filter((s) => s.label === 1).length,
+      negatives: train.filter((s) => s.label === 0).length,
+      outOfFoldBenign,
       biasShift: Math.round(biasShift * 1000) / 1000,
       conflicts: corpus.conflicts.length,
       trainingSeconds: Math.round(seconds * 100) / 100,
