@@ -15,10 +15,12 @@ import {
   type CompiledInjectionRule,
   createInjectionClassifier,
   createInjectionDetector,
+  type InjectionDetectorOptions,
   type LinearModel,
   loadInjectionRules,
   normaliseText,
   type TrainingExample,
+  type TrainOptions,
   toInjectionModelFile,
   trainLinearModel,
 } from "../src/detect/injection/index.js";
@@ -62,17 +64,27 @@ function foldOf(s: Sample): number {
 export function buildModel(
   train: readonly Sample[],
   rules: readonly CompiledInjectionRule[] = loadInjectionRules(),
-): { model: LinearModel; biasShift: number; outOfFoldBenign: number } {
+  options: { train?: Partial<TrainOptions>; detector?: Partial<InjectionDetectorOptions> } = {},
+): { model: LinearModel; biasShift: number; outOfFoldBenign: number; outOfFoldRecall: number } {
   const folds = Array.from({ length: FOLDS }, (_, f) => {
-    const model = trainLinearModel(toExamples(train.filter((s) => foldOf(s) !== f)), { seed: SEED, ...HYPER });
+    const model = trainLinearModel(toExamples(train.filter((s) => foldOf(s) !== f)), {
+      seed: SEED,
+      ...HYPER,
+      ...options.train,
+    });
     const benign = train.filter((s) => foldOf(s) === f && s.label === 0).map((s) => s.text);
-    return { model, benign };
+    const attacks = train.filter((s) => foldOf(s) === f && s.label === 1).map((s) => s.text);
+    return { model, benign, attacks };
   });
   const benignCount = folds.reduce((n, f) => n + f.benign.length, 0);
   const falsePositiveRate = (shift: number): number => {
     let flagged = 0;
     for (const fold of folds) {
-      const detector = createInjectionDetector({ rules, model: { ...fold.model, bias: fold.model.bias + shift } });
+      const detector = createInjectionDetector({
+        ...options.detector,
+        rules,
+        model: { ...fold.model, bias: fold.model.bias + shift },
+      });
       for (const text of fold.benign) if (detector.detect(text).verdict === "injection") flagged++;
     }
     return flagged / Math.max(1, benignCount);
@@ -86,8 +98,25 @@ export function buildModel(
     if (falsePositiveRate(mid) <= TARGET_VALIDATION_FPR) low = mid;
     else high = mid;
   }
-  const final = trainLinearModel(toExamples(train), { seed: SEED, ...HYPER });
-  return { model: { ...final, bias: final.bias + low }, biasShift: low, outOfFoldBenign: benignCount };
+  // Out-of-fold recall at that operating point: the figure to compare design choices by.
+  let caught = 0;
+  let attackCount = 0;
+  for (const fold of folds) {
+    const detector = createInjectionDetector({
+      ...options.detector,
+      rules,
+      model: { ...fold.model, bias: fold.model.bias + low },
+    });
+    for (const text of fold.attacks) if (detector.detect(text).verdict === "injection") caught++;
+    attackCount += fold.attacks.length;
+  }
+  const final = trainLinearModel(toExamples(train), { seed: SEED, ...HYPER, ...options.train });
+  return {
+    model: { ...final, bias: final.bias + low },
+    biasShift: low,
+    outOfFoldBenign: benignCount,
+    outOfFoldRecall: Math.round((caught / Math.max(1, attackCount)) * 10000) / 10000,
+  };
 }
 
 function main(): void {
@@ -124,7 +153,7 @@ function main(): void {
   }
 
   const started = performance.now();
-  const { model, biasShift, outOfFoldBenign } = buildModel(train);
+  const { model, biasShift, outOfFoldBenign, outOfFoldRecall } = buildModel(train);
   const seconds = (performance.now() - started) / 1000;
   const dataHash = createHash("sha256")
     .update(
@@ -142,6 +171,7 @@ function main(): void {
     trainPositives: train.filter((s) => s.label === 1).length,
     trainNegatives: train.filter((s) => s.label === 0).length,
     operatingPoint: `${FOLDS}-fold out-of-fold benign texts (${outOfFoldBenign})`,
+    outOfFoldRecall,
     biasShift,
     targetValidationFpr: TARGET_VALIDATION_FPR,
     droppedLabelConflicts: corpus.conflicts.length,
@@ -161,6 +191,7 @@ function main(): void {
       positives: train.filter((s) => s.label === 1).length,
       negatives: train.filter((s) => s.label === 0).length,
       outOfFoldBenign,
+      outOfFoldRecall,
       biasShift: Math.round(biasShift * 1000) / 1000,
       conflicts: corpus.conflicts.length,
       trainingSeconds: Math.round(seconds * 100) / 100,

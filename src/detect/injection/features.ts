@@ -1,7 +1,10 @@
 /**
- * Hashed n-gram features over normalised text: word unigrams and bigrams plus character 3- and
- * 5-grams (4-grams added no accuracy on validation and cost a third of the time), each hashed (FNV-1a) into a fixed number of buckets and used as binary presence.
- * Vectors are L2-normalised, so a long text does not score higher just for having more n-grams.
+ * Hashed n-gram features over normalised text: words (optionally word bigrams) and character
+ * n-grams. The default — words plus character 4-grams — had the best out-of-fold recall at 1%
+ * false positives among the variants tried (3+5, 3+4, 4+5, 3+4+5, 5, with and without word
+ * bigrams) and is the cheapest: one n-gram per character. Each feature is hashed (FNV-1a) into
+ * a fixed number of buckets and used as binary presence. Vectors are L2-normalised, so a long
+ * text does not score higher just for having more n-grams.
  */
 
 /** Feature-space settings stored with a model so training and inference agree. */
@@ -21,8 +24,8 @@ export interface FeatureConfig {
 
 export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
   dims: 1 << 17,
-  charNgrams: [3, 5],
-  wordBigrams: true,
+  charNgrams: [4],
+  wordBigrams: false,
   minNorm: 100,
 };
 

@@ -37,7 +37,7 @@ export {
   parseInjectionRulePack,
   unsafePatternReason,
 } from "./rules.js";
-export { createRandom, type TrainingExample, trainLinearModel } from "./train.js";
+export { createRandom, type TrainingExample, type TrainOptions, trainLinearModel } from "./train.js";
 export {
   INJECTION_MODES,
   type InjectionMode,
