@@ -53,3 +53,18 @@ export {
   type StreamingRedactor,
   type StreamSegment,
 } from "./stream.js";
+export {
+  createDefaultInjectionDetector,
+  createExternalGuard,
+  createInjectionDetector,
+  type DefaultInjectionDetectorOptions,
+  type EvaluationSummary,
+  type ExternalGuard,
+  INJECTION_MODES,
+  type InjectionDetector,
+  type InjectionMode,
+  type InjectionResult,
+  type InjectionSignal,
+  loadInjectionRules,
+  summariseEvaluation,
+} from "./injection/index.js";

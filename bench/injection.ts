@@ -1,0 +1,114 @@
+/**
+ * Latency and memory of the injection detector; prints JSON.
+ *   taskset -c 0 node --expose-gc --import tsx bench/injection.ts
+ * Inputs of about 200 B, 2 KB and 20 KB are cut from the prompt-attack datasets (half attacks,
+ * half benign); each size is timed per call after a warm-up, in user and document mode, as
+ * wall-clock time and as this thread's CPU time (the latter is not inflated when other
+ * processes share the core). The load average is printed because it moves the wall figures.
+ */
+
+import { loadavg } from "node:os";
+import {
+  createInjectionDetector,
+  type InjectionMode,
+  loadInjectionModel,
+  loadInjectionRules,
+  percentile,
+} from "../src/detect/injection/index.js";
+import { loadPublicCorpus } from "./injection-data.js";
+
+const SIZES = [200, 2_000, 20_000] as const;
+const CALLS = 400;
+const WARMUP = 100;
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect) {
+    collect();
+    collect();
+  }
+}
+
+function memory(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external + m.arrayBuffers;
+}
+
+/** Inputs of `size` UTF-8 bytes (cut at a character boundary) built by joining corpus texts. */
+function inputs(texts: readonly string[], size: number, count: number): string[] {
+  const out: string[] = [];
+  let cursor = 0;
+  while (out.length < count) {
+    let text = "";
+    while (Buffer.byteLength(text) < size) {
+      text += `${texts[cursor % texts.length]}\n\n`;
+      cursor++;
+    }
+    const bytes = Buffer.from(text).subarray(0, size);
+    out.push(bytes.toString("utf8").replace(/\uFFFD+$/, ""));
+  }
+  return out;
+}
+
+function main(): void {
+  gc();
+  const before = memory();
+  const loadStarted = performance.now();
+  const rules = loadInjectionRules();
+  const model = loadInjectionModel();
+  const detector = createInjectionDetector({ rules, model });
+  const loadMs = performance.now() - loadStarted;
+  detector.detect("warm up");
+  gc();
+  const after = memory();
+
+  const corpus = loadPublicCorpus().samples;
+  const attacks = corpus.filter((s) => s.label === 1).map((s) => s.text);
+  const benign = corpus.filter((s) => s.label === 0).map((s) => s.text);
+  const results: Record<string, unknown> = {};
+  for (const mode of ["user", "document"] as InjectionMode[]) {
+    for (const size of SIZES) {
+      const half = CALLS / 2;
+      const set = [...inputs(attacks, size, half), ...inputs(benign, size, half)];
+      for (let i = 0; i < WARMUP; i++) detector.detect(set[i % set.length] ?? "", { mode });
+      const times: number[] = [];
+      const cpu: number[] = [];
+      for (const text of set) {
+        const cpuStarted = process.cpuUsage();
+        const started = process.hrtime.bigint();
+        detector.detect(text, { mode });
+        times.push(Number(process.hrtime.bigint() - started) / 1000);
+        const used = process.cpuUsage(cpuStarted);
+        cpu.push(used.user + used.system);
+      }
+      results[`${mode}:${size}B`] = {
+        calls: times.length,
+        p50_us: percentile(times, 0.5),
+        p99_us: percentile(times, 0.99),
+        max_us: percentile(times, 1),
+        // CPU time of this thread per call: unaffected by other processes taking the core.
+        cpu_p50_us: percentile(cpu, 0.5),
+        cpu_p99_us: percentile(cpu, 0.99),
+      };
+    }
+  }
+  console.log(
+    JSON.stringify(
+      {
+        node: process.version,
+        loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
+        gcExposed: typeof (globalThis as { gc?: unknown }).gc === "function",
+        rules: detector.ruleCount,
+        modelDims: model.features.dims,
+        modelWeightsBytes: model.weights.byteLength,
+        loadMs: Math.round(loadMs),
+        loadedMemoryBytes: after - before,
+        latency: results,
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+main();

@@ -1,0 +1,203 @@
+/**
+ * Train the injection classifier: `npm run train:injection`.
+ * Reads ../shared/datasets/prompt-attacks (train split only: a fixed hash of the canonical
+ * text) and src/detect/injection/fixtures/train-*.jsonl, trains logistic regression over hashed n-grams with a fixed seed, and writes
+ * rules/injection/model/injection-classifier.json. Same data and seed give the same file.
+ *   --validate   report a small hyper-parameter grid on a validation split carved from train
+ *   --out FILE   write the model elsewhere
+ */
+import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadPublicCorpus, loadTrainingFixtures, type Sample } from "../bench/injection-data.js";
+import {
+  type CompiledInjectionRule,
+  createInjectionClassifier,
+  createInjectionDetector,
+  type InjectionDetectorOptions,
+  type LinearModel,
+  loadInjectionRules,
+  normaliseText,
+  type TrainingExample,
+  type TrainOptions,
+  toInjectionModelFile,
+  trainLinearModel,
+} from "../src/detect/injection/index.js";
+
+export const SEED = 20_260_401;
+export const HYPER = { epochs: 6, learningRate: 0.1, l2: 1e-4 } as const;
+/** Share of out-of-fold benign texts the detector (rules + model) may flag; sets the bias shift. */
+export const TARGET_VALIDATION_FPR = 0.01;
+
+/**
+ * Class-balanced examples, with each source's weight damped by the square root of its size so
+ * that one big source (in-the-wild jailbreaks, WildGuard) does not define its class alone.
+ */
+export function toExamples(samples: readonly Sample[]): TrainingExample[] {
+  const perSource = new Map<string, number>();
+  for (const s of samples) perSource.set(`${s.label}:${s.source}`, (perSource.get(`${s.label}:${s.source}`) ?? 0) + 1);
+  const raw = samples.map((s) => 1 / Math.sqrt(perSource.get(`${s.label}:${s.source}`) ?? 1));
+  const total = [0, 0];
+  for (const [i, s] of samples.entries()) total[s.label] = (total[s.label] ?? 0) + (raw[i] ?? 0);
+  return samples.map((s, i) => ({
+    text: s.text,
+    label: s.label,
+    weight: ((raw[i] ?? 0) * samples.length) / (2 * (total[s.label] ?? 1)),
+  }));
+}
+
+/** Folds for the operating point: a second hash of the key, independent of the test split. */
+export const FOLDS = 5;
+
+function foldOf(s: Sample): number {
+  return Number.parseInt(s.key.slice(8, 16), 16) % FOLDS;
+}
+
+/**
+ * Train on all the given samples and set the operating point by cross-validation: for each of
+ * FOLDS folds a model is fitted on the other folds, and the bias shift is the smallest one
+ * (closest to zero) for which the whole detector (shipped rules + the fold's model, threshold
+ * 0.5) flags at most TARGET_VALIDATION_FPR of the benign texts it did not see. The final model
+ * is fitted on everything and gets that shift. Test data never enters.
+ */
+export function buildModel(
+  train: readonly Sample[],
+  rules: readonly CompiledInjectionRule[] = loadInjectionRules(),
+  options: { train?: Partial<TrainOptions>; detector?: Partial<InjectionDetectorOptions> } = {},
+): { model: LinearModel; biasShift: number; outOfFoldBenign: number; outOfFoldRecall: number } {
+  const folds = Array.from({ length: FOLDS }, (_, f) => {
+    const model = trainLinearModel(toExamples(train.filter((s) => foldOf(s) !== f)), {
+      seed: SEED,
+      ...HYPER,
+      ...options.train,
+    });
+    const benign = train.filter((s) => foldOf(s) === f && s.label === 0).map((s) => s.text);
+    const attacks = train.filter((s) => foldOf(s) === f && s.label === 1).map((s) => s.text);
+    return { model, benign, attacks };
+  });
+  const benignCount = folds.reduce((n, f) => n + f.benign.length, 0);
+  const falsePositiveRate = (shift: number): number => {
+    let flagged = 0;
+    for (const fold of folds) {
+      const detector = createInjectionDetector({
+        ...options.detector,
+        rules,
+        model: { ...fold.model, bias: fold.model.bias + shift },
+      });
+      for (const text of fold.benign) if (detector.detect(text).verdict === "injection") flagged++;
+    }
+    return flagged / Math.max(1, benignCount);
+  };
+  // Bisection over the shift: the flagged share only falls as the bias falls.
+  let high = 0;
+  let low = -8;
+  if (falsePositiveRate(high) <= TARGET_VALIDATION_FPR) low = high;
+  for (let i = 0; i < 12 && high - low > 0.01; i++) {
+    const mid = (high + low) / 2;
+    if (falsePositiveRate(mid) <= TARGET_VALIDATION_FPR) low = mid;
+    else high = mid;
+  }
+  // Out-of-fold recall at that operating point: the figure to compare design choices by.
+  let caught = 0;
+  let attackCount = 0;
+  for (const fold of folds) {
+    const detector = createInjectionDetector({
+      ...options.detector,
+      rules,
+      model: { ...fold.model, bias: fold.model.bias + low },
+    });
+    for (const text of fold.attacks) if (detector.detect(text).verdict === "injection") caught++;
+    attackCount += fold.attacks.length;
+  }
+  const final = trainLinearModel(toExamples(train), { seed: SEED, ...HYPER, ...options.train });
+  return {
+    model: { ...final, bias: final.bias + low },
+    biasShift: low,
+    outOfFoldBenign: benignCount,
+    outOfFoldRecall: Math.round((caught / Math.max(1, attackCount)) * 10000) / 10000,
+  };
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+  const outIndex = args.indexOf("--out");
+  const out =
+    outIndex >= 0 ? resolve(args[outIndex + 1] ?? "") : join(root, "rules/injection/model/injection-classifier.json");
+  const corpus = loadPublicCorpus();
+  const train = [...corpus.samples.filter((s) => s.split === "train"), ...loadTrainingFixtures()];
+
+  if (args.includes("--validate")) {
+    const fit = train.filter((s) => foldOf(s) !== 0);
+    const val = train.filter((s) => foldOf(s) === 0);
+    for (const epochs of [4, 6, 8]) {
+      for (const l2 of [1e-5, 1e-4, 1e-3]) {
+        for (const learningRate of [0.1]) {
+          const model = trainLinearModel(toExamples(fit), { seed: SEED, epochs, l2, learningRate });
+          const c = createInjectionClassifier(model);
+          const scored = val.map((s) => ({ label: s.label, p: c.predict(normaliseText(s.text).text) }));
+          const pos = scored.filter((s) => s.label === 1);
+          const neg = scored.filter((s) => s.label === 0);
+          const at = (t: number) => ({
+            recall: pos.filter((s) => s.p >= t).length / pos.length,
+            fpr: neg.filter((s) => s.p >= t).length / neg.length,
+          });
+          const negSorted = neg.map((s) => s.p).sort((a, b) => b - a);
+          const t1 = negSorted[Math.floor(neg.length * 0.01)] ?? 1;
+          console.log(JSON.stringify({ epochs, l2, learningRate, at05: at(0.5), atFpr1: { t: t1, ...at(t1 + 1e-9) } }));
+        }
+      }
+    }
+    return;
+  }
+
+  const started = performance.now();
+  const { model, biasShift, outOfFoldBenign, outOfFoldRecall } = buildModel(train);
+  const seconds = (performance.now() - started) / 1000;
+  const dataHash = createHash("sha256")
+    .update(
+      train
+        .map((s) => `${s.key}:${s.label}`)
+        .sort()
+        .join("\n"),
+    )
+    .digest("hex")
+    .slice(0, 16);
+  const file = toInjectionModelFile(model, {
+    seed: SEED,
+    ...HYPER,
+    trainSamples: train.length,
+    trainPositives: train.filter((s) => s.label === 1).length,
+    trainNegatives: train.filter((s) => s.label === 0).length,
+    operatingPoint: `${FOLDS}-fold out-of-fold benign texts (${outOfFoldBenign})`,
+    outOfFoldRecall,
+    biasShift,
+    targetValidationFpr: TARGET_VALIDATION_FPR,
+    droppedLabelConflicts: corpus.conflicts.length,
+    dataHash,
+    split: "sha256(canonical text)[0:8] % 5 == 0 is test; test never used",
+  });
+  // Laid out as the repository's formatter (biome) lays out JSON, so a retrain shows no diff.
+  const f = file.features;
+  const features = `{ "dims": ${f.dims}, "charNgrams": [${f.charNgrams.join(", ")}], "wordBigrams": ${f.wordBigrams}, "minNorm": ${f.minNorm} }`;
+  const json = `${JSON.stringify({ ...file, features: "@FEATURES@" }, null, 2).replace('"@FEATURES@"', features)}\n`;
+  writeFileSync(out, json);
+  console.log(
+    JSON.stringify({
+      out,
+      bytes: Buffer.byteLength(json),
+      trainSamples: train.length,
+      positives: train.filter((s) => s.label === 1).length,
+      negatives: train.filter((s) => s.label === 0).length,
+      outOfFoldBenign,
+      outOfFoldRecall,
+      biasShift: Math.round(biasShift * 1000) / 1000,
+      conflicts: corpus.conflicts.length,
+      trainingSeconds: Math.round(seconds * 100) / 100,
+      dataHash,
+    }),
+  );
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

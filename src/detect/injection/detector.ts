@@ -1,0 +1,259 @@
+/**
+ * The prompt-injection detector: normalise, match the rule pack, score with the classifier
+ * (over windows in document mode), and combine the evidence into one score with the signals
+ * that explain it. Pure and synchronous; the optional external guard is combined in
+ * `detectAsync` through an interface the caller constructs.
+ */
+import { createInjectionClassifier, type InjectionClassifier, type LinearModel } from "./model.js";
+import { type NormalisedText, normaliseText, type Transformation } from "./normalise.js";
+import { type CompiledInjectionRule, matchInjectionRules } from "./rules.js";
+import type { InjectionMode, InjectionResult, InjectionSignal } from "./types.js";
+
+/** An external classifier or guard model, called over HTTP by the composition root. */
+export interface ExternalGuard {
+  readonly name: string;
+  /** Weight of its score in the combination, in [0, 1]. */
+  readonly weight: number;
+  /** Probability the text is an attack; rejects on failure (the detector applies the fail mode). */
+  score(text: string, mode: InjectionMode): Promise<number>;
+  /** What a failure means: `fail-open` ignores the guard, `fail-closed` blocks. */
+  readonly failMode: "fail-open" | "fail-closed";
+}
+
+export interface InjectionDetectorOptions {
+  /** Compiled rule pack (see loadInjectionRules / compileInjectionRules). */
+  rules: readonly CompiledInjectionRule[];
+  /** The classifier; without it the detector runs on rules alone. */
+  model?: LinearModel;
+  /** Score at or above which the verdict is `injection`. Default 0.5. */
+  threshold?: number;
+  /** Multiplier on the classifier probability before combination, in [0, 1]. Default 1. */
+  classifierWeight?: number;
+  /**
+   * Classifier probabilities below this floor count as no evidence; above it they are rescaled
+   * to [0, 1]. Keeps a lukewarm classifier score from tipping a weak rule over the threshold.
+   * Default 0 (user mode); see `documentClassifierFloor`.
+   */
+  classifierFloor?: number;
+  /** The floor in document mode, where the maximum over many windows runs higher. Default 0.3. */
+  documentClassifierFloor?: number;
+  /** Document-mode window size and step, in characters of normalised text. */
+  window?: { size: number; step: number };
+  /** Inputs longer than this are analysed on their first part only (a signal says so). Default 200,000. */
+  maxChars?: number;
+}
+
+export interface DetectOptions {
+  mode?: InjectionMode;
+  /** Override the detector's threshold for this call (a policy decision). */
+  threshold?: number;
+}
+
+/** A configured detector. */
+export interface InjectionDetector {
+  readonly ruleCount: number;
+  readonly hasModel: boolean;
+  detect(text: string, options?: DetectOptions): InjectionResult;
+  /** Like detect, then combines an external guard's score, honouring its fail mode. */
+  detectAsync(text: string, options?: DetectOptions & { guard?: ExternalGuard }): Promise<InjectionResult>;
+}
+
+/** Transformations that real text rarely needs; each adds evidence when something else fired. */
+const SUSPICIOUS: ReadonlySet<Transformation> = new Set([
+  "tag-characters",
+  "zero-width",
+  "bidi-controls",
+  "confusables",
+  "spaced-letters",
+  "leetspeak",
+]);
+const OBFUSCATION_STEP = 0.15;
+const OBFUSCATION_CAP = 0.3;
+/** Minimum other evidence before obfuscation counts, so stylised benign text does not fire. */
+const OBFUSCATION_GATE = 0.2;
+const DECODED_LAYER_SCORE = 0.25;
+
+/** Create a detector from a compiled rule pack and an optional model. */
+export function createInjectionDetector(options: InjectionDetectorOptions): InjectionDetector {
+  const rules = options.rules;
+  const classifier: InjectionClassifier | undefined = options.model
+    ? createInjectionClassifier(options.model)
+    : undefined;
+  const defaultThreshold = options.threshold ?? 0.5;
+  const classifierWeight = options.classifierWeight ?? 1;
+  const userFloor = options.classifierFloor ?? 0;
+  const documentFloor = options.documentClassifierFloor ?? 0.3;
+  const window = options.window ?? { size: 480, step: 320 };
+  const maxChars = options.maxChars ?? 200_000;
+
+  const detect = (input: string, detectOptions: DetectOptions = {}): InjectionResult => {
+    const mode = detectOptions.mode ?? "user";
+    const threshold = detectOptions.threshold ?? defaultThreshold;
+    const signals: InjectionSignal[] = [];
+    const text = input.length > maxChars ? input.slice(0, maxChars) : input;
+    const normalised: NormalisedText = normaliseText(text);
+
+    // Rules over the text and over each decoded layer; one signal per rule (its strongest layer).
+    const byRule = new Map<string, InjectionSignal>();
+    const layers: { name: string; text: string }[] = [
+      { name: "text", text: normalised.text },
+      ...normalised.layers.map((l) => ({ name: l.encoding, text: l.text })),
+    ];
+    for (const layer of layers) {
+      for (const match of matchInjectionRules(rules, layer.text, mode)) {
+        const weight = mode === "document" ? match.rule.documentWeight : match.rule.weight;
+        const existing = byRule.get(match.rule.id);
+        if (existing && existing.score >= weight) continue;
+        byRule.set(match.rule.id, {
+          kind: "rule",
+          id: match.rule.id,
+          score: weight,
+          category: match.rule.category,
+          detail: match.rule.description,
+          evidence: match.evidence,
+          layer: layer.name,
+        });
+      }
+    }
+    signals.push(...byRule.values());
+    const ruleEvidence = noisyOr([...byRule.values()].map((s) => s.score));
+
+    // Classifier: whole text in user mode; the most suspicious window in document mode.
+    let classifierScore = 0;
+    if (classifier) {
+      // Document mode scores overlapping windows (which cover the whole text) instead of the whole.
+      const windowed = mode === "document" && normalised.text.length > window.size;
+      let best = windowed ? 0 : classifier.predict(normalised.text);
+      let where = "whole text";
+      if (windowed) {
+        for (const [start, end] of windows(normalised.text, window.size, window.step)) {
+          const p = classifier.predictRange(normalised.text, start, end);
+          if (p > best) {
+            best = p;
+            where = `window at ${start}`;
+          }
+        }
+      }
+      for (const layer of normalised.layers) {
+        const p = classifier.predict(layer.text);
+        if (p > best) {
+          best = p;
+          where = `decoded ${layer.encoding}`;
+        }
+      }
+      const floor = mode === "document" ? documentFloor : userFloor;
+      classifierScore = Math.max(0, (best - floor) / (1 - floor)) * classifierWeight;
+      signals.push({
+        kind: "classifier",
+        id: "classifier",
+        score: round(classifierScore),
+        detail: `p=${round(best)} (${where})`,
+      });
+    }
+
+    // Decoded layers that carried rule matches, and obfuscation, add evidence.
+    const extra: number[] = [];
+    const layerHits = new Set([...byRule.values()].map((s) => s.layer).filter((l) => l !== "text"));
+    for (const layer of layerHits) {
+      signals.push({
+        kind: "decoded-layer",
+        id: `decoded:${layer}`,
+        score: DECODED_LAYER_SCORE,
+        detail: "an instruction was hidden in an encoded segment",
+      });
+      extra.push(DECODED_LAYER_SCORE);
+    }
+    const suspicious = normalised.transformations.filter((t) => SUSPICIOUS.has(t));
+    const prior = noisyOr([ruleEvidence, classifierScore]);
+    if (suspicious.length > 0 && prior >= OBFUSCATION_GATE) {
+      const score = Math.min(OBFUSCATION_CAP, OBFUSCATION_STEP * suspicious.length);
+      signals.push({
+        kind: "obfuscation",
+        id: `normalisation:${suspicious.join("+")}`,
+        score,
+        detail: "the text needed de-obfuscation before it could be read",
+      });
+      extra.push(score);
+    }
+    if (input.length > maxChars) {
+      signals.push({
+        kind: "obfuscation",
+        id: "truncated",
+        score: 0,
+        detail: `only the first ${maxChars} characters were analysed`,
+      });
+    }
+
+    const score = round(noisyOr([ruleEvidence, classifierScore, ...extra]));
+    signals.sort((a, b) => b.score - a.score);
+    return {
+      score,
+      verdict: score >= threshold ? "injection" : "benign",
+      threshold,
+      mode,
+      signals,
+      transformations: normalised.transformations,
+    };
+  };
+
+  return {
+    ruleCount: rules.length,
+    hasModel: classifier !== undefined,
+    detect,
+    async detectAsync(text, options = {}) {
+      const result = detect(text, options);
+      const guard = options.guard;
+      if (!guard) return result;
+      let signal: InjectionSignal;
+      let guardScore = 0;
+      try {
+        const raw = await guard.score(text, result.mode);
+        guardScore = Math.min(1, Math.max(0, raw)) * guard.weight;
+        signal = {
+          kind: "external-guard",
+          id: `external-guard:${guard.name}`,
+          score: round(guardScore),
+          detail: `p=${round(raw)}`,
+        };
+      } catch (error) {
+        const closed = guard.failMode === "fail-closed";
+        guardScore = closed ? 1 : 0;
+        signal = {
+          kind: "external-guard",
+          id: `external-guard:${guard.name}`,
+          score: guardScore,
+          detail: `unavailable (${error instanceof Error ? error.message : "error"}); ${guard.failMode}`,
+        };
+      }
+      const score = round(noisyOr([result.score, guardScore]));
+      const signals = [...result.signals, signal].sort((a, b) => b.score - a.score);
+      return { ...result, score, verdict: score >= result.threshold ? "injection" : "benign", signals };
+    },
+  };
+}
+
+/** Probability that at least one independent piece of evidence is right. */
+function noisyOr(scores: readonly number[]): number {
+  let keep = 1;
+  for (const s of scores) keep *= 1 - Math.min(1, Math.max(0, s));
+  return 1 - keep;
+}
+
+/** Overlapping windows as [start, end) offsets, starting after a space so words stay whole. */
+function windows(text: string, size: number, step: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let start = 0; start < text.length; start += step) {
+    let from = start;
+    if (from > 0) {
+      const space = text.indexOf(" ", from);
+      if (space !== -1 && space - from < 40) from = space + 1;
+    }
+    out.push([from, Math.min(text.length, from + size)]);
+    if (start + size >= text.length) break;
+  }
+  return out;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

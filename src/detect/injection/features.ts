@@ -1,0 +1,169 @@
+/**
+ * Hashed n-gram features over normalised text: words (optionally word bigrams) and character
+ * n-grams. The default — words plus character 4-grams — had the best out-of-fold recall at 1%
+ * false positives among the variants tried (3+5, 3+4, 4+5, 3+4+5, 5, with and without word
+ * bigrams) and is the cheapest: one n-gram per character. Each feature is hashed (FNV-1a) into
+ * a fixed number of buckets and used as binary presence. Vectors are L2-normalised, so a long
+ * text does not score higher just for having more n-grams.
+ */
+
+/** Feature-space settings stored with a model so training and inference agree. */
+export interface FeatureConfig {
+  /** Number of hash buckets; a power of two. */
+  dims: number;
+  /** Character n-gram lengths, e.g. [3, 4, 5]. */
+  charNgrams: readonly number[];
+  /** Whether word bigrams are included. */
+  wordBigrams: boolean;
+  /**
+   * Floor on the number of features used for L2 normalisation: a text with fewer n-grams is
+   * scaled as if it had this many, so a two-word input cannot produce a confident score.
+   */
+  minNorm: number;
+}
+
+export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
+  dims: 1 << 17,
+  charNgrams: [4],
+  wordBigrams: false,
+  minNorm: 100,
+};
+
+/** Scale of each present feature for a text with `count` distinct features. */
+export function featureScale(config: FeatureConfig, count: number): number {
+  return 1 / Math.sqrt(Math.max(count, config.minNorm, 1));
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const SEED_WORD = 0x9e3779b9;
+const SEED_BIGRAM = 0x85ebca6b;
+
+/** A reusable extractor: keeps a scratch table so each call deduplicates buckets without allocation. */
+export interface FeatureExtractor {
+  readonly config: FeatureConfig;
+  /** Distinct bucket indexes present in the text (order unspecified). */
+  extract(text: string): Uint32Array;
+  /**
+   * Sum of (quantised) `weights` over the distinct buckets present, and how many there were;
+   * allocates nothing. Int16 weights keep the table small enough to stay in cache.
+   */
+  dot(text: string, weights: Int16Array): { sum: number; count: number };
+  /** `dot` over `text.slice(from, to)` without allocating the slice (document windows). */
+  dotRange(text: string, from: number, to: number, weights: Int16Array): { sum: number; count: number };
+}
+
+/** Build an extractor for one feature configuration. */
+export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_CONFIG): FeatureExtractor {
+  if ((config.dims & (config.dims - 1)) !== 0) throw new RangeError("dims must be a power of two");
+  const mask = config.dims - 1;
+  // Generation stamps mark buckets already seen in this call (16-bit: half the cache footprint).
+  const stamp = new Uint16Array(config.dims);
+  let generation = 0;
+  let out = new Uint32Array(4096);
+  const maxN = Math.max(0, ...config.charNgrams);
+  const wanted = new Uint8Array(maxN + 2);
+  for (const n of config.charNgrams) wanted[n] = 1;
+  const bigrams = config.wordBigrams;
+
+  /** Record a bucket in `out` (training path). */
+  const push = (index: number, count: number): void => {
+    if (count === out.length) {
+      const grown = new Uint32Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    out[count] = index;
+  };
+
+  /**
+   * One pass over the text; with `weights` it sums, without it records indexes into `out`.
+   * Written without inner closures over mutable locals: this loop is most of the detector's time.
+   */
+  const scan = (text: string, weights: Int16Array | null, from: number, to: number): { sum: number; count: number } => {
+    generation = (generation + 1) & 0xffff;
+    if (generation === 0) {
+      stamp.fill(0);
+      generation = 1;
+    }
+    const g = generation;
+    let count = 0;
+    let sum = 0;
+
+    // Character n-grams over " text ", hashed incrementally from each start position.
+    const span = to - from;
+    const length = span + 2;
+    for (let i = 0; i < length; i++) {
+      let h = FNV_OFFSET;
+      const stop = Math.min(maxN, length - i);
+      for (let k = 0; k < stop; k++) {
+        const p = i + k;
+        const code = p === 0 || p === length - 1 ? 32 : text.charCodeAt(from + p - 1);
+        h = Math.imul(h ^ code, FNV_PRIME);
+        if (wanted[k + 1] !== 1) continue;
+        const index = (Math.imul(h ^ (k + 1), FNV_PRIME) >>> 0) & mask;
+        if (stamp[index] === g) continue;
+        stamp[index] = g;
+        if (weights) sum += weights[index] as number;
+        else push(index, count);
+        count++;
+      }
+    }
+
+    // Words: runs of letters, digits and apostrophes; bigrams of consecutive words.
+    let previous = 0;
+    let hasPrevious = false;
+    let h = FNV_OFFSET ^ SEED_WORD;
+    let inWord = false;
+    for (let i = from; i <= to; i++) {
+      const code = i < to ? text.charCodeAt(i) : 32;
+      if (isWordChar(code)) {
+        h = Math.imul(h ^ code, FNV_PRIME);
+        inWord = true;
+        continue;
+      }
+      if (!inWord) continue;
+      for (let pass = 0; pass < 2; pass++) {
+        if (pass === 1 && !(bigrams && hasPrevious)) break;
+        const hash = pass === 0 ? h : Math.imul(Math.imul(previous, 31) ^ h ^ SEED_BIGRAM, FNV_PRIME);
+        const index = (hash >>> 0) & mask;
+        if (stamp[index] === g) continue;
+        stamp[index] = g;
+        if (weights) sum += weights[index] as number;
+        else push(index, count);
+        count++;
+      }
+      previous = h;
+      hasPrevious = true;
+      h = FNV_OFFSET ^ SEED_WORD;
+      inWord = false;
+    }
+    return { sum, count };
+  };
+
+  return {
+    config,
+    extract(text) {
+      const { count } = scan(text, null, 0, text.length);
+      return out.slice(0, count);
+    },
+    dot(text, weights) {
+      return scan(text, weights, 0, text.length);
+    },
+    dotRange(text, from, to, weights) {
+      return scan(text, weights, Math.max(0, from), Math.min(text.length, to));
+    },
+  };
+}
+
+function isWordChar(code: number): boolean {
+  if (code >= 97 && code <= 122) return true; // a-z (text is lower case)
+  if (code >= 48 && code <= 57) return true;
+  if (code === 39) return true;
+  if (code < 0xc0) return false;
+  // Latin-1 letters and beyond, except general punctuation and CJK punctuation/full-width forms.
+  if (code >= 0x2000 && code <= 0x206f) return false;
+  if (code >= 0x3000 && code <= 0x303f) return false;
+  if (code >= 0xff00 && code <= 0xff65) return false;
+  return code !== 0xd7 && code !== 0xf7;
+}
