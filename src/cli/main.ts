@@ -8,6 +8,7 @@ import { withExamples } from "./command-helpers.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDb } from "./commands/db.js";
 import { registerDetect } from "./commands/detect.js";
+import { registerDetectInjection } from "./commands/detect-injection.js";
 import { registerGateway } from "./commands/gateway.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerPolicy } from "./commands/policy.js";
@@ -36,7 +37,7 @@ export function buildProgram(): Command {
   registerVersion(program);
   registerDb(program, (globals) => createContext(globals));
   registerConfig(program);
-  registerDetect(program);
+  registerDetectInjection(registerDetect(program));
   const scan = program.command("scan").description("scan code, images and model files for AI risks");
   withExamples(scan, [
     "palisade scan model ./models",

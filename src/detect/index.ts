@@ -18,6 +18,21 @@ export {
   type Scores,
   scoreSpans,
 } from "./evaluate.js";
+export {
+  createDefaultInjectionDetector,
+  createExternalGuard,
+  createInjectionDetector,
+  type DefaultInjectionDetectorOptions,
+  type EvaluationSummary,
+  type ExternalGuard,
+  INJECTION_MODES,
+  type InjectionDetector,
+  type InjectionMode,
+  type InjectionResult,
+  type InjectionSignal,
+  loadInjectionRules,
+  summariseEvaluation,
+} from "./injection/index.js";
 export { resolveOverlaps } from "./overlap.js";
 export {
   CUSTOM_VALIDATORS,
@@ -53,18 +68,3 @@ export {
   type StreamingRedactor,
   type StreamSegment,
 } from "./stream.js";
-export {
-  createDefaultInjectionDetector,
-  createExternalGuard,
-  createInjectionDetector,
-  type DefaultInjectionDetectorOptions,
-  type EvaluationSummary,
-  type ExternalGuard,
-  INJECTION_MODES,
-  type InjectionDetector,
-  type InjectionMode,
-  type InjectionResult,
-  type InjectionSignal,
-  loadInjectionRules,
-  summariseEvaluation,
-} from "./injection/index.js";

@@ -22,6 +22,10 @@ import {
 import { createPolicyHolder } from "../../src/policy/index.js";
 import { openStore, type Store } from "../../src/store/index.js";
 
+/**
+ * Everyone may do everything; the injection guard reports but does not block, so tests of other
+ * features do not depend on the classifier's view of their scripted prompts.
+ */
 export const OPEN_POLICY = `apiVersion: palisade.dev/v1
 kind: Policy
 metadata: { name: test }
@@ -29,7 +33,11 @@ spec:
   runtime:
     roles:
       - { name: default, identities: ["*"], models: ["*"], tools: ["*"] }
+    injection: { user: { action: allow }, document: { action: allow } }
 `;
+
+/** OPEN_POLICY with the injection guard blocking, as the built-in default policy does. */
+export const OPEN_POLICY_BLOCKING_INJECTION = OPEN_POLICY.replace(/\n {4}injection: .*\n/, "\n");
 
 export interface TestGateway {
   url: string;

@@ -11,6 +11,7 @@ import { Redis } from "ioredis";
 import { type GatewayConfig, PalisadeError, type UpstreamConfig, UpstreamConfigSchema } from "../../core/index.js";
 import {
   combineDetectors,
+  createDefaultInjectionDetector,
   createPiiDetector,
   createSecretsDetector,
   defineCustomRecognizer,
@@ -41,11 +42,20 @@ interface GatewayFlags {
   auth: boolean;
 }
 
-/** Detectors built once per process; the injection scorer is added when that detector is wired. */
+/** Detectors built once per process: PII, secrets (and both combined), prompt injection. */
 export function createGatewayDetectors(): GuardDetectors {
   const pii = createPiiDetector();
   const secrets = createSecretsDetector();
-  return { pii, secrets, sensitive: combineDetectors([pii, secrets]) };
+  const injection = createDefaultInjectionDetector();
+  return {
+    pii,
+    secrets,
+    sensitive: combineDetectors([pii, secrets]),
+    injection: async (text, mode) => {
+      const result = injection.detect(text, { mode });
+      return { score: result.score, signals: result.signals.map((s) => ({ id: s.id, score: s.score })) };
+    },
+  };
 }
 
 /**
