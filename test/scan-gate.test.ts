@@ -56,3 +56,31 @@ describe("CI gate on scan model", () => {
     );
   });
 });
+
+describe("palisade scan fs", () => {
+  it("runs the code and model scanners over one folder with one report and one exit code", async () => {
+    const dir = modelFolder();
+    writeFileSync(join(dir, "requirements.txt"), "openai==1.54.3\n");
+    writeFileSync(
+      join(dir, "app.py"),
+      'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="gpt-4o-mini", messages=[])\n',
+    );
+    const result = await runCli(["scan", "fs", dir, "--format", "json", "--exit-code"]);
+    assert.equal(result.code, 1, result.stderr);
+    const report = JSON.parse(result.stdout) as {
+      code: { sdks: { name: string }[]; models: { id: string }[] };
+      models: { summary: { malicious: number; safe: number } };
+      verdict: { decision: string };
+    };
+    assert.deepEqual(
+      report.code.sdks.map((s) => s.name),
+      ["openai"],
+    );
+    assert.deepEqual(
+      report.code.models.map((m) => m.id),
+      ["gpt-4o-mini"],
+    );
+    assert.deepEqual([report.models.summary.malicious, report.models.summary.safe], [1, 1]);
+    assert.equal(report.verdict.decision, "deny");
+  });
+});

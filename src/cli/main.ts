@@ -13,6 +13,7 @@ import { registerGateway } from "./commands/gateway.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerPolicy } from "./commands/policy.js";
 import { registerScanCode } from "./commands/scan-code.js";
+import { registerScanFs } from "./commands/scan-fs.js";
 import { registerScanModel } from "./commands/scan-model.js";
 import { packageVersion, registerVersion } from "./commands/version.js";
 import { createContext } from "./context.js";
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   ]);
   registerScanCode(scan);
   registerScanModel(scan);
+  registerScanFs(scan);
   registerPolicy(program);
   registerGateway(program);
   registerKeys(program);

@@ -17,12 +17,12 @@ interface ScanCodeFlags extends GateFlags {
 }
 
 /** Hard-coded keys in source and config files are found by the shared secrets detector. */
-function secretsDetector(): TextDetector {
+export function secretsDetector(): TextDetector {
   return createSecretsDetector();
 }
 
 /** A one-line progress bar on stderr, only on a terminal. */
-function progressBar(enabled: boolean): ((done: number, total: number) => void) | undefined {
+export function progressBar(enabled: boolean): ((done: number, total: number) => void) | undefined {
   if (!enabled || !process.stderr.isTTY) return undefined;
   let last = 0;
   return (done, total) => {
@@ -36,7 +36,7 @@ function progressBar(enabled: boolean): ((done: number, total: number) => void) 
   };
 }
 
-function printTable(report: CodeScanReport): void {
+export function printTable(report: CodeScanReport): void {
   const out = createOutput();
   out.text(`AI SDKs (${report.sdks.length})`);
   out.text(

@@ -96,7 +96,7 @@ function failOnText(level: string): string {
   return level === "malicious" ? "are malicious" : `are ${level} or worse`;
 }
 
-function toJson(r: ModelScanResult) {
+export function toJson(r: ModelScanResult) {
   return {
     path: r.path,
     format: r.format,
@@ -114,7 +114,7 @@ function toJson(r: ModelScanResult) {
   };
 }
 
-function summarise(results: readonly ModelScanResult[]): Record<ModelVerdict | "files", number> {
+export function summarise(results: readonly ModelScanResult[]): Record<ModelVerdict | "files", number> {
   const summary = { files: results.length, malicious: 0, unscannable: 0, suspicious: 0, safe: 0 };
   for (const r of results) summary[r.verdict]++;
   return summary;
@@ -129,7 +129,7 @@ function toBom(results: readonly ModelScanResult[]) {
   };
 }
 
-function renderResults(results: readonly ModelScanResult[]): string {
+export function renderResults(results: readonly ModelScanResult[]): string {
   if (results.length === 0) return "no model files found";
   const rows = results.map((r) => [r.verdict.toUpperCase(), r.format, r.path, r.sha256?.slice(0, 12)]);
   const lines = [renderTable(["VERDICT", "FORMAT", "PATH", "SHA256"], rows)];

@@ -47,5 +47,7 @@ export interface CodeScanReport {
   findings: Finding[];
   /** Files not scanned, with the reason: binary, huge, minified, malformed. */
   skipped: SkipNote[];
+  /** Model files met on the walk (absolute paths), for the model scanner. */
+  modelFiles: string[];
   stats: { files: number; parsed: number; durationMs: number };
 }

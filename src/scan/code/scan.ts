@@ -143,7 +143,12 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
     });
   }
 
+  const modelFiles: string[] = [];
   for (const file of files) {
+    if (file.role.kind === "model-file") {
+      modelFiles.push(file.path);
+      continue;
+    }
     const pre = isSource(file) ? precomputed?.get(file.rel) : undefined;
     if (pre && !options.secrets) {
       applySource(file, pre);
@@ -237,6 +242,7 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
     providers,
     findings,
     skipped,
+    modelFiles,
     stats: { files: files.length, parsed, durationMs: Math.round(performance.now() - started) },
   };
 }

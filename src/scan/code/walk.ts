@@ -50,7 +50,9 @@ export type FileRole =
   | { kind: "manifest" }
   | { kind: "mcp-config" }
   | { kind: "dockerfile" }
-  | { kind: "config"; format: "yaml" | "json" | "toml" | "env" };
+  | { kind: "config"; format: "yaml" | "json" | "toml" | "env" }
+  /** A model file: not read here, listed for the model scanner (`palisade scan fs`). */
+  | { kind: "model-file" };
 
 export interface WalkedFile {
   /** Absolute path. */
@@ -100,6 +102,24 @@ const MCP_CONFIG_NAMES = new Set([
   "mcp_settings.json",
 ]);
 
+/** Extensions that are model files whatever their content (ambiguous ones like .bin are left out). */
+const MODEL_FILE_EXT = new Set([
+  ".pkl",
+  ".pickle",
+  ".pt",
+  ".pth",
+  ".ckpt",
+  ".joblib",
+  ".npy",
+  ".npz",
+  ".keras",
+  ".h5",
+  ".hdf5",
+  ".gguf",
+  ".safetensors",
+  ".onnx",
+]);
+
 const SOURCE_EXT: Record<string, SourceLanguage> = {
   ".py": "python",
   ".pyi": "python",
@@ -132,6 +152,7 @@ export function classifyFile(rel: string): FileRole | undefined {
   if (dot <= 0) return undefined;
   const ext = name.slice(dot).toLowerCase();
   if (name.endsWith(".d.ts")) return undefined;
+  if (MODEL_FILE_EXT.has(ext) || /^pytorch_model.*\.bin$/.test(name)) return { kind: "model-file" };
   const language = SOURCE_EXT[ext];
   if (language) return { kind: "source", language };
   if (ext === ".ipynb") return { kind: "notebook" };

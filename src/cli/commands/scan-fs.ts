@@ -1,0 +1,75 @@
+/**
+ * `palisade scan fs DIR`: every scanner that applies to a folder, in one pass and one report with
+ * one exit code: the AI-BOM code scanner over the tree (honouring .gitignore), then the model
+ * scanner over the model files that walk met.
+ */
+import type { Command } from "commander";
+import { scanCodebase, toJsonReport, toScanInput } from "../../scan/code/index.js";
+import { scanModelPaths, toFindings } from "../../scan/model/index.js";
+import { formatOption, withExamples } from "../command-helpers.js";
+import { addGateOptions, finishGate, type GateFlags, judgeScan } from "../gate.js";
+import { createOutput } from "../output.js";
+import { printTable, progressBar, secretsDetector } from "./scan-code.js";
+import { renderResults, summarise, toJson } from "./scan-model.js";
+
+interface ScanFsFlags extends GateFlags {
+  format: string;
+  exclude?: string[];
+  progress?: boolean;
+}
+
+export function registerScanFs(scan: Command): void {
+  const fs = scan
+    .command("fs")
+    .description(
+      "run every scanner that applies to a folder (code AI-BOM, model files) with one report and one exit code",
+    )
+    .argument("<dir>", "folder to scan")
+    .addOption(formatOption(["sarif"]))
+    .option("--exclude <globs...>", "leave out paths matching these globs (relative to DIR)")
+    .option("--no-progress", "no progress bar on a terminal");
+  addGateOptions(fs);
+  withExamples(fs, [
+    "palisade scan fs .",
+    "palisade scan fs . --policy palisade-policy.yaml --exit-code --format sarif > palisade.sarif",
+  ]);
+  fs.action(async (dir: string, flags: ScanFsFlags) => {
+    const onProgress = progressBar(flags.progress !== false);
+    const code = await scanCodebase(dir, {
+      secrets: secretsDetector(),
+      ...(flags.exclude ? { exclude: flags.exclude } : {}),
+      ...(onProgress ? { onProgress } : {}),
+    });
+    const models = code.modelFiles.length > 0 ? await scanModelPaths(code.modelFiles) : [];
+    const findings = [...code.findings, ...models.flatMap(toFindings)];
+    const base = toScanInput(code);
+    const verdict = judgeScan(
+      {
+        ...base,
+        findings,
+        models: [
+          ...base.models,
+          ...models.map((m) => ({
+            id: m.identity.name ?? m.path,
+            ...(m.sha256 ? { sha256: m.sha256 } : {}),
+            ...(m.identity.license ? { license: m.identity.license } : {}),
+          })),
+        ],
+      },
+      flags,
+    );
+    const out = createOutput();
+    if (flags.format === "json") {
+      out.json({
+        code: toJsonReport(code),
+        models: { files: models.map(toJson), summary: summarise(models) },
+        verdict,
+      });
+    } else if (flags.format === "table") {
+      printTable(code);
+      out.text(`\nModel files (${models.length})`);
+      if (models.length > 0) out.text(renderResults(models));
+    }
+    finishGate(verdict, flags, { format: flags.format, findings });
+  });
+}
