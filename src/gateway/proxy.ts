@@ -18,6 +18,7 @@ import type { Limiter } from "./limits.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { ModelRouter } from "./router.js";
 import { createNdjsonSplitter, createSseParser, formatSse } from "./sse.js";
+import { endRequestSpan, startRequestSpan } from "./telemetry.js";
 import type { UpstreamPool, UpstreamResponse } from "./upstreams/client.js";
 
 export interface ProxyDeps {
@@ -60,6 +61,8 @@ export async function handleProxy(
     if (!finished) abort.abort(new Error("client disconnected"));
   });
   deps.metrics.inflight.inc();
+  const span = startRequestSpan(endpoint.id, traceparent);
+  let upstreamInfo: { name: string; kind: string; url: string } | undefined;
 
   const record: Json = { endpoint: endpoint.id, route, stream: false };
   let identity: Identity | undefined;
@@ -172,6 +175,11 @@ export async function handleProxy(
     });
     upstreamMs = performance.now() - upstreamStarted;
     record.upstream = response.upstream.config.name;
+    upstreamInfo = {
+      name: response.upstream.config.name,
+      kind: response.upstream.config.kind,
+      url: response.upstream.config.url,
+    };
     try {
       if (response.status >= 400) {
         status = response.status;
@@ -232,6 +240,14 @@ export async function handleProxy(
     deps.metrics.latency.observe({ endpoint: endpoint.id, stream: String(record.stream) }, latencyMs / 1000);
     for (const v of guards?.verdicts ?? [])
       deps.metrics.guardOutcomes.inc({ guard: v.guard, direction: v.direction, outcome: v.outcome });
+    endRequestSpan(span, {
+      status,
+      guards: guards?.verdicts ?? [],
+      ...(typeof record.model === "string" ? { model: record.model } : {}),
+      ...(upstreamInfo ? { upstream: upstreamInfo } : {}),
+      ...(usage ? { usage } : {}),
+      ...(identity ? { identity: identity.id } : {}),
+    });
     deps.audit.record(
       auditEvent({
         requestId,

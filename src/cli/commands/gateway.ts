@@ -33,6 +33,7 @@ import { type CompiledPolicy, createPolicyHolder } from "../../policy/index.js";
 import type { Store } from "../../store/index.js";
 import { withExamples } from "../command-helpers.js";
 import { type CommandContext, createContext, type GlobalOptions } from "../context.js";
+import { startTelemetry } from "../telemetry.js";
 
 interface GatewayFlags {
   listen?: string;
@@ -208,6 +209,7 @@ export async function startGateway(
     logger: ctx.logger,
     hashKey: process.env.PALISADE_HASH_KEY ?? "palisade-audit",
   });
+  const telemetry = startTelemetry();
   const address = await gateway.listen(host, port);
   if (noAuth)
     ctx.logger.warn(
@@ -227,6 +229,7 @@ export async function startGateway(
     address,
     async close(graceMs) {
       await gateway.close(graceMs);
+      await telemetry?.shutdown();
       policy.close();
       await store?.close();
     },
