@@ -53,6 +53,9 @@ const WARMUP_SECONDS = 1;
 const CONCURRENCY = Number(args.get("concurrency") ?? 32);
 const THROUGHPUT_SECONDS = Number(args.get("throughput-seconds") ?? 3);
 const PROFILE = args.has("profile");
+/** `--targets=palisade-on,portkey` and `--workloads=stream` narrow a run (direct always runs). */
+const ONLY_TARGETS = args.get("targets")?.split(",");
+const ONLY_WORKLOADS = args.get("workloads")?.split(",");
 /** In-flight cap for the open loop: past it the target is overloaded and requests are dropped. */
 const MAX_INFLIGHT = 1000;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -95,7 +98,7 @@ interface Workload {
   bodies: string[];
 }
 
-const WORKLOADS: Workload[] = [1024, 8192].flatMap((promptBytes) =>
+const ALL_WORKLOADS: Workload[] = [1024, 8192].flatMap((promptBytes) =>
   [false, true].map((stream) => ({
     name: `${promptBytes / 1024}KB ${stream ? "stream" : "json"}`,
     promptBytes,
@@ -115,6 +118,7 @@ const WORKLOADS: Workload[] = [1024, 8192].flatMap((promptBytes) =>
     ),
   })),
 );
+const WORKLOADS = ALL_WORKLOADS.filter((w) => !ONLY_WORKLOADS || ONLY_WORKLOADS.some((f) => w.name.includes(f)));
 
 // ---------------------------------------------------------------------------------------------
 // Processes
@@ -226,6 +230,17 @@ interface Target {
   path: string;
   headers: Record<string, string>;
   pool: Pool;
+  /** The process serving this target (the upstream for `direct`), for its CPU time. */
+  pid: number | undefined;
+}
+
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux); undefined elsewhere. */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields 14 and 15 of proc(5) (utime, stime) in clock ticks; 100 ticks per second on Linux.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 interface Sample {
@@ -334,7 +349,7 @@ async function closedLoop(target: Target, workload: Workload, concurrency: numbe
       }
     }),
   );
-  return { rps: completed / ((performance.now() - started) / 1000), errors };
+  return { rps: completed / ((performance.now() - started) / 1000), completed, errors };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -426,19 +441,19 @@ async function main(): Promise<void> {
   let onChild: ChildProcess | undefined;
   try {
     log(`starting upstream, palisade (off, on) and portkey in ${dir}`);
-    await start(
+    const upstreamChild = await start(
       "upstream",
       ["--import", "tsx", join(ROOT, "bench/gateway-upstream.ts"), String(upstreamPort)],
       `${upstream}/healthz`,
     );
-    await palisade("palisade-off", offPort, policyOff);
+    const offChild = await palisade("palisade-off", offPort, policyOff);
     onChild = await palisade(
       "palisade-on",
       onPort,
       policyOn,
       PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
     );
-    await start(
+    const portkeyChild = await start(
       "portkey",
       [join(PORTKEY_DIR, "build/start-server.js"), `--port=${portkeyPort}`, "--headless"],
       `http://127.0.0.1:${portkeyPort}/`,
@@ -447,8 +462,15 @@ async function main(): Promise<void> {
     const pool = (origin: string) =>
       new Pool(origin, { connections: 64, pipelining: 1, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000 });
     const json = { "content-type": "application/json", authorization: "Bearer sk-bench" };
-    const targets: Target[] = [
-      { name: "direct", origin: upstream, path: "/v1/chat/completions", headers: json, pool: pool(upstream) },
+    const allTargets: Target[] = [
+      {
+        name: "direct",
+        origin: upstream,
+        path: "/v1/chat/completions",
+        headers: json,
+        pool: pool(upstream),
+        pid: upstreamChild.pid,
+      },
       ...(
         [
           ["palisade-off", offPort],
@@ -456,7 +478,8 @@ async function main(): Promise<void> {
         ] as const
       ).map(([name, port]) => {
         const origin = `http://127.0.0.1:${port}`;
-        return { name, origin, path: "/v1/chat/completions", headers: json, pool: pool(origin) };
+        const pid = (name === "palisade-off" ? offChild : onChild)?.pid;
+        return { name, origin, path: "/v1/chat/completions", headers: json, pool: pool(origin), pid };
       }),
       {
         name: "portkey",
@@ -468,8 +491,11 @@ async function main(): Promise<void> {
           "x-portkey-custom-host": `${upstream}/v1`,
         },
         pool: pool(`http://127.0.0.1:${portkeyPort}`),
+        pid: portkeyChild.pid,
       },
     ];
+
+    const targets = allTargets.filter((t) => t.name === "direct" || !ONLY_TARGETS || ONLY_TARGETS.includes(t.name));
 
     // Correctness first: every target answers every workload; palisade-on redacts the prompt's PII.
     for (const workload of WORKLOADS)
@@ -535,14 +561,31 @@ async function main(): Promise<void> {
       }
     }
 
-    const throughput: { workload: string; target: string; rps: number | null; errors: number }[] = [];
+    const throughput: {
+      workload: string;
+      target: string;
+      rps: number | null;
+      cpuMsPerRequest: number | null;
+      errors: number;
+    }[] = [];
     for (const workload of WORKLOADS) {
       for (const target of targets) {
         await closedLoop(target, workload, CONCURRENCY, 0.5);
+        const cpuBefore = cpuMs(target.pid);
         const r = await closedLoop(target, workload, CONCURRENCY, THROUGHPUT_SECONDS);
-        throughput.push({ workload: workload.name, target: target.name, rps: round(r.rps, 0), errors: r.errors });
+        const cpuAfter = cpuMs(target.pid);
+        const cpuPerRequest =
+          cpuBefore === undefined || cpuAfter === undefined ? null : round((cpuAfter - cpuBefore) / r.completed, 3);
+        throughput.push({
+          workload: workload.name,
+          target: target.name,
+          rps: round(r.rps, 0),
+          cpuMsPerRequest: cpuPerRequest,
+          errors: r.errors,
+        });
         log(
-          `${workload.name.padEnd(12)} ${target.name.padEnd(13)} ${round(r.rps, 0)} req/s at concurrency ${CONCURRENCY}`,
+          `${workload.name.padEnd(12)} ${target.name.padEnd(13)} ${round(r.rps, 0)} req/s at concurrency ${CONCURRENCY}, ` +
+            `${cpuPerRequest} CPU ms per request`,
         );
       }
     }
@@ -607,7 +650,7 @@ async function main(): Promise<void> {
       ...(profile ? { profile: { target: "palisade-on", topSelfTime: profile } } : {}),
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    await Promise.all(targets.map((t) => t.pool.close()));
+    await Promise.all(allTargets.map((t) => t.pool.close()));
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
   }
