@@ -12,9 +12,11 @@
  * the load generator (this process, undici with keep-alive) does not share their event loop.
  *
  *   node --import tsx bench/gateway.ts [--rate=500] [--seconds=4] [--concurrency=32]
- *        [--throughput-seconds=3] [--profile]
+ *        [--throughput-seconds=3] [--profile] [--targets=palisade-on,portkey] [--workloads=stream]
  *
- * `--profile` runs palisade-on under `--cpu-prof` and adds its top self-time functions.
+ * `--profile` runs palisade-on under `--cpu-prof` and adds its top self-time functions;
+ * `--throughput-seconds=0` measures latency only. CPU time per request (Linux) is the figure
+ * least disturbed by other load on the machine.
  * Prints JSON on stdout; progress and a table on stderr. Portkey is installed on demand into
  * bench/.peers (not a project dependency). Note: upstream, gateway and load generator share
  * the machine's cores, so absolute figures depend on it; compare ratios from one run.
@@ -51,6 +53,7 @@ const RATE = Number(args.get("rate") ?? 500);
 const SECONDS = Number(args.get("seconds") ?? 4);
 const WARMUP_SECONDS = 1;
 const CONCURRENCY = Number(args.get("concurrency") ?? 32);
+/** `--throughput-seconds=0` skips the throughput phase (e.g. for a latency run at another rate). */
 const THROUGHPUT_SECONDS = Number(args.get("throughput-seconds") ?? 3);
 const PROFILE = args.has("profile");
 /** `--targets=palisade-on,portkey` and `--workloads=stream` narrow a run (direct always runs). */
@@ -568,7 +571,7 @@ async function main(): Promise<void> {
       cpuMsPerRequest: number | null;
       errors: number;
     }[] = [];
-    for (const workload of WORKLOADS) {
+    for (const workload of THROUGHPUT_SECONDS > 0 ? WORKLOADS : []) {
       for (const target of targets) {
         await closedLoop(target, workload, CONCURRENCY, 0.5);
         const cpuBefore = cpuMs(target.pid);
@@ -593,6 +596,8 @@ async function main(): Promise<void> {
 
     const rps = (workload: string, target: string) =>
       throughput.find((t) => t.workload === workload && t.target === target)?.rps ?? Number.NaN;
+    const cpu = (workload: string, target: string) =>
+      throughput.find((t) => t.workload === workload && t.target === target)?.cpuMsPerRequest ?? Number.NaN;
     const added = (workload: string, target: string) =>
       latency.find((l) => l.workload === workload && l.target === target) as
         | { addedP50Ms: number; addedP99Ms: number }
@@ -603,6 +608,8 @@ async function main(): Promise<void> {
       palisadeOffVsPortkeyThroughput: round(rps(w.name, "palisade-off") / rps(w.name, "portkey")),
       palisadeOnVsDirectThroughput: round(rps(w.name, "palisade-on") / rps(w.name, "direct")),
       portkeyVsDirectThroughput: round(rps(w.name, "portkey") / rps(w.name, "direct")),
+      palisadeOnVsPortkeyCpuPerRequest: round(cpu(w.name, "palisade-on") / cpu(w.name, "portkey")),
+      palisadeOffVsPortkeyCpuPerRequest: round(cpu(w.name, "palisade-off") / cpu(w.name, "portkey")),
     }));
     const targetsMet = WORKLOADS.map((w) => {
       const on = added(w.name, "palisade-on");
