@@ -243,3 +243,21 @@ spec:
     }
   });
 });
+
+describe("gateway routes per upstream kind", () => {
+  it("answers 404 for Ollama's native API in front of a non-Ollama upstream", async () => {
+    const upstream = await startFakeUpstream();
+    const gw = await startTestGateway({ upstream: upstream.url, noAuth: true });
+    try {
+      const r = await fetch(`${gw.url}/api/chat`, {
+        method: "POST",
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "say: hi" }] }),
+      });
+      assert.equal(r.status, 404);
+      assert.equal(((await r.json()) as { error: { code: string } }).error.code, "not_found");
+    } finally {
+      await gw.close();
+      await upstream.close();
+    }
+  });
+});

@@ -53,6 +53,8 @@ export interface ChatMessage {
 
 interface Ctx {
   policy: RuntimePolicy;
+  /** HMAC key of the `hash` redaction style (the gateway's one hash key). */
+  hashKey: string;
   detectors: GuardDetectors;
   verdicts: GuardVerdict[];
   pseudonyms: PseudonymTable;
@@ -110,7 +112,7 @@ function redactWith(ctx: Ctx, text: string, detections: readonly Detection[]): s
     style,
     keepLast: ctx.policy.pii.redaction.keepLast,
     pseudonyms: ctx.pseudonyms,
-    hashKey: process.env.PALISADE_HASH_KEY ?? "palisade",
+    hashKey: ctx.hashKey,
   }).text;
 }
 
@@ -164,8 +166,9 @@ export function createGuards(
   policy: RuntimePolicy,
   detectors: GuardDetectors,
   systemPromptTexts: () => string[],
+  hashKey: string,
 ): Guards {
-  const ctx: Ctx = { policy, detectors, verdicts: [], pseudonyms: createPseudonymTable() };
+  const ctx: Ctx = { policy, detectors, hashKey, verdicts: [], pseudonyms: createPseudonymTable() };
   const enforce = policy.guards.mode === "enforce";
   const closed = policy.guards.failMode === "closed";
   const leak = createLeakDetector(systemPromptTexts);

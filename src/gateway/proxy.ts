@@ -150,7 +150,7 @@ export async function handleProxy(
         .map((m) => String(typeof m.content === "string" ? m.content : ""))
         .concat(policy.runtime.systemPrompts.map((s) => s.text));
     detectors = deps.detectors(policy);
-    guards = createGuards(policy.runtime, detectors, systemTexts);
+    guards = createGuards(policy.runtime, detectors, systemTexts, deps.hashKey);
     const prompt = await guards.inspectPrompt(messages, route);
     if (prompt.block) throw prompt.block;
     body = endpoint.withMessages(body, prompt.messages);

@@ -169,7 +169,8 @@ export function createUpstreamPool(configs: readonly UpstreamConfig[]): Upstream
         try {
           return await attempt(upstream, model, call);
         } catch (error) {
-          if (call.signal.aborted) throw error;
+          // Our own refusals (e.g. an endpoint this upstream kind does not have) pass unchanged.
+          if (call.signal.aborted || error instanceof GatewayError) throw error;
           lastError = error;
           const code = (error as { code?: string }).code ?? "";
           if (code === "UND_ERR_HEADERS_TIMEOUT") {
