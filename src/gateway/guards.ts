@@ -386,30 +386,57 @@ interface LeakDetector {
 const LEAK_SPAN = 60;
 
 /**
- * System-prompt leakage: the answer repeats a long verbatim span of a system prompt. Every
- * LEAK_SPAN-character window of the prompts is hashed once; the answer's windows are looked up.
+ * System-prompt leakage: the answer repeats a long verbatim span of a system prompt (whitespace
+ * and case folded). Every LEAK_SPAN-character window of the prompts is indexed by a rolling hash
+ * (Rabin-Karp), so checking an answer costs one pass with no per-position string copies; a hash
+ * hit is confirmed by comparing the text.
  */
 function createLeakDetector(prompts: () => string[]): LeakDetector {
   const fold = (t: string) => t.replace(/\s+/g, " ").toLowerCase();
-  let windows: Set<string> | undefined;
-  const index = () => {
-    if (!windows) {
-      windows = new Set();
-      for (const p of prompts()) {
-        const f = fold(p);
-        for (let i = 0; i + LEAK_SPAN <= f.length; i++) windows.add(f.slice(i, i + LEAK_SPAN));
-      }
+  const BASE = 257;
+  // BASE^(LEAK_SPAN-1) mod 2^32, to remove the character leaving the window.
+  let drop = 1;
+  for (let i = 0; i < LEAK_SPAN - 1; i++) drop = Math.imul(drop, BASE) >>> 0;
+  let index: { hashes: Map<number, string[]> } | undefined;
+
+  /** Call `onWindow(hash, start)` for every LEAK_SPAN window of `f`. */
+  const windowsOf = (f: string, onWindow: (hash: number, start: number) => boolean): boolean => {
+    let h = 0;
+    for (let i = 0; i < f.length; i++) {
+      if (i >= LEAK_SPAN) h = (h - Math.imul(f.charCodeAt(i - LEAK_SPAN), drop)) >>> 0;
+      h = (Math.imul(h, BASE) + f.charCodeAt(i)) >>> 0;
+      if (i >= LEAK_SPAN - 1 && onWindow(h, i - LEAK_SPAN + 1)) return true;
     }
-    return windows;
-  };
-  const scan = (f: string, from: number) => {
-    const set = index();
-    if (set.size === 0) return false;
-    for (let i = from; i + LEAK_SPAN <= f.length; i++) if (set.has(f.slice(i, i + LEAK_SPAN))) return true;
     return false;
   };
+
+  const indexed = () => {
+    if (!index) {
+      const hashes = new Map<number, string[]>();
+      for (const p of prompts()) {
+        const f = fold(p);
+        windowsOf(f, (hash, start) => {
+          const list = hashes.get(hash);
+          if (list) list.push(f.slice(start, start + LEAK_SPAN));
+          else hashes.set(hash, [f.slice(start, start + LEAK_SPAN)]);
+          return false;
+        });
+      }
+      index = { hashes };
+    }
+    return index;
+  };
+
+  const scan = (f: string) => {
+    const { hashes } = indexed();
+    if (hashes.size === 0) return false;
+    return windowsOf(f, (hash, start) => {
+      const candidates = hashes.get(hash);
+      return candidates !== undefined && candidates.includes(f.slice(start, start + LEAK_SPAN));
+    });
+  };
   return {
-    check: (text) => scan(fold(text), 0),
+    check: (text) => scan(fold(text)),
     stream() {
       let carry = "";
       let found = false;
@@ -417,7 +444,7 @@ function createLeakDetector(prompts: () => string[]): LeakDetector {
         push(text) {
           if (found) return true;
           const f = fold(carry + text);
-          found = scan(f, 0);
+          found = scan(f);
           carry = f.slice(Math.max(0, f.length - LEAK_SPAN + 1));
           return found;
         },
