@@ -23,15 +23,18 @@ teach week final gave green oh quick develop ocean warm free minute strong speci
   /\s+/,
 );
 
-const PII = [
-  "4111 1111 1111 1111",
-  "jane.doe@example.com",
-  "+1 (415) 555-2671",
-  "DE89 3704 0044 0532 0130 00",
-  "536-22-1234",
-  "192.168.10.254",
-  "Donald van der Voet",
-  "account 000123456789",
+/** PII values, freshly varied for each occurrence so no cache sees the same value twice. */
+const PII: ((random: () => number) => string)[] = [
+  () => "4111 1111 1111 1111",
+  (r) => `jane.doe${Math.floor(r() * 1e6)}@example.com`,
+  (r) => `+1 (415) 555-${String(Math.floor(r() * 1e4)).padStart(4, "0")}`,
+  (r) =>
+    `0${Math.floor(r() * 9e3 + 1e3)} ${Math.floor(r() * 90 + 10)} ${Math.floor(r() * 90 + 10)} ${Math.floor(r() * 90 + 10)}`,
+  () => "DE89 3704 0044 0532 0130 00",
+  (r) => `536-${Math.floor(r() * 89 + 10)}-${Math.floor(r() * 8999 + 1000)}`,
+  (r) => `192.168.${Math.floor(r() * 255)}.${Math.floor(r() * 255)}`,
+  () => "Donald van der Voet",
+  (r) => `account ${Math.floor(r() * 1e11)}`,
 ];
 
 /** A pseudo-random generator with a fixed seed, so every run scans the same text. */
@@ -55,7 +58,7 @@ export function mixedText(bytes: number, density = 0.01, seed = 42): string {
   while (size < bytes) {
     let word: string;
     if (pii < size * density) {
-      word = PII[Math.floor(random() * PII.length)] as string;
+      word = (PII[Math.floor(random() * PII.length)] as (r: () => number) => string)(random);
       pii += word.length;
     } else {
       word = WORDS[Math.floor(random() * WORDS.length)] as string;
