@@ -38,7 +38,7 @@ const PII: ((random: () => number) => string)[] = [
 ];
 
 /** A pseudo-random generator with a fixed seed, so every run scans the same text. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;

@@ -9,16 +9,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createPiiDetector, type EvalRecord, scoreSpans } from "../src/detect/index.js";
+import { mulberry32 } from "./pii-corpus.js";
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = mulberry32(7);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join("");

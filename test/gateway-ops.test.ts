@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
 import { Agent, fetch as undiciFetch } from "undici";
 import type { Event } from "../src/core/index.js";
 import { type FakeUpstream, startFakeUpstream } from "./helpers/fake-upstream.js";
 import { startTestGateway } from "./helpers/gateway.js";
+import { startGatewayProcess, stopGatewayProcess } from "./helpers/gateway-process.js";
 import { redisSkipReason, startRedis } from "./helpers/redis.js";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
@@ -188,13 +187,9 @@ spec:
       policy,
       `apiVersion: palisade.dev/v1\nkind: Policy\nmetadata: { name: r }\nspec:\n  runtime:\n    roles: [{ name: all, identities: ["*"], models: ["*"], limits: { requestsPerMinute: 10 } }]\n`,
     );
-    const bin = fileURLToPath(new URL("../bin/palisade.js", import.meta.url));
-    const start = (port: number) => {
-      const child = spawn(
-        process.execPath,
+    const start = (port: number) =>
+      startGatewayProcess(
         [
-          bin,
-          "gateway",
           "--upstream",
           upstream.url,
           "--listen",
@@ -206,19 +201,11 @@ spec:
           join(dir, `g${port}.db`),
         ],
         {
-          env: { ...process.env, PALISADE_REDIS_URL: redis.url, PALISADE_HOME: dir, PALISADE_LOG_LEVEL: "info" },
-          stdio: ["ignore", "ignore", "pipe"],
+          PALISADE_REDIS_URL: redis.url,
+          PALISADE_HOME: dir,
+          PALISADE_LOG_LEVEL: "info",
         },
       );
-      return new Promise<typeof child>((resolve, reject) => {
-        let err = "";
-        child.stderr.on("data", (d: Buffer) => {
-          err += d.toString();
-          if (err.includes("gateway listening")) resolve(child);
-        });
-        child.on("exit", (code) => reject(new Error(`gateway exited ${code}: ${err}`)));
-      });
-    };
     const ports = [18000 + Math.floor(Math.random() * 1000), 19000 + Math.floor(Math.random() * 1000)];
     const children = await Promise.all(ports.map(start));
     try {
@@ -234,11 +221,7 @@ spec:
       assert.equal(statuses.filter((s) => s === 200).length, 10);
       assert.equal(statuses.filter((s) => s === 429).length, 10);
     } finally {
-      for (const child of children) {
-        const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        await exited;
-      }
+      for (const child of children) await stopGatewayProcess(child);
       await redis.stop();
     }
   });

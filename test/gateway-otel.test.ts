@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { startFakeUpstream } from "./helpers/fake-upstream.js";
+import { startGatewayProcess, stopGatewayProcess } from "./helpers/gateway-process.js";
 
 interface OtlpAttribute {
   key: string;
@@ -30,39 +29,15 @@ describe("gateway OpenTelemetry export", () => {
     const upstream = await startFakeUpstream();
     const dir = mkdtempSync(join(tmpdir(), "palisade-otel-"));
     const port = 20000 + Math.floor(Math.random() * 5000);
-    const bin = fileURLToPath(new URL("../bin/palisade.js", import.meta.url));
-    const child = spawn(
-      process.execPath,
-      [
-        bin,
-        "gateway",
-        "--upstream",
-        upstream.url,
-        "--listen",
-        `127.0.0.1:${port}`,
-        "--no-auth",
-        "--db",
-        join(dir, "p.db"),
-      ],
+    const child = await startGatewayProcess(
+      ["--upstream", upstream.url, "--listen", `127.0.0.1:${port}`, "--no-auth", "--db", join(dir, "p.db")],
       {
-        env: {
-          ...process.env,
-          PALISADE_HOME: dir,
-          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`,
-          OTEL_SERVICE_NAME: "gw-test",
-        },
-        stdio: ["ignore", "ignore", "pipe"],
+        PALISADE_HOME: dir,
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`,
+        OTEL_SERVICE_NAME: "gw-test",
       },
     );
     try {
-      await new Promise<void>((resolve, reject) => {
-        let err = "";
-        child.stderr.on("data", (d: Buffer) => {
-          err += d.toString();
-          if (err.includes("gateway listening")) resolve();
-        });
-        child.on("exit", (code) => reject(new Error(`gateway exited ${code}: ${err}`)));
-      });
       const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
       const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
         method: "POST",
@@ -70,9 +45,7 @@ describe("gateway OpenTelemetry export", () => {
         body: JSON.stringify({ model: "test-model", messages: [{ role: "user", content: "say: hi" }] }),
       });
       assert.equal(response.status, 200);
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
+      await stopGatewayProcess(child);
       const spans = bodies.flatMap((b) =>
         (
           b as {
@@ -90,7 +63,7 @@ describe("gateway OpenTelemetry export", () => {
       assert.equal(attr("gen_ai.request.model")?.stringValue, "test-model");
       assert.equal(Number(attr("gen_ai.usage.input_tokens")?.intValue), 11);
     } finally {
-      if (child.exitCode === null) child.kill("SIGKILL");
+      await stopGatewayProcess(child);
       await upstream.close();
       await new Promise((r) => collector.close(r));
     }

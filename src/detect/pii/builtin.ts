@@ -3,7 +3,7 @@
  * only bounded quantifiers and unambiguous groupings, so matching is linear in the input.
  */
 import { isIPv4, isIPv6 } from "node:net";
-import { GAZETTEER_MAX_SPAN, loadGazetteer, recognizeWithGazetteer } from "./gazetteer.js";
+import { GAZETTEER_MAX_SPAN, loadGazetteer, recognizeWithGazetteer, STREET_SUFFIXES } from "./gazetteer.js";
 import { isPlausiblePhone } from "./phone.js";
 import { definePatternRecognizer, type Recognizer } from "./recognizer.js";
 import {
@@ -120,49 +120,8 @@ const CARD_CONTEXT = [
   "tarjeta",
   "carta",
 ];
-const STREET_WORDS = [
-  "street",
-  "st",
-  "avenue",
-  "ave",
-  "road",
-  "rd",
-  "lane",
-  "ln",
-  "drive",
-  "dr",
-  "way",
-  "boulevard",
-  "blvd",
-  "court",
-  "ct",
-  "place",
-  "pl",
-  "square",
-  "sq",
-  "parkway",
-  "pkwy",
-  "highway",
-  "hwy",
-  "terrace",
-  "crescent",
-  "close",
-  "hill",
-  "park",
-  "parks",
-  "suite",
-  "apt",
-  "box",
-  "strasse",
-  "straße",
-  "rue",
-  "calle",
-  "via",
-  "vej",
-  "katu",
-  "tér",
-  "u",
-];
+/** Words after a number that make it a house number: the gazetteer's street types plus unit words. */
+const STREET_WORDS = [...STREET_SUFFIXES, "hill", "park", "suite", "apt", "box", "u"];
 const DOB_CONTEXT = [
   "born",
   "dob",

@@ -76,7 +76,8 @@ const PERSON_CONTEXT = createContextMatcher([
   "attn",
   "cc",
 ]);
-const STREET_SUFFIXES = new Set([
+/** Street types written after the name ("Clarke Avenue"), in several languages. */
+export const STREET_SUFFIXES = new Set([
   "street",
   "st",
   "avenue",
