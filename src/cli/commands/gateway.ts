@@ -43,18 +43,33 @@ interface GatewayFlags {
   auth: boolean;
 }
 
+/** Injection results kept per process (first in, first out) and the longest message cached. */
+const INJECTION_CACHE_ENTRIES = 4096;
+const INJECTION_CACHE_MAX_TEXT = 16 * 1024;
+
 /** Detectors built once per process: PII, secrets (and both combined), prompt injection. */
 export function createGatewayDetectors(): GuardDetectors {
   const pii = createPiiDetector();
   const secrets = createSecretsDetector();
   const injection = createDefaultInjectionDetector();
+  const injectionCache = new Map<string, { score: number; signals: { id: string; score: number }[] }>();
   return {
     pii,
     secrets,
     sensitive: combineDetectors([pii, secrets]),
     injection: async (text, mode) => {
+      // Chat clients resend the whole conversation on every turn: score each message once.
+      const key = `${mode}\u0000${text}`;
+      const cached = injectionCache.get(key);
+      if (cached) return cached;
       const result = injection.detect(text, { mode });
-      return { score: result.score, signals: result.signals.map((s) => ({ id: s.id, score: s.score })) };
+      const scored = { score: result.score, signals: result.signals.map((s) => ({ id: s.id, score: s.score })) };
+      if (text.length <= INJECTION_CACHE_MAX_TEXT) {
+        if (injectionCache.size >= INJECTION_CACHE_ENTRIES)
+          injectionCache.delete(injectionCache.keys().next().value as string);
+        injectionCache.set(key, scored);
+      }
+      return scored;
     },
   };
 }
