@@ -1,31 +1,15 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { runCli } from "./helpers/cli.js";
 
-const PROGRAM = fileURLToPath(new URL("./helpers/scan-code-program.ts", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("../src/scan/code/fixtures/", import.meta.url));
 
-function run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", PROGRAM, "scan", "code", ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The shipped CLI (dist/, built by `npm test`). */
+const run = (args: readonly string[]) => runCli(["scan", "code", ...args]);
 
 describe("palisade scan code", () => {
   it("prints the AI-BOM as JSON in the documented shape", async () => {

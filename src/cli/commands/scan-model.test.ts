@@ -1,59 +1,14 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { runCli } from "../../../test/helpers/cli.js";
 import { buildCorpus } from "../../scan/model/fixtures/corpus.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-/** A tiny `palisade` with only `scan model`, mapping errors to exit codes the way main.ts does. */
-function helper(): string {
-  const dir = mkdtempSync(join(tmpdir(), "palisade-scan-model-cli-"));
-  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, "cli.mts");
-  const src = (p: string) => JSON.stringify(join(ROOT, p));
-  writeFileSync(
-    file,
-    `import { Command, CommanderError } from ${JSON.stringify(createRequire(import.meta.url).resolve("commander"))};
-import { registerScanModel } from ${src("src/cli/commands/scan-model.ts")};
-import { isPalisadeError } from ${src("src/core/index.ts")};
-import { exitCodeFor } from ${src("src/cli/exit-codes.ts")};
-const program = new Command("palisade").exitOverride();
-const scan = program.command("scan").exitOverride();
-registerScanModel(scan).exitOverride();
-try {
-  await program.parseAsync(process.argv.slice(2), { from: "user" });
-} catch (error) {
-  if (error instanceof CommanderError) process.exitCode = 2;
-  else if (isPalisadeError(error)) { process.stderr.write("palisade: " + error.message + "\\n"); process.exitCode = exitCodeFor(error.code); }
-  else { process.stderr.write(String(error) + "\\n"); process.exitCode = 3; }
-}
-`,
-  );
-  return file;
-}
-
-const HELPER = helper();
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", HELPER, "scan", ...args], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The shipped CLI (dist/, built by `npm test`). */
+const run = (args: string[]) => runCli(["scan", ...args], { cwd: ROOT });
 
 interface JsonOut {
   files: {
