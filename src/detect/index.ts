@@ -34,6 +34,7 @@ export {
   summariseEvaluation,
 } from "./injection/index.js";
 export { resolveOverlaps } from "./overlap.js";
+export { nestedQuantifierReason } from "./pattern-safety.js";
 export {
   CUSTOM_VALIDATORS,
   type CustomRecognizerSpec,

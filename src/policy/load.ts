@@ -14,6 +14,7 @@ import {
   validateYaml,
   type YamlSource,
 } from "../core/index.js";
+import { nestedQuantifierReason } from "../detect/index.js";
 import { type PolicyDocument, PolicyDocumentSchema, type PolicySpec } from "./schema.js";
 
 /** Where each part of the merged policy came from, for reasons that name file and line. */
@@ -87,44 +88,14 @@ export function parsePolicyText(text: string, file: string): ParsedPolicy {
   return { file, document, source };
 }
 
-/**
- * A policy-supplied regular expression must compile and must not nest unbounded quantifiers
- * (`(a+)+`, `(a*)*b`), the shape behind catastrophic backtracking; back-references are refused.
- */
+/** A policy-supplied regular expression must compile and pass the shared safety check. */
 export function checkPattern(pattern: string): string | undefined {
   try {
     new RegExp(pattern, "u");
   } catch (cause) {
     return `invalid regular expression: ${firstLine(cause)}`;
   }
-  if (/\\[1-9]|\\k</.test(pattern)) return "back-references are not allowed in policy patterns";
-  // Star height: an unbounded quantifier applied to a group that itself contains one.
-  const stack: boolean[] = [];
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") inClass = true;
-    else if (c === "(") stack.push(false);
-    else if (c === ")") {
-      const innerUnbounded = stack.pop() ?? false;
-      const next = pattern[i + 1];
-      const outerUnbounded = next === "*" || next === "+" || (next === "{" && /^\{\d+,\}/.test(pattern.slice(i + 1)));
-      if (innerUnbounded && outerUnbounded)
-        return "nested unbounded quantifiers (like (a+)+) can take exponential time";
-      if (stack.length > 0 && (innerUnbounded || outerUnbounded)) stack[stack.length - 1] = true;
-    } else if ((c === "*" || c === "+" || (c === "{" && /^\{\d+,\}/.test(pattern.slice(i)))) && stack.length > 0) {
-      stack[stack.length - 1] = true;
-    }
-  }
-  return undefined;
+  return nestedQuantifierReason(pattern);
 }
 
 /** Merge parsed documents in order; see the module comment for the rules. */

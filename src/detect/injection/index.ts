@@ -35,7 +35,6 @@ export {
   compileInjectionRules,
   InjectionRulePackSchema,
   parseInjectionRulePack,
-  unsafePatternReason,
 } from "./rules.js";
 export { createRandom, type TrainingExample, type TrainOptions, trainLinearModel } from "./train.js";
 export {

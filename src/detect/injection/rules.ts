@@ -3,8 +3,10 @@
  * compiled once. Patterns are untrusted input when users add them, so each is bounded in
  * length and rejected when it has the nested quantifiers that make backtracking explode.
  */
+
 import { z } from "zod";
 import { PalisadeError, parseYamlSource, ValidationError, validateYaml } from "../../core/index.js";
+import { nestedQuantifierReason } from "../pattern-safety.js";
 import type { InjectionMode } from "./types.js";
 
 const MAX_PATTERN_LENGTH = 1_000;
@@ -99,7 +101,7 @@ export function compileInjectionRules(
 }
 
 function compilePattern(pattern: string, file: string, path: string): RegExp {
-  const problem = unsafePatternReason(pattern);
+  const problem = nestedQuantifierReason(pattern);
   if (problem) throw new ValidationError({ file, issues: [{ path, message: problem }] });
   try {
     return new RegExp(pattern);
@@ -110,37 +112,6 @@ function compilePattern(pattern: string, file: string, path: string): RegExp {
       cause,
     });
   }
-}
-
-/**
- * Why a pattern is refused, or undefined. Refuses back-references and a quantified group that
- * itself contains an unbounded quantifier (`(a+)+`, `(\w*)*`), the classic exponential shapes.
- */
-export function unsafePatternReason(pattern: string): string | undefined {
-  if (/\\[1-9]|\\k</.test(pattern)) return "back-references are not allowed";
-  const stack: boolean[] = [];
-  let innerUnbounded = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === "\\") {
-      i++;
-      continue;
-    }
-    if (ch === "[") {
-      while (i < pattern.length && pattern[i] !== "]") i += pattern[i] === "\\" ? 2 : 1;
-      continue;
-    }
-    if (ch === "(") stack.push(innerUnbounded);
-    if (ch === "(") innerUnbounded = false;
-    if (ch === "*" || ch === "+" || (ch === "{" && /^\{\d+,\}/.test(pattern.slice(i)))) innerUnbounded = true;
-    if (ch === ")") {
-      const next = pattern[i + 1];
-      const quantified = next === "*" || next === "+" || (next === "{" && /^\{\d*,\}/.test(pattern.slice(i + 1)));
-      if (quantified && innerUnbounded) return "nested unbounded quantifier (catastrophic backtracking risk)";
-      innerUnbounded = (stack.pop() ?? false) || innerUnbounded;
-    }
-  }
-  return undefined;
 }
 
 const META = new Set(["\\", "(", ")", "[", "]", ".", "?", "*", "+", "{", "}", "|", "^", "$"]);
