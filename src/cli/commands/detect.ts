@@ -17,6 +17,7 @@ import {
   REDACTION_STYLES,
   type RedactionStyle,
   redact,
+  type SecretRuleSet,
   scoreSpans,
   type TextDetector,
 } from "../../detect/index.js";
@@ -31,6 +32,13 @@ interface DetectorKind {
   entities(): string[];
   examples: string[];
 }
+
+/** The shipped secret rules, read and compiled once per command (entity list and detector share them). */
+let shippedSecretRules: SecretRuleSet | undefined;
+const secretRules = (): SecretRuleSet => {
+  shippedSecretRules ??= loadSecretRules();
+  return shippedSecretRules;
+};
 
 const KINDS: DetectorKind[] = [
   {
@@ -53,7 +61,7 @@ const KINDS: DetectorKind[] = [
     name: "secrets",
     description: "find secrets (AI provider keys, cloud and code-host tokens, private keys, passwords) in text",
     create: ({ entities, threshold }) => {
-      const rules = loadSecretRules();
+      const rules = secretRules();
       const wanted = entities ? new Set(entities) : undefined;
       return createSecretsDetector({
         rules,
@@ -61,7 +69,7 @@ const KINDS: DetectorKind[] = [
         ...(threshold === undefined ? {} : { minScore: threshold }),
       });
     },
-    entities: () => [...new Set(loadSecretRules().rules.map((r) => r.rule.entity))].sort(),
+    entities: () => [...new Set(secretRules().rules.map((r) => r.rule.entity))].sort(),
     examples: [
       "palisade detect secrets .env",
       "git diff | palisade detect secrets - --format json",
