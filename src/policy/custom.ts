@@ -1,6 +1,6 @@
 /** Custom rules: CEL expressions over the typed input, compiled once at load. */
 import { parse as parseCel } from "@marcbachmann/cel-js";
-import type { PolicyInput } from "./input.js";
+import { type PolicyInput, targetOf } from "./input.js";
 import type { CustomRule } from "./schema.js";
 import type { Violation } from "./verdict.js";
 
@@ -35,17 +35,4 @@ export function compileCustomRules(rules: readonly CustomRule[], at: (path: stri
     for (const kind of rule.appliesTo) byKind[kind].push(check);
   });
   return byKind;
-}
-
-function targetOf(input: PolicyInput): string {
-  switch (input.kind) {
-    case "scan":
-      return input.target;
-    case "request":
-      return input.identity.id;
-    case "kubernetes": {
-      const name = (input.object.metadata as { name?: unknown } | undefined)?.name;
-      return `${input.namespace ?? "default"}/${typeof name === "string" ? name : "?"}`;
-    }
-  }
 }

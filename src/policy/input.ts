@@ -94,3 +94,23 @@ export type ScanInputDraft = z.input<typeof ScanInputSchema>;
 export type RequestInput = z.infer<typeof RequestInputSchema>;
 export type KubernetesInput = z.infer<typeof KubernetesInputSchema>;
 export type PolicyInput = z.infer<typeof PolicyInputSchema>;
+
+/** The namespace of a Kubernetes object under admission (the request's, else the manifest's). */
+export function namespaceOf(input: KubernetesInput): string {
+  const ns = (input.object.metadata as { namespace?: unknown } | undefined)?.namespace;
+  return input.namespace ?? (typeof ns === "string" ? ns : "default");
+}
+
+/** What a violation is about, as exceptions match it: an image or path, an identity, `namespace/name`. */
+export function targetOf(input: PolicyInput): string {
+  switch (input.kind) {
+    case "scan":
+      return input.target;
+    case "request":
+      return input.identity.id;
+    case "kubernetes": {
+      const name = (input.object.metadata as { name?: unknown } | undefined)?.name;
+      return `${namespaceOf(input)}/${typeof name === "string" ? name : "?"}`;
+    }
+  }
+}

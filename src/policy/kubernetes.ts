@@ -1,5 +1,5 @@
 /** Kubernetes admission rules over a workload object (Pod or anything with a pod template). */
-import type { KubernetesInput } from "./input.js";
+import { type KubernetesInput, namespaceOf, targetOf } from "./input.js";
 import type { Action, KubernetesPolicy } from "./schema.js";
 import type { Violation } from "./verdict.js";
 
@@ -148,7 +148,7 @@ export function compileKubernetes(policy: KubernetesPolicy | undefined, at: (pat
     checks.push((input) => {
       const pod = podSpecOf(input.object);
       if (!pod) return [];
-      const namespace = input.namespace ?? namespaceOf(input.object);
+      const namespace = namespaceOf(input);
       const limits = quota[namespace] ?? quota["*"];
       if (!limits) return [];
       const out: Violation[] = [];
@@ -201,14 +201,4 @@ function gpuCount(container: Container, resource: string): number {
   const value = container.resources?.limits?.[resource] ?? container.resources?.requests?.[resource];
   const n = Number(value ?? 0);
   return Number.isFinite(n) && n > 0 ? n : 0;
-}
-
-function namespaceOf(object: Record<string, unknown>): string {
-  const ns = (object.metadata as { namespace?: unknown } | undefined)?.namespace;
-  return typeof ns === "string" ? ns : "default";
-}
-
-function targetOf(input: KubernetesInput): string {
-  const name = (input.object.metadata as { name?: unknown } | undefined)?.name;
-  return `${input.namespace ?? namespaceOf(input.object)}/${typeof name === "string" ? name : "?"}`;
 }

@@ -260,6 +260,31 @@ describe("policy: kubernetes", () => {
   });
 });
 
+describe("policy: targets", () => {
+  it("names a Kubernetes object namespace/name the same way for built-in and custom rules, so one exception covers both", async () => {
+    const { policy } = await policyFrom(
+      `${header}  kubernetes:\n    hostNetwork: deny\n  rules:\n    - { id: no-latest, message: m, appliesTo: [kubernetes], expression: "true" }\n  exceptions:\n    - { rule: "*", target: "ml-team/llm", owner: o, reason: r, expires: 2030-01-01 }\n`,
+    );
+    const input = PolicyInputSchema.parse({
+      kind: "kubernetes",
+      object: {
+        kind: "Pod",
+        metadata: { name: "llm", namespace: "ml-team" },
+        spec: { hostNetwork: true, containers: [] },
+      },
+    });
+    const verdict = policy.evaluate(input, { today: TODAY });
+    assert.deepEqual(
+      verdict.reasons.map((r) => [r.ruleId, Boolean(r.waivedBy)]),
+      [
+        ["kubernetes.host-network", true],
+        ["no-latest", true],
+      ],
+    );
+    assert.equal(verdict.decision, "allow");
+  });
+});
+
 describe("policy: loading", () => {
   it("merges several files in order and points reasons at the file that set the rule", async () => {
     const { files, policy } = await policyFrom(
