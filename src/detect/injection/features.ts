@@ -18,6 +18,8 @@ export interface FeatureConfig {
   /**
    * Floor on the number of features used for L2 normalisation: a text with fewer n-grams is
    * scaled as if it had this many, so a two-word input cannot produce a confident score.
+   * 200 (about a 180-character text) beat 50 and 100 on out-of-fold recall at 1% false
+   * positives: short prompts are then judged more by the rules, which are precise on them.
    */
   minNorm: number;
 }
@@ -26,7 +28,7 @@ export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
   dims: 1 << 17,
   charNgrams: [4],
   wordBigrams: false,
-  minNorm: 100,
+  minNorm: 200,
 };
 
 /** Scale of each present feature for a text with `count` distinct features. */
