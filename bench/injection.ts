@@ -2,7 +2,7 @@
  * Latency and memory of the injection detector; prints JSON.
  *   taskset -c 0 node --expose-gc --import tsx bench/injection.ts
  * Inputs of about 200 B, 2 KB and 20 KB are cut from the prompt-attack datasets (half attacks,
- * half benign); each size is timed per call after a warm-up, in user and document mode, as
+ * half benign); each size is timed per call after a warm-up pass over every input, in user and document mode, as
  * wall-clock time and as this thread's CPU time (the latter is not inflated when other
  * processes share the core). The load average is printed because it moves the wall figures.
  */
@@ -18,8 +18,9 @@ import {
 import { loadPublicCorpus } from "./injection-data.js";
 
 const SIZES = [200, 2_000, 20_000] as const;
-const CALLS = 400;
-const WARMUP = 100;
+/** Distinct inputs per size (half attacks, half benign), each timed PASSES times. */
+const INPUTS = 400;
+const PASSES = 3;
 
 function gc(): void {
   const collect = (globalThis as { gc?: () => void }).gc;
@@ -66,20 +67,26 @@ function main(): void {
   const attacks = corpus.filter((s) => s.label === 1).map((s) => s.text);
   const benign = corpus.filter((s) => s.label === 0).map((s) => s.text);
   const results: Record<string, unknown> = {};
+  const sets = new Map<number, string[]>();
+  for (const size of SIZES) sets.set(size, [...inputs(attacks, size, INPUTS / 2), ...inputs(benign, size, INPUTS / 2)]);
+  // Warm-up: one pass over every input of every size in both modes, so the figures are the steady
+  // state of a long-running gateway rather than the JIT compiling the first calls.
+  for (const mode of ["user", "document"] as InjectionMode[])
+    for (const set of sets.values()) for (const text of set) detector.detect(text, { mode });
   for (const mode of ["user", "document"] as InjectionMode[]) {
     for (const size of SIZES) {
-      const half = CALLS / 2;
-      const set = [...inputs(attacks, size, half), ...inputs(benign, size, half)];
-      for (let i = 0; i < WARMUP; i++) detector.detect(set[i % set.length] ?? "", { mode });
+      const set = sets.get(size) ?? [];
       const times: number[] = [];
       const cpu: number[] = [];
-      for (const text of set) {
-        const cpuStarted = process.cpuUsage();
-        const started = process.hrtime.bigint();
-        detector.detect(text, { mode });
-        times.push(Number(process.hrtime.bigint() - started) / 1000);
-        const used = process.cpuUsage(cpuStarted);
-        cpu.push(used.user + used.system);
+      for (let pass = 0; pass < PASSES; pass++) {
+        for (const text of set) {
+          const cpuStarted = process.cpuUsage();
+          const started = process.hrtime.bigint();
+          detector.detect(text, { mode });
+          times.push(Number(process.hrtime.bigint() - started) / 1000);
+          const used = process.cpuUsage(cpuStarted);
+          cpu.push(used.user + used.system);
+        }
       }
       results[`${mode}:${size}B`] = {
         calls: times.length,

@@ -117,6 +117,7 @@ const CONFUSABLES: Record<string, string> = {
 };
 const CONFUSABLE_CLASS = new RegExp(`[${Object.keys(CONFUSABLES).join("")}]`);
 const CONFUSABLE_GLOBAL = new RegExp(CONFUSABLE_CLASS.source, "g");
+const LETTER_RE = /\p{L}/u;
 
 const LEET: Record<string, string> = {
   "0": "o",
@@ -207,8 +208,16 @@ function hasZeroWidthInWord(text: string): boolean {
  * Greek prose is not mangled.
  */
 function mapConfusables(text: string): string {
-  const latin = (text.match(/[A-Za-z]/g) ?? []).length;
-  const letters = (text.match(/\p{L}/gu) ?? []).length;
+  // Counted in one pass without building match arrays: this runs on every text with one odd letter.
+  let latin = 0;
+  let letters = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) | 32;
+    if (c >= 97 && c <= 122) {
+      latin++;
+      letters++;
+    } else if (c > 127 && LETTER_RE.test(text.charAt(i))) letters++;
+  }
   const mostlyLatin = letters > 0 && latin / letters > 0.6;
   return text.replace(/[\p{L}\p{M}]+/gu, (word) => {
     if (!CONFUSABLE_CLASS.test(word)) return word;
