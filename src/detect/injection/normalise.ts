@@ -19,7 +19,7 @@ export const TRANSFORMATIONS = [
 export type Transformation = (typeof TRANSFORMATIONS)[number];
 
 /** Encodings whose decoded segments are analysed as further layers. */
-export const ENCODINGS = ["base64", "hex", "url", "rot13", "tag-characters"] as const;
+export const ENCODINGS = ["base64", "hex", "url", "rot13", "morse", "tag-characters"] as const;
 export type Encoding = (typeof ENCODINGS)[number];
 
 /** A segment that decoded to readable text. */
@@ -308,11 +308,75 @@ function collectLayers(lower: string, original: string, layers: DecodedLayer[], 
         // Malformed escapes: not a layer.
       }
     }
+  // Morse: runs of dots and dashes, letters split by a space, words by two spaces or a slash.
+  if (lower.includes(".-") || lower.includes("-."))
+    for (const m of lower.matchAll(/(?<![.-])(?:[.-]{1,7}(?: {1,3}| ?\/ ?)){7,}[.-]{1,7}/g))
+      push("morse", decodeMorse(m[0]));
   // ROT13: only when the text contains several ROT13 forms of common words (`gur`, `lbh`, `vtaber`).
   if (ROT13_HINTS.some((hint) => lower.includes(hint)) && countWords(lower, ROT13_COMMON_WORDS) >= 3) {
     const rot = rot13(lower);
     if (countWords(rot, COMMON_WORDS) > 2 * countWords(lower, COMMON_WORDS)) push("rot13", rot);
   }
+}
+
+const MORSE: Record<string, string> = Object.fromEntries(
+  Object.entries({
+    a: ".-",
+    b: "-...",
+    c: "-.-.",
+    d: "-..",
+    e: ".",
+    f: "..-.",
+    g: "--.",
+    h: "....",
+    i: "..",
+    j: ".---",
+    k: "-.-",
+    l: ".-..",
+    m: "--",
+    n: "-.",
+    o: "---",
+    p: ".--.",
+    q: "--.-",
+    r: ".-.",
+    s: "...",
+    t: "-",
+    u: "..-",
+    v: "...-",
+    w: ".--",
+    x: "-..-",
+    y: "-.--",
+    z: "--..",
+    "0": "-----",
+    "1": ".----",
+    "2": "..---",
+    "3": "...--",
+    "4": "....-",
+    "5": ".....",
+    "6": "-....",
+    "7": "--...",
+    "8": "---..",
+    "9": "----.",
+    ".": ".-.-.-",
+    ",": "--..--",
+    "?": "..--..",
+    "'": ".----.",
+    ":": "---...",
+  }).map(([letter, code]) => [code, letter]),
+);
+
+/** Morse to text: one space between letters, two or more spaces or a slash between words. */
+function decodeMorse(run: string): string {
+  return run
+    .trim()
+    .split(/ {2,}| ?\/ ?/)
+    .map((word) =>
+      word
+        .split(" ")
+        .map((code) => MORSE[code] ?? "")
+        .join(""),
+    )
+    .join(" ");
 }
 
 /** Length of the longest run of characters other than whitespace. */
