@@ -14,6 +14,13 @@ export {
 } from "./limits.js";
 export { createGatewayMetrics, type GatewayMetrics } from "./metrics.js";
 export type { ProxyDeps } from "./proxy.js";
+export {
+  AUDIT_EVENT_KIND,
+  type AuditRetention,
+  type AuditRetentionOptions,
+  type EventPruner,
+  startAuditRetention,
+} from "./retention.js";
 export { createModelRouter, type ModelRouter } from "./router.js";
 export { createGatewayServer, type GatewayServer } from "./server.js";
 export { createNdjsonSplitter, createSseParser, formatSse, type SseEvent } from "./sse.js";

@@ -16,6 +16,7 @@ import { createGuards, type GuardDetectors, type Guards } from "./guards.js";
 import { readJson } from "./http.js";
 import type { Limiter } from "./limits.js";
 import type { GatewayMetrics } from "./metrics.js";
+import { AUDIT_EVENT_KIND } from "./retention.js";
 import type { ModelRouter } from "./router.js";
 import { createNdjsonSplitter, createSseParser, formatSse } from "./sse.js";
 import { endRequestSpan, startRequestSpan } from "./telemetry.js";
@@ -42,6 +43,21 @@ type Json = Record<string, unknown>;
 /** Answers larger than this from an upstream are refused rather than buffered (non-streamed). */
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 const EXCERPT = 500;
+/** Request header naming the caller's use case, checked against the roles' `useCases`. */
+export const USE_CASE_HEADER = "x-palisade-use-case";
+
+/** The use-case header's value: one short token, or a 400 naming the header. */
+function useCaseOf(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const text = Array.isArray(value) ? value.join(",") : value;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(text))
+    throw new GatewayError(
+      "invalid_request",
+      `${USE_CASE_HEADER} must be one token of letters, digits and . _ : - (at most 128 characters)`,
+      { param: USE_CASE_HEADER },
+    );
+  return text;
+}
 /** A rough, tokenizer-free estimate used only to reserve budget; real usage reconciles it. */
 const estimateTokens = (chars: number) => Math.ceil(chars / 4);
 
@@ -100,6 +116,8 @@ export async function handleProxy(
       body = endpoint.withMaxTokens(body, access.maxTokens);
     }
     const tools = endpoint.tools(body);
+    const useCase = useCaseOf(req.headers[USE_CASE_HEADER]);
+    if (useCase !== undefined) record.useCase = useCase;
     const verdict = policy.evaluate({
       kind: "request",
       identity: { id: identity.id, roles: identity.roles },
@@ -107,6 +125,7 @@ export async function handleProxy(
       model,
       tools,
       maxTokens: endpoint.maxTokens(body),
+      ...(useCase !== undefined ? { useCase } : {}),
     });
     record.policy = verdict;
     if (verdict.decision === "deny") {
@@ -261,6 +280,7 @@ export async function handleProxy(
         promptText,
         answerText,
         hashKey: deps.hashKey,
+        prompts: deps.policy.current().runtime.logging.prompts,
         redact: (t) => redactForAudit(t, detectors ?? deps.detectors(deps.policy.current())),
       }),
     );
@@ -279,13 +299,24 @@ function auditEvent(a: {
   promptText: string;
   answerText: string;
   hashKey: string;
+  /** The policy's `logging.prompts`: redacted excerpts, no excerpts (hash only), or raw excerpts. */
+  prompts: "redacted" | "hashed" | "raw";
   redact: (text: string) => string;
 }): Event {
-  // Excerpts are stored redacted (placeholders) whatever the answer's own redaction style was.
+  // Excerpts are stored redacted (placeholders) whatever the answer's own redaction style was;
+  // raw only when the policy opts in, none at all under `hashed`.
+  const excerpt = (text: string): string | undefined =>
+    a.prompts === "hashed"
+      ? undefined
+      : a.prompts === "raw"
+        ? text.slice(0, EXCERPT)
+        : a.redact(text.slice(0, EXCERPT));
+  const promptExcerpt = excerpt(a.promptText);
+  const answerExcerpt = excerpt(a.answerText);
   const traceId = a.traceparent?.split("-")[1];
   return {
     id: a.requestId,
-    kind: "gateway.request",
+    kind: AUDIT_EVENT_KIND,
     time: Date.now(),
     ...(a.identity ? { identity: a.identity.id } : {}),
     correlation: { requestId: a.requestId, ...(traceId ? { traceId } : {}) },
@@ -296,8 +327,9 @@ function auditEvent(a: {
       usage: a.usage ?? null,
       latencyMs: Math.round(a.latencyMs * 100) / 100,
       promptHmac: createHmac("sha256", a.hashKey).update(a.promptText).digest("hex"),
-      promptExcerpt: a.redact(a.promptText.slice(0, EXCERPT)),
-      answerExcerpt: a.redact(a.answerText.slice(0, EXCERPT)),
+      promptLogging: a.prompts,
+      ...(promptExcerpt !== undefined ? { promptExcerpt } : {}),
+      ...(answerExcerpt !== undefined ? { answerExcerpt } : {}),
     },
   };
 }

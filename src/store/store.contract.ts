@@ -190,6 +190,45 @@ export function runStoreContract(name: string, harness: StoreHarness, options: {
       });
     });
 
+    it("prunes old events of one kind in batches and keeps those attached to an incident", async () => {
+      await withMigratedStore(async (store) => {
+        const old = Array.from({ length: 2_300 }, (_, i) =>
+          anEvent({ id: `old-${i}`, kind: "gateway.request", time: 1_000 + i }),
+        );
+        const fresh = Array.from({ length: 10 }, (_, i) =>
+          anEvent({ id: `new-${i}`, kind: "gateway.request", time: 50_000 + i }),
+        );
+        const other = Array.from({ length: 5 }, (_, i) =>
+          anEvent({ id: `rt-${i}`, kind: "runtime.falco", time: 1_000 + i }),
+        );
+        await store.appendEvents([...old, ...fresh, ...other]);
+        await store.write(async (trx) => {
+          await trx
+            .insertInto("incidents")
+            .values({
+              id: "inc-1",
+              title: "t",
+              severity: "high",
+              status: "open",
+              opened_at: 1,
+              updated_at: 1,
+              root_asset_id: null,
+              summary: "{}",
+            })
+            .execute();
+          await trx.insertInto("incident_events").values({ incident_id: "inc-1", event_id: "old-7" }).execute();
+        });
+        assert.equal(await store.pruneEvents({ kind: "gateway.request", before: 10_000 }), 2_299);
+        const left = await store.db.selectFrom("events").select(["id", "kind"]).orderBy("id").execute();
+        assert.deepEqual(
+          left.filter((r) => r.kind === "gateway.request").map((r) => r.id),
+          ["new-0", "new-1", "new-2", "new-3", "new-4", "new-5", "new-6", "new-7", "new-8", "new-9", "old-7"],
+        );
+        assert.equal(left.filter((r) => r.kind === "runtime.falco").length, 5);
+        assert.equal(await store.pruneEvents({ kind: "gateway.request", before: 10_000 }), 0);
+      });
+    });
+
     it("rolls back a failed write transaction completely", async () => {
       await withMigratedStore(async (store) => {
         await assert.rejects(

@@ -97,6 +97,12 @@ export interface Store {
   reachableFrom(id: string, options?: { edgeKinds?: string[]; maxDepth?: number }): Promise<ReachableAsset[]>;
   recordScan(scan: ScanInput, findings: readonly FindingInput[]): Promise<string>;
   appendEvents(events: readonly Event[]): Promise<void>;
+  /**
+   * Delete events of `kind` older than `before` (epoch ms), except events attached to an incident
+   * (they are its evidence). Deletes in batches so a large purge never holds the write lock long.
+   * Returns how many were deleted.
+   */
+  pruneEvents(options: { kind: string; before: number }): Promise<number>;
   countRows(table: (typeof TABLES)[number]): Promise<number>;
   createApiKey(key: {
     name: string;
@@ -113,6 +119,8 @@ export interface Store {
 }
 
 const DEFAULT_MAX_DEPTH = 32;
+/** Events deleted per write transaction when pruning. */
+const PRUNE_BATCH = 1_000;
 
 /** Build the store engine over a dialect backend. */
 export function createStore(backend: StoreBackend): Store {
@@ -366,6 +374,42 @@ export function createStore(backend: StoreBackend): Store {
             .execute();
         }
       });
+    },
+
+    async pruneEvents({ kind, before }) {
+      let deleted = 0;
+      for (;;) {
+        const batch = await write(async (trx) => {
+          const rows = await trx
+            .selectFrom("events")
+            .select("id")
+            .where("kind", "=", kind)
+            .where("time", "<", before)
+            .where(({ not, exists, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom("incident_events")
+                    .select("event_id")
+                    .whereRef("incident_events.event_id", "=", "events.id"),
+                ),
+              ),
+            )
+            .limit(PRUNE_BATCH)
+            .execute();
+          if (rows.length > 0)
+            await trx
+              .deleteFrom("events")
+              .where(
+                "id",
+                "in",
+                rows.map((r) => r.id),
+              )
+              .execute();
+          return rows.length;
+        });
+        deleted += batch;
+        if (batch < PRUNE_BATCH) return deleted;
+      }
     },
 
     countRows,

@@ -28,6 +28,7 @@ import {
   DEFAULT_POLICY_FILE,
   type GatewayServer,
   type GuardDetectors,
+  startAuditRetention,
 } from "../../gateway/index.js";
 import { type CompiledPolicy, createPolicyHolder } from "../../policy/index.js";
 import type { Store } from "../../store/index.js";
@@ -224,6 +225,13 @@ export async function startGateway(
     logger: ctx.logger,
     hashKey: process.env.PALISADE_HASH_KEY ?? "palisade-audit",
   });
+  const retention = store
+    ? startAuditRetention({
+        store,
+        retentionDays: () => policy.current().runtime.logging.retentionDays,
+        logger: ctx.logger,
+      })
+    : undefined;
   const telemetry = startTelemetry();
   const address = await gateway.listen(host, port);
   if (noAuth)
@@ -244,6 +252,7 @@ export async function startGateway(
     address,
     async close(graceMs) {
       await gateway.close(graceMs);
+      await retention?.stop();
       await telemetry?.shutdown();
       policy.close();
       await store?.close();
