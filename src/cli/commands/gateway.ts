@@ -31,7 +31,7 @@ import {
   startAuditRetention,
 } from "../../gateway/index.js";
 import { type CompiledPolicy, createPolicyHolder } from "../../policy/index.js";
-import type { Store } from "../../store/index.js";
+import { createWorkerEventWriter, type Store } from "../../store/index.js";
 import { withExamples } from "../command-helpers.js";
 import { type CommandContext, createContext, type GlobalOptions } from "../context.js";
 import { startTelemetry } from "../telemetry.js";
@@ -200,8 +200,14 @@ export async function startGateway(
     }
     limiter = createRedisLimiter(redis);
   }
+  // Audit writes (and retention prunes) run in a worker with its own connection, off the request
+  // path; it also picks the store up later if it was down at start (the spool is replayed then).
+  const events = createWorkerEventWriter({
+    location: ctx.storeLocation,
+    sqliteBusyTimeoutMs: ctx.config.store.busyTimeoutMs,
+  });
   const audit = createAuditWriter({
-    sink: store,
+    sink: events,
     spoolDir: config.audit.spoolDir ?? join(process.env.PALISADE_HOME ?? join(homedir(), ".palisade"), "spool"),
     batchSize: config.audit.batchSize,
     flushMs: config.audit.flushMs,
@@ -225,13 +231,11 @@ export async function startGateway(
     logger: ctx.logger,
     hashKey: process.env.PALISADE_HASH_KEY ?? "palisade-audit",
   });
-  const retention = store
-    ? startAuditRetention({
-        store,
-        retentionDays: () => policy.current().runtime.logging.retentionDays,
-        logger: ctx.logger,
-      })
-    : undefined;
+  const retention = startAuditRetention({
+    store: events,
+    retentionDays: () => policy.current().runtime.logging.retentionDays,
+    logger: ctx.logger,
+  });
   const telemetry = startTelemetry();
   const address = await gateway.listen(host, port);
   if (noAuth)
@@ -252,7 +256,8 @@ export async function startGateway(
     address,
     async close(graceMs) {
       await gateway.close(graceMs);
-      await retention?.stop();
+      await retention.stop();
+      await events.close();
       await telemetry?.shutdown();
       policy.close();
       await store?.close();
