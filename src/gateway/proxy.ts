@@ -416,7 +416,8 @@ async function streamAnswer(
     connection: "keep-alive",
     ...headers,
   });
-  const write = (frame: Json) => res.write(sse ? formatSse(JSON.stringify(frame)) : `${JSON.stringify(frame)}\n`);
+  const write = (frame: Json) => writeRaw(JSON.stringify(frame));
+  const writeRaw = (payload: string) => res.write(sse ? formatSse(payload) : `${payload}\n`);
   const fail = (error: GatewayError, type: string) => {
     // Mid-stream refusal: an error event and no [DONE], so clients cannot mistake it for an answer.
     const body = { error: { message: error.message, type, param: null, code: type } };
@@ -439,8 +440,12 @@ async function streamAnswer(
   const parser = sse ? createSseParser() : undefined;
   const lines = sse ? undefined : createNdjsonSplitter();
 
-  /** Handle one upstream frame; returns false when the stream was ended (blocked). */
-  const onFrame = (frame: Json): boolean => {
+  /**
+   * Handle one upstream frame; returns false when the stream was ended (blocked). A frame the
+   * guards left as it was is forwarded as the upstream's own text, without serialising it again.
+   */
+  const onFrame = (frame: Json, payload: string): boolean => {
+    let changed = false;
     last = frame;
     usage = endpoint.usage(frame) ?? usage;
     const slots = endpoint.answers(frame);
@@ -476,10 +481,16 @@ async function streamAnswer(
         }
         out += r.text;
       }
-      if (content !== undefined || out !== "") slot.set(out);
+      if ((content !== undefined || out !== "") && out !== content) {
+        slot.set(out);
+        changed = true;
+      }
       if (out !== "" || slot.finished || slot.toolNames.length > 0 || !hadText) keep = true;
     }
-    if (keep || usage) write(frame);
+    if (keep || usage) {
+      if (changed) write(frame);
+      else writeRaw(payload);
+    }
     return true;
   };
 
@@ -508,30 +519,36 @@ async function streamAnswer(
   let sawFinal = false;
   try {
     for await (const chunk of response.body) {
-      const decoded = decoder.decode(chunk as Buffer, { stream: true });
-      const payloads = parser
-        ? parser.push(decoded).map((e) => (e.event === "error" ? `{"__upstream_error":true}` : e.data))
-        : (lines?.push(decoded) ?? []);
-      for (const payload of payloads) {
-        if (payload === endpoint.doneMarker) {
-          sawDone = true;
-          if (!flushOpen()) return { text, status: 400, ...(usage ? { usage } : {}) };
-          res.write(formatSse(payload));
-          continue;
+      // Frames from one upstream read leave in one socket write.
+      res.cork();
+      try {
+        const decoded = decoder.decode(chunk as Buffer, { stream: true });
+        const payloads = parser
+          ? parser.push(decoded).map((e) => (e.event === "error" ? `{"__upstream_error":true}` : e.data))
+          : (lines?.push(decoded) ?? []);
+        for (const payload of payloads) {
+          if (payload === endpoint.doneMarker) {
+            sawDone = true;
+            if (!flushOpen()) return { text, status: 400, ...(usage ? { usage } : {}) };
+            res.write(formatSse(payload));
+            continue;
+          }
+          let frame: Json;
+          try {
+            frame = JSON.parse(payload) as Json;
+          } catch {
+            fail(new GatewayError("upstream_error", "the upstream sent an invalid stream chunk"), "upstream_error");
+            return { text, status: 502, ...(usage ? { usage } : {}) };
+          }
+          if (frame.__upstream_error || (typeof frame.error === "object" && frame.error !== null)) {
+            fail(new GatewayError("upstream_error", "the upstream reported an error mid-stream"), "upstream_error");
+            return { text, status: 502, ...(usage ? { usage } : {}) };
+          }
+          if (!onFrame(frame, payload)) return { text, status: 400, ...(usage ? { usage } : {}) };
+          if (!sse && frame.done === true) sawFinal = true;
         }
-        let frame: Json;
-        try {
-          frame = JSON.parse(payload) as Json;
-        } catch {
-          fail(new GatewayError("upstream_error", "the upstream sent an invalid stream chunk"), "upstream_error");
-          return { text, status: 502, ...(usage ? { usage } : {}) };
-        }
-        if (frame.__upstream_error || (typeof frame.error === "object" && frame.error !== null)) {
-          fail(new GatewayError("upstream_error", "the upstream reported an error mid-stream"), "upstream_error");
-          return { text, status: 502, ...(usage ? { usage } : {}) };
-        }
-        if (!onFrame(frame)) return { text, status: 400, ...(usage ? { usage } : {}) };
-        if (!sse && frame.done === true) sawFinal = true;
+      } finally {
+        if (!res.writableEnded) res.uncork();
       }
     }
   } catch (error) {
