@@ -8,7 +8,7 @@ import { Agent, fetch as undiciFetch } from "undici";
 import type { Event } from "../src/core/index.js";
 import { type FakeUpstream, startFakeUpstream } from "./helpers/fake-upstream.js";
 import { startTestGateway } from "./helpers/gateway.js";
-import { startGatewayProcess, stopGatewayProcess } from "./helpers/gateway-process.js";
+import { startGatewayProcess, startupLogOf, stopGatewayProcess } from "./helpers/gateway-process.js";
 import { redisSkipReason, startRedis } from "./helpers/redis.js";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
@@ -204,11 +204,13 @@ spec:
           PALISADE_REDIS_URL: redis.url,
           PALISADE_HOME: dir,
           PALISADE_LOG_LEVEL: "info",
+          PALISADE_HASH_KEY: "a-secret-for-this-test",
         },
       );
     const ports = [18000 + Math.floor(Math.random() * 1000), 19000 + Math.floor(Math.random() * 1000)];
     const children = await Promise.all(ports.map(start));
     try {
+      for (const child of children) assert.doesNotMatch(startupLogOf(child), /PALISADE_HASH_KEY/);
       const statuses: number[] = [];
       for (let i = 0; i < 20; i++) {
         const r = await fetch(`http://127.0.0.1:${ports[i % 2]}/v1/chat/completions`, {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { startFakeUpstream } from "./helpers/fake-upstream.js";
-import { startGatewayProcess, stopGatewayProcess } from "./helpers/gateway-process.js";
+import { startGatewayProcess, startupLogOf, stopGatewayProcess } from "./helpers/gateway-process.js";
 
 interface OtlpAttribute {
   key: string;
@@ -35,9 +35,12 @@ describe("gateway OpenTelemetry export", () => {
         PALISADE_HOME: dir,
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`,
         OTEL_SERVICE_NAME: "gw-test",
+        PALISADE_HASH_KEY: "",
       },
     );
     try {
+      // No PALISADE_HASH_KEY in this environment: the gateway says its audit hashes are weak.
+      assert.match(startupLogOf(child), /PALISADE_HASH_KEY is not set/);
       const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
       const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
         method: "POST",

@@ -4,6 +4,10 @@ import { fileURLToPath } from "node:url";
 
 const BIN = fileURLToPath(new URL("../../bin/palisade.js", import.meta.url));
 
+/** What each started gateway wrote to stderr up to "gateway listening". */
+const startupLogs = new WeakMap<ChildProcess, string>();
+export const startupLogOf = (child: ChildProcess): string => startupLogs.get(child) ?? "";
+
 export function startGatewayProcess(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const child = spawn(process.execPath, [BIN, "gateway", ...args], {
     env: { ...process.env, ...env },
@@ -13,7 +17,10 @@ export function startGatewayProcess(args: readonly string[], env: NodeJS.Process
     let err = "";
     child.stderr?.on("data", (d: Buffer) => {
       err += d.toString();
-      if (err.includes("gateway listening")) resolve(child);
+      if (err.includes("gateway listening") && !startupLogs.has(child)) {
+        startupLogs.set(child, err);
+        resolve(child);
+      }
     });
     child.on("exit", (code) => reject(new Error(`gateway exited ${code}: ${err}`)));
   });

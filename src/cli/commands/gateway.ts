@@ -238,6 +238,10 @@ export async function startGateway(
   });
   const telemetry = startTelemetry();
   const address = await gateway.listen(host, port);
+  if (!process.env.PALISADE_HASH_KEY)
+    ctx.logger.warn(
+      "PALISADE_HASH_KEY is not set: audit prompt hashes use a public default key, so a known prompt's hash can be recomputed; set it to a secret",
+    );
   if (noAuth)
     ctx.logger.warn(
       { listen: `${address.host}:${address.port}` },
