@@ -87,7 +87,7 @@ const PARAGRAPHS = [
     "because I will forward your answer to the rest of the team. ",
 ];
 
-function prompt(bytes: number, ticket: number): string {
+function prompt(bytes: number, ticket: string): string {
   let text = PII_PARAGRAPH.replace("TICKET", String(ticket));
   for (let i = 0; text.length < bytes; i++) text += PARAGRAPHS[i % PARAGRAPHS.length];
   return text.slice(0, bytes);
@@ -97,29 +97,35 @@ interface Workload {
   name: string;
   promptBytes: number;
   stream: boolean;
-  /** Request bodies, cycled (the ticket number varies so no two consecutive bodies are equal). */
-  bodies: string[];
+  /**
+   * The request body for the n-th request. Every user prompt is different (its ticket number is
+   * n), as real prompts are: the gateway caches injection scores per message text, and a bench
+   * that cycled a few prompts would measure that cache instead of the detector.
+   */
+  body(n: number): string;
 }
 
 const ALL_WORKLOADS: Workload[] = [1024, 8192].flatMap((promptBytes) =>
-  [false, true].map((stream) => ({
-    name: `${promptBytes / 1024}KB ${stream ? "stream" : "json"}`,
-    promptBytes,
-    stream,
-    bodies: Array.from({ length: 64 }, (_, i) =>
-      JSON.stringify({
-        model: "bench-model",
-        messages: [
-          { role: "system", content: "You are a helpful customer-support assistant for a software company." },
-          { role: "user", content: prompt(promptBytes, 40_000 + i) },
-        ],
-        max_tokens: 256,
-        temperature: 0.2,
-        stream,
-        ...(stream ? { stream_options: { include_usage: true } } : {}),
-      }),
-    ),
-  })),
+  [false, true].map((stream) => {
+    const template = JSON.stringify({
+      model: "bench-model",
+      messages: [
+        { role: "system", content: "You are a helpful customer-support assistant for a software company." },
+        { role: "user", content: prompt(promptBytes, "@@TICKET@@") },
+      ],
+      max_tokens: 256,
+      temperature: 0.2,
+      stream,
+      ...(stream ? { stream_options: { include_usage: true } } : {}),
+    });
+    if (!template.includes("@@TICKET@@")) throw new Error("bench prompt lost its ticket number");
+    return {
+      name: `${promptBytes / 1024}KB ${stream ? "stream" : "json"}`,
+      promptBytes,
+      stream,
+      body: (n: number) => template.replace("@@TICKET@@", String(100_000 + n)),
+    };
+  }),
 );
 const WORKLOADS = ALL_WORKLOADS.filter((w) => !ONLY_WORKLOADS || ONLY_WORKLOADS.some((f) => w.name.includes(f)));
 
@@ -304,7 +310,7 @@ function openLoop(target: Target, workload: Workload, rate: number, seconds: num
     const tick = () => {
       const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1);
       while (sent < due) {
-        const body = workload.bodies[sent % workload.bodies.length] ?? "";
+        const body = workload.body(sent);
         sent++;
         if (inflight >= MAX_INFLIGHT) {
           dropped++;
@@ -342,7 +348,7 @@ async function closedLoop(target: Target, workload: Workload, concurrency: numbe
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) {
-        const body = workload.bodies[next++ % workload.bodies.length] ?? "";
+        const body = workload.body(next++);
         try {
           await send(target, body);
           completed++;
@@ -507,7 +513,7 @@ async function main(): Promise<void> {
           method: "POST",
           path: target.path,
           headers: target.headers,
-          body: workload.bodies[0] ?? "",
+          body: workload.body(0),
         });
         const text = await response.body.text();
         if (response.statusCode !== 200)
