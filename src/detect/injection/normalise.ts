@@ -193,8 +193,9 @@ export function normaliseText(input: string, depth = 0): NormalisedText {
   return { text: collapse(text), transformations: [...transformations], layers: layers.slice(0, MAX_LAYERS) };
 }
 
-function collapse(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+/** Whitespace runs to one space. Single spaces are not matched, which makes prose ~4x faster. */
+export function collapse(text: string): string {
+  return text.replace(/\s{2,}|[^\S ]/g, " ").trim();
 }
 
 /** Zero-width characters between letters hide words from matching; between emoji (ZWJ) they are normal. */
@@ -237,24 +238,62 @@ function joinSpacedLetters(text: string): string {
 }
 
 /** `1gn0r3 pr3v10u5` → `ignore previous`, only in words that mix letters with look-alike digits. */
-function undoLeetspeak(text: string): string {
+/** Exported for its equivalence test with the regex it replaced. */
+export function undoLeetspeak(text: string): string {
   if (!/[a-z][0134578@$!|]|[0134578@$!|][a-z]/.test(text)) return text;
-  return text.replace(
-    /(?<![a-z0-9@$!|])[a-z0-9@$!|]*(?:[a-z][0134578@$!|]|[0134578@$!|][a-z])[a-z0-9@$!|]*/g,
-    (token: string, offset: number, whole: string) => {
-      // Leave e-mail addresses, @mentions, trailing punctuation, version numbers and ids
-      // (`mp3`, `utf8`, `x86`, `h2o`) alone.
-      if (token.startsWith("@") || (token.includes("@") && whole[offset + token.length] === ".")) return token;
-      const core = token.replace(/[!|]+$/, "");
-      const letters = (core.match(/[a-z]/g) ?? []).length;
-      const leet = (core.match(/[0134578@$!|]/g) ?? []).length;
-      if (letters < 2 || leet === 0 || core.length < 4) return token;
-      if (/^[a-z]+[0-9]+$/.test(core) && leet <= 2) return token;
-      if (/[0-9]{3,}/.test(core)) return token;
-      const mapped = core.replace(/[0134578@$!|]/g, (ch) => LEET[ch] ?? ch);
-      return mapped + token.slice(core.length);
-    },
-  );
+  // Tokens are maximal runs of letters, digits and @$!|; only those with a letter next to a
+  // look-alike are looked at. A hand-written scan: the equivalent regex replace cost ~110 µs on
+  // 8 KB of prose that merely contained an e-mail address.
+  let out = "";
+  let copied = 0;
+  for (let i = 0; i < text.length; ) {
+    if (!isLeetTokenChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let mixed = false;
+    let previous = 0;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (!isLeetTokenChar(c)) break;
+      if ((isLowerLetter(c) && LEET_CODES.has(previous)) || (LEET_CODES.has(c) && isLowerLetter(previous)))
+        mixed = true;
+      previous = c;
+    }
+    if (!mixed) continue;
+    const token = text.slice(start, i);
+    const mapped = unleetToken(token, start, text);
+    if (mapped === token) continue;
+    out += text.slice(copied, start) + mapped;
+    copied = i;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+const LEET_CODES: ReadonlySet<number> = new Set([..."0134578@$!|"].map((ch) => ch.charCodeAt(0)));
+
+function isLowerLetter(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+function isLeetTokenChar(c: number): boolean {
+  return isLowerLetter(c) || (c >= 48 && c <= 57) || c === 64 || c === 36 || c === 33 || c === 124;
+}
+
+/** One token that mixes letters and look-alikes, mapped back unless it is an address, a version or an id. */
+export function unleetToken(token: string, offset: number, whole: string): string {
+  // Leave e-mail addresses, @mentions, trailing punctuation, version numbers and ids
+  // (`mp3`, `utf8`, `x86`, `h2o`) alone.
+  if (token.startsWith("@") || (token.includes("@") && whole[offset + token.length] === ".")) return token;
+  const core = token.replace(/[!|]+$/, "");
+  const letters = (core.match(/[a-z]/g) ?? []).length;
+  const leet = (core.match(/[0134578@$!|]/g) ?? []).length;
+  if (letters < 2 || leet === 0 || core.length < 4) return token;
+  if (/^[a-z]+[0-9]+$/.test(core) && leet <= 2) return token;
+  if (/[0-9]{3,}/.test(core)) return token;
+  const mapped = core.replace(/[0134578@$!|]/g, (ch) => LEET[ch] ?? ch);
+  return mapped + token.slice(core.length);
 }
 
 const COMMON_WORDS = new Set(
@@ -280,11 +319,9 @@ function collectLayers(lower: string, original: string, layers: DecodedLayer[], 
   };
   // Base64 and hex need a run of 20+ characters without a space: most prose has none.
   const longRun = longestRun(original) >= 20;
-  // Base64 is case-sensitive: search the original text.
-  // The look-behind makes each run start at its first character, keeping the scan linear.
+  // Base64 is case-sensitive: search the original text; each maximal run is one candidate.
   if (longRun)
-    for (const m of original.matchAll(/(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}/g)) {
-      const segment = m[0];
+    for (const segment of base64Runs(original)) {
       if (!/[A-Z]/.test(segment) || !/[a-z]/.test(segment)) continue;
       push("base64", Buffer.from(segment.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8"));
       if (layers.length >= MAX_LAYERS) return;
@@ -292,11 +329,12 @@ function collectLayers(lower: string, original: string, layers: DecodedLayer[], 
   // Contiguous hex (optionally 0x-prefixed) and \xNN escapes; runs start at a word start to stay linear.
   const hexRuns = !longRun
     ? []
-    : lower.includes("\\x")
-      ? lower.matchAll(/(?:\\x[0-9a-f]{2}){6,}|(?<![0-9a-z])(?:0x)?[0-9a-f]{20,}/g)
-      : lower.matchAll(/(?<![0-9a-z])(?:0x)?[0-9a-f]{20,}/g);
-  for (const m of hexRuns) {
-    const hex = m[0].replace(/\\x|0x/g, "");
+    : [
+        ...hexDigitRuns(lower),
+        ...(lower.includes("\\x") ? [...lower.matchAll(/(?:\\x[0-9a-f]{2}){6,}/g)].map((m) => m[0]) : []),
+      ];
+  for (const run of hexRuns) {
+    const hex = run.replace(/\\x|0x/g, "");
     if (hex.length % 2 !== 0 || !/[a-f]/.test(hex)) continue;
     push("hex", Buffer.from(hex, "hex").toString("utf8"));
   }
@@ -377,6 +415,58 @@ function decodeMorse(run: string): string {
         .join(""),
     )
     .join(" ");
+}
+
+function isBase64Char(c: number): boolean {
+  return (
+    (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    (c >= 48 && c <= 57) ||
+    c === 43 ||
+    c === 47 ||
+    c === 95 ||
+    c === 45
+  );
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+}
+
+/**
+ * Maximal runs of 20+ base64-alphabet characters (standard or URL-safe) with up to two `=`.
+ * A hand-written scan: the equivalent look-behind regex cost ~13 ns per character on prose.
+ */
+export function* base64Runs(text: string): Generator<string> {
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && isBase64Char(text.charCodeAt(i))) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start >= 20) {
+      let end = i;
+      while (end < text.length && end - i < 2 && text.charCodeAt(end) === 61) end++;
+      yield text.slice(start, end);
+    }
+    start = -1;
+  }
+}
+
+/** Runs of 20+ hex digits (optionally `0x`-prefixed) that start a word of lower-case text. */
+export function* hexDigitRuns(lower: string): Generator<string> {
+  for (let i = 0; i < lower.length; i++) {
+    const before = i > 0 ? lower.charCodeAt(i - 1) : 32;
+    if ((before >= 48 && before <= 57) || (before >= 97 && before <= 122)) continue;
+    let j = i;
+    if (lower.charCodeAt(j) === 48 && lower.charCodeAt(j + 1) === 120) j += 2;
+    const digits = j;
+    while (j < lower.length && isHexDigit(lower.charCodeAt(j))) j++;
+    if (j - digits >= 20) {
+      yield lower.slice(i, j);
+      i = j - 1;
+    }
+  }
 }
 
 /** Length of the longest run of characters other than whitespace. */
