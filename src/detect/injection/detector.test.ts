@@ -183,16 +183,16 @@ describe("injection detector", () => {
         "rules file",
       ];
       const tools = ["Python", "Kubernetes", "Excel", "Linux", "Git", "Docker", "React", "PostgreSQL"];
-      fc.assert(
-        fc.property(
-          fc.constantFrom(...frames),
-          fc.constantFrom(...triggers),
-          fc.constantFrom(...nouns),
-          fc.constantFrom(...tools),
-          (frame, t, n, x) => detector.detect(frame(t, n, x)).verdict === "benign",
-        ),
-        { numRuns: 300 },
-      );
+      // The whole space (5,040 sentences) rather than a sample: a sample passes or fails by seed.
+      const fired: string[] = [];
+      for (const frame of frames)
+        for (const t of triggers)
+          for (const n of nouns)
+            for (const x of tools) {
+              const text = frame(t, n, x);
+              if (detector.detect(text).verdict !== "benign") fired.push(text);
+            }
+      assert.deepEqual(fired, []);
     });
   });
 });
