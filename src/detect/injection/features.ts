@@ -59,9 +59,10 @@ export interface FeatureExtractor {
 export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_CONFIG): FeatureExtractor {
   if ((config.dims & (config.dims - 1)) !== 0) throw new RangeError("dims must be a power of two");
   const mask = config.dims - 1;
-  // Generation stamps mark buckets already seen in this call (16-bit: half the cache footprint).
-  const stamp = new Uint16Array(config.dims);
-  let generation = 0;
+  // One bit per bucket marks those already seen in this call: 16 KB for 2^17 buckets, so it stays
+  // in cache next to the weights (a 16-bit stamp per bucket was 256 KB and made the scan
+  // memory-bound). The buckets set are recorded in `out` and cleared after each call.
+  const seen = new Int32Array(Math.max(1, config.dims >>> 5));
   let out = new Uint32Array(4096);
   const maxN = Math.max(0, ...config.charNgrams);
   const wanted = new Uint8Array(maxN + 2);
@@ -83,12 +84,6 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
    * Written without inner closures over mutable locals: this loop is most of the detector's time.
    */
   const scan = (text: string, weights: Int16Array | null, from: number, to: number): { sum: number; count: number } => {
-    generation = (generation + 1) & 0xffff;
-    if (generation === 0) {
-      stamp.fill(0);
-      generation = 1;
-    }
-    const g = generation;
     let count = 0;
     let sum = 0;
 
@@ -104,10 +99,13 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
         h = Math.imul(h ^ code, FNV_PRIME);
         if (wanted[k + 1] !== 1) continue;
         const index = (Math.imul(h ^ (k + 1), FNV_PRIME) >>> 0) & mask;
-        if (stamp[index] === g) continue;
-        stamp[index] = g;
+        const word = index >>> 5;
+        const bits = seen[word] as number;
+        const bit = 1 << (index & 31);
+        if ((bits & bit) !== 0) continue;
+        seen[word] = bits | bit;
+        push(index, count);
         if (weights) sum += weights[index] as number;
-        else push(index, count);
         count++;
       }
     }
@@ -129,10 +127,13 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
         if (pass === 1 && !(bigrams && hasPrevious)) break;
         const hash = pass === 0 ? h : Math.imul(Math.imul(previous, 31) ^ h ^ SEED_BIGRAM, FNV_PRIME);
         const index = (hash >>> 0) & mask;
-        if (stamp[index] === g) continue;
-        stamp[index] = g;
+        const word = index >>> 5;
+        const bits = seen[word] as number;
+        const bit = 1 << (index & 31);
+        if ((bits & bit) !== 0) continue;
+        seen[word] = bits | bit;
+        push(index, count);
         if (weights) sum += weights[index] as number;
-        else push(index, count);
         count++;
       }
       previous = h;
@@ -140,6 +141,7 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
       h = FNV_OFFSET ^ SEED_WORD;
       inWord = false;
     }
+    for (let k = 0; k < count; k++) seen[(out[k] as number) >>> 5] = 0;
     return { sum, count };
   };
 
