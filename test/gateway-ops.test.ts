@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import OpenAI from "openai";
 import { Agent, fetch as undiciFetch } from "undici";
 import type { Event } from "../src/core/index.js";
+import { openStore } from "../src/store/index.js";
 import { type FakeUpstream, startFakeUpstream } from "./helpers/fake-upstream.js";
 import { startTestGateway } from "./helpers/gateway.js";
 import { startGatewayProcess, startupLogOf, stopGatewayProcess } from "./helpers/gateway-process.js";
@@ -176,6 +177,39 @@ spec:
       assert.equal(gw.audit.stats.replayed, 30);
     } finally {
       await gw.close();
+    }
+  });
+
+  it("the shipped gateway writes every audit event through its writer thread before it exits", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "palisade-gw-audit-"));
+    const db = join(dir, "audit.db");
+    const port = 21000 + Math.floor(Math.random() * 4000);
+    const child = await startGatewayProcess(
+      ["--upstream", upstream.url, "--listen", `127.0.0.1:${port}`, "--no-auth", "--db", db],
+      { PALISADE_HOME: dir, PALISADE_HASH_KEY: "k" },
+    );
+    const ids: string[] = [];
+    try {
+      for (let i = 0; i < 25; i++) {
+        const r = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+          method: "POST",
+          body: JSON.stringify({ model: "m", messages: [{ role: "user", content: `say: hello ${i}` }] }),
+        });
+        assert.equal(r.status, 200);
+        ids.push(r.headers.get("x-palisade-request-id") as string);
+        await r.text();
+      }
+    } finally {
+      // SIGTERM: the gateway drains, flushes its queue to the writer thread and waits for the commit.
+      await stopGatewayProcess(child);
+    }
+    assert.equal(child.exitCode, 0);
+    const store = openStore({ location: db });
+    try {
+      const rows = await store.db.selectFrom("events").select("id").where("kind", "=", "gateway.request").execute();
+      assert.deepEqual(rows.map((r) => r.id).sort(), [...ids].sort());
+    } finally {
+      await store.close();
     }
   });
 
