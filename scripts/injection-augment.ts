@@ -144,10 +144,7 @@ export function augment(train: readonly Sample[], options: AugmentOptions, parts
       case 1:
         return `${sentence(override)}. ${sentence(payload)}.`;
       case 2:
-        return join2(
-          opening(language()),
-          `${sentence(override)} and ${payload}.`.replace(" and ", lang === "en" ? " and " : ", "),
-        );
+        return join2(opening(language()), `${sentence(override)}${lang === "en" ? " and " : ", "}${payload}.`);
       case 3:
         return `${fill(part("personas", lang), lang)} ${sentence(payload)}.`;
       default:

@@ -38,11 +38,14 @@ export const HYPER = { epochs: 6, learningRate: 0.1, l2: 1e-4 } as const;
 export const AUGMENT_PER_LABEL = 800;
 
 /** Every public and evaluation-fixture text: composed training texts must not repeat one. */
-function knownKeys(): Set<string> {
-  return new Set([
+let known: ReadonlySet<string> | undefined;
+function knownKeys(): ReadonlySet<string> {
+  // Read once per process: buildModel runs once per held-out source in the evaluation.
+  known ??= new Set([
     ...loadPublicCorpus().samples.map((s) => s.key),
     ...EVALUATION_FIXTURES.flatMap((name) => loadFixtureSet(name).map((s) => s.key)),
   ]);
+  return known;
 }
 
 /**

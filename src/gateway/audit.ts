@@ -18,6 +18,9 @@ import {
 import { join } from "node:path";
 import type { Event, Logger } from "../core/index.js";
 
+/** The kind of the one audit event each proxied request produces. */
+export const AUDIT_EVENT_KIND = "gateway.request";
+
 export interface EventSink {
   appendEvents(events: readonly Event[]): Promise<void>;
 }

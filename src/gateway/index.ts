@@ -1,5 +1,11 @@
 /** Public surface of the AI gateway. The CLI composes it from concrete parts. */
-export { type AuditWriter, type AuditWriterOptions, createAuditWriter, type EventSink } from "./audit.js";
+export {
+  AUDIT_EVENT_KIND,
+  type AuditWriter,
+  type AuditWriterOptions,
+  createAuditWriter,
+  type EventSink,
+} from "./audit.js";
 export { type ApiKeyLookup, type Authenticator, createAuthenticator, generateApiKey, hashApiKey } from "./auth.js";
 export { ENDPOINTS, type EndpointSpec } from "./endpoints.js";
 export { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode, toErrorResponse } from "./errors.js";
@@ -15,7 +21,6 @@ export {
 export { createGatewayMetrics, type GatewayMetrics } from "./metrics.js";
 export type { ProxyDeps } from "./proxy.js";
 export {
-  AUDIT_EVENT_KIND,
   type AuditRetention,
   type AuditRetentionOptions,
   type EventPruner,

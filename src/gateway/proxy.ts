@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Event, Identity, Logger } from "../core/index.js";
 import { redact } from "../detect/index.js";
 import type { CompiledPolicy, PolicyHolder } from "../policy/index.js";
-import type { AuditWriter } from "./audit.js";
+import { AUDIT_EVENT_KIND, type AuditWriter } from "./audit.js";
 import type { Authenticator } from "./auth.js";
 import type { EndpointSpec } from "./endpoints.js";
 import { GatewayError, sendError, toErrorResponse } from "./errors.js";
@@ -16,7 +16,6 @@ import { createGuards, type GuardDetectors, type Guards } from "./guards.js";
 import { readJson } from "./http.js";
 import type { Limiter } from "./limits.js";
 import type { GatewayMetrics } from "./metrics.js";
-import { AUDIT_EVENT_KIND } from "./retention.js";
 import type { ModelRouter } from "./router.js";
 import { createNdjsonSplitter, createSseParser, formatSse } from "./sse.js";
 import { endRequestSpan, startRequestSpan } from "./telemetry.js";
@@ -517,35 +516,44 @@ async function streamAnswer(
 
   let sawDone = false;
   let sawFinal = false;
+  type Ended = { text: string; status: number; usage?: { prompt: number; completion: number } };
+  const ended = (status: number): Ended => ({ text, status, ...(usage ? { usage } : {}) });
+  /** Relay one upstream payload; returns how the answer ended when it ended here. */
+  const onPayload = (payload: string): Ended | undefined => {
+    if (payload === endpoint.doneMarker) {
+      sawDone = true;
+      if (!flushOpen()) return ended(400);
+      res.write(formatSse(payload));
+      return undefined;
+    }
+    let frame: Json;
+    try {
+      frame = JSON.parse(payload) as Json;
+    } catch {
+      fail(new GatewayError("upstream_error", "the upstream sent an invalid stream chunk"), "upstream_error");
+      return ended(502);
+    }
+    if (frame.__upstream_error || (typeof frame.error === "object" && frame.error !== null)) {
+      fail(new GatewayError("upstream_error", "the upstream reported an error mid-stream"), "upstream_error");
+      return ended(502);
+    }
+    if (!onFrame(frame, payload)) return ended(400);
+    if (!sse && frame.done === true) sawFinal = true;
+    return undefined;
+  };
+
   try {
     for await (const chunk of response.body) {
+      const decoded = decoder.decode(chunk as Buffer, { stream: true });
+      const payloads = parser
+        ? parser.push(decoded).map((e) => (e.event === "error" ? `{"__upstream_error":true}` : e.data))
+        : (lines?.push(decoded) ?? []);
       // Frames from one upstream read leave in one socket write.
       res.cork();
       try {
-        const decoded = decoder.decode(chunk as Buffer, { stream: true });
-        const payloads = parser
-          ? parser.push(decoded).map((e) => (e.event === "error" ? `{"__upstream_error":true}` : e.data))
-          : (lines?.push(decoded) ?? []);
         for (const payload of payloads) {
-          if (payload === endpoint.doneMarker) {
-            sawDone = true;
-            if (!flushOpen()) return { text, status: 400, ...(usage ? { usage } : {}) };
-            res.write(formatSse(payload));
-            continue;
-          }
-          let frame: Json;
-          try {
-            frame = JSON.parse(payload) as Json;
-          } catch {
-            fail(new GatewayError("upstream_error", "the upstream sent an invalid stream chunk"), "upstream_error");
-            return { text, status: 502, ...(usage ? { usage } : {}) };
-          }
-          if (frame.__upstream_error || (typeof frame.error === "object" && frame.error !== null)) {
-            fail(new GatewayError("upstream_error", "the upstream reported an error mid-stream"), "upstream_error");
-            return { text, status: 502, ...(usage ? { usage } : {}) };
-          }
-          if (!onFrame(frame, payload)) return { text, status: 400, ...(usage ? { usage } : {}) };
-          if (!sse && frame.done === true) sawFinal = true;
+          const end = onPayload(payload);
+          if (end) return end;
         }
       } finally {
         if (!res.writableEnded) res.uncork();
@@ -556,13 +564,13 @@ async function streamAnswer(
     // The upstream died mid-stream: release what is safe, then say so.
     if (flushOpen())
       fail(new GatewayError("upstream_error", "the upstream connection failed mid-stream"), "upstream_error");
-    return { text, status: 502, ...(usage ? { usage } : {}) };
+    return ended(502);
   }
   if (!sawDone && !sawFinal) {
     if (flushOpen()) fail(new GatewayError("upstream_error", "the upstream ended the stream early"), "upstream_error");
-    return { text, status: 502, ...(usage ? { usage } : {}) };
+    return ended(502);
   }
-  if (!sse && !flushOpen()) return { text, status: 400, ...(usage ? { usage } : {}) };
+  if (!sse && !flushOpen()) return ended(400);
   res.end();
-  return { text, status: 200, ...(usage ? { usage } : {}) };
+  return ended(200);
 }

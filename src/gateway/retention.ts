@@ -5,8 +5,8 @@
  * attached to an incident are kept by the store (they are its evidence).
  */
 import type { Logger } from "../core/index.js";
+import { AUDIT_EVENT_KIND } from "./audit.js";
 
-export const AUDIT_EVENT_KIND = "gateway.request";
 const DAY_MS = 86_400_000;
 
 export interface EventPruner {

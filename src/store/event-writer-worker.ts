@@ -8,10 +8,12 @@ import type { Event } from "../core/index.js";
 import { type OpenStoreOptions, openStore } from "./open.js";
 import type { Store } from "./store.js";
 
-export type WorkerRequest =
-  | { id: number; op: "append"; events: Event[] }
-  | { id: number; op: "prune"; kind: string; before: number }
-  | { id: number; op: "close" };
+/** What the caller asks of the worker; each request also carries an id its reply repeats. */
+export type WorkerOp =
+  | { op: "append"; events: readonly Event[] }
+  | { op: "prune"; kind: string; before: number }
+  | { op: "close" };
+export type WorkerRequest = WorkerOp & { id: number };
 
 export type WorkerReply = { id: number; ok: true; value?: number } | { id: number; ok: false; message: string };
 

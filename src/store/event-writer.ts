@@ -8,7 +8,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { type Event, PalisadeError } from "../core/index.js";
-import type { WorkerReply, WorkerRequest } from "./event-writer-worker.js";
+import type { WorkerOp, WorkerReply } from "./event-writer-worker.js";
 import type { OpenStoreOptions } from "./open.js";
 
 export interface WorkerEventWriter {
@@ -19,7 +19,6 @@ export interface WorkerEventWriter {
 }
 
 type Pending = { resolve: (value: number | undefined) => void; reject: (error: Error) => void };
-type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 
 /** Start a worker that writes to the store at `options.location`. */
 export function createWorkerEventWriter(options: OpenStoreOptions): WorkerEventWriter {
@@ -61,7 +60,7 @@ export function createWorkerEventWriter(options: OpenStoreOptions): WorkerEventW
     return w;
   };
 
-  const call = (request: Request): Promise<number | undefined> => {
+  const call = (request: WorkerOp): Promise<number | undefined> => {
     if (closed) return Promise.reject(new PalisadeError("store-unavailable", "event writer is closed"));
     worker ??= spawn();
     const w = worker;
@@ -77,7 +76,7 @@ export function createWorkerEventWriter(options: OpenStoreOptions): WorkerEventW
   return {
     async appendEvents(events) {
       if (events.length === 0) return;
-      await call({ op: "append", events: [...events] });
+      await call({ op: "append", events });
     },
     async pruneEvents({ kind, before }) {
       return (await call({ op: "prune", kind, before })) ?? 0;

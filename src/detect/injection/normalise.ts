@@ -291,6 +291,7 @@ const CHAR_CLASS = (() => {
   mark(lower, LOWER | LEET_TOKEN | BASE64 | LOWER_ALNUM);
   mark(lower.toUpperCase(), BASE64);
   mark(digits, LEET_TOKEN | BASE64 | LOWER_ALNUM);
+  // The look-alike set of undoLeetspeak and unleetToken (8 counts there, though LEET leaves it as is).
   mark("0134578@$!|", LEET_CHAR);
   mark("@$!|", LEET_TOKEN);
   mark("+/_-", BASE64);
