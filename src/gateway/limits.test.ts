@@ -3,14 +3,14 @@ import { redisSkipReason, startRedis } from "../../test/helpers/redis.js";
 import { runLimiterContract } from "./limits.contract.js";
 import { createMemoryLimiter, createRedisLimiter } from "./limits.js";
 
-runLimiterContract("memory", async () => ({ limiter: createMemoryLimiter(), done: async () => {} }));
+runLimiterContract("memory", async (clock) => ({ limiter: createMemoryLimiter({ clock }), done: async () => {} }));
 
 const skip = redisSkipReason();
 runLimiterContract(
   "redis",
-  async () => {
+  async (clock) => {
     const server = await startRedis();
-    const limiter = createRedisLimiter(new Redis(server.url));
+    const limiter = createRedisLimiter(new Redis(server.url), { clock });
     return {
       limiter,
       done: async () => {

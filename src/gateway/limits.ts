@@ -87,7 +87,14 @@ interface Counters {
   inFlight: number;
 }
 
-export function createMemoryLimiter(): Limiter {
+/** Options every limiter takes: the clock is injected so tests never read the wall clock. */
+export interface LimiterOptions {
+  /** Milliseconds since the epoch; `Date.now` unless a test fixes time. */
+  clock?: () => number;
+}
+
+export function createMemoryLimiter(options: LimiterOptions = {}): Limiter {
+  const clock = options.clock ?? Date.now;
   const byKey = new Map<string, Counters>();
 
   function counters(key: string, w: Windows): Counters {
@@ -112,7 +119,7 @@ export function createMemoryLimiter(): Limiter {
   }
 
   return {
-    async admit(key, limits, tokens, now = Date.now()) {
+    async admit(key, limits, tokens, now = clock()) {
       const w = windowsAt(now);
       const c = counters(key, w);
       const checks: [LimitName, number, number][] = [
@@ -137,7 +144,7 @@ export function createMemoryLimiter(): Limiter {
         async finish(actual) {
           if (done) return;
           done = true;
-          const current = counters(key, windowsAt(Date.now()));
+          const current = counters(key, windowsAt(clock()));
           current.inFlight = Math.max(0, current.inFlight - 1);
           const delta = actual - tokens;
           // Reconcile only the windows the reservation was made in.
@@ -147,7 +154,7 @@ export function createMemoryLimiter(): Limiter {
         },
       };
     },
-    async usage(key, now = Date.now()) {
+    async usage(key, now = clock()) {
       const c = counters(key, windowsAt(now));
       return {
         requestsThisMinute: c.requests,
@@ -205,7 +212,9 @@ const LIMIT_ORDER: LimitName[] = [
 /** A concurrency slot of a crashed replica expires after this long. */
 const SLOT_TTL_SECONDS = 600;
 
-export function createRedisLimiter(redis: Redis, prefix = "palisade:limits"): Limiter {
+export function createRedisLimiter(redis: Redis, options: LimiterOptions & { prefix?: string } = {}): Limiter {
+  const clock = options.clock ?? Date.now;
+  const prefix = options.prefix ?? "palisade:limits";
   const keys = (key: string, w: Windows) => [
     `${prefix}:{${key}}:inflight`,
     `${prefix}:{${key}}:rpm:${w.minute}`,
@@ -214,7 +223,7 @@ export function createRedisLimiter(redis: Redis, prefix = "palisade:limits"): Li
     `${prefix}:{${key}}:tpmo:${w.month}`,
   ];
   return {
-    async admit(key, limits, tokens, now = Date.now()) {
+    async admit(key, limits, tokens, now = clock()) {
       const w = windowsAt(now);
       const k = keys(key, w);
       const result = (await redis.eval(
@@ -255,7 +264,7 @@ export function createRedisLimiter(redis: Redis, prefix = "palisade:limits"): Li
         },
       };
     },
-    async usage(key, now = Date.now()) {
+    async usage(key, now = clock()) {
       const values = await redis.mget(...keys(key, windowsAt(now)));
       const n = (i: number) => Number(values[i] ?? 0);
       return {
