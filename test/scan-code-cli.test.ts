@@ -3,8 +3,12 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
+import type { Log } from "sarif";
 import { runCli } from "./helpers/cli.js";
+import { loadSarifSchema } from "./helpers/sarif-schema.js";
 
 const FIXTURES = fileURLToPath(new URL("../src/scan/code/fixtures/", import.meta.url));
 
@@ -81,4 +85,99 @@ describe("palisade scan code", () => {
     const result = await run([file]);
     assert.equal(result.code, 2);
   });
+
+  it("keeps a finding's SARIF fingerprint when lines are inserted above it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "palisade-scan-"));
+    const code = 'import torch\nweights = torch.load("model.pt")\nother = torch.load("other.pt")\n';
+    await writeFile(join(dir, "train.py"), code);
+    const before = sarifResults((await run([dir, "--format", "sarif"])).stdout);
+    await writeFile(join(dir, "train.py"), `"""Training script."""\n\n# load the checkpoints\n${code}`);
+    const after = sarifResults((await run([dir, "--format", "sarif"])).stdout);
+    assert.deepEqual(
+      before.map((r) => [r.ruleId, r.line]),
+      [
+        ["code.unsafe-torch-load", 2],
+        ["code.unsafe-torch-load", 3],
+      ],
+    );
+    assert.deepEqual(
+      after.map((r) => r.line),
+      [5, 6],
+    );
+    assert.deepEqual(
+      after.map((r) => r.fingerprint),
+      before.map((r) => r.fingerprint),
+    );
+    assert.equal(new Set(before.map((r) => r.fingerprint)).size, 2);
+  });
+
+  it("explains every SARIF rule and how to fix it, with locations relative to %SRCROOT%", async () => {
+    const dir = join(FIXTURES, "python-app");
+    const result = await run([dir, "--format", "sarif", "--exclude", "expected.json"]);
+    assert.equal(result.code, 0, result.stderr);
+    const log = JSON.parse(result.stdout) as Log;
+    const ajv = new Ajv({ strict: false });
+    (addFormats as unknown as (a: Ajv) => void)(ajv);
+    const validate = ajv.compile(loadSarifSchema());
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 3)));
+    const run0 = log.runs[0];
+    const rules = run0?.tool.driver.rules ?? [];
+    assert.ok(rules.length >= 3);
+    for (const rule of rules) {
+      assert.ok(rule.shortDescription?.text, rule.id);
+      assert.ok(rule.fullDescription?.text, rule.id);
+      assert.match(rule.help?.text ?? "", /How to fix: \S/, rule.id);
+      assert.match(rule.help?.markdown ?? "", /How to fix/, rule.id);
+      assert.equal(rule.helpUri, undefined, rule.id);
+    }
+    assert.equal(run0?.originalUriBaseIds?.["%SRCROOT%"]?.uri, pathToFileURL(`${dir}/`).href);
+    for (const r of run0?.results ?? []) {
+      const artifact = r.locations?.[0]?.physicalLocation?.artifactLocation;
+      assert.equal(artifact?.uriBaseId, "%SRCROOT%");
+      assert.doesNotMatch(artifact?.uri ?? "", /^(file:|\/)/);
+      assert.ok(r.properties?.remediation, r.ruleId);
+    }
+  });
+
+  it("says how to fix each finding in JSON and under each finding in the table", async () => {
+    const dir = join(FIXTURES, "python-app");
+    const json = await run([dir, "--format", "json", "--exclude", "expected.json"]);
+    const report = JSON.parse(json.stdout) as { findings: { ruleId: string; remediation?: string }[] };
+    assert.ok(report.findings.length > 0);
+    for (const f of report.findings) assert.match(f.remediation ?? "", /\S/, f.ruleId);
+    const torch = report.findings.find((f) => f.ruleId === "code.unsafe-torch-load");
+    assert.match(torch?.remediation ?? "", /weights_only=True/);
+
+    const table = await runCli(["scan", "code", dir, "--exclude", "expected.json"], { env: { COLUMNS: "" } });
+    const lines = table.stdout.split("\n");
+    const row = lines.findIndex((l) => /^high +code\.unsafe-torch-load /.test(l));
+    assert.ok(row > 0, table.stdout);
+    assert.match(lines[row + 1] ?? "", /^ {4}fix: .*weights_only=True/);
+  });
+
+  it("fits its tables to COLUMNS, cutting titles with …", async () => {
+    const dir = join(FIXTURES, "python-app");
+    const wide = await runCli(["scan", "code", dir, "--exclude", "expected.json"], { env: { COLUMNS: "" } });
+    assert.ok(Math.max(...wide.stdout.split("\n").map((l) => l.length)) > 120);
+    const narrow = await runCli(["scan", "code", dir, "--exclude", "expected.json"], { env: { COLUMNS: "100" } });
+    assert.equal(narrow.code, 0, narrow.stderr);
+    const lines = narrow.stdout.split("\n");
+    assert.deepEqual(
+      lines.filter((l) => l.length > 100),
+      [],
+    );
+    assert.ok(
+      lines.some((l) => /^high +code\.\S+ +\S+:\d+ +.*…$/.test(l)),
+      narrow.stdout,
+    );
+  });
 });
+
+function sarifResults(stdout: string): { ruleId: string; line: number | undefined; fingerprint: string | undefined }[] {
+  const log = JSON.parse(stdout) as Log;
+  return (log.runs[0]?.results ?? []).map((r) => ({
+    ruleId: r.ruleId ?? "",
+    line: r.locations?.[0]?.physicalLocation?.region?.startLine,
+    fingerprint: r.partialFingerprints?.["palisade/v2"],
+  }));
+}

@@ -4,7 +4,15 @@
  * SARIF 2.1.0. Without a policy the scanner's own default applies (e.g. malicious → fail).
  */
 import { type Command, Option } from "commander";
-import { type Finding, isAtLeast, PalisadeError, type Severity, type Verdict } from "../core/index.js";
+import {
+  type Finding,
+  isAtLeast,
+  type Location,
+  PalisadeError,
+  type Reason,
+  type Severity,
+  type Verdict,
+} from "../core/index.js";
 import { compilePolicy, loadPolicyFiles, type ScanInputDraft, ScanInputSchema } from "../policy/index.js";
 import { toSarif } from "../sbom/index.js";
 import { packageVersion } from "./commands/version.js";
@@ -39,28 +47,87 @@ export function judgeScan(input: Omit<ScanInputDraft, "kind">, flags: GateFlags)
     reasons: failing.map((f) => ({
       ruleId: f.ruleId,
       decision: "deny" as const,
-      message: `${f.title} (${f.severity})${f.location ? ` in ${f.location.path}` : ""}`,
+      message: `${f.title} (${f.severity})`,
+      ...(f.location ? { location: f.location } : {}),
     })),
   };
+}
+
+/** The rule id of policy reasons that are about one finding (`supplyChain.findings`). */
+const FINDING_REASON = "supply-chain.finding";
+
+/**
+ * For each reason, the index of the finding it is about (or undefined): the reason carries the
+ * finding's location, and its rule is the finding's own (default gate) or the policy's finding rule.
+ */
+export function findingsBehind(
+  reasons: readonly Reason[],
+  findings: readonly Pick<Finding, "ruleId" | "location">[],
+): (number | undefined)[] {
+  const taken = new Set<number>();
+  return reasons.map((reason) => {
+    const at = reason.location;
+    if (!at) return undefined;
+    const index = findings.findIndex(
+      (f, i) =>
+        !taken.has(i) &&
+        (reason.ruleId === f.ruleId || reason.ruleId === FINDING_REASON) &&
+        f.location?.path === at.path &&
+        f.location.line === at.line &&
+        f.location.column === at.column,
+    );
+    if (index < 0) return undefined;
+    taken.add(index);
+    return index;
+  });
+}
+
+/** `path:line[:column]` of a location. */
+export function formatLocation(location: Location): string {
+  const line = location.line ? `:${location.line}${location.column ? `:${location.column}` : ""}` : "";
+  return `${location.path}${line}`;
 }
 
 /** Print the verdict summary (table or SARIF is the caller's main output) and apply --exit-code. */
 export function finishGate(
   verdict: Verdict,
   flags: GateFlags,
-  options: { format: string; findings: readonly Finding[] },
+  options: {
+    format: string;
+    findings: readonly Finding[];
+    /** Absolute path the findings' relative paths are relative to (SARIF `%SRCROOT%`). */
+    srcRoot?: string;
+  },
 ): void {
   if (options.format === "sarif") {
+    const behind = findingsBehind(verdict.reasons, options.findings);
+    const findingReasons = options.findings.map((_, i) => verdict.reasons[behind.indexOf(i)]);
     createOutput().json(
-      toSarif({ toolVersion: packageVersion(), findings: options.findings, reasons: verdict.reasons }),
+      toSarif({
+        toolVersion: packageVersion(),
+        findings: options.findings,
+        findingReasons,
+        ...(options.srcRoot === undefined ? {} : { srcRoot: options.srcRoot }),
+      }),
     );
   } else if (options.format === "table" && verdict.reasons.length > 0) {
     const out = createOutput();
     out.text(`\ngate: ${verdict.decision}`);
+    // SOURCE and WAIVED BY only when some reason has one: the default gate has neither.
+    const reasons = verdict.reasons;
+    const sourced = reasons.some((r) => r.source);
+    const waived = reasons.some((r) => r.waivedBy);
     out.text(
       renderTable(
-        ["RULE", "DECISION", "MESSAGE", "SOURCE", "WAIVED BY"],
-        verdict.reasons.map((r) => [r.ruleId, r.decision, r.message, r.source ?? "", r.waivedBy ?? ""]),
+        ["RULE", "DECISION", "LOCATION", "MESSAGE", ...(sourced ? ["SOURCE"] : []), ...(waived ? ["WAIVED BY"] : [])],
+        reasons.map((r) => [
+          r.ruleId,
+          r.decision,
+          r.location ? formatLocation(r.location) : undefined,
+          r.message,
+          ...(sourced ? [r.source ?? ""] : []),
+          ...(waived ? [r.waivedBy ?? ""] : []),
+        ]),
       ),
     );
   }

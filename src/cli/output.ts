@@ -19,21 +19,158 @@ export function createOutput(stream: NodeJS.WritableStream = process.stdout): Ou
   };
 }
 
-/** Render rows as a left-aligned table with a header row. */
-export function renderTable(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const cells = [
-    headers.map(String),
-    ...rows.map((row) => row.map((c) => (c === null || c === undefined ? "-" : String(c)))),
+export interface RenderTableOptions {
+  /**
+   * Widest a line may be. Default: `$COLUMNS` when set, else the terminal's width when stdout is
+   * a terminal, else unlimited (piped output stays complete and deterministic).
+   */
+  maxWidth?: number;
+  /**
+   * Headers of free-text columns, shrunk first (their ends cut with `…`). Default: the usual
+   * prose headers (MESSAGE, TITLE, DETAIL, REASON, ...).
+   */
+  freeText?: readonly string[];
+  /** A line printed indented under each row (same order as rows), e.g. how to fix a finding. */
+  notes?: readonly (string | undefined)[];
+}
+
+/** Prose columns: cut at the end when a table does not fit. */
+const FREE_TEXT = new Set([
+  "MESSAGE",
+  "TITLE",
+  "DETAIL",
+  "DESCRIPTION",
+  "REASON",
+  "MEANING",
+  "REMEDIATION",
+  "WAIVED BY",
+  "COMMAND / URL",
+]);
+/** Columns of paths and `file:line`: cut at the start when prose alone cannot make the table fit. */
+const LOCATION = /^(PATH|FILE|WHERE|LOCATION|SOURCE|MANIFEST|FIRST USE)$/;
+
+const GAP = 2;
+const MIN_FREE_TEXT = 12;
+const MIN_LOCATION = 16;
+const ELLIPSIS = "…";
+
+/** The width tables should fit: `$COLUMNS`, else a terminal stdout's width, else none. */
+export function terminalWidth(): number | undefined {
+  const columns = Number.parseInt(process.env.COLUMNS ?? "", 10);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  if (process.stdout.isTTY && process.stdout.columns > 0) return process.stdout.columns;
+  return undefined;
+}
+
+/**
+ * Render rows as a left-aligned table with a header row. When wider than `maxWidth`, free-text
+ * columns are cut at the end (widest first), then path columns at the start so file names and
+ * line numbers stay; ids are never cut.
+ */
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  options: RenderTableOptions = {},
+): string {
+  const cells = [headers.map(String), ...rows.map((row) => row.map(toCell))];
+  const natural = headers.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? "").length)));
+  const maxWidth = options.maxWidth ?? terminalWidth();
+  const widths = maxWidth === undefined ? natural : fitWidths(headers, natural, maxWidth, options.freeText);
+  const location = headers.map((h) => LOCATION.test(h));
+  const lines = cells.map((row) =>
+    row
+      .map((cell, i) => {
+        const width = widths[i];
+        if (width === undefined) return cell;
+        return (cell.length > width ? cut(cell, width, location[i] ? "start" : "end") : cell).padEnd(width);
+      })
+      .join(" ".repeat(GAP))
+      .trimEnd(),
+  );
+  if (!options.notes) return lines.join("\n");
+  const out = [lines[0] ?? ""];
+  rows.forEach((_, i) => {
+    out.push(lines[i + 1] ?? "");
+    const note = options.notes?.[i];
+    if (note) out.push(...wrapText(note, { indent: "    ", maxWidth }));
+  });
+  return out.join("\n");
+}
+
+function toCell(value: unknown): string {
+  if (value === null || value === undefined) return "-";
+  return String(value).replace(/\s*[\r\n]+\s*/g, " ");
+}
+
+/** Column widths that fit `maxWidth`: free text shrinks first, then locations; ids keep theirs. */
+function fitWidths(
+  headers: readonly string[],
+  natural: readonly number[],
+  maxWidth: number,
+  freeText: readonly string[] | undefined,
+): number[] {
+  const widths = [...natural];
+  const total = () => widths.reduce((sum, w) => sum + w, 0) + GAP * Math.max(0, widths.length - 1);
+  const isFree = (h: string) => (freeText ? freeText.includes(h) : FREE_TEXT.has(h));
+  const groups: { columns: number[]; min: (i: number) => number }[] = [
+    {
+      columns: headers.flatMap((h, i) => (isFree(h) ? [i] : [])),
+      min: (i) => Math.min(natural[i] ?? 0, Math.max(MIN_FREE_TEXT, headers[i]?.length ?? 0)),
+    },
+    {
+      columns: headers.flatMap((h, i) => (!isFree(h) && LOCATION.test(h) ? [i] : [])),
+      min: (i) => Math.min(natural[i] ?? 0, Math.max(MIN_LOCATION, headers[i]?.length ?? 0)),
+    },
   ];
-  const widths = headers.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? "").length)));
-  return cells
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  for (const group of groups) {
+    // Take one column at a time from the widest one, so shrunk columns end up evenly wide.
+    while (total() > maxWidth) {
+      const candidates = group.columns.filter((i) => (widths[i] ?? 0) > group.min(i));
+      if (candidates.length === 0) break;
+      const width = (i: number) => widths[i] ?? 0;
+      const widest = candidates.reduce((a, b) => (width(b) > width(a) ? b : a));
+      const runnerUp = Math.max(0, ...candidates.filter((i) => i !== widest).map(width));
+      const target = Math.max(group.min(widest), runnerUp, width(widest) - (total() - maxWidth));
+      widths[widest] = target < width(widest) ? target : width(widest) - 1;
+    }
+  }
+  return widths;
+}
+
+/** `text` cut to `width` with `…` at the cut: at the end for prose, at the start for paths. */
+function cut(text: string, width: number, side: "start" | "end"): string {
+  if (width <= 0) return "";
+  if (width === 1) return ELLIPSIS;
+  return side === "end"
+    ? `${text.slice(0, width - 1).trimEnd()}${ELLIPSIS}`
+    : `${ELLIPSIS}${text.slice(text.length - (width - 1))}`;
+}
+
+/**
+ * Word-wrap `text` to `maxWidth` (default: `terminalWidth()`; none: one line), every line
+ * starting with `indent` and continuation lines with `hanging` (default: `indent`).
+ */
+export function wrapText(
+  text: string,
+  options: { indent?: string; hanging?: string; maxWidth?: number | undefined } = {},
+): string[] {
+  const indent = options.indent ?? "";
+  const hanging = options.hanging ?? indent;
+  const maxWidth = "maxWidth" in options ? options.maxWidth : terminalWidth();
+  const flat = text.replace(/\s*[\r\n]+\s*/g, " ").trim();
+  if (maxWidth === undefined || indent.length + flat.length <= maxWidth) return [`${indent}${flat}`];
+  const room = (prefix: string) => Math.max(20, maxWidth - prefix.length);
+  const lines: string[] = [];
+  let line = "";
+  const prefix = () => (lines.length === 0 ? indent : hanging);
+  for (const word of flat.split(" ")) {
+    if (line && line.length + 1 + word.length > room(prefix())) {
+      lines.push(`${prefix()}${line}`);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(`${prefix()}${line}`);
+  return lines;
 }
 
 /** Render `key: value` lines with aligned values. */

@@ -90,6 +90,8 @@ export const FindingSchema = z.object({
   /** Stable identity of the finding across scans (rule + target + location), for dedup. */
   fingerprint: z.string().optional(),
   component: z.string().optional(),
+  /** One line on how to fix it, shown in every output format. */
+  remediation: z.string().optional(),
 });
 export type Finding = z.infer<typeof FindingSchema>;
 
@@ -107,6 +109,8 @@ export const ReasonSchema = z.object({
   source: z.string().optional(),
   /** The exception that waived this reason, if any. */
   waivedBy: z.string().optional(),
+  /** Where the finding behind it is, when a reason is about one finding. */
+  location: LocationSchema.optional(),
 });
 export type Reason = z.infer<typeof ReasonSchema>;
 

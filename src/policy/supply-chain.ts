@@ -250,6 +250,7 @@ export function compileSupplyChain(policy: SupplyChainPolicy | undefined, at: (p
           source,
           target: finding.location?.path ?? input.target,
           message: `${finding.ruleId} (${finding.severity}): ${finding.title}`,
+          ...(finding.location ? { location: finding.location } : {}),
         })),
     );
   }

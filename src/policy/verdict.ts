@@ -1,5 +1,5 @@
 /** Building verdicts: reasons with their source, exceptions applied, the strictest decision wins. */
-import type { Decision, Reason, Verdict } from "../core/index.js";
+import type { Decision, Location, Reason, Verdict } from "../core/index.js";
 import { compileGlobs, type Matcher } from "./glob.js";
 import type { Action, PolicyException } from "./schema.js";
 
@@ -11,6 +11,8 @@ export interface Violation {
   source: string;
   /** What it is about (image, purl, model id, identity, namespace/name), matched by exceptions. */
   target: string;
+  /** Where the finding behind it is, when there is one. */
+  location?: Location;
 }
 
 export interface CompiledException {
@@ -51,12 +53,19 @@ export function toVerdict(
         message: v.message,
         source: v.source,
         waivedBy: active.label,
+        ...(v.location ? { location: v.location } : {}),
       });
       continue;
     }
     const expired = matching[0];
     const message = expired ? `${v.message} (an exception expired: ${expired.label})` : v.message;
-    reasons.push({ ruleId: v.ruleId, decision: v.action, message, source: v.source });
+    reasons.push({
+      ruleId: v.ruleId,
+      decision: v.action,
+      message,
+      source: v.source,
+      ...(v.location ? { location: v.location } : {}),
+    });
     if (v.action === "deny") decision = "deny";
     else if (decision === "allow") decision = "warn";
   }

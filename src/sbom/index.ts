@@ -1,2 +1,7 @@
-/** Public surface of the output writers: SARIF 2.1.0 (CycloneDX and SPDX come with the scanners). */
-export { type SarifOptions, toSarif } from "./sarif.js";
+/**
+ * Public surface of the output writers: SARIF 2.1.0, and the rule help (what a finding means, how
+ * to fix it) that every format shows. CycloneDX and SPDX come with the scanners.
+ */
+export { toStableFingerprints } from "./fingerprint.js";
+export { RULE_HELP, type RuleHelp, remediationOf, withRemediation } from "./rule-help.js";
+export { type SarifOptions, SRCROOT, toSarif } from "./sarif.js";

@@ -2,11 +2,13 @@
  * `palisade scan code DIR`: the AI-BOM of a source tree — AI SDKs with resolved versions, models,
  * MCP servers, inference servers and GPUs — with findings, gated by policy like every scan.
  */
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { createSecretsDetector, type TextDetector } from "../../detect/index.js";
+import { withRemediation } from "../../sbom/index.js";
 import { type CodeScanReport, scanCodebase, toCycloneDx, toJsonReport, toScanInput } from "../../scan/code/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
-import { addGateOptions, finishGate, type GateFlags, judgeScan } from "../gate.js";
+import { addGateOptions, finishGate, formatLocation, type GateFlags, judgeScan } from "../gate.js";
 import { createOutput, renderTable } from "../output.js";
 import { packageVersion } from "./version.js";
 
@@ -93,9 +95,10 @@ export function printTable(report: CodeScanReport): void {
         report.findings.map((f) => [
           f.severity,
           f.ruleId,
-          f.location ? `${f.location.path}${f.location.line ? `:${f.location.line}` : ""}` : undefined,
+          f.location ? formatLocation(f.location) : undefined,
           f.title,
         ]),
+        { notes: report.findings.map((f) => (f.remediation ? `fix: ${f.remediation}` : undefined)) },
       ),
     );
   if (report.skipped.length > 0) {
@@ -129,16 +132,17 @@ export function registerScanCode(scan: Command): void {
   code.action(async (dir: string, flags: ScanCodeFlags) => {
     const secrets = secretsDetector();
     const onProgress = progressBar(flags.progress !== false);
-    const report = await scanCodebase(dir, {
+    const scanned = await scanCodebase(dir, {
       ...(secrets ? { secrets } : {}),
       ...(flags.exclude ? { exclude: flags.exclude } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
+    const report: CodeScanReport = { ...scanned, findings: withRemediation(scanned.findings) };
     const verdict = judgeScan({ ...toScanInput(report), vulnerabilities: [] }, flags);
     const out = createOutput();
     if (flags.format === "json") out.json({ ...toJsonReport(report), verdict });
     else if (flags.format === "cyclonedx") out.json(toCycloneDx(report, { toolVersion: packageVersion() }));
     else if (flags.format === "table") printTable(report);
-    finishGate(verdict, flags, { format: flags.format, findings: report.findings });
+    finishGate(verdict, flags, { format: flags.format, findings: report.findings, srcRoot: resolve(dir) });
   });
 }

@@ -3,9 +3,11 @@
  * one exit code: the AI-BOM code scanner over the tree (honouring .gitignore), then the model
  * scanner over the model files that walk met.
  */
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
-import { scanCodebase, toJsonReport, toScanInput } from "../../scan/code/index.js";
-import { scanModelPaths, toFindings } from "../../scan/model/index.js";
+import { withRemediation } from "../../sbom/index.js";
+import { type CodeScanReport, scanCodebase, toJsonReport, toScanInput } from "../../scan/code/index.js";
+import { type ModelScanResult, scanModelPaths, toFindings } from "../../scan/model/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import { addGateOptions, finishGate, type GateFlags, judgeScan } from "../gate.js";
 import { createOutput } from "../output.js";
@@ -35,13 +37,18 @@ export function registerScanFs(scan: Command): void {
   ]);
   fs.action(async (dir: string, flags: ScanFsFlags) => {
     const onProgress = progressBar(flags.progress !== false);
-    const code = await scanCodebase(dir, {
+    const root = resolve(dir);
+    const scanned = await scanCodebase(dir, {
       secrets: secretsDetector(),
       ...(flags.exclude ? { exclude: flags.exclude } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
-    const models = code.modelFiles.length > 0 ? await scanModelPaths(code.modelFiles) : [];
-    const findings = [...code.findings, ...models.flatMap(toFindings)];
+    const code: CodeScanReport = { ...scanned, findings: withRemediation(scanned.findings) };
+    // The code scanner reports paths relative to the root; the model scanner gets absolute ones.
+    const models = (code.modelFiles.length > 0 ? await scanModelPaths(code.modelFiles) : []).map((m) =>
+      relativeTo(root, m),
+    );
+    const findings = [...code.findings, ...withRemediation(models.flatMap(toFindings))];
     const base = toScanInput(code);
     const verdict = judgeScan(
       {
@@ -70,6 +77,13 @@ export function registerScanFs(scan: Command): void {
       out.text(`\nModel files (${models.length})`);
       if (models.length > 0) out.text(renderResults(models));
     }
-    finishGate(verdict, flags, { format: flags.format, findings });
+    finishGate(verdict, flags, { format: flags.format, findings, srcRoot: root });
   });
+}
+
+/** A model result with its path relative to the scanned root, with forward slashes. */
+function relativeTo(root: string, result: ModelScanResult): ModelScanResult {
+  const rel = relative(root, result.path);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return result;
+  return { ...result, path: rel.split(sep).join("/") };
 }

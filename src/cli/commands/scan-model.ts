@@ -4,7 +4,7 @@
  */
 import { type Command, Option } from "commander";
 import { PalisadeError } from "../../core/index.js";
-import { toSarif } from "../../sbom/index.js";
+import { remediationOf, toSarif, withRemediation } from "../../sbom/index.js";
 import {
   MODEL_VERDICTS,
   type ModelScanResult,
@@ -15,7 +15,7 @@ import {
 } from "../../scan/model/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import { finishGate, judgeScan } from "../gate.js";
-import { createOutput, renderTable } from "../output.js";
+import { createOutput, renderTable, wrapText } from "../output.js";
 import { packageVersion } from "./version.js";
 
 interface ScanModelFlags {
@@ -51,7 +51,9 @@ export function registerScanModel(scan: Command): Command {
     .action(async (paths: string[], flags: ScanModelFlags) => {
       const out = createOutput();
       const results = await scanModelPaths(paths, { hash: flags.hash });
-      const findings = results.flatMap(toFindings);
+      const findings = withRemediation(results.flatMap(toFindings));
+      // Paths are as given; SARIF makes those under the working directory relative to it.
+      const srcRoot = process.cwd();
       if (flags.format === "json") out.json({ files: results.map(toJson), summary: summarise(results) });
       else if (flags.format === "cyclonedx") out.json(toBom(results));
       else if (flags.format === "table") out.text(renderResults(results));
@@ -69,10 +71,10 @@ export function registerScanModel(scan: Command): Command {
           },
           { policy: flags.policy },
         );
-        finishGate(verdict, { exitCode: flags.exitCode ?? false }, { format: flags.format, findings });
+        finishGate(verdict, { exitCode: flags.exitCode ?? false }, { format: flags.format, findings, srcRoot });
         return;
       }
-      if (flags.format === "sarif") out.json(toSarif({ toolVersion: packageVersion(), findings }));
+      if (flags.format === "sarif") out.json(toSarif({ toolVersion: packageVersion(), findings, srcRoot }));
       const failing = FAILING[flags.failOn as Exclude<ModelVerdict, "safe">] ?? FAILING.malicious;
       const failed = results.filter((r) => failing.includes(r.verdict));
       if (flags.exitCode && failed.length > 0) {
@@ -96,6 +98,11 @@ function failOnText(level: string): string {
   return level === "malicious" ? "are malicious" : `are ${level} or worse`;
 }
 
+/** How to fix a model finding, from the rule help (model rules are `model/<rule>` outside the scanner). */
+function modelRemediation(rule: string): string {
+  return remediationOf(`model/${rule}`);
+}
+
 export function toJson(r: ModelScanResult) {
   return {
     path: r.path,
@@ -107,6 +114,7 @@ export function toJson(r: ModelScanResult) {
       detail: f.detail,
       offset: f.offset ?? null,
       ...(f.entry ? { entry: f.entry } : {}),
+      remediation: modelRemediation(f.rule),
     })),
     sha256: r.sha256 ?? null,
     size: r.size,
@@ -138,7 +146,13 @@ export function renderResults(results: readonly ModelScanResult[]): string {
     lines.push("", `${r.path}:`);
     for (const f of r.findings.slice(0, 20)) {
       const where = [f.entry, f.offset === undefined ? undefined : `@${f.offset}`].filter(Boolean).join(" ");
-      lines.push(`  ${f.severity.padEnd(8)} ${f.rule}${where ? ` (${where})` : ""}: ${f.detail}`);
+      lines.push(
+        ...wrapText(`${f.severity.padEnd(8)} ${f.rule}${where ? ` (${where})` : ""}: ${f.detail}`, {
+          indent: "  ",
+          hanging: "           ",
+        }),
+        ...wrapText(`fix: ${modelRemediation(f.rule)}`, { indent: "    ", hanging: "         " }),
+      );
     }
     if (r.findings.length > 20) lines.push(`  … ${r.findings.length - 20} more (use --format json)`);
   }

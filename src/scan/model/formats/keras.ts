@@ -82,26 +82,94 @@ function walk(value: unknown, findings: ModelFinding[], budget: { nodes: number 
 
 /** Read `model_config` from a legacy Keras HDF5 file with h5wasm and analyse it. */
 export async function analyseKerasH5(path: string): Promise<FormatReport> {
+  let lib: typeof import("h5wasm/node");
   try {
-    const h5wasm = await import("h5wasm/node");
-    await h5wasm.ready;
-    const file = new h5wasm.File(path, "r");
-    try {
-      const attr = file.attrs.model_config;
-      if (!attr) return { format: "keras-h5", findings: [], identity: { source: "hdf5 (weights only)" } };
-      const value = attr.value;
-      const text = typeof value === "string" ? value : Array.isArray(value) ? String(value[0]) : String(value);
-      return analyseKerasConfig(text, "keras-h5");
-    } finally {
-      file.close();
-    }
+    lib = await import("h5wasm/node");
+    await lib.ready;
   } catch (error) {
-    return {
-      format: "keras-h5",
-      findings: [unscannable(`hdf5: cannot read (${(error as Error).message})`)],
-      identity: {},
-    };
+    return cannotRead(`cannot load h5wasm (${(error as Error).message})`);
   }
+  const { value, error, diagnostics } = capturingDiagnostics(
+    lib.FS as unknown as EmscriptenFs,
+    (): FormatReport | undefined => {
+      const file = new lib.File(path, "r");
+      // A file HDF5 cannot open gets id -1 instead of an exception; the reason is in the diagnostics.
+      if (file.file_id < 0n) return undefined;
+      try {
+        const attr = file.attrs.model_config;
+        if (!attr) return { format: "keras-h5", findings: [], identity: { source: "hdf5 (weights only)" } };
+        const raw = attr.value;
+        const text = typeof raw === "string" ? raw : Array.isArray(raw) ? String(raw[0]) : String(raw);
+        return analyseKerasConfig(text, "keras-h5");
+      } finally {
+        file.close();
+      }
+    },
+  );
+  if (value) return value;
+  const thrown =
+    error === undefined ? undefined : (error instanceof Error ? error.message : String(error)).split("\n")[0];
+  return cannotRead(hdf5Cause(diagnostics) ?? thrown ?? "not an HDF5 file");
+}
+
+function cannotRead(reason: string): FormatReport {
+  return { format: "keras-h5", findings: [unscannable(`hdf5: cannot read (${reason})`)], identity: {} };
+}
+
+/** The part of h5wasm's Emscripten FS that the C library's stdout and stderr go through. */
+interface EmscriptenFs {
+  write(
+    stream: { fd?: number },
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position?: number,
+    canOwn?: boolean,
+  ): number;
+}
+
+/** Most diagnostic text kept from one call; the rest is dropped. */
+const MAX_DIAGNOSTICS = 64 * 1024;
+
+/**
+ * Run synchronous h5wasm calls with the HDF5 library's own output (its default error handler
+ * prints the whole error stack to stderr, tens of lines per corrupt file) captured instead of
+ * printed. h5wasm writes through its Emscripten FS, so `FS.write` on fds 1 and 2 is diverted for
+ * the duration of the call. h5wasm's other switch, its throwing error handler, leaks a temp file
+ * and wasm stack per error and corrupts memory after a few thousand corrupt files.
+ */
+function capturingDiagnostics<T>(fs: EmscriptenFs, run: () => T): { value?: T; error?: unknown; diagnostics: string } {
+  const original = fs.write;
+  const chunks: string[] = [];
+  let kept = 0;
+  const decoder = new TextDecoder();
+  fs.write = (stream, buffer, offset, length, position, canOwn) => {
+    if (stream.fd !== 1 && stream.fd !== 2) return original.call(fs, stream, buffer, offset, length, position, canOwn);
+    if (kept < MAX_DIAGNOSTICS) {
+      const text = decoder.decode(buffer.subarray(offset, offset + Math.min(length, MAX_DIAGNOSTICS - kept)));
+      chunks.push(text);
+      kept += text.length;
+    }
+    return length;
+  };
+  try {
+    return { value: run(), diagnostics: chunks.join("") };
+  } catch (error) {
+    return { error, diagnostics: chunks.join("") };
+  } finally {
+    fs.write = original;
+  }
+}
+
+/**
+ * The innermost cause from the first HDF5 error stack in `diagnostics` (`#011: ... in
+ * H5F__superblock_prefix_decode(): bad superblock version number` → `bad superblock version
+ * number`), or undefined when there is none.
+ */
+export function hdf5Cause(diagnostics: string): string | undefined {
+  const firstStack = diagnostics.split(/HDF5-DIAG: /).find((block) => block.trim() !== "") ?? "";
+  const frames = [...firstStack.matchAll(/^\s*#\d+: .* in [\w.]+\(\): (.+)$/gm)];
+  return frames.at(-1)?.[1]?.trim();
 }
 
 /** HDF5 bytes from inside an archive: written to a private temp file for h5wasm, then removed. */
