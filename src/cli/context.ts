@@ -2,14 +2,15 @@
  * Composition root for commands: resolves configuration, the logger and the store from the
  * global options, so each command only does its own job.
  */
-import { type Config, createLogger, defaultStorePath, type Logger, loadConfig } from "../core/index.js";
-import { openStore, type Store } from "../store/index.js";
+import { type Config, createLogger, defaultStorePath, type LogFormat, type Logger, loadConfig } from "../core/index.js";
+import { openStore, parseStoreLocation, type Store } from "../store/index.js";
 import { createOutput, type Output } from "./output.js";
 
 export interface GlobalOptions {
   config?: string;
   db?: string;
   logLevel?: string;
+  logFormat?: LogFormat;
 }
 
 export interface CommandContext {
@@ -25,8 +26,11 @@ export interface CommandContext {
 
 export function createContext(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): CommandContext {
   const { config, file } = loadConfig({ file: globals.config, env });
-  const logger = createLogger({ level: globals.logLevel ?? config.log.level });
-  const storeLocation = globals.db ?? config.store.url ?? config.store.path ?? defaultStorePath(env);
+  const format = globals.logFormat ?? config.log.format;
+  const logger = createLogger({ level: globals.logLevel ?? config.log.level, ...(format ? { format } : {}) });
+  const storeLocation = parseStoreLocation(
+    globals.db ?? config.store.url ?? config.store.path ?? defaultStorePath(env),
+  );
   return {
     config,
     configFile: file,

@@ -3,7 +3,7 @@
  * Every failure ends as one line on stderr and an exit code from the one table in exit-codes.ts.
  */
 import { Command, CommanderError, Option } from "commander";
-import { describeError, isPalisadeError, LOG_LEVELS } from "../core/index.js";
+import { describeError, isPalisadeError, LOG_FORMATS, LOG_LEVELS, loadConfig, PalisadeError } from "../core/index.js";
 import { withExamples } from "./command-helpers.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDb } from "./commands/db.js";
@@ -16,12 +16,15 @@ import { registerScanCode } from "./commands/scan-code.js";
 import { registerScanFs } from "./commands/scan-fs.js";
 import { registerScanModel } from "./commands/scan-model.js";
 import { packageVersion, registerVersion } from "./commands/version.js";
-import { createContext } from "./context.js";
+import { createContext, type GlobalOptions } from "./context.js";
 import { EXIT, type ExitCode, exitCodeFor } from "./exit-codes.js";
 
 export function buildProgram(): Command {
   const program = new Command("palisade")
-    .description("Palisade: security for self-hosted AI (AI-BOM, gates, AI and MCP gateways, runtime, incidents)")
+    // Lists only what this version ships; it grows with each capability.
+    .description(
+      "Palisade: security for self-hosted AI: AI-BOM of code and model files, a policy gate for CI, detectors for PII, secrets and prompt injection, and an OpenAI-compatible AI gateway",
+    )
     .version(packageVersion(), "-V, --version", "print the version number")
     .option("-c, --config <file>", "configuration file (default: $PALISADE_CONFIG or ./palisade.yaml)")
     .option(
@@ -29,18 +32,27 @@ export function buildProgram(): Command {
       "store: a SQLite file or a postgres:// URL (default: $PALISADE_DATABASE_URL or ~/.palisade/palisade.db)",
     )
     .addOption(new Option("--log-level <level>", "log level on stderr").choices(LOG_LEVELS))
+    .addOption(
+      new Option("--log-format <format>", "logs on stderr (default: pretty on a terminal, json when piped)").choices(
+        LOG_FORMATS,
+      ),
+    )
+    // Also accepted before the command (`palisade --format json db status`); each command checks it.
+    .option("-f, --format <format>", "output format: table, json, and per command sarif, cyclonedx...")
     .exitOverride()
     .configureOutput({ outputError: writeUsageError });
   program.addHelpText(
     "after",
-    "\nExamples:\n  $ palisade db migrate\n  $ palisade db status --format json\n  $ palisade config check ./palisade.yaml\n\nExit codes: 0 done, 1 gate failed, 2 bad usage or input, 3 internal error.\n",
+    "\nExamples:\n  $ palisade scan fs .\n  $ palisade scan fs . --policy policy.yaml --exit-code --format sarif\n  $ palisade detect secrets .env\n  $ palisade gateway --upstream http://127.0.0.1:11434 --upstream-kind ollama --no-auth\n\nExit codes: 0 done, 1 gate failed, 2 bad usage or input, 3 internal error.\n",
   );
   registerVersion(program);
   registerDb(program, (globals) => createContext(globals));
   registerConfig(program);
   registerDetectInjection(registerDetect(program));
-  const scan = program.command("scan").description("scan code, images and model files for AI risks");
+  const scan = program.command("scan").description("scan source trees and model files for AI risks");
   withExamples(scan, [
+    "palisade scan fs .",
+    "palisade scan code ./app --format cyclonedx",
     "palisade scan model ./models",
     "palisade scan model ./models --policy policy.yaml --exit-code --format sarif",
   ]);
@@ -50,6 +62,8 @@ export function buildProgram(): Command {
   registerPolicy(program);
   registerGateway(program);
   registerKeys(program);
+  for (const group of allCommands(program).filter((c) => c.commands.length > 0)) requireSubcommand(group);
+  program.hook("preAction", (_root, action) => applyGlobalOptions(program, action));
   // Subcommands inherit exit override and error output so usage errors are exit 2 everywhere.
   for (const command of allCommands(program)) {
     command
@@ -57,6 +71,94 @@ export function buildProgram(): Command {
       .configureOutput({ outputError: (message, write) => write(`palisade: ${message.replace(/^error: /, "")}`) });
   }
   return program;
+}
+
+/**
+ * Before any command runs: hand a global `--format` to the command (checked against the formats
+ * it offers) and load the configuration, so a bad `--config` stops every command alike.
+ */
+function applyGlobalOptions(program: Command, action: Command): void {
+  const format = program.opts<{ format?: string }>().format;
+  if (format !== undefined) {
+    const own = action.options.find((o) => o.attributeName() === "format");
+    if (!own) {
+      throw new PalisadeError("bad-usage", `${commandPath(action)} does not take --format`, { input: format });
+    }
+    if (own.argChoices && !own.argChoices.includes(format)) {
+      throw new PalisadeError(
+        "bad-usage",
+        `${commandPath(action)} --format must be one of ${own.argChoices.join(", ")}, got ${format}`,
+        { input: format },
+      );
+    }
+    action.setOptionValueWithSource("format", format, "cli");
+  }
+  // `config check FILE` reports on its own file; every other command needs a valid configuration.
+  if (commandPath(action) !== "config check") {
+    loadConfig({ file: program.opts<GlobalOptions>().config });
+  }
+}
+
+/**
+ * A command group (`db`, `scan`...) run without a command: one line naming the commands, exit 2,
+ * instead of commander's full help on stderr.
+ */
+function requireSubcommand(group: Command): void {
+  group
+    .usage("[options] [command]")
+    .argument("[command]")
+    .action((name: string | undefined) => {
+      const known = group.commands.map((c) => c.name()).filter((n) => n !== "help");
+      const path = commandPath(group);
+      throw new PalisadeError(
+        "bad-usage",
+        name === undefined
+          ? `${path} needs a command: ${known.join(", ")} (see palisade ${path} --help)`
+          : `unknown command '${name}' for ${path} (known: ${known.join(", ")})`,
+        { input: name ?? path },
+      );
+    });
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  // Without the root: messages already start with "palisade: ".
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}
+
+/**
+ * Trivy spells the gate flag `--exit-code 1`; ours is a switch. Accept Trivy's spelling so the
+ * number is not read as a path: `--exit-code 1` is the switch, `--exit-code 0` leaves it off.
+ */
+export function normaliseExitCodeFlag(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const joined = /^--exit-code=(.*)$/.exec(arg)?.[1];
+    const next = argv[i + 1];
+    const value = joined ?? (arg === "--exit-code" && next !== undefined && /^\d+$/.test(next) ? next : undefined);
+    if (value === undefined) {
+      out.push(arg);
+      continue;
+    }
+    if (joined === undefined) i++;
+    if (value === "1") out.push("--exit-code");
+    else if (value !== "0") {
+      throw new PalisadeError(
+        "bad-usage",
+        `--exit-code takes no value, or 0 or 1 (a failed gate exits 1), got ${value}`,
+        {
+          input: value,
+        },
+      );
+    }
+  }
+  return out;
 }
 
 /** Commander's usage errors as one line, like every other CLI error. */
@@ -84,7 +186,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   process.once("unhandledRejection", crash);
   const program = buildProgram();
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync(normaliseExitCodeFlag(argv));
     return EXIT.ok;
   } catch (error) {
     return reportError(error);

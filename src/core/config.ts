@@ -7,6 +7,7 @@ import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 import { PalisadeError, ValidationError } from "./errors.js";
+import { LOG_FORMATS } from "./logger.js";
 import { parseYamlSource, validateYaml } from "./yaml-document.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -92,7 +93,13 @@ export type UpstreamConfig = z.infer<typeof UpstreamConfigSchema>;
 export const ConfigSchema = z.strictObject({
   store: StoreConfigSchema.prefault({}),
   gateway: GatewayConfigSchema.prefault({}),
-  log: z.strictObject({ level: z.enum(LOG_LEVELS).default("info") }).prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(LOG_LEVELS).default("info"),
+      /** Default: readable lines on a terminal, JSON lines when stderr is piped. */
+      format: z.enum(LOG_FORMATS).optional(),
+    })
+    .prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -102,6 +109,7 @@ export const ENV_OVERRIDES = [
   { env: "PALISADE_DB", path: ["store", "path"] },
   { env: "PALISADE_SQLITE_BUSY_TIMEOUT_MS", path: ["store", "busyTimeoutMs"] },
   { env: "PALISADE_LOG_LEVEL", path: ["log", "level"] },
+  { env: "PALISADE_LOG_FORMAT", path: ["log", "format"] },
   { env: "PALISADE_REDIS_URL", path: ["gateway", "redisUrl"] },
 ] as const;
 

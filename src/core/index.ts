@@ -27,7 +27,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
-export { createLogger, type Logger, type LoggerOptions } from "./logger.js";
+export { createLogger, LOG_FORMATS, type LogFormat, type Logger, type LoggerOptions } from "./logger.js";
 export {
   AtlasTechniqueSchema,
   COMPONENT_KINDS,

@@ -46,17 +46,28 @@ export interface PolicyTestResult {
 
 /** Every `*.yaml`/`*.yml` under `path` (or `path` itself) whose kind is PolicyTest. */
 export function findPolicyTests(path: string): string[] {
-  const stat = statSync(path, { throwIfNoEntry: false });
+  const stat = readable(path, () => statSync(path, { throwIfNoEntry: false }));
   if (!stat) throw new PalisadeError("bad-input", `no such file or folder: ${path}`, { input: path });
   if (stat.isFile()) return [path];
-  return readdirSync(path, { withFileTypes: true })
+  if (!stat.isDirectory()) throw new PalisadeError("bad-input", `not a file or folder: ${path}`, { input: path });
+  return readable(path, () => readdirSync(path, { withFileTypes: true }))
     .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((entry) => {
       const full = join(path, entry.name);
       if (entry.isDirectory()) return findPolicyTests(full);
       if (!/\.ya?ml$/.test(entry.name)) return [];
-      return /^kind:\s*PolicyTest\s*$/m.test(readFileSync(full, "utf8")) ? [full] : [];
+      return /^kind:\s*PolicyTest\s*$/m.test(readable(full, () => readFileSync(full, "utf8"))) ? [full] : [];
     });
+}
+
+/** File-system errors (a symlink loop, no permission) as bad input naming the path. */
+function readable<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+    throw new PalisadeError("bad-input", `cannot read ${path}: ${code}`, { input: path, cause });
+  }
 }
 
 export function runPolicyTestFile(file: string): PolicyTestResult[] {

@@ -1,6 +1,8 @@
 /** Choose and open the store backend from a location: a postgres:// URL or a SQLite file path. */
 import { resolve } from "node:path";
-import { openPostgres } from "./postgres/open.js";
+import { fileURLToPath } from "node:url";
+import { PalisadeError } from "../core/index.js";
+import { openPostgres, redactUrl } from "./postgres/open.js";
 import { openSqlite } from "./sqlite/open.js";
 import { createStore, type Store } from "./store.js";
 
@@ -15,6 +17,36 @@ export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//.test(location);
 }
 
+/**
+ * Check a store location given by a user (`--db`, PALISADE_DATABASE_URL, store.path) and turn a
+ * `file:` URL into a path. Any other `scheme:` is refused: as a SQLite path it would silently
+ * create a folder named after the scheme (`./mysql:/x`).
+ */
+export function parseStoreLocation(location: string): string {
+  if (location.trim() === "") {
+    throw new PalisadeError("bad-usage", "the store location is empty: give a SQLite file path or a postgres:// URL", {
+      input: location,
+    });
+  }
+  if (isPostgresUrl(location) || location === ":memory:") return location;
+  const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(location)?.[1];
+  if (scheme?.toLowerCase() === "file") {
+    try {
+      return fileURLToPath(location);
+    } catch (cause) {
+      throw new PalisadeError("bad-usage", `not a local file URL: ${location}`, { input: location, cause });
+    }
+  }
+  if (scheme) {
+    throw new PalisadeError(
+      "bad-usage",
+      `unsupported store ${redactUrl(location)}: give a SQLite file path or a postgres:// URL`,
+      { input: redactUrl(location) },
+    );
+  }
+  return location;
+}
+
 /** Open the store at `location`. Throws store-unavailable / store-locked PalisadeErrors. */
 export function openStore(options: OpenStoreOptions): Store {
   if (isPostgresUrl(options.location)) {
@@ -27,7 +59,8 @@ export function openStore(options: OpenStoreOptions): Store {
       }),
     );
   }
-  const path = options.location === ":memory:" ? options.location : resolve(options.location);
+  const location = parseStoreLocation(options.location);
+  const path = location === ":memory:" ? location : resolve(location);
   return createStore(
     openSqlite({
       path,

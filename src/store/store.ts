@@ -415,6 +415,12 @@ export function createStore(backend: StoreBackend): Store {
     countRows,
 
     async createApiKey(key) {
+      // A time no Date can hold would make every later listing fail: refuse it before writing.
+      if (key.expiresAt !== undefined && Number.isNaN(new Date(key.expiresAt).getTime())) {
+        throw new PalisadeError("bad-input", `impossible expiry time ${key.expiresAt}`, {
+          input: String(key.expiresAt),
+        });
+      }
       const record = {
         id: randomUUID(),
         name: key.name,

@@ -12,6 +12,7 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+  timedOut?: boolean;
 }
 
 export interface RunCliOptions {
@@ -19,6 +20,10 @@ export interface RunCliOptions {
   cwd?: string;
   /** Run under this wrapper command (e.g. bwrap) with its arguments. */
   wrapper?: string[];
+  /** Kill the CLI after this long and report `timedOut` (a hang is a failure, never a stuck test). */
+  timeoutMs?: number;
+  /** Text written to the CLI's stdin (default: none, stdin closed). */
+  stdin?: string;
 }
 
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
@@ -28,17 +33,29 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
     const child = spawn(file as string, rest, {
       cwd: options.cwd ?? process.cwd(),
       env: { ...process.env, PALISADE_CONFIG: "", PALISADE_DATABASE_URL: "", ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (options.stdin !== undefined) child.stdin?.end(options.stdin);
+    let timedOut = false;
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill("SIGKILL");
+          }, options.timeoutMs);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
+    child.stdout?.on("data", (d: Buffer) => {
       stdout += d.toString();
     });
-    child.stderr.on("data", (d: Buffer) => {
+    child.stderr?.on("data", (d: Buffer) => {
       stderr += d.toString();
     });
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ...(timedOut ? { timedOut } : {}) });
+    });
   });
 }

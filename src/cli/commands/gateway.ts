@@ -6,9 +6,15 @@
  */
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { Redis } from "ioredis";
-import { type GatewayConfig, PalisadeError, type UpstreamConfig, UpstreamConfigSchema } from "../../core/index.js";
+import {
+  type GatewayConfig,
+  PalisadeError,
+  UPSTREAM_KINDS,
+  type UpstreamConfig,
+  UpstreamConfigSchema,
+} from "../../core/index.js";
 import {
   combineDetectors,
   createDefaultInjectionDetector,
@@ -100,17 +106,19 @@ export function registerGateway(program: Command): void {
     .description("run the OpenAI-compatible AI gateway in front of your inference servers")
     .option("-l, --listen <host:port>", "address to listen on (default: gateway.listen or 127.0.0.1:8080)")
     .option("-u, --upstream <url>", "one upstream for every model (instead of gateway.upstreams)")
-    .option("--upstream-kind <kind>", "kind of that upstream: openai, vllm, ollama, llamacpp, tgi", "openai")
+    .addOption(new Option("--upstream-kind <kind>", "kind of that upstream").choices(UPSTREAM_KINDS).default("openai"))
     .option("-p, --policy <files...>", "policy files (default: gateway.policy, else the built-in default)")
     .option("--no-auth", "accept requests without credentials (loopback only)")
-    .action(async (flags: GatewayFlags, cmd: Command) => {
-      await serveUntilStopped(createContext(cmd.optsWithGlobals<GlobalOptions>()), flags);
+    .addOption(logFormatOption())
+    .action(async (flags: GatewayFlags & { format?: string }, cmd: Command) => {
+      await serveUntilStopped(createContext(serverGlobals(cmd, flags.format)), flags);
     });
   const up = program
     .command("up")
     .description("start everything palisade.yaml configures (today: the AI gateway)")
-    .action(async (_flags: unknown, cmd: Command) => {
-      await serveUntilStopped(createContext(cmd.optsWithGlobals<GlobalOptions>()), { auth: true });
+    .addOption(logFormatOption())
+    .action(async (flags: { format?: string }, cmd: Command) => {
+      await serveUntilStopped(createContext(serverGlobals(cmd, flags.format)), { auth: true });
     });
   withExamples(up, ["palisade up", "palisade up --config /etc/palisade/palisade.yaml"]);
 
@@ -119,6 +127,20 @@ export function registerGateway(program: Command): void {
     "palisade gateway --config palisade.yaml",
     "PALISADE_REDIS_URL=redis://redis:6379 PALISADE_DATABASE_URL=postgres://... palisade gateway -c palisade.yaml",
   ]);
+}
+
+/** A server's output is its log: `--format json` gives JSON lines, `table` readable lines. */
+function logFormatOption(): Option {
+  return new Option(
+    "-f, --format <format>",
+    "log format on stderr (default: table on a terminal, json when piped)",
+  ).choices(["table", "json"]);
+}
+
+function serverGlobals(cmd: Command, format: string | undefined): GlobalOptions {
+  const globals = cmd.optsWithGlobals<GlobalOptions>();
+  if (format === undefined) return globals;
+  return { ...globals, logFormat: format === "json" ? "json" : "pretty" };
 }
 
 /** Run the gateway until SIGTERM or SIGINT, then drain it. */
@@ -153,16 +175,7 @@ export async function startGateway(
       input: host,
     });
   }
-  const upstreams = flags.upstream
-    ? [
-        UpstreamConfigSchema.parse({
-          name: "default",
-          kind: flags.upstreamKind ?? "openai",
-          url: flags.upstream,
-          models: ["*"],
-        }),
-      ]
-    : config.upstreams;
+  const upstreams = flags.upstream ? [upstreamFromFlags(flags.upstream, flags.upstreamKind)] : config.upstreams;
   if (upstreams.length === 0)
     throw new PalisadeError("bad-config", "no upstream: give --upstream URL or gateway.upstreams in palisade.yaml");
 
@@ -237,7 +250,22 @@ export async function startGateway(
     logger: ctx.logger,
   });
   const telemetry = startTelemetry();
-  const address = await gateway.listen(host, port);
+  const stopAll = async () => {
+    await gateway.close(0);
+    await retention.stop();
+    await events.close();
+    await telemetry?.shutdown();
+    policy.close();
+    await store?.close();
+  };
+  let address: { host: string; port: number };
+  try {
+    address = await gateway.listen(host, port);
+  } catch (error) {
+    // Without this the worker thread, watchers and timers keep a failed process alive forever.
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
   if (!process.env.PALISADE_HASH_KEY)
     ctx.logger.warn(
       "PALISADE_HASH_KEY is not set: audit prompt hashes use a public default key, so a known prompt's hash can be recomputed; set it to a secret",
@@ -267,6 +295,15 @@ export async function startGateway(
       await store?.close();
     },
   };
+}
+
+/** `--upstream URL --upstream-kind KIND` as one upstream, with one-line errors naming the flag. */
+function upstreamFromFlags(url: string, kind: UpstreamConfig["kind"] | undefined): UpstreamConfig {
+  const parsed = UpstreamConfigSchema.safeParse({ name: "default", kind: kind ?? "openai", url, models: ["*"] });
+  if (!parsed.success) {
+    throw new PalisadeError("bad-usage", `--upstream must be an http:// or https:// URL, got ${url}`, { input: url });
+  }
+  return parsed.data;
 }
 
 function isLoopback(host: string): boolean {

@@ -6,8 +6,30 @@ import { formatOption, withExamples } from "../command-helpers.js";
 import { createContext, type GlobalOptions } from "../context.js";
 import { renderPairs, renderTable } from "../output.js";
 
-const DURATION = /^(\d+)([hdwy])$/;
+const DURATION = /^(\d{1,9})([hdwy])$/;
 const UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 } as const;
+/** The longest lifetime a key may be given; beyond it "expires" means nothing (and dates overflow). */
+const MAX_LIFETIME_MS = 100 * UNIT_MS.y;
+
+/** `--expires 30d` as an absolute time, checked before anything is written. */
+export function parseExpiry(text: string, now: number): number {
+  const m = DURATION.exec(text);
+  if (!m) {
+    throw new PalisadeError("bad-usage", `--expires must look like 12h, 30d, 8w or 1y, got ${text}`, { input: text });
+  }
+  const lifetime = Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+  if (lifetime <= 0 || lifetime > MAX_LIFETIME_MS) {
+    throw new PalisadeError("bad-usage", `--expires must be between 1h and 100y, got ${text}`, { input: text });
+  }
+  return now + lifetime;
+}
+
+/** A stored time as an ISO day; a row written by an older version with an impossible date still lists. */
+function isoDay(ms: number | null | undefined, none: string): string {
+  if (ms === null || ms === undefined) return none;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? "invalid" : date.toISOString().slice(0, 10);
+}
 
 export function registerKeys(program: Command): void {
   const keys = program.command("keys").description("manage gateway API keys (only a hash is stored)");
@@ -32,15 +54,7 @@ export function registerKeys(program: Command): void {
           { input: name },
         );
       }
-      let expiresAt: number | undefined;
-      if (options.expires) {
-        const m = DURATION.exec(options.expires);
-        if (!m)
-          throw new PalisadeError("bad-usage", `--expires must look like 12h, 30d, 8w or 1y, got ${options.expires}`, {
-            input: options.expires,
-          });
-        expiresAt = Date.now() + Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
-      }
+      const expiresAt = options.expires === undefined ? undefined : parseExpiry(options.expires, Date.now());
       const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
       const store = ctx.openStore();
       try {
@@ -104,8 +118,8 @@ export function registerKeys(program: Command): void {
                 `${k.prefix}…`,
                 k.roles.join(",") || "-",
                 k.status,
-                new Date(k.createdAt).toISOString().slice(0, 10),
-                k.expiresAt ? new Date(k.expiresAt).toISOString().slice(0, 10) : "never",
+                isoDay(k.createdAt, "-"),
+                isoDay(k.expiresAt, "never"),
               ]),
             ),
           );
@@ -119,14 +133,16 @@ export function registerKeys(program: Command): void {
     .command("revoke")
     .description("revoke an API key by name or id (gateways stop accepting it within seconds)")
     .argument("<name-or-id>")
-    .action(async (nameOrId: string, _options: unknown, cmd: Command) => {
+    .addOption(formatOption())
+    .action(async (nameOrId: string, options: { format: string }, cmd: Command) => {
       const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
       const store = ctx.openStore();
       try {
         await store.migrate();
         if (!(await store.revokeApiKey(nameOrId)))
           throw new PalisadeError("not-found", `no active API key named ${nameOrId}`, { input: nameOrId });
-        ctx.out.text(`revoked ${nameOrId}`);
+        if (options.format === "json") ctx.out.json({ revoked: nameOrId });
+        else ctx.out.text(`revoked ${nameOrId}`);
       } finally {
         await store.close();
       }

@@ -1,5 +1,5 @@
 /** `palisade policy check|eval|test|init|schema|rules`: write, validate and test policies. */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
 import { PalisadeError } from "../../core/index.js";
@@ -146,22 +146,23 @@ export function registerPolicy(program: Command): void {
     .description("write a commented starter policy that documents every field")
     .argument("[file]", "where to write it (- for stdout)", "palisade-policy.yaml")
     .option("--force", "overwrite an existing file")
-    .action((file: string, options: { force?: boolean }) => {
+    .addOption(formatOption())
+    .action((file: string, options: { force?: boolean; format: string }) => {
       const text = readFileSync(STARTER, "utf8");
       if (file === "-") {
         process.stdout.write(text);
         return;
       }
-      if (existsSync(file) && !options.force)
-        throw new PalisadeError("bad-usage", `${file} exists; use --force to overwrite`, { input: file });
-      writeFileSync(file, text);
-      process.stderr.write(`wrote ${file}; check it with: palisade policy check ${file}\n`);
+      writeNewFile(file, text, { force: options.force === true });
+      if (options.format === "json") createOutput().json({ written: file });
+      else process.stderr.write(`wrote ${file}; check it with: palisade policy check ${file}\n`);
     });
   withExamples(init, ["palisade policy init", "palisade policy init - > policy.yaml"]);
 
   const schema = policy
     .command("schema")
     .description("print the policy's JSON Schema (for editor validation and completion)")
+    .addOption(formatOption().choices(["json"]).default("json"))
     .action(() => {
       createOutput().json(z.toJSONSchema(PolicyDocumentSchema, { io: "input" }));
     });
@@ -177,6 +178,42 @@ export function registerPolicy(program: Command): void {
       else out.text(renderTable(["RULE", "MEANING"], Object.entries(BUILTIN_RULES)));
     });
   withExamples(rules, ["palisade policy rules"]);
+}
+
+const WRITE_FAILURES: Record<string, string> = {
+  EEXIST: "it exists; use --force to overwrite",
+  ENOENT: "its folder does not exist",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EISDIR: "it is a folder",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "read-only file system",
+  ELOOP: "too many symbolic links (a loop?)",
+  ENOSPC: "no space left on the device",
+  ENAMETOOLONG: "the name is too long",
+};
+
+/** Write a file the user named; every file-system refusal is bad input naming the path. */
+function writeNewFile(file: string, text: string, options: { force: boolean }): void {
+  if (file === "") throw new PalisadeError("bad-usage", "the output file name is empty", { input: file });
+  try {
+    // `wx` refuses an existing file atomically (no check-then-write race).
+    writeFileSync(file, text, { flag: options.force ? "w" : "wx" });
+  } catch (cause) {
+    let code = (cause as NodeJS.ErrnoException).code ?? "";
+    if (code === "EEXIST") code = existingKind(file);
+    const reason = WRITE_FAILURES[code] ?? (code || (cause as Error).message);
+    throw new PalisadeError("bad-input", `cannot write ${file}: ${reason}`, { input: file, cause });
+  }
+}
+
+/** Why an existing path cannot be written: a folder, a symlink loop, or just that it exists. */
+function existingKind(file: string): string {
+  try {
+    return statSync(file).isDirectory() ? "EISDIR" : "EEXIST";
+  } catch (cause) {
+    return (cause as NodeJS.ErrnoException).code ?? "EEXIST";
+  }
 }
 
 async function readInputArgument(value: string): Promise<unknown> {

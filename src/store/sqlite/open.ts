@@ -1,5 +1,5 @@
 /** The embedded store: one SQLite file in WAL mode, via better-sqlite3. */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
@@ -23,12 +23,13 @@ export function openSqlite(options: SqliteOptions): StoreBackend {
   const classify = (error: unknown) => classifySqlite(error, path);
   let handle: BetterSqlite3.Database;
   try {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    if (path !== ":memory:") ensureFolder(dirname(path));
     handle = new BetterSqlite3(path, { timeout: options.busyTimeoutMs ?? 5000 });
     handle.pragma("journal_mode = WAL");
     handle.pragma("synchronous = NORMAL");
     handle.pragma("foreign_keys = ON");
   } catch (cause) {
+    if (cause instanceof PalisadeError) throw cause;
     const known = classify(cause) ?? { code: "store-unavailable" as const, reason: (cause as Error).message };
     throw new PalisadeError(known.code, `cannot open SQLite store ${path}: ${known.reason}`, { input: path, cause });
   }
@@ -43,6 +44,48 @@ export function openSqlite(options: SqliteOptions): StoreBackend {
       await sql`select 1`.execute(db);
     },
   };
+}
+
+/**
+ * Create the store's folder one level at a time. `mkdirSync(..., { recursive: true })` is not
+ * used: on paths under /proc it loops forever (the kernel answers ENOENT for every level), and
+ * its errors name the wrong folder.
+ */
+function ensureFolder(folder: string): void {
+  const missing: string[] = [];
+  let current = folder;
+  for (;;) {
+    let stat: ReturnType<typeof statSync> | undefined;
+    try {
+      stat = statSync(current);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT") throw folderError(current, code ?? (cause as Error).message, cause);
+    }
+    if (stat) {
+      if (!stat.isDirectory()) throw folderError(current, "not a directory");
+      break;
+    }
+    missing.push(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      mkdirSync(dir);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code !== "EEXIST") throw folderError(dir, code ?? (cause as Error).message, cause);
+    }
+  }
+}
+
+function folderError(folder: string, reason: string, cause?: unknown): PalisadeError {
+  return new PalisadeError("bad-input", `cannot create the store's folder ${folder}: ${reason}`, {
+    input: folder,
+    cause,
+  });
 }
 
 function classifySqlite(error: unknown, path: string) {

@@ -1,0 +1,243 @@
+/**
+ * The CLI contract of docs/cli.md, checked on every command `palisade --help` lists: `--help`
+ * exits 0 with examples; bad usage or bad input exits 2 with one line naming the input, within
+ * seconds, and changes nothing.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import type { Command } from "commander";
+import { buildProgram, normaliseExitCodeFlag } from "../src/cli/main.js";
+import { type CliResult, runCli } from "./helpers/cli.js";
+
+/** A bad-input run must end well within this; a hang is killed and fails the test. */
+const TIMEOUT_MS = 20_000;
+
+/** A command with a placeholder for each required argument, so option checks are reached. */
+function withRequiredArguments(program: Command, path: string[]): string[] {
+  let command = program;
+  for (const name of path) command = command.commands.find((c) => c.name() === name) ?? command;
+  return [
+    ...path,
+    ...command.registeredArguments.filter((a) => a.required).map(() => "placeholder"),
+    ...command.options.filter((o) => o.mandatory).flatMap((o) => [o.long ?? "", "placeholder"]),
+  ];
+}
+
+function leafCommands(command: Command, path: string[] = []): string[][] {
+  return command.commands
+    .filter((c) => c.name() !== "help")
+    .flatMap((c) => {
+      const here = [...path, c.name()];
+      return c.commands.length > 0 ? [here, ...leafCommands(c, here)] : [here];
+    });
+}
+
+const tempDir = () => mkdtempSync(join(tmpdir(), "palisade-contract-"));
+
+/** Exit 2 with exactly one non-empty stderr line starting `palisade:` that matches `pattern`. */
+function assertBadInput(result: CliResult, pattern: RegExp, label: string): void {
+  assert.ok(!result.timedOut, `${label}: still running after ${TIMEOUT_MS} ms`);
+  assert.equal(result.code, 2, `${label}: exit ${result.code}\n${result.stderr}`);
+  const lines = result.stderr.split("\n").filter((l) => l.trim() !== "");
+  assert.equal(lines.length, 1, `${label}: expected one line on stderr, got:\n${result.stderr}`);
+  assert.match(lines[0] ?? "", /^palisade: /, label);
+  assert.match(lines[0] ?? "", pattern, label);
+}
+
+/** Run `check` over `items` a few at a time: each CLI start is mostly waiting on the loader. */
+async function eachConcurrently<T>(items: readonly T[], check: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await check(item);
+    }),
+  );
+}
+
+const run = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
+  runCli(args, { timeoutMs: TIMEOUT_MS, ...options });
+
+describe("CLI contract on every command", () => {
+  const program = buildProgram();
+  const commands = leafCommands(program);
+
+  it("lists the commands this version ships, and only those", () => {
+    const names = commands.map((c) => c.join(" "));
+    for (const expected of ["scan fs", "scan code", "scan model", "detect pii", "gateway", "keys create"])
+      assert.ok(names.includes(expected), expected);
+    for (const absent of ["scan image", "mcp", "incident", "gate", "events"])
+      assert.ok(!names.some((n) => n === absent || n.startsWith(`${absent} `)), `${absent} is not built yet`);
+  });
+
+  it("answers --help with examples and exit 0 on each command", async () => {
+    await eachConcurrently([[], ...commands], async (args) => {
+      const result = await run([...args, "--help"]);
+      assert.equal(result.code, 0, `${args.join(" ")} --help: ${result.stderr}`);
+      assert.match(result.stdout, /Examples:\n {2}\$ palisade/, `${args.join(" ")} --help has examples`);
+    });
+  });
+
+  it("answers an unknown option with exit 2 and one line on each command", async () => {
+    await eachConcurrently(commands, async (args) => {
+      const result = await run([...args, "--no-such-option"]);
+      assertBadInput(
+        result,
+        /no-such-option|unknown|missing|required|needs a command/,
+        `${args.join(" ")} --no-such-option`,
+      );
+    });
+  });
+
+  it("answers a --format a command does not offer with exit 2 and one line on each command", async () => {
+    await eachConcurrently(commands, async (path) => {
+      const args = withRequiredArguments(program, path);
+      const result = await run([...args, "--format", "xml"]);
+      assertBadInput(result, /xml|format/, `${args.join(" ")} --format xml`);
+    });
+  });
+
+  it("stops every command on a bad --config, not only the ones that use the store", async () => {
+    const dir = tempDir();
+    const config = join(dir, "palisade.yaml");
+    writeFileSync(config, "store:\n  pathh: typo.db\n");
+    for (const args of [["version"], ["scan", "fs", dir], ["detect", "pii", "--text", "x"], ["policy", "rules"]]) {
+      const result = await run(["--config", config, ...args]);
+      assertBadInput(result, /palisade\.yaml/, `--config ${args.join(" ")}`);
+    }
+  });
+});
+
+describe("CLI bad input", () => {
+  it("refuses an impossible key expiry and leaves the store as it was", async () => {
+    const db = join(tempDir(), "palisade.db");
+    assert.equal((await run(["keys", "create", "first", "--db", db])).code, 0);
+    const before = await run(["keys", "list", "--db", db, "--format", "json"]);
+    for (const expires of ["99999999y", "0d", "1.5d"]) {
+      assertBadInput(await run(["keys", "create", "w", "--expires", expires, "--db", db]), /--expires/, expires);
+    }
+    const after = await run(["keys", "list", "--db", db, "--format", "json"]);
+    assert.equal(after.code, 0, after.stderr);
+    assert.equal(after.stdout, before.stdout);
+  });
+
+  it("refuses a store location it cannot use, creating nothing", async () => {
+    const cwd = tempDir();
+    for (const [db, pattern] of [
+      ["mysql://x", /unsupported store mysql:\/\/x/],
+      ["redis://127.0.0.1/0", /unsupported store/],
+      ["", /store location is empty/],
+      ["/proc/palisade-test/x/palisade.db", /cannot create the store's folder \/proc\/palisade-test/],
+    ] as const) {
+      assertBadInput(await run(["db", "migrate", "--db", db], { cwd }), pattern, `--db ${db}`);
+    }
+    assert.deepEqual((await import("node:fs")).readdirSync(cwd), [], "no folder named after a URL scheme");
+  });
+
+  it("opens a file: URL as the SQLite file it names", async () => {
+    const dir = tempDir();
+    const result = await run(["db", "migrate", "--db", `file://${dir}/x.db`, "--format", "json"]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal((JSON.parse(result.stdout) as { location: string }).location, join(dir, "x.db"));
+  });
+
+  it("refuses a policy init path it cannot write, naming it", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "a-file"), "x");
+    mkdirSync(join(dir, "a-folder"));
+    symlinkSync(join(dir, "loop"), join(dir, "loop"));
+    writeFileSync(join(dir, "exists.yaml"), "x");
+    for (const [target, pattern] of [
+      [join(dir, "missing", "policy.yaml"), /folder does not exist/],
+      [join(dir, "a-file", "policy.yaml"), /is a file, not a folder/],
+      [join(dir, "a-folder"), /it is a folder/],
+      [join(dir, "loop"), /symbolic links/],
+      [join(dir, "exists.yaml"), /exists; use --force/],
+      ["/proc/version", /cannot write/],
+      ["", /empty/],
+    ] as const) {
+      assertBadInput(await run(["policy", "init", target]), pattern, `policy init ${target}`);
+    }
+  });
+
+  it("refuses a symlink loop given to policy test", async () => {
+    const dir = tempDir();
+    symlinkSync(join(dir, "loop"), join(dir, "loop"));
+    assertBadInput(await run(["policy", "test", join(dir, "loop")]), /cannot read .*loop: ELOOP/, "policy test loop");
+  });
+
+  it("refuses an unknown upstream kind or a non-HTTP upstream URL at once", async () => {
+    for (const [flags, pattern] of [
+      [["--upstream-kind", "frob", "--upstream", "http://127.0.0.1:1"], /frob/],
+      [["--upstream", "not a url"], /--upstream must be an http/],
+      [["--upstream", "ftp://x"], /ftp:\/\/x/],
+    ] as const) {
+      const result = await run(["gateway", ...flags, "--no-auth", "--db", join(tempDir(), "g.db")]);
+      assertBadInput(result, pattern, flags.join(" "));
+    }
+  });
+
+  it("exits 2 naming the address when the listen port is in use, instead of running on", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const result = await run([
+        "gateway",
+        "--upstream",
+        "http://127.0.0.1:1",
+        "--no-auth",
+        "--listen",
+        `127.0.0.1:${port}`,
+        "--db",
+        join(tempDir(), "g.db"),
+      ]);
+      assertBadInput(result, new RegExp(`127\\.0\\.0\\.1:${port}: the address is already in use`), "listen in use");
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("takes a global --format before the command as well as after it", async () => {
+    const before = await run(["--format", "json", "version"]);
+    assert.equal(before.code, 0, before.stderr);
+    assert.equal(typeof (JSON.parse(before.stdout) as { palisade: string }).palisade, "string");
+    assertBadInput(await run(["--format", "sarif", "version"]), /version --format must be one of table, json/, "sarif");
+  });
+
+  it("accepts Trivy's --exit-code 1 spelling and refuses other numbers", async () => {
+    const dir = tempDir();
+    const trivy = await run(["scan", "fs", dir, "--exit-code", "1"]);
+    assert.equal(trivy.code, 0, trivy.stderr);
+    assertBadInput(await run(["scan", "fs", dir, "--exit-code", "7"]), /--exit-code takes no value, or 0 or 1/, "7");
+  });
+});
+
+describe("normaliseExitCodeFlag", () => {
+  it("turns Trivy's spellings into the switch and leaves everything else alone", () => {
+    assert.deepEqual(normaliseExitCodeFlag(["scan", "fs", "--exit-code", "1", "."]), [
+      "scan",
+      "fs",
+      "--exit-code",
+      ".",
+    ]);
+    assert.deepEqual(normaliseExitCodeFlag(["scan", "fs", "--exit-code=1", "."]), ["scan", "fs", "--exit-code", "."]);
+    assert.deepEqual(normaliseExitCodeFlag(["scan", "fs", "--exit-code", "0", "."]), ["scan", "fs", "."]);
+    assert.deepEqual(normaliseExitCodeFlag(["scan", "fs", "--exit-code", "./models"]), [
+      "scan",
+      "fs",
+      "--exit-code",
+      "./models",
+    ]);
+    assert.deepEqual(normaliseExitCodeFlag(["detect", "pii", "--", "--exit-code", "1"]), [
+      "detect",
+      "pii",
+      "--",
+      "--exit-code",
+      "1",
+    ]);
+  });
+});
