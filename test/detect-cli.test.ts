@@ -1,9 +1,60 @@
 import assert from "node:assert/strict";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { runCli } from "./helpers/cli.js";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { type CliResult, runCli } from "./helpers/cli.js";
+
+/** A hung command fails the test (exit 124) instead of hanging the suite. */
+const TIMEOUT = ["timeout", "30"];
+
+/** Run the CLI with `file` piped to its stdin, as `cat file | palisade ...` does. */
+const pipedFrom = (file: string) => [...TIMEOUT, "sh", "-c", 'f=$1; shift; cat "$f" | "$@"', "sh", file];
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "palisade-detect-"));
+}
+
+/** Exit 2 with exactly one line on stderr matching `message`, and nothing on stdout. */
+function assertOneLineError(result: CliResult, message: RegExp): void {
+  assert.equal(result.code, 2, result.stderr);
+  assert.equal(result.stderr.trimEnd().split("\n").length, 1, result.stderr);
+  assert.match(result.stderr.trimEnd(), message);
+  assert.equal(result.stdout, "");
+}
+
+/** A PNG's signature and header chunk: NUL bytes early, as in every image. */
+const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489", "hex");
+
+const hasScript = (() => {
+  try {
+    execFileSync("script", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Run the CLI with a pseudo-terminal on stdin (util-linux script(1)); its output comes back merged. */
+function runCliOnTerminal(args: readonly string[]): Promise<{ code: number | null; output: string }> {
+  const entry = fileURLToPath(new URL("../bin/palisade.js", import.meta.url));
+  const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const command = [process.execPath, entry, ...args].map(quote).join(" ");
+  return new Promise((resolve) => {
+    execFile(
+      "script",
+      ["-qec", command, "/dev/null"],
+      { timeout: 30_000, env: { ...process.env, PALISADE_CONFIG: "", PALISADE_DATABASE_URL: "" } },
+      (error, stdout) => {
+        const code = error ? (error.killed ? null : ((error as { code?: number }).code ?? null)) : 0;
+        resolve({ code, output: stdout });
+      },
+    );
+  });
+}
 
 describe("palisade detect pii", () => {
   it("lists findings as JSON without echoing the full values", async () => {
@@ -83,5 +134,160 @@ describe("palisade detect pii", () => {
     });
     assert.equal(noKey.code, 2);
     assert.match(noKey.stderr, /HMAC key/);
+  });
+});
+
+describe("palisade detect pii|secrets input", () => {
+  it("refuses a named pipe as FILE with exit 2 and one line instead of waiting for a writer", async () => {
+    const fifo = join(await tempDir(), "pipe");
+    execFileSync("mkfifo", [fifo]);
+    for (const kind of ["pii", "secrets"]) {
+      const result = await runCli(["detect", kind, fifo], { wrapper: TIMEOUT });
+      assertOneLineError(result, /^palisade: \S+\/pipe is not a regular file \(it is a named pipe\)$/);
+    }
+  });
+
+  it("refuses a directory as FILE with exit 2 naming it", async () => {
+    const dir = await tempDir();
+    const result = await runCli(["detect", "secrets", dir], { wrapper: TIMEOUT });
+    assertOneLineError(result, /is not a regular file \(it is a directory\)$/);
+  });
+
+  it("exits 2 asking for input when no FILE or --text is given and stdin is a terminal", {
+    skip: hasScript ? false : "needs script(1) from util-linux to give the CLI a terminal on stdin",
+  }, async () => {
+    for (const kind of ["pii", "secrets"]) {
+      const result = await runCliOnTerminal(["detect", kind]);
+      assert.equal(result.code, 2, result.output);
+      assert.equal(result.output.trim(), "palisade: no input: give FILE, --text TEXT, or pipe text on stdin");
+    }
+  });
+
+  it("scans text piped on stdin when no FILE is given", async () => {
+    const file = join(await tempDir(), "mail.txt");
+    await writeFile(file, "mail a.b@example.com\n");
+    const result = await runCli(["detect", "pii", "--format", "json"], { wrapper: pipedFrom(file) });
+    assert.equal(result.code, 0, result.stderr);
+    const out = JSON.parse(result.stdout) as { source: string; detections: { entity: string }[] };
+    assert.equal(out.source, "stdin");
+    assert.deepEqual(
+      out.detections.map((d) => d.entity),
+      ["EMAIL_ADDRESS"],
+    );
+  });
+
+  it("refuses binary files (an image, a gzip, Latin-1 bytes) without printing their bytes", async () => {
+    const dir = await tempDir();
+    const files = {
+      "logo.png": PNG,
+      "notes.txt.gz": gzipSync("card 4111 1111 1111 1111"),
+      "latin1.txt": Buffer.from("caf\xe9 card 4111 1111 1111 1111", "latin1"),
+    };
+    for (const [name, bytes] of Object.entries(files)) {
+      const file = join(dir, name);
+      await writeFile(file, bytes);
+      for (const kind of ["pii", "secrets"]) {
+        const result = await runCli(["detect", kind, file]);
+        assertOneLineError(
+          result,
+          new RegExp(`^palisade: \\S+/${name.replaceAll(".", "\\.")} is a binary file, not text`),
+        );
+      }
+    }
+  });
+
+  it("refuses binary data piped on stdin", async () => {
+    const file = join(await tempDir(), "logo.png");
+    await writeFile(file, PNG);
+    const result = await runCli(["detect", "pii", "-"], { wrapper: pipedFrom(file) });
+    assertOneLineError(result, /^palisade: stdin is binary data, not text$/);
+  });
+});
+
+describe("palisade detect pii|secrets --eval", () => {
+  it("exits 2 for an evaluation file without labelled examples instead of reporting perfect scores", async () => {
+    const dir = await tempDir();
+    const empty = join(dir, "empty.jsonl");
+    await writeFile(empty, "");
+    for (const kind of ["pii", "secrets"]) {
+      const result = await runCli(["detect", kind, "--eval", empty, "--format", "json"]);
+      assertOneLineError(result, /^palisade: no labelled examples in \S+\/empty\.jsonl$/);
+    }
+    const presidio = join(dir, "empty.json");
+    await writeFile(presidio, "[]");
+    assertOneLineError(
+      await runCli(["detect", "pii", "--eval", presidio]),
+      /^palisade: no labelled examples in \S+\/empty\.json$/,
+    );
+  });
+
+  it("exits 2 when the evaluation file labels none of the detector's entities", async () => {
+    const file = join(await tempDir(), "pii-only.jsonl");
+    await writeFile(
+      file,
+      `${JSON.stringify({ text: "mail x@example.org now", spans: [{ start: 5, end: 18, type: "EMAIL_ADDRESS" }] })}\n`,
+    );
+    const result = await runCli(["detect", "secrets", "--eval", file, "--format", "json"]);
+    assertOneLineError(result, /^palisade: no labelled examples in \S+\/pii-only\.jsonl for these entities/);
+  });
+});
+
+describe("palisade detect pii|secrets findings", () => {
+  it("gives each finding a 1-based line and a column counted in characters, with a remediation", async () => {
+    const result = await runCli([
+      "detect",
+      "pii",
+      "--text",
+      "hello\n  café 😀 card 4111 1111 1111 1111",
+      "--format",
+      "json",
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const out = JSON.parse(result.stdout) as {
+      detections: { entity: string; start: number; line: number; column: number; remediation: string }[];
+    };
+    assert.deepEqual(out.detections, [
+      {
+        ...out.detections[0],
+        entity: "CREDIT_CARD",
+        start: 21,
+        line: 2,
+        column: 15,
+        remediation: "remove or redact this value (palisade detect pii --redact mask)",
+      },
+    ]);
+  });
+
+  it("shows file:line:col and the remediation in the table for a file", async () => {
+    const file = join(await tempDir(), "config.txt");
+    await writeFile(file, 'name = "app"\nsecond line\n  token: ghp_R8xK2mQ9vL4nT7wZ1cF5hJ3bN6pD0sY2aE8u\n');
+    const result = await runCli(["detect", "secrets", file]);
+    assert.equal(result.code, 0, result.stderr);
+    const [header, row] = result.stdout.split("\n");
+    assert.match(header ?? "", /^LOCATION\s+ENTITY\s+SCORE\s+RULE\s+PREVIEW$/);
+    assert.ok(row?.startsWith(`${file}:3:10 `), row);
+    assert.match(row ?? "", /GITHUB_TOKEN/);
+    assert.match(
+      result.stdout,
+      /\nremediation: revoke and rotate this credential, then remove it from the file and its history\n$/,
+    );
+    assert.ok(!result.stdout.includes("ghp_R8xK2mQ9vL4nT7wZ1cF5hJ3bN6pD0sY2aE8u"));
+  });
+
+  it("shows line:col without a file name for --text and names each entity family's remediation", async () => {
+    const result = await runCli([
+      "detect",
+      "secrets",
+      "--text",
+      'token: ghp_R8xK2mQ9vL4nT7wZ1cF5hJ3bN6pD0sY2aE8u\npassword = "hunter2hunter2"',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const rows = result.stdout.split("\n").slice(1, 3);
+    assert.deepEqual(
+      rows.map((r) => r.split(/\s+/)[0]),
+      ["1:8", "2:13"],
+    );
+    assert.match(result.stdout, /\nremediation \(GITHUB_TOKEN\): revoke and rotate this credential/);
+    assert.match(result.stdout, /\nremediation \(PASSWORD\): change this password wherever it is used/);
   });
 });

@@ -1,61 +1,148 @@
-/** Reading command input: `--text`, a file, or `-` for stdin, with a size limit. */
-import { readFileSync, statSync } from "node:fs";
+/**
+ * Reading command input, one reader for every command that takes text: `--text`, a FILE, `-` or
+ * piped stdin. Refuses, with one line naming the input, what would hang or be scanned as
+ * garbage: a named pipe, a directory or a device given as FILE, a terminal on stdin when no
+ * input was given, binary data, and anything over the size limit.
+ */
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from "node:fs";
 import { PalisadeError } from "../core/index.js";
 
 /** Inputs larger than this are refused rather than read into memory (64 MiB). */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
+/** How many leading bytes are searched for a NUL, as git and grep do to tell binary from text. */
+export const BINARY_SNIFF_BYTES = 8 * 1024;
+
+/** The usage error for no FILE, no --text and a terminal on stdin. */
+export const NO_INPUT_MESSAGE = "no input: give FILE, --text TEXT, or pipe text on stdin";
+
 export interface TextInput {
   text: string;
+  /** `--text`, `stdin`, or the file name as given. */
   source: string;
+  /** The file name when the text came from a FILE, for `file:line:col` locations. */
+  file?: string;
 }
 
-export async function readTextInput(options: {
+/** Where stdin comes from; commands use the process's, tests pass their own. */
+export interface StdinSource {
+  /** True when stdin is a terminal: nobody piped anything, so reading would wait for typing. */
+  readonly isTTY: boolean;
+  /** All of stdin, refused past `maxBytes`. */
+  read(maxBytes: number): Promise<Buffer>;
+}
+
+/** The process's stdin. */
+export const processStdin: StdinSource = {
+  get isTTY() {
+    return process.stdin.isTTY === true;
+  },
+  read: (maxBytes) => readStream(process.stdin, maxBytes),
+};
+
+export interface ReadTextInputOptions {
   text?: string | undefined;
+  /** A path, `-` for stdin, or undefined: stdin when something is piped, else a usage error. */
   file?: string | undefined;
-}): Promise<TextInput> {
+  stdin?: StdinSource;
+  maxBytes?: number;
+}
+
+/** Read a command's text from `--text`, a FILE or stdin (see the module comment for what is refused). */
+export async function readTextInput(options: ReadTextInputOptions): Promise<TextInput> {
+  const maxBytes = options.maxBytes ?? MAX_INPUT_BYTES;
+  const stdin = options.stdin ?? processStdin;
   if (options.text !== undefined && options.file !== undefined) {
     throw new PalisadeError("bad-usage", "give either --text or a FILE, not both");
   }
   if (options.text !== undefined) return { text: options.text, source: "--text" };
-  if (options.file === undefined || options.file === "-") return { text: await readStdin(), source: "stdin" };
-  return { text: readFileText(options.file), source: options.file };
+  if (options.file === undefined && stdin.isTTY) throw new PalisadeError("bad-usage", NO_INPUT_MESSAGE);
+  // An explicit `-` reads a terminal too: the user asked to type the text (ended by Ctrl-D).
+  if (options.file === undefined || options.file === "-") {
+    const bytes = await stdin.read(maxBytes);
+    return { text: toText(bytes, "stdin"), source: "stdin" };
+  }
+  return { text: readFileText(options.file, { maxBytes }), source: options.file, file: options.file };
 }
 
-/** Read a UTF-8 file for a command, with a clear error and the size limit. */
-export function readFileText(file: string): string {
-  let size: number;
+/** Read a regular UTF-8 text file for a command, with a one-line error naming it on any failure. */
+export function readFileText(file: string, options: { maxBytes?: number } = {}): string {
+  const maxBytes = options.maxBytes ?? MAX_INPUT_BYTES;
+  let fd: number;
   try {
-    const stat = statSync(file);
-    if (!stat.isFile()) throw new PalisadeError("bad-input", `not a file: ${file}`, { input: file });
-    size = stat.size;
+    // Non-blocking, so that opening a named pipe with no writer returns at once instead of
+    // waiting; the fstat below then refuses it. Regular files ignore the flag.
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (cause) {
-    if (cause instanceof PalisadeError) throw cause;
+    const code = (cause as NodeJS.ErrnoException).code;
     throw new PalisadeError(
-      "bad-input",
-      `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`,
-      {
-        input: file,
-        cause,
-      },
+      code === "ENOENT" ? "not-found" : "bad-input",
+      `cannot read ${file}: ${code ?? (cause as Error).message}`,
+      { input: file, cause },
     );
   }
-  if (size > MAX_INPUT_BYTES) {
-    throw new PalisadeError("bad-input", `${file} is ${size} bytes; the limit is ${MAX_INPUT_BYTES}`, { input: file });
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) {
+      throw new PalisadeError("bad-input", `${file} is not a regular file (it is a ${fileKind(stat)})`, {
+        input: file,
+      });
+    }
+    if (stat.size > maxBytes) {
+      throw new PalisadeError("bad-input", `${file} is ${stat.size} bytes; the limit is ${maxBytes}`, { input: file });
+    }
+    const bytes = readFileSync(fd);
+    if (bytes.length > maxBytes) {
+      throw new PalisadeError("bad-input", `${file} is larger than ${maxBytes} bytes`, { input: file });
+    }
+    return toText(bytes, file);
+  } catch (cause) {
+    if (cause instanceof PalisadeError) throw cause;
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new PalisadeError("bad-input", `cannot read ${file}: ${code ?? (cause as Error).message}`, {
+      input: file,
+      cause,
+    });
+  } finally {
+    closeSync(fd);
   }
-  return readFileSync(file, "utf8");
 }
 
-async function readStdin(): Promise<string> {
+/**
+ * Decode bytes as UTF-8 text, or refuse them as binary: a NUL in the first 8 KiB (images,
+ * archives, executables) or any invalid UTF-8 sequence. A leading byte-order mark is dropped.
+ */
+export function toText(bytes: Uint8Array, source: string): string {
+  const what = source === "stdin" ? "stdin is binary data" : `${source} is a binary file`;
+  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
+    throw new PalisadeError("bad-input", `${what}, not text`, { input: source });
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (cause) {
+    throw new PalisadeError("bad-input", `${what}, not text (not valid UTF-8)`, { input: source, cause });
+  }
+}
+
+function fileKind(stat: Stats): string {
+  if (stat.isFIFO()) return "named pipe";
+  if (stat.isDirectory()) return "directory";
+  if (stat.isSocket()) return "socket";
+  if (stat.isCharacterDevice()) return "character device";
+  if (stat.isBlockDevice()) return "block device";
+  return "special file";
+}
+
+async function readStream(stream: NodeJS.ReadableStream, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of process.stdin) {
-    const buffer = chunk as Buffer;
+  for await (const chunk of stream) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     size += buffer.length;
-    if (size > MAX_INPUT_BYTES) {
-      throw new PalisadeError("bad-input", `stdin is larger than ${MAX_INPUT_BYTES} bytes`, { input: "stdin" });
+    if (size > maxBytes) {
+      throw new PalisadeError("bad-input", `stdin is larger than ${maxBytes} bytes`, { input: "stdin" });
     }
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }

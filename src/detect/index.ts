@@ -43,6 +43,7 @@ export {
 } from "./pii/custom.js";
 export { createPiiDetector, PII_CONTEXT_REACH, type PiiDetectorOptions, piiEntities } from "./pii/detector.js";
 export { definePatternRecognizer, type PatternRecognizerSpec, type Recognizer } from "./pii/recognizer.js";
+export { createLineIndex, type LineIndex, type TextPosition } from "./position.js";
 export {
   createPseudonymTable,
   maskValue,

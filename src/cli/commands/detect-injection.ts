@@ -1,5 +1,4 @@
 /** `palisade detect injection`: score a prompt or document for prompt injection, or evaluate a labelled set. */
-import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { PalisadeError } from "../../core/index.js";
 import {
@@ -13,6 +12,7 @@ import {
   summariseEvaluation,
 } from "../../detect/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
+import { processStdin, readFileText, readTextInput, type StdinSource } from "../input.js";
 import { createOutput, type Output, renderPairs, renderTable } from "../output.js";
 
 /** Largest input read from a file, stdin or --text. */
@@ -37,7 +37,7 @@ interface InjectionOptions {
 /** Streams the command uses; tests pass their own. */
 export interface DetectInjectionIo {
   out?: Output;
-  readStdin?: () => Promise<string>;
+  stdin?: StdinSource;
 }
 
 /** Add the `injection` subcommand to a `detect` command. */
@@ -45,7 +45,7 @@ export function registerDetectInjection(detect: Command, io: DetectInjectionIo =
   const command = detect
     .command("injection")
     .description("score text for prompt injection and jailbreaks: {score, verdict, signals}")
-    .argument("[file]", "file to read, or - for stdin (or use --text)")
+    .argument("[file]", "file to read, or - for stdin (default: stdin when piped)")
     .option("-t, --text <text>", "text to analyse")
     .addOption(
       new Option("-m, --mode <mode>", "user prompt or document (tool output, web page, e-mail)")
@@ -69,18 +69,19 @@ export function registerDetectInjection(detect: Command, io: DetectInjectionIo =
     .action(async (file: string | undefined, options: InjectionOptions) => {
       const out = io.out ?? createOutput();
       const threshold = parseThreshold(options.threshold);
-      const detector = createDefaultInjectionDetector({
-        ...(options.rules ? { extraRuleDirs: options.rules } : {}),
-        ...(options.model === false
-          ? { modelFile: false as const }
-          : options.model
-            ? { modelFile: options.model }
-            : {}),
-        ...(threshold !== undefined ? { threshold } : {}),
-      });
       const guard = options.guardUrl ? makeGuard(options) : undefined;
+      const createDetector = () =>
+        createDefaultInjectionDetector({
+          ...(options.rules ? { extraRuleDirs: options.rules } : {}),
+          ...(options.model === false
+            ? { modelFile: false as const }
+            : options.model
+              ? { modelFile: options.model }
+              : {}),
+          ...(threshold !== undefined ? { threshold } : {}),
+        });
       if (options.eval) {
-        const summary = await evaluate(detector, options.eval, options.mode, guard);
+        const summary = await evaluate(createDetector(), options.eval, options.mode, guard);
         if (options.format === "json") out.json(summary);
         else
           out.text(
@@ -90,7 +91,14 @@ export function registerDetectInjection(detect: Command, io: DetectInjectionIo =
           );
         return;
       }
-      const text = await readInput(file, options.text, io);
+      // Input first: a missing, binary or absent input fails before the model loads.
+      const { text } = await readTextInput({
+        text: options.text,
+        file,
+        stdin: io.stdin ?? processStdin,
+        maxBytes: MAX_INPUT_BYTES,
+      });
+      const detector = createDetector();
       const result = guard
         ? await detector.detectAsync(text, { mode: options.mode, guard })
         : detector.detect(text, { mode: options.mode });
@@ -139,50 +147,6 @@ function makeGuard(options: InjectionOptions): ExternalGuard {
   return createExternalGuard({ url: url.toString(), timeoutMs, failMode: options.guardFailMode });
 }
 
-async function readInput(file: string | undefined, text: string | undefined, io: DetectInjectionIo): Promise<string> {
-  if (text !== undefined && file !== undefined)
-    throw new PalisadeError("bad-usage", "give either --text or a file, not both");
-  if (text !== undefined) return text;
-  if (file === undefined)
-    throw new PalisadeError("bad-usage", "nothing to analyse: give --text, a file, or - for stdin");
-  if (file === "-") {
-    const input = await (io.readStdin ?? readStdin)();
-    if (Buffer.byteLength(input) > MAX_INPUT_BYTES)
-      throw new PalisadeError("bad-input", `stdin is larger than ${MAX_INPUT_BYTES} bytes`);
-    return input;
-  }
-  return readBounded(file, MAX_INPUT_BYTES);
-}
-
-function readBounded(file: string, limit: number): string {
-  let buffer: Buffer;
-  try {
-    buffer = readFileSync(file);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new PalisadeError(
-      code === "ENOENT" ? "not-found" : "bad-input",
-      `${file}: cannot read (${code ?? "error"})`,
-      { input: file, cause },
-    );
-  }
-  if (buffer.length > limit)
-    throw new PalisadeError("bad-input", `${file}: larger than ${limit} bytes`, { input: file });
-  return buffer.toString("utf8");
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_INPUT_BYTES) throw new PalisadeError("bad-input", `stdin is larger than ${MAX_INPUT_BYTES} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /** Score every line of a JSONL file; bad lines are bad input naming file and line. */
 async function evaluate(
   detector: InjectionDetector,
@@ -190,7 +154,7 @@ async function evaluate(
   mode: InjectionMode,
   guard: ExternalGuard | undefined,
 ) {
-  const lines = readBounded(file, MAX_EVAL_BYTES).split("\n");
+  const lines = readFileText(file, { maxBytes: MAX_EVAL_BYTES }).split("\n");
   const rows: { text: string; label: 0 | 1 }[] = [];
   for (const [index, line] of lines.entries()) {
     if (line.trim() === "") continue;
@@ -208,6 +172,7 @@ async function evaluate(
     }
     rows.push({ text, label });
   }
+  if (rows.length === 0) throw new PalisadeError("bad-input", `no labelled examples in ${file}`, { input: file });
   // Warm the JIT on a few lines first, so latency reflects a running process, not start-up.
   for (const { text } of rows.slice(0, 50)) detector.detect(text, { mode });
   const scored: { label: 0 | 1; score: number; flagged: boolean }[] = [];
@@ -218,7 +183,6 @@ async function evaluate(
     latencies.push(Number(process.hrtime.bigint() - started) / 1000);
     scored.push({ label, score: result.score, flagged: result.verdict === "injection" });
   }
-  if (scored.length === 0) throw new PalisadeError("bad-input", `${file}: no labelled lines`, { input: file });
   const { n, precision, recall, f1, fpr, auc, latency_us } = summariseEvaluation(scored, latencies);
   return { n, precision, recall, f1, fpr, auc, latency_us };
 }

@@ -6,9 +6,13 @@ import { performance } from "node:perf_hooks";
 import { type Command, Option } from "commander";
 import { PalisadeError } from "../../core/index.js";
 import {
+  createLineIndex,
   createPiiDetector,
   createPseudonymTable,
   createSecretsDetector,
+  type Detection,
+  type DetectorKind as DetectorFamily,
+  type EvalRecord,
   GOLD_TYPE_ALIASES,
   loadSecretRules,
   maskValue,
@@ -26,7 +30,7 @@ import { readFileText, readTextInput } from "../input.js";
 import { createOutput, renderTable } from "../output.js";
 
 interface DetectorKind {
-  name: string;
+  name: DetectorFamily;
   description: string;
   create(options: { entities?: string[]; threshold?: number }): TextDetector;
   entities(): string[];
@@ -39,6 +43,39 @@ const secretRules = (): SecretRuleSet => {
   shippedSecretRules ??= loadSecretRules();
   return shippedSecretRules;
 };
+
+/**
+ * What a person should do about a finding, as data: one line per detector kind, and other steps
+ * for entity families that need them. Shown per finding in JSON and under the table.
+ */
+const REMEDIATIONS: Record<
+  DetectorFamily,
+  { default: string; families: readonly { entities: readonly string[]; text: string }[] }
+> = {
+  pii: { default: "remove or redact this value (palisade detect pii --redact mask)", families: [] },
+  secrets: {
+    default: "revoke and rotate this credential, then remove it from the file and its history",
+    families: [
+      {
+        entities: ["PRIVATE_KEY", "AGE_SECRET_KEY", "GCP_SERVICE_ACCOUNT_KEY"],
+        text: "revoke this key and issue a new one, then remove it from the file and its history",
+      },
+      {
+        entities: ["PASSWORD", "CONNECTION_STRING_PASSWORD", "HTTP_BASIC_AUTH"],
+        text: "change this password wherever it is used, then remove it from the file and its history",
+      },
+      {
+        entities: ["DISCORD_WEBHOOK_URL", "SLACK_WEBHOOK_URL", "TEAMS_WEBHOOK_URL"],
+        text: "delete this webhook and create a new one, then remove it from the file and its history",
+      },
+    ],
+  },
+};
+
+function remediationFor(detection: Pick<Detection, "detector" | "entity">): string {
+  const remediation = REMEDIATIONS[detection.detector];
+  return remediation.families.find((f) => f.entities.includes(detection.entity))?.text ?? remediation.default;
+}
 
 const KINDS: DetectorKind[] = [
   {
@@ -122,13 +159,16 @@ function registerKind(detect: Command, kind: DetectorKind): void {
         );
       }
       const threshold = options.threshold === undefined ? undefined : parseUnit(options.threshold, "--threshold");
-      const detector = kind.create({
-        ...(entities ? { entities } : {}),
-        ...(threshold === undefined ? {} : { threshold }),
-      });
+      const createDetector = () =>
+        kind.create({ ...(entities ? { entities } : {}), ...(threshold === undefined ? {} : { threshold }) });
       const out = createOutput();
       if (options.eval) {
-        const report = evaluate(detector, options.eval, entities ?? kind.entities());
+        const records = readEvalRecords(options.eval);
+        const report = evaluate(createDetector(), {
+          file: options.eval,
+          records,
+          entities: entities ?? kind.entities(),
+        });
         if (options.format === "json") out.json(report);
         else {
           const rows = Object.entries(report.entities).map(([e, s]) => [
@@ -155,8 +195,9 @@ function registerKind(detect: Command, kind: DetectorKind): void {
         }
         return;
       }
+      // Input first: a missing, binary or absent input fails before the detector's lists load.
       const input = await readTextInput({ text: options.text, file });
-      const detections = detector.detect(input.text);
+      const detections = createDetector().detect(input.text);
       const style = options.redact;
       const redacted = style
         ? redact(input.text, detections, {
@@ -166,15 +207,18 @@ function registerKind(detect: Command, kind: DetectorKind): void {
             ...(style === "pseudonym" ? { pseudonyms: createPseudonymTable() } : {}),
           }).text
         : undefined;
+      const lines = createLineIndex(input.text);
       const rows = detections.map((d) => ({
         entity: d.entity,
         start: d.start,
         end: d.end,
+        ...lines.positionOf(d.start),
         score: d.score,
         rule: d.ruleId,
         reasons: d.reasons,
         // Never echo a full secret: the preview keeps only the last four characters.
         preview: maskValue(input.text.slice(d.start, d.end), 4),
+        remediation: remediationFor(d),
       }));
       if (options.format === "json") {
         out.json({ source: input.source, detections: rows, ...(redacted === undefined ? {} : { redacted }) });
@@ -184,24 +228,53 @@ function registerKind(detect: Command, kind: DetectorKind): void {
         out.text(redacted);
         return;
       }
+      if (rows.length === 0) {
+        out.text("no findings");
+        return;
+      }
+      const where = (r: { line: number; column: number }) =>
+        input.file === undefined ? `${r.line}:${r.column}` : `${input.file}:${r.line}:${r.column}`;
       out.text(
-        rows.length === 0
-          ? "no findings"
-          : renderTable(
-              ["ENTITY", "START", "END", "SCORE", "RULE", "PREVIEW"],
-              rows.map((r) => [r.entity, r.start, r.end, r.score, r.rule, r.preview]),
-            ),
+        renderTable(
+          ["LOCATION", "ENTITY", "SCORE", "RULE", "PREVIEW"],
+          rows.map((r) => [where(r), r.entity, r.score, r.rule, r.preview]),
+        ),
       );
+      out.text("");
+      for (const line of remediationFooter(rows)) out.text(line);
     });
   withExamples(command, kind.examples);
 }
 
-function evaluate(detector: TextDetector, file: string, entities: readonly string[]) {
+/** One line per distinct remediation under the findings table, naming the entities when they differ. */
+function remediationFooter(rows: readonly { entity: string; remediation: string }[]): string[] {
+  const byText = new Map<string, Set<string>>();
+  for (const r of rows) byText.set(r.remediation, (byText.get(r.remediation) ?? new Set()).add(r.entity));
+  if (byText.size === 1) return [...byText.keys()].map((text) => `remediation: ${text}`);
+  return [...byText].map(([text, entities]) => `remediation (${[...entities].join(", ")}): ${text}`);
+}
+
+function readEvalRecords(file: string): EvalRecord[] {
   const records = parseEvalRecords(readFileText(file), file);
+  if (records.length === 0) throw new PalisadeError("bad-input", `no labelled examples in ${file}`, { input: file });
+  return records;
+}
+
+function evaluate(
+  detector: TextDetector,
+  { file, records, entities }: { file: string; records: readonly EvalRecord[]; entities: readonly string[] },
+) {
   // Count only types both sides know: the detector's, and those the gold data labels at all
   // (a dataset without dates of birth must not turn every detected one into a false positive).
   const labelled = new Set(records.flatMap((r) => r.spans.map((s) => GOLD_TYPE_ALIASES[s.type] ?? s.type)));
   const supported = new Set(entities.filter((e) => labelled.has(e)));
+  // Nothing to score would read as perfect precision and recall: refuse it instead.
+  if (supported.size === 0) {
+    const found = labelled.size === 0 ? "no spans at all" : `only ${[...labelled].sort().join(", ")}`;
+    throw new PalisadeError("bad-input", `no labelled examples in ${file} for these entities (it labels ${found})`, {
+      input: file,
+    });
+  }
   detector.detect("Warm up: John Smith, 4111 1111 1111 1111, +1 415 555 2671."); // load lists and JIT before timing
   const started = performance.now();
   const items = records.map((r) => ({ gold: r.spans, predicted: detector.detect(r.text) }));
