@@ -49,6 +49,9 @@ const AI_KEY =
 const CONFIG_HINT =
   /model|deploy|engine|llm|checkpoint|pretrained|repo_?id|embed|rerank|gpt|claude|gemini|imagen|veo-|bison|gecko|dall-e|whisper|tts-|babbage|davinci|moderation|anthropic|amazon|meta|cohere|ai21|mistral|mixtral|codestral|pixtral|command|llama|qwen|deepseek|grok|sonar|groq|ollama|openai|bedrock|azure|together|fireworks|xai|stability|writer|arn:aws/i;
 
+/** A Palisade policy or policy test (`apiVersion: palisade.dev/v1` at the top level). */
+const PALISADE_DOCUMENT = /^apiVersion:\s*["']?palisade\.dev\/v\d+/m;
+
 interface Declared extends DeclaredPackage {
   manifest: string;
   sdk: SdkEntry;
@@ -207,6 +210,8 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
         }
         case "config": {
           checkSecrets(file, text);
+          // Palisade's own policies and policy tests name models and GPU quotas as rules, not uses.
+          if (file.role.format === "yaml" && PALISADE_DOCUMENT.test(text)) break;
           if (file.role.format === "yaml") {
             const found = scanDeploymentText(text, file.rel, catalog.inferenceServers);
             inferenceServers.push(...found.inferenceServers);
