@@ -3,11 +3,21 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { withFreshExpiry } from "../src/cli/commands/policy.js";
 import { runCli } from "./helpers/cli.js";
 
 const EXAMPLES = new URL("../examples/policy/", import.meta.url).pathname;
 
 describe("palisade policy", () => {
+  it("writes a starter whose example exception runs 90 days from the day it is written", async () => {
+    const starter = "  exceptions:\n    - rule: image.non-root\n      expires: 2026-12-31\n";
+    assert.match(withFreshExpiry(starter, new Date("2031-03-01T08:00:00Z")), /expires: 2031-05-30\n/);
+    const file = join(await mkdtemp(join(tmpdir(), "palisade-policy-cli-")), "policy.yaml");
+    assert.equal((await runCli(["policy", "init", file])).code, 0);
+    const check = await runCli(["policy", "check", file, "--format", "json"]);
+    assert.deepEqual((JSON.parse(check.stdout) as { expiredExceptions: string[] }).expiredExceptions, []);
+  });
+
   it("checks a valid policy and names file:line:path for a bad one (exit 2)", async () => {
     const ok = await runCli(["policy", "check", join(EXAMPLES, "policy.yaml"), "--format", "json"]);
     assert.equal(ok.code, 0, ok.stderr);

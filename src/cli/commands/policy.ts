@@ -148,7 +148,7 @@ export function registerPolicy(program: Command): void {
     .option("--force", "overwrite an existing file")
     .addOption(formatOption())
     .action((file: string, options: { force?: boolean; format: string }) => {
-      const text = readFileSync(STARTER, "utf8");
+      const text = withFreshExpiry(readFileSync(STARTER, "utf8"), new Date());
       if (file === "-") {
         process.stdout.write(text);
         return;
@@ -205,6 +205,18 @@ function writeNewFile(file: string, text: string, options: { force: boolean }): 
     const reason = WRITE_FAILURES[code] ?? (code || (cause as Error).message);
     throw new PalisadeError("bad-input", `cannot write ${file}: ${reason}`, { input: file, cause });
   }
+}
+
+/** Days the starter's example exception runs from the day it is written. */
+const STARTER_EXCEPTION_DAYS = 90;
+
+/**
+ * The starter's example exception expires a quarter after `policy init`, not on a date fixed
+ * when the file shipped (which would already be past, or soon, for a new user).
+ */
+export function withFreshExpiry(starter: string, today: Date): string {
+  const expires = new Date(today.getTime() + STARTER_EXCEPTION_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return starter.replace(/^(\s+expires: )\d{4}-\d{2}-\d{2}$/gm, `$1${expires}`);
 }
 
 /** Why an existing path cannot be written: a folder, a symlink loop, or just that it exists. */
