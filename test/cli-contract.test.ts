@@ -4,6 +4,7 @@
  * seconds, and changes nothing.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -213,6 +214,36 @@ describe("CLI bad input", () => {
     const trivy = await run(["scan", "fs", dir, "--exit-code", "1"]);
     assert.equal(trivy.code, 0, trivy.stderr);
     assertBadInput(await run(["scan", "fs", dir, "--exit-code", "7"]), /--exit-code takes no value, or 0 or 1/, "7");
+  });
+});
+
+describe("CLI logs", () => {
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+  it("writes readable lines on a terminal", { skip: hasScript ? false : "needs script(1) from util-linux" }, () => {
+    const db = join(tempDir(), "palisade.db");
+    // script(1) gives the CLI a pseudo-terminal on stdin, stdout and stderr.
+    const shown = spawnSync(
+      "script",
+      [
+        "-qec",
+        `${JSON.stringify(process.execPath)} bin/palisade.js db migrate --db ${JSON.stringify(db)}`,
+        "/dev/null",
+      ],
+      { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", PALISADE_CONFIG: "" }, timeout: TIMEOUT_MS },
+    );
+    const log = shown.stdout.split(/\r?\n/).find((l) => l.includes("store migrated")) ?? "";
+    assert.match(log, /^\[\d\d:\d\d:\d\d\] INFO: store migrated \{"store":/, shown.stdout);
+  });
+
+  it("writes JSON lines when stderr is piped, or when --log-format json asks", async () => {
+    for (const extra of [[], ["--log-format", "json"]]) {
+      const result = await run(["db", "migrate", "--db", join(tempDir(), "palisade.db"), ...extra]);
+      const entry = JSON.parse(result.stderr.split("\n")[0] ?? "") as { msg: string; level: number };
+      assert.equal(entry.msg, "store migrated");
+    }
+    const pretty = await run(["db", "migrate", "--db", join(tempDir(), "palisade.db"), "--log-format", "pretty"]);
+    assert.match(pretty.stderr, /INFO: store migrated/);
   });
 });
 
