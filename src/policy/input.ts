@@ -3,7 +3,7 @@
  * gateways) or a Kubernetes object (admission). Loose where the payload is someone else's.
  */
 import { z } from "zod";
-import { ComponentSchema, FindingSchema, SeveritySchema } from "../core/index.js";
+import { ComponentSchema, FindingSchema, LocationSchema, SeveritySchema } from "../core/index.js";
 
 export const ScanInputSchema = z.object({
   kind: z.literal("scan"),
@@ -42,16 +42,23 @@ export const ScanInputSchema = z.object({
         sha256: z.string().optional(),
         license: z.string().optional(),
         publisher: z.string().optional(),
+        /** Where the model is named or stored, so a reason about it can point there. */
+        location: LocationSchema.optional(),
       }),
     )
     .default([]),
   mcpServers: z
     .array(
       z.object({
+        /** The name the client config gives it. */
+        name: z.string().optional(),
         package: z.string().optional(),
         version: z.string().optional(),
         image: z.string().optional(),
         digest: z.string().optional(),
+        /** A remote (HTTP/SSE) server's URL. */
+        url: z.string().optional(),
+        location: LocationSchema.optional(),
       }),
     )
     .default([]),

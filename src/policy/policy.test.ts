@@ -62,6 +62,26 @@ function ruleIds(policy: CompiledPolicy, input: PolicyInput): string[] {
     .map((r) => r.ruleId);
 }
 
+describe("supply-chain reasons point at what they are about", () => {
+  it("carries the location of the model, MCP server and finding into each reason", () => {
+    const input = aScan({
+      models: [{ id: "random/model", location: { path: "app/llm.py", line: 7 } }],
+      mcpServers: [
+        { name: "gh", package: "@acme/mcp-gh", location: { path: ".vscode/mcp.json", line: 4 } },
+        { name: "hf", url: "https://mcp.example/hf", location: { path: ".vscode/mcp.json", line: 10 } },
+      ],
+    });
+    const reasons = starter.evaluate(input, { today: TODAY }).reasons;
+    const at = (id: string) =>
+      reasons.filter((r) => r.ruleId === id).map((r) => [r.message, r.location?.path, r.location?.line]);
+    assert.deepEqual(at("supply-chain.model-not-approved"), [["model random/model is not approved", "app/llm.py", 7]]);
+    assert.deepEqual(at("supply-chain.mcp-server-not-approved"), [
+      ["MCP server @acme/mcp-gh (unpinned) is not approved", ".vscode/mcp.json", 4],
+      ["MCP server https://mcp.example/hf is not approved", ".vscode/mcp.json", 10],
+    ]);
+  });
+});
+
 describe("policy: runtime", () => {
   it("allows what a role allows and names every reason otherwise", () => {
     assert.deepEqual(starter.evaluate(aRequest({ tools: ["search_web"], maxTokens: 1000 })), {

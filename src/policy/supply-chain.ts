@@ -118,6 +118,7 @@ export function compileSupplyChain(policy: SupplyChainPolicy | undefined, at: (p
           source,
           target: model.id,
           message: `model ${model.id} is not approved`,
+          ...(model.location ? { location: model.location } : {}),
         })),
     );
   }
@@ -135,6 +136,7 @@ export function compileSupplyChain(policy: SupplyChainPolicy | undefined, at: (p
           source,
           target: c.purl ?? c.name,
           message: `AI SDK ${c.name} is not approved`,
+          ...(c.locations[0] ? { location: c.locations[0] } : {}),
         })),
     );
   }
@@ -176,13 +178,16 @@ export function compileSupplyChain(policy: SupplyChainPolicy | undefined, at: (p
             ),
         )
         .map((server) => {
-          const name = server.package ? `${server.package}@${server.version ?? "?"}` : (server.image ?? "unknown");
+          const name = server.package
+            ? `${server.package}${server.version ? `@${server.version}` : " (unpinned)"}`
+            : (server.image ?? server.url ?? server.name ?? "unknown");
           return {
             ruleId: "supply-chain.mcp-server-not-approved",
             action,
             source,
             target: name,
             message: `MCP server ${name} is not approved`,
+            ...(server.location ? { location: server.location } : {}),
           };
         }),
     );

@@ -60,6 +60,7 @@ export function registerScanFs(scan: Command): void {
             id: m.identity.name ?? m.path,
             ...(m.sha256 ? { sha256: m.sha256 } : {}),
             ...(m.identity.license ? { license: m.identity.license } : {}),
+            location: { path: m.path },
           })),
         ],
       },

@@ -67,6 +67,7 @@ export function registerScanModel(scan: Command): Command {
               id: r.identity.name ?? r.path,
               ...(r.sha256 ? { sha256: r.sha256 } : {}),
               ...(r.identity.license ? { license: r.identity.license } : {}),
+              location: { path: r.path },
             })),
           },
           { policy: flags.policy },

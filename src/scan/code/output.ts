@@ -1,7 +1,7 @@
 /** Report shapes for other consumers: the JSON document of `--format json` and the policy input. */
-import type { Component } from "../../core/index.js";
+import type { Component, Location } from "../../core/index.js";
 import type { Ecosystem } from "./catalog.js";
-import type { CodeScanReport, SdkReport } from "./report.js";
+import type { CodeScanReport, ModelReport, SdkReport } from "./report.js";
 
 /** Package URL (https://github.com/package-url/purl-spec) of an SDK, with its version when known. */
 export function sdkPurl(sdk: Pick<SdkReport, "name" | "ecosystem" | "version">): string {
@@ -45,8 +45,8 @@ export function toJsonReport(report: CodeScanReport): Record<string, unknown> {
 export function toScanInput(report: CodeScanReport): {
   target: string;
   components: Component[];
-  models: { id: string }[];
-  mcpServers: { package?: string; version?: string }[];
+  models: { id: string; location: Location }[];
+  mcpServers: { name: string; package?: string; version?: string; url?: string; location: Location }[];
   providers: string[];
   findings: CodeScanReport["findings"];
 } {
@@ -69,13 +69,22 @@ export function toScanInput(report: CodeScanReport): {
       locations: [{ path: server.file, line: server.line }],
       properties: { server: server.name },
     });
+  // One entry per model id, at the first place it is named.
+  const firstNamed = new Map<string, ModelReport>();
+  for (const m of report.models) if (!firstNamed.has(m.id)) firstNamed.set(m.id, m);
   return {
     target: report.target,
     components,
-    models: [...new Set(report.models.map((m) => m.id))].map((id) => ({ id })),
+    models: [...firstNamed.values()].map((m) => ({ id: m.id, location: { path: m.file, line: m.line } })),
     mcpServers: report.mcpServers
       .filter((m) => m.transport !== "implemented")
-      .map((m) => ({ ...(m.package ? { package: m.package } : {}), ...(m.version ? { version: m.version } : {}) })),
+      .map((m) => ({
+        name: m.name,
+        ...(m.package ? { package: m.package } : {}),
+        ...(m.version ? { version: m.version } : {}),
+        ...(m.url ? { url: m.url } : {}),
+        location: { path: m.file, ...(m.line ? { line: m.line } : {}) },
+      })),
     providers: report.providers,
     findings: report.findings,
   };
