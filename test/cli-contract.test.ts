@@ -74,6 +74,16 @@ describe("CLI contract on every command", () => {
       assert.ok(!names.some((n) => n === absent || n.startsWith(`${absent} `)), `${absent} is not built yet`);
   });
 
+  it("offers --format json on every command (README: every command takes --format)", () => {
+    for (const path of commands) {
+      let command = program;
+      for (const name of path) command = command.commands.find((c) => c.name() === name) ?? command;
+      if (command.commands.length > 0) continue;
+      const format = command.options.find((o) => o.attributeName() === "format");
+      assert.ok(format?.argChoices?.includes("json"), `${path.join(" ")} takes --format json`);
+    }
+  });
+
   it("answers --help with examples and exit 0 on each command", async () => {
     await eachConcurrently([[], ...commands], async (args) => {
       const result = await run([...args, "--help"]);
