@@ -142,6 +142,9 @@ describe("CLI bad input", () => {
       ["redis://127.0.0.1/0", /unsupported store/],
       ["", /store location is empty/],
       ["/proc/palisade-test/x/palisade.db", /cannot create the store's folder \/proc\/palisade-test/],
+      ["file:store.db", /give a file:\/\/\/absolute\/path URL/],
+      ["file:///tmp/x.db?mode=ro", /give a file:\/\/\/absolute\/path URL/],
+      ["mysql:/u:secretpw@h/x", /unsupported store mysql:\/u:\*\*\*@h\/x/],
     ] as const) {
       assertBadInput(await run(["db", "migrate", "--db", db], { cwd }), pattern, `--db ${db}`);
     }
@@ -185,6 +188,7 @@ describe("CLI bad input", () => {
       [["--upstream-kind", "frob", "--upstream", "http://127.0.0.1:1"], /frob/],
       [["--upstream", "not a url"], /--upstream must be an http/],
       [["--upstream", "ftp://x"], /ftp:\/\/x/],
+      [["--upstream", "htp://admin:secretpw@host"], /htp:\/\/admin:\*\*\*@host$/],
     ] as const) {
       const result = await run(["gateway", ...flags, "--no-auth", "--db", join(tempDir(), "g.db")]);
       assertBadInput(result, pattern, flags.join(" "));
@@ -210,6 +214,29 @@ describe("CLI bad input", () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it("exits 3 in one line when Redis is unreachable at start, instead of running on", async () => {
+    const dir = tempDir();
+    const config = join(dir, "palisade.yaml");
+    writeFileSync(config, "gateway:\n  redisUrl: redis://127.0.0.1:1/0\n");
+    const result = await run([
+      "--config",
+      config,
+      "gateway",
+      "--upstream",
+      "http://127.0.0.1:1",
+      "--no-auth",
+      "--listen",
+      "127.0.0.1:0",
+      "--db",
+      join(dir, "g.db"),
+    ]);
+    assert.ok(!result.timedOut, "still running");
+    assert.equal(result.code, 3, result.stderr);
+    const lines = result.stderr.split("\n").filter((l) => l.trim() !== "");
+    assert.deepEqual(lines.length, 1, result.stderr);
+    assert.match(lines[0] ?? "", /^palisade: cannot connect to Redis at redis:\/\/127\.0\.0\.1:1\/0/);
   });
 
   it("takes a global --format before the command as well as after it", async () => {
@@ -258,27 +285,33 @@ describe("CLI logs", () => {
 });
 
 describe("normaliseExitCodeFlag", () => {
-  it("turns Trivy's spellings into the switch and leaves everything else alone", () => {
-    assert.deepEqual(normaliseExitCodeFlag(["scan", "fs", "--exit-code", "1", "."]), [
+  const program = buildProgram();
+  const normalise = (args: string[]) => normaliseExitCodeFlag(program, args);
+
+  it("turns Trivy's spellings into the switch on commands that gate", () => {
+    assert.deepEqual(normalise(["scan", "fs", "--exit-code", "1", "."]), ["scan", "fs", "--exit-code", "."]);
+    assert.deepEqual(normalise(["scan", "fs", "--exit-code=1", "."]), ["scan", "fs", "--exit-code", "."]);
+    assert.deepEqual(normalise(["scan", "fs", "--exit-code", "0", "."]), ["scan", "fs", "."]);
+    assert.deepEqual(normalise(["scan", "fs", ".", "-p", "a.yaml", "b.yaml", "--exit-code", "1"]), [
       "scan",
       "fs",
-      "--exit-code",
       ".",
-    ]);
-    assert.deepEqual(normaliseExitCodeFlag(["scan", "fs", "--exit-code=1", "."]), ["scan", "fs", "--exit-code", "."]);
-    assert.deepEqual(normaliseExitCodeFlag(["scan", "fs", "--exit-code", "0", "."]), ["scan", "fs", "."]);
-    assert.deepEqual(normaliseExitCodeFlag(["scan", "fs", "--exit-code", "./models"]), [
-      "scan",
-      "fs",
+      "-p",
+      "a.yaml",
+      "b.yaml",
       "--exit-code",
-      "./models",
     ]);
-    assert.deepEqual(normaliseExitCodeFlag(["detect", "pii", "--", "--exit-code", "1"]), [
-      "detect",
-      "pii",
-      "--",
-      "--exit-code",
-      "1",
-    ]);
+  });
+
+  it("leaves paths, other options' values, other commands and what follows -- alone", () => {
+    for (const args of [
+      ["scan", "fs", "--exit-code", "./models"],
+      ["detect", "secrets", "--text", "--exit-code=5"],
+      ["detect", "secrets", "--text", "--exit-code", "7"],
+      ["db", "status", "--exit-code=1"],
+      ["scan", "fs", ".", "--", "--exit-code", "1"],
+    ]) {
+      assert.deepEqual(normalise(args), args, args.join(" "));
+    }
   });
 });

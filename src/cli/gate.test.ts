@@ -58,6 +58,15 @@ describe("gate reasons", () => {
     );
   });
 
+  it("tells apart two findings on one line by their rule", () => {
+    const sameLine = [
+      aFinding({ ruleId: "code.unpinned-model-revision", severity: "medium", title: "no revision" }),
+      aFinding({ ruleId: "code.trust-remote-code", severity: "high", title: "remote code" }),
+    ];
+    const verdict = judgeScan({ target: ".", findings: sameLine }, { policy: [aPolicy()] });
+    assert.deepEqual(findingsBehind(verdict.reasons, sameLine), [1]);
+  });
+
   it("matches each finding to the reason about it, and no finding to other reasons", () => {
     const behind = findingsBehind(
       [

@@ -53,12 +53,9 @@ export function judgeScan(input: Omit<ScanInputDraft, "kind">, flags: GateFlags)
   };
 }
 
-/** The rule id of policy reasons that are about one finding (`supplyChain.findings`). */
-const FINDING_REASON = "supply-chain.finding";
-
 /**
  * For each reason, the index of the finding it is about (or undefined): the reason carries the
- * finding's location, and its rule is the finding's own (default gate) or the policy's finding rule.
+ * finding's rule (its own id in the default gate, `findingRuleId` in a policy's) and location.
  */
 export function findingsBehind(
   reasons: readonly Reason[],
@@ -71,7 +68,7 @@ export function findingsBehind(
     const index = findings.findIndex(
       (f, i) =>
         !taken.has(i) &&
-        (reason.ruleId === f.ruleId || reason.ruleId === FINDING_REASON) &&
+        (reason.findingRuleId ?? reason.ruleId) === f.ruleId &&
         f.location?.path === at.path &&
         f.location.line === at.line &&
         f.location.column === at.column,

@@ -130,18 +130,38 @@ function commandPath(command: Command): string {
 /**
  * Trivy spells the gate flag `--exit-code 1`; ours is a switch. Accept Trivy's spelling so the
  * number is not read as a path: `--exit-code 1` is the switch, `--exit-code 0` leaves it off.
+ * Only where `--exit-code` is an option of the command being run, and never inside another
+ * option's value (`--text --exit-code=5` is text).
  */
-export function normaliseExitCodeFlag(argv: readonly string[]): string[] {
+export function normaliseExitCodeFlag(program: Command, args: readonly string[]): string[] {
   const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
+  let command = program;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
     if (arg === "--") {
-      out.push(...argv.slice(i));
+      out.push(...args.slice(i));
       break;
     }
+    const sub = arg.startsWith("-") ? undefined : command.commands.find((c) => c.name() === arg);
+    if (sub) {
+      command = sub;
+      out.push(arg);
+      continue;
+    }
+    const option = arg.startsWith("-") && !arg.includes("=") ? optionOf(command, arg) : undefined;
+    if (option && option.long !== "--exit-code" && (option.required || option.optional)) {
+      // Its value (or values) pass through untouched.
+      out.push(arg);
+      do out.push(args[++i] as string);
+      while (option.variadic && i + 1 < args.length && !(args[i + 1] as string).startsWith("-"));
+      continue;
+    }
+    const takesExitCode = optionOf(command, "--exit-code") !== undefined;
     const joined = /^--exit-code=(.*)$/.exec(arg)?.[1];
-    const next = argv[i + 1];
-    const value = joined ?? (arg === "--exit-code" && next !== undefined && /^\d+$/.test(next) ? next : undefined);
+    const next = args[i + 1];
+    const value = !takesExitCode
+      ? undefined
+      : (joined ?? (arg === "--exit-code" && next !== undefined && /^\d+$/.test(next) ? next : undefined));
     if (value === undefined) {
       out.push(arg);
       continue;
@@ -159,6 +179,15 @@ export function normaliseExitCodeFlag(argv: readonly string[]): string[] {
     }
   }
   return out;
+}
+
+/** The option a flag names on this command or one of its parents. */
+function optionOf(command: Command, flag: string): Option | undefined {
+  for (let c: Command | null = command; c; c = c.parent) {
+    const found = c.options.find((o) => o.long === flag || o.short === flag);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Commander's usage errors as one line, like every other CLI error. */
@@ -186,7 +215,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   process.once("unhandledRejection", crash);
   const program = buildProgram();
   try {
-    await program.parseAsync(normaliseExitCodeFlag(argv));
+    await program.parseAsync(normaliseExitCodeFlag(program, argv.slice(2)), { from: "user" });
     return EXIT.ok;
   } catch (error) {
     return reportError(error);

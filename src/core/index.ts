@@ -28,6 +28,7 @@ export {
   type ValidationIssue,
 } from "./errors.js";
 export { createLogger, LOG_FORMATS, type LogFormat, type Logger, type LoggerOptions } from "./logger.js";
+export { redactUrl } from "./redact-url.js";
 export {
   AtlasTechniqueSchema,
   COMPONENT_KINDS,

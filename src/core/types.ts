@@ -109,8 +109,10 @@ export const ReasonSchema = z.object({
   source: z.string().optional(),
   /** The exception that waived this reason, if any. */
   waivedBy: z.string().optional(),
-  /** Where the finding behind it is, when a reason is about one finding. */
+  /** Where the finding (or model, SDK, server) behind it is named, when there is one place. */
   location: LocationSchema.optional(),
+  /** The rule of the scanner finding behind it (`supplyChain.findings` reasons). */
+  findingRuleId: z.string().optional(),
 });
 export type Reason = z.infer<typeof ReasonSchema>;
 

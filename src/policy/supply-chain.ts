@@ -255,6 +255,7 @@ export function compileSupplyChain(policy: SupplyChainPolicy | undefined, at: (p
           source,
           target: finding.location?.path ?? input.target,
           message: `${finding.ruleId} (${finding.severity}): ${finding.title}`,
+          findingRuleId: finding.ruleId,
           ...(finding.location ? { location: finding.location } : {}),
         })),
     );

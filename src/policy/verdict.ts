@@ -13,6 +13,8 @@ export interface Violation {
   target: string;
   /** Where the finding behind it is, when there is one. */
   location?: Location;
+  /** The rule of the scanner finding behind it, when it is about one. */
+  findingRuleId?: string;
 }
 
 export interface CompiledException {
@@ -53,7 +55,7 @@ export function toVerdict(
         message: v.message,
         source: v.source,
         waivedBy: active.label,
-        ...(v.location ? { location: v.location } : {}),
+        ...about(v),
       });
       continue;
     }
@@ -64,10 +66,18 @@ export function toVerdict(
       decision: v.action,
       message,
       source: v.source,
-      ...(v.location ? { location: v.location } : {}),
+      ...about(v),
     });
     if (v.action === "deny") decision = "deny";
     else if (decision === "allow") decision = "warn";
   }
   return { decision, reasons };
+}
+
+/** What a reason is about, copied from its violation when known. */
+function about(v: Violation): Pick<Reason, "location" | "findingRuleId"> {
+  return {
+    ...(v.location ? { location: v.location } : {}),
+    ...(v.findingRuleId ? { findingRuleId: v.findingRuleId } : {}),
+  };
 }

@@ -2,7 +2,6 @@
 export { STORE_DIALECTS, type StoreBackend, type StoreDialect } from "./backend.js";
 export { createWorkerEventWriter, type WorkerEventWriter } from "./event-writer.js";
 export { isPostgresUrl, type OpenStoreOptions, openStore, parseStoreLocation } from "./open.js";
-export { redactUrl } from "./postgres/open.js";
 export { ASSET_KINDS, type AssetKind, type Database, TABLES } from "./schema.js";
 export {
   type ApiKeyRecord,

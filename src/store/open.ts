@@ -1,8 +1,8 @@
 /** Choose and open the store backend from a location: a postgres:// URL or a SQLite file path. */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PalisadeError } from "../core/index.js";
-import { openPostgres, redactUrl } from "./postgres/open.js";
+import { PalisadeError, redactUrl } from "../core/index.js";
+import { openPostgres } from "./postgres/open.js";
 import { openSqlite } from "./sqlite/open.js";
 import { createStore, type Store } from "./store.js";
 
@@ -31,10 +31,18 @@ export function parseStoreLocation(location: string): string {
   if (isPostgresUrl(location) || location === ":memory:") return location;
   const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(location)?.[1];
   if (scheme?.toLowerCase() === "file") {
+    // Only `file:///absolute/path`: `file:x.db` would resolve to `/x.db`, and SQLite's own URI
+    // options (`?mode=ro`) would be dropped without a word.
+    const shown = redactUrl(location);
+    if (!/^file:\/\/(localhost)?\/[^?#]*$/i.test(location)) {
+      throw new PalisadeError("bad-usage", `give a file:///absolute/path URL or a plain path, got ${shown}`, {
+        input: shown,
+      });
+    }
     try {
       return fileURLToPath(location);
     } catch (cause) {
-      throw new PalisadeError("bad-usage", `not a local file URL: ${location}`, { input: location, cause });
+      throw new PalisadeError("bad-usage", `not a local file URL: ${shown}`, { input: shown, cause });
     }
   }
   if (scheme) {

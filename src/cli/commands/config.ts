@@ -1,7 +1,6 @@
 /** `palisade config check`: validate configuration and show the effective values. */
 import type { Command } from "commander";
-import { ENV_OVERRIDES, loadConfig } from "../../core/index.js";
-import { redactUrl } from "../../store/index.js";
+import { ENV_OVERRIDES, loadConfig, redactUrl } from "../../core/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import type { GlobalOptions } from "../context.js";
 import { createOutput, renderPairs } from "../output.js";

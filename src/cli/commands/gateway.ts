@@ -11,6 +11,7 @@ import { Redis } from "ioredis";
 import {
   type GatewayConfig,
   PalisadeError,
+  redactUrl,
   UPSTREAM_KINDS,
   type UpstreamConfig,
   UpstreamConfigSchema,
@@ -187,121 +188,130 @@ export async function startGateway(
     onError: (error) =>
       ctx.logger.error({ err: (error as Error).message }, "policy reload rejected; the previous policy stays"),
   });
-  process.on("SIGHUP", () => policy.reload());
+  const reload = () => policy.reload();
+  process.on("SIGHUP", reload);
 
+  // Everything opened from here on is closed by closeAll, on shutdown and on any failure to
+  // start: a watcher, a worker thread or a Redis client left open keeps a failed process alive.
   let store: Store | undefined;
-  try {
-    store = ctx.openStore();
-    await store.migrate();
-  } catch (error) {
-    // The gateway keeps serving without a store: audit events spool to disk, API keys are refused.
-    ctx.logger.warn({ err: (error as Error).message }, "store unavailable at start; audit events will be spooled");
-    store = undefined;
-  }
-  let limiter = createMemoryLimiter();
-  if (config.redisUrl) {
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
-    redis.on("error", (error: Error) => ctx.logger.warn({ err: error.message }, "redis error"));
-    try {
-      await redis.connect();
-    } catch (cause) {
-      throw new PalisadeError(
-        "upstream-unavailable",
-        `cannot connect to Redis at ${config.redisUrl.replace(/\/\/[^@]*@/, "//***@")}: ${(cause as Error).message}`,
-        { cause },
-      );
-    }
-    limiter = createRedisLimiter(redis);
-  }
-  // Audit writes (and retention prunes) run in a worker with its own connection, off the request
-  // path; it also picks the store up later if it was down at start (the spool is replayed then).
-  const events = createWorkerEventWriter({
-    location: ctx.storeLocation,
-    sqliteBusyTimeoutMs: ctx.config.store.busyTimeoutMs,
-  });
-  const audit = createAuditWriter({
-    sink: events,
-    spoolDir: config.audit.spoolDir ?? join(process.env.PALISADE_HOME ?? join(homedir(), ".palisade"), "spool"),
-    batchSize: config.audit.batchSize,
-    flushMs: config.audit.flushMs,
-    logger: ctx.logger,
-  });
-  const pool = createUpstreamPool(upstreams);
-  const gateway = createGatewayServer({
-    auth: createAuthenticator({
-      ...(noAuth ? { noAuth: true } : {}),
-      ...(store && config.auth.apiKeys ? { apiKeys: store } : {}),
-      ...(config.auth.oidc ? { oidc: config.auth.oidc } : {}),
-    }),
-    policy,
-    router: createModelRouter(pool.upstreams),
-    upstreams: pool,
-    limiter,
-    detectors: detectorsPerPolicy(createGatewayDetectors()),
-    audit,
-    metrics: createGatewayMetrics(),
-    maxBodyBytes: config.maxBodyBytes,
-    logger: ctx.logger,
-    hashKey: process.env.PALISADE_HASH_KEY ?? "palisade-audit",
-  });
-  const retention = startAuditRetention({
-    store: events,
-    retentionDays: () => policy.current().runtime.logging.retentionDays,
-    logger: ctx.logger,
-  });
-  const telemetry = startTelemetry();
-  const stopAll = async () => {
-    await gateway.close(0);
-    await retention.stop();
-    await events.close();
+  let redis: Redis | undefined;
+  let events: ReturnType<typeof createWorkerEventWriter> | undefined;
+  let gateway: GatewayServer | undefined;
+  let retention: ReturnType<typeof startAuditRetention> | undefined;
+  let telemetry: ReturnType<typeof startTelemetry> | undefined;
+  const closeAll = async (graceMs?: number) => {
+    // The gateway closes its audit writer, upstream pool and limiter (and so the Redis client).
+    if (gateway) await gateway.close(graceMs);
+    else redis?.disconnect();
+    await retention?.stop();
+    await events?.close();
     await telemetry?.shutdown();
+    process.off("SIGHUP", reload);
     policy.close();
     await store?.close();
   };
-  let address: { host: string; port: number };
+
   try {
-    address = await gateway.listen(host, port);
+    try {
+      store = ctx.openStore();
+      await store.migrate();
+    } catch (error) {
+      // The gateway keeps serving without a store: audit events spool to disk, API keys are refused.
+      ctx.logger.warn({ err: (error as Error).message }, "store unavailable at start; audit events will be spooled");
+      await store?.close().catch(() => undefined);
+      store = undefined;
+    }
+    let limiter = createMemoryLimiter();
+    if (config.redisUrl) {
+      redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+      // Before the first connection the failure is the one error line below, not a log as well.
+      let connected = false;
+      redis.on("error", (error: Error) => {
+        if (connected) ctx.logger.warn({ err: error.message }, "redis error");
+      });
+      try {
+        await redis.connect();
+        connected = true;
+      } catch (cause) {
+        throw new PalisadeError(
+          "upstream-unavailable",
+          `cannot connect to Redis at ${redactUrl(config.redisUrl)}: ${(cause as Error).message}`,
+          { cause, input: redactUrl(config.redisUrl) },
+        );
+      }
+      limiter = createRedisLimiter(redis);
+    }
+    // Audit writes (and retention prunes) run in a worker with its own connection, off the request
+    // path; it also picks the store up later if it was down at start (the spool is replayed then).
+    events = createWorkerEventWriter({
+      location: ctx.storeLocation,
+      sqliteBusyTimeoutMs: ctx.config.store.busyTimeoutMs,
+    });
+    const audit = createAuditWriter({
+      sink: events,
+      spoolDir: config.audit.spoolDir ?? join(process.env.PALISADE_HOME ?? join(homedir(), ".palisade"), "spool"),
+      batchSize: config.audit.batchSize,
+      flushMs: config.audit.flushMs,
+      logger: ctx.logger,
+    });
+    const pool = createUpstreamPool(upstreams);
+    gateway = createGatewayServer({
+      auth: createAuthenticator({
+        ...(noAuth ? { noAuth: true } : {}),
+        ...(store && config.auth.apiKeys ? { apiKeys: store } : {}),
+        ...(config.auth.oidc ? { oidc: config.auth.oidc } : {}),
+      }),
+      policy,
+      router: createModelRouter(pool.upstreams),
+      upstreams: pool,
+      limiter,
+      detectors: detectorsPerPolicy(createGatewayDetectors()),
+      audit,
+      metrics: createGatewayMetrics(),
+      maxBodyBytes: config.maxBodyBytes,
+      logger: ctx.logger,
+      hashKey: process.env.PALISADE_HASH_KEY ?? "palisade-audit",
+    });
+    retention = startAuditRetention({
+      store: events,
+      retentionDays: () => policy.current().runtime.logging.retentionDays,
+      logger: ctx.logger,
+    });
+    telemetry = startTelemetry();
+    const address = await gateway.listen(host, port);
+    if (!process.env.PALISADE_HASH_KEY)
+      ctx.logger.warn(
+        "PALISADE_HASH_KEY is not set: audit prompt hashes use a public default key, so a known prompt's hash can be recomputed; set it to a secret",
+      );
+    if (noAuth)
+      ctx.logger.warn(
+        { listen: `${address.host}:${address.port}` },
+        "AUTHENTICATION IS OFF (--no-auth): every local caller is 'anonymous'",
+      );
+    ctx.logger.info(
+      {
+        listen: `${address.host}:${address.port}`,
+        upstreams: upstreams.map((u) => `${u.name}=${redactUrl(u.url)}`),
+        policy: policy.current().name,
+      },
+      "gateway listening",
+    );
+    return { ...gateway, address, close: closeAll };
   } catch (error) {
-    // Without this the worker thread, watchers and timers keep a failed process alive forever.
-    await stopAll().catch(() => undefined);
+    await closeAll(0).catch(() => undefined);
     throw error;
   }
-  if (!process.env.PALISADE_HASH_KEY)
-    ctx.logger.warn(
-      "PALISADE_HASH_KEY is not set: audit prompt hashes use a public default key, so a known prompt's hash can be recomputed; set it to a secret",
-    );
-  if (noAuth)
-    ctx.logger.warn(
-      { listen: `${address.host}:${address.port}` },
-      "AUTHENTICATION IS OFF (--no-auth): every local caller is 'anonymous'",
-    );
-  ctx.logger.info(
-    {
-      listen: `${address.host}:${address.port}`,
-      upstreams: upstreams.map((u) => `${u.name}=${u.url}`),
-      policy: policy.current().name,
-    },
-    "gateway listening",
-  );
-  return {
-    ...gateway,
-    address,
-    async close(graceMs) {
-      await gateway.close(graceMs);
-      await retention.stop();
-      await events.close();
-      await telemetry?.shutdown();
-      policy.close();
-      await store?.close();
-    },
-  };
 }
 
 /** `--upstream URL --upstream-kind KIND` as one upstream, with one-line errors naming the flag. */
 function upstreamFromFlags(url: string, kind: UpstreamConfig["kind"] | undefined): UpstreamConfig {
   const parsed = UpstreamConfigSchema.safeParse({ name: "default", kind: kind ?? "openai", url, models: ["*"] });
   if (!parsed.success) {
-    throw new PalisadeError("bad-usage", `--upstream must be an http:// or https:// URL, got ${url}`, { input: url });
+    const shown = redactUrl(url);
+    throw new PalisadeError("bad-usage", `--upstream must be an http:// or https:// URL, got ${shown}`, {
+      input: shown,
+      cause: parsed.error,
+    });
   }
   return parsed.data;
 }

@@ -67,6 +67,38 @@ describe("scanCodebase", () => {
     );
   });
 
+  it("skips a file of Palisade policies, but not a Deployment sharing a file with one", async () => {
+    const policy =
+      "apiVersion: palisade.dev/v1\nkind: Policy\nmetadata: { name: p }\nspec:\n  kubernetes:\n    gpuQuota: { '*': { nvidia.com/gpu: 1 } }\n";
+    const deployment = [
+      "apiVersion: apps/v1",
+      "kind: Deployment",
+      "spec:",
+      "  template:",
+      "    spec:",
+      "      containers:",
+      "        - image: vllm/vllm-openai:v0.6.4",
+      '          args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"]',
+      "          resources: { limits: { nvidia.com/gpu: 2 } }",
+      "",
+    ].join("\n");
+    const report = await scanCodebase(
+      await project({ "policy.yaml": policy, "mixed.yaml": `${policy}---\n${deployment}` }),
+      {
+        catalog,
+      },
+    );
+    assert.deepEqual(
+      report.inferenceServers.map((s) => s.file),
+      ["mixed.yaml"],
+    );
+    assert.deepEqual([...new Set(report.gpus.map((g) => g.file))], ["mixed.yaml"]);
+    assert.deepEqual(
+      report.models.map((m) => [m.id, m.file]),
+      [["meta-llama/Llama-3.1-8B-Instruct", "mixed.yaml"]],
+    );
+  });
+
   it("rejects a missing directory with a bad-input error naming it", async () => {
     await assert.rejects(scanCodebase("/definitely/not/here", { catalog }), (e: unknown) => {
       return isPalisadeError(e) && e.code === "bad-input" && e.input === "/definitely/not/here";

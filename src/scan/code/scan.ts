@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, posix, resolve } from "node:path";
+import { parseAllDocuments } from "yaml";
 import type { Finding } from "../../core/index.js";
 import { PalisadeError } from "../../core/index.js";
 import type { TextDetector } from "../../detect/index.js";
@@ -49,8 +50,30 @@ const AI_KEY =
 const CONFIG_HINT =
   /model|deploy|engine|llm|checkpoint|pretrained|repo_?id|embed|rerank|gpt|claude|gemini|imagen|veo-|bison|gecko|dall-e|whisper|tts-|babbage|davinci|moderation|anthropic|amazon|meta|cohere|ai21|mistral|mixtral|codestral|pixtral|command|llama|qwen|deepseek|grok|sonar|groq|ollama|openai|bedrock|azure|together|fireworks|xai|stability|writer|arn:aws/i;
 
-/** A Palisade policy or policy test (`apiVersion: palisade.dev/v1` at the top level). */
-const PALISADE_DOCUMENT = /^apiVersion:\s*["']?palisade\.dev\/v\d+/m;
+const PALISADE_API = /^palisade\.dev\/v\d+$/;
+
+/**
+ * A file of Palisade policies or policy tests only. Every document must be one: a policy in
+ * front of a Deployment (`---`) must not hide the Deployment's models and GPUs.
+ */
+function isPalisadePolicyFile(text: string): boolean {
+  if (!/palisade\.dev\//.test(text)) return false;
+  try {
+    const documents = parseAllDocuments(text, { prettyErrors: false });
+    if (!Array.isArray(documents) || documents.length === 0) return false;
+    return documents.every((doc) => {
+      if (doc.errors.length > 0) return false;
+      const value: unknown = doc.toJS({ maxAliasCount: 100 });
+      if (typeof value !== "object" || value === null) return false;
+      const { apiVersion, kind } = value as { apiVersion?: unknown; kind?: unknown };
+      return (
+        typeof apiVersion === "string" && PALISADE_API.test(apiVersion) && (kind === "Policy" || kind === "PolicyTest")
+      );
+    });
+  } catch {
+    return false;
+  }
+}
 
 interface Declared extends DeclaredPackage {
   manifest: string;
@@ -211,7 +234,7 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
         case "config": {
           checkSecrets(file, text);
           // Palisade's own policies and policy tests name models and GPU quotas as rules, not uses.
-          if (file.role.format === "yaml" && PALISADE_DOCUMENT.test(text)) break;
+          if (file.role.format === "yaml" && isPalisadePolicyFile(text)) break;
           if (file.role.format === "yaml") {
             const found = scanDeploymentText(text, file.rel, catalog.inferenceServers);
             inferenceServers.push(...found.inferenceServers);

@@ -1,6 +1,7 @@
 /** The scaled store: PostgreSQL via node-postgres, shared by several gateway replicas. */
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
+import { redactUrl } from "../../core/index.js";
 import type { StoreBackend } from "../backend.js";
 import type { Database } from "../schema.js";
 
@@ -76,15 +77,4 @@ export function openPostgres(options: PostgresOptions): StoreBackend {
       await sql`select 1`.execute(db);
     },
   };
-}
-
-/** The URL without its password, safe for logs and error messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "<unparseable postgres URL>";
-  }
 }
