@@ -86,6 +86,8 @@ describe("SARIF 2.1.0", () => {
         aFinding({ location: { path: "/work/repo/models/evil.pt" } }),
         aFinding({ location: { path: "./lib/x y.py", line: 1 } }),
         aFinding({ location: { path: "/elsewhere/model.pkl" } }),
+        aFinding({ location: { path: "../evil.pkl" } }),
+        aFinding({ location: { path: "lib/../../up/x.pkl" } }),
       ],
     });
     assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 3)));
@@ -98,6 +100,8 @@ describe("SARIF 2.1.0", () => {
         { uri: "models/evil.pt", uriBaseId: SRCROOT },
         { uri: "lib/x%20y.py", uriBaseId: SRCROOT },
         { uri: "file:///elsewhere/model.pkl" },
+        { uri: "file:///work/evil.pkl" },
+        { uri: "file:///work/up/x.pkl" },
       ],
     );
   });

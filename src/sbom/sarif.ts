@@ -4,6 +4,7 @@
  * ATLAS tags; results carry locations relative to `%SRCROOT%`, line-independent fingerprints, the
  * remediation, and the policy decision and any waiver in their properties.
  */
+import { posix } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ArtifactLocation, Log, ReportingDescriptor, Result } from "sarif";
 import type { Finding, Location, Reason, Severity } from "../core/index.js";
@@ -156,9 +157,15 @@ function toRegion(location: Location): { region?: { startLine: number; startColu
  * an absolute path outside the root (or with no root given) stays an absolute `file://` URI.
  */
 function toArtifactLocation(path: string, root: string | undefined): ArtifactLocation {
-  const slashed = toSlashes(path);
+  let slashed = toSlashes(path);
   const absolute = slashed.startsWith("/") || /^[A-Za-z]:\//.test(slashed);
-  if (!absolute) return { uri: encodePath(slashed.replace(/^(\.\/)+/, "")), uriBaseId: SRCROOT };
+  if (!absolute) {
+    const relative = posix.normalize(slashed);
+    if (!relative.startsWith("../") && relative !== "..") return { uri: encodePath(relative), uriBaseId: SRCROOT };
+    // `../evil.pkl` is outside the root: no %SRCROOT% URI can reach it, so name it absolutely.
+    if (root === undefined) return { uri: encodePath(relative) };
+    slashed = posix.join(root, relative);
+  }
   if (root !== undefined && slashed.startsWith(`${root}/`))
     return { uri: encodePath(slashed.slice(root.length + 1)), uriBaseId: SRCROOT };
   return { uri: `file://${slashed.startsWith("/") ? "" : "/"}${encodePath(slashed)}` };
