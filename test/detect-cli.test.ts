@@ -1,60 +1,30 @@
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { type CliResult, runCli } from "./helpers/cli.js";
-
-/** A hung command fails the test (exit 124) instead of hanging the suite. */
-const TIMEOUT = ["timeout", "30"];
-
-/** Run the CLI with `file` piped to its stdin, as `cat file | palisade ...` does. */
-const pipedFrom = (file: string) => [...TIMEOUT, "sh", "-c", 'f=$1; shift; cat "$f" | "$@"', "sh", file];
+import { MAX_INPUT_BYTES } from "../src/cli/input.js";
+import {
+  assertOneLineError,
+  CLOSED_STDIN,
+  hasScript,
+  pipedFrom,
+  redirectedFrom,
+  runCli,
+  runCliOnTerminal,
+  TIMEOUT,
+} from "./helpers/cli.js";
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), "palisade-detect-"));
 }
 
-/** Exit 2 with exactly one line on stderr matching `message`, and nothing on stdout. */
-function assertOneLineError(result: CliResult, message: RegExp): void {
-  assert.equal(result.code, 2, result.stderr);
-  assert.equal(result.stderr.trimEnd().split("\n").length, 1, result.stderr);
-  assert.match(result.stderr.trimEnd(), message);
-  assert.equal(result.stdout, "");
-}
-
 /** A PNG's signature and header chunk: NUL bytes early, as in every image. */
 const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489", "hex");
 
-const hasScript = (() => {
-  try {
-    execFileSync("script", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-/** Run the CLI with a pseudo-terminal on stdin (util-linux script(1)); its output comes back merged. */
-function runCliOnTerminal(args: readonly string[]): Promise<{ code: number | null; output: string }> {
-  const entry = fileURLToPath(new URL("../bin/palisade.js", import.meta.url));
-  const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-  const command = [process.execPath, entry, ...args].map(quote).join(" ");
-  return new Promise((resolve) => {
-    execFile(
-      "script",
-      ["-qec", command, "/dev/null"],
-      { timeout: 30_000, env: { ...process.env, PALISADE_CONFIG: "", PALISADE_DATABASE_URL: "" } },
-      (error, stdout) => {
-        const code = error ? (error.killed ? null : ((error as { code?: number }).code ?? null)) : 0;
-        resolve({ code, output: stdout });
-      },
-    );
-  });
-}
+const NO_INPUT = /^palisade: no input: give FILE, --text TEXT, or pipe text on stdin$/;
 
 describe("palisade detect pii", () => {
   it("lists findings as JSON without echoing the full values", async () => {
@@ -160,6 +130,42 @@ describe("palisade detect pii|secrets input", () => {
       const result = await runCliOnTerminal(["detect", kind]);
       assert.equal(result.code, 2, result.output);
       assert.equal(result.output.trim(), "palisade: no input: give FILE, --text TEXT, or pipe text on stdin");
+    }
+  });
+
+  it("exits 2 asking for input when no FILE or --text is given and stdin is /dev/null", async () => {
+    for (const kind of ["pii", "secrets"]) {
+      // runCli without `stdin` gives the CLI /dev/null, as `palisade detect secrets </dev/null` does.
+      assertOneLineError(await runCli(["detect", kind], { wrapper: TIMEOUT }), NO_INPUT);
+    }
+  });
+
+  it("exits 2 asking for input when no FILE or --text is given and stdin is closed", async () => {
+    for (const kind of ["pii", "secrets"]) {
+      assertOneLineError(await runCli(["detect", kind], { wrapper: CLOSED_STDIN }), NO_INPUT);
+    }
+  });
+
+  it("reads stdin redirected from a file or given as a socket, and finds nothing in an empty one", async () => {
+    const dir = await tempDir();
+    const file = join(dir, "mail.txt");
+    await writeFile(file, "mail a.b@example.com\n");
+    const empty = join(dir, "empty.txt");
+    await writeFile(empty, "");
+    const fromFile = await runCli(["detect", "pii", "--format", "json"], { wrapper: redirectedFrom(file) });
+    assert.equal(fromFile.code, 0, fromFile.stderr);
+    assert.equal((JSON.parse(fromFile.stdout) as { detections: unknown[] }).detections.length, 1);
+    // runCli's `stdin` option pipes through a socket pair, as Node's child_process does.
+    const fromSocket = await runCli(["detect", "pii", "--format", "json"], { stdin: "mail a.b@example.com" });
+    assert.equal(fromSocket.code, 0, fromSocket.stderr);
+    assert.equal((JSON.parse(fromSocket.stdout) as { detections: unknown[] }).detections.length, 1);
+    for (const result of [
+      await runCli(["detect", "pii", empty]),
+      await runCli(["detect", "secrets"], { wrapper: redirectedFrom(empty) }),
+      await runCli(["detect", "pii"], { wrapper: pipedFrom(empty) }),
+    ]) {
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, "no findings\n");
     }
   });
 
@@ -289,5 +295,36 @@ describe("palisade detect pii|secrets findings", () => {
     );
     assert.match(result.stdout, /\nremediation \(GITHUB_TOKEN\): revoke and rotate this credential/);
     assert.match(result.stdout, /\nremediation \(PASSWORD\): change this password wherever it is used/);
+  });
+});
+
+describe("palisade policy eval --input - (the shared stdin reader)", () => {
+  const policy = new URL("../examples/policy/policy.yaml", import.meta.url).pathname;
+
+  it("refuses binary data on stdin in one line", async () => {
+    const file = join(await tempDir(), "logo.png");
+    await writeFile(file, PNG);
+    const result = await runCli(["policy", "eval", "-p", policy, "-i", "-"], { wrapper: pipedFrom(file) });
+    assertOneLineError(result, /^palisade: stdin is binary data, not text$/);
+  });
+
+  it("refuses stdin past the input size limit instead of reading it all", async () => {
+    const tooBig = [
+      ...TIMEOUT,
+      "sh",
+      "-c",
+      'n=$1; shift; head -c "$n" /dev/zero | "$@"',
+      "sh",
+      `${MAX_INPUT_BYTES + 1}`,
+    ];
+    const result = await runCli(["policy", "eval", "-p", policy, "-i", "-"], { wrapper: tooBig });
+    assertOneLineError(result, new RegExp(`^palisade: stdin is larger than ${MAX_INPUT_BYTES} bytes$`));
+  });
+
+  it("still evaluates JSON piped on stdin", async () => {
+    const input = JSON.stringify({ kind: "request", identity: { id: "api-key:intern" }, model: "gpt-4o" });
+    const result = await runCli(["policy", "eval", "-p", policy, "-i", "-", "--format", "json"], { stdin: input });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal((JSON.parse(result.stdout) as { decision: string }).decision, "deny");
   });
 });

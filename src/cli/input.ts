@@ -1,10 +1,11 @@
 /**
  * Reading command input, one reader for every command that takes text: `--text`, a FILE, `-` or
  * piped stdin. Refuses, with one line naming the input, what would hang or be scanned as
- * garbage: a named pipe, a directory or a device given as FILE, a terminal on stdin when no
- * input was given, binary data, and anything over the size limit.
+ * garbage: a named pipe, a directory or a device given as FILE, no input given while stdin
+ * carries none (a terminal, /dev/null, closed), binary data, and anything over the size limit.
  */
 import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from "node:fs";
+import { isatty } from "node:tty";
 import { PalisadeError } from "../core/index.js";
 
 /** Inputs larger than this are refused rather than read into memory (64 MiB). */
@@ -13,7 +14,7 @@ export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 /** How many leading bytes are searched for a NUL, as git and grep do to tell binary from text. */
 export const BINARY_SNIFF_BYTES = 8 * 1024;
 
-/** The usage error for no FILE, no --text and a terminal on stdin. */
+/** The usage error for no FILE, no --text and nothing piped on stdin. */
 export const NO_INPUT_MESSAGE = "no input: give FILE, --text TEXT, or pipe text on stdin";
 
 export interface TextInput {
@@ -24,25 +25,49 @@ export interface TextInput {
   file?: string;
 }
 
+/**
+ * What stdin is. Only a pipe, a regular file (`< file`) or a socket (how Node and many
+ * supervisors pipe a child's stdin) carries input someone meant to give; a terminal would wait
+ * for typing, and a device such as /dev/null or a closed stdin (which Node reopens on /dev/null)
+ * yields nothing, which must not pass as an empty input.
+ */
+export type StdinKind = "pipe" | "file" | "socket" | "terminal" | "device" | "closed" | "other";
+
+/** The stdin kinds read when no FILE or --text is given. */
+const PIPED_KINDS: ReadonlySet<StdinKind> = new Set(["pipe", "file", "socket"]);
+
 /** Where stdin comes from; commands use the process's, tests pass their own. */
 export interface StdinSource {
-  /** True when stdin is a terminal: nobody piped anything, so reading would wait for typing. */
-  readonly isTTY: boolean;
+  /** What stdin is, asked when no FILE or --text is given. */
+  kind(): StdinKind;
   /** All of stdin, refused past `maxBytes`. */
   read(maxBytes: number): Promise<Buffer>;
 }
 
 /** The process's stdin. */
 export const processStdin: StdinSource = {
-  get isTTY() {
-    return process.stdin.isTTY === true;
-  },
+  kind: stdinKind,
   read: (maxBytes) => readStream(process.stdin, maxBytes),
 };
 
+/** What the process's stdin (file descriptor 0) is, from fstat(2); one that cannot be stat'ed is not read. */
+function stdinKind(): StdinKind {
+  let stat: Stats;
+  try {
+    stat = fstatSync(0);
+  } catch (cause) {
+    return (cause as NodeJS.ErrnoException).code === "EBADF" ? "closed" : "other";
+  }
+  if (stat.isFIFO()) return "pipe";
+  if (stat.isFile()) return "file";
+  if (stat.isSocket()) return "socket";
+  if (stat.isCharacterDevice()) return isatty(0) ? "terminal" : "device";
+  return "other";
+}
+
 export interface ReadTextInputOptions {
   text?: string | undefined;
-  /** A path, `-` for stdin, or undefined: stdin when something is piped, else a usage error. */
+  /** A path, `-` for stdin, or undefined: stdin when it is a pipe, file or socket, else a usage error. */
   file?: string | undefined;
   stdin?: StdinSource;
   maxBytes?: number;
@@ -56,7 +81,9 @@ export async function readTextInput(options: ReadTextInputOptions): Promise<Text
     throw new PalisadeError("bad-usage", "give either --text or a FILE, not both");
   }
   if (options.text !== undefined) return { text: options.text, source: "--text" };
-  if (options.file === undefined && stdin.isTTY) throw new PalisadeError("bad-usage", NO_INPUT_MESSAGE);
+  if (options.file === undefined && !PIPED_KINDS.has(stdin.kind())) {
+    throw new PalisadeError("bad-usage", NO_INPUT_MESSAGE);
+  }
   // An explicit `-` reads a terminal too: the user asked to type the text (ended by Ctrl-D).
   if (options.file === undefined || options.file === "-") {
     const bytes = await stdin.read(maxBytes);

@@ -92,12 +92,16 @@ export function registerDetectInjection(detect: Command, io: DetectInjectionIo =
         return;
       }
       // Input first: a missing, binary or absent input fails before the model loads.
-      const { text } = await readTextInput({
+      const { text, source } = await readTextInput({
         text: options.text,
         file,
         stdin: io.stdin ?? processStdin,
         maxBytes: MAX_INPUT_BYTES,
       });
+      // Empty or blank text has nothing to score; a "benign" verdict on it would hide a lost input.
+      if (text.trim() === "") {
+        throw new PalisadeError("bad-input", `no input: ${source} is empty`, { input: source });
+      }
       const detector = createDetector();
       const result = guard
         ? await detector.detectAsync(text, { mode: options.mode, guard })

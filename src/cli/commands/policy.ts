@@ -13,7 +13,7 @@ import {
   runPolicyTestFile,
 } from "../../policy/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
-import { readFileText } from "../input.js";
+import { readFileText, readTextInput } from "../input.js";
 import { createOutput, renderTable } from "../output.js";
 
 const STARTER = new URL("../../../rules/policy/starter.yaml", import.meta.url);
@@ -228,13 +228,11 @@ function existingKind(file: string): string {
   }
 }
 
+/** `--input`: inline JSON, `@FILE`, or `-` for stdin, read by the shared reader (size limit, binary refused). */
 async function readInputArgument(value: string): Promise<unknown> {
   let text = value;
-  if (value === "-") {
-    const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
-    text = Buffer.concat(chunks).toString("utf8");
-  } else if (value.startsWith("@")) text = readFileText(value.slice(1));
+  if (value === "-") text = (await readTextInput({ file: "-" })).text;
+  else if (value.startsWith("@")) text = readFileText(value.slice(1));
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
