@@ -26,7 +26,7 @@ export interface RenderTableOptions {
    */
   maxWidth?: number;
   /**
-   * Headers of free-text columns, shrunk first (their ends cut with `…`). Default: the usual
+   * Headers of free-text columns, shrunk first (wrapped onto more lines). Default: the usual
    * prose headers (MESSAGE, TITLE, DETAIL, REASON, ...).
    */
   freeText?: readonly string[];
@@ -43,6 +43,7 @@ const FREE_TEXT = new Set([
   "REASON",
   "MEANING",
   "REMEDIATION",
+  "EVIDENCE",
   "WAIVED BY",
   "COMMAND / URL",
 ]);
@@ -50,6 +51,8 @@ const FREE_TEXT = new Set([
 const LOCATION = /^(PATH|FILE|WHERE|LOCATION|SOURCE|MANIFEST|FIRST USE)$/;
 
 const GAP = 2;
+/** Prose narrower than this reads badly even wrapped; paths are cut before it goes below. */
+const MIN_WRAPPED_TEXT = 32;
 const MIN_FREE_TEXT = 12;
 const MIN_LOCATION = 16;
 const ELLIPSIS = "…";
@@ -64,8 +67,8 @@ export function terminalWidth(): number | undefined {
 
 /**
  * Render rows as a left-aligned table with a header row. When wider than `maxWidth`, free-text
- * columns are cut at the end (widest first), then path columns at the start so file names and
- * line numbers stay; ids are never cut.
+ * columns wrap onto more lines (widest first), then path columns are cut at the start so file
+ * names and line numbers stay; ids are never cut.
  */
 export function renderTable(
   headers: readonly string[],
@@ -77,16 +80,22 @@ export function renderTable(
   const maxWidth = options.maxWidth ?? terminalWidth();
   const widths = maxWidth === undefined ? natural : fitWidths(headers, natural, maxWidth, options.freeText);
   const location = headers.map((h) => LOCATION.test(h));
-  const lines = cells.map((row) =>
-    row
-      .map((cell, i) => {
-        const width = widths[i];
-        if (width === undefined) return cell;
-        return (cell.length > width ? cut(cell, width, location[i] ? "start" : "end") : cell).padEnd(width);
-      })
-      .join(" ".repeat(GAP))
-      .trimEnd(),
-  );
+  const free = headers.map((h) => isFreeText(h, options.freeText));
+  // A row is one line, or several when a prose cell wraps; other cells are cut to their width.
+  const lines = cells.map((row) => {
+    const parts = row.map((cell, i) => {
+      const width = widths[i];
+      if (width === undefined || cell.length <= width) return [cell];
+      return free[i] ? wrapCell(cell, width) : [cut(cell, width, location[i] ? "start" : "end")];
+    });
+    const height = Math.max(...parts.map((p) => p.length));
+    return Array.from({ length: height }, (_, line) =>
+      parts
+        .map((p, i) => (p[line] ?? "").padEnd(widths[i] ?? 0))
+        .join(" ".repeat(GAP))
+        .trimEnd(),
+    ).join("\n");
+  });
   if (!options.notes) return lines.join("\n");
   const out = [lines[0] ?? ""];
   rows.forEach((_, i) => {
@@ -111,16 +120,17 @@ function fitWidths(
 ): number[] {
   const widths = [...natural];
   const total = () => widths.reduce((sum, w) => sum + w, 0) + GAP * Math.max(0, widths.length - 1);
-  const isFree = (h: string) => (freeText ? freeText.includes(h) : FREE_TEXT.has(h));
+  const isFree = (h: string) => isFreeText(h, freeText);
+  const prose = headers.flatMap((h, i) => (isFree(h) ? [i] : []));
+  const floor = (i: number, min: number) => Math.min(natural[i] ?? 0, Math.max(min, headers[i]?.length ?? 0));
+  // Prose wraps to a readable width first, then paths lose their start, then prose narrows more.
   const groups: { columns: number[]; min: (i: number) => number }[] = [
-    {
-      columns: headers.flatMap((h, i) => (isFree(h) ? [i] : [])),
-      min: (i) => Math.min(natural[i] ?? 0, Math.max(MIN_FREE_TEXT, headers[i]?.length ?? 0)),
-    },
+    { columns: prose, min: (i) => floor(i, MIN_WRAPPED_TEXT) },
     {
       columns: headers.flatMap((h, i) => (!isFree(h) && LOCATION.test(h) ? [i] : [])),
-      min: (i) => Math.min(natural[i] ?? 0, Math.max(MIN_LOCATION, headers[i]?.length ?? 0)),
+      min: (i) => floor(i, MIN_LOCATION),
     },
+    { columns: prose, min: (i) => floor(i, MIN_FREE_TEXT) },
   ];
   for (const group of groups) {
     // Take one column at a time from the widest one, so shrunk columns end up evenly wide.
@@ -135,6 +145,32 @@ function fitWidths(
     }
   }
   return widths;
+}
+
+function isFreeText(header: string, freeText: readonly string[] | undefined): boolean {
+  return freeText ? freeText.includes(header) : FREE_TEXT.has(header);
+}
+
+/** Prose wrapped at spaces into lines of at most `width`; a longer word is broken. */
+function wrapCell(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (let word of text.split(" ")) {
+    while (word.length > width) {
+      if (line) lines.push(line);
+      line = "";
+      lines.push(word.slice(0, width));
+      word = word.slice(width);
+    }
+    if (!line) line = word;
+    else if (line.length + 1 + word.length <= width) line = `${line} ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 /** `text` cut to `width` with `…` at the cut: at the end for prose, at the start for paths. */
