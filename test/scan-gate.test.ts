@@ -59,6 +59,20 @@ describe("CI gate on scan model", () => {
     assert.equal(waived.code, 0, waived.stderr);
   });
 
+  it("puts the policy's verdict in its JSON output", async () => {
+    const dir = modelFolder();
+    const policy = join(dir, "policy.yaml");
+    writeFileSync(
+      policy,
+      "apiVersion: palisade.dev/v1\nkind: Policy\nmetadata: { name: g }\nspec:\n  supplyChain:\n    findings: { severity: high }\n",
+    );
+    const result = await runCli(["scan", "model", dir, "--policy", policy, "--format", "json", "--exit-code"]);
+    assert.equal(result.code, 1, result.stderr);
+    const out = JSON.parse(result.stdout) as { verdict?: { decision: string; reasons: { ruleId: string }[] } };
+    assert.equal(out.verdict?.decision, "deny");
+    assert.ok(out.verdict?.reasons.some((r) => r.ruleId === "supply-chain.finding"));
+  });
+
   it("writes SARIF that validates against the official schema", async () => {
     const result = await runCli(["scan", "model", modelFolder(), "--format", "sarif"]);
     const ajv = new Ajv({ strict: false });

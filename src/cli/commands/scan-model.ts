@@ -54,24 +54,27 @@ export function registerScanModel(scan: Command): Command {
       const findings = withRemediation(results.flatMap(toFindings));
       // Paths are as given; SARIF makes those under the working directory relative to it.
       const srcRoot = process.cwd();
-      if (flags.format === "json") out.json({ files: results.map(toJson), summary: summarise(results) });
+      const verdict = flags.policy
+        ? // One gate for every scanner: the policy judges the findings and the models' identities.
+          judgeScan(
+            {
+              target: paths.join(" "),
+              findings,
+              models: results.map((r) => ({
+                id: r.identity.name ?? r.path,
+                ...(r.sha256 ? { sha256: r.sha256 } : {}),
+                ...(r.identity.license ? { license: r.identity.license } : {}),
+                location: { path: r.path },
+              })),
+            },
+            { policy: flags.policy },
+          )
+        : undefined;
+      if (flags.format === "json")
+        out.json({ files: results.map(toJson), summary: summarise(results), ...(verdict ? { verdict } : {}) });
       else if (flags.format === "cyclonedx") out.json(toBom(results));
       else if (flags.format === "table") out.text(renderResults(results));
-      if (flags.policy) {
-        // One gate for every scanner: the policy judges the findings and the models' identities.
-        const verdict = judgeScan(
-          {
-            target: paths.join(" "),
-            findings,
-            models: results.map((r) => ({
-              id: r.identity.name ?? r.path,
-              ...(r.sha256 ? { sha256: r.sha256 } : {}),
-              ...(r.identity.license ? { license: r.identity.license } : {}),
-              location: { path: r.path },
-            })),
-          },
-          { policy: flags.policy },
-        );
+      if (verdict) {
         finishGate(verdict, { exitCode: flags.exitCode ?? false }, { format: flags.format, findings, srcRoot });
         return;
       }
