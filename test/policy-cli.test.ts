@@ -33,6 +33,18 @@ describe("palisade policy", () => {
     assert.match(result.stderr, new RegExp(`${bad}:6:14: spec\\.kubernetes\\.hostPID: `));
   });
 
+  it("warns about an expired exception on stderr, keeping stdout for the result", async () => {
+    const file = join(await mkdtemp(join(tmpdir(), "palisade-policy-cli-")), "policy.yaml");
+    await writeFile(
+      file,
+      "apiVersion: palisade.dev/v1\nkind: Policy\nmetadata: { name: e }\nspec:\n  exceptions:\n    - { rule: image.non-root, target: '*', owner: ops, reason: old, expires: 2001-01-01 }\n",
+    );
+    const result = await runCli(["policy", "check", file]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stdout, /warning/);
+    assert.match(result.stderr, /^warning: exception for image\.non-root \(ops, 2001-01-01\) has expired/m);
+  });
+
   it("evaluates an input and exits 1 on deny with --exit-code", async () => {
     const input = JSON.stringify({ kind: "request", identity: { id: "api-key:intern" }, model: "gpt-4o" });
     const result = await runCli([

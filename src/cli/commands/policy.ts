@@ -53,8 +53,9 @@ export function registerPolicy(program: Command): void {
       if (options.format === "json") out.json(summary);
       else {
         out.text(`${files.join(", ")}: valid policy "${summary.name}" (${summary.sections.join(", ") || "empty"})`);
+        // A warning, not the result: stderr, like every other diagnostic.
         for (const e of summary.expiredExceptions)
-          out.text(`warning: exception for ${e} has expired and no longer applies`);
+          process.stderr.write(`warning: exception for ${e} has expired and no longer applies\n`);
       }
     });
   withExamples(check, [
@@ -88,10 +89,18 @@ export function registerPolicy(program: Command): void {
         else {
           out.text(`decision: ${verdict.decision}`);
           if (verdict.reasons.length > 0) {
+            // WAIVED BY only when an exception waived something.
+            const waived = verdict.reasons.some((r) => r.waivedBy);
             out.text(
               renderTable(
-                ["RULE", "DECISION", "SOURCE", "MESSAGE", "WAIVED BY"],
-                verdict.reasons.map((r) => [r.ruleId, r.decision, r.source, r.message, r.waivedBy ?? ""]),
+                ["RULE", "DECISION", "SOURCE", "MESSAGE", ...(waived ? ["WAIVED BY"] : [])],
+                verdict.reasons.map((r) => [
+                  r.ruleId,
+                  r.decision,
+                  r.source,
+                  r.message,
+                  ...(waived ? [r.waivedBy ?? ""] : []),
+                ]),
               ),
             );
           }
