@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,10 +17,16 @@ import { type CliResult, runCli } from "./helpers/cli.js";
 /** A bad-input run must end well within this; a hang is killed and fails the test. */
 const TIMEOUT_MS = 20_000;
 
-/** A command with a placeholder for each required argument, so option checks are reached. */
-function withRequiredArguments(program: Command, path: string[]): string[] {
+/** The command at `path` (`["scan", "fs"]`) under `program`. */
+function commandAt(program: Command, path: readonly string[]): Command {
   let command = program;
   for (const name of path) command = command.commands.find((c) => c.name() === name) ?? command;
+  return command;
+}
+
+/** A command with a placeholder for each required argument, so option checks are reached. */
+function withRequiredArguments(program: Command, path: string[]): string[] {
+  const command = commandAt(program, path);
   return [
     ...path,
     ...command.registeredArguments.filter((a) => a.required).map(() => "placeholder"),
@@ -28,12 +34,13 @@ function withRequiredArguments(program: Command, path: string[]): string[] {
   ];
 }
 
-function leafCommands(command: Command, path: string[] = []): string[][] {
+/** Every command path below `command`: groups (`["db"]`) and the commands in them (`["db", "status"]`). */
+function commandPaths(command: Command, path: string[] = []): string[][] {
   return command.commands
     .filter((c) => c.name() !== "help")
     .flatMap((c) => {
       const here = [...path, c.name()];
-      return c.commands.length > 0 ? [here, ...leafCommands(c, here)] : [here];
+      return c.commands.length > 0 ? [here, ...commandPaths(c, here)] : [here];
     });
 }
 
@@ -64,7 +71,7 @@ const run = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } 
 
 describe("CLI contract on every command", () => {
   const program = buildProgram();
-  const commands = leafCommands(program);
+  const commands = commandPaths(program);
 
   it("lists the commands this version ships, and only those", () => {
     const names = commands.map((c) => c.join(" "));
@@ -76,8 +83,7 @@ describe("CLI contract on every command", () => {
 
   it("offers --format json on every command (README: every command takes --format)", () => {
     for (const path of commands) {
-      let command = program;
-      for (const name of path) command = command.commands.find((c) => c.name() === name) ?? command;
+      const command = commandAt(program, path);
       if (command.commands.length > 0) continue;
       const format = command.options.find((o) => o.attributeName() === "format");
       assert.ok(format?.argChoices?.includes("json"), `${path.join(" ")} takes --format json`);
@@ -148,7 +154,7 @@ describe("CLI bad input", () => {
     ] as const) {
       assertBadInput(await run(["db", "migrate", "--db", db], { cwd }), pattern, `--db ${db}`);
     }
-    assert.deepEqual((await import("node:fs")).readdirSync(cwd), [], "no folder named after a URL scheme");
+    assert.deepEqual(readdirSync(cwd), [], "no folder named after a URL scheme");
   });
 
   it("opens a file: URL as the SQLite file it names", async () => {

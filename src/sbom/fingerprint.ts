@@ -34,7 +34,9 @@ export function toStableFingerprints(
   );
   const byHash = new Map<string, number[]>();
   hashes.forEach((hash, i) => {
-    byHash.set(hash, [...(byHash.get(hash) ?? []), i]);
+    const same = byHash.get(hash);
+    if (same) same.push(i);
+    else byHash.set(hash, [i]);
   });
   const line = (i: number) => findings[i]?.location?.line ?? 0;
   const column = (i: number) => findings[i]?.location?.column ?? 0;

@@ -12,7 +12,7 @@ import { formatOption, withExamples } from "../command-helpers.js";
 import { addGateOptions, finishGate, type GateFlags, judgeScan } from "../gate.js";
 import { createOutput } from "../output.js";
 import { printTable, progressBar, secretsDetector } from "./scan-code.js";
-import { renderResults, summarise, toJson } from "./scan-model.js";
+import { renderResults, summarise, toJson, toPolicyModels } from "./scan-model.js";
 
 interface ScanFsFlags extends GateFlags {
   format: string;
@@ -54,15 +54,7 @@ export function registerScanFs(scan: Command): void {
       {
         ...base,
         findings,
-        models: [
-          ...base.models,
-          ...models.map((m) => ({
-            id: m.identity.name ?? m.path,
-            ...(m.sha256 ? { sha256: m.sha256 } : {}),
-            ...(m.identity.license ? { license: m.identity.license } : {}),
-            location: { path: m.path },
-          })),
-        ],
+        models: [...base.models, ...toPolicyModels(models)],
       },
       flags,
     );

@@ -60,12 +60,7 @@ export function registerScanModel(scan: Command): Command {
             {
               target: paths.join(" "),
               findings,
-              models: results.map((r) => ({
-                id: r.identity.name ?? r.path,
-                ...(r.sha256 ? { sha256: r.sha256 } : {}),
-                ...(r.identity.license ? { license: r.identity.license } : {}),
-                location: { path: r.path },
-              })),
+              models: toPolicyModels(results),
             },
             { policy: flags.policy },
           )
@@ -105,6 +100,16 @@ function failOnText(level: string): string {
 /** How to fix a model finding, from the rule help (model rules are `model/<rule>` outside the scanner). */
 function modelRemediation(rule: string): string {
   return remediationOf(`model/${rule}`);
+}
+
+/** Model files as the policy judges them: identity, hash, licence, and where the file is. */
+export function toPolicyModels(results: readonly ModelScanResult[]) {
+  return results.map((r) => ({
+    id: r.identity.name ?? r.path,
+    ...(r.sha256 ? { sha256: r.sha256 } : {}),
+    ...(r.identity.license ? { license: r.identity.license } : {}),
+    location: { path: r.path },
+  }));
 }
 
 export function toJson(r: ModelScanResult) {
