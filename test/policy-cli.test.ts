@@ -67,6 +67,47 @@ describe("palisade policy", () => {
     assert.match(badInput.stderr, /--input: identity: /);
   });
 
+  it("allows a request whose max_tokens is above the cap, lowered to it, as the gateway does (exit 0)", async () => {
+    const input = JSON.stringify({
+      kind: "request",
+      identity: { id: "api-key:analytics-etl" },
+      model: "llama3:8b",
+      maxTokens: 9000,
+    });
+    const policy = join(EXAMPLES, "policy.yaml");
+    const result = await runCli(["policy", "eval", "-p", policy, "-i", input, "--format", "json", "--exit-code"]);
+    assert.equal(result.code, 0, result.stderr);
+    const verdict = JSON.parse(result.stdout) as { decision: string; reasons: { ruleId: string; message: string }[] };
+    assert.equal(verdict.decision, "warn");
+    assert.deepEqual(
+      verdict.reasons.map((r) => [r.ruleId, r.message]),
+      [["runtime.max-tokens", "max_tokens 9000 lowered to the role's cap 4096"]],
+    );
+    for (const bad of [0, -5]) {
+      const refused = await runCli([
+        "policy",
+        "eval",
+        "-p",
+        policy,
+        "-i",
+        JSON.stringify({ ...JSON.parse(input), maxTokens: bad }),
+      ]);
+      assert.equal(refused.code, 2, `maxTokens ${bad}`);
+      assert.match(refused.stderr, /--input: maxTokens: /);
+    }
+  });
+
+  it("refuses a mask that would show more than 4 characters, naming the field (exit 2)", async () => {
+    const file = join(await mkdtemp(join(tmpdir(), "palisade-policy-cli-")), "policy.yaml");
+    await writeFile(
+      file,
+      "apiVersion: palisade.dev/v1\nkind: Policy\nmetadata: { name: k }\nspec:\n  runtime:\n    pii:\n      redaction: { style: mask, keepLast: 99 }\n",
+    );
+    const result = await runCli(["policy", "check", file]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /:7:\d+: spec\.runtime\.pii\.redaction\.keepLast: keepLast keeps at most 4 characters/);
+  });
+
   it("runs policy tests and fails when one does not hold", async () => {
     const ok = await runCli(["policy", "test", join(EXAMPLES, "tests")]);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);

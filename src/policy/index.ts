@@ -21,6 +21,7 @@ export {
   type ParsedPolicy,
   parsePolicyText,
 } from "./load.js";
+export { OPT_IN_PII_ENTITIES, type OptInEntity, type PiiDirection, piiActionFor } from "./pii.js";
 export { BUILTIN_RULES, type BuiltinRuleId } from "./rules.js";
 export type { EffectiveAccess } from "./runtime.js";
 export {
@@ -33,6 +34,7 @@ export {
   GUARD_MODES,
   type GuardAction,
   type Limits,
+  MAX_KEEP_LAST,
   type PolicyDocument,
   PolicyDocumentSchema,
   type PolicyException,
@@ -40,6 +42,7 @@ export {
   type Role,
   type RuntimePolicy,
   STREAM_MODES,
+  UNKNOWN_FIELD_MODES,
 } from "./schema.js";
 export { findPolicyTests, type PolicyTestResult, runPolicyTestFile } from "./test-runner.js";
 export { createPolicyHolder, type PolicyHolder, type PolicyHolderOptions } from "./watch.js";

@@ -72,7 +72,8 @@ export const RequestInputSchema = z.object({
   route: z.string().default("/v1/chat/completions"),
   model: z.string(),
   tools: z.array(z.string()).default([]),
-  maxTokens: z.number().int().nonnegative().optional(),
+  /** As the caller asked, before the gateway lowers it to the cap; 0 or less is bad input. */
+  maxTokens: z.number().int().positive().optional(),
   useCase: z.string().optional(),
 });
 

@@ -5,14 +5,18 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { ValidationError } from "../core/index.js";
+import { piiEntities } from "../detect/index.js";
 import {
   type CompiledPolicy,
   checkPattern,
   compilePolicy,
+  defaultRuntime,
   loadPolicyFiles,
+  OPT_IN_PII_ENTITIES,
   type PolicyInput,
   PolicyInputSchema,
   parsePolicyText,
+  piiActionFor,
 } from "./index.js";
 
 const STARTER = new URL("../../rules/policy/starter.yaml", import.meta.url).pathname;
@@ -91,10 +95,35 @@ describe("policy: runtime", () => {
     const verdict = starter.evaluate(aRequest({ model: "gpt-4o", tools: ["exec_shell"], maxTokens: 9000 }));
     assert.equal(verdict.decision, "deny");
     assert.deepEqual(
-      verdict.reasons.map((r) => r.ruleId),
-      ["runtime.model-not-allowed", "runtime.tool-not-allowed", "runtime.max-tokens"],
+      verdict.reasons.map((r) => [r.ruleId, r.decision]),
+      [
+        ["runtime.model-not-allowed", "deny"],
+        ["runtime.tool-not-allowed", "deny"],
+        ["runtime.max-tokens", "warn"],
+      ],
     );
     assert.match(verdict.reasons[0]?.source ?? "", /starter\.yaml:\d+$/);
+  });
+
+  it("allows a max_tokens above the cap, lowered to the cap, as the gateway forwards it", () => {
+    const verdict = starter.evaluate(aRequest({ maxTokens: 9000 }));
+    assert.equal(verdict.decision, "warn");
+    assert.deepEqual(
+      verdict.reasons.map((r) => [r.ruleId, r.decision, r.message]),
+      [["runtime.max-tokens", "warn", "max_tokens 9000 lowered to the role's cap 4096"]],
+    );
+    assert.equal(starter.evaluate(aRequest({ maxTokens: 4096 })).decision, "allow");
+  });
+
+  it("refuses a zero or negative max_tokens as bad input, before any rule runs", () => {
+    const parse = (maxTokens: unknown) =>
+      PolicyInputSchema.safeParse({ kind: "request", identity: { id: "x" }, model: "m", maxTokens });
+    for (const bad of [0, -1, 1.5]) {
+      const result = parse(bad);
+      assert.equal(result.success, false, String(bad));
+      assert.deepEqual(result.error?.issues[0]?.path, ["maxTokens"]);
+    }
+    assert.equal(parse(1).success, true);
   });
 
   it("gives the default role to callers without one, and denies when there is none", async () => {
@@ -122,6 +151,55 @@ describe("policy: runtime", () => {
       aRequest({ identity: { id: "x", roles: ["reader"] }, model: "llama3", maxTokens: 3000 }),
     );
     assert.ok(verdict.reasons.some((r) => r.ruleId === "no-large-context-for-readers"));
+  });
+});
+
+describe("policy: PII actions", () => {
+  const defaults = defaultRuntime();
+  const action = (entity: string, score = 0.9, policy = defaults, direction: "prompt" | "response" = "prompt") =>
+    piiActionFor(policy, { entity, score }, direction);
+
+  it("redacts high-precision entities by default and leaves names, places and organisations alone", () => {
+    for (const entity of ["EMAIL_ADDRESS", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS"]) {
+      assert.equal(action(entity), "redact", entity);
+      assert.equal(action(entity, 0.9, defaults, "response"), "redact", entity);
+    }
+    for (const entity of ["PERSON", "LOCATION", "ORGANIZATION", "STREET_ADDRESS"]) {
+      assert.equal(action(entity, 1), "allow", entity);
+      assert.equal(action(entity, 1, defaults, "response"), "allow", entity);
+    }
+  });
+
+  it("reaches a phone number through default only with a phone word near it (score 0.6)", () => {
+    assert.equal(action("PHONE_NUMBER", 0.55), "allow");
+    assert.equal(action("PHONE_NUMBER", 0.6), "redact");
+    assert.equal(action("PHONE_NUMBER", 0.95, defaults, "response"), "redact");
+  });
+
+  it("acts on an opt-in entity when the policy names it, whatever the default", () => {
+    const policy = {
+      ...defaults,
+      pii: {
+        ...defaults.pii,
+        prompt: { default: "block" as const, PERSON: "redact" as const, PHONE_NUMBER: "redact" as const },
+        response: { LOCATION: "block" as const },
+      },
+    };
+    assert.equal(action("PERSON", 0.55, policy), "redact");
+    assert.equal(action("PHONE_NUMBER", 0.55, policy), "redact");
+    assert.equal(action("LOCATION", 0.55, policy), "allow");
+    assert.equal(action("CREDIT_CARD", 1, policy), "block");
+    assert.equal(action("LOCATION", 0.55, policy, "response"), "block");
+    assert.equal(action("PERSON", 0.85, policy, "response"), "allow");
+    assert.equal(action("EMAIL_ADDRESS", 1, policy, "response"), "redact", "no default: redact");
+  });
+
+  it("lists only entities the detector reports, each with a one-line reason", () => {
+    const known = new Set(piiEntities());
+    for (const [entity, optIn] of Object.entries(OPT_IN_PII_ENTITIES)) {
+      assert.ok(known.has(entity), entity);
+      assert.match(optIn.reason, /^[^\n]{20,200}$/, entity);
+    }
   });
 });
 
@@ -349,6 +427,15 @@ describe("policy: loading", () => {
         `${header}  exceptions:\n    - { rule: x, owner: o, reason: r, expires: tomorrow }\n`,
         /expected a date like 2026-12-31/,
       ],
+      [
+        `${header}  runtime:\n    pii:\n      redaction: { style: mask, keepLast: 99 }\n`,
+        /^p\.yaml:7:\d+: spec\.runtime\.pii\.redaction\.keepLast: keepLast keeps at most 4 characters/,
+      ],
+      [
+        `${header}  runtime:\n    guards: { unknownFields: drop }\n`,
+        /^p\.yaml:6:\d+: spec\.runtime\.guards\.unknownFields: /,
+      ],
+      [`${header}  runtime:\n    guards: { timeBudgetMs: 0 }\n`, /spec\.runtime\.guards\.timeBudgetMs: /],
     ];
     for (const [text, pattern] of cases) {
       assert.throws(
@@ -357,6 +444,21 @@ describe("policy: loading", () => {
         text,
       );
     }
+  });
+
+  it("guards unknown request fields and gives the guards 2 s per request unless the policy says otherwise", () => {
+    assert.deepEqual(
+      [
+        defaultRuntime().guards.unknownFields,
+        defaultRuntime().guards.timeBudgetMs,
+        defaultRuntime().pii.redaction.keepLast,
+      ],
+      ["guard", 2000, 4],
+    );
+    const { guards } =
+      parsePolicyText(`${header}  runtime:\n    guards: { unknownFields: reject, timeBudgetMs: 500 }\n`, "p.yaml")
+        .document.spec.runtime ?? defaultRuntime();
+    assert.deepEqual([guards.unknownFields, guards.timeBudgetMs, guards.failMode], ["reject", 500, "closed"]);
   });
 
   it("accepts linear patterns and rejects catastrophic ones", () => {
@@ -414,7 +516,7 @@ describe("policy: evaluation is total", () => {
     route: str,
     model: str,
     tools: fc.array(str, { maxLength: 4 }),
-    maxTokens: fc.option(fc.nat(100_000), { nil: undefined }),
+    maxTokens: fc.option(fc.integer({ min: 1, max: 100_000 }), { nil: undefined }),
   });
   const pod = fc.record({
     kind: fc.constant("kubernetes" as const),

@@ -19,7 +19,7 @@ export const BUILTIN_RULES = {
   "runtime.no-role": "the caller holds no role",
   "runtime.model-not-allowed": "the caller's roles do not allow this model",
   "runtime.tool-not-allowed": "the caller's roles do not allow this tool",
-  "runtime.max-tokens": "max_tokens above the caller's cap",
+  "runtime.max-tokens": "max_tokens above the caller's cap (warn: lowered to the cap)",
   "runtime.use-case-not-allowed": "the use case is not allowed for the caller's roles",
   "kubernetes.privileged": "a privileged container",
   "kubernetes.host-path": "a hostPath volume",

@@ -1,7 +1,8 @@
 /**
  * Runtime rules over a request: which roles the caller holds, and whether they allow the model,
- * the tools, max_tokens and the use case. Compiled into maps and matchers so one decision costs
- * a few microseconds.
+ * the tools, max_tokens and the use case. A max_tokens above the roles' cap is not refused: the
+ * gateway lowers it to the cap, and the rule reports that as a warning, so `policy eval` and the
+ * gateway give one answer. Compiled into maps and matchers so one decision costs a few microseconds.
  */
 import { compileGlobs, type Matcher } from "./glob.js";
 import type { RequestInput } from "./input.js";
@@ -117,13 +118,14 @@ export function compileRuntime(policy: RuntimePolicy | undefined, at: (path: str
         const caps = held.map((r) => r.role.maxTokens);
         if (!caps.includes(undefined)) {
           const cap = Math.max(...(caps as number[]));
+          // The gateway lowers max_tokens to the cap and forwards the request: say so, never deny.
           if (input.maxTokens > cap) {
             out.push({
               ruleId: "runtime.max-tokens",
-              action: "deny",
+              action: "warn",
               source: first.source,
               target,
-              message: `max_tokens ${input.maxTokens} is above the cap of ${cap}`,
+              message: `max_tokens ${input.maxTokens} lowered to the role's cap ${cap}`,
             });
           }
         }

@@ -104,8 +104,15 @@ export const GuardActionSchema = z.enum(GUARD_ACTIONS);
 export type GuardAction = z.infer<typeof GuardActionSchema>;
 export const REDACTION_STYLES = ["mask", "placeholder", "hash", "pseudonym", "drop"] as const;
 
-/** Per-direction action: a default and per-entity overrides (`CREDIT_CARD: block`). */
+/**
+ * Per-direction action: a default and per-entity overrides (`CREDIT_CARD: block`). `default`
+ * does not reach the opt-in entities (names, places, organisations, ...: OPT_IN_PII_ENTITIES in
+ * pii.ts); the policy acts on those only when it names them (`PERSON: redact`).
+ */
 const DirectionActionsSchema = z.record(z.string(), GuardActionSchema);
+
+/** Most trailing characters the mask style may leave in the clear (`pii.redaction.keepLast`). */
+export const MAX_KEEP_LAST = 4;
 
 const CustomRecognizerSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
@@ -120,6 +127,8 @@ const CustomRecognizerSchema = z.strictObject({
 export const GUARD_MODES = ["enforce", "monitor", "off"] as const;
 export const FAIL_MODES = ["closed", "open"] as const;
 export const STREAM_MODES = ["window", "buffer", "audit"] as const;
+/** A text-bearing request field the gateway's field table does not know: guard it, or refuse it. */
+export const UNKNOWN_FIELD_MODES = ["guard", "reject"] as const;
 
 const RuntimeSchema = z.strictObject({
   roles: z.array(RoleSchema).default([]),
@@ -130,6 +139,16 @@ const RuntimeSchema = z.strictObject({
       mode: z.enum(GUARD_MODES).default("enforce"),
       failMode: z.enum(FAIL_MODES).default("closed"),
       streaming: z.enum(STREAM_MODES).default("window"),
+      /**
+       * A text-bearing request field the gateway's field table does not know: `guard` inspects it
+       * as untrusted text, `reject` answers 400 naming the field.
+       */
+      unknownFields: z.enum(UNKNOWN_FIELD_MODES).default("guard"),
+      /**
+       * Guard time per request, in milliseconds (all guards together). When it runs out the
+       * request is treated as a guard failure: `failMode` decides (closed refuses, open passes).
+       */
+      timeBudgetMs: z.number().int().positive().default(2000),
     })
     .prefault({}),
   pii: z
@@ -139,7 +158,13 @@ const RuntimeSchema = z.strictObject({
       redaction: z
         .strictObject({
           style: z.enum(REDACTION_STYLES).default("placeholder"),
-          keepLast: z.number().int().min(0).default(4),
+          /** mask: trailing characters left in the clear, 0 to MAX_KEEP_LAST. */
+          keepLast: z
+            .number()
+            .int()
+            .min(0)
+            .max(MAX_KEEP_LAST, `keepLast keeps at most ${MAX_KEEP_LAST} characters in the clear (0 masks all)`)
+            .default(4),
         })
         .prefault({}),
       thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
