@@ -63,6 +63,8 @@ export const GatewayConfigSchema = z.strictObject({
           audience: z.string().optional(),
           /** Claim holding role names (array or space-separated string). */
           rolesClaim: z.string().default("roles"),
+          /** Clock skew tolerated on a token's `exp` and `nbf` (seconds); tokens without `exp` are refused. */
+          leewaySeconds: z.number().int().min(0).max(300).default(30),
         })
         .optional(),
     })
@@ -78,6 +80,10 @@ export const GatewayConfigSchema = z.strictObject({
     .int()
     .positive()
     .default(10 * 1024 * 1024),
+  /** The whole request body must arrive within this (ms); a slower one gets 408 and the connection closes. */
+  bodyTimeoutMs: z.number().int().positive().max(600_000).default(30_000),
+  /** Longest silence between two chunks of a request body (ms); a longer one gets 408. */
+  idleTimeoutMs: z.number().int().positive().max(600_000).default(10_000),
   audit: z
     .strictObject({
       /** Where events wait when the store is down (replayed when it is back). */

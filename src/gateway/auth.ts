@@ -1,8 +1,10 @@
 /**
  * Who is calling: API keys (`Authorization: Bearer pal_...`, stored as SHA-256 only) or OIDC JWT
- * bearer tokens verified against the issuer's JWKS, with a claim mapped to roles. Unknown,
- * expired and revoked credentials are 401. Verified keys are cached for a few seconds, so a
- * revocation takes effect within `cacheMs`.
+ * bearer tokens verified against the issuer's JWKS, with a claim mapped to roles. A token must
+ * carry `exp` (a token without one would never expire); `exp` and `nbf` are checked with a clock
+ * leeway (RFC 7519 §4.1.4 allows "some small leeway"). Unknown, expired and revoked credentials
+ * are 401. Verified keys are cached for a few seconds, so a revocation takes effect within
+ * `cacheMs`.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
@@ -30,7 +32,14 @@ export interface ApiKeyLookup {
 export interface AuthenticatorOptions {
   /** Accept API keys from this store (undefined: API keys are refused). */
   apiKeys?: ApiKeyLookup;
-  oidc?: { issuer: string; jwksUrl: string; audience?: string; rolesClaim: string };
+  oidc?: {
+    issuer: string;
+    jwksUrl: string;
+    audience?: string;
+    rolesClaim: string;
+    /** Clock skew tolerated on `exp` and `nbf`, in seconds (default 30). */
+    leewaySeconds?: number;
+  };
   /** Everyone is `anonymous`; only allowed on loopback (the CLI checks). */
   noAuth?: boolean;
   cacheMs?: number;
@@ -42,6 +51,8 @@ export interface Authenticator {
 
 const ANONYMOUS: Identity = { id: "anonymous", kind: "anonymous", name: "anonymous", roles: [], attributes: {} };
 const CACHE_LIMIT = 10_000;
+/** Default clock skew tolerated on a token's `exp` and `nbf`. */
+const DEFAULT_OIDC_LEEWAY_SECONDS = 30;
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const cacheMs = options.cacheMs ?? 5_000;
@@ -85,10 +96,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       ({ payload } = await jwtVerify(token, jwks, {
         issuer: options.oidc.issuer,
         ...(options.oidc.audience ? { audience: options.oidc.audience } : {}),
+        requiredClaims: ["exp"],
+        clockTolerance: options.oidc.leewaySeconds ?? DEFAULT_OIDC_LEEWAY_SECONDS,
       }));
     } catch (cause) {
-      const reason = (cause as { code?: string }).code === "ERR_JWT_EXPIRED" ? "token has expired" : "invalid token";
-      throw new GatewayError("invalid_api_key", reason, { cause });
+      throw new GatewayError("invalid_api_key", jwtFailure(cause), { cause });
     }
     const claim = payload[options.oidc.rolesClaim];
     const roles = Array.isArray(claim)
@@ -110,4 +122,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       return token.startsWith(KEY_PREFIX) ? fromApiKey(token) : fromJwt(token);
     },
   };
+}
+
+/** Why a token was refused, in words that name no part of the token. */
+function jwtFailure(cause: unknown): string {
+  const { code, claim, reason } = cause as { code?: string; claim?: string; reason?: string };
+  if (code === "ERR_JWT_EXPIRED") return "token has expired";
+  if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED" && claim === "exp" && reason === "missing")
+    return "token has no expiry (exp claim)";
+  return "invalid token";
 }

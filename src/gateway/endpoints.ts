@@ -1,45 +1,44 @@
 /**
- * The endpoints the gateway proxies, as one table of differences: where the prompt texts and the
- * answer texts live in each wire format, how streams are framed, where usage is reported. The
- * proxy engine (proxy.ts) is the same for all of them.
+ * The endpoints the gateway proxies, as one table of differences: the request's shape, where
+ * text lives in and out (field-tables.ts), which fields limit output tokens, how streams are
+ * framed and end, where usage is reported. The request pipeline is the same for all of them.
  */
-import type { ChatMessage } from "./guards.js";
+import { z } from "zod";
+import { FIELD_TABLES, type FieldTable } from "./field-tables.js";
+import type { TokenFieldFamily } from "./token-limits.js";
 import type { UpstreamKindSpec } from "./upstreams/kinds.js";
 
 type Json = Record<string, unknown>;
 
-export interface AnswerSlot {
-  index: number;
-  get(): string | undefined;
-  set(text: string): void;
-  /** This frame ends the choice (finish_reason, done). */
-  finished: boolean;
-  toolNames: string[];
-}
+export type EndpointId = "chat" | "completions" | "embeddings" | "ollama-chat" | "ollama-generate";
 
 export interface EndpointSpec {
-  id: "chat" | "completions" | "embeddings" | "ollama-chat" | "ollama-generate";
+  id: EndpointId;
   path(spec: UpstreamKindSpec): string | undefined;
   framing: "sse" | "ndjson";
+  /** The body's required shape; other fields pass (and are guarded by the field table). */
+  shape: z.ZodType<Json>;
+  fields: FieldTable;
+  /** Where output-token limits are spelled (token-limits.ts). */
+  tokens: TokenFieldFamily;
   /** Whether the client asked for a stream (Ollama streams unless told not to). */
   streams(body: Json): boolean;
-  /** The prompt as messages (to guard and rewrite), and how to put them back. */
-  messages(body: Json): ChatMessage[];
-  withMessages(body: Json, messages: ChatMessage[]): Json;
-  maxTokens(body: Json): number | undefined;
-  withMaxTokens(body: Json, value: number): Json;
-  tools(body: Json): string[];
+  /** The body with the organisation's system prompt added in front. */
+  withSystemPrompt(body: Json, text: string): Json;
   /** Ask for usage in the last stream chunk when the upstream supports it. */
   withStreamUsage(body: Json): Json;
-  answers(frame: Json): AnswerSlot[];
+  /** The choices a frame (or a whole answer) ends. */
+  finished(frame: Json): number[] | "all";
   usage(frame: Json): { prompt: number; completion: number } | undefined;
-  /** The stream's terminator frame, if the framing has one (`[DONE]`). */
+  /** A new frame (ids, model) to carry text still held when a stream ends. */
+  frameBase(last: Json | undefined): Json;
+  /** The stream's terminator payload, if the framing has one (`[DONE]`). */
   doneMarker?: string;
 }
 
+const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 const asArray = (v: unknown): Json[] =>
   Array.isArray(v) ? (v.filter((x) => x && typeof x === "object") as Json[]) : [];
-const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
 function openaiUsage(frame: Json) {
   const u = frame.usage as Json | undefined;
@@ -47,61 +46,35 @@ function openaiUsage(frame: Json) {
   return { prompt: num(u.prompt_tokens) ?? 0, completion: num(u.completion_tokens) ?? 0 };
 }
 
-function toolNamesOf(calls: unknown): string[] {
-  return asArray(calls)
-    .map((c) => (c.function as Json | undefined)?.name)
-    .filter((n): n is string => typeof n === "string" && n !== "");
-}
+const finishedChoices = (frame: Json): number[] =>
+  asArray(frame.choices).flatMap((c, i) => (c.finish_reason != null ? [num(c.index) ?? i] : []));
 
-/** A text field of an object as a slot. */
-function slot(
-  index: number,
-  holder: Json | undefined,
-  key: string,
-  finished: boolean,
-  toolNames: string[],
-): AnswerSlot {
-  return {
-    index,
-    get: () => (holder && typeof holder[key] === "string" ? (holder[key] as string) : undefined),
-    set: (text) => {
-      if (holder) holder[key] = text;
-    },
-    finished,
-    toolNames,
-  };
-}
+const pickKeys = (from: Json | undefined, keys: readonly string[]): Json =>
+  Object.fromEntries(keys.filter((k) => from && k in from).map((k) => [k, (from as Json)[k]]));
+
+const Message = z.looseObject({ role: z.string({ error: "every message needs a role (a string)" }) });
+/** Text, a list of texts, or token ids (lists of integers), as OpenAI's prompt and input take. */
+const PromptInput = z.union(
+  [z.string(), z.array(z.string()), z.array(z.number().int()), z.array(z.array(z.number().int()))],
+  { error: "must be a string, a list of strings, or token ids" },
+);
 
 const chat: EndpointSpec = {
   id: "chat",
   path: (s) => s.chatPath,
   framing: "sse",
+  shape: z.looseObject({ messages: z.array(Message, { error: "messages must be a list of messages" }).min(1) }),
+  fields: FIELD_TABLES.chat,
+  tokens: "openai",
   streams: (b) => b.stream === true,
-  messages: (b) => asArray(b.messages) as ChatMessage[],
-  withMessages: (b, messages) => ({ ...b, messages }),
-  maxTokens: (b) => num(b.max_completion_tokens) ?? num(b.max_tokens),
-  withMaxTokens: (b, v) =>
-    "max_completion_tokens" in b ? { ...b, max_completion_tokens: v } : { ...b, max_tokens: v },
-  tools: (b) =>
-    asArray(b.tools)
-      .map((t) => (t.function as Json | undefined)?.name)
-      .filter((n): n is string => typeof n === "string"),
+  withSystemPrompt: (b, text) => ({ ...b, messages: [{ role: "system", content: text }, ...asArray(b.messages)] }),
   withStreamUsage: (b) => ({
     ...b,
     stream_options: { ...((b.stream_options as Json | undefined) ?? {}), include_usage: true },
   }),
-  answers: (frame) =>
-    asArray(frame.choices).map((choice, i) => {
-      const holder = (choice.delta ?? choice.message) as Json | undefined;
-      return slot(
-        num(choice.index) ?? i,
-        holder,
-        "content",
-        choice.finish_reason != null,
-        toolNamesOf(holder?.tool_calls),
-      );
-    }),
+  finished: finishedChoices,
   usage: openaiUsage,
+  frameBase: (last) => pickKeys(last, ["id", "object", "created", "model"]),
   doneMarker: "[DONE]",
 };
 
@@ -109,49 +82,26 @@ const completions: EndpointSpec = {
   ...chat,
   id: "completions",
   path: (s) => s.completionsPath,
-  messages: (b) =>
-    (Array.isArray(b.prompt) ? b.prompt : [b.prompt]).map((p) => ({
-      role: "user",
-      content: typeof p === "string" ? p : "",
-    })),
-  withMessages: (b, messages) => ({
-    ...b,
-    prompt: Array.isArray(b.prompt)
-      ? messages.filter((m) => m.role === "user").map((m) => m.content)
-      : messages
-          .filter((m) => m.role === "user")
-          .map((m) => m.content)
-          .join("\n"),
-  }),
-  maxTokens: (b) => num(b.max_tokens),
-  withMaxTokens: (b, v) => ({ ...b, max_tokens: v }),
-  tools: () => [],
-  answers: (frame) =>
-    asArray(frame.choices).map((choice, i) =>
-      slot(num(choice.index) ?? i, choice, "text", choice.finish_reason != null, []),
-    ),
+  shape: z.looseObject({ prompt: PromptInput }),
+  fields: FIELD_TABLES.completions,
+  // A completion has no system role: the organisation's prompt goes first in the text.
+  withSystemPrompt: (b, text) =>
+    typeof b.prompt === "string"
+      ? { ...b, prompt: `${text}\n\n${b.prompt}` }
+      : Array.isArray(b.prompt) && b.prompt.every((p) => typeof p === "string")
+        ? { ...b, prompt: b.prompt.map((p) => `${text}\n\n${p}`) }
+        : b,
 };
 
 const embeddings: EndpointSpec = {
   ...chat,
   id: "embeddings",
   path: (s) => s.embeddingsPath,
+  shape: z.looseObject({ input: PromptInput }),
+  fields: FIELD_TABLES.embeddings,
+  tokens: "none",
   streams: () => false,
-  messages: (b) =>
-    (Array.isArray(b.input) ? b.input : [b.input]).map((p) => ({
-      role: "user",
-      content: typeof p === "string" ? p : "",
-    })),
-  withMessages: (b, messages) => ({
-    ...b,
-    input: Array.isArray(b.input)
-      ? messages.filter((m) => m.role === "user").map((m) => m.content)
-      : (messages.find((m) => m.role === "user")?.content ?? ""),
-  }),
-  maxTokens: () => undefined,
-  withMaxTokens: (b) => b,
-  tools: () => [],
-  answers: () => [],
+  withSystemPrompt: (b) => b,
 };
 
 function ollamaUsage(frame: Json) {
@@ -164,15 +114,15 @@ const ollamaChat: EndpointSpec = {
   id: "ollama-chat",
   path: (s) => s.native?.chatPath,
   framing: "ndjson",
+  // Ollama accepts an empty conversation (it loads the model); a non-list is still an error.
+  shape: z.looseObject({ messages: z.array(Message, { error: "messages must be a list of messages" }).optional() }),
+  fields: FIELD_TABLES["ollama-chat"],
+  tokens: "ollama",
   streams: (b) => b.stream !== false,
-  maxTokens: (b) => num((b.options as Json | undefined)?.num_predict),
-  withMaxTokens: (b, v) => ({ ...b, options: { ...((b.options as Json | undefined) ?? {}), num_predict: v } }),
   withStreamUsage: (b) => b,
-  answers: (frame) => {
-    const message = frame.message as Json | undefined;
-    return [slot(0, message, "content", frame.done === true, toolNamesOf(message?.tool_calls))];
-  },
+  finished: (frame) => (frame.done === true ? "all" : []),
   usage: ollamaUsage,
+  frameBase: (last) => ({ ...pickKeys(last, ["model", "created_at"]), done: false }),
   doneMarker: undefined,
 };
 
@@ -180,26 +130,12 @@ const ollamaGenerate: EndpointSpec = {
   ...ollamaChat,
   id: "ollama-generate",
   path: (s) => s.native?.generatePath,
-  messages: (b) => [
-    ...(typeof b.system === "string" ? [{ role: "system", content: b.system }] : []),
-    { role: "user", content: typeof b.prompt === "string" ? b.prompt : "" },
-  ],
-  withMessages: (b, messages) => {
-    const system = messages
-      .filter((m) => m.role === "system")
-      .map((m) => m.content)
-      .join("\n\n");
-    return {
-      ...b,
-      prompt: messages
-        .filter((m) => m.role === "user")
-        .map((m) => m.content)
-        .join("\n"),
-      ...(system ? { system } : {}),
-    };
-  },
-  tools: () => [],
-  answers: (frame) => [slot(0, frame, "response", frame.done === true, [])],
+  shape: z.looseObject({
+    prompt: z.string({ error: "prompt must be a string" }).optional(),
+    system: z.string({ error: "system must be a string" }).optional(),
+  }),
+  fields: FIELD_TABLES["ollama-generate"],
+  withSystemPrompt: (b, text) => ({ ...b, system: typeof b.system === "string" ? `${text}\n\n${b.system}` : text }),
 };
 
 export const ENDPOINTS = {

@@ -15,6 +15,7 @@ export const GATEWAY_ERRORS = {
   model_not_found: { status: 404, type: "invalid_request_error" },
   not_found: { status: 404, type: "invalid_request_error" },
   method_not_allowed: { status: 405, type: "invalid_request_error" },
+  request_timeout: { status: 408, type: "invalid_request_error" },
   request_too_large: { status: 413, type: "invalid_request_error" },
   rate_limit_exceeded: { status: 429, type: "rate_limit_error" },
   upstream_error: { status: 502, type: "api_error" },
@@ -24,6 +25,12 @@ export const GATEWAY_ERRORS = {
 } as const;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
+
+/**
+ * Codes whose answer closes the connection: after a 408 the rest of the body may still be
+ * trickling in, and the server "SHOULD send the close connection option" (RFC 9110 §15.5.9).
+ */
+const CLOSES_CONNECTION: ReadonlySet<GatewayErrorCode> = new Set(["request_timeout"]);
 
 /** A failure the client should see, with its OpenAI error code and optional Retry-After. */
 export class GatewayError extends Error {
@@ -95,6 +102,7 @@ export function sendError(res: ServerResponse, error: unknown, requestId: string
   }
   const headers: Record<string, string> = { "content-type": "application/json", "x-palisade-request-id": requestId };
   if (retryAfter !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(retryAfter)));
+  if (error instanceof GatewayError && CLOSES_CONNECTION.has(error.code)) headers.connection = "close";
   res.writeHead(status, headers);
   res.end(JSON.stringify(body));
 }

@@ -1,8 +1,10 @@
 /**
- * The guards: on the way in, prompt injection on user messages (document mode on tool results),
- * PII and secrets per entity per policy (block / redact / allow), the organisation's system
- * prompt; on the way out, PII and secrets in answers (streamed or not), disallowed tool calls
- * and system-prompt leakage. Every guard is `enforce` or `monitor`; a detector failure is
+ * The guards, over every text a request or an answer carries (fields.ts walks them against the
+ * endpoint's field table): on the way in, prompt injection (document mode on tool results and
+ * tool definitions), PII and secrets per entity per policy (block / redact / allow), the
+ * organisation's system prompt; on the way out, PII and secrets in every answer field (content,
+ * reasoning, tool arguments, logprob tokens; streamed or not), tool rights on every kind of
+ * tool call, and system-prompt leakage. Every guard is `enforce` or `monitor`; a detector failure is
  * `fail-closed` or `fail-open` per policy. What each guard saw goes into the audit event.
  */
 import type { Detection, TextDetector } from "../detect/index.js";
@@ -14,8 +16,9 @@ import {
   type RedactionStyle,
   redact,
 } from "../detect/index.js";
-import { compileGlobs, type GuardAction, type RuntimePolicy } from "../policy/index.js";
+import { compileGlobs, type GuardAction, piiActionFor, type RuntimePolicy } from "../policy/index.js";
 import { GatewayError } from "./errors.js";
+import { collectTexts, formatPath, isMedia, type PathStep, type Spec, type TextRole, type TextSlot } from "./fields.js";
 
 export type InjectionMode = "user" | "document";
 
@@ -45,12 +48,6 @@ export interface GuardVerdict {
   wouldBe?: "redacted" | "blocked";
 }
 
-export interface ChatMessage {
-  role: string;
-  content?: unknown;
-  [key: string]: unknown;
-}
-
 interface Ctx {
   policy: RuntimePolicy;
   /** HMAC key of the `hash` redaction style (the gateway's one hash key). */
@@ -62,11 +59,9 @@ interface Ctx {
 
 const isSecret = (d: Detection) => d.detector === "secrets";
 
-/** The action the policy sets for a detection in a direction. */
+/** The action the policy sets for a detection in a direction (low-precision entities are opt-in). */
 function actionFor(policy: RuntimePolicy, d: Detection, direction: "prompt" | "response"): GuardAction {
-  if (isSecret(d)) return policy.secrets[direction];
-  const table = policy.pii[direction];
-  return table[d.entity] ?? table.default ?? "redact";
+  return isSecret(d) ? policy.secrets[direction] : piiActionFor(policy, d, direction);
 }
 
 /** Apply a piece of text's detections per policy: the redacted text, or a block. */
@@ -75,7 +70,9 @@ function judgeText(
   text: string,
   detections: readonly Detection[],
   direction: "prompt" | "response",
+  sink: VerdictSink,
 ): { text: string; blocked?: Detection } {
+  if (detections.length === 0) return { text };
   const enforce = ctx.policy.guards.mode === "enforce";
   const toRedact: Detection[] = [];
   let blocked: Detection | undefined;
@@ -92,14 +89,12 @@ function judgeText(
     if (mine.length === 0) continue;
     const blocks = mine.some((d) => actionFor(ctx.policy, d, direction) === "block");
     const redacts = mine.some((d) => actionFor(ctx.policy, d, direction) === "redact");
-    const would = blocks ? "blocked" : redacts ? "redacted" : undefined;
-    ctx.verdicts.push({
+    sink.entities(
       guard,
       direction,
-      outcome: enforce ? (would ?? "pass") : would ? "flagged" : "pass",
-      signals: [...new Set(mine.map((d) => d.entity))],
-      ...(enforce || !would ? {} : { wouldBe: would }),
-    });
+      mine.map((d) => d.entity),
+      blocks ? "blocked" : redacts ? "redacted" : undefined,
+    );
   }
   if (!enforce) return { text };
   if (blocked) return { text, blocked };
@@ -116,185 +111,529 @@ function redactWith(ctx: Ctx, text: string, detections: readonly Detection[]): s
   }).text;
 }
 
-/** Text of a message content: a string, or the text parts of a content array. */
-export function textParts(content: unknown): { get(): string[]; set(texts: string[]): unknown } {
-  if (typeof content === "string") return { get: () => [content], set: ([t]) => t ?? "" };
-  if (Array.isArray(content)) {
-    const indexes = content.flatMap((part, i) =>
-      part &&
-      typeof part === "object" &&
-      (part as { type?: unknown }).type === "text" &&
-      typeof (part as { text?: unknown }).text === "string"
-        ? [i]
-        : [],
-    );
-    return {
-      get: () => indexes.map((i) => (content[i] as { text: string }).text),
-      set: (texts) =>
-        content.map((part, i) =>
-          indexes.includes(i) ? { ...(part as object), text: texts[indexes.indexOf(i)] ?? "" } : part,
-        ),
-    };
-  }
-  return { get: () => [], set: () => content };
+/** How each role of text is guarded on the way in. */
+const PROMPT_INJECTION_MODE: Partial<Record<TextRole, InjectionMode>> = {
+  user: "user",
+  system: "user",
+  assistant: "user",
+  unknown: "user",
+  "tool-result": "document",
+  "tool-definition": "document",
+};
+
+/** Roles checked for verbatim system-prompt leakage in answers (labels are too short to matter). */
+const LEAK_ROLES = new Set<TextRole>(["output", "reasoning", "tool-arguments", "unknown"]);
+
+/** Texts at least this long are analysed in the worker pool (when there is one), off the event loop. */
+export const POOL_THRESHOLD_CHARS = 64 * 1024;
+
+/** Detectors running in worker threads, for large texts (guard-pool.ts). */
+export interface OffThreadAnalyser {
+  scan(
+    text: string,
+    injection?: InjectionMode,
+  ): Promise<{ detections: Detection[]; injection?: { score: number; signals: { id: string; score: number }[] } }>;
 }
 
-export interface PromptGuardResult {
-  messages: ChatMessage[];
-  /** The request must be refused (enforce mode). */
+export interface GuardOptions {
+  /** HMAC key of the `hash` redaction style (the gateway's one hash key). */
+  hashKey: string;
+  /** Large texts go here instead of the event loop. */
+  pool?: OffThreadAnalyser;
+}
+
+export interface RequestGuardResult {
+  /** The request must be refused (enforce mode), or a field is not allowed. */
   block?: GatewayError;
 }
 
 export interface Guards {
   readonly verdicts: GuardVerdict[];
   readonly pseudonyms: PseudonymTable;
-  /** Inspect and rewrite the prompt's messages. */
-  inspectPrompt(messages: readonly ChatMessage[], route: string): Promise<PromptGuardResult>;
-  /** Inspect a whole (non-streamed) answer text; returns the text to send or a block. */
-  inspectAnswer(text: string): { text: string; block?: GatewayError };
-  /** A guard for one streamed choice, releasing only text that is safe to send. */
-  streamGuard(): AnswerStream;
-  checkToolCall(name: string, allowed: (tool: string) => boolean): GatewayError | undefined;
+  /**
+   * Guard every text of a request body against its field table, rewriting it in place; then
+   * add the organisation's system prompts for the route. Text found in a field the table does
+   * not declare is guarded as untrusted, or refused when the policy says `unknownFields: reject`.
+   */
+  inspectRequest(body: Json, spec: Spec, route: string): Promise<RequestGuardResult>;
+  /** System texts seen in the request (for leak detection in answers). */
+  readonly systemTexts: string[];
+  /** Guard a whole answer in place; tool calls are checked against `allowedTool`. */
+  inspectAnswer(body: Json, spec: Spec, allowedTool: (tool: string) => boolean): { text: string; block?: GatewayError };
+  /** A guard for a streamed answer: one incremental guard per streamed field. */
+  answerStream(spec: Spec, allowedTool: (tool: string) => boolean): FrameGuard;
+  /** Write what is still gathered into `verdicts` (a request refused midway); idempotent. */
+  finish(): void;
 }
 
-export interface AnswerStream {
+/** Guards a stream frame by frame. Frames are rewritten in place. */
+export interface FrameGuard {
+  /**
+   * Guard one frame; `finished` names the choices this frame ends. Returns whether the frame
+   * was changed and whether it still carries anything worth sending.
+   */
+  push(frame: Json, finished: readonly number[] | "all"): { changed: boolean; block?: GatewayError };
+  /** The upstream ended: what open fields still hold, written into `frame` (a fresh frame). */
+  flush(frame: Json): { written: boolean; block?: GatewayError };
+  /** The answer text seen so far (before guarding), for the audit excerpt. */
+  readonly text: string;
+}
+
+/** One streamed field's guard: releases only text that is safe to send. */
+interface AnswerStream {
   push(text: string): { text: string; block?: GatewayError };
   end(): { text: string; block?: GatewayError };
 }
 
-export function createGuards(
-  policy: RuntimePolicy,
-  detectors: GuardDetectors,
-  systemPromptTexts: () => string[],
-  hashKey: string,
-): Guards {
-  const ctx: Ctx = { policy, detectors, hashKey, verdicts: [], pseudonyms: createPseudonymTable() };
-  const enforce = policy.guards.mode === "enforce";
-  const closed = policy.guards.failMode === "closed";
-  const leak = createLeakDetector(systemPromptTexts);
+type Json = Record<string, unknown>;
 
+export function createGuards(policy: RuntimePolicy, detectors: GuardDetectors, options: GuardOptions): Guards {
+  const ctx: Ctx = {
+    policy,
+    detectors,
+    hashKey: options.hashKey,
+    verdicts: [],
+    pseudonyms: createPseudonymTable(),
+  };
+  const enforce = policy.guards.mode === "enforce";
+  const off = policy.guards.mode === "off";
+  const closed = policy.guards.failMode === "closed";
+  const systemTexts: string[] = [];
+  const leak = createLeakDetector(() => systemTexts);
   const contentBlock = (what: string) => new GatewayError("content_policy_violation", what);
+  /** Per-request memo: frames repeat the same ids and model names. */
+  const memo = new Map<string, Detection[]>();
+  const detectShort = (text: string): Detection[] => {
+    if (text.length > 256) return detectors.sensitive.detect(text);
+    let found = memo.get(text);
+    if (!found) {
+      found = detectors.sensitive.detect(text);
+      if (memo.size < 1024) memo.set(text, found);
+    }
+    return found;
+  };
+  const sink = createVerdictSink(ctx);
+
+  /** Sensitive spans (and the injection score when asked) of one prompt text. */
+  async function analyse(text: string, mode: InjectionMode | undefined) {
+    if (options.pool && text.length >= POOL_THRESHOLD_CHARS) return options.pool.scan(text, mode);
+    const detections = detectShort(text);
+    const injection = mode && detectors.injection ? await detectors.injection(text, mode) : undefined;
+    return injection ? { detections, injection } : { detections };
+  }
+
+  async function guardPromptText(slot: TextSlot): Promise<GatewayError | undefined> {
+    let role = slot.role;
+    if (role === "media") {
+      if (isMedia(slot.text)) return undefined;
+      role = "unknown";
+    }
+    if (role === "system" && !slot.isKey) systemTexts.push(slot.text);
+    const mode = slot.isKey ? undefined : PROMPT_INJECTION_MODE[role];
+    const injectionOn = mode !== undefined && detectors.injection !== undefined;
+    let result: Awaited<ReturnType<typeof analyse>>;
+    try {
+      result = await analyse(slot.text, injectionOn ? mode : undefined);
+    } catch (error) {
+      sink.error("pii", "prompt", error);
+      return closed
+        ? new GatewayError("guard_unavailable", "a content guard failed and the policy fails closed")
+        : undefined;
+    }
+    let block: GatewayError | undefined;
+    if (mode && result.injection) {
+      const threshold = policy.injection[mode].threshold;
+      const fired = result.injection.score >= threshold;
+      const blocks = fired && policy.injection[mode].action === "block";
+      sink.injection(result.injection, fired, blocks, formatPath(slot.path));
+      if (blocks && enforce)
+        block = contentBlock(
+          `prompt injection detected in ${formatPath(slot.path)} (score ${result.injection.score.toFixed(2)})`,
+        );
+    }
+    const judged = judgeText(ctx, slot.text, result.detections, "prompt", sink);
+    if (judged.blocked && !block)
+      block = contentBlock(`${formatPath(slot.path)} contains ${judged.blocked.entity}, which the policy blocks`);
+    if (judged.text !== slot.text) slot.set(judged.text);
+    return block;
+  }
+
+  /** Guard one answer text that is not streamed (or a whole answer): a block, or whether it changed. */
+  function guardAnswerText(
+    slot: TextSlot,
+    allowedTool: (tool: string) => boolean,
+  ): { block?: GatewayError; changed: boolean } {
+    if (slot.role === "tool-name" && !slot.isKey) {
+      const denied = checkTool(slot.text, allowedTool);
+      if (denied) return { block: denied, changed: false };
+    }
+    if (slot.role === "media" && isMedia(slot.text)) return { changed: false };
+    const judged = judgeText(ctx, slot.text, detectShort(slot.text), "response", sink);
+    if (judged.blocked)
+      return {
+        block: contentBlock(`the answer contains ${judged.blocked.entity}, which the policy blocks`),
+        changed: false,
+      };
+    if (LEAK_ROLES.has(slot.role) && leak.check(slot.text)) {
+      sink.leak();
+      if (enforce) return { block: contentBlock("the answer repeats the system prompt"), changed: false };
+    }
+    const out = ctx.pseudonyms.restore(judged.text);
+    if (out === slot.text) return { changed: false };
+    slot.set(out);
+    return { changed: true };
+  }
+
+  function checkTool(name: string, allowed: (tool: string) => boolean): GatewayError | undefined {
+    if (allowed(name)) return undefined;
+    ctx.verdicts.push({
+      guard: "tools",
+      direction: "response",
+      outcome: enforce ? "blocked" : "flagged",
+      signals: [name],
+    });
+    return enforce
+      ? new GatewayError("permission_denied", `the model called tool ${name}, which the caller may not use`)
+      : undefined;
+  }
 
   return {
     verdicts: ctx.verdicts,
     pseudonyms: ctx.pseudonyms,
+    systemTexts,
 
-    async inspectPrompt(messages, route) {
-      const out: ChatMessage[] = [];
-      let block: GatewayError | undefined;
-      const off = policy.guards.mode === "off";
-      for (const message of messages) {
-        if (off) {
-          out.push(message);
-          continue;
-        }
-        const mode: InjectionMode | undefined =
-          message.role === "user"
-            ? "user"
-            : message.role === "tool" || message.role === "function"
-              ? "document"
-              : undefined;
-        if (!mode) {
-          out.push(message);
-          continue;
-        }
-        const parts = textParts(message.content);
-        const texts = parts.get();
-        const rewritten: string[] = [];
-        for (const text of texts) {
-          if (detectors.injection) {
-            const threshold = policy.injection[mode].threshold;
-            try {
-              const result = await detectors.injection(text, mode);
-              const fired = result.score >= threshold;
-              const wouldBlock = fired && policy.injection[mode].action === "block";
-              ctx.verdicts.push({
-                guard: "injection",
-                direction: "prompt",
-                outcome: fired ? (enforce && wouldBlock ? "blocked" : "flagged") : "pass",
-                signals: result.signals.map((s) => s.id),
-                score: result.score,
-                ...(fired && !enforce && wouldBlock ? { wouldBe: "blocked" as const } : {}),
-              });
-              if (fired && enforce && wouldBlock)
-                block ??= contentBlock(
-                  `prompt injection detected in a ${message.role} message (score ${result.score.toFixed(2)})`,
-                );
-            } catch (error) {
-              ctx.verdicts.push({
-                guard: "injection",
-                direction: "prompt",
-                outcome: "error",
-                signals: [String((error as Error).message ?? error)],
-              });
-              if (closed)
-                block ??= new GatewayError(
-                  "guard_unavailable",
-                  "the injection guard failed and the policy fails closed",
-                );
-            }
-          }
-          let detections: Detection[];
-          try {
-            detections = detectors.sensitive.detect(text);
-          } catch (error) {
-            ctx.verdicts.push({
-              guard: "pii",
-              direction: "prompt",
-              outcome: "error",
-              signals: [String((error as Error).message ?? error)],
-            });
-            if (closed)
-              block ??= new GatewayError("guard_unavailable", "the PII guard failed and the policy fails closed");
-            rewritten.push(text);
-            continue;
-          }
-          const judged = judgeText(ctx, text, detections, "prompt");
-          if (judged.blocked)
-            block ??= contentBlock(`the prompt contains ${judged.blocked.entity}, which the policy blocks`);
-          rewritten.push(judged.text);
-        }
-        out.push(texts.length === 0 ? message : { ...message, content: parts.set(rewritten) });
+    async inspectRequest(body, spec, route) {
+      const slots = collectTexts(body, spec);
+      if (policy.guards.unknownFields === "reject") {
+        const unknown = slots.find((s) => s.role === "unknown");
+        if (unknown)
+          return {
+            block: new GatewayError(
+              "invalid_request",
+              `${formatPath(unknown.path)} is not a field this gateway knows; the policy refuses unknown fields`,
+              { param: formatPath(unknown.path) },
+            ),
+          };
       }
-      const system = policy.systemPrompts.filter((s) => compileGlobs([s.route])(route)).map((s) => s.text);
-      if (system.length > 0) out.unshift({ role: "system", content: system.join("\n\n") });
-      return block ? { messages: out, block } : { messages: out };
+      for (const s of policy.systemPrompts) if (compileGlobs([s.route])(route)) systemTexts.push(s.text);
+      if (off) return {};
+      let block: GatewayError | undefined;
+      for (const slot of slots) {
+        if (slot.role === "tool-name" || slot.role === "meta" || slot.role === "label") {
+          const judged = judgeText(ctx, slot.text, detectShort(slot.text), "prompt", sink);
+          if (judged.blocked)
+            block ??= contentBlock(
+              `${formatPath(slot.path)} contains ${judged.blocked.entity}, which the policy blocks`,
+            );
+          else if (judged.text !== slot.text) slot.set(judged.text);
+          continue;
+        }
+        block ??= await guardPromptText(slot);
+      }
+      sink.close("prompt");
+      return block ? { block } : {};
     },
 
-    inspectAnswer(text) {
-      if (policy.guards.mode === "off") return { text: ctx.pseudonyms.restore(text) };
-      const judged = judgeText(ctx, text, detectors.sensitive.detect(text), "response");
-      if (judged.blocked)
-        return { text, block: contentBlock(`the answer contains ${judged.blocked.entity}, which the policy blocks`) };
-      const leaked = leak.check(text);
-      if (leaked) {
+    inspectAnswer(body, spec, allowedTool) {
+      const slots = collectTexts(body, spec);
+      const text = slots
+        .filter((s) => s.role === "output" && !s.isKey)
+        .map((s) => s.text)
+        .join("");
+      if (off) {
+        for (const s of slots) {
+          const restored = ctx.pseudonyms.restore(s.text);
+          if (restored !== s.text) s.set(restored);
+        }
+        return { text };
+      }
+      let block: GatewayError | undefined;
+      for (const slot of slots) block ??= guardAnswerText(slot, allowedTool).block;
+      sink.close("response");
+      return block ? { text, block } : { text };
+    },
+
+    finish() {
+      sink.close("prompt");
+      sink.close("response");
+    },
+
+    answerStream(spec, allowedTool) {
+      return createFrameGuard(ctx, spec, {
+        off,
+        whole: (slot) => guardAnswerText(slot, allowedTool),
+        field: () => createAnswerStream(ctx, detectors.sensitive, leak, contentBlock, sink),
+        close: () => sink.close("response", [`stream:${policy.guards.streaming}`]),
+      });
+    },
+  };
+}
+
+/**
+ * Verdicts are gathered per request and written once per guard and direction, with the fields
+ * that fired, so a request with a hundred fields still has a short audit record.
+ */
+function createVerdictSink(ctx: Ctx) {
+  const enforce = ctx.policy.guards.mode === "enforce";
+  type Acc = { signals: Set<string>; would?: "redacted" | "blocked" };
+  const acc = new Map<string, Acc>();
+  let injection:
+    | { score: number; signals: Set<string>; fired: boolean; blocks: boolean; fields: Set<string> }
+    | undefined;
+  let leaked = false;
+  const errors: GuardVerdict[] = [];
+  const rank = { redacted: 1, blocked: 2 } as const;
+  return {
+    entities(
+      guard: "pii" | "secrets",
+      direction: "prompt" | "response",
+      entities: string[],
+      would?: "redacted" | "blocked",
+    ) {
+      const key = `${guard}:${direction}`;
+      let a = acc.get(key);
+      if (!a) {
+        a = { signals: new Set() };
+        acc.set(key, a);
+      }
+      for (const e of entities) a.signals.add(e);
+      if (would && (!a.would || rank[would] > rank[a.would])) a.would = would;
+    },
+    injection(r: { score: number; signals: { id: string }[] }, fired: boolean, blocks: boolean, field: string) {
+      injection ??= { score: 0, signals: new Set(), fired: false, blocks: false, fields: new Set() };
+      injection.score = Math.max(injection.score, r.score);
+      if (fired) {
+        injection.fired = true;
+        injection.fields.add(field);
+        for (const s of r.signals) injection.signals.add(s.id);
+      }
+      injection.blocks ||= blocks;
+    },
+    leak() {
+      leaked = true;
+    },
+    error(guard: GuardVerdict["guard"], direction: "prompt" | "response", error: unknown) {
+      errors.push({ guard, direction, outcome: "error", signals: [String((error as Error)?.message ?? error)] });
+    },
+    /** Write the verdicts of a direction (once; later calls add nothing new). */
+    close(direction: "prompt" | "response", extraSignals: string[] = []) {
+      if (direction === "prompt" && injection) {
+        const { fired, blocks } = injection;
+        ctx.verdicts.push({
+          guard: "injection",
+          direction: "prompt",
+          outcome: fired ? (enforce && blocks ? "blocked" : "flagged") : "pass",
+          signals: fired ? [...injection.signals, ...[...injection.fields].map((f) => `field:${f}`)] : [],
+          score: Math.round(injection.score * 1000) / 1000,
+          ...(fired && !enforce && blocks ? { wouldBe: "blocked" as const } : {}),
+        });
+        injection = undefined;
+      }
+      for (const [key, a] of acc) {
+        const [guard, dir] = key.split(":") as ["pii" | "secrets", "prompt" | "response"];
+        if (dir !== direction) continue;
+        ctx.verdicts.push({
+          guard,
+          direction,
+          outcome: enforce ? (a.would ?? "pass") : a.would ? "flagged" : "pass",
+          signals: [...a.signals, ...extraSignals],
+          ...(enforce || !a.would ? {} : { wouldBe: a.would }),
+        });
+        acc.delete(key);
+      }
+      if (direction === "response" && leaked) {
         ctx.verdicts.push({
           guard: "system-prompt-leak",
           direction: "response",
           outcome: enforce ? "blocked" : "flagged",
-          signals: ["verbatim-system-prompt"],
+          signals: ["verbatim-system-prompt", ...extraSignals],
         });
-        if (enforce) return { text, block: contentBlock("the answer repeats the system prompt") };
+        leaked = false;
       }
-      return { text: ctx.pseudonyms.restore(judged.text) };
+      ctx.verdicts.push(...errors.splice(0).filter((e) => e.direction === direction));
     },
+  };
+}
+type VerdictSink = ReturnType<typeof createVerdictSink>;
 
-    streamGuard() {
-      if (policy.guards.mode === "off") return { push: (text) => ({ text }), end: () => ({ text: "" }) };
-      return createAnswerStream(ctx, detectors.sensitive, leak, contentBlock);
-    },
+/** The path of a streamed field with array positions replaced by the elements' own `index`. */
+function streamKey(frame: Json, path: readonly PathStep[]): { key: string; steps: KeyStep[] } {
+  const steps: KeyStep[] = [];
+  let node: unknown = frame;
+  for (const step of path) {
+    if (typeof step === "number") {
+      const item = Array.isArray(node) ? node[step] : undefined;
+      const index = item && typeof item === "object" ? (item as Json).index : undefined;
+      steps.push(typeof index === "number" ? { index } : { position: step });
+      node = item;
+    } else {
+      // A stream's deltas and a final message are the same field.
+      steps.push(step === "message" ? "delta" : step);
+      node = node && typeof node === "object" ? (node as Json)[step] : undefined;
+    }
+  }
+  const key = steps.map((s) => (typeof s === "string" ? s : "index" in s ? `#${s.index}` : `@${s.position}`)).join("/");
+  return { key, steps };
+}
+type KeyStep = string | { index: number } | { position: number };
 
-    checkToolCall(name, allowed) {
-      if (allowed(name) || policy.guards.mode === "off") return undefined;
-      ctx.verdicts.push({
-        guard: "tools",
-        direction: "response",
-        outcome: enforce ? "blocked" : "flagged",
-        signals: [name],
-      });
-      return enforce
-        ? new GatewayError("permission_denied", `the model called tool ${name}, which the caller may not use`)
+/** Write `text` at a stream key's place in `frame`, creating what is missing. */
+function writeAt(
+  frame: Json,
+  steps: readonly KeyStep[],
+  original: readonly PathStep[],
+  text: string,
+  shape: TextSlot["shape"],
+) {
+  let node: Json | unknown[] = frame;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i] as KeyStep;
+    const last = i === steps.length - 1;
+    // The original field name (message or delta) where the frame already has one.
+    const name =
+      typeof step === "string"
+        ? step === "delta" && !Array.isArray(node) && "message" in node
+          ? "message"
+          : step
         : undefined;
+    if (last && name !== undefined && !Array.isArray(node)) {
+      node[name] =
+        shape === "entries"
+          ? [{ token: text, logprob: 0, bytes: null, top_logprobs: [] }]
+          : shape === "parallel"
+            ? { tokens: [text], token_logprobs: [null], top_logprobs: [null], text_offset: [0] }
+            : text;
+      return;
+    }
+    const nextIsArray = typeof steps[i + 1] === "object";
+    if (name !== undefined && !Array.isArray(node)) {
+      if (typeof node[name] !== "object" || node[name] === null) node[name] = nextIsArray ? [] : {};
+      node = node[name] as Json | unknown[];
+      continue;
+    }
+    if (!Array.isArray(node)) return;
+    const s = step as { index: number } | { position: number };
+    let item: unknown;
+    if ("index" in s) {
+      item = node.find((e) => e && typeof e === "object" && (e as Json).index === s.index);
+      if (!item) {
+        item = { index: s.index };
+        node.push(item);
+      }
+    } else {
+      item = node[s.position];
+      if (!item || typeof item !== "object") {
+        item = {};
+        node[s.position] = item;
+      }
+    }
+    node = item as Json;
+  }
+  void original;
+}
+
+/**
+ * Streamed answers: every streamed field (content, reasoning, tool arguments, logprob tokens) of
+ * every choice gets its own incremental guard, so what leaves equals what a whole-answer guard
+ * would send for that field; other text in a frame is guarded whole, frame by frame.
+ */
+function createFrameGuard(
+  ctx: Ctx,
+  spec: Spec,
+  parts: {
+    off: boolean;
+    whole(slot: TextSlot): { block?: GatewayError; changed: boolean };
+    field(): AnswerStream;
+    close(): void;
+  },
+): FrameGuard {
+  const open = new Map<
+    string,
+    { guard: AnswerStream; steps: KeyStep[]; path: readonly PathStep[]; shape: TextSlot["shape"] }
+  >();
+  let text = "";
+  const choiceOf = (steps: readonly KeyStep[]) => {
+    const s = steps[0] === "choices" ? steps[1] : undefined;
+    return s && typeof s === "object" ? ("index" in s ? s.index : s.position) : 0;
+  };
+
+  const endField = (key: string): { text: string; block?: GatewayError } => {
+    const f = open.get(key);
+    open.delete(key);
+    return f ? f.guard.end() : { text: "" };
+  };
+
+  return {
+    get text() {
+      return text;
+    },
+    push(frame, finished) {
+      const slots = collectTexts(frame, spec);
+      let changed = false;
+      const touched = new Set<string>();
+      const ends = (steps: readonly KeyStep[]) => finished === "all" || finished.includes(choiceOf(steps));
+      for (const slot of slots) {
+        if (slot.role === "output" && !slot.isKey) text += slot.text;
+        if (parts.off) {
+          const restored = ctx.pseudonyms.restore(slot.text);
+          if (restored !== slot.text) {
+            slot.set(restored);
+            changed = true;
+          }
+          continue;
+        }
+        if (!slot.streamed) {
+          const r = parts.whole(slot);
+          if (r.block) return { changed, block: r.block };
+          changed ||= r.changed;
+          continue;
+        }
+        const { key, steps } = streamKey(frame, slot.path);
+        touched.add(key);
+        let f = open.get(key);
+        if (!f) {
+          f = { guard: parts.field(), steps, path: slot.path, shape: slot.shape };
+          open.set(key, f);
+        }
+        let r = f.guard.push(slot.text);
+        if (r.block) return { changed, block: r.block };
+        let out = r.text;
+        if (ends(steps)) {
+          r = endField(key);
+          if (r.block) return { changed, block: r.block };
+          out += r.text;
+        }
+        if (out !== slot.text) {
+          slot.set(out);
+          changed = true;
+        }
+      }
+      // Fields this frame finishes but does not carry: their held text goes into this frame.
+      if (!parts.off)
+        for (const [key, f] of [...open]) {
+          if (touched.has(key) || !ends(f.steps)) continue;
+          const r = endField(key);
+          if (r.block) return { changed, block: r.block };
+          if (r.text !== "") {
+            writeAt(frame, f.steps, f.path, r.text, f.shape);
+            changed = true;
+          }
+        }
+      return { changed };
+    },
+    flush(frame) {
+      let written = false;
+      for (const key of [...open.keys()]) {
+        const f = open.get(key);
+        const r = endField(key);
+        if (r.block) return { written, block: r.block };
+        if (f && r.text !== "") {
+          writeAt(frame, f.steps, f.path, r.text, f.shape);
+          written = true;
+        }
+      }
+      parts.close();
+      return { written };
     },
   };
 }
@@ -310,6 +649,7 @@ function createAnswerStream(
   detector: TextDetector,
   leak: LeakDetector,
   contentBlock: (what: string) => GatewayError,
+  sink: VerdictSink,
 ): AnswerStream {
   const mode = ctx.policy.guards.streaming;
   const incremental: IncrementalDetector = createIncrementalDetector(detector, { minScanChars: 32 });
@@ -333,18 +673,10 @@ function createAnswerStream(
     return { text: ctx.pseudonyms.restore(text) };
   };
 
+  // What the field saw goes to the request's verdicts, written once when the answer ends.
   const record = () => {
-    // One verdict per guard for the whole answer, as for a non-streamed one.
-    const sink: GuardVerdict[] = [];
-    judgeText({ ...ctx, verdicts: sink }, whole, collected, "response");
-    for (const v of sink) ctx.verdicts.push({ ...v, signals: [...v.signals, `stream:${mode}`] });
-    if (tail.leaked())
-      ctx.verdicts.push({
-        guard: "system-prompt-leak",
-        direction: "response",
-        outcome: enforce ? "blocked" : "flagged",
-        signals: ["verbatim-system-prompt", `stream:${mode}`],
-      });
+    judgeText(ctx, whole, collected, "response", sink);
+    if (tail.leaked()) sink.leak();
   };
 
   return {

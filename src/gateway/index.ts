@@ -7,8 +7,20 @@ export {
   type EventSink,
 } from "./audit.js";
 export { type ApiKeyLookup, type Authenticator, createAuthenticator, generateApiKey, hashApiKey } from "./auth.js";
+export { createGatewayDetectors, type DetectorSpec, detectorsPerPolicy } from "./detectors.js";
 export { ENDPOINTS, type EndpointSpec } from "./endpoints.js";
 export { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode, toErrorResponse } from "./errors.js";
+export {
+  createGuardPool,
+  GUARD_POOL_FAILURES,
+  GUARD_POOL_MIN_CHARS,
+  type GuardPool,
+  GuardPoolError,
+  type GuardPoolFailure,
+  type GuardPoolOptions,
+  type GuardScan,
+  type GuardScanOptions,
+} from "./guard-pool.js";
 export { createGuards, type GuardDetectors, type GuardVerdict, type InjectionScorer } from "./guards.js";
 export {
   type Admission,

@@ -4,13 +4,12 @@
  * a handful of routes. Draining: stop accepting, finish in-flight requests, flush the audit log.
  */
 
-import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { type Logger, PalisadeError } from "../core/index.js";
 import { ENDPOINTS, type EndpointSpec } from "./endpoints.js";
-import { GatewayError, sendError } from "./errors.js";
-import { sendJson } from "./http.js";
-import { handleProxy, type ProxyDeps } from "./proxy.js";
+import { GatewayError, sendError, toErrorResponse } from "./errors.js";
+import { discardBody, sendJson } from "./http.js";
+import { handleProxy, newRequestState, type ProxyDeps, recordAudit } from "./proxy.js";
 
 export interface GatewayServer {
   readonly server: Server;
@@ -35,38 +34,54 @@ export function createGatewayServer(deps: ProxyDeps & { logger: Logger }): Gatew
     const url = new URL(req.url ?? "/", "http://gateway");
     const path = url.pathname.replace(/\/+$/, "") || "/";
     const endpoint = PROXIED[path];
-    if (endpoint) {
-      if (req.method !== "POST")
-        throw new GatewayError("method_not_allowed", `${req.method} is not allowed on ${path}; use POST`);
+    if (endpoint && req.method === "POST") {
       await handleProxy(endpoint, path, req, res, deps);
       return;
     }
-    if (req.method !== "GET") throw new GatewayError("not_found", `no route for ${req.method} ${path}`);
-    switch (path) {
-      case "/healthz":
-        return sendJson(res, 200, { status: "ok" });
-      case "/readyz": {
-        const ready = !draining && deps.upstreams.upstreams.some((u) => u.healthy);
-        return sendJson(res, ready ? 200 : 503, {
-          status: ready ? "ready" : draining ? "draining" : "no healthy upstream",
-        });
-      }
-      case "/metrics": {
+    // Probes are not audited (they come every few seconds and carry nothing); everything else is.
+    if (req.method === "GET" && path === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (req.method === "GET" && path === "/readyz") {
+      const ready = !draining && deps.upstreams.upstreams.some((u) => u.healthy);
+      return sendJson(res, ready ? 200 : 503, {
+        status: ready ? "ready" : draining ? "draining" : "no healthy upstream",
+      });
+    }
+    const state = newRequestState(ENDPOINTS.chat, path, req, res);
+    state.record.endpoint = path === "/v1/models" ? "models" : "none";
+    state.record.method = req.method;
+    try {
+      if (endpoint) throw new GatewayError("method_not_allowed", `${req.method} is not allowed on ${path}; use POST`);
+      if (req.method === "GET" && path === "/metrics") {
         const text = await deps.metrics.registry.metrics();
         res.writeHead(200, { "content-type": deps.metrics.registry.contentType });
         res.end(text);
         return;
       }
-      case "/v1/models":
-        return listModels(req, res);
-      default:
-        throw new GatewayError("not_found", `no route for GET ${path}`);
+      if (req.method === "GET" && path === "/v1/models") {
+        await listModels(req, res, state);
+        return;
+      }
+      throw new GatewayError("not_found", `no route for ${req.method} ${path}`);
+    } catch (error) {
+      state.status = toErrorResponse(error, state.requestId).status;
+      state.record.error =
+        error instanceof GatewayError ? { code: error.code, message: error.message } : { code: "internal_error" };
+      // Nothing outside the pipeline reads a body: refuse it without waiting for it.
+      discardBody(req, res);
+      sendError(res, error, state.requestId);
+    } finally {
+      recordAudit(state, deps, performance.now() - state.started);
     }
   }
 
   /** Only the models the caller may use, in OpenAI's list shape. */
-  async function listModels(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function listModels(
+    req: IncomingMessage,
+    res: ServerResponse,
+    state: ReturnType<typeof newRequestState>,
+  ): Promise<void> {
     const identity = await deps.auth.authenticate(req.headers.authorization);
+    state.identity = identity;
     const policy = deps.policy.current();
     const data = deps.router
       .knownModels()
@@ -89,10 +104,10 @@ export function createGatewayServer(deps: ProxyDeps & { logger: Logger }): Gatew
     res.on("close", () => inflight.delete(res));
     if (draining) res.setHeader("connection", "close");
     route(req, res).catch((error: unknown) => {
-      const requestId = randomUUID();
+      const requestId = crypto.randomUUID();
       if (!(error instanceof GatewayError))
         deps.logger.error({ requestId, err: (error as Error)?.message }, "unhandled gateway error");
-      sendError(res, error, requestId);
+      if (!res.headersSent) sendError(res, error, requestId);
     });
   });
   server.keepAliveTimeout = 65_000;

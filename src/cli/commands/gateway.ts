@@ -17,15 +17,9 @@ import {
   UpstreamConfigSchema,
 } from "../../core/index.js";
 import {
-  combineDetectors,
-  createDefaultInjectionDetector,
-  createPiiDetector,
-  createSecretsDetector,
-  defineCustomRecognizer,
-} from "../../detect/index.js";
-import {
   createAuditWriter,
   createAuthenticator,
+  createGatewayDetectors,
   createGatewayMetrics,
   createGatewayServer,
   createMemoryLimiter,
@@ -33,11 +27,11 @@ import {
   createRedisLimiter,
   createUpstreamPool,
   DEFAULT_POLICY_FILE,
+  detectorsPerPolicy,
   type GatewayServer,
-  type GuardDetectors,
   startAuditRetention,
 } from "../../gateway/index.js";
-import { type CompiledPolicy, createPolicyHolder } from "../../policy/index.js";
+import { createPolicyHolder } from "../../policy/index.js";
 import { createWorkerEventWriter, type Store } from "../../store/index.js";
 import { withExamples } from "../command-helpers.js";
 import { type CommandContext, createContext, type GlobalOptions } from "../context.js";
@@ -51,55 +45,8 @@ interface GatewayFlags {
   auth: boolean;
 }
 
-/** Injection results kept per process (first in, first out) and the longest message cached. */
-const INJECTION_CACHE_ENTRIES = 4096;
-const INJECTION_CACHE_MAX_TEXT = 16 * 1024;
-
-/** Detectors built once per process: PII, secrets (and both combined), prompt injection. */
-export function createGatewayDetectors(): GuardDetectors {
-  const pii = createPiiDetector();
-  const secrets = createSecretsDetector();
-  const injection = createDefaultInjectionDetector();
-  const injectionCache = new Map<string, { score: number; signals: { id: string; score: number }[] }>();
-  return {
-    pii,
-    secrets,
-    sensitive: combineDetectors([pii, secrets]),
-    injection: async (text, mode) => {
-      // Chat clients resend the whole conversation on every turn: score each message once.
-      const key = `${mode}\u0000${text}`;
-      const cached = injectionCache.get(key);
-      if (cached) return cached;
-      const result = injection.detect(text, { mode });
-      const scored = { score: result.score, signals: result.signals.map((s) => ({ id: s.id, score: s.score })) };
-      if (text.length <= INJECTION_CACHE_MAX_TEXT) {
-        if (injectionCache.size >= INJECTION_CACHE_ENTRIES)
-          injectionCache.delete(injectionCache.keys().next().value as string);
-        injectionCache.set(key, scored);
-      }
-      return scored;
-    },
-  };
-}
-
-/**
- * Detectors for each loaded policy: the shared ones, or, when the policy adds recognisers or
- * thresholds, a PII detector built for it (once per policy version, then cached).
- */
-export function detectorsPerPolicy(base: GuardDetectors): (policy: CompiledPolicy) => GuardDetectors {
-  const cache = new WeakMap<CompiledPolicy, GuardDetectors>();
-  return (policy) => {
-    const { custom, thresholds } = policy.runtime.pii;
-    if (custom.length === 0 && Object.keys(thresholds).length === 0) return base;
-    let built = cache.get(policy);
-    if (!built) {
-      const pii = createPiiDetector({ thresholds, extra: custom.map((c) => defineCustomRecognizer(c)) });
-      built = { ...base, pii, sensitive: combineDetectors([pii, base.secrets]) };
-      cache.set(policy, built);
-    }
-    return built;
-  };
-}
+/** Built in src/gateway/detectors.ts (shared with the guard pool's workers); re-exported for test helpers. */
+export { createGatewayDetectors, detectorsPerPolicy };
 
 export function registerGateway(program: Command): void {
   const command = program
@@ -269,6 +216,7 @@ export async function startGateway(
       audit,
       metrics: createGatewayMetrics(),
       maxBodyBytes: config.maxBodyBytes,
+      bodyTimeouts: { totalMs: config.bodyTimeoutMs, idleMs: config.idleTimeoutMs },
       logger: ctx.logger,
       hashKey: process.env.PALISADE_HASH_KEY ?? "palisade-audit",
     });

@@ -1,0 +1,99 @@
+/**
+ * Audit stage: the one event every request produces, keyed by the gateway's own request id.
+ * Every string stored (headers, model, error messages, policy reasons, excerpts) is redacted
+ * first; excerpts are cut after redaction, so a cut never lands inside a value and leaves half of it.
+ */
+import { createHmac } from "node:crypto";
+import type { Event, Identity } from "../../core/index.js";
+import type { Detection } from "../../detect/index.js";
+import { redact } from "../../detect/index.js";
+import { AUDIT_EVENT_KIND } from "../audit.js";
+import type { GuardDetectors, GuardVerdict } from "../guards.js";
+import type { Json } from "./state.js";
+
+const EXCERPT = 500;
+/** Client-chosen ids and headers kept in the event, at most this long (after redaction). */
+const HEADER_VALUE = 128;
+const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+
+export interface AuditInput {
+  requestId: string;
+  /** The client's `x-request-id`, stored redacted as an attribute; never the key. */
+  clientRequestId: string | undefined;
+  traceparent: string | undefined;
+  identity: Identity | undefined;
+  status: number;
+  record: Json;
+  verdicts: readonly GuardVerdict[];
+  usage: { prompt: number; completion: number } | undefined;
+  latencyMs: number;
+  promptText: string;
+  answerText: string;
+  hashKey: string;
+  /** The policy's `logging.prompts`: redacted excerpts, no excerpts (hash only), or raw excerpts. */
+  prompts: "redacted" | "hashed" | "raw";
+  detectors: GuardDetectors;
+}
+
+/** Placeholders for everything the detectors find, whatever the policy did to the traffic. */
+function redactAll(text: string, detectors: GuardDetectors): string {
+  if (text === "") return text;
+  try {
+    const found: Detection[] = detectors.sensitive.detect(text);
+    return found.length === 0 ? text : redact(text, found, { style: "placeholder" }).text;
+  } catch {
+    return "<withheld: redaction failed>";
+  }
+}
+
+/** The first EXCERPT characters of the redacted text, never ending inside a placeholder. */
+function excerptOf(text: string, detectors: GuardDetectors): string {
+  const margin = detectors.sensitive.maxSpanLength + detectors.sensitive.contextReach;
+  const redacted = redactAll(text.slice(0, EXCERPT + margin), detectors);
+  if (redacted.length <= EXCERPT) return redacted;
+  const cut = redacted.slice(0, EXCERPT);
+  const open = /<[A-Z0-9_]*$/.exec(cut);
+  return open ? cut.slice(0, open.index) : cut;
+}
+
+/** Every string in a JSON value, redacted (keys too: they can be client input). */
+function redactDeep(value: unknown, detectors: GuardDetectors, depth = 0): unknown {
+  if (typeof value === "string") return redactAll(value, detectors);
+  if (depth > 8 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, detectors, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [redactAll(k, detectors), redactDeep(v, detectors, depth + 1)]),
+  );
+}
+
+export function auditEvent(a: AuditInput): Event {
+  const excerpt = (text: string): string | undefined =>
+    a.prompts === "hashed" ? undefined : a.prompts === "raw" ? text.slice(0, EXCERPT) : excerptOf(text, a.detectors);
+  const promptExcerpt = excerpt(a.promptText);
+  const answerExcerpt = excerpt(a.answerText);
+  const traceId = a.traceparent ? TRACEPARENT.exec(a.traceparent)?.[1] : undefined;
+  const clientRequestId =
+    a.clientRequestId !== undefined
+      ? redactAll(a.clientRequestId.slice(0, 1024), a.detectors).slice(0, HEADER_VALUE)
+      : undefined;
+  return {
+    id: a.requestId,
+    kind: AUDIT_EVENT_KIND,
+    time: Date.now(),
+    ...(a.identity ? { identity: a.identity.id } : {}),
+    correlation: { requestId: a.requestId, ...(traceId ? { traceId } : {}) },
+    payload: {
+      ...(redactDeep(a.record, a.detectors) as Json),
+      ...(clientRequestId !== undefined ? { clientRequestId } : {}),
+      ...(a.traceparent !== undefined && !traceId ? { traceparent: "invalid (not stored)" } : {}),
+      status: a.status,
+      guards: redactDeep(a.verdicts, a.detectors),
+      usage: a.usage ?? null,
+      latencyMs: Math.round(a.latencyMs * 100) / 100,
+      promptHmac: createHmac("sha256", a.hashKey).update(a.promptText).digest("hex"),
+      promptLogging: a.prompts,
+      ...(promptExcerpt !== undefined ? { promptExcerpt } : {}),
+      ...(answerExcerpt !== undefined ? { answerExcerpt } : {}),
+    },
+  };
+}
