@@ -19,6 +19,7 @@ import {
 import { compileGlobs, type GuardAction, piiActionFor, type RuntimePolicy } from "../policy/index.js";
 import { GatewayError } from "./errors.js";
 import { collectTexts, formatPath, isMedia, type PathStep, type Spec, type TextRole, type TextSlot } from "./fields.js";
+import { GUARD_POOL_MIN_CHARS } from "./guard-pool.js";
 
 export type InjectionMode = "user" | "document";
 
@@ -125,7 +126,7 @@ const PROMPT_INJECTION_MODE: Partial<Record<TextRole, InjectionMode>> = {
 const LEAK_ROLES = new Set<TextRole>(["output", "reasoning", "tool-arguments", "unknown"]);
 
 /** Texts at least this long are analysed in the worker pool (when there is one), off the event loop. */
-export const POOL_THRESHOLD_CHARS = 64 * 1024;
+export const POOL_THRESHOLD_CHARS = GUARD_POOL_MIN_CHARS;
 
 /** Detectors running in worker threads, for large texts (guard-pool.ts). */
 export interface OffThreadAnalyser {

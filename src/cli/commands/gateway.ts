@@ -16,6 +16,8 @@ import {
   type UpstreamConfig,
   UpstreamConfigSchema,
 } from "../../core/index.js";
+import { createGuardPool, type GuardPool } from "../../gateway/guard-pool.js";
+import type { OffThreadAnalyser } from "../../gateway/guards.js";
 import {
   createAuditWriter,
   createAuthenticator,
@@ -31,7 +33,7 @@ import {
   type GatewayServer,
   startAuditRetention,
 } from "../../gateway/index.js";
-import { createPolicyHolder } from "../../policy/index.js";
+import { type CompiledPolicy, createPolicyHolder } from "../../policy/index.js";
 import { createWorkerEventWriter, type Store } from "../../store/index.js";
 import { withExamples } from "../command-helpers.js";
 import { type CommandContext, createContext, type GlobalOptions } from "../context.js";
@@ -146,10 +148,12 @@ export async function startGateway(
   let gateway: GatewayServer | undefined;
   let retention: ReturnType<typeof startAuditRetention> | undefined;
   let telemetry: ReturnType<typeof startTelemetry> | undefined;
+  let guardPool: GuardPool | undefined;
   const closeAll = async (graceMs?: number) => {
     // The gateway closes its audit writer, upstream pool and limiter (and so the Redis client).
     if (gateway) await gateway.close(graceMs);
     else redis?.disconnect();
+    await guardPool?.close();
     await retention?.stop();
     await events?.close();
     await telemetry?.shutdown();
@@ -202,6 +206,7 @@ export async function startGateway(
       logger: ctx.logger,
     });
     const pool = createUpstreamPool(upstreams);
+    guardPool = createGuardPool();
     gateway = createGatewayServer({
       auth: createAuthenticator({
         ...(noAuth ? { noAuth: true } : {}),
@@ -213,6 +218,7 @@ export async function startGateway(
       upstreams: pool,
       limiter,
       detectors: detectorsPerPolicy(createGatewayDetectors()),
+      pool: offThread(guardPool),
       audit,
       metrics: createGatewayMetrics(),
       maxBodyBytes: config.maxBodyBytes,
@@ -252,6 +258,17 @@ export async function startGateway(
 }
 
 /** `--upstream URL --upstream-kind KIND` as one upstream, with one-line errors naming the flag. */
+/** Large texts of a request are scanned by the pool's threads with the policy's own recognisers. */
+function offThread(pool: GuardPool): (policy: CompiledPolicy) => OffThreadAnalyser {
+  return (policy) => ({
+    scan: (text, injection) =>
+      pool.scan(text, {
+        spec: { thresholds: policy.runtime.pii.thresholds, custom: policy.runtime.pii.custom },
+        ...(injection ? { injection } : {}),
+      }),
+  });
+}
+
 function upstreamFromFlags(url: string, kind: UpstreamConfig["kind"] | undefined): UpstreamConfig {
   const parsed = UpstreamConfigSchema.safeParse({ name: "default", kind: kind ?? "openai", url, models: ["*"] });
   if (!parsed.success) {
