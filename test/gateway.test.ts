@@ -190,9 +190,15 @@ spec:
     );
   });
 
-  it("lists only the models the caller may use", async () => {
+  it("lists the models the upstream serves, only those the caller may use", async () => {
+    // The upstream is configured as `*`: its own /v1/models list is asked for.
     const models = await client.models.list();
-    assert.ok(Array.isArray(models.data));
+    assert.deepEqual(
+      models.data.map((m) => m.id),
+      ["test-model"],
+    );
+    const denied = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: await gw.key("nobody"), maxRetries: 0 });
+    assert.deepEqual((await denied.models.list()).data, []);
   });
 
   it("answers malformed JSON with 400 and a 10 MB body with 413, in OpenAI's shape", async () => {

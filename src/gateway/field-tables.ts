@@ -32,7 +32,7 @@ function part(role: TextRole): Spec {
       default:
         // text, input_text, output_text, refusal, thinking, reasoning, and parts nobody knows yet:
         // every string in the part is this message's text.
-        return obj({ type: meta, cache_control: meta, signature: meta }, text);
+        return obj({ type: meta, text, cache_control: meta, signature: meta }, text);
     }
   });
 }

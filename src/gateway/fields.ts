@@ -175,10 +175,11 @@ function walk(value: unknown, spec: Spec, path: PathStep[], out: TextSlot[], set
       }
       for (const key of Object.keys(value)) {
         const child = Object.hasOwn(spec.keys, key) ? (spec.keys[key] as Spec) : (spec.rest ?? UNKNOWN);
+        const ref = { key };
         if (child.kind === "leaf" && child.role !== "meta" && !Object.hasOwn(spec.keys, key))
-          out.push(keySlot(value, key, child, path));
+          pushKeySlot(out, value, ref, child, path);
         walk(value[key], child, [...path, key], out, (t) => {
-          value[key] = t;
+          value[ref.key] = t;
         });
       }
       return;
@@ -202,9 +203,10 @@ function visitAll(value: unknown, spec: Leaf, path: PathStep[], out: TextSlot[],
   }
   if (isObject(value)) {
     for (const key of Object.keys(value)) {
-      if (spec.role !== "meta") out.push(keySlot(value, key, spec, path));
+      const ref = { key };
+      if (spec.role !== "meta") pushKeySlot(out, value, ref, spec, path);
       visitAll(value[key], spec, [...path, key], out, (t) => {
-        value[key] = t;
+        value[ref.key] = t;
       });
     }
   }
@@ -276,22 +278,25 @@ function parallelSlot(value: unknown, spec: TokensSpec, path: PathStep[], out: T
   });
 }
 
-/** An object key as text: renaming it keeps the value (and the key order, which JSON ignores). */
-function keySlot(holder: Json, key: string, spec: Leaf, path: PathStep[]): TextSlot {
-  let current = key;
-  return {
-    path: [...path, key],
+/**
+ * An object key as text. Renaming it keeps the value (JSON ignores key order) and updates
+ * `ref`, which the value's own setter writes through, so both may change in either order.
+ */
+function pushKeySlot(out: TextSlot[], holder: Json, ref: { key: string }, spec: Leaf, path: PathStep[]): void {
+  if (ref.key === "") return;
+  out.push({
+    path: [...path, ref.key],
     role: spec.role,
     streamed: false,
     isKey: true,
-    text: key,
+    text: ref.key,
     set(text) {
-      if (text === current) return;
-      holder[text] = holder[current];
-      delete holder[current];
-      current = text;
+      if (text === ref.key) return;
+      holder[text] = holder[ref.key];
+      delete holder[ref.key];
+      ref.key = text;
     },
-  };
+  });
 }
 
 /** The path as people read it (`messages[2].content[0].text`), for errors and audit. */

@@ -9,6 +9,7 @@ import { type Logger, PalisadeError } from "../core/index.js";
 import { ENDPOINTS, type EndpointSpec } from "./endpoints.js";
 import { GatewayError, sendError, toErrorResponse } from "./errors.js";
 import { discardBody, sendJson } from "./http.js";
+import { createModelLister } from "./model-list.js";
 import { handleProxy, newRequestState, type ProxyDeps, recordAudit } from "./proxy.js";
 
 export interface GatewayServer {
@@ -28,6 +29,7 @@ const PROXIED: Record<string, EndpointSpec> = {
 
 export function createGatewayServer(deps: ProxyDeps & { logger: Logger }): GatewayServer {
   let draining = false;
+  const models = createModelLister(deps.router, deps.upstreams);
   const inflight = new Set<ServerResponse>();
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -83,8 +85,7 @@ export function createGatewayServer(deps: ProxyDeps & { logger: Logger }): Gatew
     const identity = await deps.auth.authenticate(req.headers.authorization);
     state.identity = identity;
     const policy = deps.policy.current();
-    const data = deps.router
-      .knownModels()
+    const data = (await models.list())
       .filter(
         (model) =>
           policy.evaluate({
