@@ -132,7 +132,8 @@ export const POOL_THRESHOLD_CHARS = GUARD_POOL_MIN_CHARS;
 export interface OffThreadAnalyser {
   scan(
     text: string,
-    injection?: InjectionMode,
+    injection: InjectionMode | undefined,
+    signal: AbortSignal | undefined,
   ): Promise<{ detections: Detection[]; injection?: { score: number; signals: { id: string; score: number }[] } }>;
 }
 
@@ -141,6 +142,8 @@ export interface GuardOptions {
   hashKey: string;
   /** Large texts go here instead of the event loop. */
   pool?: OffThreadAnalyser;
+  /** The request gave up (its guard time budget ran out): stop scanning for it. */
+  signal?: AbortSignal;
 }
 
 export interface RequestGuardResult {
@@ -180,6 +183,23 @@ export interface FrameGuard {
   readonly text: string;
 }
 
+/**
+ * Short texts repeat across requests and stream frames (model names, roles, ids, enum values,
+ * tool names): their detections are remembered per detector, in a bounded map that is cleared
+ * when full, so unique strings sent on purpose cannot grow it.
+ */
+const SHORT_TEXT = 64;
+const SHORT_TEXT_ENTRIES = 8192;
+const shortTextMemos = new WeakMap<TextDetector, Map<string, Detection[]>>();
+function shortTextMemo(detector: TextDetector): Map<string, Detection[]> {
+  let memo = shortTextMemos.get(detector);
+  if (!memo) {
+    memo = new Map();
+    shortTextMemos.set(detector, memo);
+  }
+  return memo;
+}
+
 /** One streamed field's guard: releases only text that is safe to send. */
 interface AnswerStream {
   push(text: string): { text: string; block?: GatewayError };
@@ -202,14 +222,14 @@ export function createGuards(policy: RuntimePolicy, detectors: GuardDetectors, o
   const systemTexts: string[] = [];
   const leak = createLeakDetector(() => systemTexts);
   const contentBlock = (what: string) => new GatewayError("content_policy_violation", what);
-  /** Per-request memo: frames repeat the same ids and model names. */
-  const memo = new Map<string, Detection[]>();
+  const memo = shortTextMemo(detectors.sensitive);
   const detectShort = (text: string): Detection[] => {
-    if (text.length > 256) return detectors.sensitive.detect(text);
+    if (text.length > SHORT_TEXT) return detectors.sensitive.detect(text);
     let found = memo.get(text);
     if (!found) {
       found = detectors.sensitive.detect(text);
-      if (memo.size < 1024) memo.set(text, found);
+      if (memo.size >= SHORT_TEXT_ENTRIES) memo.clear();
+      memo.set(text, found);
     }
     return found;
   };
@@ -217,7 +237,7 @@ export function createGuards(policy: RuntimePolicy, detectors: GuardDetectors, o
 
   /** Sensitive spans (and the injection score when asked) of one prompt text. */
   async function analyse(text: string, mode: InjectionMode | undefined) {
-    if (options.pool && text.length >= POOL_THRESHOLD_CHARS) return options.pool.scan(text, mode);
+    if (options.pool && text.length >= POOL_THRESHOLD_CHARS) return options.pool.scan(text, mode, options.signal);
     const detections = detectShort(text);
     const injection = mode && detectors.injection ? await detectors.injection(text, mode) : undefined;
     return injection ? { detections, injection } : { detections };

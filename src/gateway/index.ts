@@ -21,7 +21,13 @@ export {
   type GuardScan,
   type GuardScanOptions,
 } from "./guard-pool.js";
-export { createGuards, type GuardDetectors, type GuardVerdict, type InjectionScorer } from "./guards.js";
+export {
+  createGuards,
+  type GuardDetectors,
+  type GuardVerdict,
+  type InjectionScorer,
+  type OffThreadAnalyser,
+} from "./guards.js";
 export {
   type Admission,
   createMemoryLimiter,

@@ -3,7 +3,7 @@
  * stages/): authenticate → parse → authorize → admit → guard in → upstream → guard out →
  * audit. Errors answer in OpenAI's shape; every request, refused or not, leaves one audit event.
  */
-import { randomUUID } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../core/index.js";
 import type { CompiledPolicy, PolicyHolder } from "../policy/index.js";
@@ -13,6 +13,7 @@ import type { EndpointSpec } from "./endpoints.js";
 import { GatewayError, sendError, toErrorResponse } from "./errors.js";
 import type { GuardDetectors, OffThreadAnalyser } from "./guards.js";
 import { type BodyTimeouts, discardBody } from "./http.js";
+import { stringifyYielding } from "./json-yielding.js";
 import type { Limiter } from "./limits.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { ModelRouter } from "./router.js";
@@ -28,6 +29,11 @@ import { endRequestSpan, startRequestSpan } from "./telemetry.js";
 import type { UpstreamPool } from "./upstreams/client.js";
 
 export { USE_CASE_HEADER } from "./stages/authorize.js";
+
+/** Prompts at least this long are serialised for the upstream in pieces (json-yielding.ts). */
+const LARGE_BODY_CHARS = 1 << 20;
+/** Stands for the model name in a body serialised before the upstream is chosen (unguessable). */
+const MODEL_PLACEHOLDER = `palisade-model-${randomUUID()}`;
 
 export interface ProxyDeps {
   auth: Authenticator;
@@ -64,7 +70,7 @@ export function newRequestState(
     res,
     abort: new AbortController(),
     record: { endpoint: endpoint.id, route, stream: false },
-    promptText: "",
+    prompt: { parts: [], length: 0 },
     answerText: "",
     status: 200,
     upstreamMs: 0,
@@ -162,6 +168,10 @@ async function forward(
     state.record.streamMode = policy.runtime.guards.streaming;
     body = endpoint.withStreamUsage(body);
   }
+  // Large bodies are serialised once, giving the loop back between pieces; the model name is
+  // set per upstream by replacing the placeholder written here.
+  const large = state.prompt.length >= LARGE_BODY_CHARS;
+  const serialised = large ? await stringifyYielding({ ...body, model: MODEL_PLACEHOLDER }) : undefined;
   const upstreamStarted = performance.now();
   const response = await deps.upstreams.send(targets, {
     path: (spec) => {
@@ -169,7 +179,10 @@ async function forward(
       if (!path) throw new GatewayError("not_found", `${endpoint.id} is not available on this upstream`);
       return path;
     },
-    body: (_upstream, upstreamModel) => JSON.stringify({ ...body, model: upstreamModel }),
+    body: (_upstream, upstreamModel) =>
+      serialised
+        ? serialised.replace(`"${MODEL_PLACEHOLDER}"`, () => JSON.stringify(upstreamModel))
+        : JSON.stringify({ ...body, model: upstreamModel }),
     signal: state.abort.signal,
   });
   state.upstreamMs = performance.now() - upstreamStarted;
@@ -213,7 +226,7 @@ async function finish(state: RequestState, deps: ProxyDeps, span: ReturnType<typ
   guards?.finish();
   const actual = usage
     ? usage.prompt + usage.completion
-    : estimateTokens(state.promptText.length + state.answerText.length);
+    : estimateTokens(state.prompt.length + state.answerText.length);
   await state.admission
     ?.finish(actual)
     .catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, "limiter reconcile failed"));
@@ -235,11 +248,37 @@ async function finish(state: RequestState, deps: ProxyDeps, span: ReturnType<typ
     ...(usage ? { usage } : {}),
     ...(state.identity ? { identity: state.identity.id } : {}),
   });
-  recordAudit(state, deps, latencyMs);
+  recordAudit(state, deps, latencyMs, await promptHmac(state.prompt.parts, deps.hashKey));
+}
+
+/** HMAC of the raw prompt, fed a slice at a time with a yield between, so a huge prompt does not hold the loop. */
+async function promptHmac(parts: readonly string[], key: string): Promise<string> {
+  const hmac = createHmac("sha256", key);
+  const SLICE = 1 << 20;
+  let first = true;
+  for (const part of parts) {
+    if (!first) hmac.update("\n");
+    first = false;
+    for (let i = 0; i < part.length; i += SLICE) {
+      hmac.update(part.slice(i, i + SLICE));
+      if (part.length > SLICE) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  return hmac.digest("hex");
+}
+
+/** The first `limit` characters of the prompt's parts joined, without joining all of them. */
+function promptStart(parts: readonly string[], limit: number): string {
+  let out = "";
+  for (const part of parts) {
+    if (out.length >= limit) break;
+    out += (out === "" ? "" : "\n") + part.slice(0, limit - out.length);
+  }
+  return out;
 }
 
 /** The request's audit event (also used by the server for routes outside the pipeline). */
-export function recordAudit(state: RequestState, deps: ProxyDeps, latencyMs: number): void {
+export function recordAudit(state: RequestState, deps: ProxyDeps, latencyMs: number, hmac?: string): void {
   const policy = deps.policy.current();
   const header = (name: string) => {
     const v = state.req.headers[name];
@@ -256,9 +295,9 @@ export function recordAudit(state: RequestState, deps: ProxyDeps, latencyMs: num
       verdicts: state.guards?.verdicts ?? [],
       usage: state.usage,
       latencyMs,
-      promptText: state.promptText,
+      promptStart: promptStart(state.prompt.parts, 64 * 1024),
+      promptHmac: hmac ?? createHmac("sha256", deps.hashKey).update(state.prompt.parts.join("\n")).digest("hex"),
       answerText: state.answerText,
-      hashKey: deps.hashKey,
       prompts: policy.runtime.logging.prompts,
       detectors: deps.detectors(policy),
     }),

@@ -16,14 +16,13 @@ import {
   type UpstreamConfig,
   UpstreamConfigSchema,
 } from "../../core/index.js";
-import { createGuardPool, type GuardPool } from "../../gateway/guard-pool.js";
-import type { OffThreadAnalyser } from "../../gateway/guards.js";
 import {
   createAuditWriter,
   createAuthenticator,
   createGatewayDetectors,
   createGatewayMetrics,
   createGatewayServer,
+  createGuardPool,
   createMemoryLimiter,
   createModelRouter,
   createRedisLimiter,
@@ -31,6 +30,8 @@ import {
   DEFAULT_POLICY_FILE,
   detectorsPerPolicy,
   type GatewayServer,
+  type GuardPool,
+  type OffThreadAnalyser,
   startAuditRetention,
 } from "../../gateway/index.js";
 import { type CompiledPolicy, createPolicyHolder } from "../../policy/index.js";
@@ -261,10 +262,11 @@ export async function startGateway(
 /** Large texts of a request are scanned by the pool's threads with the policy's own recognisers. */
 function offThread(pool: GuardPool): (policy: CompiledPolicy) => OffThreadAnalyser {
   return (policy) => ({
-    scan: (text, injection) =>
+    scan: (text, injection, signal) =>
       pool.scan(text, {
         spec: { thresholds: policy.runtime.pii.thresholds, custom: policy.runtime.pii.custom },
         ...(injection ? { injection } : {}),
+        ...(signal ? { signal } : {}),
       }),
   });
 }

@@ -14,7 +14,7 @@ export const estimateTokens = (chars: number) => Math.ceil(chars / 4);
 export async function admitRequest(state: RequestState, limiter: Limiter, logger: Logger): Promise<void> {
   const { identity, access, budget, policy } = state;
   if (!identity || !access || !budget || !policy) throw new Error("admit runs after authorize");
-  const reserved = reservation(estimateTokens(state.promptText.length), budget, access.maxTokens);
+  const reserved = reservation(estimateTokens(state.prompt.length), budget, access.maxTokens);
   state.record.reservedTokens = reserved;
   let admitted: Awaited<ReturnType<Limiter["admit"]>>;
   try {

@@ -3,7 +3,6 @@
  * Every string stored (headers, model, error messages, policy reasons, excerpts) is redacted
  * first; excerpts are cut after redaction, so a cut never lands inside a value and leaves half of it.
  */
-import { createHmac } from "node:crypto";
 import type { Event, Identity } from "../../core/index.js";
 import type { Detection } from "../../detect/index.js";
 import { redact } from "../../detect/index.js";
@@ -27,9 +26,11 @@ export interface AuditInput {
   verdicts: readonly GuardVerdict[];
   usage: { prompt: number; completion: number } | undefined;
   latencyMs: number;
-  promptText: string;
+  /** The prompt's start (enough for the excerpt after redaction). */
+  promptStart: string;
+  /** HMAC-SHA-256 of the whole raw prompt under the gateway's hash key. */
+  promptHmac: string;
   answerText: string;
-  hashKey: string;
   /** The policy's `logging.prompts`: redacted excerpts, no excerpts (hash only), or raw excerpts. */
   prompts: "redacted" | "hashed" | "raw";
   detectors: GuardDetectors;
@@ -69,7 +70,7 @@ function redactDeep(value: unknown, detectors: GuardDetectors, depth = 0): unkno
 export function auditEvent(a: AuditInput): Event {
   const excerpt = (text: string): string | undefined =>
     a.prompts === "hashed" ? undefined : a.prompts === "raw" ? text.slice(0, EXCERPT) : excerptOf(text, a.detectors);
-  const promptExcerpt = excerpt(a.promptText);
+  const promptExcerpt = excerpt(a.promptStart);
   const answerExcerpt = excerpt(a.answerText);
   const traceId = a.traceparent ? TRACEPARENT.exec(a.traceparent)?.[1] : undefined;
   const clientRequestId =
@@ -90,7 +91,7 @@ export function auditEvent(a: AuditInput): Event {
       guards: redactDeep(a.verdicts, a.detectors),
       usage: a.usage ?? null,
       latencyMs: Math.round(a.latencyMs * 100) / 100,
-      promptHmac: createHmac("sha256", a.hashKey).update(a.promptText).digest("hex"),
+      promptHmac: a.promptHmac,
       promptLogging: a.prompts,
       ...(promptExcerpt !== undefined ? { promptExcerpt } : {}),
       ...(answerExcerpt !== undefined ? { answerExcerpt } : {}),

@@ -37,8 +37,11 @@ export interface RequestState {
   budget?: OutputBudget;
   guards?: Guards;
   admission?: Admission;
-  /** The prompt's text (every guarded text of the request), for the estimate and the excerpt. */
-  promptText: string;
+  /**
+   * The prompt's texts (every prompt text of the request, as received), for the estimate, the
+   * excerpt and the keyed hash. Kept as parts: joining a 10 MB prompt would hold the event loop.
+   */
+  prompt: { parts: string[]; length: number };
   answerText: string;
   status: number;
   usage?: Usage;
