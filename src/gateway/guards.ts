@@ -188,7 +188,7 @@ export interface FrameGuard {
  * tool names): their detections are remembered per detector, in a bounded map that is cleared
  * when full, so unique strings sent on purpose cannot grow it.
  */
-const SHORT_TEXT = 64;
+const SHORT_TEXT = 256;
 const SHORT_TEXT_ENTRIES = 8192;
 const shortTextMemos = new WeakMap<TextDetector, Map<string, Detection[]>>();
 function shortTextMemo(detector: TextDetector): Map<string, Detection[]> {
