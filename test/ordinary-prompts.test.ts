@@ -17,6 +17,7 @@
  */
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
@@ -28,7 +29,15 @@ import {
 } from "../src/gateway/index.js";
 import { compilePolicy, loadPolicyFiles } from "../src/policy/index.js";
 
-const UNIFIED = fileURLToPath(new URL("../../shared/datasets/prompt-attacks/_derived/unified.jsonl", import.meta.url));
+/** The shared datasets sit next to the repository; a clone elsewhere finds them by PALISADE_DATASETS or at /work/shared. */
+const DATASET = "prompt-attacks/_derived/unified.jsonl";
+const UNIFIED =
+  [
+    process.env.PALISADE_DATASETS ? join(process.env.PALISADE_DATASETS, DATASET) : undefined,
+    fileURLToPath(new URL(`../../shared/datasets/${DATASET}`, import.meta.url)),
+    `/work/shared/datasets/${DATASET}`,
+  ].find((path): path is string => path !== undefined && existsSync(path)) ??
+  fileURLToPath(new URL(`../../shared/datasets/${DATASET}`, import.meta.url));
 const SAMPLE_SIZE = 1000;
 /** Share of ordinary prompts the default policy may rewrite or refuse. */
 const MAX_TOUCHED_SHARE = 0.005;
