@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import type { Detection } from "../detect/index.js";
 import { createGatewayDetectors, type DetectorSpec, detectorsForSpec } from "./detectors.js";
+import { GatewayError } from "./errors.js";
 import { createGuardPool, type GuardPool, GuardPoolError, packDetections, unpackDetections } from "./guard-pool.js";
 
 const DEFAULT_SPEC: DetectorSpec = { thresholds: {}, custom: [] };
@@ -127,6 +128,15 @@ describe("guard pool", () => {
     const plain = await pool.scan(TEXTS.employee, { spec: DEFAULT_SPEC });
     assert.deepEqual(plain.detections, []);
     assert.equal(plain.injection, undefined);
+  });
+
+  it("parses a JSON body in a worker, and describes a broken one without quoting it", async () => {
+    const body = { model: "m", messages: [{ role: "user", content: "é😀".repeat(1000) }] };
+    assert.deepEqual(await pool.parseJson(Buffer.from(JSON.stringify(body))), body);
+    await assert.rejects(
+      pool.parseJson(Buffer.from('{"card": "4111 1111 1111 1111"')),
+      (e: unknown) => e instanceof GatewayError && e.code === "invalid_json" && !e.message.includes("4111"),
+    );
   });
 
   it("scores a document-mode text like the main thread", async () => {

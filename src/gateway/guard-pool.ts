@@ -68,6 +68,8 @@ export interface GuardPool {
   /** PII+secrets detections (offsets into `text`) and, when asked, the injection score, computed in a worker. */
   scan(text: string, options: GuardScanOptions): Promise<GuardScan>;
   /** Refuse new scans, finish the accepted ones, stop the threads. */
+  /** Parse a JSON body in a worker (a 400 `invalid_json` describing where it broke). */
+  parseJson(bytes: Uint8Array): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -191,6 +193,28 @@ export function createGuardPool(options: GuardPoolOptions = {}): GuardPool {
         const reason: unknown = controller.signal.reason;
         if (reason instanceof GuardPoolError) throw reason;
         throw new GuardPoolError("failed", "content guard failed", { cause: error });
+      } finally {
+        accepted.delete(controller);
+      }
+    },
+    async parseJson(bytes) {
+      if (closing) throw new GuardPoolError("closed", "content guard is shutting down");
+      if (accepted.size >= size + maxQueue)
+        throw new GuardPoolError("queue-full", "content guard is busy, retry shortly");
+      const controller = new AbortController();
+      accepted.add(controller);
+      try {
+        const result = (await piscina.run({ bytes }, { name: "parseJson", signal: controller.signal })) as
+          | { value: unknown }
+          | { invalid: string };
+        if ("invalid" in result)
+          throw new GatewayError("invalid_json", `request body is not valid JSON: ${result.invalid}`, {
+            cause: new SyntaxError(result.invalid),
+          });
+        return result.value;
+      } catch (error) {
+        if (error instanceof GatewayError) throw error;
+        throw new GuardPoolError("failed", "request body could not be parsed off the event loop", { cause: error });
       } finally {
         accepted.delete(controller);
       }

@@ -10,3 +10,8 @@ const worker = import("./guard-worker.ts");
 export default async function scanTask(task) {
   return (await worker).default(task);
 }
+
+/** The JSON body parser, the same way. */
+export async function parseJson(task) {
+  return (await worker).parseJson(task);
+}

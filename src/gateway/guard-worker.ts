@@ -7,6 +7,7 @@ import { move, transferableSymbol, valueSymbol } from "piscina";
 import { createGatewayDetectors, detectorsForSpec } from "./detectors.js";
 import { type GuardTask, type GuardTaskResult, packDetections } from "./guard-pool.js";
 import type { GuardDetectors } from "./guards.js";
+import { describeJsonSyntaxError } from "./json-syntax.js";
 
 /** Distinct policy specs kept per thread; a policy reload adds one, the oldest goes first. */
 const SPEC_CACHE_ENTRIES = 16;
@@ -23,6 +24,20 @@ function detectorsFor(task: GuardTask): GuardDetectors {
     bySpec.set(task.key, built);
   }
   return built;
+}
+
+/**
+ * Parse a large JSON request body off the event loop. What comes back is cloned into the main
+ * thread, which for a body that is mostly one long string is a copy, not a parse. A syntax
+ * error is described here (where it broke, never the input), as `readJson` does.
+ */
+export function parseJson(task: { bytes: Uint8Array }): { value: unknown } | { invalid: string } {
+  const text = new TextDecoder().decode(task.bytes);
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return { invalid: describeJsonSyntaxError(text) };
+  }
 }
 
 /** Scan one text: a `GuardTaskResult` (detections packed) wrapped for piscina to move its buffer. */

@@ -15,6 +15,9 @@ export interface BodyTimeouts {
   idleMs?: number;
 }
 
+/** Bodies at least this large are parsed off the event loop when the caller offers a way to. */
+const OFF_THREAD_BYTES = 1 << 20;
+
 /** Defaults of `gateway.bodyTimeoutMs` and `gateway.idleTimeoutMs`. */
 export const DEFAULT_BODY_TIMEOUTS: Required<BodyTimeouts> = { totalMs: 30_000, idleMs: 10_000 };
 
@@ -71,8 +74,16 @@ export async function readBody(req: IncomingMessage, limit: number, timeouts: Bo
  * (line, column, position) but never quotes it: `JSON.parse`'s own message echoes the input,
  * which may be a card number or a key.
  */
-export async function readJson(req: IncomingMessage, limit: number, timeouts: BodyTimeouts = {}): Promise<unknown> {
-  const text = (await readBody(req, limit, timeouts)).toString("utf8");
+export async function readJson(
+  req: IncomingMessage,
+  limit: number,
+  timeouts: BodyTimeouts = {},
+  offThread?: (bytes: Uint8Array) => Promise<unknown>,
+): Promise<unknown> {
+  const bytes = await readBody(req, limit, timeouts);
+  // A multi-megabyte body parsed here would hold the event loop for tens of milliseconds.
+  if (offThread && bytes.length >= OFF_THREAD_BYTES) return offThread(bytes);
+  const text = bytes.toString("utf8");
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -45,6 +45,8 @@ export interface ProxyDeps {
   detectors: (policy: CompiledPolicy) => GuardDetectors;
   /** Worker threads for large texts (none: everything is scanned on the event loop). */
   pool?: (policy: CompiledPolicy) => OffThreadAnalyser;
+  /** Parse a large request body in a worker thread. */
+  parseLarge?: (bytes: Uint8Array) => Promise<unknown>;
   audit: AuditWriter;
   metrics: GatewayMetrics;
   maxBodyBytes: number;
@@ -106,6 +108,7 @@ export async function handleProxy(
     let body = await parseRequest(state, {
       maxBodyBytes: deps.maxBodyBytes,
       ...(deps.bodyTimeouts ? { timeouts: deps.bodyTimeouts } : {}),
+      ...(deps.parseLarge ? { parseLarge: deps.parseLarge } : {}),
     }).catch((error: unknown) => {
       // A body cut short (408, 413) must not keep the connection; a complete but bad one may.
       if (!req.complete) discardBody(req, res);

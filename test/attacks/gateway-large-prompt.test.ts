@@ -13,7 +13,8 @@ import { startGatewayProcess, stopGatewayProcess } from "../helpers/gateway-proc
 
 /** Ordinary prose with a little PII (an e-mail address and a phone number every ~4 KB), `size` characters. */
 function prose(size: number): string {
-  const sentence = "The quarterly report was sent to finance on Tuesday, and the team reviewed the open items together. ";
+  const sentence =
+    "The quarterly report was sent to finance on Tuesday, and the team reviewed the open items together. ";
   const contact = "Questions go to ops-team@example.com or the desk at +1 415 555 2671. ";
   const block = sentence.repeat(40) + contact;
   return block.repeat(Math.ceil(size / block.length)).slice(0, size);
@@ -38,10 +39,10 @@ describe("attack: a 10 MB prompt", () => {
     await upstream.close();
   });
 
-  it("leaves /healthz answering within 100 ms while it is guarded", async () => {
+  it("leaves /healthz answering within 100 ms while it is guarded", async (t) => {
     const body = JSON.stringify({ model: "m", messages: [{ role: "user", content: prose(10_000_000) }] });
     // Warm the worker thread with one large prompt, so the figure is the steady state.
-    const warmBody = JSON.stringify({ model: "m", messages: [{ role: "user", content: prose(200_000) }] });
+    const warmBody = JSON.stringify({ model: "m", messages: [{ role: "user", content: prose(2_000_000) }] });
     const warm = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, { method: "POST", body: warmBody });
     await warm.arrayBuffer();
 
@@ -63,6 +64,7 @@ describe("attack: a 10 MB prompt", () => {
     // answer came, and the event loop kept serving meanwhile.
     assert.ok([200, 503].includes(await big), `unexpected status ${await big}`);
     const worst = Math.max(...latencies);
+    t.diagnostic(`${latencies.length} health checks, slowest ${worst.toFixed(1)} ms`);
     assert.ok(latencies.length >= 3, `only ${latencies.length} health checks ran`);
     assert.ok(worst <= 100, `slowest /healthz answer took ${worst.toFixed(0)} ms (${latencies.length} checks)`);
   });

@@ -220,6 +220,7 @@ export async function startGateway(
       limiter,
       detectors: detectorsPerPolicy(createGatewayDetectors()),
       pool: offThread(guardPool),
+      parseLarge: (bytes) => (guardPool as GuardPool).parseJson(bytes),
       audit,
       metrics: createGatewayMetrics(),
       maxBodyBytes: config.maxBodyBytes,

@@ -12,9 +12,9 @@ const PROMPT_ROLES = new Set(["user", "system", "assistant", "tool-result", "unk
 
 export async function parseRequest(
   state: RequestState,
-  limits: { maxBodyBytes: number; timeouts?: BodyTimeouts },
+  limits: { maxBodyBytes: number; timeouts?: BodyTimeouts; parseLarge?: (bytes: Uint8Array) => Promise<unknown> },
 ): Promise<Json> {
-  const raw = await readJson(state.req, limits.maxBodyBytes, limits.timeouts);
+  const raw = await readJson(state.req, limits.maxBodyBytes, limits.timeouts, limits.parseLarge);
   if (!raw || typeof raw !== "object" || Array.isArray(raw))
     throw new GatewayError("invalid_request", "request body must be a JSON object");
   const parsed = state.endpoint.shape.safeParse(raw);
