@@ -27,26 +27,42 @@ export interface Detection {
 export interface TextDetector {
   readonly kind: DetectorKind;
   /**
-   * Upper bound on the length of any span it reports. Streaming holds back this many trailing
-   * characters (plus context reach) so that an entity split across chunks is still seen whole.
+   * Upper bound on the length of any span it reports. Without a stream profile, streaming holds
+   * back this many trailing characters (plus context reach) so that an entity split across
+   * chunks is still seen whole.
    */
   readonly maxSpanLength: number;
   /** How far before or after a span the detector looks for context words. */
   readonly contextReach: number;
   detect(text: string): Detection[];
   /**
-   * Optional streaming profile for detectors whose longest spans start at a known marker
-   * (`-----BEGIN`, `eyJ`): hold back only `holdBack` characters, plus everything from
-   * `holdFrom(text)` on, where an entity that is still incomplete may have begun. Re-scans keep
-   * `lookback` characters of released text on the left. Without it, streaming holds back
-   * `maxSpanLength + contextReach`.
+   * How to stream this detector with little delay: instead of a fixed window, hold back only
+   * from where an entity may still be in progress. Without it, streaming holds back
+   * `maxSpanLength + contextReach` characters.
    */
   readonly stream?: StreamProfile;
 }
 
+/**
+ * What incremental detection needs from a detector (see stream.ts). The contract is about
+ * `detect` on a text and on that text with anything appended: the spans it reports that start
+ * before `holdFrom(text)` are the same (offsets, scores, reasons) whatever is appended. Such a
+ * final span may still cross that offset; the caller then releases only up to its start.
+ */
 export interface StreamProfile {
+  /**
+   * Hard cap on characters held back: whatever `holdFrom` says, text this far before the end is
+   * released. It must be at least as far as anything one span depends on can reach back from
+   * the end of the text (its length, lookahead and context after it).
+   */
   holdBack: number;
+  /** Characters of already released text kept on the left when re-scanning. */
   lookback: number;
-  /** Earliest offset where an entity still in progress at the end of `text` may start (text.length if none). */
+  /**
+   * Earliest offset of `text` from which its spans may still change when text is appended
+   * (text.length if none): where a match may still be in progress or still being decided, e.g.
+   * a trailing word, a trailing run of digits and separators, an unfinished PEM block, or a
+   * candidate (reported or not) whose context window after it is not complete yet.
+   */
   holdFrom(text: string): number;
 }

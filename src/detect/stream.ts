@@ -1,7 +1,10 @@
 /**
  * Incremental detection over streamed text. Text is released only once no later chunk can turn
- * any of it into (part of) an entity or change a released span's context: the detector holds
- * back `maxSpanLength + contextReach` characters, never cuts through a span, and re-scans with
+ * any of it into (part of) an entity or change a released span's context. What that takes comes
+ * from the detector's stream profile: `holdFrom` names the earliest offset whose analysis may
+ * still change (a trailing word, a trailing run of digits, an unfinished PEM block, a candidate
+ * whose context window is not complete yet), so ordinary prose flows with a few characters of
+ * delay instead of a fixed window. The release point never cuts through a span, and re-scans keep
  * enough already-released text on the left that spans near the cut match the whole-text run.
  * The result for any chunking equals the result on the whole text (property-tested).
  */
@@ -24,19 +27,56 @@ export interface IncrementalDetector {
 }
 
 export interface IncrementalOptions {
-  /** Re-scan only after this many new characters (default 64); bigger batches cost less CPU. */
+  /**
+   * Re-scan only after this many new characters (default 64). Bigger batches cost less CPU but
+   * add up to this many characters of delay on top of what the detector holds back.
+   */
   minScanChars?: number;
 }
+
+/**
+ * The stream profile a detector without one gets: hold back a fixed window of its longest span
+ * plus context reach, as every detector did before profiles existed.
+ */
+export function fixedWindowProfile(detector: Pick<TextDetector, "maxSpanLength" | "contextReach">): StreamProfile {
+  const holdBack = detector.maxSpanLength + detector.contextReach;
+  return {
+    holdBack,
+    lookback: 4 * detector.maxSpanLength + detector.contextReach,
+    holdFrom: (text) => Math.max(0, text.length - holdBack),
+  };
+}
+
+/**
+ * Move a hold point left until no span crosses it: the start of any span that begins before
+ * `at` and ends after it, repeatedly. Used on final spans before release and on candidates
+ * inside profiles, where a span crossing the cut could still be displaced by one not seen yet.
+ */
+export function holdBefore(spans: readonly Pick<Detection, "start" | "end">[], at: number): number {
+  let hold = at;
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const s of spans) {
+      if (s.start < hold && s.end > hold) {
+        hold = s.start;
+        moved = true;
+      }
+    }
+  }
+  return hold;
+}
+
+/** Scan on every chunk until the first release, while the stream has at most this many characters. */
+const EAGER_CHARS = 256;
 
 export function createIncrementalDetector(
   detector: TextDetector,
   options: IncrementalOptions = {},
 ): IncrementalDetector {
-  const holdBack = detector.stream?.holdBack ?? detector.maxSpanLength + detector.contextReach;
+  const profile = detector.stream ?? fixedWindowProfile(detector);
   // Left context kept after release: spans near the re-scan's left edge may be partial and
   // spurious; this margin keeps them (and anything they overlap) away from unreleased text.
-  const lookback = detector.stream?.lookback ?? 4 * detector.maxSpanLength + detector.contextReach;
-  const holdFrom = detector.stream ? (text: string) => (detector.stream as StreamProfile).holdFrom(text) : undefined;
+  const { holdBack, lookback } = profile;
   const minScan = options.minScanChars ?? 64;
   let buffer = "";
   let bufferStart = 0; // stream offset of buffer[0]
@@ -46,10 +86,11 @@ export function createIncrementalDetector(
   function release(all: boolean): StreamSegment | undefined {
     const from = released - bufferStart;
     const spans = detector.detect(buffer);
-    let safe = all ? buffer.length : buffer.length - holdBack;
-    if (!all && holdFrom) safe = Math.min(safe, holdFrom(buffer));
+    let safe = buffer.length;
     if (!all) {
-      for (const s of spans) if (s.start < safe && s.end > safe) safe = Math.min(safe, s.start);
+      // holdBack caps the hold: text that far back is final for the detector whatever follows.
+      safe = Math.max(Math.min(profile.holdFrom(buffer), buffer.length), buffer.length - holdBack, 0);
+      safe = holdBefore(spans, safe);
     }
     if (safe <= from) return undefined;
     const segment: StreamSegment = {
@@ -71,7 +112,10 @@ export function createIncrementalDetector(
       if (chunk.length === 0) return undefined;
       buffer += chunk;
       unscanned += chunk.length;
-      if (unscanned < minScan || buffer.length - (released - bufferStart) <= holdBack) return undefined;
+      // Until the first release, every chunk is scanned (while the buffer is short): the
+      // first words reach the reader without waiting for minScan characters to pile up.
+      const eager = released === 0 && buffer.length <= EAGER_CHARS;
+      if (unscanned < minScan && !eager) return undefined;
       unscanned = 0;
       return release(false);
     },

@@ -239,14 +239,26 @@ function noisyOr(scores: readonly number[]): number {
   return 1 - keep;
 }
 
-/** Overlapping windows as [start, end) offsets, starting after a space so words stay whole. */
+/** How far a window start moves right to the next space, so words stay whole. */
+const WINDOW_ALIGN = 40;
+
+/**
+ * Overlapping windows as [start, end) offsets, starting after a space so words stay whole. The
+ * space is looked for only within WINDOW_ALIGN characters: an unbounded indexOf re-scans the rest
+ * of a text without spaces for every window, which is quadratic.
+ */
 function windows(text: string, size: number, step: number): [number, number][] {
   const out: [number, number][] = [];
   for (let start = 0; start < text.length; start += step) {
     let from = start;
     if (from > 0) {
-      const space = text.indexOf(" ", from);
-      if (space !== -1 && space - from < 40) from = space + 1;
+      const limit = Math.min(text.length, from + WINDOW_ALIGN);
+      for (let i = from; i < limit; i++) {
+        if (text.charCodeAt(i) === 32) {
+          from = i + 1;
+          break;
+        }
+      }
     }
     out.push([from, Math.min(text.length, from + size)]);
     if (start + size >= text.length) break;

@@ -68,6 +68,10 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
   const wanted = new Uint8Array(maxN + 2);
   for (const n of config.charNgrams) wanted[n] = 1;
   const bigrams = config.wordBigrams;
+  /** The n-gram length when there is exactly one (the common case gets a tighter loop), else 0. */
+  const onlyN = new Set(config.charNgrams).size === 1 ? (config.charNgrams[0] as number) : 0;
+  /** Scratch copy of the padded text being scanned. */
+  let codes = new Uint16Array(4096);
 
   /** Record a bucket in `out` (training path). */
   const push = (index: number, count: number): void => {
@@ -87,18 +91,21 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
     let count = 0;
     let sum = 0;
 
-    // Character n-grams over " text ", hashed incrementally from each start position.
+    // Character n-grams over " text ", hashed incrementally from each start position. The
+    // padded text is copied into `codes` once, so the hash loops read a typed array.
     const span = to - from;
     const length = span + 2;
-    for (let i = 0; i < length; i++) {
-      let h = FNV_OFFSET;
-      const stop = Math.min(maxN, length - i);
-      for (let k = 0; k < stop; k++) {
-        const p = i + k;
-        const code = p === 0 || p === length - 1 ? 32 : text.charCodeAt(from + p - 1);
-        h = Math.imul(h ^ code, FNV_PRIME);
-        if (wanted[k + 1] !== 1) continue;
-        const index = (Math.imul(h ^ (k + 1), FNV_PRIME) >>> 0) & mask;
+    if (codes.length < length) codes = new Uint16Array(Math.max(length, codes.length * 2));
+    codes[0] = 32;
+    for (let i = 0; i < span; i++) codes[i + 1] = text.charCodeAt(from + i);
+    codes[length - 1] = 32;
+    if (onlyN > 0) {
+      // One n-gram length (the default): every start with n characters left, nothing shorter.
+      const tag = onlyN;
+      for (let i = 0; i + onlyN <= length; i++) {
+        let h = FNV_OFFSET;
+        for (let k = 0; k < onlyN; k++) h = Math.imul(h ^ (codes[i + k] as number), FNV_PRIME);
+        const index = (Math.imul(h ^ tag, FNV_PRIME) >>> 0) & mask;
         const word = index >>> 5;
         const bits = seen[word] as number;
         const bit = 1 << (index & 31);
@@ -107,6 +114,24 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
         push(index, count);
         if (weights) sum += weights[index] as number;
         count++;
+      }
+    } else {
+      for (let i = 0; i < length; i++) {
+        let h = FNV_OFFSET;
+        const stop = Math.min(maxN, length - i);
+        for (let k = 0; k < stop; k++) {
+          h = Math.imul(h ^ (codes[i + k] as number), FNV_PRIME);
+          if (wanted[k + 1] !== 1) continue;
+          const index = (Math.imul(h ^ (k + 1), FNV_PRIME) >>> 0) & mask;
+          const word = index >>> 5;
+          const bits = seen[word] as number;
+          const bit = 1 << (index & 31);
+          if ((bits & bit) !== 0) continue;
+          seen[word] = bits | bit;
+          push(index, count);
+          if (weights) sum += weights[index] as number;
+          count++;
+        }
       }
     }
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isPalisadeError } from "../../core/index.js";
-import { nestedQuantifierReason } from "../pattern-safety.js";
+import { boundQuantifiers, nestedQuantifierReason } from "../pattern-safety.js";
 import { loadInjectionRules } from "./load.js";
-import { compileInjectionRules, leadingLiterals, parseInjectionRulePack } from "./rules.js";
+import { compileInjectionRules, leadingLiterals, matchInjectionRules, parseInjectionRulePack } from "./rules.js";
 
 describe("injection rule pack", () => {
   const rules = loadInjectionRules();
@@ -36,6 +36,19 @@ describe("injection rule pack", () => {
       () => parseInjectionRulePack("category: mine\nrules:\n  - id: x\n    lang: en\n    wieght: 1\n", "typo.yaml"),
       (e: unknown) => isPalisadeError(e) && e.code === "bad-config",
     );
+  });
+
+  it("compiles every pattern with bounded repeats, so a try at one position never runs to the end of the text", () => {
+    for (const rule of rules) {
+      for (const pattern of rule.patterns) assert.equal(boundQuantifiers(pattern.source, 1), pattern.source, rule.id);
+    }
+  });
+
+  it("still finds a delimiter after a run of dashes longer than the repeat bound", () => {
+    // Bounded, `(---)[=*#-]{0,64}\\s?end` matches from a dash near the end of the run.
+    const detect = (text: string) => matchInjectionRules(rules, text, "user").map((m) => m.rule.id);
+    assert.deepEqual(detect(`${"-".repeat(20_000)} end of story`), detect("--- end of story"));
+    assert.deepEqual(detect("=".repeat(20_000)), []);
   });
 
   it("derives sound literal prefilters from leading alternations", () => {

@@ -6,10 +6,17 @@
 
 import { z } from "zod";
 import { PalisadeError, parseYamlSource, ValidationError, validateYaml } from "../../core/index.js";
-import { nestedQuantifierReason } from "../pattern-safety.js";
+import { boundQuantifiers, nestedQuantifierReason } from "../pattern-safety.js";
 import type { InjectionMode } from "./types.js";
 
 const MAX_PATTERN_LENGTH = 1_000;
+/**
+ * Most repeats one unbounded quantifier (`*`, `+`, `{n,}`) may take: patterns are tried at every
+ * occurrence of their leading literals, and an unbounded repeat makes each try scan to the end of
+ * a run (`(---)[=*#-]*\s?end` over 200,000 dashes took minutes). 64 covers any real word, run of
+ * separators or list of filler words an instruction contains.
+ */
+const MAX_REPEAT = 64;
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** One rule as written in a rule-pack file. */
@@ -104,7 +111,8 @@ function compilePattern(pattern: string, file: string, path: string): RegExp {
   const problem = nestedQuantifierReason(pattern);
   if (problem) throw new ValidationError({ file, issues: [{ path, message: problem }] });
   try {
-    return new RegExp(pattern);
+    new RegExp(pattern);
+    return new RegExp(boundQuantifiers(pattern, MAX_REPEAT));
   } catch (cause) {
     throw new ValidationError({
       file,
@@ -319,8 +327,10 @@ interface AhoCorasick {
   /** Anchor ids ending at each state (including through failure links). */
   output: number[][];
   lengths: number[];
-  /** Memoised full transitions for ASCII input per state (allocated on first visit): code → state + 1, 0 = not computed. */
-  ascii: (Int32Array | undefined)[];
+  /** Memoised ASCII transitions, flat: [state * 128 + code] → next state + 1, 0 = not computed yet. */
+  ascii: Int32Array;
+  /** 1 for states where some anchor ends. */
+  accepting: Uint8Array;
 }
 
 function buildAhoCorasick(words: readonly string[]): AhoCorasick {
@@ -355,7 +365,14 @@ function buildAhoCorasick(words: readonly string[]): AhoCorasick {
       queue.push(to);
     }
   }
-  return { next, fail, output: outputs, lengths: words.map((w) => w.length), ascii: new Array(next.length) };
+  return {
+    next,
+    fail,
+    output: outputs,
+    lengths: words.map((w) => w.length),
+    ascii: new Int32Array(next.length * 128),
+    accepting: Uint8Array.from(outputs, (list) => (list.length > 0 ? 1 : 0)),
+  };
 }
 
 /** The state after reading `code` in `state`, following failure links. */
@@ -372,27 +389,22 @@ function step(automaton: AhoCorasick, state: number, code: number): number {
 
 /** Calls `onMatch(anchorId, endExclusive)` for every occurrence of every word, overlaps included. */
 function searchAhoCorasick(automaton: AhoCorasick, text: string, onMatch: (id: number, end: number) => void): void {
-  const { output, ascii } = automaton;
+  const { output, ascii, accepting } = automaton;
   let state = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 128) {
-      let row = ascii[state];
-      if (row === undefined) {
-        row = new Int32Array(128);
-        ascii[state] = row;
-      }
-      let to = (row[code] ?? 0) - 1;
+      const slot = (state << 7) | code;
+      let to = (ascii[slot] as number) - 1;
       if (to < 0) {
         to = step(automaton, state, code);
-        row[code] = to + 1;
+        ascii[slot] = to + 1;
       }
       state = to;
     } else {
       state = step(automaton, state, code);
     }
-    const hits = output[state];
-    if (hits !== undefined && hits.length > 0) for (const id of hits) onMatch(id, i + 1);
+    if (accepting[state] === 1) for (const id of output[state] as number[]) onMatch(id, i + 1);
   }
 }
 

@@ -1,7 +1,9 @@
 /** The PII detector: built-in and organisation recognisers, per-entity thresholds, best-span overlaps. */
 import type { Detection, TextDetector } from "../detection.js";
 import { resolveOverlaps } from "../overlap.js";
+import { toOriginalDetections, toScanText } from "../scan-text.js";
 import { builtinRecognizers } from "./builtin.js";
+import { createPiiStreamProfile } from "./hold.js";
 import { createScanHints, type Recognizer } from "./recognizer.js";
 
 export interface PiiDetectorOptions {
@@ -35,7 +37,11 @@ export function createPiiDetector(options: PiiDetectorOptions = {}): TextDetecto
     kind: "pii",
     maxSpanLength: Math.max(1, ...recognizers.map((r) => r.maxLength)),
     contextReach: PII_CONTEXT_REACH,
-    detect(text) {
+    stream: createPiiStreamProfile({ recognizers, contextReach: PII_CONTEXT_REACH }),
+    detect(input) {
+      // Recognisers see NFKC without invisible characters; spans are moved back onto `input`.
+      const scan = toScanText(input);
+      const text = scan.text;
       const candidates: Detection[] = [];
       const hints = createScanHints(text);
       for (const recognizer of recognizers) {
@@ -43,7 +49,7 @@ export function createPiiDetector(options: PiiDetectorOptions = {}): TextDetecto
           if (d.score >= thresholdOf(d.entity) && (!wanted || wanted.has(d.entity))) candidates.push(d);
         }
       }
-      return resolveOverlaps(candidates);
+      return toOriginalDetections(resolveOverlaps(candidates), scan);
     },
   };
 }

@@ -240,8 +240,30 @@ const PLACE_CONTEXT = new Set([
 /** A capitalised word (letters, apostrophes, inner hyphens), with an optional trailing period. */
 const CAP_WORD = /\p{Lu}[\p{L}\p{M}'’]*(?:-\p{Lu}?[\p{L}\p{M}'’]+)*\.?/u;
 const MAX_RUN = 5;
-/** What may stand between two words of one name: a space, or a lower-case particle ("van der", "de la"). */
-const JOINERS = /^ (?:(?:van|der|den|de|del|della|di|da|dos|das|du|la|le|von|zu|bin|al|ibn|y|e) )*$/;
+/** A house number ("12", "17b", "4-6") and the space after it, right before a street name. */
+const HOUSE_NUMBER = /\d[\dA-Za-z-]{0,6}\s$/;
+/** Lower-case particles that may stand between two words of one name ("van der", "de la"). */
+const PARTICLES = new Set("van der den de del della di da dos das du la le von zu bin al ibn y e".split(" "));
+
+/** Longest particle, in characters. */
+const PARTICLE_MAX = 5;
+
+/**
+ * True when text[from, to) joins two words of one name: a space, or spaces around particles
+ * (` van der `). Walks the gap word by word and stops at the first other word, so the cost is
+ * bounded by that word, not the gap (in prose the gap is the rest of a sentence).
+ */
+function isJoiner(text: string, from: number, to: number): boolean {
+  if (text.charCodeAt(from) !== 32) return false;
+  let at = from + 1;
+  while (at < to) {
+    let space = at;
+    while (space < to && space - at <= PARTICLE_MAX && text.charCodeAt(space) !== 32) space++;
+    if (space === to || text.charCodeAt(space) !== 32 || !PARTICLES.has(text.slice(at, space))) return false;
+    at = space + 1;
+  }
+  return at === to;
+}
 
 interface Token {
   text: string;
@@ -255,19 +277,20 @@ export const GAZETTEER_MAX_SPAN = 120;
 
 export function recognizeWithGazetteer(text: string, gazetteer: Gazetteer, contextReach: number): Detection[] {
   const out: Detection[] = [];
-  const runs = capitalisedRuns(text);
-  for (const run of runs) {
+  forEachCapitalisedRun(text, (run) => {
     for (const detection of classifyRun(text, run, gazetteer, contextReach)) out.push(detection);
-  }
+  });
   return out;
 }
 
-/** Runs of capitalised words separated by a space or lower-case particles ("van der"). */
-function capitalisedRuns(text: string): Token[][] {
-  const runs: Token[][] = [];
+/**
+ * Runs of capitalised words separated by a space or lower-case particles ("van der"), each
+ * handed over as soon as it ends, so memory stays bounded by one run whatever the text.
+ */
+function forEachCapitalisedRun(text: string, onRun: (run: Token[]) => void): void {
   let current: Token[] = [];
   const flush = () => {
-    if (current.length > 0) runs.push(current);
+    if (current.length > 0) onRun(current);
     current = [];
   };
   const words = new RegExp(CAP_WORD.source, "gu");
@@ -275,35 +298,54 @@ function capitalisedRuns(text: string): Token[][] {
     const start = match.index;
     // Only whole words: "McDonald" yes, the "D" inside it no (the regex consumed it already),
     // "iPhone" no.
-    if (start > 0 && /[\p{L}\p{N}]/u.test(text[start - 1] as string)) continue;
+    if (start > 0 && isLetterOrDigit(text.charCodeAt(start - 1))) continue;
     // "Liam's": the possessive is not part of the name.
-    const word = match[0].replace(/['’]s$/, "");
+    const word = withoutPossessive(match[0]);
     const bare = word.endsWith(".") ? word.slice(0, -1) : word;
     const last = current[current.length - 1];
-    if (last && !JOINERS.test(text.slice(last.end, start))) flush();
+    if (last && !isJoiner(text, last.end, start)) flush();
     current.push({ text: word, bare, start, end: start + word.length });
     if (current.length > MAX_RUN) current.shift();
     if (word.endsWith(".") && !TITLES.has(bare.toLowerCase()) && !ORG_SUFFIXES.has(bare.toLowerCase())) flush();
   }
   flush();
-  return runs;
+}
+
+/** The word without a trailing possessive `'s` or `’s` ("Liam's" is "Liam"). */
+function withoutPossessive(word: string): string {
+  const n = word.length;
+  if (n < 2 || word.charCodeAt(n - 1) !== 115) return word;
+  const quote = word.charCodeAt(n - 2);
+  return quote === 39 || quote === 0x2019 ? word.slice(0, -2) : word;
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+function isLetterOrDigit(code: number): boolean {
+  if (code < 0x80) return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
+  // A lone surrogate half tests false, as the single code unit did before.
+  return LETTER_OR_DIGIT.test(String.fromCharCode(code));
 }
 
 function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): Detection[] {
   // Most runs are a capitalised word at a sentence start: reject those before any real work.
   if (run.length === 1) {
-    const only = (run[0] as Token).bare.replace(/['’]s$/, "");
+    const only = withoutPossessive((run[0] as Token).bare);
     const known = g.firstNames.has(only) || g.lastNames.has(only) || g.places.has(only);
     if (!known && !STREET_COMPOUND.test(only.toLowerCase())) return [];
   }
   const lower = run.map((t) => t.bare.toLowerCase());
   const start = run[0]?.start ?? 0;
   const end = run[run.length - 1]?.end ?? 0;
-  const precedingNumber = /\d[\dA-Za-z-]{0,6}\s$/.test(text.slice(Math.max(0, start - 8), start));
+  // A house number is at most 8 characters before the name; searching only there keeps this
+  // constant per run (a search over text.slice(0, start) costs the whole text before it).
+  const before = Math.max(0, start - 8);
+  const numberAt = text.slice(before, start).search(HOUSE_NUMBER);
+  const precedingNumber = numberAt >= 0;
   const lastWord = lower[lower.length - 1] ?? "";
 
   if (precedingNumber && isStreetName(lower)) {
-    const numberStart = text.slice(0, start).search(/\d[\dA-Za-z-]{0,6}\s$/);
+    const numberStart = before + numberAt;
     const last = run[run.length - 1] as Token;
     // "Avenue." at a sentence end: the period is punctuation; "St." keeps it.
     const streetEnd = last.text.endsWith(".") && !STREET_ABBREVIATIONS.has(lastWord) ? end - 1 : end;
@@ -325,7 +367,7 @@ function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): D
     const firstKnown = run.findIndex((t) => g.firstNames.has(t.bare) || g.lastNames.has(t.bare));
     if (firstKnown > 0) from = firstKnown;
   }
-  const names = run.slice(from).map((t) => t.bare.replace(/['’]s$/, ""));
+  const names = run.slice(from).map((t) => withoutPossessive(t.bare));
   if (names.length === 0) return [];
   const isFirst = names.map((n) => g.firstNames.has(n));
   const isLast = names.map((n) => g.lastNames.has(n));

@@ -4,8 +4,11 @@
  * placeholder, stopword and entropy gates. Text without any keyword costs one linear scan.
  */
 import type { Detection, TextDetector } from "../detection.js";
+import { toOriginalDetections, toScanText } from "../scan-text.js";
 import { createKeywordMatcher } from "./aho-corasick.js";
+import { createSecretsStreamProfile } from "./hold.js";
 import { type CompiledSecretRule, loadSecretRules, type SecretRuleSet } from "./load-rules.js";
+import { requiredLiterals } from "./regex-safety.js";
 import { findStopword, isPlaceholder, shannonEntropy } from "./value-gates.js";
 
 /** Extra characters on each side of a window so lookarounds see real context. */
@@ -38,9 +41,6 @@ interface Window {
   end: number;
 }
 
-/** Rules whose matches can be longer than this are streamed by their keyword (see `stream`). */
-const STREAM_SHORT_LIMIT = 600;
-
 /** Build a secrets detector over the given (or shipped) rules; compiles the keyword automaton once. */
 export function createSecretsDetector(options: SecretsDetectorOptions = {}): TextDetector {
   const ruleSet = options.rules ?? defaultRules();
@@ -64,40 +64,25 @@ export function createSecretsDetector(options: SecretsDetectorOptions = {}): Tex
       (rulesByKeyword[k] as number[]).push(ruleIndex);
     }
   }
-  const matcher = createKeywordMatcher(keywords);
+  const required = requiredLiteralPlan(rules, keywords.length);
+  const matcher = createKeywordMatcher([...keywords, ...required.literals]);
   const maxSpanLength = Math.max(1, ...rules.map((r) => r.maxMatchLength));
   const contextReach =
     Math.max(0, ...rules.map((r) => (r.valueGroup === 0 ? 0 : r.maxMatchLength))) + LOOKAROUND_MARGIN;
 
-  // Streaming: rules with long matches (PEM keys, JWTs) begin at their keyword, so text is held
-  // from such a keyword on; everything else needs only the short rules' hold-back.
-  const long = rules.filter((r) => r.maxMatchLength > STREAM_SHORT_LIMIT);
-  const short = rules.filter((r) => r.maxMatchLength <= STREAM_SHORT_LIMIT);
-  const shortSpan = Math.max(1, ...short.map((r) => r.maxMatchLength));
-  const shortReach = Math.max(0, ...short.map((r) => (r.valueGroup === 0 ? 0 : r.maxMatchLength))) + LOOKAROUND_MARGIN;
-  const longKeywords = createKeywordMatcher([...new Set(long.flatMap((r) => r.rule.keywords))]);
-  const longestLong = Math.max(0, ...long.map((r) => r.maxMatchLength));
-  const stream = {
-    holdBack: shortSpan + shortReach + STREAM_SHORT_LIMIT,
-    lookback: 4 * (shortSpan + STREAM_SHORT_LIMIT) + shortReach,
-    holdFrom(text: string): number {
-      let from = text.length;
-      const tail = Math.max(0, text.length - longestLong);
-      longKeywords.scan(text.slice(tail), (_keyword, end) => {
-        // A long match starts at most STREAM_SHORT_LIMIT before its keyword (they are prefixes).
-        from = Math.min(from, Math.max(0, tail + end - STREAM_SHORT_LIMIT - 64));
-      });
-      return from;
-    },
-  };
+  // Streaming: hold back only from where a rule's match may still be in progress (see hold.ts).
+  const stream = createSecretsStreamProfile(rules);
 
   return {
     kind: "secrets",
     maxSpanLength,
     contextReach,
     stream,
-    detect(text: string): Detection[] {
-      const windows = keywordWindows(text, rules, rulesByKeyword, keywords, matcher.scan);
+    detect(input: string): Detection[] {
+      // Rules see NFKC without invisible characters; spans are moved back onto `input`.
+      const scan = toScanText(input);
+      const text = scan.text;
+      const windows = keywordWindows(text, { rules, rulesByKeyword, keywords, required }, matcher.scan);
       const found: Detection[] = [];
       for (const [ruleIndex, list] of windows) {
         const compiled = rules[ruleIndex] as CompiledSecretRule;
@@ -106,44 +91,149 @@ export function createSecretsDetector(options: SecretsDetectorOptions = {}): Tex
           if (found.length >= maxDetections) break;
         }
       }
-      return resolveOverlaps(found.filter((d) => d.score >= minScore));
+      return toOriginalDetections(resolveOverlaps(found.filter((d) => d.score >= minScore)), scan);
     },
   };
 }
 
-/** Per rule, the merged text windows around its keyword hits. */
+/**
+ * Literals, other than its keywords, that every match of a rule contains (`-----END ` for a PEM
+ * block, `.eyJ` for a JWT). They are searched in the same automaton pass as the keywords, after
+ * them (ids from `firstId`); a keyword hit with no occurrence of one of them within the rule's
+ * reach cannot start a match, so it opens no window. Without this a text of `-----BEGIN PRIVATE
+ * KEY-----` lines and no END ran the lazy 8,000-character body scan from every line (3 s per MB).
+ */
+interface RequiredLiteralPlan {
+  literals: string[];
+  firstId: number;
+  /** Per rule, the ids (from 0) of the literals it requires. */
+  byRule: number[][];
+}
+
+function requiredLiteralPlan(rules: readonly CompiledSecretRule[], firstId: number): RequiredLiteralPlan {
+  const literals: string[] = [];
+  const ids = new Map<string, number>();
+  const byRule = rules.map((compiled) => {
+    const keywords = compiled.rule.keywords;
+    const own = new Set<number>();
+    for (const literal of requiredLiterals(compiled.regex.source)) {
+      const lower = literal.toLowerCase();
+      // A literal inside one of the keywords is there whenever the keyword is.
+      if (keywords.some((k) => k.includes(lower))) continue;
+      let id = ids.get(lower);
+      if (id === undefined) {
+        id = literals.length;
+        literals.push(lower);
+        ids.set(lower, id);
+      }
+      own.add(id);
+    }
+    return [...own];
+  });
+  return { literals, firstId, byRule };
+}
+
+interface KeywordIndex {
+  rules: readonly CompiledSecretRule[];
+  rulesByKeyword: readonly number[][];
+  keywords: readonly string[];
+  required: RequiredLiteralPlan;
+}
+
+/** Per rule, the merged text windows around its keyword hits. Linear in the text and the hits. */
 function keywordWindows(
   text: string,
-  rules: readonly CompiledSecretRule[],
-  rulesByKeyword: readonly number[][],
-  keywords: readonly string[],
+  index: KeywordIndex,
   scan: (text: string, onHit: (keyword: number, end: number) => void) => void,
 ): Map<number, Window[]> {
+  const { rules, rulesByKeyword, keywords, required } = index;
   const windows = new Map<number, Window[]>();
+  const addWindow = (ruleIndex: number, start: number, end: number) => {
+    // Any match that contains this keyword occurrence lies in [end - reach, start + reach).
+    const reach = (rules[ruleIndex] as CompiledSecretRule).maxMatchLength;
+    const window = {
+      start: Math.max(0, end - reach - LOOKAROUND_MARGIN),
+      end: Math.min(text.length, start + reach + LOOKAROUND_MARGIN),
+    };
+    let list = windows.get(ruleIndex);
+    if (!list) {
+      list = [];
+      windows.set(ruleIndex, list);
+    }
+    const last = list[list.length - 1];
+    if (last && window.start <= last.end) {
+      last.start = Math.min(last.start, window.start);
+      last.end = Math.max(last.end, window.end);
+    } else {
+      list.push(window);
+    }
+  };
+  // Hits of rules that require literals wait until every literal occurrence is known: flat
+  // triples (rule, start, end), in text order. Typed lists: a hostile text has millions of hits.
+  const pending = createIntList();
+  const occurrences = required.literals.map(() => createIntList());
   scan(text, (keyword, end) => {
+    if (keyword >= required.firstId) {
+      const literal = keyword - required.firstId;
+      (occurrences[literal] as IntList).push(end - (required.literals[literal] as string).length);
+      return;
+    }
     const start = end - (keywords[keyword] as string).length;
     for (const ruleIndex of rulesByKeyword[keyword] as number[]) {
-      // Any match that contains this keyword occurrence lies in [end - reach, start + reach).
-      const reach = (rules[ruleIndex] as CompiledSecretRule).maxMatchLength;
-      const window = {
-        start: Math.max(0, end - reach - LOOKAROUND_MARGIN),
-        end: Math.min(text.length, start + reach + LOOKAROUND_MARGIN),
-      };
-      let list = windows.get(ruleIndex);
-      if (!list) {
-        list = [];
-        windows.set(ruleIndex, list);
-      }
-      const last = list[list.length - 1];
-      if (last && window.start <= last.end) {
-        last.start = Math.min(last.start, window.start);
-        last.end = Math.max(last.end, window.end);
-      } else {
-        list.push(window);
-      }
+      if ((required.byRule[ruleIndex] as number[]).length > 0) pending.push(ruleIndex, start, end);
+      else addWindow(ruleIndex, start, end);
     }
   });
+  const hits = pending.values();
+  const starts = occurrences.map((list) => list.values());
+  for (let i = 0; i < hits.length; i += 3) {
+    const ruleIndex = hits[i] as number;
+    const start = hits[i + 1] as number;
+    const end = hits[i + 2] as number;
+    const reach = (rules[ruleIndex] as CompiledSecretRule).maxMatchLength;
+    const inReach = (required.byRule[ruleIndex] as number[]).every((literal) => {
+      // An occurrence [at, at + length) inside [end - reach, start + reach), like the match.
+      const at = firstAtLeast(starts[literal] as Int32Array, end - reach);
+      return at !== undefined && at + (required.literals[literal] as string).length <= start + reach;
+    });
+    if (inReach) addWindow(ruleIndex, start, end);
+  }
   return windows;
+}
+
+/** The first entry of the ascending `sorted` that is at least `value`, if any. */
+function firstAtLeast(sorted: Int32Array, value: number): number | undefined {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((sorted[mid] as number) < value) low = mid + 1;
+    else high = mid;
+  }
+  return sorted[low];
+}
+
+interface IntList {
+  push(...values: number[]): void;
+  /** The values pushed so far (a view, valid until the next push). */
+  values(): Int32Array;
+}
+
+/** A growable list of 32-bit integers: no per-element garbage, unlike a plain array. */
+function createIntList(): IntList {
+  let buffer = new Int32Array(16);
+  let length = 0;
+  return {
+    push(...values) {
+      if (length + values.length > buffer.length) {
+        const grown = new Int32Array(Math.max(buffer.length * 2, length + values.length));
+        grown.set(buffer);
+        buffer = grown;
+      }
+      for (const value of values) buffer[length++] = value;
+    },
+    values: () => buffer.subarray(0, length),
+  };
 }
 
 /** Run one rule's pattern over one window and push the values that pass its gates. */

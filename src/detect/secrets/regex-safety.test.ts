@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyzeRegex, probeRegexTime } from "./regex-safety.js";
+import { analyzeRegex, probeRegexTime, requiredLiterals } from "./regex-safety.js";
 
 function maxLength(source: string): number {
   const result = analyzeRegex(source);
@@ -48,5 +48,25 @@ describe("analyzeRegex", () => {
   it("measures a slow pattern as slow and a safe one as fast", () => {
     const fast = probeRegexTime(/ghp_[A-Za-z0-9]{36}/gu, 10_000);
     assert.ok(fast < 50, `safe pattern took ${fast} ms`);
+  });
+});
+
+describe("requiredLiterals", () => {
+  it("finds the plain runs every match contains", () => {
+    assert.deepEqual(
+      requiredLiterals(
+        "-----BEGIN (?:(?:RSA|EC) )?PRIVATE KEY-----[\\s\\S]{40,8000}?-----END (?:(?:RSA|EC) )?PRIVATE KEY-----",
+      ),
+      ["-----BEGIN ", "PRIVATE KEY-----", "-----END ", "PRIVATE KEY-----"],
+    );
+    assert.deepEqual(requiredLiterals("(?<![\\w-])eyJ[\\w-]{10,20}\\.eyJ[\\w-]{8,40}"), [".eyJ"]);
+    assert.deepEqual(requiredLiterals("https?:\\/\\/hooks\\.slack\\.com\\/x"), ["http", "://hooks.slack.com/x"]);
+  });
+
+  it("leaves out what may be missing: optional characters, groups, classes and alternatives", () => {
+    assert.deepEqual(requiredLiterals("abcde?fghij"), ["abcd", "fghij"]);
+    assert.deepEqual(requiredLiterals("abcd|efgh"), []);
+    assert.deepEqual(requiredLiterals("(?:abcdef)x[abcdef]\\d{4}wxyz{0,2}"), []);
+    assert.deepEqual(requiredLiterals("token\\b:{1,3}value"), ["token", "value"]);
   });
 });

@@ -217,3 +217,86 @@ export function probeRegexTime(regex: RegExp, length: number): number {
   }
   return worst;
 }
+
+/** Index after the group opening at `open` (a `(`), or the source length when unbalanced. */
+function groupEnd(source: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === "\\") {
+      i++;
+    } else if (ch === "[") {
+      i = classEnd(source, i) - 1;
+    } else if (ch === "(") {
+      depth++;
+    } else if (ch === ")" && --depth === 0) {
+      return i + 1;
+    }
+  }
+  return source.length;
+}
+
+/** Index after the character class opening at `open` (a `[`). */
+function classEnd(source: string, open: number): number {
+  let j = open + 1;
+  if (source[j] === "^") j++;
+  if (source[j] === "]") j++;
+  while (j < source.length && source[j] !== "]") j += source[j] === "\\" ? 2 : 1;
+  return j + 1;
+}
+
+/**
+ * ASCII literals of at least `minLength` characters that every match of the pattern contains:
+ * runs of plain characters at the top level of the pattern (groups, classes and alternatives are
+ * not looked into, so this is sound and may miss some). Case is kept; callers that look for them
+ * case-insensitively stay sound. Empty when the top level has alternatives.
+ */
+export function requiredLiterals(source: string, minLength = 4): string[] {
+  const found: string[] = [];
+  let run = "";
+  const flush = () => {
+    if (run.length >= minLength) found.push(run);
+    run = "";
+  };
+  let i = 0;
+  while (i < source.length) {
+    const ch = source[i] as string;
+    let literal: string | undefined;
+    let next = i + 1;
+    if (ch === "|") return [];
+    if (ch === "\\") {
+      const escaped = source[i + 1] ?? "";
+      if (/[A-Za-z0-9]/.test(escaped)) {
+        // A class (\d, \s), an assertion (\b) or a code (\x41, \u{...}, \p{L}): not a plain character.
+        next = i + 2;
+        if (escaped === "x") next = i + 4;
+        else if ((escaped === "u" || escaped === "p" || escaped === "P") && source[i + 2] === "{")
+          next = source.indexOf("}", i) + 1 || source.length;
+        else if (escaped === "u") next = i + 6;
+        else if (escaped === "c") next = i + 3;
+      } else {
+        literal = escaped;
+        next = i + 2;
+      }
+    } else if (ch === "[") {
+      next = classEnd(source, i);
+    } else if (ch === "(") {
+      next = groupEnd(source, i);
+    } else if (!".^$".includes(ch)) {
+      literal = ch;
+    }
+    // What follows the atom: a quantifier makes it optional (min 0) or ends the run (min >= 1).
+    const quantifier = /^(?:[*+?]|\{(\d+)(?:,\d*)?\})\??/.exec(source.slice(next, next + 16));
+    const optional =
+      quantifier !== null && (quantifier[0][0] === "*" || quantifier[0][0] === "?" || quantifier[1] === "0");
+    if (literal !== undefined && literal.charCodeAt(0) < 128 && !optional) {
+      run += literal;
+      if (quantifier) flush();
+    } else {
+      flush();
+    }
+    i = next + (quantifier ? quantifier[0].length : 0);
+  }
+  flush();
+  return found;
+}
