@@ -6,17 +6,26 @@
  *   palisade-off  `palisade gateway` with `guards.mode: off` (auth, policy, limits, audit only)
  *   palisade-on   `palisade gateway` with the default policy: every content guard in enforce mode
  *   portkey       the Portkey gateway (@portkey-ai/gateway@1.15.2, no guardrails configured)
- * for chat completions with 1 KB and 8 KB prompts (English text with a little PII), streamed
- * and not: latency percentiles at a fixed open-loop rate (added latency = gateway minus direct),
- * then throughput at a fixed concurrency (closed loop). Gateways run in their own processes so
- * the load generator (this process, undici with keep-alive) does not share their event loop.
+ * in four phases:
+ *   latency       chat completions with 1 KB and 8 KB prompts (English text with a little PII),
+ *                 streamed and not, at a fixed open-loop rate: added latency = gateway minus direct
+ *   time to first token  a ~2 KB PII-free prose answer streamed a few characters at a time with a
+ *                 short pause between deltas, like a model: time from dispatch to the first
+ *                 non-empty content delta, at a low open-loop rate
+ *   large prompt  a handful of 1 MB prose prompts (a little PII), one at a time, each sent to
+ *                 direct, palisade-off and palisade-on: the per-request guard time is on minus off
+ *   throughput    the latency workloads at a fixed concurrency (closed loop)
+ * and ends with a `summary`: each figure the gateway promises, its target and whether it was met.
+ * Gateways run in their own processes so the load generator (this process, undici with
+ * keep-alive) does not share their event loop.
  *
- *   node --import tsx bench/gateway.ts [--rate=500] [--seconds=4] [--concurrency=32]
- *        [--throughput-seconds=3] [--profile] [--targets=palisade-on,portkey] [--workloads=stream]
+ *   node --import tsx bench/gateway.ts [--rate=300] [--seconds=4] [--concurrency=32]
+ *        [--throughput-seconds=3] [--ttft-rate=10] [--ttft-seconds=15] [--large-requests=5]
+ *        [--profile] [--targets=palisade-on,portkey] [--workloads=stream]
  *
  * `--profile` runs palisade-on under `--cpu-prof` and adds its top self-time functions;
- * `--throughput-seconds=0` measures latency only. CPU time per request (Linux) is the figure
- * least disturbed by other load on the machine.
+ * `--throughput-seconds=0`, `--ttft-seconds=0` and `--large-requests=0` skip those phases. CPU
+ * time per request (Linux) is the figure least disturbed by other load on the machine.
  * Prints JSON on stdout; progress and a table on stderr. Portkey is installed on demand into
  * bench/.peers (not a project dependency). Note: upstream, gateway and load generator share
  * the machine's cores, so absolute figures depend on it; compare ratios from one run.
@@ -37,6 +46,8 @@ import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "undici";
+import { createSseParser, type SseEvent } from "../src/gateway/index.js";
+import { PROSE_ANSWER, PROSE_DELAY_MS, PROSE_DELTA_CHARS, PROSE_MODEL } from "./gateway-upstream.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const PORTKEY_VERSION = "1.15.2";
@@ -49,7 +60,8 @@ const args = new Map(
     return [k ?? "", v ?? "true"] as const;
   }),
 );
-const RATE = Number(args.get("rate") ?? 500);
+/** Requests per second of the latency phase; the gateway's added-latency targets are stated at 300. */
+const RATE = Number(args.get("rate") ?? 300);
 const SECONDS = Number(args.get("seconds") ?? 4);
 const WARMUP_SECONDS = 1;
 const CONCURRENCY = Number(args.get("concurrency") ?? 32);
@@ -59,6 +71,19 @@ const PROFILE = args.has("profile");
 /** `--targets=palisade-on,portkey` and `--workloads=stream` narrow a run (direct always runs). */
 const ONLY_TARGETS = args.get("targets")?.split(",");
 const ONLY_WORKLOADS = args.get("workloads")?.split(",");
+/**
+ * Time-to-first-token phase: streamed prose answers per second and for how long (0 skips it).
+ * Each answer streams for about two seconds, so 10 per second keeps about 20 streams open.
+ */
+const TTFT_RATE = Number(args.get("ttft-rate") ?? 10);
+const TTFT_SECONDS = Number(args.get("ttft-seconds") ?? 15);
+/** Large-prompt phase: measured rounds (one request to each target per round; 0 skips it). */
+const LARGE_REQUESTS = Number(args.get("large-requests") ?? 5);
+const LARGE_WARMUP = 2;
+const LARGE_PROMPT_BYTES = 1024 * 1024;
+const LARGE_TIMEOUT_MS = 60_000;
+/** The gateways' request body cap for the bench: room for the 1 MB prompt in its JSON envelope. */
+const MAX_BODY_BYTES = 4 * LARGE_PROMPT_BYTES;
 /** In-flight cap for the open loop: past it the target is overloaded and requests are dropped. */
 const MAX_INFLIGHT = 1000;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -93,41 +118,76 @@ function prompt(bytes: number, ticket: string): string {
   return text.slice(0, bytes);
 }
 
+/** A long prompt: the same prose, with the PII paragraph again every PII_EVERY paragraphs. */
+const PII_EVERY = 64;
+
+function longPrompt(bytes: number, ticket: string): string {
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const part =
+      i % PII_EVERY === 0 ? PII_PARAGRAPH.replace("TICKET", ticket) : (PARAGRAPHS[i % PARAGRAPHS.length] ?? "");
+    parts.push(part);
+    size += part.length;
+  }
+  return parts.join("").slice(0, bytes);
+}
+
+/** Where a prompt's ticket number goes: as wide as the numbers (100000 + n), so prompts keep their size. */
+const TICKET = "@@TK@@";
+
+/**
+ * Ticket numbers are never reused within a run (warm-ups, workloads and phases included): the
+ * injection-score cache holds thousands of recent messages, and a number sent twice would be
+ * measured as a cache hit.
+ */
+let ticketsIssued = 0;
+const nextTicket = () => ticketsIssued++;
+
+/**
+ * Chat request bodies from one template: `body(n)` puts ticket number n into the prompt, so every
+ * user prompt is different, as real prompts are (the gateway caches injection scores per message
+ * text; a bench that cycled a few prompts would measure that cache instead of the detector).
+ */
+function chatBodies(options: { model: string; prompt: string; stream: boolean }): (n: number) => string {
+  const { model, prompt, stream } = options;
+  const template = JSON.stringify({
+    model,
+    messages: [
+      { role: "system", content: "You are a helpful customer-support assistant for a software company." },
+      { role: "user", content: prompt },
+    ],
+    max_tokens: 256,
+    temperature: 0.2,
+    stream,
+    ...(stream ? { stream_options: { include_usage: true } } : {}),
+  });
+  if (!template.includes(TICKET)) throw new Error("bench prompt lost its ticket number");
+  return (n: number) => template.replaceAll(TICKET, String(100_000 + n));
+}
+
 interface Workload {
   name: string;
   promptBytes: number;
   stream: boolean;
-  /**
-   * The request body for the n-th request. Every user prompt is different (its ticket number is
-   * n), as real prompts are: the gateway caches injection scores per message text, and a bench
-   * that cycled a few prompts would measure that cache instead of the detector.
-   */
+  /** The request body for the n-th request (its own ticket number, see chatBodies). */
   body(n: number): string;
 }
 
 const ALL_WORKLOADS: Workload[] = [1024, 8192].flatMap((promptBytes) =>
-  [false, true].map((stream) => {
-    const template = JSON.stringify({
-      model: "bench-model",
-      messages: [
-        { role: "system", content: "You are a helpful customer-support assistant for a software company." },
-        { role: "user", content: prompt(promptBytes, "@@TICKET@@") },
-      ],
-      max_tokens: 256,
-      temperature: 0.2,
-      stream,
-      ...(stream ? { stream_options: { include_usage: true } } : {}),
-    });
-    if (!template.includes("@@TICKET@@")) throw new Error("bench prompt lost its ticket number");
-    return {
-      name: `${promptBytes / 1024}KB ${stream ? "stream" : "json"}`,
-      promptBytes,
-      stream,
-      body: (n: number) => template.replace("@@TICKET@@", String(100_000 + n)),
-    };
-  }),
+  [false, true].map((stream) => ({
+    name: `${promptBytes / 1024}KB ${stream ? "stream" : "json"}`,
+    promptBytes,
+    stream,
+    body: chatBodies({ model: "bench-model", prompt: prompt(promptBytes, TICKET), stream }),
+  })),
 );
 const WORKLOADS = ALL_WORKLOADS.filter((w) => !ONLY_WORKLOADS || ONLY_WORKLOADS.some((f) => w.name.includes(f)));
+
+/** Time to first token: a 1 KB prompt, answered with the upstream's slowly streamed prose. */
+const PROSE_BODY = chatBodies({ model: PROSE_MODEL, prompt: prompt(1024, TICKET), stream: true });
+/** Guard time: a 1 MB prompt, answered as one JSON body. */
+const LARGE_BODY = chatBodies({ model: "bench-model", prompt: longPrompt(LARGE_PROMPT_BYTES, TICKET), stream: false });
 
 // ---------------------------------------------------------------------------------------------
 // Processes
@@ -257,37 +317,98 @@ interface Sample {
   overheadMs?: number;
 }
 
-async function send(target: Target, body: string): Promise<Sample> {
-  const started = performance.now();
-  const response = await target.pool.request({
+/** The gateway's own account of its time before the upstream answered (Palisade only). */
+function overheadOf(headers: Record<string, string | string[] | undefined>): { overheadMs?: number } {
+  const overhead = headers["x-palisade-overhead-ms"];
+  return typeof overhead === "string" ? { overheadMs: Number(overhead) } : {};
+}
+
+function dispatch(target: Target, body: string, { timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+  return target.pool.request({
     method: "POST",
     path: target.path,
     headers: target.headers,
     body,
-    headersTimeout: REQUEST_TIMEOUT_MS,
-    bodyTimeout: REQUEST_TIMEOUT_MS,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
   });
+}
+
+/** One request, its whole answer read: time from dispatch to the last byte. */
+async function send(target: Target, body: string, options: { timeoutMs?: number } = {}): Promise<Sample> {
+  const started = performance.now();
+  const response = await dispatch(target, body, options);
   const text = await response.body.text();
   const ms = performance.now() - started;
   if (response.statusCode !== 200)
     throw new Error(`${target.name}: status ${response.statusCode}: ${text.slice(0, 200)}`);
-  const overhead = response.headers["x-palisade-overhead-ms"];
-  return typeof overhead === "string" ? { ms, overheadMs: Number(overhead) } : { ms };
+  return { ms, ...overheadOf(response.headers) };
 }
 
-interface OpenLoopResult {
-  samples: Sample[];
+interface StreamSample extends Sample {
+  /** From dispatch to the first non-empty content delta. */
+  ttftMs: number;
+  /** The answer's text, every content delta joined. */
+  content: string;
+}
+
+/** The content of an OpenAI chat-completion chunk's first choice, if it has any. */
+function deltaContent(data: string): string {
+  try {
+    const chunk = JSON.parse(data) as { choices?: { delta?: { content?: unknown } }[] };
+    const content = chunk.choices?.[0]?.delta?.content;
+    return typeof content === "string" ? content : "";
+  } catch {
+    throw new Error(`not a JSON chunk: ${data.slice(0, 200)}`);
+  }
+}
+
+/** One streamed request (SSE): time to the first content delta and to the last byte. */
+async function sendStreamed(target: Target, body: string): Promise<StreamSample> {
+  const started = performance.now();
+  const response = await dispatch(target, body);
+  if (response.statusCode !== 200) {
+    const text = await response.body.text();
+    throw new Error(`${target.name}: status ${response.statusCode}: ${text.slice(0, 200)}`);
+  }
+  const parser = createSseParser();
+  const decoder = new TextDecoder();
+  let ttftMs: number | undefined;
+  let content = "";
+  const take = (events: SseEvent[]) => {
+    for (const event of events) {
+      if (event.event === "error") throw new Error(`${target.name}: error event: ${event.data.slice(0, 200)}`);
+      if (event.data === "[DONE]") continue;
+      const delta = deltaContent(event.data);
+      if (delta === "") continue;
+      ttftMs ??= performance.now() - started;
+      content += delta;
+    }
+  };
+  for await (const chunk of response.body) take(parser.push(decoder.decode(chunk as Buffer, { stream: true })));
+  take(parser.push(decoder.decode()));
+  take(parser.end());
+  const ms = performance.now() - started;
+  if (ttftMs === undefined) throw new Error(`${target.name}: the stream had no content`);
+  return { ms, ttftMs, content, ...overheadOf(response.headers) };
+}
+
+interface OpenLoopResult<T> {
+  samples: T[];
   errors: number;
   dropped: number;
   firstError?: string;
   achievedRate: number;
 }
 
-/** Fire `rate` requests per second for `seconds`, whatever the answers do (open loop). */
-function openLoop(target: Target, workload: Workload, rate: number, seconds: number): Promise<OpenLoopResult> {
+/** Call `fire()` `rate` times per second for `seconds`, whatever the answers do (open loop). */
+function openLoop<T>(
+  fire: () => Promise<T>,
+  { rate, seconds }: { rate: number; seconds: number },
+): Promise<OpenLoopResult<T>> {
   const total = Math.round(rate * seconds);
   const interval = 1000 / rate;
-  const samples: Sample[] = [];
+  const samples: T[] = [];
   let errors = 0;
   let dropped = 0;
   let firstError: string | undefined;
@@ -310,14 +431,13 @@ function openLoop(target: Target, workload: Workload, rate: number, seconds: num
     const tick = () => {
       const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1);
       while (sent < due) {
-        const body = workload.body(sent);
         sent++;
         if (inflight >= MAX_INFLIGHT) {
           dropped++;
           continue;
         }
         inflight++;
-        send(target, body)
+        fire()
           .then(
             (sample) => samples.push(sample),
             (error: unknown) => {
@@ -343,12 +463,11 @@ async function closedLoop(target: Target, workload: Workload, concurrency: numbe
   const deadline = performance.now() + seconds * 1000;
   let completed = 0;
   let errors = 0;
-  let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) {
-        const body = workload.body(next++);
+        const body = workload.body(nextTicket());
         try {
           await send(target, body);
           completed++;
@@ -368,6 +487,260 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 const round = (n: number, digits = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : null);
+
+// ---------------------------------------------------------------------------------------------
+// Result rows, and the phases beyond latency and throughput
+
+interface LatencyRow {
+  workload: string;
+  target: Target["name"];
+  p50Ms: number | null;
+  p99Ms: number | null;
+  addedP50Ms: number | null;
+  addedP99Ms: number | null;
+  selfReportedOverheadP50Ms?: number | null;
+  selfReportedOverheadP99Ms?: number | null;
+  achievedRate: number | null;
+  /** The target could not keep up with the offered rate: latency is queueing, not overhead. */
+  saturated: boolean;
+  requests: number;
+  errors: number;
+  dropped: number;
+  firstError?: string;
+}
+
+const sortedMs = (values: readonly number[]) => [...values].sort((a, b) => a - b);
+
+interface TtftRow {
+  target: Target["name"];
+  ttftP50Ms: number | null;
+  ttftP99Ms: number | null;
+  /** Target percentile minus direct's percentile (0 for direct). */
+  addedP50Ms: number | null;
+  addedP99Ms: number | null;
+  /** The whole streamed answer, for scale: PROSE_ANSWER's deltas times PROSE_DELAY_MS. */
+  totalP50Ms: number | null;
+  /** Answers whose text differed from what the upstream sent (there is nothing to redact in it). */
+  changedAnswers: number;
+  /**
+   * CPU time the target's process used per second of the phase, in percent of one core (Linux).
+   * Near 100 the event loop was saturated and the figures are queueing, not overhead.
+   */
+  cpuBusyPercent: number | null;
+  achievedRate: number | null;
+  requests: number;
+  errors: number;
+  dropped: number;
+  firstError?: string;
+}
+
+/**
+ * Time to first token: each target streams the upstream's slow prose answer at TTFT_RATE for
+ * TTFT_SECONDS (after a short warm-up); direct, the first target, is the baseline.
+ */
+async function measureTtft(targets: readonly Target[]): Promise<TtftRow[]> {
+  const rows: TtftRow[] = [];
+  let base: { p50: number; p99: number } | undefined;
+  for (const target of targets) {
+    const fire = () => sendStreamed(target, PROSE_BODY(nextTicket()));
+    await openLoop(fire, { rate: TTFT_RATE, seconds: Math.min(2, TTFT_SECONDS) });
+    const cpuBefore = cpuMs(target.pid);
+    const started = performance.now();
+    const r = await openLoop(fire, { rate: TTFT_RATE, seconds: TTFT_SECONDS });
+    const cpuAfter = cpuMs(target.pid);
+    const busy =
+      cpuBefore === undefined || cpuAfter === undefined
+        ? Number.NaN
+        : (100 * (cpuAfter - cpuBefore)) / (performance.now() - started);
+    const ttft = sortedMs(r.samples.map((s) => s.ttftMs));
+    const p50 = percentile(ttft, 50);
+    const p99 = percentile(ttft, 99);
+    if (target.name === "direct") base = { p50, p99 };
+    const row: TtftRow = {
+      target: target.name,
+      ttftP50Ms: round(p50),
+      ttftP99Ms: round(p99),
+      addedP50Ms: target.name === "direct" ? 0 : round(p50 - (base?.p50 ?? Number.NaN)),
+      addedP99Ms: target.name === "direct" ? 0 : round(p99 - (base?.p99 ?? Number.NaN)),
+      totalP50Ms: round(percentile(sortedMs(r.samples.map((s) => s.ms)), 50)),
+      changedAnswers: r.samples.filter((s) => s.content !== PROSE_ANSWER).length,
+      cpuBusyPercent: round(busy, 0),
+      achievedRate: round(r.achievedRate, 1),
+      requests: r.samples.length,
+      errors: r.errors,
+      dropped: r.dropped,
+      ...(r.firstError ? { firstError: r.firstError } : {}),
+    };
+    rows.push(row);
+    log(
+      `${"ttft prose".padEnd(12)} ${target.name.padEnd(13)} first token p50 ${row.ttftP50Ms} ms  p99 ${row.ttftP99Ms} ms  ` +
+        `added p50 ${row.addedP50Ms} p99 ${row.addedP99Ms}  (${r.samples.length} streams, ${r.errors} errors, ` +
+        `${row.changedAnswers} answers changed, CPU ${row.cpuBusyPercent}%)`,
+    );
+  }
+  return rows;
+}
+
+/** p50 and max of per-request figures, and the figures themselves in the order measured. */
+function spread(values: readonly number[]) {
+  const sorted = sortedMs(values);
+  return {
+    p50Ms: round(percentile(sorted, 50)),
+    maxMs: round(sorted.at(-1) ?? Number.NaN),
+    perRequestMs: values.map((v) => round(v)),
+  };
+}
+
+/**
+ * Guard time for a large prompt: LARGE_REQUESTS rounds, one at a time, each sending one 1 MB
+ * prompt to direct, palisade-off and palisade-on in turn (after LARGE_WARMUP rounds). The guard
+ * time of a request is palisade-on's time minus palisade-off's in the same round: everything but
+ * the content guards (reading and parsing the body, forwarding it, audit) is in both.
+ */
+async function measureLargePrompt(targets: readonly Target[]) {
+  const measured = targets.filter((t) => t.name !== "portkey");
+  const errors = new Map<string, string[]>();
+  const roundOf = async (ticket: number) => {
+    const body = LARGE_BODY(ticket);
+    const samples: Partial<Record<Target["name"], Sample>> = {};
+    for (const target of measured) {
+      try {
+        samples[target.name] = await send(target, body, { timeoutMs: LARGE_TIMEOUT_MS });
+      } catch (error) {
+        errors.set(target.name, [...(errors.get(target.name) ?? []), (error as Error).message]);
+      }
+    }
+    return samples;
+  };
+  for (let i = 0; i < LARGE_WARMUP; i++) await roundOf(nextTicket());
+  errors.clear();
+  const rounds: Partial<Record<Target["name"], Sample>>[] = [];
+  for (let i = 0; i < LARGE_REQUESTS; i++) rounds.push(await roundOf(nextTicket()));
+
+  const difference = (a: Target["name"], b: Target["name"], of: (s: Sample) => number | undefined) =>
+    rounds.flatMap((r) => {
+      const x = r[a] ? of(r[a]) : undefined;
+      const y = r[b] ? of(r[b]) : undefined;
+      return x === undefined || y === undefined ? [] : [x - y];
+    });
+  const time = (s: Sample) => s.ms;
+  const header = (s: Sample) => s.overheadMs;
+  const result = {
+    promptBytes: LARGE_PROMPT_BYTES,
+    requestBytes: Buffer.byteLength(LARGE_BODY(0)),
+    warmupRounds: LARGE_WARMUP,
+    rounds: LARGE_REQUESTS,
+    targets: measured.map((t) => {
+      const samples = rounds.flatMap((r) => r[t.name] ?? []);
+      const overheads = samples.flatMap((s) => s.overheadMs ?? []);
+      const failures = errors.get(t.name) ?? [];
+      return {
+        target: t.name,
+        ...spread(samples.map(time)),
+        ...(overheads.length > 0 ? { overheadHeader: spread(overheads) } : {}),
+        errors: failures.length,
+        ...(failures[0] ? { firstError: failures[0] } : {}),
+      };
+    }),
+    /** The guard time: palisade-on minus palisade-off, per round. */
+    addedOnOverOff: spread(difference("palisade-on", "palisade-off", time)),
+    addedOnOverDirect: spread(difference("palisade-on", "direct", time)),
+    addedOffOverDirect: spread(difference("palisade-off", "direct", time)),
+    /** The same difference as the gateways report it (`x-palisade-overhead-ms`: before the upstream). */
+    overheadHeaderOnMinusOff: spread(difference("palisade-on", "palisade-off", header)),
+  };
+  for (const t of result.targets)
+    log(
+      `${"1MB json".padEnd(12)} ${t.target.padEnd(13)} p50 ${t.p50Ms} ms  max ${t.maxMs} ms` +
+        `${t.overheadHeader ? `  x-palisade-overhead-ms p50 ${t.overheadHeader.p50Ms}` : ""}  (${t.errors} errors)`,
+    );
+  log(
+    `${"1MB json".padEnd(12)} guard time (on - off) p50 ${result.addedOnOverOff.p50Ms} ms  max ${result.addedOnOverOff.maxMs} ms`,
+  );
+  return result;
+}
+
+type LargePromptResult = Awaited<ReturnType<typeof measureLargePrompt>>;
+
+/** One promised figure: its value, its target and whether this run met it. */
+function figure(options: {
+  description: string;
+  value: number | null | undefined;
+  target: { atMost: number } | { atLeast: number };
+  details?: Record<string, unknown>;
+}) {
+  const { description, value, target, details = {} } = options;
+  const v = value ?? null;
+  const met = v !== null && ("atMost" in target ? v <= target.atMost : v >= target.atLeast);
+  const bound = "atMost" in target ? `<= ${target.atMost}` : `>= ${target.atLeast}`;
+  return { figure: description, value: v, target: bound, met, ...details };
+}
+
+/** The figures the gateway promises, from this run's phases. */
+function summarise(input: {
+  latency: readonly LatencyRow[];
+  ttft: readonly TtftRow[];
+  large: LargePromptResult | undefined;
+  ratios: readonly { workload: string; palisadeOnVsPortkeyThroughput: number | null }[];
+}) {
+  const onJson1Kb = input.latency.find((l) => l.workload === "1KB json" && l.target === "palisade-on");
+  const latencyDetails = { unit: "ms", workload: "1KB json", rate: RATE, saturated: onJson1Kb?.saturated ?? null };
+  const ttftOf = (name: Target["name"]) => input.ttft.find((t) => t.target === name);
+  const large = input.large;
+  const onLarge = large?.targets.find((t) => t.target === "palisade-on");
+  const figures = {
+    addedLatencyP50: figure({
+      description: `added latency with all guards on (palisade-on minus direct), p50, 1 KB JSON chat at ${RATE} req/s`,
+      value: onJson1Kb?.addedP50Ms,
+      target: { atMost: 1 },
+      details: latencyDetails,
+    }),
+    addedLatencyP99: figure({
+      description: `added latency with all guards on (palisade-on minus direct), p99, 1 KB JSON chat at ${RATE} req/s`,
+      value: onJson1Kb?.addedP99Ms,
+      target: { atMost: 5 },
+      details: latencyDetails,
+    }),
+    guardTime1MbPrompt: figure({
+      description: "guard time for a 1 MB prompt: palisade-on minus palisade-off per request, p50",
+      value: large?.addedOnOverOff.p50Ms,
+      target: { atMost: 50 },
+      details: {
+        unit: "ms",
+        maxMs: large?.addedOnOverOff.maxMs ?? null,
+        maxMet: (large?.addedOnOverOff.maxMs ?? Number.POSITIVE_INFINITY) <= 50,
+        addedOverDirectP50Ms: large?.addedOnOverDirect.p50Ms ?? null,
+        overheadHeaderP50Ms: onLarge?.overheadHeader?.p50Ms ?? null,
+        requests: large?.rounds ?? 0,
+        errors: onLarge?.errors ?? null,
+      },
+    }),
+    timeToFirstTokenAdded: figure({
+      description: "time to first token added on a streamed prose answer (palisade-on minus direct), p50",
+      value: ttftOf("palisade-on")?.addedP50Ms,
+      target: { atMost: 20 },
+      details: {
+        unit: "ms",
+        p99AddedMs: ttftOf("palisade-on")?.addedP99Ms ?? null,
+        palisadeOffAddedP50Ms: ttftOf("palisade-off")?.addedP50Ms ?? null,
+        portkeyAddedP50Ms: ttftOf("portkey")?.addedP50Ms ?? null,
+        cpuBusyPercent: ttftOf("palisade-on")?.cpuBusyPercent ?? null,
+      },
+    }),
+    ...Object.fromEntries(
+      input.ratios.map((r) => [
+        `throughputVsPortkey ${r.workload}`,
+        figure({
+          description: `throughput with all guards on over Portkey's (requests per second at concurrency ${CONCURRENCY}), ${r.workload}`,
+          value: r.palisadeOnVsPortkeyThroughput,
+          target: { atLeast: 1 },
+          details: { unit: "ratio" },
+        }),
+      ]),
+    ),
+  };
+  return { ...figures, allMet: Object.values(figures).every((f) => f.met) };
+}
 
 // ---------------------------------------------------------------------------------------------
 // CPU profile summary (`--profile`): self time per function from a V8 .cpuprofile.
@@ -410,6 +783,9 @@ async function main(): Promise<void> {
   const policyOn = join(dir, "policy-on.yaml");
   writeFileSync(policyOff, `${POLICY_HEAD}    guards: { mode: off }\n`);
   writeFileSync(policyOn, `${POLICY_HEAD}    guards: { mode: enforce, failMode: closed, streaming: window }\n`);
+  // Both gateways get the same configuration; only the request body cap differs from the defaults.
+  const config = join(dir, "palisade.yaml");
+  writeFileSync(config, `gateway:\n  maxBodyBytes: ${MAX_BODY_BYTES}\n`);
   const [upstreamPort, offPort, onPort, portkeyPort] = await Promise.all([
     freePort(),
     freePort(),
@@ -438,6 +814,8 @@ async function main(): Promise<void> {
         "--listen",
         `127.0.0.1:${port}`,
         "--no-auth",
+        "--config",
+        config,
         "--policy",
         policy,
         "--db",
@@ -513,7 +891,7 @@ async function main(): Promise<void> {
           method: "POST",
           path: target.path,
           headers: target.headers,
-          body: workload.body(0),
+          body: workload.body(nextTicket()),
         });
         const text = await response.body.text();
         if (response.statusCode !== 200)
@@ -529,19 +907,20 @@ async function main(): Promise<void> {
     for (const target of targets) for (const workload of WORKLOADS) await closedLoop(target, workload, 8, 0.5);
 
     const loadBefore = loadavg();
-    const latency: Record<string, unknown>[] = [];
+    const latency: LatencyRow[] = [];
     const baseline = new Map<string, { p50: number; p99: number }>();
     for (const workload of WORKLOADS) {
       for (const target of targets) {
-        await openLoop(target, workload, RATE, WARMUP_SECONDS);
-        const r = await openLoop(target, workload, RATE, SECONDS);
+        const fire = () => send(target, workload.body(nextTicket()));
+        await openLoop(fire, { rate: RATE, seconds: WARMUP_SECONDS });
+        const r = await openLoop(fire, { rate: RATE, seconds: SECONDS });
         const ms = r.samples.map((s) => s.ms).sort((a, b) => a - b);
         const p50 = percentile(ms, 50);
         const p99 = percentile(ms, 99);
         if (target.name === "direct") baseline.set(workload.name, { p50, p99 });
         const base = baseline.get(workload.name) ?? { p50: Number.NaN, p99: Number.NaN };
-        const self = r.samples.flatMap((s) => (s.overheadMs === undefined ? [] : [s.overheadMs])).sort((a, b) => a - b);
-        const row = {
+        const self = sortedMs(r.samples.flatMap((s) => s.overheadMs ?? []));
+        const row: LatencyRow = {
           workload: workload.name,
           target: target.name,
           p50Ms: round(p50),
@@ -555,7 +934,6 @@ async function main(): Promise<void> {
               }
             : {}),
           achievedRate: round(r.achievedRate, 0),
-          /** The target could not keep up with the offered rate: latency is queueing, not overhead. */
           saturated: r.achievedRate < 0.95 * RATE || r.dropped > 0,
           requests: r.samples.length,
           errors: r.errors,
@@ -569,6 +947,9 @@ async function main(): Promise<void> {
         );
       }
     }
+
+    const ttft = TTFT_SECONDS > 0 ? await measureTtft(targets) : [];
+    const large = LARGE_REQUESTS > 0 ? await measureLargePrompt(targets) : undefined;
 
     const throughput: {
       workload: string;
@@ -605,9 +986,7 @@ async function main(): Promise<void> {
     const cpu = (workload: string, target: string) =>
       throughput.find((t) => t.workload === workload && t.target === target)?.cpuMsPerRequest ?? Number.NaN;
     const added = (workload: string, target: string) =>
-      latency.find((l) => l.workload === workload && l.target === target) as
-        | { addedP50Ms: number; addedP99Ms: number }
-        | undefined;
+      latency.find((l) => l.workload === workload && l.target === target);
     const ratios = WORKLOADS.map((w) => ({
       workload: w.name,
       palisadeOnVsPortkeyThroughput: round(rps(w.name, "palisade-on") / rps(w.name, "portkey")),
@@ -621,8 +1000,8 @@ async function main(): Promise<void> {
       const on = added(w.name, "palisade-on");
       return {
         workload: w.name,
-        addedP50AtMost1Ms: on ? on.addedP50Ms <= 1 : false,
-        addedP99AtMost5Ms: on ? on.addedP99Ms <= 5 : false,
+        addedP50AtMost1Ms: on?.addedP50Ms != null && on.addedP50Ms <= 1,
+        addedP99AtMost5Ms: on?.addedP99Ms != null && on.addedP99Ms <= 5,
         throughputAtLeastPortkey: rps(w.name, "palisade-on") >= rps(w.name, "portkey"),
       };
     });
@@ -654,9 +1033,28 @@ async function main(): Promise<void> {
         throughputSeconds: THROUGHPUT_SECONDS,
         answerChars: 500,
         portkey: PORTKEY_VERSION,
+        maxBodyBytes: MAX_BODY_BYTES,
         latency: "whole response (last byte), from dispatch; added = gateway percentile minus direct percentile",
+        timeToFirstToken: {
+          rate: TTFT_RATE,
+          seconds: TTFT_SECONDS,
+          answerChars: PROSE_ANSWER.length,
+          deltaChars: PROSE_DELTA_CHARS,
+          delayBetweenDeltasMs: PROSE_DELAY_MS,
+          measured: "from dispatch to the first non-empty content delta; added = target percentile minus direct's",
+        },
+        largePrompt: {
+          promptBytes: LARGE_PROMPT_BYTES,
+          rounds: LARGE_REQUESTS,
+          warmupRounds: LARGE_WARMUP,
+          measured:
+            "one request at a time, each round direct, palisade-off, palisade-on with the same body; guard time = on minus off per round",
+        },
       },
+      summary: summarise({ latency, ttft, large, ratios }),
       latency,
+      timeToFirstToken: ttft,
+      ...(large ? { largePrompt: large } : {}),
       throughput,
       ratios,
       targets: targetsMet,
