@@ -789,7 +789,7 @@ function createLeakDetector(prompts: () => string[]): LeakDetector {
     if (hashes.size === 0) return false;
     return windowsOf(f, (hash, start) => {
       const candidates = hashes.get(hash);
-      return candidates !== undefined && candidates.includes(f.slice(start, start + LEAK_SPAN));
+      return candidates?.includes(f.slice(start, start + LEAK_SPAN)) === true;
     });
   };
   return {

@@ -43,7 +43,8 @@ export interface PatternRecognizerSpec {
 
 /** Per-scan shared work: where the anchor characters are, computed once per text. */
 export interface ScanHints {
-  anchors(kind: "digit" | "at-sign"): readonly number[];
+  /** Flat [start, end) pairs of the runs of anchor characters, in text order. */
+  anchors(kind: "digit" | "at-sign"): ArrayLike<number>;
 }
 
 /** Characters of real text kept around a scanned region for look-behind and look-ahead. */
@@ -51,16 +52,30 @@ const LOOK_PAD = 8;
 
 const ANCHOR_PATTERNS = { digit: /\d+/g, "at-sign": /@/g } as const;
 
-/** Positions of anchor characters (start of each run), cached per text. */
+/**
+ * Runs of anchor characters, cached per text, in a typed array: a text of digits and letters has
+ * a run every few characters, and a slot per run in a plain array is old-generation garbage that
+ * a 10 MB text turns into hundreds of milliseconds of collection.
+ */
 export function createScanHints(text: string): ScanHints {
-  const cache = new Map<string, number[]>();
+  const cache = new Map<string, Int32Array>();
   return {
     anchors(kind) {
       let positions = cache.get(kind);
       if (!positions) {
-        positions = [];
+        let found = new Int32Array(64);
+        let count = 0;
         const re = new RegExp(ANCHOR_PATTERNS[kind].source, "g");
-        for (let m = re.exec(text); m !== null; m = re.exec(text)) positions.push(m.index, m.index + m[0].length);
+        for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+          if (count + 2 > found.length) {
+            const grown = new Int32Array(found.length * 2);
+            grown.set(found);
+            found = grown;
+          }
+          found[count++] = m.index;
+          found[count++] = m.index + m[0].length;
+        }
+        positions = found.subarray(0, count);
         cache.set(kind, positions);
       }
       return positions;
