@@ -83,8 +83,11 @@ function replace(value: string, entity: string, style: RedactionStyle, options: 
 
 /** Mask letters and digits, keeping separators (so the shape stays readable) and the last N. */
 export function maskValue(value: string, keepLast: number): string {
-  let visible = keepLast;
   const chars = [...value];
+  // Never more than half of the letters and digits in the clear, whatever keepLast says: a
+  // short value masked with keepLast 4 would otherwise be shown whole.
+  const significant = chars.filter((c) => /[\p{L}\p{N}]/u.test(c)).length;
+  let visible = Math.min(keepLast, Math.floor(significant / 2));
   for (let i = chars.length - 1; i >= 0; i--) {
     const c = chars[i] as string;
     if (!/[\p{L}\p{N}]/u.test(c)) continue;

@@ -19,7 +19,11 @@ export interface StreamSegment {
 }
 
 export interface IncrementalDetector {
-  push(chunk: string): StreamSegment | undefined;
+  /**
+   * Add a chunk; `defer` only buffers it (no scan, nothing released): a caller with more chunks
+   * already in hand scans once after the last of them.
+   */
+  push(chunk: string, options?: { defer?: boolean }): StreamSegment | undefined;
   /** The stream ended: release everything held back. */
   end(): StreamSegment | undefined;
   /** Characters received but not yet released. */
@@ -108,10 +112,11 @@ export function createIncrementalDetector(
   }
 
   return {
-    push(chunk) {
-      if (chunk.length === 0) return undefined;
+    push(chunk, options) {
+      if (chunk.length === 0 && !options?.defer && unscanned === 0) return undefined;
       buffer += chunk;
       unscanned += chunk.length;
+      if (options?.defer) return undefined;
       // Until the first release, every chunk is scanned (while the buffer is short): the
       // first words reach the reader without waiting for minScan characters to pile up.
       const eager = released === 0 && buffer.length <= EAGER_CHARS;

@@ -176,7 +176,11 @@ export interface FrameGuard {
    * Guard one frame; `finished` names the choices this frame ends. Returns whether the frame
    * was changed and whether it still carries anything worth sending.
    */
-  push(frame: Json, finished: readonly number[] | "all"): { changed: boolean; block?: GatewayError };
+  push(
+    frame: Json,
+    finished: readonly number[] | "all",
+    defer?: boolean,
+  ): { changed: boolean; block?: GatewayError; empty?: boolean };
   /** The upstream ended: what open fields still hold, written into `frame` (a fresh frame). */
   flush(frame: Json): { written: boolean; block?: GatewayError };
   /** The answer text seen so far (before guarding), for the audit excerpt. */
@@ -191,20 +195,29 @@ export interface FrameGuard {
 const SHORT_TEXT = 256;
 const SHORT_TEXT_ENTRIES = 8192;
 const shortTextMemos = new WeakMap<TextDetector, Map<string, Detection[]>>();
-function shortTextMemo(detector: TextDetector): Map<string, Detection[]> {
+/** The detector's spans in `text`, remembered when the text is short. */
+export function detectRemembered(detector: TextDetector, text: string): Detection[] {
+  if (text.length > SHORT_TEXT) return detector.detect(text);
   let memo = shortTextMemos.get(detector);
   if (!memo) {
     memo = new Map();
     shortTextMemos.set(detector, memo);
   }
-  return memo;
+  let found = memo.get(text);
+  if (!found) {
+    found = detector.detect(text);
+    if (memo.size >= SHORT_TEXT_ENTRIES) memo.clear();
+    memo.set(text, found);
+  }
+  return found;
 }
 
 const UNCHANGED = { changed: false } as const;
 
 /** One streamed field's guard: releases only text that is safe to send. */
 interface AnswerStream {
-  push(text: string): { text: string; block?: GatewayError };
+  /** `defer`: more text is already in hand; buffer this without scanning. */
+  push(text: string, defer: boolean): { text: string; block?: GatewayError };
   end(): { text: string; block?: GatewayError };
 }
 
@@ -224,17 +237,7 @@ export function createGuards(policy: RuntimePolicy, detectors: GuardDetectors, o
   const systemTexts: string[] = [];
   const leak = createLeakDetector(() => systemTexts);
   const contentBlock = (what: string) => new GatewayError("content_policy_violation", what);
-  const memo = shortTextMemo(detectors.sensitive);
-  const detectShort = (text: string): Detection[] => {
-    if (text.length > SHORT_TEXT) return detectors.sensitive.detect(text);
-    let found = memo.get(text);
-    if (!found) {
-      found = detectors.sensitive.detect(text);
-      if (memo.size >= SHORT_TEXT_ENTRIES) memo.clear();
-      memo.set(text, found);
-    }
-    return found;
-  };
+  const detectShort = (text: string): Detection[] => detectRemembered(detectors.sensitive, text);
   const sink = createVerdictSink(ctx);
 
   /** Sensitive spans (and the injection score when asked) of one prompt text. */
@@ -592,9 +595,11 @@ function createFrameGuard(
     get text() {
       return text;
     },
-    push(frame, finished) {
+    push(frame, finished, defer = false) {
       const slots = collectTexts(frame, spec);
       let changed = false;
+      // Whether the frame still says anything once its deferred text moved to a later frame.
+      let carries = false;
       const touched = new Set<string>();
       const ends = (steps: readonly KeyStep[]) => finished === "all" || finished.includes(choiceOf(steps));
       for (const slot of slots) {
@@ -611,6 +616,7 @@ function createFrameGuard(
           const r = parts.whole(slot);
           if (r.block) return { changed, block: r.block };
           changed ||= r.changed;
+          if (slot.role !== "meta") carries = true;
           continue;
         }
         const { key, steps } = streamKey(frame, slot.path);
@@ -620,10 +626,12 @@ function createFrameGuard(
           f = { guard: parts.field(), steps, path: slot.path, shape: slot.shape };
           open.set(key, f);
         }
-        let r = f.guard.push(slot.text);
+        const ending = ends(steps);
+        let r = f.guard.push(slot.text, defer && !ending);
         if (r.block) return { changed, block: r.block };
         let out = r.text;
-        if (ends(steps)) {
+        if (out !== "") carries = true;
+        if (ending) {
           r = endField(key);
           if (r.block) return { changed, block: r.block };
           out += r.text;
@@ -644,7 +652,8 @@ function createFrameGuard(
             changed = true;
           }
         }
-      return { changed };
+      const ending = finished === "all" || finished.length > 0;
+      return { changed, ...(!carries && !ending && changed ? { empty: true } : {}) };
     },
     flush(frame) {
       let written = false;
@@ -705,14 +714,14 @@ function createAnswerStream(
   };
 
   return {
-    push(text) {
+    push(text, defer) {
       whole += text;
       if (mode === "buffer") return { text: "" };
       if (mode === "audit") {
         collected.length = 0;
         return { text };
       }
-      return release(incremental.push(text));
+      return release(incremental.push(text, { defer }));
     },
     end() {
       if (mode === "audit") {

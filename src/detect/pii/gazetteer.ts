@@ -379,7 +379,9 @@ function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): D
   const looksLikeName = names.length > 1 ? isFirst[0] && isLast[names.length - 1] : isFirst[0] && !placeContext;
   if (isPlace && !looksLikeName) {
     const score = placeText.includes(" ") || placeContext ? 0.7 : 0.55;
-    return [span("LOCATION", run[from]?.start ?? start, end, score, "location-gazetteer", ["gazetteer:place"])];
+    // "Tell me about Germany." — the sentence's full stop is not part of the place.
+    const placeEnd = text[end - 1] === "." && (run[run.length - 1]?.bare.length ?? 0) > 1 ? end - 1 : end;
+    return [span("LOCATION", run[from]?.start ?? start, placeEnd, score, "location-gazetteer", ["gazetteer:place"])];
   }
 
   const nameStart = run[from]?.start ?? start;

@@ -98,7 +98,7 @@ export async function streamAnswer(
   let sawDone = false;
   let sawFinal = false;
   /** Relay one upstream payload; returns how the answer ended when it ended here. */
-  const onPayload = (payload: string): Ended | undefined => {
+  const onPayload = (payload: string, defer: boolean): Ended | undefined => {
     if (payload === endpoint.doneMarker) {
       sawDone = true;
       if (!flushOpen()) return ended(400);
@@ -125,12 +125,14 @@ export async function streamAnswer(
     last = frame;
     usage = endpoint.usage(frame) ?? usage;
     const finished = endpoint.finished(frame);
-    const r = frames.push(frame, finished);
+    const r = frames.push(frame, finished, defer);
     if (r.block) {
       fail(r.block, blockType(r.block));
       return ended(400);
     }
-    // A frame the guards left as it was leaves as the upstream's own text.
+    // A frame the guards left as it was leaves as the upstream's own text; one whose text was
+    // deferred to a later frame of the same read, and says nothing else, is not sent at all.
+    if (r.empty && !endpoint.usage(frame)) return undefined;
     if (r.changed) write(frame);
     else writeRaw(payload);
     if (!sse && frame.done === true) sawFinal = true;
@@ -146,8 +148,10 @@ export async function streamAnswer(
       // Frames from one upstream read leave in one socket write.
       res.cork();
       try {
-        for (const payload of payloads) {
-          const end = onPayload(payload);
+        // Frames that arrived together are scanned together: the guards scan once per read,
+        // after its last frame, instead of once per frame (a model server often sends dozens).
+        for (let i = 0; i < payloads.length; i++) {
+          const end = onPayload(payloads[i] as string, i < payloads.length - 1);
           if (end) return end;
         }
       } finally {

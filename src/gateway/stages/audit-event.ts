@@ -7,7 +7,7 @@ import type { Event, Identity } from "../../core/index.js";
 import type { Detection } from "../../detect/index.js";
 import { redact } from "../../detect/index.js";
 import { AUDIT_EVENT_KIND } from "../audit.js";
-import type { GuardDetectors, GuardVerdict } from "../guards.js";
+import { detectRemembered, type GuardDetectors, type GuardVerdict } from "../guards.js";
 import type { Json } from "./state.js";
 
 const EXCERPT = 500;
@@ -40,7 +40,7 @@ export interface AuditInput {
 function redactAll(text: string, detectors: GuardDetectors): string {
   if (text === "") return text;
   try {
-    const found: Detection[] = detectors.sensitive.detect(text);
+    const found: Detection[] = detectRemembered(detectors.sensitive, text);
     return found.length === 0 ? text : redact(text, found, { style: "placeholder" }).text;
   } catch {
     return "<withheld: redaction failed>";
