@@ -174,6 +174,23 @@ describe("attack: the audit trail", () => {
     assert.doesNotMatch(stored, /mallory/);
   });
 
+  it("keeps nothing of a private-key block that runs past the excerpt's scan", async () => {
+    const body = Array.from({ length: 60 }, (_, i) =>
+      `MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC${i}`.slice(0, 64),
+    ).join("\n");
+    const prompt = `${"x".repeat(450)}\n-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n${"y".repeat(2000)}`;
+    const res = await fetch(`${gw.url}/v1/embeddings`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", input: prompt }),
+    });
+    const id = res.headers.get("x-palisade-request-id");
+    await res.arrayBuffer();
+    const event = (await events()).find((e) => e.id === id);
+    assert.ok(event);
+    assert.doesNotMatch(String(event.payload.promptExcerpt), /MIIEvQ|BEGIN PRIVATE/);
+  });
+
   it("cuts the prompt excerpt after redaction, never through a value", async () => {
     const email = "victor.victim@example.org";
     const prompt = `${"x".repeat(480)} ${email} end`;

@@ -47,12 +47,23 @@ function redactAll(text: string, detectors: GuardDetectors): string {
   }
 }
 
-/** The first EXCERPT characters of the redacted text, never ending inside a placeholder. */
+/**
+ * Redacting the excerpt looks this far past its end. The detectors' own bound (8 KB for a
+ * private-key block) would mean scanning most prompts twice; entities longer than this are the
+ * block-shaped secrets, which the excerpt is cut before (see `excerptOf`).
+ */
+const EXCERPT_MARGIN = 1024;
+/** Starts of values that can outrun the margin (key blocks, JWTs): left in the excerpt only if redacted. */
+const LONG_VALUE_START = /-----BEGIN|eyJ[A-Za-z0-9_-]{8}/;
+
+/** The first EXCERPT characters of the redacted text, never ending inside a value or a placeholder. */
 function excerptOf(text: string, detectors: GuardDetectors): string {
-  const margin = detectors.sensitive.maxSpanLength + detectors.sensitive.contextReach;
-  const redacted = redactAll(text.slice(0, EXCERPT + margin), detectors);
-  if (redacted.length <= EXCERPT) return redacted;
-  const cut = redacted.slice(0, EXCERPT);
+  const redacted = redactAll(text.slice(0, EXCERPT + EXCERPT_MARGIN), detectors);
+  let cut = redacted.slice(0, EXCERPT);
+  // A key block or token still here was not seen whole by the scan: keep nothing of it.
+  const long = text.length > EXCERPT + EXCERPT_MARGIN ? LONG_VALUE_START.exec(cut) : null;
+  if (long) cut = cut.slice(0, long.index);
+  if (redacted.length <= EXCERPT && !long) return redacted;
   const open = /<[A-Z0-9_]*$/.exec(cut);
   return open ? cut.slice(0, open.index) : cut;
 }
