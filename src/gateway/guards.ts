@@ -506,13 +506,7 @@ function streamKey(frame: Json, path: readonly PathStep[]): { key: string; steps
 type KeyStep = string | { index: number } | { position: number };
 
 /** Write `text` at a stream key's place in `frame`, creating what is missing. */
-function writeAt(
-  frame: Json,
-  steps: readonly KeyStep[],
-  original: readonly PathStep[],
-  text: string,
-  shape: TextSlot["shape"],
-) {
+function writeAt(frame: Json, steps: readonly KeyStep[], text: string, shape: TextSlot["shape"]) {
   let node: Json | unknown[] = frame;
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i] as KeyStep;
@@ -557,7 +551,6 @@ function writeAt(
     }
     node = item as Json;
   }
-  void original;
 }
 
 /**
@@ -575,10 +568,7 @@ function createFrameGuard(
     close(): void;
   },
 ): FrameGuard {
-  const open = new Map<
-    string,
-    { guard: AnswerStream; steps: KeyStep[]; path: readonly PathStep[]; shape: TextSlot["shape"] }
-  >();
+  const open = new Map<string, { guard: AnswerStream; steps: KeyStep[]; shape: TextSlot["shape"] }>();
   let text = "";
   const choiceOf = (steps: readonly KeyStep[]) => {
     const s = steps[0] === "choices" ? steps[1] : undefined;
@@ -623,7 +613,7 @@ function createFrameGuard(
         touched.add(key);
         let f = open.get(key);
         if (!f) {
-          f = { guard: parts.field(), steps, path: slot.path, shape: slot.shape };
+          f = { guard: parts.field(), steps, shape: slot.shape };
           open.set(key, f);
         }
         const ending = ends(steps);
@@ -648,7 +638,7 @@ function createFrameGuard(
           const r = endField(key);
           if (r.block) return { changed, block: r.block };
           if (r.text !== "") {
-            writeAt(frame, f.steps, f.path, r.text, f.shape);
+            writeAt(frame, f.steps, r.text, f.shape);
             changed = true;
           }
         }
@@ -662,7 +652,7 @@ function createFrameGuard(
         const r = endField(key);
         if (r.block) return { written, block: r.block };
         if (f && r.text !== "") {
-          writeAt(frame, f.steps, f.path, r.text, f.shape);
+          writeAt(frame, f.steps, r.text, f.shape);
           written = true;
         }
       }

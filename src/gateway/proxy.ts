@@ -73,6 +73,7 @@ export function newRequestState(
     abort: new AbortController(),
     record: { endpoint: endpoint.id, route, stream: false },
     prompt: { parts: [], length: 0 },
+    tools: [],
     answerText: "",
     status: 200,
     upstreamMs: 0,

@@ -37,7 +37,7 @@ export interface AuditInput {
 }
 
 /** Placeholders for everything the detectors find, whatever the policy did to the traffic. */
-function redactAll(text: string, detectors: GuardDetectors): string {
+export function redactAll(text: string, detectors: GuardDetectors): string {
   if (text === "") return text;
   try {
     const found: Detection[] = detectRemembered(detectors.sensitive, text);

@@ -4,7 +4,6 @@
  * the request declares, and the policy's decision. `policy eval` sees the same input.
  */
 import { GatewayError } from "../errors.js";
-import { collectTexts } from "../fields.js";
 import { applyOutputCap, outputBudget } from "../token-limits.js";
 import type { Json, RequestState } from "./state.js";
 
@@ -35,13 +34,8 @@ export function authorizeRequest(state: RequestState, body: Json): Json {
   let next = body;
   if (access.maxTokens !== undefined && endpoint.tokens !== "none")
     next = applyOutputCap(body, endpoint.tokens, access.maxTokens);
-  const tools = [
-    ...new Set(
-      collectTexts(next, endpoint.fields.request)
-        .filter((s) => s.role === "tool-name" && !s.isKey)
-        .map((s) => s.text),
-    ),
-  ];
+  // The cap rewrites token limits only: the tools are those the parse stage found.
+  const tools = state.tools;
   const useCase = useCaseOf(state.req.headers[USE_CASE_HEADER]);
   if (useCase !== undefined) state.record.useCase = useCase;
   const verdict = policy.evaluate({

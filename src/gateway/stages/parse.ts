@@ -32,9 +32,9 @@ export async function parseRequest(
   state.body = body;
   state.model = model;
   state.record.model = model;
-  const parts = collectTexts(body, state.endpoint.fields.request)
-    .filter((s) => PROMPT_ROLES.has(s.role) && !s.isKey)
-    .map((s) => s.text);
+  const slots = collectTexts(body, state.endpoint.fields.request);
+  const parts = slots.filter((s) => PROMPT_ROLES.has(s.role) && !s.isKey).map((s) => s.text);
+  state.tools = [...new Set(slots.filter((s) => s.role === "tool-name" && !s.isKey).map((s) => s.text))];
   state.prompt = { parts, length: parts.reduce((n, p) => n + p.length + 1, 0) };
   return body;
 }

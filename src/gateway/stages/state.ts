@@ -31,6 +31,8 @@ export interface RequestState {
   readonly record: Json;
   identity?: Identity;
   body?: Json;
+  /** Tool and function names the request declares (tools, functions, tool_choice). */
+  tools: string[];
   model?: string;
   policy?: CompiledPolicy;
   access?: EffectiveAccess;

@@ -3,12 +3,12 @@
  * through the sanitiser (no internal addresses, paths, stack traces or the upstream's own
  * credentials) and the gateway's redaction. A 5xx is the gateway's own 502.
  */
-import { redact } from "../../detect/index.js";
 import { GatewayError } from "../errors.js";
 import type { GuardDetectors } from "../guards.js";
 import { sanitiseUpstreamMessage } from "../upstream-errors.js";
 import type { UpstreamResponse } from "../upstreams/client.js";
 import { readAll } from "./answer.js";
+import { redactAll } from "./audit-event.js";
 import type { RequestState } from "./state.js";
 
 export async function relayUpstreamError(
@@ -28,7 +28,7 @@ export async function relayUpstreamError(
     secrets,
     addresses: [host.host, host.hostname],
     fallback: `the upstream rejected the request (status ${response.status})`,
-    redact: (t: string) => redact(t, detectors.sensitive.detect(t), { style: "placeholder" }).text,
+    redact: (t: string) => redactAll(t, detectors),
   });
   state.record.upstreamError = message;
   state.res.writeHead(response.status, {
