@@ -168,6 +168,11 @@ export interface Guards {
   answerStream(spec: Spec, allowedTool: (tool: string) => boolean): FrameGuard;
   /** Write what is still gathered into `verdicts` (a request refused midway); idempotent. */
   finish(): void;
+  /**
+   * The sensitive spans the guards found in exactly this text during this request, if they
+   * scanned it whole: the audit redacts its excerpts with them instead of scanning again.
+   */
+  detectionsOf(text: string): readonly Detection[] | undefined;
 }
 
 /** Guards a stream frame by frame. Frames are rewritten in place. */
@@ -213,6 +218,8 @@ export function detectRemembered(detector: TextDetector, text: string): Detectio
 }
 
 const UNCHANGED = { changed: false } as const;
+/** Texts per request whose detections are kept for the audit's excerpts. */
+const SCANNED_TEXTS = 256;
 
 /** One streamed field's guard: releases only text that is safe to send. */
 interface AnswerStream {
@@ -237,12 +244,25 @@ export function createGuards(policy: RuntimePolicy, detectors: GuardDetectors, o
   const systemTexts: string[] = [];
   const leak = createLeakDetector(() => systemTexts);
   const contentBlock = (what: string) => new GatewayError("content_policy_violation", what);
-  const detectShort = (text: string): Detection[] => detectRemembered(detectors.sensitive, text);
+  /**
+   * Texts scanned whole in this request and what was found in them (see `detectionsOf`); bounded,
+   * since a long stream guards many small frames whole and the audit needs only the first texts.
+   */
+  const scanned = new Map<string, readonly Detection[]>();
+  const detectShort = (text: string): Detection[] => {
+    const found = detectRemembered(detectors.sensitive, text);
+    if (scanned.size < SCANNED_TEXTS) scanned.set(text, found);
+    return found;
+  };
   const sink = createVerdictSink(ctx);
 
   /** Sensitive spans (and the injection score when asked) of one prompt text. */
   async function analyse(text: string, mode: InjectionMode | undefined) {
-    if (options.pool && text.length >= POOL_THRESHOLD_CHARS) return options.pool.scan(text, mode, options.signal);
+    if (options.pool && text.length >= POOL_THRESHOLD_CHARS) {
+      const result = await options.pool.scan(text, mode, options.signal);
+      if (scanned.size < SCANNED_TEXTS) scanned.set(text, result.detections);
+      return result;
+    }
     const detections = detectShort(text);
     const injection = mode && detectors.injection ? await detectors.injection(text, mode) : undefined;
     return injection ? { detections, injection } : { detections };
@@ -385,6 +405,8 @@ export function createGuards(policy: RuntimePolicy, detectors: GuardDetectors, o
       sink.close("prompt");
       sink.close("response");
     },
+
+    detectionsOf: (text) => scanned.get(text),
 
     answerStream(spec, allowedTool) {
       return createFrameGuard(ctx, spec, {

@@ -271,16 +271,6 @@ async function promptHmac(parts: readonly string[], key: string): Promise<string
   return hmac.digest("hex");
 }
 
-/** The first `limit` characters of the prompt's parts joined, without joining all of them. */
-function promptStart(parts: readonly string[], limit: number): string {
-  let out = "";
-  for (const part of parts) {
-    if (out.length >= limit) break;
-    out += (out === "" ? "" : "\n") + part.slice(0, limit - out.length);
-  }
-  return out;
-}
-
 /** The request's audit event (also used by the server for routes outside the pipeline). */
 export function recordAudit(state: RequestState, deps: ProxyDeps, latencyMs: number, hmac?: string): void {
   const policy = deps.policy.current();
@@ -299,11 +289,12 @@ export function recordAudit(state: RequestState, deps: ProxyDeps, latencyMs: num
       verdicts: state.guards?.verdicts ?? [],
       usage: state.usage,
       latencyMs,
-      promptStart: promptStart(state.prompt.parts, 64 * 1024),
+      promptParts: state.prompt.parts,
       promptHmac: hmac ?? createHmac("sha256", deps.hashKey).update(state.prompt.parts.join("\n")).digest("hex"),
       answerText: state.answerText,
       prompts: policy.runtime.logging.prompts,
       detectors: deps.detectors(policy),
+      ...(state.guards ? { known: state.guards.detectionsOf } : {}),
     }),
   );
 }

@@ -237,39 +237,30 @@ function joinSpacedLetters(text: string): string {
   );
 }
 
+/** A letter next to a look-alike: the pair that makes a token worth mapping back. */
+const LEET_PAIR = /[a-z][0134578@$!|]|[0134578@$!|][a-z]/g;
+
 /** `1gn0r3 pr3v10u5` → `ignore previous`, only in words that mix letters with look-alike digits. */
 /** Exported for its equivalence test with the regex it replaced. */
 export function undoLeetspeak(text: string): string {
-  if (!/[a-z][0134578@$!|]|[0134578@$!|][a-z]/.test(text)) return text;
   // Tokens are maximal runs of letters, digits and @$!|; only those with a letter next to a
-  // look-alike are looked at. A hand-written scan: the equivalent regex replace cost ~110 µs on
-  // 8 KB of prose that merely contained an e-mail address.
+  // look-alike are looked at, found by searching for such a pair (a regex search skips prose far
+  // faster than reading every character) and widening it to its token. The equivalent regex
+  // replace cost ~110 µs on 8 KB of prose that merely contained an e-mail address.
   let out = "";
   let copied = 0;
-  for (let i = 0; i < text.length; ) {
-    if (!hasClass(text.charCodeAt(i), LEET_TOKEN)) {
-      i++;
-      continue;
-    }
-    const start = i;
-    let mixed = false;
-    let previous = 0;
-    for (; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (!hasClass(c, LEET_TOKEN)) break;
-      if (
-        (hasClass(c, LOWER) && hasClass(previous, LEET_CHAR)) ||
-        (hasClass(c, LEET_CHAR) && hasClass(previous, LOWER))
-      )
-        mixed = true;
-      previous = c;
-    }
-    if (!mixed) continue;
-    const token = text.slice(start, i);
+  LEET_PAIR.lastIndex = 0;
+  for (let pair = LEET_PAIR.exec(text); pair !== null; pair = LEET_PAIR.exec(text)) {
+    let start = pair.index;
+    while (start > 0 && hasClass(text.charCodeAt(start - 1), LEET_TOKEN)) start--;
+    let end = pair.index + 2;
+    while (end < text.length && hasClass(text.charCodeAt(end), LEET_TOKEN)) end++;
+    LEET_PAIR.lastIndex = end;
+    const token = text.slice(start, end);
     const mapped = unleetToken(token, start, text);
     if (mapped === token) continue;
     out += text.slice(copied, start) + mapped;
-    copied = i;
+    copied = end;
   }
   return copied === 0 ? text : out + text.slice(copied);
 }
@@ -440,24 +431,45 @@ function decodeMorse(run: string): string {
 }
 
 /**
- * Maximal runs of 20+ base64-alphabet characters (standard or URL-safe) with up to two `=`.
- * A hand-written scan: the equivalent look-behind regex cost ~13 ns per character on prose.
+ * Maximal runs of at least `min` characters of one class, as [start, end) pairs. Looks at every
+ * `min`-th character first and walks back only from one inside the class, so on prose (words far
+ * shorter than `min`) most characters are never read: several times faster than a plain scan.
  */
-export function base64Runs(text: string): string[] {
-  // A plain loop returning an array: written as a generator it ran about a third slower.
-  const runs: string[] = [];
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    if (i < text.length && hasClass(text.charCodeAt(i), BASE64)) {
-      if (start < 0) start = i;
+function classRuns(text: string, flag: number, min: number): number[] {
+  const out: number[] = [];
+  let i = 0;
+  while (i + min <= text.length) {
+    const probe = i + min - 1;
+    if (!hasClass(text.charCodeAt(probe), flag)) {
+      i = probe + 1;
       continue;
     }
-    if (start >= 0 && i - start >= 20) {
-      let end = i;
-      while (end < text.length && end - i < 2 && text.charCodeAt(end) === 61) end++;
-      runs.push(text.slice(start, end));
+    // Everything from i to probe must be in the class too; else restart after the one that is not.
+    let back = probe - 1;
+    while (back >= i && hasClass(text.charCodeAt(back), flag)) back--;
+    if (back >= i) {
+      i = back + 1;
+      continue;
     }
-    start = -1;
+    let start = i;
+    while (start > 0 && hasClass(text.charCodeAt(start - 1), flag)) start--;
+    let end = probe + 1;
+    while (end < text.length && hasClass(text.charCodeAt(end), flag)) end++;
+    out.push(start, end);
+    i = end + 1;
+  }
+  return out;
+}
+
+/** Maximal runs of 20+ base64-alphabet characters (standard or URL-safe) with up to two `=`. */
+export function base64Runs(text: string): string[] {
+  const runs: string[] = [];
+  const spans = classRuns(text, BASE64, 20);
+  for (let k = 0; k < spans.length; k += 2) {
+    let end = spans[k + 1] as number;
+    const stop = end + 2;
+    while (end < text.length && end < stop && text.charCodeAt(end) === 61) end++;
+    runs.push(text.slice(spans[k] as number, end));
   }
   return runs;
 }
@@ -465,16 +477,14 @@ export function base64Runs(text: string): string[] {
 /** Runs of 20+ hex digits (optionally `0x`-prefixed) that start a word of lower-case text. */
 export function hexDigitRuns(lower: string): string[] {
   const runs: string[] = [];
-  for (let i = 0; i < lower.length; i++) {
-    if (i > 0 && hasClass(lower.charCodeAt(i - 1), LOWER_ALNUM)) continue;
-    let j = i;
-    if (lower.charCodeAt(j) === 48 && lower.charCodeAt(j + 1) === 120) j += 2;
-    const digits = j;
-    while (j < lower.length && hasClass(lower.charCodeAt(j), HEX)) j++;
-    if (j - digits >= 20) {
-      runs.push(lower.slice(i, j));
-      i = j - 1;
-    }
+  const wordStart = (i: number) => i === 0 || !hasClass(lower.charCodeAt(i - 1), LOWER_ALNUM);
+  const spans = classRuns(lower, HEX, 20);
+  for (let k = 0; k < spans.length; k += 2) {
+    const start = spans[k] as number;
+    const end = spans[k + 1] as number;
+    if (wordStart(start)) runs.push(lower.slice(start, end));
+    else if (start >= 2 && lower.startsWith("0x", start - 2) && wordStart(start - 2))
+      runs.push(lower.slice(start - 2, end));
   }
   return runs;
 }

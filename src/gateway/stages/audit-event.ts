@@ -26,21 +26,23 @@ export interface AuditInput {
   verdicts: readonly GuardVerdict[];
   usage: { prompt: number; completion: number } | undefined;
   latencyMs: number;
-  /** The prompt's start (enough for the excerpt after redaction). */
-  promptStart: string;
+  /** The prompt's texts, in order (the excerpt is their start, joined by newlines). */
+  promptParts: readonly string[];
   /** HMAC-SHA-256 of the whole raw prompt under the gateway's hash key. */
   promptHmac: string;
   answerText: string;
   /** The policy's `logging.prompts`: redacted excerpts, no excerpts (hash only), or raw excerpts. */
   prompts: "redacted" | "hashed" | "raw";
   detectors: GuardDetectors;
+  /** What the guards already found in a text they scanned whole: the excerpt is not scanned again. */
+  known?: (text: string) => readonly Detection[] | undefined;
 }
 
 /** Placeholders for everything the detectors find, whatever the policy did to the traffic. */
-export function redactAll(text: string, detectors: GuardDetectors): string {
+export function redactAll(text: string, detectors: GuardDetectors, known?: readonly Detection[]): string {
   if (text === "") return text;
   try {
-    const found: Detection[] = detectRemembered(detectors.sensitive, text);
+    const found = known ?? detectRemembered(detectors.sensitive, text);
     return found.length === 0 ? text : redact(text, found, { style: "placeholder" }).text;
   } catch {
     return "<withheld: redaction failed>";
@@ -56,16 +58,45 @@ const EXCERPT_MARGIN = 1024;
 /** Starts of values that can outrun the margin (key blocks, JWTs): left in the excerpt only if redacted. */
 const LONG_VALUE_START = /-----BEGIN|eyJ[A-Za-z0-9_-]{8}/;
 
-/** The first EXCERPT characters of the redacted text, never ending inside a value or a placeholder. */
-function excerptOf(text: string, detectors: GuardDetectors): string {
-  const redacted = redactAll(text.slice(0, EXCERPT + EXCERPT_MARGIN), detectors);
+/**
+ * The first EXCERPT characters of the redacted texts joined by newlines, never ending inside a
+ * value or a placeholder. A text the guards scanned whole is redacted with what they found; any
+ * other is scanned over its start only (up to EXCERPT + EXCERPT_MARGIN characters in all).
+ */
+function excerptOf(
+  texts: readonly string[],
+  detectors: GuardDetectors,
+  known: AuditInput["known"] = () => undefined,
+): string {
+  let redacted = "";
+  let room = EXCERPT + EXCERPT_MARGIN;
+  /** Some text was scanned over its start only, so a long value in the excerpt may be unseen whole. */
+  let partial = false;
+  for (const [i, text] of texts.entries()) {
+    if (redacted.length > EXCERPT || room <= 0) break;
+    const found = known(text);
+    const seen = found || text.length <= room ? text : text.slice(0, room);
+    if (seen !== text) partial = true;
+    redacted += (i === 0 ? "" : "\n") + redactAll(seen, detectors, found);
+    room -= seen.length + 1;
+  }
   let cut = redacted.slice(0, EXCERPT);
   // A key block or token still here was not seen whole by the scan: keep nothing of it.
-  const long = text.length > EXCERPT + EXCERPT_MARGIN ? LONG_VALUE_START.exec(cut) : null;
+  const long = partial ? LONG_VALUE_START.exec(cut) : null;
   if (long) cut = cut.slice(0, long.index);
   if (redacted.length <= EXCERPT && !long) return redacted;
   const open = /<[A-Z0-9_]*$/.exec(cut);
   return open ? cut.slice(0, open.index) : cut;
+}
+
+/** The first `limit` characters of `texts` joined by newlines, without joining all of them. */
+export function joinedStart(texts: readonly string[], limit: number): string {
+  let out = "";
+  for (const text of texts) {
+    if (out.length >= limit) break;
+    out += (out === "" ? "" : "\n") + text.slice(0, limit - out.length);
+  }
+  return out.slice(0, limit);
 }
 
 /** Every string in a JSON value, redacted (keys too: they can be client input). */
@@ -79,10 +110,14 @@ function redactDeep(value: unknown, detectors: GuardDetectors, depth = 0): unkno
 }
 
 export function auditEvent(a: AuditInput): Event {
-  const excerpt = (text: string): string | undefined =>
-    a.prompts === "hashed" ? undefined : a.prompts === "raw" ? text.slice(0, EXCERPT) : excerptOf(text, a.detectors);
-  const promptExcerpt = excerpt(a.promptStart);
-  const answerExcerpt = excerpt(a.answerText);
+  const excerpt = (texts: readonly string[]): string | undefined =>
+    a.prompts === "hashed"
+      ? undefined
+      : a.prompts === "raw"
+        ? joinedStart(texts, EXCERPT)
+        : excerptOf(texts, a.detectors, a.known);
+  const promptExcerpt = excerpt(a.promptParts);
+  const answerExcerpt = excerpt([a.answerText]);
   const traceId = a.traceparent ? TRACEPARENT.exec(a.traceparent)?.[1] : undefined;
   const clientRequestId =
     a.clientRequestId !== undefined
