@@ -1,0 +1,438 @@
+/**
+ * The image's file system: every layer streamed once (gzip, zstd or plain tar), never written
+ * to disk, applied in order with OCI whiteouts (`.wh.NAME` deletes, `.wh..wh..opq` empties a
+ * directory of what lower layers put there). The tree keeps metadata for every path and the
+ * content only of files a caller wants, within a byte budget, so memory stays bounded however
+ * large the image.
+ */
+import { createHash } from "node:crypto";
+import { PassThrough, type Readable, Transform, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import { Decompress as ZstdDecompress } from "fzstd";
+import * as tar from "tar-stream";
+import { PalisadeError } from "../../core/index.js";
+import type { LayerRef } from "./source/open.js";
+
+export type NodeType = "file" | "dir" | "symlink" | "other";
+
+export interface FsNode {
+  type: NodeType;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Layer that wrote this path last. */
+  layer: number;
+  linkname?: string;
+  content?: Buffer;
+  children?: Map<string, FsNode>;
+  /** Whatever a consumer attached while the layer streamed (a model scan result, say). */
+  note?: unknown;
+}
+
+export interface LayerSummary {
+  index: number;
+  digest?: string;
+  /** Bytes of file content the layer holds (uncompressed). */
+  bytes: number;
+  entries: number;
+  /** Largest regular files it adds, biggest first. */
+  largest: { path: string; size: number }[];
+}
+
+export interface LayerLimits {
+  /** Content kept per wanted file; larger wanted files are skipped with a warning. */
+  maxFileBytes: number;
+  /** Content kept for all wanted files together. */
+  maxKeptBytes: number;
+  /** Entries per layer. */
+  maxEntries: number;
+  /**
+   * Uncompressed bytes a layer may expand to, as a multiple of its stored size:
+   * past it the layer is a decompression bomb, not an image.
+   */
+  maxExpansion: number;
+  /** ...but a layer may always expand to this many bytes. */
+  expansionFloor: number;
+}
+
+export const DEFAULT_LAYER_LIMITS: LayerLimits = {
+  maxFileBytes: 64 * 1024 * 1024,
+  maxKeptBytes: 256 * 1024 * 1024,
+  maxEntries: 1_000_000,
+  maxExpansion: 200,
+  expansionFloor: 1024 * 1024 * 1024,
+};
+const LARGEST_KEPT = 10;
+
+export interface LayerVisitor {
+  /** Keep this file's content (analyzers' databases, manifests, small binaries). */
+  wants(path: string, size: number, mode: number): boolean;
+  /**
+   * Offered every regular file not wanted: return a promise to consume `stream` (and a note to
+   * attach to the node), or undefined to let it be skipped. Used to scan model files.
+   */
+  take?(path: string, size: number, head: Buffer, stream: Readable): Promise<unknown> | undefined;
+}
+
+export interface ImageFileSystem {
+  root: FsNode;
+  layers: LayerSummary[];
+  warnings: string[];
+}
+
+export function newRoot(): FsNode {
+  return { type: "dir", size: 0, mode: 0o40755, uid: 0, gid: 0, layer: -1, children: new Map() };
+}
+
+/** Apply every layer in order. */
+export async function readLayers(
+  layers: readonly LayerRef[],
+  visitor: LayerVisitor,
+  limits: LayerLimits = DEFAULT_LAYER_LIMITS,
+): Promise<ImageFileSystem> {
+  const fs: ImageFileSystem = { root: newRoot(), layers: [], warnings: [] };
+  const budget = { kept: 0 };
+  for (const layer of layers) fs.layers.push(await applyLayer(fs, layer, visitor, limits, budget));
+  return fs;
+}
+
+/** Normalised path components, or undefined for a path that climbs out of the root. */
+export function splitPath(name: string): string[] | undefined {
+  const parts: string[] = [];
+  for (const part of name.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") return undefined;
+    parts.push(part);
+  }
+  return parts;
+}
+
+function lookup(root: FsNode, parts: readonly string[]): FsNode | undefined {
+  let node: FsNode | undefined = root;
+  for (const part of parts) {
+    node = node?.children?.get(part);
+    if (!node) return undefined;
+  }
+  return node;
+}
+
+/** The directory holding `parts`, created (as layer `layer`) where missing. */
+function parentOf(root: FsNode, parts: readonly string[], layer: number): FsNode {
+  let node = root;
+  for (const part of parts.slice(0, -1)) {
+    let next = node.children?.get(part);
+    if (!next || next.type !== "dir") {
+      next = { type: "dir", size: 0, mode: 0o40755, uid: 0, gid: 0, layer, children: new Map() };
+      node.children?.set(part, next);
+    }
+    node = next;
+  }
+  return node;
+}
+
+/** Remove what layers below `layer` put under `dir` (an opaque whiteout); this layer's entries stay. */
+function hideLower(dir: FsNode, layer: number): void {
+  for (const [name, child] of dir.children ?? []) {
+    if (child.layer < layer) dir.children?.delete(name);
+    else if (child.type === "dir") hideLower(child, layer);
+  }
+}
+
+/** A member of a layer being read (tar-stream's entry: a streamx stream with its header). */
+type TarEntry = AsyncIterable<Buffer> & { header: tar.Header; resume(): unknown };
+
+const TYPES: Record<string, NodeType> = {
+  file: "file",
+  "contiguous-file": "file",
+  directory: "dir",
+  symlink: "symlink",
+};
+
+async function applyLayer(
+  fs: ImageFileSystem,
+  layer: LayerRef,
+  visitor: LayerVisitor,
+  limits: LayerLimits,
+  budget: { kept: number },
+): Promise<LayerSummary> {
+  const summary: LayerSummary = {
+    index: layer.index,
+    ...(layer.digest ? { digest: layer.digest } : {}),
+    bytes: 0,
+    entries: 0,
+    largest: [],
+  };
+  const where = `layer ${layer.index} (${layer.digest ?? layer.name})`;
+  const stored = await layer.open();
+  const verify = layer.digest?.startsWith("sha256:") ? digestCheck(layer.digest, where) : new PassThrough();
+  const maxBytes = Math.max(limits.expansionFloor, (layer.size ?? 0) * limits.maxExpansion);
+  const extract = tar.extract();
+  const feeding = pipeline(stored, verify, decompressor(where), expansionLimit(maxBytes, where), extract);
+  // A failure upstream ends the entry loop too; remember it so the loop's own error does not hide it.
+  let failed: unknown;
+  feeding.catch((error: unknown) => {
+    failed = error;
+  });
+  try {
+    for await (const entry of extract) {
+      summary.entries++;
+      if (summary.entries > limits.maxEntries)
+        throw new PalisadeError("bad-input", `${where}: more than ${limits.maxEntries} entries`);
+      // streamx yields Buffers; its types say unknown.
+      await applyEntry(fs, entry as unknown as TarEntry, layer.index, visitor, limits, budget, summary);
+    }
+    await feeding;
+  } catch (error) {
+    stored.destroy();
+    throw asLayerError(failed ?? error, where);
+  }
+  return summary;
+}
+
+function asLayerError(error: unknown, where: string): PalisadeError {
+  if (error instanceof PalisadeError) return error;
+  const message = (error as Error)?.message ?? String(error);
+  return new PalisadeError("bad-input", `${where}: cannot be read (${message})`, { cause: error });
+}
+
+async function applyEntry(
+  fs: ImageFileSystem,
+  entry: TarEntry,
+  layer: number,
+  visitor: LayerVisitor,
+  limits: LayerLimits,
+  budget: { kept: number },
+  summary: LayerSummary,
+): Promise<void> {
+  const header = entry.header;
+  const parts = splitPath(header.name);
+  if (!parts || parts.length === 0) {
+    if (!parts) fs.warnings.push(`layer ${layer}: skipped ${header.name} (climbs out of the root)`);
+    entry.resume();
+    return;
+  }
+  const base = parts[parts.length - 1] as string;
+  if (base.startsWith(".wh.")) {
+    entry.resume();
+    const dirParts = parts.slice(0, -1);
+    const dir = lookup(fs.root, dirParts);
+    if (base === ".wh..wh..opq") {
+      if (dir?.type === "dir") hideLower(dir, layer);
+    } else dir?.children?.delete(base.slice(4));
+    return;
+  }
+  const parent = parentOf(fs.root, parts, layer);
+  const path = parts.join("/");
+  const mode = header.mode ?? 0;
+  const common = { mode, uid: header.uid ?? 0, gid: header.gid ?? 0, layer };
+
+  if (header.type === "link") {
+    // A hard link: the same file under another name (content shared, not re-read).
+    entry.resume();
+    const target = splitPath(header.linkname ?? "");
+    const existing = target ? lookup(fs.root, target) : undefined;
+    if (existing?.type === "file") parent.children?.set(base, { ...existing, ...common, mode: existing.mode });
+    return;
+  }
+  const type = TYPES[header.type ?? "file"] ?? "other";
+  if (type === "dir") {
+    entry.resume();
+    const existing = parent.children?.get(base);
+    if (existing?.type === "dir") Object.assign(existing, common);
+    else parent.children?.set(base, { type, size: 0, ...common, children: new Map() });
+    return;
+  }
+  const size = header.size ?? 0;
+  const node: FsNode = { type, size, ...common, ...(header.linkname ? { linkname: header.linkname } : {}) };
+  parent.children?.set(base, node);
+  if (type !== "file") {
+    entry.resume();
+    return;
+  }
+  summary.bytes += size;
+  noteLargest(summary.largest, path, size);
+  if (visitor.wants(path, size, mode)) {
+    if (size > limits.maxFileBytes || budget.kept + size > limits.maxKeptBytes) {
+      fs.warnings.push(
+        `${path} (layer ${layer}, ${size} bytes) was not read: ${size > limits.maxFileBytes ? "larger than the per-file limit" : "the content budget is spent"}`,
+      );
+      entry.resume();
+      return;
+    }
+    node.content = await collect(entry, size);
+    budget.kept += size;
+    return;
+  }
+  if (visitor.take && size > 0) {
+    const { head, rest } = await peek(entry, 64);
+    const taking = visitor.take(path, size, head, rest);
+    if (taking) {
+      node.note = await taking;
+      return;
+    }
+    rest.resume();
+    return;
+  }
+  entry.resume();
+}
+
+function noteLargest(list: { path: string; size: number }[], path: string, size: number): void {
+  if (list.length === LARGEST_KEPT && (list[LARGEST_KEPT - 1]?.size ?? 0) >= size) return;
+  list.push({ path, size });
+  list.sort((a, b) => b.size - a.size);
+  if (list.length > LARGEST_KEPT) list.pop();
+}
+
+async function collect(stream: AsyncIterable<Buffer>, size: number): Promise<Buffer> {
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for await (const chunk of stream) {
+    chunk.copy(out, at, 0, Math.min(chunk.length, size - at));
+    at += chunk.length;
+  }
+  return at === size ? out : out.subarray(0, Math.min(at, size));
+}
+
+/** The first `n` bytes of a stream, and a stream of all of it (those bytes included). */
+async function peek(stream: AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; rest: Readable }> {
+  const seen: Buffer[] = [];
+  let length = 0;
+  const iterator = stream[Symbol.asyncIterator]();
+  while (length < n) {
+    const next = await iterator.next();
+    if (next.done) break;
+    seen.push(next.value);
+    length += next.value.length;
+  }
+  const head = Buffer.concat(seen).subarray(0, n);
+  const rest = new PassThrough({ highWaterMark: 1 << 20 });
+  (async () => {
+    for (const chunk of seen) if (!rest.write(chunk)) await new Promise((r) => rest.once("drain", r));
+    for (let next = await iterator.next(); !next.done; next = await iterator.next())
+      if (!rest.write(next.value)) await new Promise((r) => rest.once("drain", r));
+    rest.end();
+  })().catch((error: unknown) => rest.destroy(error as Error));
+  return { head, rest };
+}
+
+/** Passes bytes through and fails at the end when their sha256 is not `digest`. */
+function digestCheck(digest: string, where: string): Transform {
+  const hash = createHash("sha256");
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+    flush(done: TransformCallback) {
+      const actual = `sha256:${hash.digest("hex")}`;
+      done(
+        actual === digest
+          ? null
+          : new PalisadeError("bad-input", `${where}: content does not match its digest (got ${actual})`),
+      );
+    },
+  });
+}
+
+/** Decompresses gzip or zstd (recognised by their magic bytes) and passes a plain tar through. */
+function decompressor(where: string): Transform {
+  let inner: Transform | undefined;
+  let decided = false;
+  let pending: Buffer[] = [];
+  const out = new Transform({
+    transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      if (!decided) {
+        pending.push(chunk);
+        const head = Buffer.concat(pending);
+        if (head.length < 4) return done();
+        decided = true;
+        pending = [];
+        inner = pickDecoder(head, where);
+        if (!inner) return done(null, head);
+        inner.on("data", (data: Buffer) => out.push(data));
+        inner.once("error", (error: Error) => out.destroy(error));
+        return writeInner(inner, head, done);
+      }
+      if (!inner) return done(null, chunk);
+      writeInner(inner, chunk, done);
+    },
+    flush(done: TransformCallback) {
+      if (!decided && pending.length > 0) {
+        const head = Buffer.concat(pending);
+        inner = pickDecoder(head, where);
+        if (!inner) return done(null, head);
+        inner.on("data", (data: Buffer) => out.push(data));
+        inner.write(head);
+      }
+      if (!inner) return done();
+      inner.once("end", () => done());
+      inner.once("error", (error: Error) => done(error));
+      inner.end();
+    },
+  });
+  return out;
+}
+
+function writeInner(inner: Transform, chunk: Buffer, done: TransformCallback): void {
+  if (inner.write(chunk)) done();
+  else inner.once("drain", () => done());
+}
+
+function pickDecoder(head: Buffer, where: string): Transform | undefined {
+  if (head[0] === 0x1f && head[1] === 0x8b) return createGunzip({ chunkSize: 1 << 20 });
+  if (head.readUInt32LE(0) === 0xfd2fb528) return zstdStream(where);
+  return undefined;
+}
+
+/** fzstd's push-based decompressor as a stream. */
+function zstdStream(where: string): Transform {
+  let stream: Transform | undefined;
+  const decoder = new ZstdDecompress((data) => {
+    stream?.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  });
+  stream = new Transform({
+    transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      try {
+        decoder.push(chunk);
+        done();
+      } catch (error) {
+        done(new PalisadeError("bad-input", `${where}: zstd data is corrupt (${(error as Error).message})`));
+      }
+    },
+    flush(done: TransformCallback) {
+      try {
+        decoder.push(new Uint8Array(0), true);
+        done();
+      } catch (error) {
+        done(new PalisadeError("bad-input", `${where}: zstd data is corrupt (${(error as Error).message})`));
+      }
+    },
+  });
+  return stream;
+}
+
+/** Fails once more than `max` bytes have passed: a decompression bomb. */
+function expansionLimit(max: number, where: string): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      seen += chunk.length;
+      if (seen > max)
+        return done(
+          new PalisadeError("bad-input", `${where}: expands to more than ${max} bytes (a decompression bomb?)`),
+        );
+      done(null, chunk);
+    },
+  });
+}
+
+/** Every regular file and symlink of the tree, depth first, with its path. */
+export function* walk(node: FsNode, prefix = ""): Generator<[string, FsNode]> {
+  for (const [name, child] of node.children ?? []) {
+    const path = prefix ? `${prefix}/${name}` : name;
+    yield [path, child];
+    if (child.type === "dir") yield* walk(child, path);
+  }
+}

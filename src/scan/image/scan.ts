@@ -1,0 +1,227 @@
+/**
+ * `scan image`: open the image, stream its layers once into the merged file system (keeping
+ * only what analyzers read), then report packages, the AI layer (SDKs, frameworks, inference
+ * and MCP servers, GPU libraries, model files and the model served) and misconfiguration.
+ */
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { Finding } from "../../core/index.js";
+import { createSecretsDetector, type TextDetector } from "../../detect/index.js";
+import { loadAiCatalog } from "../code/catalog.js";
+import { MODEL_EXTENSIONS, type ModelScanResult, scanModelFile, toFindings } from "../model/index.js";
+import { type AiComponent, createAiClassifier, servedModel } from "./ai.js";
+import { checkConfig, checkFiles } from "./checks.js";
+import { readDirectory } from "./dir-tree.js";
+import { DEFAULT_LAYER_LIMITS, type FsNode, type LayerLimits, type LayerSummary, readLayers, walk } from "./layers.js";
+import { type OpenOptions, openImage } from "./source/open.js";
+import type { Analyzer, FoundPackage, ImageFile, OsRelease } from "./types.js";
+
+export interface ImageScanOptions extends OpenOptions {
+  analyzers: readonly Analyzer[];
+  /** Finds the OS first (its result is context for the package analyzers). */
+  osAnalyzer?: { wants: Analyzer["wants"]; find(files: readonly ImageFile[]): OsRelease | undefined };
+  limits?: Partial<LayerLimits>;
+  /** Scan model files found in layers (default true). */
+  models?: boolean;
+  secrets?: TextDetector;
+}
+
+export interface FoundModel {
+  path: string;
+  layer: number;
+  result: ModelScanResult;
+}
+
+export interface ImageScanReport {
+  reference: string;
+  source: string;
+  digest?: string;
+  tags: string[];
+  platform?: string;
+  os?: OsRelease;
+  config: { user?: string; entrypoint: string[]; cmd: string[]; exposedPorts: string[]; workingDir?: string };
+  layers: (LayerSummary & { createdBy?: string })[];
+  packages: FoundPackage[];
+  ai: AiComponent[];
+  models: FoundModel[];
+  servedModel?: { model: string; from: string };
+  findings: Finding[];
+  warnings: string[];
+  totals: { files: number; bytes: number };
+}
+
+/** Model files larger than this are read from a temporary copy instead of memory. */
+const MODEL_IN_MEMORY = 0;
+
+export async function scanImage(reference: string, options: ImageScanOptions): Promise<ImageScanReport> {
+  const image = await openImage(reference, options);
+  const limits = { ...DEFAULT_LAYER_LIMITS, ...options.limits };
+  const wants = (path: string, size: number, mode: number) =>
+    (options.osAnalyzer?.wants(path, size, mode) ?? false) || options.analyzers.some((a) => a.wants(path, size, mode));
+  const spool = options.models === false ? undefined : await mkdtemp(join(tmpdir(), "palisade-image-"));
+  try {
+    const visitor = {
+      wants,
+      ...(spool
+        ? {
+            take: (path: string, size: number, head: Buffer, stream: Readable) =>
+              takeModel(spool, path, size, head, stream),
+          }
+        : {}),
+    };
+    const fs = image.rootDir
+      ? await readDirectory(image.rootDir, visitor, limits)
+      : await readLayers(image.layers, visitor, limits);
+    const files: ImageFile[] = [];
+    const models: FoundModel[] = [];
+    const ai: AiComponent[] = [];
+    const classifier = createAiClassifier(loadAiCatalog());
+    let count = 0;
+    let bytes = 0;
+    const all: [string, FsNode][] = [];
+    for (const [path, node] of walk(fs.root)) {
+      all.push([path, node]);
+      if (node.type !== "file") continue;
+      count++;
+      bytes += node.size;
+      if (node.content)
+        files.push({
+          path,
+          size: node.size,
+          mode: node.mode,
+          uid: node.uid,
+          gid: node.gid,
+          layer: node.layer,
+          content: node.content,
+        });
+      const note = node.note as ModelScanResult | undefined;
+      if (note) models.push({ path: `/${path}`, layer: node.layer, result: { ...note, path: `/${path}` } });
+      const found = classifier.classifyFile(path, node.mode, node.layer);
+      if (found) ai.push(found);
+    }
+    if (image.rootDir && spool) models.push(...(await scanDirModels(image.rootDir, all)));
+
+    const os = options.osAnalyzer?.find(files);
+    const packages: FoundPackage[] = [];
+    const warnings = [...fs.warnings];
+    for (const analyzer of options.analyzers) {
+      const wanted = files.filter((f) => analyzer.wants(f.path, f.size, f.mode));
+      if (wanted.length === 0) continue;
+      try {
+        const result = analyzer.analyze(wanted, os ? { os } : {});
+        packages.push(...result.packages);
+        warnings.push(...result.warnings.map((w) => `${analyzer.name}: ${w}`));
+      } catch (error) {
+        warnings.push(`${analyzer.name}: failed (${(error as Error)?.message ?? error})`);
+      }
+    }
+    for (const pkg of packages) ai.push(...classifier.classifyPackage(pkg));
+
+    const cfg = image.config.config ?? {};
+    const served = servedModel(cfg.Entrypoint ?? [], cfg.Cmd ?? [], cfg.Env ?? []);
+    const findings = [
+      ...checkConfig(image.config, options.secrets ?? createSecretsDetector()),
+      ...checkFiles(all),
+      ...models.flatMap((m) =>
+        toFindings(m.result).map((f) => ({
+          ...f,
+          location: { ...f.location, path: f.location?.path ?? m.path, layer: String(m.layer) },
+        })),
+      ),
+    ];
+    const history = (image.config.history ?? []).filter((h) => !h.empty_layer);
+    return {
+      reference,
+      source: image.source,
+      ...(image.digest ? { digest: image.digest } : {}),
+      tags: image.tags,
+      ...(image.platform
+        ? {
+            platform: [image.platform.os, image.platform.architecture, image.platform.variant]
+              .filter(Boolean)
+              .join("/"),
+          }
+        : {}),
+      ...(os ? { os } : {}),
+      config: {
+        ...(cfg.User ? { user: cfg.User } : {}),
+        entrypoint: cfg.Entrypoint ?? [],
+        cmd: cfg.Cmd ?? [],
+        exposedPorts: Object.keys(cfg.ExposedPorts ?? {}),
+        ...(cfg.WorkingDir ? { workingDir: cfg.WorkingDir } : {}),
+      },
+      layers: fs.layers.map((l, i) => ({
+        ...l,
+        ...(history[i]?.created_by ? { createdBy: history[i]?.created_by } : {}),
+      })),
+      packages,
+      ai,
+      models,
+      ...(served ? { servedModel: served } : {}),
+      findings,
+      warnings,
+      totals: { files: count, bytes },
+    };
+  } finally {
+    await image.close();
+    if (spool) await rm(spool, { recursive: true, force: true });
+  }
+}
+
+const GGUF = Buffer.from("GGUF");
+const HDF5 = Buffer.from([0x89, 0x48, 0x44, 0x46]);
+
+/** Whether a file's name or first bytes say it is a model (content wins over a missing extension). */
+export function looksLikeModel(path: string, head: Buffer): boolean {
+  if (MODEL_EXTENSIONS.test(path) && !/\.(tar|zip|bin|dat|data|model)$/i.test(path)) return true;
+  if (head.subarray(0, 4).equals(GGUF) || head.subarray(0, 4).equals(HDF5)) return true;
+  // Pickle protocol 2-5, as torch.save and joblib write it.
+  if (head[0] === 0x80 && (head[1] ?? 0) >= 2 && (head[1] ?? 0) <= 5) return true;
+  // safetensors: an 8-byte little-endian header length, then a JSON object.
+  if (head.length >= 10 && head[8] === 0x7b && head[9] === 0x22 && head.readBigUInt64LE(0) < 100_000_000n) return true;
+  return (
+    MODEL_EXTENSIONS.test(path) &&
+    /\.(bin|model)$/i.test(path) &&
+    /(pytorch_model|model|weights|checkpoint)/i.test(path)
+  );
+}
+
+/**
+ * A model file met in a layer is copied to a temporary file and scanned there: the model
+ * scanner reads by offset, and holding a multi-gigabyte checkpoint in memory is not an option.
+ */
+function takeModel(
+  spool: string,
+  path: string,
+  size: number,
+  head: Buffer,
+  stream: Readable,
+): Promise<ModelScanResult | undefined> | undefined {
+  if (size <= MODEL_IN_MEMORY || !looksLikeModel(path, head)) return undefined;
+  return (async () => {
+    const file = join(
+      spool,
+      `${Date.now()}-${Math.random().toString(36).slice(2)}-${path.slice(path.lastIndexOf("/") + 1)}`,
+    );
+    try {
+      await pipeline(stream, createWriteStream(file));
+      return await scanModelFile(file);
+    } finally {
+      await rm(file, { force: true });
+    }
+  })();
+}
+
+async function scanDirModels(root: string, files: readonly [string, FsNode][]): Promise<FoundModel[]> {
+  const out: FoundModel[] = [];
+  for (const [path, node] of files) {
+    if (node.type !== "file" || !MODEL_EXTENSIONS.test(path)) continue;
+    const result = await scanModelFile(join(root, path)).catch(() => undefined);
+    if (result) out.push({ path: `/${path}`, layer: 0, result: { ...result, path: `/${path}` } });
+  }
+  return out;
+}
