@@ -14,6 +14,7 @@ import { registerKeys } from "./commands/keys.js";
 import { registerPolicy } from "./commands/policy.js";
 import { registerScanCode } from "./commands/scan-code.js";
 import { registerScanFs } from "./commands/scan-fs.js";
+import { registerScanImage } from "./commands/scan-image.js";
 import { registerScanModel } from "./commands/scan-model.js";
 import { packageVersion, registerVersion } from "./commands/version.js";
 import { createContext, type GlobalOptions } from "./context.js";
@@ -59,6 +60,7 @@ export function buildProgram(): Command {
   registerScanCode(scan);
   registerScanModel(scan);
   registerScanFs(scan);
+  registerScanImage(scan);
   registerPolicy(program);
   registerGateway(program);
   registerKeys(program);

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { parseYamlSource, validateYaml } from "../../core/index.js";
-import { type AiCatalog, defaultRulesDir } from "../code/catalog.js";
+import { type AiCatalog, defaultRulesDir } from "../code/index.js";
 import type { FoundPackage } from "./types.js";
 
 const SignalsSchema = z.strictObject({
@@ -109,10 +109,13 @@ export function servedModel(
   const argv = [...entrypoint, ...cmd].flatMap((a) =>
     /\s/.test(a) && entrypoint.length + cmd.length <= 3 ? a.split(/\s+/) : [a],
   );
+  // `-m` is llama.cpp's model flag, but Python's "run this module": not a model after python.
+  const shortFlag = !/(^|\/)python[\d.]*$/.test(argv[0] ?? "");
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const flag =
-      /^--(model|model-id|model-path|model_name_or_path)(?:=(.+))?$/.exec(arg) ?? (arg === "-m" ? [arg, "m"] : null);
+      /^--(model|model-id|model-path|model_name_or_path)(?:=(.+))?$/.exec(arg) ??
+      (arg === "-m" && shortFlag ? [arg, "m"] : null);
     if (flag) {
       const value = flag[2] ?? argv[i + 1];
       if (value && !value.startsWith("-")) return { model: value, from: `command ${arg}` };

@@ -11,7 +11,8 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Finding } from "../../core/index.js";
 import { createSecretsDetector, type TextDetector } from "../../detect/index.js";
-import { loadAiCatalog } from "../code/catalog.js";
+import { type AdvisoryLookup, matchPackage, toFinding, type VulnMatch } from "../../vuln/index.js";
+import { loadAiCatalog } from "../code/index.js";
 import { MODEL_EXTENSIONS, type ModelScanResult, scanModelFile, toFindings } from "../model/index.js";
 import { type AiComponent, createAiClassifier, servedModel } from "./ai.js";
 import { checkConfig, checkFiles } from "./checks.js";
@@ -28,6 +29,8 @@ export interface ImageScanOptions extends OpenOptions {
   /** Scan model files found in layers (default true). */
   models?: boolean;
   secrets?: TextDetector;
+  /** OSV advisories to match the packages against; without them no vulnerability is reported. */
+  advisories?: AdvisoryLookup;
 }
 
 export interface FoundModel {
@@ -49,6 +52,8 @@ export interface ImageScanReport {
   ai: AiComponent[];
   models: FoundModel[];
   servedModel?: { model: string; from: string };
+  /** Vulnerabilities of the packages; undefined when no advisories were given (not "none found"). */
+  vulnerabilities?: (VulnMatch & { path: string; layer: number })[];
   findings: Finding[];
   warnings: string[];
   totals: { files: number; bytes: number };
@@ -121,11 +126,21 @@ export async function scanImage(reference: string, options: ImageScanOptions): P
     }
     for (const pkg of packages) ai.push(...classifier.classifyPackage(pkg));
 
+    const advisories = options.advisories;
+    const vulnerabilities = advisories
+      ? packages.flatMap((pkg) =>
+          // A package without a version cannot be placed in any range: every advisory would match.
+          pkg.version === ""
+            ? []
+            : matchPackage(pkg, advisories).map((m) => ({ ...m, path: `/${pkg.path}`, layer: pkg.layer })),
+        )
+      : undefined;
     const cfg = image.config.config ?? {};
     const served = servedModel(cfg.Entrypoint ?? [], cfg.Cmd ?? [], cfg.Env ?? []);
     const findings = [
       ...checkConfig(image.config, options.secrets ?? createSecretsDetector()),
       ...checkFiles(all),
+      ...(vulnerabilities ?? []).map((v) => ({ ...toFinding(v), location: { path: v.path, layer: String(v.layer) } })),
       ...models.flatMap((m) =>
         toFindings(m.result).map((f) => ({
           ...f,
@@ -162,6 +177,7 @@ export async function scanImage(reference: string, options: ImageScanOptions): P
       ai,
       models,
       ...(served ? { servedModel: served } : {}),
+      ...(vulnerabilities ? { vulnerabilities } : {}),
       findings,
       warnings,
       totals: { files: count, bytes },

@@ -1,6 +1,7 @@
 /** Public surface of scan/model: model-file safety (pickle VM and format checks) and model identity. */
 export { DEFAULT_ARCHIVE_LIMITS, MODEL_EXTENSIONS } from "./analyse.js";
 export { toComponent, toCycloneDxComponent, toFindings } from "./bom.js";
+export { readTarDirectory, type TarEntry } from "./containers/tar.js";
 export { checkTemplate } from "./formats/gguf.js";
 export { dangerousPrefixes, safeCallables } from "./pickle/classify.js";
 export {
@@ -19,6 +20,7 @@ export {
   scanModelPaths,
   sha256File,
 } from "./scan.js";
+export { type ByteSource, fileSource } from "./source.js";
 export {
   MODEL_FORMATS,
   MODEL_VERDICTS,

@@ -8,8 +8,7 @@ import { type FileHandle, open, readFile, stat } from "node:fs/promises";
 import { join, normalize } from "node:path";
 import type { Readable } from "node:stream";
 import { PalisadeError } from "../../../core/index.js";
-import { readTarDirectory } from "../../model/containers/tar.js";
-import { fileSource } from "../../model/source.js";
+import { fileSource, readTarDirectory } from "../../model/index.js";
 
 export interface BlobStore {
   /** The file or folder, for error messages. */

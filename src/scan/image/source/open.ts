@@ -13,12 +13,14 @@ import {
   DockerArchiveManifestSchema,
   type ImageConfig,
   ImageConfigSchema,
+  type ImageManifest,
   IndexSchema,
   isIndex,
   ManifestSchema,
   type Platform,
 } from "../oci.js";
 import { type BlobStore, folderStore, tarStore } from "./blobs.js";
+import { parseRegistryReference, RegistryClient, type RegistryOptions } from "./registry.js";
 
 /** One layer as stored: its digest (when known) and a way to read its bytes. */
 export interface LayerRef {
@@ -35,7 +37,7 @@ export interface LayerRef {
 export interface OpenedImage {
   /** What the user asked for. */
   reference: string;
-  source: "oci" | "docker-archive" | "dir";
+  source: "oci" | "docker-archive" | "dir" | "registry";
   /** Digest of the manifest (OCI layouts), else of the config (the image id of `docker save`). */
   digest?: string;
   tags: string[];
@@ -50,6 +52,7 @@ export interface OpenedImage {
 export interface OpenOptions {
   /** `os/arch[/variant]`; default linux/amd64. */
   platform?: string;
+  registry?: RegistryOptions;
 }
 
 /** Manifests and configs are small; anything larger than this is not one. */
@@ -58,6 +61,8 @@ const DOCUMENT_LIMIT = 4 * 1024 * 1024;
 const MAX_INDEX_DEPTH = 4;
 
 export async function openImage(reference: string, options: OpenOptions = {}): Promise<OpenedImage> {
+  const registry = /^(?:registry|docker):\/*(.+)$/s.exec(reference);
+  if (registry) return openRegistry(reference, registry[1] as string, options);
   const parsed = parseReference(reference);
   if (parsed.kind === "dir") return openDir(reference, parsed.path);
   const isFolder = statSync(parsed.path, { throwIfNoEntry: false })?.isDirectory() ?? false;
@@ -124,22 +129,8 @@ async function readDocument<T extends z.ZodTypeAny>(
     throw new PalisadeError("bad-input", `${store.label}: ${what} ${name} does not match its digest ${digest}`, {
       input: store.label,
     });
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString("utf8"));
-  } catch {
-    throw new PalisadeError("bad-input", `${store.label}: ${what} ${name} is not valid JSON`, { input: store.label });
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PalisadeError(
-      "bad-input",
-      `${store.label}: ${what} ${name} is not valid (${issue?.path.join(".") || "document"}: ${issue?.message})`,
-      { input: store.label },
-    );
-  }
-  return { value: parsed.data, bytes };
+  const value = parseWith(schema, parseJson(bytes, store.label, `${what} ${name}`), store.label, `${what} ${name}`);
+  return { value, bytes };
 }
 
 function blobPath(digest: string): string {
@@ -200,60 +191,155 @@ async function openLayout(
       },
     );
 
-  let descriptor: Descriptor | undefined;
-  let manifests = candidates;
+  const fetchManifest = async (digest: string) => (await store.read(blobPath(digest), DOCUMENT_LIMIT)) as Buffer;
+  const { manifest, digest } = await pickManifest(store.label, candidates, fetchManifest, want);
+  const { value: config } = await readDocument(
+    store,
+    blobPath(manifest.config.digest),
+    ImageConfigSchema,
+    "config",
+    manifest.config.digest,
+  );
+  return assemble(
+    reference,
+    "oci",
+    digest,
+    tags,
+    config,
+    want,
+    manifest,
+    (d) => store.stream(blobPath(d)),
+    () => store.close(),
+  );
+}
+
+/** The opened image from its manifest and config, layers read through `open`. */
+function assemble(
+  reference: string,
+  source: OpenedImage["source"],
+  digest: string,
+  tags: string[],
+  config: ImageConfig,
+  want: Platform,
+  manifest: ImageManifest,
+  open: (digest: string) => Promise<Readable>,
+  close: () => Promise<void>,
+): OpenedImage {
+  return {
+    reference,
+    source,
+    digest,
+    tags,
+    platform: {
+      os: config.os ?? want.os,
+      architecture: config.architecture ?? want.architecture,
+      ...(config.variant ? { variant: config.variant } : {}),
+    },
+    config,
+    layers: manifest.layers.map((layer, index) => ({
+      index,
+      digest: layer.digest,
+      name: blobPath(layer.digest),
+      ...(layer.mediaType ? { mediaType: layer.mediaType } : {}),
+      size: layer.size,
+      open: () => open(layer.digest),
+    })),
+    close,
+  };
+}
+
+/**
+ * Walk from a list of descriptors (an index's) to the image manifest of the wanted platform,
+ * through nested indexes; each document is checked against the digest it was fetched by.
+ */
+async function pickManifest(
+  label: string,
+  descriptors: readonly Descriptor[],
+  fetchManifest: (digest: string) => Promise<Buffer>,
+  want: Platform,
+): Promise<{ manifest: ImageManifest; digest: string }> {
+  let manifests = descriptors;
   for (let depth = 0; ; depth++) {
     if (depth > MAX_INDEX_DEPTH)
-      throw new PalisadeError("bad-input", `${store.label}: indexes nested more than ${MAX_INDEX_DEPTH} deep`, {
-        input: store.label,
+      throw new PalisadeError("bad-input", `${label}: indexes nested more than ${MAX_INDEX_DEPTH} deep`, {
+        input: label,
       });
     const pick = manifests.length === 1 ? manifests[0] : manifests.find((d) => matches(want, d.platform));
     if (!pick)
       throw new PalisadeError(
         "bad-input",
-        `${store.label}: no manifest for platform ${describePlatform(want)} (has: ${manifests.map((d) => describePlatform(d.platform)).join(", ")})`,
-        { input: store.label },
+        `${label}: no manifest for platform ${describePlatform(want)} (has: ${manifests.map((d) => describePlatform(d.platform)).join(", ")})`,
+        { input: label },
       );
-    const { value: doc, bytes } = await readDocument(
-      store,
-      blobPath(pick.digest),
-      IndexSchema.or(ManifestSchema),
-      "manifest",
-      pick.digest,
+    const bytes = await fetchManifest(pick.digest);
+    if (pick.digest.startsWith("sha256:") && sha256(bytes) !== pick.digest)
+      throw new PalisadeError("bad-input", `${label}: manifest ${pick.digest} does not match its digest`, {
+        input: label,
+      });
+    const json = parseJson(bytes, label, `manifest ${pick.digest}`);
+    if (!isIndex(json))
+      return { manifest: parseWith(ManifestSchema, json, label, `manifest ${pick.digest}`), digest: pick.digest };
+    manifests = parseWith(IndexSchema, json, label, `index ${pick.digest}`).manifests;
+  }
+}
+
+function parseJson(bytes: Buffer, label: string, what: string): unknown {
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new PalisadeError("bad-input", `${label}: ${what} is not valid JSON`, { input: label });
+  }
+}
+
+function parseWith<T extends z.ZodTypeAny>(schema: T, json: unknown, label: string, what: string): z.infer<T> {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new PalisadeError(
+    "bad-input",
+    `${label}: ${what} is not valid (${issue?.path.join(".") || "document"}: ${issue?.message})`,
+    {
+      input: label,
+    },
+  );
+}
+
+/** An image in a registry: the tag's (or digest's) manifest, walked to the platform's image. */
+async function openRegistry(reference: string, text: string, options: OpenOptions): Promise<OpenedImage> {
+  const want = parsePlatform(options.platform);
+  const client = new RegistryClient(parseRegistryReference(text), options.registry ?? {});
+  try {
+    const ref = client.ref;
+    const first = await client.manifest(ref.digest ?? ref.tag ?? "latest");
+    const label = `registry:${ref.registry}/${ref.repository}`;
+    const json = parseJson(first.bytes, label, "manifest");
+    const picked = isIndex(json)
+      ? await pickManifest(
+          label,
+          parseWith(IndexSchema, json, label, "index").manifests,
+          async (d) => (await client.manifest(d)).bytes,
+          want,
+        )
+      : { manifest: parseWith(ManifestSchema, json, label, "manifest"), digest: first.digest };
+    const configBytes = await client.blob(picked.manifest.config.digest, DOCUMENT_LIMIT);
+    if (sha256(configBytes) !== picked.manifest.config.digest)
+      throw new PalisadeError("bad-input", `${label}: config does not match its digest`, { input: label });
+    const config = parseWith(ImageConfigSchema, parseJson(configBytes, label, "config"), label, "config");
+    const tags = ref.tag ? [`${ref.registry}/${ref.repository}:${ref.tag}`] : [];
+    return assemble(
+      reference,
+      "registry",
+      picked.digest,
+      tags,
+      config,
+      want,
+      picked.manifest,
+      (d) => client.blobStream(d),
+      () => client.close(),
     );
-    if (!isIndex(JSON.parse(bytes.toString("utf8")))) {
-      descriptor = pick;
-      const manifest = ManifestSchema.parse(doc);
-      const { value: config } = await readDocument(
-        store,
-        blobPath(manifest.config.digest),
-        ImageConfigSchema,
-        "config",
-        manifest.config.digest,
-      );
-      return {
-        reference,
-        source: "oci",
-        digest: descriptor.digest,
-        tags,
-        platform: {
-          os: config.os ?? want.os,
-          architecture: config.architecture ?? want.architecture,
-          ...(config.variant ? { variant: config.variant } : {}),
-        },
-        config,
-        layers: manifest.layers.map((layer, index) => ({
-          index,
-          digest: layer.digest,
-          name: blobPath(layer.digest),
-          ...(layer.mediaType ? { mediaType: layer.mediaType } : {}),
-          size: layer.size,
-          open: () => store.stream(blobPath(layer.digest)),
-        })),
-        close: () => store.close(),
-      };
-    }
-    manifests = IndexSchema.parse(doc).manifests;
+  } catch (error) {
+    await client.close();
+    throw error;
   }
 }
 

@@ -1,0 +1,255 @@
+/**
+ * `palisade scan image REF`: what is inside a container image (OS and language packages, the
+ * AI layer, model files), and what is risky about its configuration.
+ */
+import type { Command } from "commander";
+import { type Component, isAtLeast, SEVERITIES } from "../../core/index.js";
+import type { ScanInputDraft } from "../../policy/index.js";
+import { toSarif, withRemediation } from "../../sbom/index.js";
+import {
+  defaultScanOptions,
+  type ImageScanReport,
+  scanImage,
+  sizeReport,
+  toCycloneDx,
+} from "../../scan/image/index.js";
+import { toComponent as modelComponent } from "../../scan/model/index.js";
+import { loadOsvDirectory, loadOsvZip } from "../../vuln/index.js";
+import { formatOption, withExamples } from "../command-helpers.js";
+import { addGateOptions, finishGate, judgeScan } from "../gate.js";
+import { createOutput, renderPairs, renderTable, wrapText } from "../output.js";
+import { packageVersion } from "./version.js";
+
+interface ScanImageFlags {
+  format: string;
+  platform?: string;
+  policy?: string[];
+  exitCode?: boolean;
+  failOn?: (typeof SEVERITIES)[number];
+  models: boolean;
+  insecure?: boolean;
+  advisories?: string;
+}
+
+export function registerScanImage(scan: Command): Command {
+  const command = addGateOptions(
+    scan
+      .command("image")
+      .description("inventory and check a container image: packages, AI components, model files, configuration")
+      .argument(
+        "<reference>",
+        "oci:PATH[:TAG] (OCI layout folder or tar), docker-archive:PATH[:TAG] (docker save), dir:PATH (a root file system), or a path",
+      )
+      .addOption(formatOption(["cyclonedx", "sarif"]))
+      .option("--platform <os/arch>", "which image of a multi-platform index (default linux/amd64)")
+      .option("--no-models", "do not scan model files found in the layers")
+      .option("--insecure", "registry: plain HTTP and unverified TLS (a registry on this machine)")
+      .option(
+        "--advisories <path>",
+        "match packages against OSV advisories: a folder of .json/.yaml files or osv.dev's all.zip",
+      ),
+  ).action(async (reference: string, flags: ScanImageFlags) => {
+    const out = createOutput();
+    const advisories = flags.advisories ? await loadAdvisories(flags.advisories) : undefined;
+    const report = await scanImage(reference, {
+      ...defaultScanOptions(),
+      ...(advisories ? { advisories } : {}),
+      ...(flags.platform ? { platform: flags.platform } : {}),
+      models: flags.models,
+    });
+    const findings = withRemediation(report.findings);
+    const gating = flags.policy !== undefined || flags.exitCode === true;
+    const verdict = gating
+      ? judgeScan(toScanInput({ ...report, findings }), {
+          ...(flags.policy ? { policy: flags.policy } : {}),
+          ...(flags.failOn ? { failOn: flags.failOn } : {}),
+        })
+      : undefined;
+    if (flags.format === "json") out.json({ ...toJson(report), ...(verdict ? { verdict } : {}) });
+    else if (flags.format === "cyclonedx") out.json(toCycloneDx(report, { toolVersion: packageVersion() }));
+    else if (flags.format === "table") out.text(renderReport(report, flags.failOn));
+    if (verdict) {
+      finishGate(verdict, { exitCode: flags.exitCode ?? false }, { format: flags.format, findings, srcRoot: "/" });
+      return;
+    }
+    if (flags.format === "sarif") out.json(toSarif({ toolVersion: packageVersion(), findings, srcRoot: "/" }));
+  });
+  withExamples(command, [
+    "palisade scan image oci:./layout:latest",
+    "palisade scan image docker-archive:app.tar --format json",
+    "palisade scan image oci:./multiarch --platform linux/arm64",
+    "palisade scan image registry:127.0.0.1:5000/team/vllm:0.6 --insecure",
+    "PALISADE_REGISTRY_USERNAME=ci PALISADE_REGISTRY_PASSWORD=... palisade scan image registry:ghcr.io/org/app:1.2",
+    "palisade scan image dir:/ --format cyclonedx > host.cdx.json",
+    "palisade scan image oci:./layout --policy palisade-policy.yaml --exit-code --format sarif",
+  ]);
+  return command;
+}
+
+/** An OSV folder or zip, loaded into memory; files it could not read are reported on stderr. */
+async function loadAdvisories(path: string) {
+  const { index, report } = path.endsWith(".zip") ? await loadOsvZip(path) : await loadOsvDirectory(path);
+  for (const problem of report.problems.slice(0, 5))
+    process.stderr.write(`palisade: advisories: ${JSON.stringify(problem)}\n`);
+  if (report.problems.length > 5)
+    process.stderr.write(`palisade: advisories: ${report.problems.length - 5} more problems\n`);
+  return index;
+}
+
+function toJson(report: ImageScanReport) {
+  return {
+    image: {
+      reference: report.reference,
+      source: report.source,
+      digest: report.digest ?? null,
+      tags: report.tags,
+      platform: report.platform ?? null,
+      os: report.os ?? null,
+      config: report.config,
+      servedModel: report.servedModel ?? null,
+    },
+    packages: report.packages,
+    vulnerabilities: report.vulnerabilities ?? null,
+    ai: report.ai,
+    models: report.models.map((m) => ({
+      path: m.path,
+      layer: m.layer,
+      format: m.result.format,
+      verdict: m.result.verdict,
+      sha256: m.result.sha256 ?? null,
+      identity: m.result.identity,
+      findings: m.result.findings,
+    })),
+    findings: withRemediation(report.findings),
+    size: sizeReport(report),
+    warnings: report.warnings,
+    summary: {
+      packages: report.packages.length,
+      vulnerabilities: report.vulnerabilities?.length ?? null,
+      aiComponents: report.ai.length,
+      models: report.models.length,
+      findings: Object.fromEntries(SEVERITIES.map((s) => [s, report.findings.filter((f) => f.severity === s).length])),
+    },
+  };
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+function renderReport(report: ImageScanReport, failOn: ScanImageFlags["failOn"]): string {
+  const lines = [
+    renderPairs([
+      ["image", report.tags[0] ?? report.reference],
+      ["digest", report.digest],
+      ["platform", report.platform],
+      ["os", report.os ? (report.os.prettyName ?? `${report.os.id} ${report.os.versionId ?? ""}`) : undefined],
+      ["user", report.config.user || "root (none set)"],
+      [
+        "serves model",
+        report.servedModel ? `${report.servedModel.model} (from ${report.servedModel.from})` : undefined,
+      ],
+      ["size", `${mb(report.totals.bytes)} in ${report.totals.files} files, ${report.layers.length} layers`],
+    ]),
+  ];
+  if (report.ai.length > 0) {
+    lines.push("", "AI components:");
+    const rows = report.ai.map((a) => [a.kind, a.name, a.version ?? "", a.category ?? "", a.layer, a.evidence]);
+    lines.push(renderTable(["KIND", "NAME", "VERSION", "CATEGORY", "LAYER", "EVIDENCE"], rows));
+  }
+  if (report.models.length > 0) {
+    lines.push("", "Model files:");
+    lines.push(
+      renderTable(
+        ["VERDICT", "FORMAT", "PATH", "LAYER"],
+        report.models.map((m) => [m.result.verdict.toUpperCase(), m.result.format, m.path, m.layer]),
+      ),
+    );
+  }
+  const byEcosystem = new Map<string, number>();
+  for (const p of report.packages)
+    byEcosystem.set(String(p.ecosystem), (byEcosystem.get(String(p.ecosystem)) ?? 0) + 1);
+  lines.push(
+    "",
+    `Vulnerabilities: ${report.vulnerabilities ? report.vulnerabilities.length : "not checked (give --advisories PATH)"}`,
+    `Packages: ${report.packages.length}${byEcosystem.size > 0 ? ` (${[...byEcosystem].map(([e, n]) => `${e} ${n}`).join(", ")})` : ""} — list them with --format json or cyclonedx`,
+  );
+  const findings = withRemediation(report.findings).sort(
+    (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity),
+  );
+  lines.push("", findings.length === 0 ? "No findings." : "Findings:");
+  for (const f of findings) {
+    const marker = failOn && isAtLeast(f.severity, failOn) ? "!" : " ";
+    lines.push(
+      ...wrapText(`${marker}${f.severity.padEnd(9)}${f.ruleId}: ${f.title} — ${f.detail}`, {
+        indent: "",
+        hanging: "           ",
+      }),
+    );
+    if (f.remediation)
+      lines.push(...wrapText(`fix: ${f.remediation}`, { indent: "           ", hanging: "                " }));
+  }
+  const size = sizeReport(report);
+  if (size.largestFiles.length > 0) {
+    lines.push("", "Largest files (a leaner image starts here):");
+    lines.push(
+      renderTable(
+        ["SIZE", "LAYER", "PATH"],
+        size.largestFiles.slice(0, 5).map((f) => [mb(f.size), f.layer, `/${f.path}`]),
+      ),
+    );
+  }
+  if (report.warnings.length > 0) lines.push("", `${report.warnings.length} warning(s); see --format json`);
+  return lines.join("\n");
+}
+
+/** The report as the policy judges it (components, models, image facts, findings). */
+function toScanInput(report: ImageScanReport): Omit<ScanInputDraft, "kind"> {
+  const components: Component[] = report.packages.map((p) => ({
+    kind: p.kind,
+    name: p.name,
+    version: p.version,
+    purl: p.purl,
+    ecosystem: String(p.ecosystem),
+    locations: [{ path: `/${p.path}`, layer: String(p.layer) }],
+    properties: {},
+  }));
+  for (const a of report.ai)
+    if (a.kind === "inference-server" || a.kind === "mcp-server")
+      components.push({
+        kind: a.kind,
+        name: a.name,
+        ...(a.version ? { version: a.version } : {}),
+        locations: [{ path: a.evidence, layer: String(a.layer) }],
+        properties: {},
+      });
+  for (const m of report.models) components.push(modelComponent(m.result));
+  const has = (rule: string) => report.findings.some((f) => f.ruleId === rule);
+  return {
+    target: report.reference,
+    image: {
+      reference: report.reference,
+      ...(report.os ? { os: { family: report.os.id, version: report.os.versionId ?? "" } } : {}),
+      ...(report.config.user ? { user: report.config.user } : {}),
+      sizeBytes: report.totals.bytes,
+      hasShell: has("image/runtime-shell"),
+      hasPackageManager: has("image/runtime-package-manager"),
+      secrets: report.findings
+        .filter((f) => f.ruleId === "image/secret-in-config")
+        .map((f) => ({ rule: f.ruleId, location: f.detail.split(" holds")[0] ?? "config" })),
+    },
+    components,
+    vulnerabilities: (report.vulnerabilities ?? []).map((v) => ({
+      id: v.id,
+      purl: v.package.purl ?? v.package.name,
+      severity: v.severity,
+      ...(v.fixedIn ? { fixedIn: v.fixedIn } : {}),
+      ...(v.published ? { published: v.published } : {}),
+    })),
+    models: report.models.map((m) => ({
+      id: m.result.identity.name ?? m.path,
+      ...(m.result.sha256 ? { sha256: m.result.sha256 } : {}),
+      ...(m.result.identity.license ? { license: m.result.identity.license } : {}),
+      location: { path: m.path, layer: String(m.layer) },
+    })),
+    findings: report.findings,
+  };
+}
