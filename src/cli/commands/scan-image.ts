@@ -133,12 +133,14 @@ function toJson(report: ImageScanReport) {
   };
 }
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const mb = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${bytes} B`;
 
 function renderReport(report: ImageScanReport, failOn: ScanImageFlags["failOn"]): string {
   const lines = [
     renderPairs([
-      ["image", report.tags[0] ?? report.reference],
+      ["image", report.reference],
+      ["tags", report.tags.length > 0 ? report.tags.join(", ") : undefined],
       ["digest", report.digest],
       ["platform", report.platform],
       ["os", report.os ? (report.os.prettyName ?? `${report.os.id} ${report.os.versionId ?? ""}`) : undefined],

@@ -18,8 +18,12 @@ export interface ImageBomOptions {
 /** The image's own purl: `pkg:oci/NAME@DIGEST` when its digest is known. */
 export function imagePurl(report: ImageScanReport): string | undefined {
   if (!report.digest) return undefined;
+  // A registry tag names the repository (`host/team/app:1` → app); an OCI layout's ref name
+  // (`v1`) does not, so its folder or file name stands in.
   const tag = report.tags[0];
-  const name = (tag?.split("/").pop()?.split(":")[0] ?? "image").toLowerCase();
+  const fromTag = tag?.includes("/") ? tag.split("/").pop()?.split(":")[0] : undefined;
+  const path = report.reference.replace(/^[a-z-]+:/, "").replace(/:[^/:]*$/, "");
+  const name = (fromTag ?? path.split("/").filter(Boolean).pop() ?? "image").replace(/\.tar$/, "").toLowerCase();
   return `pkg:oci/${encodeURIComponent(name)}@${encodeURIComponent(report.digest)}`;
 }
 
