@@ -16,6 +16,7 @@ import { registerScanCode } from "./commands/scan-code.js";
 import { registerScanFs } from "./commands/scan-fs.js";
 import { registerScanImage } from "./commands/scan-image.js";
 import { registerScanModel } from "./commands/scan-model.js";
+import { registerScanRegistry, registerWorker } from "./commands/scan-registry.js";
 import { packageVersion, registerVersion } from "./commands/version.js";
 import { createContext, type GlobalOptions } from "./context.js";
 import { EXIT, type ExitCode, exitCodeFor } from "./exit-codes.js";
@@ -50,17 +51,23 @@ export function buildProgram(): Command {
   registerDb(program, (globals) => createContext(globals));
   registerConfig(program);
   registerDetectInjection(registerDetect(program));
-  const scan = program.command("scan").description("scan source trees and model files for AI risks");
+  const scan = program
+    .command("scan")
+    .description("scan source trees, model files, container images and registries for AI risks");
   withExamples(scan, [
     "palisade scan fs .",
     "palisade scan code ./app --format cyclonedx",
     "palisade scan model ./models",
     "palisade scan model ./models --policy policy.yaml --exit-code --format sarif",
+    "palisade scan image oci:./layout:latest",
+    "palisade scan registry 127.0.0.1:5000 --insecure",
   ]);
   registerScanCode(scan);
   registerScanModel(scan);
   registerScanFs(scan);
   registerScanImage(scan);
+  registerScanRegistry(scan, (globals) => createContext(globals));
+  registerWorker(program, (globals) => createContext(globals));
   registerPolicy(program);
   registerGateway(program);
   registerKeys(program);

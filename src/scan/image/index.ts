@@ -28,6 +28,16 @@ export function defaultScanOptions(): Pick<ImageScanOptions, "analyzers" | "osAn
 
 export { type AiComponent, servedModel } from "./ai.js";
 export { imagePurl, sizeReport, toCycloneDx } from "./output.js";
+export {
+  createMemoryQueue,
+  createRedisQueue,
+  type ImageJob,
+  type JobFailure,
+  type JobQueue,
+  QUEUE_NAME,
+  startRedisWorker,
+} from "./queue.js";
+export { listRegistryJobs, parseRegistryTarget } from "./registry-scan.js";
 export { type FoundModel, type ImageScanOptions, type ImageScanReport, looksLikeModel, scanImage } from "./scan.js";
 export { openImage, parsePlatform, parseReference } from "./source/open.js";
 export type { Analyzer, FoundPackage, ImageFile, OsRelease } from "./types.js";

@@ -220,6 +220,42 @@ export class RegistryClient {
     return Readable.fromWeb(response.body as never);
   }
 
+  /** Repository names of the registry (`/v2/_catalog`, every page). */
+  async catalog(limit = 100_000): Promise<string[]> {
+    return this.paged("/v2/_catalog?n=1000", "repositories", limit);
+  }
+
+  /** Tags of this client's repository (`/v2/REPO/tags/list`, every page). */
+  async tags(limit = 100_000): Promise<string[]> {
+    return this.paged(`/v2/${this.ref.repository}/tags/list?n=1000`, "tags", limit);
+  }
+
+  /** Follow `Link: <...>; rel="next"` pages, at most `limit` names in all. */
+  private async paged(first: string, key: "repositories" | "tags", limit: number): Promise<string[]> {
+    const out: string[] = [];
+    let path: string | undefined = first;
+    for (let page = 0; path && out.length < limit; page++) {
+      if (page > 10_000) throw this.fail(`${key}: too many pages`);
+      const response = await this.get(path, "application/json");
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw this.fail(`${key}: HTTP ${response.status}`);
+      }
+      const body = (await readLimited(response, 16 * 1024 * 1024, () => this.fail(`${key}: page too large`))).toString("utf8");
+      let names: unknown;
+      try {
+        names = (JSON.parse(body) as Record<string, unknown>)[key];
+      } catch {
+        throw this.fail(`${key}: not JSON`);
+      }
+      if (names !== null && names !== undefined && !Array.isArray(names)) throw this.fail(`${key}: not a list`);
+      for (const name of (names as unknown[] | null) ?? []) if (typeof name === "string") out.push(name);
+      const next = /<([^>]+)>;\s*rel="?next"?/.exec(response.headers.get("link") ?? "")?.[1];
+      path = next ? (next.startsWith("/") ? next : new URL(next).pathname + new URL(next).search) : undefined;
+    }
+    return out.slice(0, limit);
+  }
+
   async close(): Promise<void> {
     await this.dispatcher?.close();
   }

@@ -1,0 +1,69 @@
+/**
+ * One image scan job as the CLI runs it (in `scan registry` or in a `worker`): scan the image by
+ * digest and record it in the store. Recording is keyed by digest, so a job retried after a
+ * worker died records nothing twice.
+ */
+import type { Logger } from "../core/index.js";
+import { defaultScanOptions, type ImageJob, scanImage } from "../scan/image/index.js";
+import type { Store } from "../store/index.js";
+
+/** Registry credentials each worker reads from its own environment, never from the job. */
+export function registryCredentials(env: NodeJS.ProcessEnv = process.env) {
+  return env.PALISADE_REGISTRY_USERNAME
+    ? { username: env.PALISADE_REGISTRY_USERNAME, password: env.PALISADE_REGISTRY_PASSWORD ?? "" }
+    : {};
+}
+
+/** The store id of an image (or index) digest. */
+export const imageAssetId = (digest: string) => `image:${digest}`;
+
+export async function alreadyScanned(store: Store, digest: string): Promise<boolean> {
+  return (await store.getAsset(imageAssetId(digest))) !== undefined;
+}
+
+export async function runImageJob(job: ImageJob, store: Store, logger?: Logger): Promise<void> {
+  if (await alreadyScanned(store, job.digest)) return;
+  const startedAt = Date.now();
+  const report = await scanImage(job.reference, {
+    ...defaultScanOptions(),
+    ...(job.platform ? { platform: job.platform } : {}),
+    registry: { ...(job.insecure ? { insecure: true } : {}), ...registryCredentials() },
+  });
+  const name = job.tag ?? job.reference;
+  const image = imageAssetId(report.digest ?? job.digest);
+  await store.upsertAsset({
+    id: image,
+    kind: "image",
+    name,
+    ...(report.digest ? { digest: report.digest } : {}),
+    properties: { platform: report.platform ?? null, packages: report.packages.length, models: report.models.length },
+  });
+  // The listed digest is an index: it points at the platform image just scanned.
+  if (report.digest && report.digest !== job.digest) {
+    await store.upsertAsset({
+      id: imageAssetId(job.digest),
+      kind: "image",
+      subkind: "index",
+      name,
+      digest: job.digest,
+    });
+    await store.addEdge({
+      src: imageAssetId(job.digest),
+      dst: image,
+      kind: "platform",
+      properties: { platform: report.platform ?? null },
+    });
+  }
+  await store.recordScan(
+    {
+      kind: "image",
+      target: name,
+      status: "completed",
+      startedAt,
+      finishedAt: Date.now(),
+      summary: { digest: job.digest, packages: report.packages.length, findings: report.findings.length },
+    },
+    report.findings.map((f) => ({ ...f, assetId: image })),
+  );
+  logger?.info({ image: name, digest: job.digest, packages: report.packages.length }, "image scanned");
+}
