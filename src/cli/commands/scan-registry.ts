@@ -88,7 +88,7 @@ export function registerScanRegistry(scan: Command, context: Contextual): Comman
           else fresh.push(job);
         }
         if (flags.queue === "redis") {
-          const queue = createRedisQueue(redisUrlOf(flags));
+          const queue = await createRedisQueue(redisUrlOf(flags));
           try {
             const added = await queue.enqueue(fresh);
             for (const job of fresh) status.set(job.digest, "queued");
@@ -156,7 +156,7 @@ export function registerWorker(program: Command, context: Contextual): Command {
       throw new PalisadeError("bad-usage", "--concurrency and --lock-seconds must be at least 1");
     const store = ctx.openStore();
     await store.migrate();
-    const { close } = startRedisWorker(url, (job) => runImageJob(job, store, ctx.logger), {
+    const { close } = await startRedisWorker(url, (job) => runImageJob(job, store, ctx.logger), {
       concurrency,
       lockMs: lockSeconds * 1000,
       onEvent: (event, job, detail) =>

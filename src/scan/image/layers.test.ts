@@ -210,4 +210,46 @@ describe("image layers", () => {
       { numRuns: 40 },
     );
   });
+
+  it("hand a taken file over whole, large or small, and skip the rest without reading them twice", async () => {
+    const big = Buffer.from(Uint8Array.from({ length: 5 * 1024 * 1024 + 7 }, (_, i) => (i * 31) & 0xff));
+    const path = fresh();
+    writeOciLayout(path, {
+      latest: {
+        layers: [
+          await buildLayer({
+            files: [
+              { path: "models/big.bin", content: big },
+              { path: "models/tiny.bin", content: "xy" },
+              { path: "etc/other", content: "not taken" },
+            ],
+          }),
+        ],
+      },
+    });
+    const image = await openImage(`oci:${path}`);
+    const seen: Record<string, string> = {};
+    const fs = await readLayers(image.layers, {
+      wants: () => false,
+      take: (p) =>
+        p.startsWith("models/")
+          ? async (stream) => {
+              const hash = createHash("sha256");
+              for await (const chunk of stream) hash.update(chunk as Buffer);
+              seen[p] = hash.digest("hex");
+              return p;
+            }
+          : undefined,
+    });
+    await image.close();
+    assert.deepEqual(seen, {
+      "models/big.bin": createHash("sha256").update(big).digest("hex"),
+      "models/tiny.bin": createHash("sha256").update("xy").digest("hex"),
+    });
+    const notes = [...walk(fs.root)].filter(([, n]) => n.note !== undefined).map(([p, n]) => [p, n.note]);
+    assert.deepEqual(notes.sort(), [
+      ["models/big.bin", "models/big.bin"],
+      ["models/tiny.bin", "models/tiny.bin"],
+    ]);
+  });
 });

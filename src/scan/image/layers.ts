@@ -70,10 +70,11 @@ export interface LayerVisitor {
   /** Keep this file's content (analyzers' databases, manifests, small binaries). */
   wants(path: string, size: number, mode: number): boolean;
   /**
-   * Offered every regular file not wanted: return a promise to consume `stream` (and a note to
-   * attach to the node), or undefined to let it be skipped. Used to scan model files.
+   * Offered every regular file not wanted, with its first bytes: return a function that consumes
+   * the whole file as a stream (its result is attached to the node), or undefined to skip it.
+   * Deciding before any stream exists keeps the tens of thousands of ordinary files cheap.
    */
-  take?(path: string, size: number, head: Buffer, stream: Readable): Promise<unknown> | undefined;
+  take?(path: string, size: number, head: Buffer): ((stream: Readable) => Promise<unknown>) | undefined;
 }
 
 export interface ImageFileSystem {
@@ -141,7 +142,13 @@ function hideLower(dir: FsNode, layer: number): void {
 }
 
 /** A member of a layer being read (tar-stream's entry: a streamx stream with its header). */
-type TarEntry = AsyncIterable<Buffer> & { header: tar.Header; resume(): unknown };
+type TarEntry = AsyncIterable<Buffer> & {
+  header: tar.Header;
+  resume(): unknown;
+  pause(): unknown;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  off(event: string, listener: (...args: never[]) => void): unknown;
+};
 
 const TYPES: Record<string, NodeType> = {
   file: "file",
@@ -169,7 +176,9 @@ async function applyLayer(
   const verify = layer.digest?.startsWith("sha256:") ? digestCheck(layer.digest, where) : new PassThrough();
   const maxBytes = Math.max(limits.expansionFloor, (layer.size ?? 0) * limits.maxExpansion);
   const extract = tar.extract();
-  const feeding = pipeline(stored, verify, decompressor(where), expansionLimit(maxBytes, where), extract);
+  const head = await firstBytes(stored);
+  const decoder = (head && pickDecoder(head, where)) ?? new PassThrough();
+  const feeding = pipeline(stored, verify, decoder, expansionLimit(maxBytes, where), extract);
   // A failure upstream ends the entry loop too; remember it so the loop's own error does not hide it.
   let failed: unknown;
   feeding.catch((error: unknown) => {
@@ -266,16 +275,57 @@ async function applyEntry(
     return;
   }
   if (visitor.take && size > 0) {
-    const { head, rest } = await peek(entry, 64);
-    const taking = visitor.take(path, size, head, rest);
-    if (taking) {
-      node.note = await taking;
+    const { head, ended } = await firstChunk(entry);
+    const taker = visitor.take(path, size, head);
+    if (!taker) {
+      entry.resume();
       return;
     }
-    rest.resume();
+    node.note = await taker(rest(head, entry, ended));
     return;
   }
   entry.resume();
+}
+
+/**
+ * Reads an entry's first chunk and leaves it paused. `ended` tells whether the entry already
+ * ended (a small file is one chunk, and streamx may report its end while it is paused).
+ */
+function firstChunk(entry: TarEntry): Promise<{ head: Buffer; ended: () => boolean }> {
+  let ended = false;
+  entry.on("end", () => {
+    ended = true;
+  });
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      entry.pause();
+      entry.off("data", onData);
+      entry.off("error", reject);
+      resolve({ head: chunk, ended: () => ended });
+    };
+    entry.on("data", onData);
+    entry.on("end", () => resolve({ head: Buffer.alloc(0), ended: () => true }));
+    entry.on("error", reject);
+    entry.resume();
+  });
+}
+
+/** The whole entry as a Node stream: `head` (already read) and then the rest, with backpressure. */
+function rest(head: Buffer, entry: TarEntry, ended: () => boolean): Readable {
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  out.write(head);
+  if (ended()) {
+    out.end();
+    return out;
+  }
+  entry.on("data", (chunk: Buffer) => {
+    if (!out.write(chunk)) entry.pause();
+  });
+  out.on("drain", () => entry.resume());
+  entry.on("end", () => out.end());
+  entry.on("error", (error: Error) => out.destroy(error));
+  entry.resume();
+  return out;
 }
 
 function noteLargest(list: { path: string; size: number }[], path: string, size: number): void {
@@ -284,7 +334,6 @@ function noteLargest(list: { path: string; size: number }[], path: string, size:
   list.sort((a, b) => b.size - a.size);
   if (list.length > LARGEST_KEPT) list.pop();
 }
-
 async function collect(stream: AsyncIterable<Buffer>, size: number): Promise<Buffer> {
   const out = Buffer.allocUnsafe(size);
   let at = 0;
@@ -293,28 +342,6 @@ async function collect(stream: AsyncIterable<Buffer>, size: number): Promise<Buf
     at += chunk.length;
   }
   return at === size ? out : out.subarray(0, Math.min(at, size));
-}
-
-/** The first `n` bytes of a stream, and a stream of all of it (those bytes included). */
-async function peek(stream: AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; rest: Readable }> {
-  const seen: Buffer[] = [];
-  let length = 0;
-  const iterator = stream[Symbol.asyncIterator]();
-  while (length < n) {
-    const next = await iterator.next();
-    if (next.done) break;
-    seen.push(next.value);
-    length += next.value.length;
-  }
-  const head = Buffer.concat(seen).subarray(0, n);
-  const rest = new PassThrough({ highWaterMark: 1 << 20 });
-  (async () => {
-    for (const chunk of seen) if (!rest.write(chunk)) await new Promise((r) => rest.once("drain", r));
-    for (let next = await iterator.next(); !next.done; next = await iterator.next())
-      if (!rest.write(next.value)) await new Promise((r) => rest.once("drain", r));
-    rest.end();
-  })().catch((error: unknown) => rest.destroy(error as Error));
-  return { head, rest };
 }
 
 /** Passes bytes through and fails at the end when their sha256 is not `digest`. */
@@ -336,53 +363,30 @@ function digestCheck(digest: string, where: string): Transform {
   });
 }
 
-/** Decompresses gzip or zstd (recognised by their magic bytes) and passes a plain tar through. */
-function decompressor(where: string): Transform {
-  let inner: Transform | undefined;
-  let decided = false;
-  let pending: Buffer[] = [];
-  const out = new Transform({
-    transform(chunk: Buffer, _encoding, done: TransformCallback) {
-      if (!decided) {
-        pending.push(chunk);
-        const head = Buffer.concat(pending);
-        if (head.length < 4) return done();
-        decided = true;
-        pending = [];
-        inner = pickDecoder(head, where);
-        if (!inner) return done(null, head);
-        inner.on("data", (data: Buffer) => out.push(data));
-        inner.once("error", (error: Error) => out.destroy(error));
-        return writeInner(inner, head, done);
-      }
-      if (!inner) return done(null, chunk);
-      writeInner(inner, chunk, done);
-    },
-    flush(done: TransformCallback) {
-      if (!decided && pending.length > 0) {
-        const head = Buffer.concat(pending);
-        inner = pickDecoder(head, where);
-        if (!inner) return done(null, head);
-        inner.on("data", (data: Buffer) => out.push(data));
-        inner.write(head);
-      }
-      if (!inner) return done();
-      inner.once("end", () => done());
-      inner.once("error", (error: Error) => done(error));
-      inner.end();
-    },
+/**
+ * The first bytes of a stream, put back so the stream still yields them: enough to recognise
+ * gzip or zstd before the pipeline is built (a plain pipeline keeps backpressure end to end).
+ */
+function firstBytes(stream: Readable): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const finish = (chunk: Buffer | undefined) => {
+      stream.off("readable", onReadable);
+      stream.off("end", onEnd);
+      stream.off("error", reject);
+      if (chunk) stream.unshift(chunk);
+      resolve(chunk);
+    };
+    const onReadable = () => finish((stream.read() as Buffer | null) ?? undefined);
+    const onEnd = () => finish(undefined);
+    stream.on("readable", onReadable);
+    stream.on("end", onEnd);
+    stream.on("error", reject);
   });
-  return out;
-}
-
-function writeInner(inner: Transform, chunk: Buffer, done: TransformCallback): void {
-  if (inner.write(chunk)) done();
-  else inner.once("drain", () => done());
 }
 
 function pickDecoder(head: Buffer, where: string): Transform | undefined {
   if (head[0] === 0x1f && head[1] === 0x8b) return createGunzip({ chunkSize: 1 << 20 });
-  if (head.readUInt32LE(0) === 0xfd2fb528) return zstdStream(where);
+  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return zstdStream(where);
   return undefined;
 }
 

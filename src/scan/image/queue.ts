@@ -4,7 +4,11 @@
  * is never queued twice while it waits; a worker that dies holding a job loses its lock, and
  * the job goes back to the queue for another worker (BullMQ's stalled-job check).
  */
-import { Queue, Worker } from "bullmq";
+// BullMQ is loaded when a Redis queue is asked for: it costs ~30 MB and ~0.25 s to import, and
+// every `scan image` would pay that otherwise.
+type BullMq = typeof import("bullmq");
+const bullmq = (): Promise<BullMq> => import("bullmq");
+
 import { PalisadeError } from "../../core/index.js";
 
 /** One image to scan. Credentials never travel in a job: each worker has its own. */
@@ -90,7 +94,10 @@ function connection(redisUrl: string) {
 }
 
 /** The shared queue (producer side). */
-export function createRedisQueue(redisUrl: string): JobQueue & { counts(): Promise<Record<string, number>> } {
+export async function createRedisQueue(
+  redisUrl: string,
+): Promise<JobQueue & { counts(): Promise<Record<string, number>> }> {
+  const { Queue } = await bullmq();
   const queue = new Queue<ImageJob>(QUEUE_NAME, { connection: connection(redisUrl) });
   return {
     async enqueue(jobs) {
@@ -127,10 +134,11 @@ export interface WorkerOptions {
 }
 
 /** A worker taking jobs from the shared queue until `close()`. */
-export function startRedisWorker(redisUrl: string, handler: JobHandler, options: WorkerOptions = {}) {
+export async function startRedisWorker(redisUrl: string, handler: JobHandler, options: WorkerOptions = {}) {
   const lockDuration = options.lockMs ?? 30_000;
   if (!Number.isFinite(lockDuration) || lockDuration < 1000)
     throw new PalisadeError("bad-usage", `lock duration must be at least 1 s, got ${lockDuration} ms`);
+  const { Worker } = await bullmq();
   const worker = new Worker<ImageJob>(
     QUEUE_NAME,
     async (job) => {

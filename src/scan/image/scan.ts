@@ -59,6 +59,18 @@ export interface ImageScanReport {
   totals: { files: number; bytes: number };
 }
 
+/** Built once per process: compiling the secret rules and the AI catalog costs ~0.5 s each time. */
+let secretsCache: TextDetector | undefined;
+const secretsDetector = () => {
+  secretsCache ??= createSecretsDetector();
+  return secretsCache;
+};
+let classifierCache: ReturnType<typeof createAiClassifier> | undefined;
+const aiClassifier = () => {
+  classifierCache ??= createAiClassifier(loadAiCatalog());
+  return classifierCache;
+};
+
 /** Model files larger than this are read from a temporary copy instead of memory. */
 const MODEL_IN_MEMORY = 0;
 
@@ -71,12 +83,7 @@ export async function scanImage(reference: string, options: ImageScanOptions): P
   try {
     const visitor = {
       wants,
-      ...(spool
-        ? {
-            take: (path: string, size: number, head: Buffer, stream: Readable) =>
-              takeModel(spool, path, size, head, stream),
-          }
-        : {}),
+      ...(spool ? { take: (path: string, size: number, head: Buffer) => modelTaker(spool, path, size, head) } : {}),
     };
     const fs = image.rootDir
       ? await readDirectory(image.rootDir, visitor, limits)
@@ -84,7 +91,7 @@ export async function scanImage(reference: string, options: ImageScanOptions): P
     const files: ImageFile[] = [];
     const models: FoundModel[] = [];
     const ai: AiComponent[] = [];
-    const classifier = createAiClassifier(loadAiCatalog());
+    const classifier = aiClassifier();
     let count = 0;
     let bytes = 0;
     const all: [string, FsNode][] = [];
@@ -138,7 +145,7 @@ export async function scanImage(reference: string, options: ImageScanOptions): P
     const cfg = image.config.config ?? {};
     const served = servedModel(cfg.Entrypoint ?? [], cfg.Cmd ?? [], cfg.Env ?? []);
     const findings = [
-      ...checkConfig(image.config, options.secrets ?? createSecretsDetector()),
+      ...checkConfig(image.config, options.secrets ?? secretsDetector()),
       ...checkFiles(all),
       ...(vulnerabilities ?? []).map((v) => ({ ...toFinding(v), location: { path: v.path, layer: String(v.layer) } })),
       ...models.flatMap((m) =>
@@ -193,6 +200,9 @@ const HDF5 = Buffer.from([0x89, 0x48, 0x44, 0x46]);
 
 /** Whether a file's name or first bytes say it is a model (content wins over a missing extension). */
 export function looksLikeModel(path: string, head: Buffer): boolean {
+  // `.pth` is also Python's path-configuration text file (site-packages/*.pth): a PyTorch
+  // checkpoint with that name is a zip or a pickle, so the content decides.
+  if (/\.pth$/i.test(path)) return (head[0] === 0x50 && head[1] === 0x4b) || head[0] === 0x80;
   if (MODEL_EXTENSIONS.test(path) && !/\.(tar|zip|bin|dat|data|model)$/i.test(path)) return true;
   if (head.subarray(0, 4).equals(GGUF) || head.subarray(0, 4).equals(HDF5)) return true;
   // Pickle protocol 2-5, as torch.save and joblib write it.
@@ -210,15 +220,9 @@ export function looksLikeModel(path: string, head: Buffer): boolean {
  * A model file met in a layer is copied to a temporary file and scanned there: the model
  * scanner reads by offset, and holding a multi-gigabyte checkpoint in memory is not an option.
  */
-function takeModel(
-  spool: string,
-  path: string,
-  size: number,
-  head: Buffer,
-  stream: Readable,
-): Promise<ModelScanResult | undefined> | undefined {
+function modelTaker(spool: string, path: string, size: number, head: Buffer) {
   if (size <= MODEL_IN_MEMORY || !looksLikeModel(path, head)) return undefined;
-  return (async () => {
+  return async (stream: Readable): Promise<ModelScanResult | undefined> => {
     const file = join(
       spool,
       `${Date.now()}-${Math.random().toString(36).slice(2)}-${path.slice(path.lastIndexOf("/") + 1)}`,
@@ -229,7 +233,7 @@ function takeModel(
     } finally {
       await rm(file, { force: true });
     }
-  })();
+  };
 }
 
 async function scanDirModels(root: string, files: readonly [string, FsNode][]): Promise<FoundModel[]> {
