@@ -29,8 +29,11 @@ export interface ImageScanOptions extends OpenOptions {
   /** Scan model files found in layers (default true). */
   models?: boolean;
   secrets?: TextDetector;
-  /** OSV advisories to match the packages against; without them no vulnerability is reported. */
-  advisories?: AdvisoryLookup;
+  /**
+   * OSV advisories to match the packages against, or a function that fetches those for the
+   * packages found (a store lookup); without them no vulnerability is reported.
+   */
+  advisories?: AdvisoryLookup | ((packages: readonly FoundPackage[]) => Promise<AdvisoryLookup>);
 }
 
 export interface FoundModel {
@@ -133,7 +136,8 @@ export async function scanImage(reference: string, options: ImageScanOptions): P
     }
     for (const pkg of packages) ai.push(...classifier.classifyPackage(pkg));
 
-    const advisories = options.advisories;
+    const advisories =
+      typeof options.advisories === "function" ? await options.advisories(packages) : options.advisories;
     const vulnerabilities = advisories
       ? packages.flatMap((pkg) =>
           // A package without a version cannot be placed in any range: every advisory would match.
