@@ -1,11 +1,13 @@
 /**
  * One image scan job as the CLI runs it (in `scan registry` or in a `worker`): scan the image by
  * digest and record it in the store. Recording is keyed by digest, so a job retried after a
- * worker died records nothing twice.
+ * worker died records nothing twice (the records are those of `scan image`).
  */
 import type { Logger } from "../core/index.js";
 import { defaultScanOptions, type ImageJob, scanImage } from "../scan/image/index.js";
 import type { Store } from "../store/index.js";
+import { toImageInventory } from "./inventory/image.js";
+import { toScanRecord } from "./inventory/records.js";
 
 /** Registry credentials each worker reads from its own environment, never from the job. */
 export function registryCredentials(env: NodeJS.ProcessEnv = process.env) {
@@ -30,14 +32,8 @@ export async function runImageJob(job: ImageJob, store: Store, logger?: Logger):
     registry: { ...(job.insecure ? { insecure: true } : {}), ...registryCredentials() },
   });
   const name = job.tag ?? job.reference;
-  const image = imageAssetId(report.digest ?? job.digest);
-  await store.upsertAsset({
-    id: image,
-    kind: "image",
-    name,
-    ...(report.digest ? { digest: report.digest } : {}),
-    properties: { platform: report.platform ?? null, packages: report.packages.length, models: report.models.length },
-  });
+  // The same records as `scan image` (one transaction, keyed so a retried job adds nothing).
+  await store.recordInventory(toScanRecord(toImageInventory(report), { startedAt, finishedAt: Date.now() }));
   // The listed digest is an index: it points at the platform image just scanned.
   if (report.digest && report.digest !== job.digest) {
     await store.upsertAsset({
@@ -49,21 +45,10 @@ export async function runImageJob(job: ImageJob, store: Store, logger?: Logger):
     });
     await store.addEdge({
       src: imageAssetId(job.digest),
-      dst: image,
+      dst: imageAssetId(report.digest),
       kind: "platform",
       properties: { platform: report.platform ?? null },
     });
   }
-  await store.recordScan(
-    {
-      kind: "image",
-      target: name,
-      status: "completed",
-      startedAt,
-      finishedAt: Date.now(),
-      summary: { digest: job.digest, packages: report.packages.length, findings: report.findings.length },
-    },
-    report.findings.map((f) => ({ ...f, assetId: image })),
-  );
   logger?.info({ image: name, digest: job.digest, packages: report.packages.length }, "image scanned");
 }

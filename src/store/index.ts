@@ -1,4 +1,12 @@
 /** Public surface of the store: open one, migrate it, and read/write the inventory and events. */
+export {
+  type AdvisoryImportOptions,
+  type AdvisoryImportResult,
+  type AdvisoryQuery,
+  type AdvisoryStore,
+  type AdvisorySummary,
+  advisoryIndexFor,
+} from "./advisories.js";
 export { STORE_DIALECTS, type StoreBackend, type StoreDialect } from "./backend.js";
 export { createWorkerEventWriter, type WorkerEventWriter } from "./event-writer.js";
 export { isPostgresUrl, type OpenStoreOptions, openStore, parseStoreLocation } from "./open.js";
@@ -13,7 +21,9 @@ export {
   knownMigrations,
   type MigrationOutcome,
   type ReachableAsset,
+  type RecordedScan,
   type ScanInput,
+  type ScanRecord,
   type Store,
   type StoreStatus,
 } from "./store.js";

@@ -3,8 +3,11 @@
  * structured columns are JSON text so both dialects read back the same values.
  */
 
-/** What an asset row stands for; components carry their ComponentKind in `subkind`. */
-export const ASSET_KINDS = ["component", "image", "repo", "workload", "model-file"] as const;
+/**
+ * What an asset row stands for; components carry their ComponentKind in `subkind`. Vulnerabilities
+ * are assets too, so `component --affected-by--> vulnerability` is an edge like any other.
+ */
+export const ASSET_KINDS = ["component", "image", "repo", "workload", "model-file", "vulnerability"] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
 
 export interface AssetsTable {
@@ -103,6 +106,23 @@ export interface ApiKeysTable {
   last_used_at: number | null;
 }
 
+/** One OSV advisory (migration 0003). */
+export interface AdvisoriesTable {
+  id: string;
+  /** OSV `modified`, epoch milliseconds. */
+  modified: number;
+  imported_at: number;
+  /** The advisory as OSV JSON. */
+  content: string;
+}
+
+/** Which packages an advisory affects: base ecosystem and normalised name, as the vuln index keys them. */
+export interface AdvisoryPackagesTable {
+  ecosystem: string;
+  name: string;
+  advisory_id: string;
+}
+
 export interface Database {
   assets: AssetsTable;
   edges: EdgesTable;
@@ -113,6 +133,8 @@ export interface Database {
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
   api_keys: ApiKeysTable;
+  advisories: AdvisoriesTable;
+  advisory_packages: AdvisoryPackagesTable;
 }
 
 /** Tables every store has, in creation order; `db status` reports their row counts. */
@@ -126,4 +148,6 @@ export const TABLES = [
   "incidents",
   "incident_events",
   "api_keys",
+  "advisories",
+  "advisory_packages",
 ] as const satisfies readonly (keyof Database)[];

@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import type { Event } from "../core/index.js";
-import { knownMigrations, type Store } from "./index.js";
+import { type Event, PalisadeError } from "../core/index.js";
+import { matchPackage, type OsvAdvisory } from "../vuln/index.js";
+import { advisoryIndexFor, knownMigrations, type Store } from "./index.js";
 
 export interface StoreHarness {
   /** A fresh, empty store location (file path or URL) and its cleanup. */
@@ -20,6 +21,24 @@ const WRITER = fileURLToPath(new URL("../../test/helpers/store-writer.ts", impor
 function anEvent(overrides: Partial<Event> = {}): Event {
   return { id: "e-1", kind: "gateway.request", time: 1_700_000_000_000, correlation: {}, payload: {}, ...overrides };
 }
+
+/** An OSV advisory affecting `packages` (ecosystem, name) from version 0 up to `fixed`. */
+function anAdvisory(
+  id: string,
+  options: { modified?: string; packages?: [string, string][]; fixed?: string; extra?: Record<string, unknown> } = {},
+): OsvAdvisory {
+  return {
+    id,
+    modified: options.modified ?? "2024-01-01T00:00:00Z",
+    affected: (options.packages ?? [["PyPI", "demo"]]).map(([ecosystem, name]) => ({
+      package: { ecosystem, name },
+      ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: options.fixed ?? "2.0" }] }],
+    })),
+    ...options.extra,
+  };
+}
+
+const ids = (advisories: readonly OsvAdvisory[]) => advisories.map((a) => a.id);
 
 export function runStoreContract(name: string, harness: StoreHarness, options: { skip?: string } = {}): void {
   describe(`store contract: ${name}`, { skip: options.skip }, () => {
@@ -176,6 +195,56 @@ export function runStoreContract(name: string, harness: StoreHarness, options: {
       });
     });
 
+    it("records a scan's inventory in one go, and the same record again adds no row", async () => {
+      await withMigratedStore(async (store) => {
+        const record = (id: string, startedAt: number) => ({
+          scan: { id, kind: "image", target: "image:sha256:aa", status: "completed" as const, startedAt },
+          assets: [
+            { id: "image:sha256:aa", kind: "image" as const, name: "app", digest: "sha256:aa" },
+            { id: "pkg:pypi/jinja2@2.10", kind: "component" as const, subkind: "library", name: "jinja2" },
+            { id: "vuln:CVE-2019-10906", kind: "vulnerability" as const, name: "CVE-2019-10906" },
+            // The same id twice in one batch is one row (PostgreSQL refuses to upsert a row twice per statement).
+            { id: "pkg:pypi/jinja2@2.10", kind: "component" as const, subkind: "ai-sdk", name: "jinja2" },
+          ],
+          edges: [
+            { src: "image:sha256:aa", dst: "pkg:pypi/jinja2@2.10", kind: "contains", properties: { layer: 1 } },
+            { src: "pkg:pypi/jinja2@2.10", dst: "vuln:CVE-2019-10906", kind: "affected-by" },
+            { src: "image:sha256:aa", dst: "pkg:pypi/jinja2@2.10", kind: "contains", properties: { layer: 2 } },
+          ],
+          findings: [
+            {
+              ruleId: "CVE-2019-10906",
+              severity: "high" as const,
+              title: "CVE-2019-10906 in jinja2 2.10",
+              detail: "",
+              references: [],
+              owasp: [],
+              atlas: [],
+              assetId: "pkg:pypi/jinja2@2.10",
+            },
+          ],
+        });
+        const counts = async () =>
+          Promise.all((["assets", "edges", "scans", "findings"] as const).map((t) => store.countRows(t)));
+        assert.deepEqual(await store.recordInventory(record("scan-1", 1_000)), { scanId: "scan-1", created: true });
+        assert.deepEqual(await counts(), [3, 2, 1, 1]);
+        assert.equal((await store.getAsset("pkg:pypi/jinja2@2.10"))?.subkind, "ai-sdk");
+        const edge = await store.db.selectFrom("edges").selectAll().where("kind", "=", "contains").executeTakeFirst();
+        assert.deepEqual(JSON.parse(edge?.properties ?? "{}"), { layer: 2 });
+
+        assert.deepEqual(await store.recordInventory(record("scan-1", 2_000)), { scanId: "scan-1", created: false });
+        assert.deepEqual(await counts(), [3, 2, 1, 1]);
+        const scan = await store.db.selectFrom("scans").selectAll().executeTakeFirstOrThrow();
+        assert.equal(Number(scan.started_at), 2_000, "a rescan says when the result was last seen");
+        const finding = await store.db.selectFrom("findings").selectAll().executeTakeFirstOrThrow();
+        assert.equal(finding.scan_id, "scan-1");
+        assert.equal(finding.asset_id, "pkg:pypi/jinja2@2.10");
+
+        assert.deepEqual(await store.recordInventory(record("scan-2", 3_000)), { scanId: "scan-2", created: true });
+        assert.deepEqual(await counts(), [3, 2, 2, 2]);
+      });
+    });
+
     it("appends events idempotently, so a replay after an outage does not duplicate them", async () => {
       await withMigratedStore(async (store) => {
         const events = Array.from({ length: 450 }, (_, i) =>
@@ -278,6 +347,172 @@ export function runStoreContract(name: string, harness: StoreHarness, options: {
           (await store.listApiKeys()).map((k) => k.name),
           ["ci"],
         );
+      });
+    });
+
+    it("imports advisories incrementally: adds, skips copies not newer, replaces and re-indexes newer ones", async () => {
+      await withMigratedStore(async (store) => {
+        const first = [
+          anAdvisory("PYSEC-1", { packages: [["PyPI", "Foo_Bar"]] }),
+          anAdvisory("GHSA-2", { packages: [["npm", "left-pad"]], modified: "2024-03-01T00:00:00.123Z" }),
+        ];
+        assert.deepEqual(await store.importAdvisories(first), { added: 2, replaced: 0, skipped: 0, rejected: [] });
+        assert.deepEqual(ids(await store.advisoriesFor("PyPI", "foo.bar")), ["PYSEC-1"], "PEP 503 names");
+        assert.deepEqual(await store.importAdvisories(first), { added: 0, replaced: 0, skipped: 2, rejected: [] });
+        const older = anAdvisory("GHSA-2", { packages: [["npm", "other"]], modified: "2024-03-01T00:00:00.122Z" });
+        const newer = anAdvisory("PYSEC-1", { packages: [["PyPI", "baz"]], modified: "2024-01-01T00:00:00.001Z" });
+        assert.deepEqual(await store.importAdvisories([older, newer]), {
+          added: 0,
+          replaced: 1,
+          skipped: 1,
+          rejected: [],
+        });
+        assert.deepEqual(await store.advisoriesFor("PyPI", "foo-bar"), [], "the replaced copy's packages are gone");
+        assert.deepEqual(await store.advisoriesFor("PyPI", "BAZ"), [newer]);
+        assert.deepEqual(await store.advisoriesFor("npm", "left-pad"), [first[1]]);
+        assert.deepEqual(await store.advisoriesFor("npm", "other"), []);
+        assert.equal(await store.countRows("advisories"), 2);
+        assert.equal(await store.countRows("advisory_packages"), 2);
+      });
+    });
+
+    it("keeps the latest of several copies of one id given in the same import, in any batch", async () => {
+      await withMigratedStore(async (store) => {
+        const copies = [
+          anAdvisory("A-1", { modified: "2024-02-01T00:00:00Z", fixed: "2" }),
+          anAdvisory("A-1", { modified: "2024-03-01T00:00:00Z", fixed: "3" }),
+          anAdvisory("A-1", { modified: "2024-01-01T00:00:00Z", fixed: "1" }),
+        ];
+        assert.deepEqual(await store.importAdvisories(copies), { added: 1, replaced: 0, skipped: 2, rejected: [] });
+        const reversed = [...copies].reverse().map((a) => ({ ...a, id: "B-1" }));
+        const progress: number[] = [];
+        const result = await store.importAdvisories(reversed, { batchSize: 1, onProgress: (n) => progress.push(n) });
+        assert.deepEqual(result, { added: 1, replaced: 1, skipped: 1, rejected: [] });
+        assert.deepEqual(progress, [1, 2, 3]);
+        for (const id of ["A-1", "B-1"]) {
+          const [held] = (await store.advisoriesFor("PyPI", "demo")).filter((a) => a.id === id);
+          assert.equal(held?.modified, "2024-03-01T00:00:00Z", id);
+        }
+      });
+    });
+
+    it("keeps every field of an advisory, unknown ones and any Unicode included, and withdrawn ones", async () => {
+      await withMigratedStore(async (store) => {
+        const advisory = anAdvisory("GHSA-uni", {
+          extra: {
+            summary: "Ünïcödé 🚀 \u0000 zero byte and \t tab",
+            withdrawn: "2024-05-01T00:00:00Z",
+            database_specific: { nested: { list: [1, "two", null, true] } },
+            x_future_field: { kept: "yes" },
+          },
+        });
+        await store.importAdvisories([advisory]);
+        assert.deepEqual(await store.advisoriesFor("PyPI", "demo"), [advisory]);
+      });
+    });
+
+    it("looks packages up by ecosystem base and source package, and preloads a matcher index", async () => {
+      await withMigratedStore(async (store) => {
+        await store.importAdvisories([
+          anAdvisory("DSA-1", { packages: [["Debian:12", "openssl"]], fixed: "3.0.14-1~deb12u1" }),
+          anAdvisory("DSA-2", { packages: [["Debian:11", "openssl"]], fixed: "1.1.1w-0+deb11u1" }),
+          anAdvisory("PYSEC-9", { packages: [["PyPI", "jinja2"]], fixed: "2.10.1" }),
+          anAdvisory("GEM-1", { packages: [["RubyGems", "rails"]] }),
+        ]);
+        assert.deepEqual(ids(await store.advisoriesFor("Debian:12", "openssl")), ["DSA-1", "DSA-2"]);
+        assert.deepEqual(await store.advisoriesFor("RubyGems", "rails"), [], "an ecosystem the matcher does not know");
+        assert.deepEqual(await store.advisoriesFor("Nope", "x"), []);
+        const packages = [
+          { ecosystem: "Debian:12", name: "libssl3", version: "3.0.11-1~deb12u2", sourceName: "openssl" },
+          { ecosystem: "PyPI", name: "Jinja2", version: "2.10" },
+          { ecosystem: "PyPI", name: "unknown-package", version: "1.0" },
+        ];
+        assert.deepEqual(ids(await store.advisoriesForPackages(packages)), ["DSA-1", "DSA-2", "PYSEC-9"]);
+        const index = await advisoryIndexFor(store, packages);
+        assert.equal(index.size, 3);
+        assert.deepEqual(
+          packages.map((p) => matchPackage(p, index).map((m) => m.id)),
+          [["DSA-1"], ["PYSEC-9"], []],
+          "the Debian 11 advisory is fetched but does not match a Debian 12 package",
+        );
+        const summary = await store.advisorySummary();
+        assert.deepEqual(summary, {
+          total: 4,
+          ecosystems: [
+            { ecosystem: "Debian", advisories: 2 },
+            { ecosystem: "PyPI", advisories: 1 },
+          ],
+          lastModified: "2024-01-01T00:00:00.000Z",
+        });
+      });
+    });
+
+    it("looks up many packages in chunks and reports an empty store as empty", async () => {
+      await withMigratedStore(async (store) => {
+        assert.deepEqual(await store.advisorySummary(), { total: 0, ecosystems: [], lastModified: null });
+        const advisories = Array.from({ length: 1_200 }, (_, i) =>
+          anAdvisory(`N-${String(i).padStart(4, "0")}`, { packages: [["npm", `pkg-${i}`]] }),
+        );
+        assert.equal((await store.importAdvisories(advisories)).added, 1_200);
+        const found = await store.advisoriesForPackages(
+          Array.from({ length: 1_300 }, (_, i) => ({ ecosystem: "npm", name: `pkg-${i}` })),
+        );
+        assert.equal(found.length, 1_200);
+        assert.deepEqual(ids(found).slice(0, 2), ["N-0000", "N-0001"]);
+      });
+    });
+
+    it("rejects advisory ids the store cannot hold and imports the rest; NUL in a name is found again", async () => {
+      await withMigratedStore(async (store) => {
+        const result = await store.importAdvisories([
+          anAdvisory("BAD\u0000ID"),
+          anAdvisory("BAD-\ud800"),
+          anAdvisory("OK-1", { packages: [["npm", "a\u0000b"]] }),
+        ]);
+        assert.equal(result.added, 1);
+        assert.deepEqual(
+          result.rejected.map((r) => r.id),
+          ["BAD\ufffdID", "BAD-\ufffd"],
+        );
+        assert.deepEqual(ids(await store.advisoriesFor("npm", "a\u0000b")), ["OK-1"]);
+      });
+    });
+
+    it("refuses to hand out a stored advisory that no longer parses as OSV, naming it", async () => {
+      await withMigratedStore(async (store) => {
+        await store.write(async (trx) => {
+          await trx
+            .insertInto("advisories")
+            .values({ id: "TAMPERED-1", modified: 1, imported_at: 1, content: '{"id":' })
+            .execute();
+          await trx
+            .insertInto("advisory_packages")
+            .values({ ecosystem: "npm", name: "x", advisory_id: "TAMPERED-1" })
+            .execute();
+        });
+        await assert.rejects(
+          store.advisoriesFor("npm", "x"),
+          (error: unknown) =>
+            error instanceof PalisadeError && error.code === "internal" && /TAMPERED-1/.test(error.message),
+        );
+      });
+    });
+
+    it("takes two imports of the same advisories at once and ends with the newer copies only", async () => {
+      await withMigratedStore(async (store) => {
+        const version = (modified: string, name: string) =>
+          Array.from({ length: 300 }, (_, i) =>
+            anAdvisory(`C-${i}`, { modified, packages: [["npm", `${name}-${i}`]] }),
+          );
+        const [a, b] = await Promise.all([
+          store.importAdvisories(version("2024-01-01T00:00:00Z", "old"), { batchSize: 50 }),
+          store.importAdvisories(version("2024-06-01T00:00:00Z", "new"), { batchSize: 70 }),
+        ]);
+        assert.equal(a.added + a.replaced + a.skipped + b.added + b.replaced + b.skipped, 600);
+        assert.equal(await store.countRows("advisories"), 300);
+        assert.equal(await store.countRows("advisory_packages"), 300, "no index rows of the older copies remain");
+        assert.deepEqual(ids(await store.advisoriesFor("npm", "new-7")), ["C-7"]);
+        assert.deepEqual(await store.advisoriesFor("npm", "old-7"), []);
       });
     });
 

@@ -4,22 +4,24 @@
  */
 import { randomUUID } from "node:crypto";
 import { type Kysely, Migrator, sql, type Transaction } from "kysely";
-import { type Event, type Finding, PalisadeError } from "../core/index.js";
+import { type Event, PalisadeError } from "../core/index.js";
+import { type AdvisoryStore, createAdvisoryStore } from "./advisories.js";
 import type { StoreBackend, StoreDialect } from "./backend.js";
+import {
+  type AssetInput,
+  createInventoryStore,
+  type EdgeInput,
+  type FindingInput,
+  type InventoryStore,
+  insertFindings,
+  type ScanInput,
+  upsertAssets,
+  upsertEdges,
+} from "./inventory.js";
 import { MIGRATIONS, migrationProvider } from "./migrations/index.js";
-import { type AssetKind, type Database, TABLES } from "./schema.js";
+import { type Database, TABLES } from "./schema.js";
 
-export interface AssetInput {
-  /** Stable id chosen by the producer, e.g. a purl or `image:sha256:...`; upserts key on it. */
-  id: string;
-  kind: AssetKind;
-  subkind?: string;
-  name: string;
-  version?: string;
-  purl?: string;
-  digest?: string;
-  properties?: Record<string, unknown>;
-}
+export type { AssetInput, EdgeInput, FindingInput, RecordedScan, ScanInput, ScanRecord } from "./inventory.js";
 
 export interface AssetRecord extends Required<Pick<AssetInput, "id" | "kind" | "name">> {
   subkind: string | null;
@@ -31,29 +33,9 @@ export interface AssetRecord extends Required<Pick<AssetInput, "id" | "kind" | "
   lastSeen: number;
 }
 
-export interface EdgeInput {
-  src: string;
-  dst: string;
-  kind: string;
-  properties?: Record<string, unknown>;
-}
-
 export interface ReachableAsset extends AssetRecord {
   /** Fewest edges from the start asset. */
   depth: number;
-}
-
-export interface ScanInput {
-  kind: string;
-  target: string;
-  status: "completed" | "failed";
-  startedAt: number;
-  finishedAt?: number;
-  summary?: Record<string, unknown>;
-}
-
-export interface FindingInput extends Finding {
-  assetId?: string;
 }
 
 export interface ApiKeyRecord {
@@ -81,7 +63,8 @@ export interface StoreStatus {
   rows: Record<string, number>;
 }
 
-export interface Store {
+/** The store; its advisory methods are in advisories.ts, its inventory batch in inventory.ts. */
+export interface Store extends AdvisoryStore, InventoryStore {
   readonly dialect: StoreDialect;
   readonly location: string;
   /** The query builder, for modules that own their own queries. */
@@ -163,7 +146,12 @@ export function createStore(backend: StoreBackend): Store {
     );
   }
 
+  const advisories = createAdvisoryStore({ db, write, guard });
+  const inventory = createInventoryStore({ write });
+
   return {
+    ...advisories,
+    ...inventory,
     dialect: backend.dialect,
     location: backend.location,
     db,
@@ -209,35 +197,7 @@ export function createStore(backend: StoreBackend): Store {
     },
 
     async upsertAsset(asset) {
-      const now = Date.now();
-      await write(async (trx) => {
-        await trx
-          .insertInto("assets")
-          .values({
-            id: asset.id,
-            kind: asset.kind,
-            subkind: asset.subkind ?? null,
-            name: asset.name,
-            version: asset.version ?? null,
-            purl: asset.purl ?? null,
-            digest: asset.digest ?? null,
-            properties: JSON.stringify(asset.properties ?? {}),
-            first_seen: now,
-            last_seen: now,
-          })
-          .onConflict((oc) =>
-            oc.column("id").doUpdateSet((eb) => ({
-              subkind: eb.ref("excluded.subkind"),
-              name: eb.ref("excluded.name"),
-              version: eb.ref("excluded.version"),
-              purl: eb.ref("excluded.purl"),
-              digest: eb.ref("excluded.digest"),
-              properties: eb.ref("excluded.properties"),
-              last_seen: eb.ref("excluded.last_seen"),
-            })),
-          )
-          .execute();
-      });
+      await write((trx) => upsertAssets(trx, [asset], Date.now()));
     },
 
     async getAsset(id) {
@@ -248,21 +208,7 @@ export function createStore(backend: StoreBackend): Store {
     },
 
     async addEdge(edge) {
-      await write(async (trx) => {
-        await trx
-          .insertInto("edges")
-          .values({
-            src: edge.src,
-            dst: edge.dst,
-            kind: edge.kind,
-            properties: JSON.stringify(edge.properties ?? {}),
-            created_at: Date.now(),
-          })
-          .onConflict((oc) =>
-            oc.columns(["src", "dst", "kind"]).doUpdateSet({ properties: JSON.stringify(edge.properties ?? {}) }),
-          )
-          .execute();
-      });
+      await write((trx) => upsertEdges(trx, [edge], Date.now()));
     },
 
     async reachableFrom(id, options = {}) {
@@ -326,27 +272,7 @@ export function createStore(backend: StoreBackend): Store {
             summary: JSON.stringify(scan.summary ?? {}),
           })
           .execute();
-        if (findings.length === 0) return;
-        for (const chunk of chunks(findings, 200)) {
-          await trx
-            .insertInto("findings")
-            .values(
-              chunk.map((f) => ({
-                id: randomUUID(),
-                scan_id: scanId,
-                asset_id: f.assetId ?? null,
-                rule_id: f.ruleId,
-                severity: f.severity,
-                title: f.title,
-                detail: f.detail,
-                location: f.location ? JSON.stringify(f.location) : null,
-                tags: JSON.stringify({ owasp: f.owasp, atlas: f.atlas, references: f.references }),
-                fingerprint: f.fingerprint ?? null,
-                created_at: now,
-              })),
-            )
-            .execute();
-        }
+        await insertFindings(trx, { scanId, findings, now, idOf: () => randomUUID() });
       });
       return scanId;
     },

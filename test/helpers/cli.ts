@@ -1,6 +1,9 @@
 /** Spawn the palisade CLI and capture its streams and exit code, with stdin a pipe, /dev/null, closed or a terminal. */
 import assert from "node:assert/strict";
 import { execFile, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -27,13 +30,29 @@ export interface RunCliOptions {
   stdin?: string;
 }
 
+/**
+ * Scans record into the default store (~/.palisade): the CLI under test gets its own, so tests
+ * never write into the store of whoever runs them.
+ */
+let testHome: string | undefined;
+function palisadeHome(): string {
+  testHome ??= mkdtempSync(join(tmpdir(), "palisade-test-home-"));
+  return testHome;
+}
+
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
   const command = [process.execPath, ENTRY, ...args];
   const [file, ...rest] = options.wrapper ? [...options.wrapper, ...command] : command;
   return new Promise((resolve, reject) => {
     const child = spawn(file as string, rest, {
       cwd: options.cwd ?? process.cwd(),
-      env: { ...process.env, PALISADE_CONFIG: "", PALISADE_DATABASE_URL: "", ...options.env },
+      env: {
+        ...process.env,
+        PALISADE_CONFIG: "",
+        PALISADE_DATABASE_URL: "",
+        PALISADE_HOME: palisadeHome(),
+        ...options.env,
+      },
       stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
     if (options.stdin !== undefined) child.stdin?.end(options.stdin);

@@ -1,10 +1,11 @@
-/** `palisade db migrate|status`: create and inspect the store. */
+/** `palisade db migrate|status|import|update`: create and inspect the store, fill it with advisories. */
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { isPostgresUrl, knownMigrations, type StoreStatus } from "../../store/index.js";
+import { type AdvisorySummary, isPostgresUrl, knownMigrations, type StoreStatus } from "../../store/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import type { CommandContext, GlobalOptions } from "../context.js";
 import { renderPairs, renderTable } from "../output.js";
+import { describeAdvisories, registerDbAdvisories } from "./db-advisories.js";
 
 type Contextual = (globals: GlobalOptions) => CommandContext;
 
@@ -14,6 +15,8 @@ export function registerDb(program: Command, context: Contextual): void {
     "palisade db migrate",
     "palisade db status --db ./palisade.db",
     "PALISADE_DATABASE_URL=postgres://localhost/palisade palisade db status",
+    "palisade db import ./advisory-database/vulns",
+    "palisade db update --ecosystem PyPI",
   ]);
 
   const migrate = db
@@ -58,7 +61,7 @@ export function registerDb(program: Command, context: Contextual): void {
     .addOption(formatOption())
     .action(async (options: { format: string }, command: Command) => {
       const ctx = context(command.optsWithGlobals());
-      let status: StoreStatus & { exists: boolean };
+      let status: StoreStatus & { exists: boolean; advisories: AdvisorySummary | null };
       if (!isPostgresUrl(ctx.storeLocation) && ctx.storeLocation !== ":memory:" && !existsSync(ctx.storeLocation)) {
         // Reporting must not create the file: say it is missing and what would be applied.
         status = {
@@ -68,11 +71,17 @@ export function registerDb(program: Command, context: Contextual): void {
           applied: [],
           pending: knownMigrations(),
           rows: {},
+          advisories: null,
         };
       } else {
         const store = ctx.openStore();
         try {
-          status = { ...(await store.status()), exists: true };
+          const found = await store.status();
+          // Advisories come with migration 0003; an older schema has none to count yet.
+          const advisories = found.applied.some((m) => m.name === "0003-advisories")
+            ? await store.advisorySummary()
+            : null;
+          status = { ...found, exists: true, advisories };
         } finally {
           await store.close();
         }
@@ -92,6 +101,7 @@ export function registerDb(program: Command, context: Contextual): void {
           ["state", state],
           ["schema version", status.applied.at(-1)?.name ?? "none"],
           ["pending", status.pending.length === 0 ? "none" : status.pending.join(", ")],
+          ...(status.advisories ? [["advisories", describeAdvisories(status.advisories)] as const] : []),
         ]),
       );
       if (Object.keys(status.rows).length > 0) {
@@ -104,4 +114,6 @@ export function registerDb(program: Command, context: Contextual): void {
     "palisade db status --format json",
     "palisade db status --db postgres://palisade@127.0.0.1/palisade",
   ]);
+
+  registerDbAdvisories(db, context);
 }

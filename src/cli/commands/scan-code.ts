@@ -9,6 +9,8 @@ import { withRemediation } from "../../sbom/index.js";
 import { type CodeScanReport, scanCodebase, toCycloneDx, toJsonReport, toScanInput } from "../../scan/code/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import { addGateOptions, finishGate, formatLocation, type GateFlags, judgeScan } from "../gate.js";
+import { toCodeInventory } from "../inventory/code.js";
+import { addStoreOption, recordInStore } from "../inventory/record.js";
 import { createOutput, renderTable } from "../output.js";
 import { packageVersion } from "./version.js";
 
@@ -123,6 +125,7 @@ export function registerScanCode(scan: Command): void {
     .option("--exclude <globs...>", "leave out paths matching these globs (relative to DIR)")
     .option("--no-progress", "no progress bar on a terminal");
   addGateOptions(code);
+  addStoreOption(code);
   withExamples(code, [
     "palisade scan code .",
     "palisade scan code services/ --format json > ai-bom.json",
@@ -143,6 +146,7 @@ export function registerScanCode(scan: Command): void {
     if (flags.format === "json") out.json({ ...toJsonReport(report), verdict });
     else if (flags.format === "cyclonedx") out.json(toCycloneDx(report, { toolVersion: packageVersion() }));
     else if (flags.format === "table") printTable(report);
+    await recordInStore(code, toCodeInventory(report, dir));
     finishGate(verdict, flags, { format: flags.format, findings: report.findings, srcRoot: resolve(dir) });
   });
 }

@@ -10,6 +10,8 @@ import { type CodeScanReport, scanCodebase, toJsonReport, toScanInput } from "..
 import { type ModelScanResult, scanModelPaths, toFindings } from "../../scan/model/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import { addGateOptions, finishGate, type GateFlags, judgeScan } from "../gate.js";
+import { toFsInventory } from "../inventory/code.js";
+import { addStoreOption, recordInStore } from "../inventory/record.js";
 import { createOutput } from "../output.js";
 import { printTable, progressBar, secretsDetector } from "./scan-code.js";
 import { renderResults, summarise, toJson, toPolicyModels } from "./scan-model.js";
@@ -31,6 +33,7 @@ export function registerScanFs(scan: Command): void {
     .option("--exclude <globs...>", "leave out paths matching these globs (relative to DIR)")
     .option("--no-progress", "no progress bar on a terminal");
   addGateOptions(fs);
+  addStoreOption(fs);
   withExamples(fs, [
     "palisade scan fs .",
     "palisade scan fs . --policy palisade-policy.yaml --exit-code --format sarif > palisade.sarif",
@@ -70,6 +73,7 @@ export function registerScanFs(scan: Command): void {
       out.text(`\nModel files (${models.length})`);
       if (models.length > 0) out.text(renderResults(models));
     }
+    await recordInStore(fs, toFsInventory(code, models, root));
     finishGate(verdict, flags, { format: flags.format, findings, srcRoot: root });
   });
 }

@@ -5,18 +5,23 @@
 import type { Command } from "commander";
 import { type Component, isAtLeast, SEVERITIES } from "../../core/index.js";
 import type { ScanInputDraft } from "../../policy/index.js";
-import { toSarif, withRemediation } from "../../sbom/index.js";
+import { toSarif, toSpdx, withRemediation } from "../../sbom/index.js";
 import {
   defaultScanOptions,
+  type FoundPackage,
   type ImageScanReport,
   scanImage,
   sizeReport,
   toCycloneDx,
 } from "../../scan/image/index.js";
 import { toComponent as modelComponent } from "../../scan/model/index.js";
+import { advisoryIndexFor, type Store } from "../../store/index.js";
 import { loadOsvDirectory, loadOsvZip } from "../../vuln/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
+import { createContext, type GlobalOptions } from "../context.js";
 import { addGateOptions, finishGate, judgeScan } from "../gate.js";
+import { toImageInventory } from "../inventory/image.js";
+import { addStoreOption, recordInStore } from "../inventory/record.js";
 import { createOutput, renderPairs, renderTable, wrapText } from "../output.js";
 import { packageVersion } from "./version.js";
 
@@ -40,7 +45,7 @@ export function registerScanImage(scan: Command): Command {
         "<reference>",
         "oci:PATH[:TAG] (OCI layout folder or tar), docker-archive:PATH[:TAG] (docker save), dir:PATH (a root file system), or a path",
       )
-      .addOption(formatOption(["cyclonedx", "sarif"]))
+      .addOption(formatOption(["cyclonedx", "spdx", "sarif"]))
       .option("--platform <os/arch>", "which image of a multi-platform index (default linux/amd64)")
       .option("--no-models", "do not scan model files found in the layers")
       .option("--insecure", "registry: plain HTTP and unverified TLS (a registry on this machine)")
@@ -50,7 +55,8 @@ export function registerScanImage(scan: Command): Command {
       ),
   ).action(async (reference: string, flags: ScanImageFlags) => {
     const out = createOutput();
-    const advisories = flags.advisories ? await loadAdvisories(flags.advisories) : undefined;
+    // --advisories PATH, else the advisories `palisade db import` put in the store (if any).
+    const advisories = flags.advisories ? await loadAdvisories(flags.advisories) : storedAdvisories(command);
     const report = await scanImage(reference, {
       ...defaultScanOptions(),
       ...(advisories ? { advisories } : {}),
@@ -67,13 +73,16 @@ export function registerScanImage(scan: Command): Command {
       : undefined;
     if (flags.format === "json") out.json({ ...toJson(report), ...(verdict ? { verdict } : {}) });
     else if (flags.format === "cyclonedx") out.json(toCycloneDx(report, { toolVersion: packageVersion() }));
+    else if (flags.format === "spdx") out.json(toSpdx(report, { toolVersion: packageVersion() }));
     else if (flags.format === "table") out.text(renderReport(report, flags.failOn));
+    await recordInStore(command, toImageInventory(report));
     if (verdict) {
       finishGate(verdict, { exitCode: flags.exitCode ?? false }, { format: flags.format, findings, srcRoot: "/" });
       return;
     }
     if (flags.format === "sarif") out.json(toSarif({ toolVersion: packageVersion(), findings, srcRoot: "/" }));
   });
+  addStoreOption(command);
   withExamples(command, [
     "palisade scan image oci:./layout:latest",
     "palisade scan image docker-archive:app.tar --format json",
@@ -84,6 +93,30 @@ export function registerScanImage(scan: Command): Command {
     "palisade scan image oci:./layout --policy palisade-policy.yaml --exit-code --format sarif",
   ]);
   return command;
+}
+
+/**
+ * A lookup of the store's advisories for the packages a scan finds, or undefined when the store
+ * holds none (then vulnerabilities are "not checked", not "none"). A store that cannot be opened
+ * counts as none: the scan goes on.
+ */
+function storedAdvisories(command: Command) {
+  const options = command.optsWithGlobals<GlobalOptions & { store?: boolean }>();
+  let store: Store;
+  try {
+    store = createContext(options).openStore();
+  } catch {
+    return undefined;
+  }
+  return async (packages: readonly FoundPackage[]) => {
+    try {
+      await store.migrate();
+      if ((await store.advisorySummary()).total === 0) return undefined;
+      return await advisoryIndexFor(store, packages);
+    } finally {
+      await store.close();
+    }
+  };
 }
 
 /** An OSV folder or zip, loaded into memory; files it could not read are reported on stderr. */
@@ -134,7 +167,11 @@ function toJson(report: ImageScanReport) {
 }
 
 const mb = (bytes: number) =>
-  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${bytes} B`;
+  bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(1)} MB`
+    : bytes >= 1024
+      ? `${(bytes / 1024).toFixed(1)} KB`
+      : `${bytes} B`;
 
 function renderReport(report: ImageScanReport, failOn: ScanImageFlags["failOn"]): string {
   const lines = [
@@ -171,7 +208,7 @@ function renderReport(report: ImageScanReport, failOn: ScanImageFlags["failOn"])
     byEcosystem.set(String(p.ecosystem), (byEcosystem.get(String(p.ecosystem)) ?? 0) + 1);
   lines.push(
     "",
-    `Vulnerabilities: ${report.vulnerabilities ? report.vulnerabilities.length : "not checked (give --advisories PATH)"}`,
+    `Vulnerabilities: ${report.vulnerabilities ? report.vulnerabilities.length : "not checked (no advisories: palisade db import, or --advisories PATH)"}`,
     `Packages: ${report.packages.length}${byEcosystem.size > 0 ? ` (${[...byEcosystem].map(([e, n]) => `${e} ${n}`).join(", ")})` : ""} — list them with --format json or cyclonedx`,
   );
   const findings = withRemediation(report.findings).sort(

@@ -15,6 +15,8 @@ import {
 } from "../../scan/model/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import { finishGate, judgeScan } from "../gate.js";
+import { toModelInventory } from "../inventory/model.js";
+import { addStoreOption, recordInStore } from "../inventory/record.js";
 import { createOutput, renderTable, wrapText } from "../output.js";
 import { packageVersion } from "./version.js";
 
@@ -69,6 +71,7 @@ export function registerScanModel(scan: Command): Command {
         out.json({ files: results.map(toJson), summary: summarise(results), ...(verdict ? { verdict } : {}) });
       else if (flags.format === "cyclonedx") out.json(toBom(results));
       else if (flags.format === "table") out.text(renderResults(results));
+      await recordInStore(command, toModelInventory(results, paths));
       if (verdict) {
         finishGate(verdict, { exitCode: flags.exitCode ?? false }, { format: flags.format, findings, srcRoot });
         return;
@@ -83,6 +86,7 @@ export function registerScanModel(scan: Command): Command {
         );
       }
     });
+  addStoreOption(command);
   withExamples(command, [
     "palisade scan model ./models",
     "palisade scan model pytorch_model.bin --format json",

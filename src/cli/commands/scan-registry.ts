@@ -87,8 +87,8 @@ export function registerScanRegistry(scan: Command, context: Contextual): Comman
           if (!flags.rescan && (await alreadyScanned(store, job.digest))) status.set(job.digest, "already scanned");
           else fresh.push(job);
         }
-        if (flags.queue === "redis") {
-          const queue = await createRedisQueue(redisUrlOf(flags));
+        if (redisUrl) {
+          const queue = await createRedisQueue(redisUrl);
           try {
             const added = await queue.enqueue(fresh);
             for (const job of fresh) status.set(job.digest, "queued");
@@ -128,7 +128,7 @@ export function registerScanRegistry(scan: Command, context: Contextual): Comman
   withExamples(command, [
     "palisade scan registry registry.acme.internal",
     "palisade scan registry 127.0.0.1:5000/team/vllm --insecure",
-    "PALISADE_REDIS_URL=redis://queue:6379 palisade scan registry ghcr.io/acme/models --queue redis",
+    "palisade scan registry ghcr.io/acme/models --queue redis --redis-url redis://queue.acme.internal:6379",
   ]);
   return command;
 }
@@ -173,7 +173,7 @@ export function registerWorker(program: Command, context: Contextual): Command {
     await store.close();
   });
   withExamples(command, [
-    "PALISADE_REDIS_URL=redis://queue:6379 palisade worker",
+    "palisade worker --redis-url redis://queue.acme.internal:6379",
     "palisade worker --redis-url redis://127.0.0.1:6379 --concurrency 2 --db postgres://palisade@db/palisade",
   ]);
   return command;

@@ -33,7 +33,7 @@ export interface ImageScanOptions extends OpenOptions {
    * OSV advisories to match the packages against, or a function that fetches those for the
    * packages found (a store lookup); without them no vulnerability is reported.
    */
-  advisories?: AdvisoryLookup | ((packages: readonly FoundPackage[]) => Promise<AdvisoryLookup>);
+  advisories?: AdvisoryLookup | ((packages: readonly FoundPackage[]) => Promise<AdvisoryLookup | undefined>);
 }
 
 export interface FoundModel {

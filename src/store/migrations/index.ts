@@ -2,10 +2,12 @@
 import type { Migration, MigrationProvider } from "kysely";
 import { initial } from "./0001-initial.js";
 import { apiKeys } from "./0002-api-keys.js";
+import { advisories } from "./0003-advisories.js";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001-initial": initial,
   "0002-api-keys": apiKeys,
+  "0003-advisories": advisories,
 };
 
 export const migrationProvider: MigrationProvider = {

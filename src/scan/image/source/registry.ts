@@ -241,7 +241,9 @@ export class RegistryClient {
         await response.body?.cancel();
         throw this.fail(`${key}: HTTP ${response.status}`);
       }
-      const body = (await readLimited(response, 16 * 1024 * 1024, () => this.fail(`${key}: page too large`))).toString("utf8");
+      const body = (await readLimited(response, 16 * 1024 * 1024, () => this.fail(`${key}: page too large`))).toString(
+        "utf8",
+      );
       let names: unknown;
       try {
         names = (JSON.parse(body) as Record<string, unknown>)[key];
