@@ -102,6 +102,8 @@ export function registerScanImage(scan: Command): Command {
  */
 function storedAdvisories(command: Command) {
   const options = command.optsWithGlobals<GlobalOptions & { store?: boolean }>();
+  // --no-store leaves the store alone altogether (it may not exist, or not be writable).
+  if (options.store === false) return undefined;
   let store: Store;
   try {
     store = createContext(options).openStore();
