@@ -74,9 +74,6 @@ const aiClassifier = () => {
   return classifierCache;
 };
 
-/** Model files larger than this are read from a temporary copy instead of memory. */
-const MODEL_IN_MEMORY = 0;
-
 export async function scanImage(reference: string, options: ImageScanOptions): Promise<ImageScanReport> {
   const image = await openImage(reference, options);
   const limits = { ...DEFAULT_LAYER_LIMITS, ...options.limits };
@@ -225,7 +222,7 @@ export function looksLikeModel(path: string, head: Buffer): boolean {
  * scanner reads by offset, and holding a multi-gigabyte checkpoint in memory is not an option.
  */
 function modelTaker(spool: string, path: string, size: number, head: Buffer) {
-  if (size <= MODEL_IN_MEMORY || !looksLikeModel(path, head)) return undefined;
+  if (size === 0 || !looksLikeModel(path, head)) return undefined;
   return async (stream: Readable): Promise<ModelScanResult | undefined> => {
     const file = join(
       spool,
