@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { defaultScanOptions, scanImage } from "../src/scan/image/index.js";
 import { parseChallenge, parseRegistryReference } from "../src/scan/image/source/registry.js";
+import { runCli } from "./helpers/cli.js";
 import { buildLayer, writeOciLayout } from "./helpers/oci-image.js";
 import { registrySkipReason, startRegistry, type TestRegistry } from "./helpers/registry.js";
 
@@ -112,6 +113,21 @@ describe("scan image from a registry", { skip }, () => {
       registry: { insecure: true, username: auth.username, password: auth.password },
     });
     assert.equal(withCreds.version, "2.3.1");
+  });
+
+  it("pulls through the CLI with --insecure and credentials from the environment", async () => {
+    const result = await runCli(
+      ["scan", "image", `registry:${locked.host}/ml/app:v1`, "--insecure", "--format", "json", "--no-store"],
+      {
+        env: { PALISADE_REGISTRY_USERNAME: auth.username, PALISADE_REGISTRY_PASSWORD: auth.password },
+      },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as { packages: { name: string; version: string }[] };
+    assert.deepEqual(
+      report.packages.map((p) => `${p.name} ${p.version}`),
+      ["torch 2.3.1"],
+    );
   });
 
   it("names a missing tag and an unreachable registry", async () => {

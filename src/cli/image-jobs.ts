@@ -7,7 +7,7 @@ import type { Logger } from "../core/index.js";
 import { defaultScanOptions, type ImageJob, scanImage } from "../scan/image/index.js";
 import type { Store } from "../store/index.js";
 import { toImageInventory } from "./inventory/image.js";
-import { toScanRecord } from "./inventory/records.js";
+import { imageId, toScanRecord } from "./inventory/records.js";
 
 /** Registry credentials each worker reads from its own environment, never from the job. */
 export function registryCredentials(env: NodeJS.ProcessEnv = process.env) {
@@ -16,11 +16,8 @@ export function registryCredentials(env: NodeJS.ProcessEnv = process.env) {
     : {};
 }
 
-/** The store id of an image (or index) digest. */
-export const imageAssetId = (digest: string) => `image:${digest}`;
-
 export async function alreadyScanned(store: Store, digest: string): Promise<boolean> {
-  return (await store.getAsset(imageAssetId(digest))) !== undefined;
+  return (await store.getAsset(imageId(digest))) !== undefined;
 }
 
 export async function runImageJob(job: ImageJob, store: Store, logger?: Logger): Promise<void> {
@@ -37,15 +34,15 @@ export async function runImageJob(job: ImageJob, store: Store, logger?: Logger):
   // The listed digest is an index: it points at the platform image just scanned.
   if (report.digest && report.digest !== job.digest) {
     await store.upsertAsset({
-      id: imageAssetId(job.digest),
+      id: imageId(job.digest),
       kind: "image",
       subkind: "index",
       name,
       digest: job.digest,
     });
     await store.addEdge({
-      src: imageAssetId(job.digest),
-      dst: imageAssetId(report.digest),
+      src: imageId(job.digest),
+      dst: imageId(report.digest),
       kind: "platform",
       properties: { platform: report.platform ?? null },
     });

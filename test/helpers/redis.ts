@@ -1,26 +1,14 @@
 /** A throwaway redis-server for tests (Debian's redis-server; .ci/run installs it). */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./registry.js";
 
 export function redisSkipReason(): string | undefined {
   if (spawnSync("redis-server", ["--version"]).status === 0) return undefined;
   if (process.env.CI) throw new Error("CI is set but redis-server is missing: Redis tests must run in CI");
   return "redis-server is not installed (bash .ci/run installs it)";
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 export async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }> {

@@ -20,6 +20,7 @@ import { loadOsvDirectory, loadOsvZip } from "../../vuln/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import { createContext, type GlobalOptions } from "../context.js";
 import { addGateOptions, finishGate, judgeScan } from "../gate.js";
+import { registryCredentials } from "../image-jobs.js";
 import { toImageInventory } from "../inventory/image.js";
 import { addStoreOption, recordInStore } from "../inventory/record.js";
 import { createOutput, renderPairs, renderTable, wrapText } from "../output.js";
@@ -62,6 +63,7 @@ export function registerScanImage(scan: Command): Command {
       ...(advisories ? { advisories } : {}),
       ...(flags.platform ? { platform: flags.platform } : {}),
       models: flags.models,
+      registry: { ...(flags.insecure ? { insecure: true } : {}), ...registryCredentials() },
     });
     const findings = withRemediation(report.findings);
     const gating = flags.policy !== undefined || flags.exitCode === true;
