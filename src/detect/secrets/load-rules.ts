@@ -62,11 +62,13 @@ export function shippedSecretRulesDir(): string {
 function compilePattern(
   source: string,
   flags: string,
-  where: { file: string; path: string; line?: number | undefined; column?: number | undefined },
+  // A thunk: locating a path in the source costs a document parse, wanted only on failure.
+  where: () => { file: string; path: string; line?: number | undefined; column?: number | undefined },
 ): { regex: RegExp; maxLength: number } {
   const fail = (message: string, cause?: unknown): never => {
-    const issue: ValidationIssue = { path: where.path, line: where.line, column: where.column, message };
-    throw new ValidationError({ file: where.file, issues: [issue], cause });
+    const { file, path, line, column } = where();
+    const issue: ValidationIssue = { path, line, column, message };
+    throw new ValidationError({ file, issues: [issue], cause });
   };
   let regex: RegExp | undefined;
   try {
@@ -104,7 +106,7 @@ export function compileSecretRules(sources: readonly SecretRuleSource[]): Secret
       }
       seen.set(rule.id, file);
       const flags = rule.ignoreCase ? "dgiu" : "dgu";
-      const { regex, maxLength } = compilePattern(rule.regex, flags, at("regex"));
+      const { regex, maxLength } = compilePattern(rule.regex, flags, () => at("regex"));
       if (probe) {
         const elapsed = probeRegexTime(regex, Math.min(2 * maxLength + 160, 20_000));
         if (elapsed > PROBE_BUDGET_MS) {
@@ -115,7 +117,7 @@ export function compileSecretRules(sources: readonly SecretRuleSource[]): Secret
         }
       }
       const allowPatterns = (rule.allowlist?.patterns ?? []).map(
-        (pattern, i) => compilePattern(pattern, "u", at("allowlist", "patterns", i)).regex,
+        (pattern, i) => compilePattern(pattern, "u", () => at("allowlist", "patterns", i)).regex,
       );
       const groups = new RegExp(`${rule.regex}|`, "u").exec("")?.length ?? 1;
       rules.push({

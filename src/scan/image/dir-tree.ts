@@ -1,4 +1,5 @@
 /** A root file system on disk (`dir:PATH`) read into the same tree as image layers, as layer 0. */
+import { createReadStream } from "node:fs";
 import { lstat, open, readdir, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { FsNode, ImageFileSystem, LayerLimits, LayerVisitor } from "./layers.js";
@@ -49,6 +50,8 @@ export async function readDirectory(
           } finally {
             await handle.close();
           }
+        } else if (visitor.take && visitor.mayTake?.(path, info.size, info.mode)) {
+          child.note = await takeFile(full, path, info.size, info.mode, visitor);
         }
       } else node.children?.set(name, { type: "other", size: 0, ...common });
     }
@@ -56,4 +59,27 @@ export async function readDirectory(
   await visit(root, fs.root, "");
   fs.layers.push(summary);
   return fs;
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+/** Offers a file to the visitor's `take` as the layer reader does: its first bytes, then the whole stream. */
+async function takeFile(
+  full: string,
+  path: string,
+  size: number,
+  mode: number,
+  visitor: LayerVisitor,
+): Promise<unknown> {
+  const handle = await open(full, "r");
+  let head: Buffer;
+  try {
+    const buffer = Buffer.alloc(Math.min(HEAD_BYTES, size));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    head = buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  const consume = visitor.take?.(path, size, mode, head);
+  return consume ? await consume(createReadStream(full, { highWaterMark: 1 << 20 })) : undefined;
 }

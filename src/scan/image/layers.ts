@@ -12,6 +12,7 @@ import { createGunzip } from "node:zlib";
 import { Decompress as ZstdDecompress } from "fzstd";
 import * as tar from "tar-stream";
 import { PalisadeError } from "../../core/index.js";
+import { fileDigest } from "./source/file-digest.js";
 import type { LayerRef } from "./source/open.js";
 
 export type NodeType = "file" | "dir" | "symlink" | "other";
@@ -74,7 +75,9 @@ export interface LayerVisitor {
    * the whole file as a stream (its result is attached to the node), or undefined to skip it.
    * Deciding before any stream exists keeps the tens of thousands of ordinary files cheap.
    */
-  take?(path: string, size: number, head: Buffer): ((stream: Readable) => Promise<unknown>) | undefined;
+  take?(path: string, size: number, mode: number, head: Buffer): ((stream: Readable) => Promise<unknown>) | undefined;
+  /** Whether `take` might want the file, judged without its content (a `dir:` source opens only these). */
+  mayTake?(path: string, size: number, mode: number): boolean;
 }
 
 export interface ImageFileSystem {
@@ -148,6 +151,7 @@ type TarEntry = AsyncIterable<Buffer> & {
   pause(): unknown;
   on(event: string, listener: (...args: never[]) => void): unknown;
   off(event: string, listener: (...args: never[]) => void): unknown;
+  once(event: string, listener: (...args: never[]) => void): unknown;
 };
 
 const TYPES: Record<string, NodeType> = {
@@ -173,12 +177,23 @@ async function applyLayer(
   };
   const where = `layer ${layer.index} (${layer.digest ?? layer.name})`;
   const stored = await layer.open();
-  const verify = layer.digest?.startsWith("sha256:") ? digestCheck(layer.digest, where) : new PassThrough();
+  // A local blob is hashed on a worker thread alongside; a downloaded one as it streams by.
+  const digest = layer.digest?.startsWith("sha256:") ? layer.digest : undefined;
+  const hashedApart = digest && layer.region ? fileDigest(layer.region) : undefined;
+  hashedApart?.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
+  const verify = digest && !hashedApart ? [digestCheck(digest, where)] : [];
   const maxBytes = Math.max(limits.expansionFloor, (layer.size ?? 0) * limits.maxExpansion);
   const extract = tar.extract();
+  const pending: Promise<void>[] = [];
   const head = await firstBytes(stored);
-  const decoder = (head && pickDecoder(head, where)) ?? new PassThrough();
-  const feeding = pipeline(stored, verify, decoder, expansionLimit(maxBytes, where), extract);
+  const decoder = head ? pickDecoder(head, where) : undefined;
+  const feeding = pipeline([
+    stored,
+    ...verify,
+    ...(decoder ? [decoder] : []),
+    expansionLimit(maxBytes, where),
+    extract,
+  ]);
   // A failure upstream ends the entry loop too; remember it so the loop's own error does not hide it.
   let failed: unknown;
   feeding.catch((error: unknown) => {
@@ -190,9 +205,15 @@ async function applyLayer(
       if (summary.entries > limits.maxEntries)
         throw new PalisadeError("bad-input", `${where}: more than ${limits.maxEntries} entries`);
       // streamx yields Buffers; its types say unknown.
-      await applyEntry(fs, entry as unknown as TarEntry, layer.index, visitor, limits, budget, summary);
+      await applyEntry(fs, entry as unknown as TarEntry, layer.index, visitor, limits, budget, summary, pending);
     }
     await feeding;
+    await Promise.all(pending);
+    if (hashedApart) {
+      const actual = await hashedApart;
+      if (actual !== digest)
+        throw new PalisadeError("bad-input", `${where}: content does not match its digest (got ${actual})`);
+    }
   } catch (error) {
     stored.destroy();
     throw asLayerError(failed ?? error, where);
@@ -214,6 +235,8 @@ async function applyEntry(
   limits: LayerLimits,
   budget: { kept: number },
   summary: LayerSummary,
+  /** Consumers of taken files still running: the layer is done when they are. */
+  pending: Promise<void>[],
 ): Promise<void> {
   const header = entry.header;
   const parts = splitPath(header.name);
@@ -275,49 +298,28 @@ async function applyEntry(
     return;
   }
   if (visitor.take && size > 0) {
-    const { head, ended } = await firstChunk(entry);
-    const taker = visitor.take(path, size, head);
-    if (!taker) {
-      entry.resume();
-      return;
-    }
-    node.note = await taker(rest(head, entry, ended));
-    return;
+    const take = visitor.take;
+    // No promise per file: most files are declined on their first chunk and then flow on unread.
+    // A taken file is handed over from inside the data event, so no byte or end is missed; its
+    // consumer may finish after the entry has drained (a model scan), overlapping later entries.
+    entry.once("data", (head: Buffer) => {
+      const taker = take(path, size, mode, head);
+      if (!taker) return;
+      entry.pause();
+      const taking = taker(rest(head, entry)).then((note) => {
+        node.note = note;
+      });
+      taking.catch(() => {}); // awaited with the layer; this only keeps it from being "unhandled"
+      pending.push(taking);
+    });
   }
   entry.resume();
 }
 
-/**
- * Reads an entry's first chunk and leaves it paused. `ended` tells whether the entry already
- * ended (a small file is one chunk, and streamx may report its end while it is paused).
- */
-function firstChunk(entry: TarEntry): Promise<{ head: Buffer; ended: () => boolean }> {
-  let ended = false;
-  entry.on("end", () => {
-    ended = true;
-  });
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      entry.pause();
-      entry.off("data", onData);
-      entry.off("error", reject);
-      resolve({ head: chunk, ended: () => ended });
-    };
-    entry.on("data", onData);
-    entry.on("end", () => resolve({ head: Buffer.alloc(0), ended: () => true }));
-    entry.on("error", reject);
-    entry.resume();
-  });
-}
-
 /** The whole entry as a Node stream: `head` (already read) and then the rest, with backpressure. */
-function rest(head: Buffer, entry: TarEntry, ended: () => boolean): Readable {
+function rest(head: Buffer, entry: TarEntry): Readable {
   const out = new PassThrough({ highWaterMark: 1 << 20 });
   out.write(head);
-  if (ended()) {
-    out.end();
-    return out;
-  }
   entry.on("data", (chunk: Buffer) => {
     if (!out.write(chunk)) entry.pause();
   });

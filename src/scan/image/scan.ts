@@ -36,6 +36,12 @@ export interface ImageScanOptions extends OpenOptions {
   advisories?: AdvisoryLookup | ((packages: readonly FoundPackage[]) => Promise<AdvisoryLookup | undefined>);
 }
 
+/** What an analyzer's extractor kept of a file, attached to its node by the layer reader. */
+interface Extracted {
+  extractedBy: string;
+  content: Buffer;
+}
+
 export interface FoundModel {
   path: string;
   layer: number;
@@ -80,10 +86,24 @@ export async function scanImage(reference: string, options: ImageScanOptions): P
   const wants = (path: string, size: number, mode: number) =>
     (options.osAnalyzer?.wants(path, size, mode) ?? false) || options.analyzers.some((a) => a.wants(path, size, mode));
   const spool = options.models === false ? undefined : await mkdtemp(join(tmpdir(), "palisade-image-"));
+  const extractors = options.analyzers.flatMap((a) => (a.extractor ? [{ name: a.name, ...a.extractor }] : []));
   try {
     const visitor = {
       wants,
-      ...(spool ? { take: (path: string, size: number, head: Buffer) => modelTaker(spool, path, size, head) } : {}),
+      mayTake: (path: string, size: number, mode: number) => extractors.some((e) => e.wants(path, size, mode)),
+      take: (path: string, size: number, mode: number, head: Buffer) => {
+        const model = spool ? modelTaker(spool, path, size, head) : undefined;
+        if (model) return model;
+        for (const extractor of extractors) {
+          const consume = extractor.wants(path, size, mode) ? extractor.start(head, size) : undefined;
+          if (consume)
+            return async (stream: Readable): Promise<Extracted | undefined> => {
+              const content = await consume(stream);
+              return content ? { extractedBy: extractor.name, content } : undefined;
+            };
+        }
+        return undefined;
+      },
     };
     const fs = image.rootDir
       ? await readDirectory(image.rootDir, visitor, limits)
@@ -100,18 +120,11 @@ export async function scanImage(reference: string, options: ImageScanOptions): P
       if (node.type !== "file") continue;
       count++;
       bytes += node.size;
-      if (node.content)
-        files.push({
-          path,
-          size: node.size,
-          mode: node.mode,
-          uid: node.uid,
-          gid: node.gid,
-          layer: node.layer,
-          content: node.content,
-        });
-      const note = node.note as ModelScanResult | undefined;
-      if (note) models.push({ path: `/${path}`, layer: node.layer, result: { ...note, path: `/${path}` } });
+      const common = { path, size: node.size, mode: node.mode, uid: node.uid, gid: node.gid, layer: node.layer };
+      if (node.content) files.push({ ...common, content: node.content });
+      const note = node.note as ModelScanResult | Extracted | undefined;
+      if (note && "extractedBy" in note) files.push({ ...common, ...note });
+      else if (note) models.push({ path: `/${path}`, layer: node.layer, result: { ...note, path: `/${path}` } });
       const found = classifier.classifyFile(path, node.mode, node.layer);
       if (found) ai.push(found);
     }
@@ -121,7 +134,9 @@ export async function scanImage(reference: string, options: ImageScanOptions): P
     const packages: FoundPackage[] = [];
     const warnings = [...fs.warnings];
     for (const analyzer of options.analyzers) {
-      const wanted = files.filter((f) => analyzer.wants(f.path, f.size, f.mode));
+      const wanted = files.filter((f) =>
+        f.extractedBy === undefined ? analyzer.wants(f.path, f.size, f.mode) : f.extractedBy === analyzer.name,
+      );
       if (wanted.length === 0) continue;
       try {
         const result = analyzer.analyze(wanted, os ? { os } : {});

@@ -4,6 +4,7 @@
  * as the layers are applied, and the analyzer sees the merged result: files deleted or replaced
  * by a later layer are gone, each file says which layer wrote it last.
  */
+import type { Readable } from "node:stream";
 
 /** Package ecosystems as OSV names them (the vulnerability matcher keys on these). */
 export const ECOSYSTEMS = [
@@ -46,6 +47,8 @@ export interface ImageFile {
   layer: number;
   /** The content, for files an analyzer wanted (and within the size limit). */
   content: Buffer;
+  /** Set when `content` is what an analyzer's extractor kept, not the whole file. */
+  extractedBy?: string;
 }
 
 /** A package an analyzer found. */
@@ -76,11 +79,24 @@ export interface AnalyzerContext {
   os?: OsRelease;
 }
 
+/**
+ * Picks the few bytes an analyzer needs out of a file it cannot keep whole; what it returns is
+ * analyzed as that file's content (`ImageFile.extracted` set).
+ */
+export interface StreamExtractor {
+  /** A cheap test on the entry alone (a `dir:` source opens only files that pass it). */
+  wants(path: string, size: number, mode: number): boolean;
+  /** Given the file's first bytes: a consumer of the whole stream, or undefined to pass. */
+  start(head: Buffer, size: number): ((stream: Readable) => Promise<Buffer | undefined>) | undefined;
+}
+
 /** Reads packages from files of the merged file system. Pure: no I/O beyond the files given. */
 export interface Analyzer {
   readonly name: string;
-  /** Whether this analyzer reads the file at `path` (no leading slash) of `size` bytes. */
+  /** Whether this analyzer reads the file at `path` (no leading slash) of `size` bytes, kept whole. */
   wants(path: string, size: number, mode: number): boolean;
+  /** For files too large to keep whole (executables): read them as streams, keep a small part. */
+  readonly extractor?: StreamExtractor;
   /**
    * Packages found in the wanted files that survived the layers. A file it cannot parse adds a
    * warning, never an exception: one broken database must not hide the rest of the image.

@@ -9,6 +9,7 @@ import { join, normalize } from "node:path";
 import type { Readable } from "node:stream";
 import { PalisadeError } from "../../../core/index.js";
 import { fileSource, readTarDirectory } from "../../model/index.js";
+import type { FileRegion } from "./file-digest.js";
 
 export interface BlobStore {
   /** The file or folder, for error messages. */
@@ -19,6 +20,8 @@ export interface BlobStore {
   read(name: string, limit: number): Promise<Buffer>;
   /** A member as a stream of its stored bytes. */
   stream(name: string): Promise<Readable>;
+  /** Where a member's bytes lie in a plain file, so they can be hashed apart from the stream. */
+  region(name: string): FileRegion | undefined;
   close(): Promise<void>;
 }
 
@@ -62,6 +65,9 @@ export function folderStore(root: string): BlobStore {
       const path = resolve(name);
       if (!(await stat(path).catch(() => undefined))?.isFile()) throw missing(root, name);
       return createReadStream(path, { highWaterMark: 1 << 20 });
+    },
+    region(name) {
+      return { path: resolve(name) };
     },
     async close() {},
   };
@@ -118,6 +124,10 @@ export async function tarStore(path: string): Promise<BlobStore> {
         const m = find(name);
         if (m.size === 0) return (await import("node:stream")).Readable.from([]);
         return createReadStream(path, { start: m.offset, end: m.offset + m.size - 1, highWaterMark: 1 << 20 });
+      },
+      region(name) {
+        const m = members.get(memberName(name));
+        return m ? { path, start: m.offset, size: m.size } : undefined;
       },
       async close() {
         await handle.close();

@@ -20,6 +20,7 @@ import {
   type Platform,
 } from "../oci.js";
 import { type BlobStore, folderStore, tarStore } from "./blobs.js";
+import type { FileRegion } from "./file-digest.js";
 import { parseRegistryReference, RegistryClient, type RegistryOptions } from "./registry.js";
 
 /** One layer as stored: its digest (when known) and a way to read its bytes. */
@@ -32,6 +33,8 @@ export interface LayerRef {
   mediaType?: string;
   size?: number;
   open(): Promise<Readable>;
+  /** The stored bytes as a region of a local file, when they are one (hashed off the main thread). */
+  region?: FileRegion;
 }
 
 export interface OpenedImage {
@@ -210,6 +213,7 @@ async function openLayout(
     manifest,
     (d) => store.stream(blobPath(d)),
     () => store.close(),
+    (d) => store.region(blobPath(d)),
   );
 }
 
@@ -224,6 +228,7 @@ function assemble(
   manifest: ImageManifest,
   open: (digest: string) => Promise<Readable>,
   close: () => Promise<void>,
+  region?: (digest: string) => FileRegion | undefined,
 ): OpenedImage {
   return {
     reference,
@@ -243,6 +248,7 @@ function assemble(
       ...(layer.mediaType ? { mediaType: layer.mediaType } : {}),
       size: layer.size,
       open: () => open(layer.digest),
+      ...withRegion(region?.(layer.digest)),
     })),
     close,
   };
@@ -376,10 +382,20 @@ async function openDockerArchive(reference: string, store: BlobStore, tag: strin
     layers: entry.Layers.map((name, index) => {
       // Newer archives name layers by digest (blobs/sha256/HEX); older ones ID/layer.tar.
       const hex = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(name)?.[1];
-      return { index, name, ...(hex ? { digest: `sha256:${hex}` } : {}), open: () => store.stream(name) };
+      return {
+        index,
+        name,
+        ...(hex ? { digest: `sha256:${hex}` } : {}),
+        open: () => store.stream(name),
+        ...withRegion(store.region(name)),
+      };
     }),
     close: () => store.close(),
   };
+}
+
+function withRegion(region: FileRegion | undefined): { region?: FileRegion } {
+  return region ? { region } : {};
 }
 
 function openDir(reference: string, path: string): OpenedImage {

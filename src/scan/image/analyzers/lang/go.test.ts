@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { Readable } from "node:stream";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import type { FoundPackage } from "../../types.js";
 import { goAnalyzer, toGoSemver } from "./go.js";
-import { toGoBuildInfo } from "./go-buildinfo.js";
+import { extractGoBuildInfo, MAX_WHOLE_BINARY_BYTES, toGoBuildInfo } from "./go-buildinfo.js";
 import { toGoModInfo } from "./go-modinfo.js";
 import { aGoElf, anInlineBuildInfo } from "./test-elf.js";
 import { anImageFile } from "./test-helpers.js";
@@ -61,15 +62,16 @@ function findTsgo(): string | undefined {
 }
 
 describe("go analyzer", () => {
-  it("wants executable regular files between 64 KiB and 200 MB, not shared libraries", () => {
+  it("streams executable regular files between 64 KiB and 1 GiB, not shared libraries; keeps none whole", () => {
     const size = 5_000_000;
-    assert.equal(goAnalyzer.wants("ko-app/server", size, 0o100755), true);
-    assert.equal(goAnalyzer.wants("usr/local/bin/helm", size, 0o755), true);
-    assert.equal(goAnalyzer.wants("usr/local/bin/helm", size, 0o100644), false);
-    assert.equal(goAnalyzer.wants("usr/lib/libcudnn.so.8.9.2", size, 0o100755), false);
-    assert.equal(goAnalyzer.wants("usr/bin/tool", 201 * 1024 * 1024, 0o100755), false);
-    assert.equal(goAnalyzer.wants("usr/bin/script", 2_000, 0o100755), false);
-    assert.equal(goAnalyzer.wants("usr/bin/link", size, 0o120777), false);
+    assert.equal(goAnalyzer.extractor?.wants("ko-app/server", size, 0o100755), true);
+    assert.equal(goAnalyzer.extractor?.wants("usr/local/bin/helm", size, 0o755), true);
+    assert.equal(goAnalyzer.extractor?.wants("usr/local/bin/helm", size, 0o100644), false);
+    assert.equal(goAnalyzer.extractor?.wants("usr/lib/libcudnn.so.8.9.2", size, 0o100755), false);
+    assert.equal(goAnalyzer.extractor?.wants("usr/bin/tool", 1025 * 1024 * 1024, 0o100755), false);
+    assert.equal(goAnalyzer.extractor?.wants("usr/bin/script", 2_000, 0o100755), false);
+    assert.equal(goAnalyzer.extractor?.wants("usr/bin/link", size, 0o120777), false);
+    assert.equal(goAnalyzer.wants("ko-app/server", size, 0o100755), false);
   });
 
   const tsgo = findTsgo();
@@ -219,5 +221,111 @@ describe("go analyzer", () => {
         toGoBuildInfo(Buffer.from(bytes));
       }),
     );
+  });
+
+  describe("streamed", () => {
+    /** What the layer reader does: the extractor sees the head, then the file in chunks of the given sizes. */
+    async function streamed(path: string, content: Buffer, chunkSizes: readonly number[] = [65_536]) {
+      const start = goAnalyzer.extractor?.start(content.subarray(0, 512), content.length);
+      if (!start) return undefined;
+      const chunks: Buffer[] = [];
+      for (let at = 0, i = 0; at < content.length; i++) {
+        const size = Math.max(1, chunkSizes[i % chunkSizes.length] as number);
+        chunks.push(content.subarray(at, at + size));
+        at += size;
+      }
+      const kept = await start(Readable.from(chunks));
+      if (!kept) return { kept, result: { packages: [], warnings: [] } };
+      const file = { ...binary(path, kept), extractedBy: goAnalyzer.name };
+      return { kept, result: goAnalyzer.analyze([file], {}) };
+    }
+
+    it("keeps only the build info of a real Go binary and finds what the whole file gives", {
+      skip: !tsgo && "no Go binary",
+    }, async () => {
+      const content = readFileSync(tsgo as string);
+      const whole = goAnalyzer.analyze([binary("usr/bin/tsc", content)], {});
+      const out = await streamed("usr/bin/tsc", content, [1 << 20, 4096, 17]);
+      assert.ok(out?.kept && out.kept.length < 64 * 1024, `kept ${out?.kept?.length} of ${content.length} bytes`);
+      assert.deepEqual(out.result, whole);
+    });
+
+    for (const layout of ["inline", "pointers"] as const) {
+      it(`decodes ${layout} build info whatever the chunk boundaries`, async () => {
+        const elf = aGoElf({ goVersion: "go1.17.13", modInfo: MODINFO, layout });
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 8 }),
+            async (sizes) => {
+              const out = await streamed("app/server", elf, sizes);
+              assert.deepEqual(out?.result.warnings, []);
+              assert.deepEqual(triples(out?.result.packages ?? []), EXPECTED_FROM_MODINFO);
+            },
+          ),
+          { numRuns: 60 },
+        );
+      });
+    }
+
+    it("skips a magic that is a literal in the data, not a header, and finds the real one after it", async () => {
+      // A header-shaped literal whose "version" is not a toolchain's, 48 bytes to keep the real one aligned.
+      const literal = Buffer.concat([
+        Buffer.from("\xff Go buildinf:", "latin1"),
+        Buffer.from([8, 2]),
+        Buffer.alloc(16),
+        Buffer.from("\x05hello", "latin1"),
+        Buffer.alloc(10),
+      ]);
+      const blob = anInlineBuildInfo({ goVersion: "go1.22.3", modInfo: MODINFO });
+      const file = Buffer.concat([
+        Buffer.from("MZ"),
+        Buffer.alloc(0x1fe),
+        literal,
+        Buffer.alloc(0x100),
+        blob,
+        Buffer.alloc(64),
+      ]);
+      const out = await streamed("app/server.exe", file, [100]);
+      assert.equal(out?.result.packages[0]?.version, "v1.22.3");
+      assert.deepEqual(triples(out?.result.packages ?? []).slice(1), EXPECTED_FROM_MODINFO.slice(1));
+      assert.deepEqual(goAnalyzer.analyze([binary("app/server.exe", file)], {}), out?.result, "whole file agrees");
+    });
+
+    it("reports a build info cut off by the end of the file, and says why a large old binary is not read", async () => {
+      const elf = aGoElf({ goVersion: "go1.21.5", modInfo: MODINFO, layout: "inline" });
+      const at = elf.indexOf(Buffer.from("\xff Go buildinf:", "latin1"));
+      const cut = await streamed("app/cut", elf.subarray(0, at + 40));
+      assert.equal(cut?.result.packages.length, 0);
+      assert.match(cut?.result.warnings[0] ?? "", /truncated/);
+
+      const old = aGoElf({ goVersion: "go1.16.2", modInfo: MODINFO, layout: "pointers" });
+      const header = await extractGoBuildInfo(Readable.from([old]), MAX_WHOLE_BINARY_BYTES + 1);
+      assert.equal(header?.length, 32);
+      const result = toGoBuildInfo(header as Buffer);
+      assert.equal(result.kind, "corrupt");
+      assert.match(result.kind === "corrupt" ? result.reason : "", /Go < 1\.18 binary .* was not kept/);
+    });
+
+    it("follows at most a few candidates in a file made of magics, and never throws", async () => {
+      const magic = Buffer.concat([
+        Buffer.from("\xff Go buildinf:", "latin1"),
+        Buffer.from([8, 2, 0xff, 0xff, 0xff, 0x7f]),
+        Buffer.alloc(10),
+      ]);
+      const file = Buffer.concat([
+        Buffer.from([0x7f, 0x45, 0x4c, 0x46]),
+        Buffer.alloc(12),
+        ...Array(20_000).fill(magic),
+      ]);
+      const out = await streamed("app/hostile", file, [4096]);
+      assert.deepEqual(out?.result.packages, []);
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), fc.integer({ min: 1, max: 300 }), async (bytes, size) => {
+          const data = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), magic, Buffer.from(bytes)]);
+          await streamed("app/x", data, [size]);
+        }),
+        { numRuns: 100 },
+      );
+    });
   });
 });

@@ -4,12 +4,12 @@
  */
 import type { Analyzer, FoundPackage, ImageFile } from "../../types.js";
 import { isExecutable, isRegularFile } from "./file-mode.js";
-import { toGoBuildInfo } from "./go-buildinfo.js";
+import { extractGoBuildInfo, toGoBuildInfo } from "./go-buildinfo.js";
 import { type GoModInfo, type GoModule, toGoModInfo } from "./go-modinfo.js";
 import { toPurl } from "./purl.js";
 
-/** The reader keeps a wanted file whole, so this bounds the memory one binary can take. */
-const MAX_BINARY_BYTES = 200 * 1024 * 1024;
+/** Past this an executable is not a Go program worth the read (Go binaries of several hundred MB are unheard of). */
+const MAX_BINARY_BYTES = 1024 * 1024 * 1024;
 /** The smallest Go 1.13+ binary is about 1 MB; this skips scripts without missing any. */
 const MIN_BINARY_BYTES = 64 * 1024;
 /** Shared libraries are the bulk of executable bytes in an image (CUDA, Python wheels) and are not Go programs. */
@@ -28,15 +28,23 @@ export function isGoBinaryCandidate(path: string, size: number, mode: number): b
   );
 }
 
-/** Finds Go modules and the Go standard library (ecosystem Go) in executables. */
+/**
+ * Finds Go modules and the Go standard library (ecosystem Go) in executables. Binaries are
+ * streamed, never kept whole: only their build info is (see extractGoBuildInfo), so an image of
+ * large executables costs no memory. `analyze` reads whole binaries too (tests, other callers).
+ */
 export const goAnalyzer: Analyzer = {
   name: "go-binary",
-  wants: isGoBinaryCandidate,
+  wants: () => false,
+  extractor: {
+    wants: isGoBinaryCandidate,
+    start: (head, size) => (isExecutableFormat(head) ? (stream) => extractGoBuildInfo(stream, size) : undefined),
+  },
   analyze(files) {
     const packages: FoundPackage[] = [];
     const warnings: string[] = [];
     for (const file of files) {
-      if (!isExecutableFormat(file.content)) continue;
+      if (file.extractedBy === undefined && !isExecutableFormat(file.content)) continue;
       const result = toGoBuildInfo(file.content);
       if (result.kind === "corrupt") warnings.push(`${file.path}: Go build info unreadable: ${result.reason}`);
       if (result.kind !== "found") continue;
