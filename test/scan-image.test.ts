@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -236,6 +236,59 @@ describe("scan image", () => {
       "ai-sdk @modelcontextprotocol/sdk",
       "mcp-server @modelcontextprotocol/server-filesystem",
     ]);
+  });
+
+  it("streams a Go binary (its modules found, the file never kept) and says which files were over a limit", async (t) => {
+    // typescript@7 ships its compiler as a Go binary: a real one, 24 MB, over the 16 MB kept whole.
+    const tsgo = join(process.cwd(), "node_modules/@typescript/typescript-linux-x64/lib/tsc");
+    if (!existsSync(tsgo)) return t.skip("no Go binary in node_modules");
+    const path = fresh();
+    const huge = JSON.stringify({ name: "huge", version: "1.0.0", description: "x".repeat(5 * 1024 * 1024) });
+    writeOciLayout(path, {
+      latest: {
+        layers: [
+          await buildLayer({
+            files: [
+              { path: "usr/local/bin/tsc", content: readFileSync(tsgo), mode: 0o755 },
+              { path: "app/node_modules/huge/package.json", content: huge },
+              {
+                path: "app/node_modules/small/package.json",
+                content: JSON.stringify({ name: "small", version: "2.0.0" }),
+              },
+            ],
+          }),
+        ],
+        config: { User: "1000" },
+      },
+    });
+    // Kept content is capped far below the binary's size: only its build info can have been kept.
+    const report = await scanImage(`oci:${path}`, { ...defaultScanOptions(), limits: { maxKeptBytes: 1024 * 1024 } });
+    const go = report.packages.filter((p) => p.ecosystem === "Go");
+    assert.ok(
+      go.some((p) => p.name === "stdlib" && /^v1\.\d+\.\d+/.test(p.version)),
+      JSON.stringify(go.slice(0, 3)),
+    );
+    assert.ok(go.length > 3, `${go.length} Go packages`);
+    assert.ok(go.every((p) => p.path === "usr/local/bin/tsc"));
+    assert.deepEqual(
+      report.packages.filter((p) => p.ecosystem === "npm").map((p) => p.name),
+      ["small"],
+    );
+    // The same binary in a root file system on disk (`dir:`) is streamed from the file.
+    const root = fresh();
+    mkdirSync(join(root, "bin"), { recursive: true });
+    copyFileSync(tsgo, join(root, "bin/tsc"));
+    const fromDir = await scan(`dir:${root}`);
+    assert.deepEqual(
+      fromDir.packages.map((p) => `${p.name}@${p.version}`),
+      go.map((p) => `${p.name}@${p.version}`),
+    );
+    assert.ok(
+      report.warnings.some((w) =>
+        /node-modules: \/app\/node_modules\/huge\/package\.json \(\d+ bytes\) was not read: over its/.test(w),
+      ),
+      report.warnings.join("\n"),
+    );
   });
 
   it("writes CycloneDX 1.6 that the official schema accepts, and JSON, from the CLI", async () => {

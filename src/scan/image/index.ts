@@ -23,7 +23,10 @@ export const DEFAULT_ANALYZERS: readonly Analyzer[] = [
 
 /** The scanner's defaults: every analyzer, os-release first. */
 export function defaultScanOptions(): Pick<ImageScanOptions, "analyzers" | "osAnalyzer"> {
-  return { analyzers: DEFAULT_ANALYZERS, osAnalyzer: { wants: osAnalyzer.wants, find: findOsRelease } };
+  return {
+    analyzers: DEFAULT_ANALYZERS,
+    osAnalyzer: { wants: osAnalyzer.wants, maxBytes: osAnalyzer.maxBytes, find: findOsRelease },
+  };
 }
 
 export { type AiComponent, servedModel } from "./ai.js";

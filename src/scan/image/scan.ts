@@ -24,7 +24,7 @@ import type { Analyzer, FoundPackage, ImageFile, OsRelease } from "./types.js";
 export interface ImageScanOptions extends OpenOptions {
   analyzers: readonly Analyzer[];
   /** Finds the OS first (its result is context for the package analyzers). */
-  osAnalyzer?: { wants: Analyzer["wants"]; find(files: readonly ImageFile[]): OsRelease | undefined };
+  osAnalyzer?: Pick<Analyzer, "wants" | "maxBytes"> & { find(files: readonly ImageFile[]): OsRelease | undefined };
   limits?: Partial<LayerLimits>;
   /** Scan model files found in layers (default true). */
   models?: boolean;
@@ -83,8 +83,21 @@ const aiClassifier = () => {
 export async function scanImage(reference: string, options: ImageScanOptions): Promise<ImageScanReport> {
   const image = await openImage(reference, options);
   const limits = { ...DEFAULT_LAYER_LIMITS, ...options.limits };
-  const wants = (path: string, size: number, mode: number) =>
-    (options.osAnalyzer?.wants(path, size, mode) ?? false) || options.analyzers.some((a) => a.wants(path, size, mode));
+  const readers = [
+    ...(options.osAnalyzer ? [{ name: "os-release", ...options.osAnalyzer }] : []),
+    ...options.analyzers,
+  ];
+  const overCap: string[] = [];
+  const wants = (path: string, size: number, mode: number) => {
+    let wanted = false;
+    for (const reader of readers) {
+      if (!reader.wants(path, size, mode)) continue;
+      if (size <= (reader.maxBytes ?? Number.POSITIVE_INFINITY)) wanted = true;
+      else
+        overCap.push(`${reader.name}: /${path} (${size} bytes) was not read: over its ${reader.maxBytes}-byte limit`);
+    }
+    return wanted;
+  };
   const spool = options.models === false ? undefined : await mkdtemp(join(tmpdir(), "palisade-image-"));
   const extractors = options.analyzers.flatMap((a) => (a.extractor ? [{ name: a.name, ...a.extractor }] : []));
   try {
@@ -132,10 +145,12 @@ export async function scanImage(reference: string, options: ImageScanOptions): P
 
     const os = options.osAnalyzer?.find(files);
     const packages: FoundPackage[] = [];
-    const warnings = [...fs.warnings];
+    const warnings = [...fs.warnings, ...overCap];
     for (const analyzer of options.analyzers) {
       const wanted = files.filter((f) =>
-        f.extractedBy === undefined ? analyzer.wants(f.path, f.size, f.mode) : f.extractedBy === analyzer.name,
+        f.extractedBy === undefined
+          ? analyzer.wants(f.path, f.size, f.mode) && f.size <= (analyzer.maxBytes ?? Number.POSITIVE_INFINITY)
+          : f.extractedBy === analyzer.name,
       );
       if (wanted.length === 0) continue;
       try {

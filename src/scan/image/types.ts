@@ -95,6 +95,11 @@ export interface Analyzer {
   readonly name: string;
   /** Whether this analyzer reads the file at `path` (no leading slash) of `size` bytes, kept whole. */
   wants(path: string, size: number, mode: number): boolean;
+  /**
+   * The largest file it reads: a wanted file over it is not kept, and the scan says so in its
+   * warnings (a cap inside `wants` would drop the file without a word).
+   */
+  readonly maxBytes?: number;
   /** For files too large to keep whole (executables): read them as streams, keep a small part. */
   readonly extractor?: StreamExtractor;
   /**

@@ -138,7 +138,8 @@ function readApkFile(file: ImageFile, ctx: AnalyzerContext): { packages: FoundPa
 /** apk's installed database. */
 export const apkAnalyzer: Analyzer = {
   name: "apk",
-  wants: (path, size, mode) => path === INSTALLED && size <= MAX_APK_FILE_BYTES && isRegularFile(mode),
+  maxBytes: MAX_APK_FILE_BYTES,
+  wants: (path, _size, mode) => path === INSTALLED && isRegularFile(mode),
   analyze(files, ctx) {
     const packages: FoundPackage[] = [];
     const warnings: string[] = [];

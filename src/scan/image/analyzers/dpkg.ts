@@ -140,8 +140,8 @@ function readDpkgFile(file: ImageFile, ctx: AnalyzerContext): { packages: FoundP
 /** dpkg's status database, and distroless' status.d. */
 export const dpkgAnalyzer: Analyzer = {
   name: "dpkg",
-  wants: (path, size, mode) =>
-    (path === STATUS || isStatusD(path)) && size <= MAX_DPKG_FILE_BYTES && isRegularFile(mode),
+  maxBytes: MAX_DPKG_FILE_BYTES,
+  wants: (path, _size, mode) => (path === STATUS || isStatusD(path)) && isRegularFile(mode),
   analyze(files, ctx) {
     const packages: FoundPackage[] = [];
     const warnings: string[] = [];

@@ -109,7 +109,8 @@ export function findOsRelease(files: readonly ImageFile[]): OsRelease | undefine
  */
 export const osAnalyzer: Analyzer = {
   name: "os-release",
-  wants: (path, size, mode) => OS_FILES.has(path) && size <= MAX_OS_FILE_BYTES && isRegularFile(mode),
+  maxBytes: MAX_OS_FILE_BYTES,
+  wants: (path, _size, mode) => OS_FILES.has(path) && isRegularFile(mode),
   analyze(files) {
     const warnings = files.filter(isTruncated).map((f) => `${f.path}: content incomplete, OS not read from it`);
     if (files.length > 0 && findOsRelease(files) === undefined) {

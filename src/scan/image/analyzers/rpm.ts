@@ -195,7 +195,8 @@ function pickDatabase(files: readonly ImageFile[]): { db?: ImageFile; ignored: I
 /** rpm's SQLite database; the legacy formats are reported, not read. */
 export const rpmAnalyzer: Analyzer = {
   name: "rpm",
-  wants: (path, size, mode) => WANTED.has(path) && size <= MAX_RPMDB_BYTES && isRegularFile(mode),
+  maxBytes: MAX_RPMDB_BYTES,
+  wants: (path, _size, mode) => WANTED.has(path) && isRegularFile(mode),
   analyze(files, ctx) {
     const { db, ignored } = pickDatabase(files);
     const warnings = ignored.map((f) => `${f.path}: a second rpm database, ignored in favour of ${db?.path}`);

@@ -23,7 +23,8 @@ const FILE_NAME_VERSION = /^(.+?)-(\d[^/]*)\.[a-z]+$/i;
 /** Finds Maven packages (ecosystem Maven) in Java archives. */
 export const javaAnalyzer: Analyzer = {
   name: "java-archive",
-  wants: (path, size, mode) => size <= MAX_ARCHIVE_BYTES && isRegularFile(mode) && ARCHIVE.test(path),
+  maxBytes: MAX_ARCHIVE_BYTES,
+  wants: (path, _size, mode) => isRegularFile(mode) && ARCHIVE.test(path),
   analyze(files) {
     const packages: FoundPackage[] = [];
     const warnings: string[] = [];

@@ -21,7 +21,8 @@ export function isInstalledPackageJson(path: string): boolean {
 /** Finds installed npm packages (ecosystem npm) from their package.json. */
 export const nodeAnalyzer: Analyzer = {
   name: "node-modules",
-  wants: (path, size, mode) => size <= MAX_PACKAGE_JSON_BYTES && isRegularFile(mode) && isInstalledPackageJson(path),
+  maxBytes: MAX_PACKAGE_JSON_BYTES,
+  wants: (path, _size, mode) => isRegularFile(mode) && isInstalledPackageJson(path),
   analyze(files) {
     const packages: FoundPackage[] = [];
     const warnings: string[] = [];

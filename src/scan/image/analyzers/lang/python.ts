@@ -22,7 +22,8 @@ export function isPythonMetadataPath(path: string): boolean {
 /** Finds Python distributions (ecosystem PyPI) from their installed metadata. */
 export const pythonAnalyzer: Analyzer = {
   name: "python-dist",
-  wants: (path, size, mode) => size <= MAX_METADATA_BYTES && isRegularFile(mode) && isPythonMetadataPath(path),
+  maxBytes: MAX_METADATA_BYTES,
+  wants: (path, _size, mode) => isRegularFile(mode) && isPythonMetadataPath(path),
   analyze(files) {
     const packages: FoundPackage[] = [];
     const warnings: string[] = [];
