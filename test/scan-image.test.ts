@@ -291,6 +291,42 @@ describe("scan image", () => {
     );
   });
 
+  it("finds secrets baked into configuration and credential files, not in package trees or placeholders", async () => {
+    const path = fresh();
+    const github = `ghp_${"R8mKq2Wz5Tn7Yx3Vb9Lc4Hd6Jf1Gs0Pa2Ue"}`;
+    const aws = "AKIAZ7QXW3ERT5YUI8OP";
+    writeOciLayout(path, {
+      latest: {
+        layers: [
+          await buildLayer({
+            files: [
+              { path: "app/.env", content: `PORT=8000\nGITHUB_TOKEN=${github}\nOPENAI_API_KEY=your-key-here\n` },
+              {
+                path: "etc/myapp/config.yaml",
+                content: `region: eu-west-1\naws:\n  access_key_id: ${aws}\n  secret_access_key: Wq3rT8yU2iO5pA9sD4fG7hJ1kL6zX0cV3bN8mQ2e\n`,
+              },
+              // Third-party test fixtures and documentation are not the image author's secrets.
+              { path: "app/node_modules/somelib/test/.env", content: `GITHUB_TOKEN=${github}\n` },
+              { path: "usr/share/doc/tool/example.conf", content: `token = ${github}\n` },
+            ],
+          }),
+        ],
+        config: { User: "1000" },
+      },
+    });
+    const report = await scan(`oci:${path}`);
+    const found = report.findings
+      .filter((f) => f.ruleId === "image/secret-in-file")
+      .map((f) => `${f.location?.path}:${f.location?.line}`)
+      .sort();
+    // Written before the run as lines 2 and 3 only; the secret access key on line 4 is a secret too.
+    assert.deepEqual(found, ["/app/.env:2", "/etc/myapp/config.yaml:3", "/etc/myapp/config.yaml:4"]);
+    assert.ok(
+      report.findings.every((f) => !JSON.stringify(f).includes(github)),
+      "the value is never shown",
+    );
+  });
+
   it("writes CycloneDX 1.6 that the official schema accepts, and JSON, from the CLI", async () => {
     const path = fresh();
     await aiImage(path);

@@ -18,6 +18,7 @@ import { type AiComponent, createAiClassifier, servedModel } from "./ai.js";
 import { checkConfig, checkFiles } from "./checks.js";
 import { readDirectory } from "./dir-tree.js";
 import { DEFAULT_LAYER_LIMITS, type FsNode, type LayerLimits, type LayerSummary, readLayers, walk } from "./layers.js";
+import { isSecretCandidate, MAX_SECRET_FILE_BYTES, secretFileFindings } from "./secret-files.js";
 import { type OpenOptions, openImage } from "./source/open.js";
 import type { Analyzer, FoundPackage, ImageFile, OsRelease } from "./types.js";
 
@@ -29,6 +30,8 @@ export interface ImageScanOptions extends OpenOptions {
   /** Scan model files found in layers (default true). */
   models?: boolean;
   secrets?: TextDetector;
+  /** Read configuration, scripts and credential files for secrets (default true). */
+  fileSecrets?: boolean;
   /**
    * OSV advisories to match the packages against, or a function that fetches those for the
    * packages found (a store lookup); without them no vulnerability is reported.
@@ -83,9 +86,11 @@ const aiClassifier = () => {
 export async function scanImage(reference: string, options: ImageScanOptions): Promise<ImageScanReport> {
   const image = await openImage(reference, options);
   const limits = { ...DEFAULT_LAYER_LIMITS, ...options.limits };
+  const secretsReader = { name: "secrets", wants: isSecretCandidate, maxBytes: MAX_SECRET_FILE_BYTES };
   const readers = [
     ...(options.osAnalyzer ? [{ name: "os-release", ...options.osAnalyzer }] : []),
     ...options.analyzers,
+    ...(options.fileSecrets === false ? [] : [secretsReader]),
   ];
   const overCap: string[] = [];
   const wants = (path: string, size: number, mode: number) => {
@@ -177,6 +182,17 @@ export async function scanImage(reference: string, options: ImageScanOptions): P
     const served = servedModel(cfg.Entrypoint ?? [], cfg.Cmd ?? [], cfg.Env ?? []);
     const findings = [
       ...checkConfig(image.config, options.secrets ?? secretsDetector()),
+      ...(options.fileSecrets === false
+        ? []
+        : secretFileFindings(
+            files.filter(
+              (f) =>
+                f.extractedBy === undefined &&
+                f.size <= MAX_SECRET_FILE_BYTES &&
+                isSecretCandidate(f.path, f.size, f.mode),
+            ),
+            options.secrets ?? secretsDetector(),
+          )),
       ...checkFiles(all),
       ...(vulnerabilities ?? []).map((v) => ({ ...toFinding(v), location: { path: v.path, layer: String(v.layer) } })),
       ...models.flatMap((m) =>
