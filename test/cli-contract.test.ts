@@ -85,9 +85,10 @@ describe("CLI contract on every command", () => {
       "detect pii",
       "gateway",
       "keys create",
+      "mcp proxy",
     ])
       assert.ok(names.includes(expected), expected);
-    for (const absent of ["mcp", "incident", "gate", "events"])
+    for (const absent of ["incident", "gate", "events"])
       assert.ok(!names.some((n) => n === absent || n.startsWith(`${absent} `)), `${absent} is not built yet`);
   });
 

@@ -11,6 +11,7 @@ import { registerDetect } from "./commands/detect.js";
 import { registerDetectInjection } from "./commands/detect-injection.js";
 import { registerGateway } from "./commands/gateway.js";
 import { registerKeys } from "./commands/keys.js";
+import { registerMcp } from "./commands/mcp.js";
 import { registerPolicy } from "./commands/policy.js";
 import { registerScanCode } from "./commands/scan-code.js";
 import { registerScanFs } from "./commands/scan-fs.js";
@@ -68,6 +69,7 @@ export function buildProgram(): Command {
   registerScanImage(scan);
   registerScanRegistry(scan, (globals) => createContext(globals));
   registerWorker(program, (globals) => createContext(globals));
+  registerMcp(program, (globals) => createContext(globals));
   registerPolicy(program);
   registerGateway(program);
   registerKeys(program);

@@ -96,9 +96,49 @@ export const GatewayConfigSchema = z.strictObject({
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 export type UpstreamConfig = z.infer<typeof UpstreamConfigSchema>;
 
+/** MCP server names prefix their tools (`github.create_issue`): no dot, so the split is unambiguous. */
+export const MCP_SERVER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Keys client configs (Claude Desktop, Cursor, VS Code) add; `disabled` servers are left out. */
+const MCP_CLIENT_KEYS = {
+  type: z.enum(["stdio", "http", "streamable-http", "streamableHttp"]).optional(),
+  disabled: z.boolean().default(false),
+};
+
+export const McpStdioServerSchema = z.strictObject({
+  ...MCP_CLIENT_KEYS,
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  env: z.record(z.string(), z.string()).default({}),
+  cwd: z.string().optional(),
+});
+
+export const McpHttpServerSchema = z.strictObject({
+  ...MCP_CLIENT_KEYS,
+  url: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }),
+  headers: z.record(z.string(), z.string()).default({}),
+});
+
+export const McpUpstreamSchema = z.union([McpStdioServerSchema, McpHttpServerSchema]);
+export type McpUpstreamConfig = z.infer<typeof McpUpstreamSchema>;
+
+/** `mcp:` — the MCP servers `palisade mcp proxy` puts itself in front of. */
+export const McpConfigSchema = z.strictObject({
+  servers: z
+    .record(
+      z.string().regex(MCP_SERVER_NAME, "server names are letters, digits, '_' and '-' (no '.')"),
+      McpUpstreamSchema,
+    )
+    .default({}),
+  /** Milliseconds an upstream may take to answer one request. */
+  requestTimeoutMs: z.number().int().positive().max(3_600_000).default(60_000),
+});
+export type McpConfig = z.infer<typeof McpConfigSchema>;
+
 export const ConfigSchema = z.strictObject({
   store: StoreConfigSchema.prefault({}),
   gateway: GatewayConfigSchema.prefault({}),
+  mcp: McpConfigSchema.prefault({}),
   log: z
     .strictObject({
       level: z.enum(LOG_LEVELS).default("info"),
