@@ -71,7 +71,15 @@ export function toObserved(report: CodeScanReport, root: string): Observed {
       usageFiles: [...new Set(s.usages.map((u) => toRepoPath(root, u.file)))],
     })),
     models: report.models.map((m) => ({ id: m.id, file: toRepoPath(root, m.file), line: m.line })),
-    mcp: report.mcpServers.map((m) => ({ name: m.name, file: toRepoPath(root, m.file), transport: m.transport })),
+    mcp: [
+      ...report.mcpServers.map((m) => ({ name: m.name, file: toRepoPath(root, m.file), transport: m.transport })),
+      // Implementations are a list of their own in the report; here they keep the "implemented" mark.
+      ...(report.mcpImplementations ?? []).map((m) => ({
+        name: m.name,
+        file: toRepoPath(root, m.file),
+        transport: "implemented",
+      })),
+    ],
   };
 }
 

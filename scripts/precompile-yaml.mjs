@@ -24,4 +24,6 @@ for (const entry of readdirSync(join(root, "rules"), { recursive: true, withFile
   table[yamlTextHash(text)] = value;
 }
 writeFileSync(out, JSON.stringify(table));
-console.log(`precompiled ${Object.keys(table).length} rule files${skipped ? ` (${skipped} left to parse at run time)` : ""}`);
+console.log(
+  `precompiled ${Object.keys(table).length} rule files${skipped ? ` (${skipped} left to parse at run time)` : ""}`,
+);

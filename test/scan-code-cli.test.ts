@@ -23,6 +23,7 @@ describe("palisade scan code", () => {
       sdks: { name: string; ecosystem: string; version: string | null; manifest: string | null; usages: unknown[] }[];
       models: { id: string; provider: string; file: string; line: number }[];
       mcpServers: { name: string; transport: string }[];
+      mcpImplementations: { name: string; file: string; tools: string[] }[];
       inferenceServers: unknown[];
       findings: { ruleId: string }[];
       verdict: { decision: string };
@@ -30,7 +31,8 @@ describe("palisade scan code", () => {
     const openai = report.sdks.find((s) => s.name === "openai");
     assert.deepEqual([openai?.ecosystem, openai?.version, openai?.manifest], ["npm", "4.73.1", "package.json"]);
     assert.ok(report.models.some((m) => m.id === "gpt-4o-2024-08-06" && m.provider === "openai"));
-    assert.ok(report.mcpServers.some((m) => m.name === "orders" && m.transport === "implemented"));
+    assert.ok(report.mcpImplementations.some((m) => m.name === "orders" && m.file === "src/mcp-server.ts"));
+    assert.ok(!report.mcpServers.some((m) => m.name === "orders"));
     assert.deepEqual(report.inferenceServers, []);
     assert.equal(report.verdict.decision, "deny");
   });
@@ -70,6 +72,17 @@ describe("palisade scan code", () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^AI SDKs \(4\)/);
     assert.match(result.stdout, /com\.anthropic:anthropic-java\s+maven\s+0\.8\.0/);
+  });
+
+  it("prints configured and implemented MCP servers in separate tables", async () => {
+    const result = await run([join(FIXTURES, "mcp-servers"), "--exclude", "expected.json"]);
+    assert.equal(result.code, 0, result.stderr);
+    const configured = result.stdout.slice(result.stdout.indexOf("MCP servers (4)"));
+    const implemented = result.stdout.slice(result.stdout.indexOf("MCP servers implemented (3)"));
+    assert.ok(configured.length < result.stdout.length && implemented.length < result.stdout.length, result.stdout);
+    assert.match(implemented, /tickets\s+github\.com\/mark3labs\/mcp-go\s+open_ticket\s+go-server\/main\.go:\d+/);
+    const configuredTable = configured.slice(0, configured.indexOf("MCP servers implemented"));
+    assert.doesNotMatch(configuredTable, /tickets|knowledge-base/);
   });
 
   it("exits 2 naming the input when the directory does not exist", async () => {

@@ -64,6 +64,13 @@ const CODE_RULE_HELP = {
       "An MCP client config launches a server with npx, uvx, pipx or docker without a version or digest, so every launch may run a different (possibly compromised) release with the client's access.",
     remediation: "Pin the server to an exact version (pkg@1.2.3, pkg==1.2.3) or an image digest (image@sha256:...).",
   },
+  "code.mcp-config-secret": {
+    summary: "credential written in an MCP server's configuration",
+    description:
+      "An MCP client config holds a token, password or key as a literal in a server's env, headers, arguments or URL: anyone who can read the file or the repository holds the server's access (OWASP LLM02, sensitive information disclosure).",
+    remediation:
+      "Rotate it, and let the client supply it at launch (VS Code ${input:...} or ${env:...}, or a variable from the environment).",
+  },
 } as const satisfies Record<string, RuleHelp>;
 
 const DO_NOT_LOAD = "Do not load the file: quarantine it and get the model from a trusted publisher, as safetensors.";

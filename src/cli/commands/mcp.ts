@@ -20,6 +20,7 @@ function hostPort(value: string): { host: string; port: number } {
 
 export function registerMcp(program: Command, context: Contextual): Command {
   const mcp = program.command("mcp").description("govern what agents do through MCP servers");
+  withExamples(mcp, ["palisade mcp proxy --config palisade.yaml"]);
   const proxy = mcp
     .command("proxy")
     .description("serve many MCP servers as one, their tools and prompts namespaced server.name")

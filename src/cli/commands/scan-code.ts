@@ -69,9 +69,23 @@ export function printTable(report: CodeScanReport): void {
       renderTable(
         ["NAME", "TRANSPORT", "COMMAND / URL", "WHERE"],
         report.mcpServers.map((m) => [
-          m.name,
+          m.disabled ? `${m.name} (disabled)` : m.name,
           m.transport,
           m.url ?? (m.command ? [m.command, ...(m.args ?? [])].join(" ") : m.package),
+          `${m.file}${m.line ? `:${m.line}` : ""}`,
+        ]),
+      ),
+    );
+  }
+  if (report.mcpImplementations.length > 0) {
+    out.text(`\nMCP servers implemented (${report.mcpImplementations.length})`);
+    out.text(
+      renderTable(
+        ["NAME", "SDK", "TOOLS", "WHERE"],
+        report.mcpImplementations.map((m) => [
+          m.name,
+          m.sdk,
+          m.tools.join(", ") || undefined,
           `${m.file}${m.line ? `:${m.line}` : ""}`,
         ]),
       ),

@@ -79,10 +79,28 @@ export function toCodeInventory(report: CodeScanReport, root: string): Inventory
     edges.push({
       src: repo,
       dst: id,
-      kind: server.transport === "implemented" ? EDGE_KINDS.implements : EDGE_KINDS.uses,
+      kind: EDGE_KINDS.uses,
       properties: defined({ file: server.file, line: server.line }),
     });
     if (server.package) aliases.set(server.package, id);
+  }
+
+  for (const server of report.mcpImplementations) {
+    const id = serverId("mcp-server", repo, server.name, undefined);
+    if (!assets.some((a) => a.id === id))
+      assets.push({
+        id,
+        kind: "component",
+        subkind: "mcp-server",
+        name: server.name,
+        properties: defined({ sdk: server.sdk, tools: server.tools.length > 0 ? server.tools.join(",") : undefined }),
+      });
+    edges.push({
+      src: repo,
+      dst: id,
+      kind: EDGE_KINDS.implements,
+      properties: defined({ file: server.file, line: server.line }),
+    });
   }
 
   for (const server of report.inferenceServers) {

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { PalisadeError, parseYamlSource, validateYaml } from "../../core/index.js";
 
 /** Package ecosystems the manifests and the catalog speak, named as in purl types. */
-export const ECOSYSTEMS = ["pypi", "npm", "go", "maven"] as const;
+export const ECOSYSTEMS = ["pypi", "npm", "go", "maven", "gem", "cargo"] as const;
 export type Ecosystem = (typeof ECOSYSTEMS)[number];
 
 export const SDK_CATEGORIES = [
@@ -25,7 +25,18 @@ export const SDK_CATEGORIES = [
   "tooling",
 ] as const;
 
+/**
+ * How an import of a split package family names its package: `match` is a regular expression
+ * over the module (`^llama_index\.llms\.(\w+)`), `name` the package with `$1`... filled in.
+ */
+const ModuleRuleSchema = z.strictObject({ match: z.string().min(1).max(500), name: z.string().min(1) });
+
 const SdkEntrySchema = z.strictObject({
+  /**
+   * The package name, or a family of names with one trailing `*` (`langchain-*`,
+   * `@ai-sdk/*`, `dev.langchain4j:langchain4j*`): every declared package it matches counts,
+   * reported under its own name. Exact names win over families.
+   */
   name: z.string().min(1),
   provider: z.string().min(1),
   category: z.enum(SDK_CATEGORIES),
@@ -38,6 +49,12 @@ const SdkEntrySchema = z.strictObject({
    * under a manifest that declares one of them is attributed to that declared package.
    */
   includedIn: z.array(z.string().min(1)).optional(),
+  /** For a family: imports it provides, each resolved to the split package named by the rule. */
+  modules: z.array(ModuleRuleSchema).optional(),
+  /** Extras that bring other catalogued packages in (`trl[vllm]` → vllm): extra → package names. */
+  extras: z.record(z.string().min(1), z.array(z.string().min(1))).optional(),
+  /** Where the entry comes from (registry query and date, project docs), for reviewers. */
+  source: z.string().min(1).optional(),
 });
 
 export const SdkCatalogFileSchema = z.strictObject({
@@ -113,7 +130,27 @@ export function loadAiCatalog(rulesDir: string = RULES): AiCatalog {
       continue;
     }
     const parsed = validateYaml(SdkCatalogFileSchema, source);
-    for (const sdk of parsed.sdks) sdks.push({ ...sdk, ecosystem: parsed.ecosystem });
+    for (const [index, sdk] of parsed.sdks.entries()) {
+      for (const [r, rule] of (sdk.modules ?? []).entries()) {
+        try {
+          new RegExp(rule.match, "u");
+        } catch (cause) {
+          throw new PalisadeError(
+            "bad-config",
+            `${file}: sdks.${index}.modules.${r}.match: invalid regular expression`,
+            {
+              input: file,
+              cause,
+            },
+          );
+        }
+      }
+      if (sdk.name.indexOf("*") !== -1 && sdk.name.indexOf("*") !== sdk.name.length - 1)
+        throw new PalisadeError("bad-config", `${file}: sdks.${index}.name: a family takes one trailing '*'`, {
+          input: file,
+        });
+      sdks.push({ ...sdk, ecosystem: parsed.ecosystem });
+    }
   }
   const strong: ModelPattern[] = [];
   const weak: ModelPattern[] = [];
@@ -161,7 +198,7 @@ function yamlFiles(dir: string): string[] {
 
 /** Count of catalogued SDK packages per ecosystem. */
 export function catalogSize(catalog: AiCatalog): Record<Ecosystem, number> {
-  const size = { pypi: 0, npm: 0, go: 0, maven: 0 };
+  const size = { pypi: 0, npm: 0, go: 0, maven: 0, gem: 0, cargo: 0 };
   for (const sdk of catalog.sdks) size[sdk.ecosystem] += 1;
   return size;
 }

@@ -1,13 +1,17 @@
 /**
- * Model identifiers in configuration files: YAML, JSON, TOML and .env. A value counts when its
- * key (or a Kubernetes `name:`/`value:` env pair, or a preceding `--model` flag) names a model,
- * or when a provider's strong pattern matches it outright.
+ * Model identifiers in configuration files: YAML, JSON, TOML, .env, Java `.properties` (Spring
+ * `spring.ai.*.model=`) and shell / batch-job scripts. A value counts when its key (or a
+ * Kubernetes `name:`/`value:` env pair, or a preceding `--model` flag) names a model, or when a
+ * provider's strong pattern matches it outright. A key counts when it sits in a models table
+ * (`openai: { models: { gpt-4o: {...} } }`).
  */
 
 import { parse as parseToml } from "smol-toml";
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
 import type { AiCatalog } from "./catalog.js";
-import { matchModel } from "./models.js";
+import { type ModelMatch, matchModel } from "./models.js";
+import { embeddedModelCandidates } from "./source/embedded.js";
+import type { ConfigFormat } from "./walk.js";
 
 export interface ConfigModel {
   id: string;
@@ -16,6 +20,35 @@ export interface ConfigModel {
 }
 
 const MAX_VISITS = 100_000;
+/** Lines read from a .properties file or a script; the rest is ignored. */
+const MAX_LINES = 200_000;
+/** Longest logical line kept (a continuation chain is cut there). */
+const MAX_LINE = 8_192;
+
+/** Keys whose table maps model ids to their settings: `models: { gpt-4o: {...} }`. */
+const MODEL_TABLE =
+  /^(models?|llms?|chat_?models|embedding_?models|model_?(list|map|table|configs?|settings|catalog)|deployments)$/i;
+
+/** A key shaped like a model id that no catalog pattern knows: a letter first, a digit in it. */
+const MODEL_KEY_SHAPE = /^(?=[^\d]*\d)[A-Za-z][\w.:@/-]{1,120}$/;
+
+/**
+ * The key of a models table entry, as a model id in the context of the table. A key no
+ * pattern knows still counts when it holds the model's settings (a mapping), attributed to the
+ * provider that owns the table.
+ */
+function keyModel(
+  key: string,
+  table: { name: string | undefined; owner: string | undefined; settings: boolean },
+  catalog: AiCatalog,
+): ModelMatch | undefined {
+  if (table.name === undefined || !MODEL_TABLE.test(table.name)) return undefined;
+  const match = matchModel(key, "model", catalog);
+  if (match) return match;
+  if (!table.settings || !MODEL_KEY_SHAPE.test(key) || /^(max|min|top|temperature|timeout)/i.test(key))
+    return undefined;
+  return { id: key, provider: table.owner && /^[\w-]{2,40}$/.test(table.owner) ? table.owner.toLowerCase() : "other" };
+}
 
 function lineAt(text: string, needle: string): number {
   const index = text.indexOf(needle);
@@ -30,8 +63,9 @@ function visitValue(
   value: unknown,
   key: string | undefined,
   emit: (value: string, key: string | undefined) => void,
+  emitKey: (key: string, table: { name: string | undefined; owner: string | undefined; settings: boolean }) => void,
 ): void {
-  const stack: { value: unknown; key: string | undefined }[] = [{ value, key }];
+  const stack: { value: unknown; key: string | undefined; parent?: string | undefined }[] = [{ value, key }];
   let visits = 0;
   while (stack.length > 0 && visits++ < MAX_VISITS) {
     const item = stack.pop();
@@ -52,8 +86,14 @@ function visitValue(
     } else if (typeof v === "object" && v !== null) {
       const table = v as Record<string, unknown>;
       const envName = typeof table.name === "string" && "value" in table ? table.name : undefined;
-      for (const [k, entry] of Object.entries(table))
-        stack.push({ value: entry, key: k === "value" && envName ? envName : k });
+      for (const [k, entry] of Object.entries(table)) {
+        emitKey(k, {
+          name: item.key,
+          owner: item.parent,
+          settings: entry === null || (typeof entry === "object" && !Array.isArray(entry)),
+        });
+        stack.push({ value: entry, key: k === "value" && envName ? envName : k, parent: item.key });
+      }
     }
   }
 }
@@ -66,7 +106,7 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
   if (!Array.isArray(docs)) return out;
   let visits = 0;
   const visit = (node: unknown, key: string | undefined) => {
-    const stack: { node: unknown; key: string | undefined }[] = [{ node, key }];
+    const stack: { node: unknown; key: string | undefined; parent?: string | undefined }[] = [{ node, key }];
     while (stack.length > 0 && visits++ < MAX_VISITS) {
       const item = stack.pop();
       if (!item) break;
@@ -76,7 +116,14 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
         const flag = /^--?([\w-]+)=(.+)$/.exec(n.value);
         const match =
           flag?.[1] && flag[2] ? matchModel(flag[2], flag[1], catalog) : matchModel(n.value, item.key, catalog);
-        if (match) out.push({ ...match, line: counter.linePos(n.range?.[0] ?? 0).line });
+        const line = counter.linePos(n.range?.[0] ?? 0).line;
+        if (match) out.push({ ...match, line });
+        else if (n.value.includes(" --") && n.value.length <= MAX_LINE)
+          // A command line in a value: `command: generate.py --base_model X --lora_weights 'Y'`.
+          for (const c of embeddedModelCandidates(n.value, { comment: false })) {
+            const m = c.context ? matchModel(c.value, c.context, catalog) : undefined;
+            if (m) out.push({ ...m, line: line + c.line });
+          }
       } else if (isSeq(n)) {
         for (const [i, entry] of n.items.entries()) {
           const prev = n.items[i - 1];
@@ -95,25 +142,131 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
         for (const pair of n.items) {
           if (!isPair(pair)) continue;
           const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
-          stack.push({ node: pair.value, key: k === "value" && envName ? envName : k });
+          const settings =
+            pair.value === null || isMap(pair.value) || (isScalar(pair.value) && pair.value.value === null);
+          const keyMatch =
+            k !== undefined && isScalar(pair.key)
+              ? keyModel(k, { name: item.key, owner: item.parent, settings }, catalog)
+              : undefined;
+          if (keyMatch && isScalar(pair.key))
+            out.push({ ...keyMatch, line: counter.linePos(pair.key.range?.[0] ?? 0).line });
+          stack.push({ node: pair.value, key: k === "value" && envName ? envName : k, parent: item.key });
         }
       }
     }
   };
   for (const doc of docs) if (doc.errors.length === 0) visit(doc.contents, undefined);
+  return out.sort((a, b) => a.line - b.line);
+}
+
+/** One `key=value` entry of a `.properties` file, with the line it starts on. */
+export interface PropertyEntry {
+  key: string;
+  value: string;
+  line: number;
+}
+
+/** Undo `.properties` escapes (`\=`, `\:`, `\ `, `\t`, `\uXXXX`). */
+function unescapeProperty(text: string): string {
+  return text.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, c: string) =>
+    c.length === 5
+      ? String.fromCharCode(Number.parseInt(c.slice(1), 16))
+      : c === "t"
+        ? "\t"
+        : c === "n"
+          ? "\n"
+          : c === "r"
+            ? "\r"
+            : c,
+  );
+}
+
+/**
+ * Read a Java `.properties` file the way `java.util.Properties.load` does: `#`/`!` comments,
+ * `=`, `:` or whitespace separators, backslash line continuations and escapes. Bounded: at most
+ * MAX_LINES lines and MAX_LINE characters per logical line. Never throws.
+ */
+export function parseProperties(text: string): PropertyEntry[] {
+  const lines = text.split(/\r\n|\r|\n/, MAX_LINES);
+  const out: PropertyEntry[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const start = i;
+    let logical = (lines[i] ?? "").replace(/^[ \t\f]+/, "");
+    if (logical === "" || logical.startsWith("#") || logical.startsWith("!")) continue;
+    // An odd number of trailing backslashes continues the line; past MAX_LINE the rest of the
+    // chain is consumed but not kept. Each line is looked at once, so a long chain stays linear.
+    let more = continues(logical);
+    while (more && i + 1 < lines.length) {
+      i += 1;
+      const next = (lines[i] ?? "").replace(/^[ \t\f]+/, "");
+      if (logical.length < MAX_LINE) logical = logical.slice(0, -1) + next;
+      more = continues(next);
+    }
+    if (continues(logical)) logical = logical.slice(0, -1);
+    if (logical.length > MAX_LINE) logical = logical.slice(0, MAX_LINE);
+    const sep = /^((?:\\.|[^\\=:\s])*)[ \t\f]*(?:[=:][ \t\f]*|(?=[^ \t\f])|$)/.exec(logical);
+    const rawKey = sep?.[1] ?? "";
+    if (!rawKey) continue;
+    out.push({
+      key: unescapeProperty(rawKey),
+      value: unescapeProperty(logical.slice(sep?.[0].length ?? 0)).trim(),
+      line: start + 1,
+    });
+  }
+  return out;
+}
+
+/** True when `line` ends in an odd number of backslashes (a `.properties` continuation). */
+function continues(line: string): boolean {
+  let n = 0;
+  for (let k = line.length - 1; k >= 0 && line.charCodeAt(k) === 92; k--) n += 1;
+  return n % 2 === 1;
+}
+
+/** The name a dotted property key gives its value: its last segment, `-` read as `_`. */
+function propertyContext(key: string): string {
+  const last = key.slice(key.lastIndexOf(".") + 1);
+  return last.replace(/-/g, "_");
+}
+
+/** `NAME=value` (sh, `export`, batch `set`) and `--flag value` / `--flag=value` in a script. */
+function scriptModels(text: string, catalog: AiCatalog): ConfigModel[] {
+  const out: ConfigModel[] = [];
+  for (const [index, raw] of text.split(/\r?\n/, MAX_LINES).entries()) {
+    const line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
+    if (/^\s*(#|rem\b|::)/i.test(line)) continue;
+    const found = new Set<string>();
+    const add = (value: string | undefined, key: string | undefined) => {
+      const match = value && key ? matchModel(value, key, catalog) : undefined;
+      if (match && !found.has(match.id)) {
+        found.add(match.id);
+        out.push({ ...match, line: index + 1 });
+      }
+    };
+    const assign = /^\s*(?:export\s+|set\s+|local\s+|declare\s+(?:-\w+\s+)?)?([A-Za-z_]\w*)=["']?([^"'\s;#&|]+)/i.exec(
+      line,
+    );
+    if (assign) add(assign[2], assign[1]);
+    for (const m of line.matchAll(/(?:^|\s)--?([A-Za-z][\w-]*)(?:=|\s+)["']?([\w.:/@+-]+)/g)) add(m[2], m[1]);
+  }
   return out;
 }
 
 /** Models named in one configuration file. Malformed input throws; the caller records a note. */
-export function configModels(
-  text: string,
-  format: "yaml" | "json" | "toml" | "env",
-  catalog: AiCatalog,
-): ConfigModel[] {
+export function configModels(text: string, format: ConfigFormat, catalog: AiCatalog): ConfigModel[] {
   if (format === "yaml") return yamlModels(text, catalog);
+  if (format === "shell") return scriptModels(text, catalog);
+  if (format === "properties") {
+    const out: ConfigModel[] = [];
+    for (const entry of parseProperties(text)) {
+      const match = matchModel(entry.value, propertyContext(entry.key), catalog);
+      if (match) out.push({ ...match, line: entry.line });
+    }
+    return out;
+  }
   if (format === "env") {
     const out: ConfigModel[] = [];
-    for (const [index, line] of text.split(/\r?\n/).entries()) {
+    for (const [index, line] of text.split(/\r?\n/, MAX_LINES).entries()) {
       const m = /^\s*(?:export\s+)?([A-Za-z_][\w]*)\s*=\s*["']?([^"'#\s]+)["']?/.exec(line);
       const match = m?.[1] && m[2] ? matchModel(m[2], m[1], catalog) : undefined;
       if (match) out.push({ ...match, line: index + 1 });
@@ -122,10 +275,19 @@ export function configModels(
   }
   const value = format === "json" ? (JSON.parse(text) as unknown) : parseToml(text);
   const out: ConfigModel[] = [];
-  visitValue(value, undefined, (v, key) => {
-    const match = matchModel(v, key, catalog);
-    if (match) out.push({ ...match, line: lineAt(text, `${format === "json" ? '"' : ""}${v}`) });
-  });
+  const quote = format === "json" ? '"' : "";
+  visitValue(
+    value,
+    undefined,
+    (v, key) => {
+      const match = matchModel(v, key, catalog);
+      if (match) out.push({ ...match, line: lineAt(text, `${quote}${v}`) });
+    },
+    (key, table) => {
+      const match = keyModel(key, table, catalog);
+      if (match) out.push({ ...match, line: lineAt(text, key) });
+    },
+  );
   return out;
 }
 

@@ -1,7 +1,9 @@
 /**
  * CycloneDX 1.6 JSON (https://cyclonedx.org/docs/1.6/json/): SDKs as `library` components with
  * purls, models as `machine-learning-model` components, the AI providers the code calls as
- * `services` with endpoints, MCP servers as services, and the dependency graph between them.
+ * `services` with endpoints, configured MCP servers as services (`palisade:kind` `mcp-server`), MCP
+ * servers the code implements as services of kind `mcp-server-implementation` with their tools,
+ * and the dependency graph between them.
  */
 import { randomUUID } from "node:crypto";
 import { sdkPurl } from "./output.js";
@@ -106,6 +108,7 @@ export function toCycloneDx(report: CodeScanReport, options: CycloneDxOptions): 
   }
   for (const server of report.mcpServers) {
     const ref = `mcp:${server.file}#${server.name}`;
+    if (services.some((s) => s["bom-ref"] === ref)) continue;
     services.push({
       "bom-ref": ref,
       name: server.name,
@@ -118,6 +121,25 @@ export function toCycloneDx(report: CodeScanReport, options: CycloneDxOptions): 
           ? [{ name: "palisade:mcp:command", value: [server.command, ...(server.args ?? [])].join(" ") }]
           : []),
         ...(server.package ? [{ name: "palisade:mcp:package", value: server.package }] : []),
+        ...(server.version ? [{ name: "palisade:mcp:version", value: server.version }] : []),
+        ...(server.client ? [{ name: "palisade:mcp:client", value: server.client }] : []),
+        ...(server.disabled ? [{ name: "palisade:mcp:disabled", value: "true" }] : []),
+      ],
+    });
+    depend(rootRef, ref);
+  }
+  // Servers the repository implements: services it provides, with their tools.
+  for (const server of report.mcpImplementations) {
+    const ref = `mcp-implementation:${server.file}#${server.name}`;
+    if (services.some((s) => s["bom-ref"] === ref)) continue;
+    services.push({
+      "bom-ref": ref,
+      name: server.name,
+      properties: [
+        { name: "palisade:kind", value: "mcp-server-implementation" },
+        { name: "palisade:location", value: server.line ? `${server.file}:${server.line}` : server.file },
+        ...(server.sdk ? [{ name: "palisade:mcp:sdk", value: server.sdk }] : []),
+        ...server.tools.map((tool) => ({ name: "palisade:mcp:tool", value: tool })),
       ],
     });
     depend(rootRef, ref);

@@ -18,6 +18,7 @@ const ExpectedSchema = z.strictObject({
   sdks: z.array(z.strictObject({ name: z.string(), ecosystem: z.string(), version: z.string().nullable() })),
   models: z.array(z.strictObject({ id: z.string(), provider: z.string(), file: z.string(), line: z.number() })),
   mcpServers: z.array(z.strictObject({ name: z.string(), transport: z.string() })),
+  mcpImplementations: z.array(z.strictObject({ name: z.string(), file: z.string() })).default([]),
   inferenceServers: z.array(z.strictObject({ name: z.string(), file: z.string(), line: z.number() })),
   findings: z.array(z.strictObject({ ruleId: z.string(), file: z.string(), line: z.number() })),
 });
@@ -98,6 +99,13 @@ describe("fixture projects", () => {
           .sort((a, b) => a.name.localeCompare(b.name)),
         [...expected.mcpServers].sort((a, b) => a.name.localeCompare(b.name)),
         "MCP servers",
+      );
+      assert.deepEqual(
+        report.mcpImplementations
+          .map((m) => ({ name: m.name, file: m.file }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
+        [...expected.mcpImplementations].sort((a, b) => a.name.localeCompare(b.name)),
+        "MCP servers implemented",
       );
       assert.deepEqual(
         report.inferenceServers.map((s) => ({ name: s.name, file: s.file, line: s.line })),

@@ -11,7 +11,7 @@ export {
 } from "./catalog.js";
 export { toCycloneDx } from "./cyclonedx.js";
 export type { GpuUse, InferenceServerUse } from "./infra.js";
-export type { McpServerEntry } from "./mcp.js";
+export type { McpImplementation, McpServerEntry } from "./mcp.js";
 export { type ModelMatch, matchModel } from "./models.js";
 export { toJsonReport, toScanInput } from "./output.js";
 export type { CodeScanReport, ModelReport, SdkReport, SdkUsage } from "./report.js";

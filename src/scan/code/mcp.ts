@@ -1,15 +1,23 @@
 /**
- * MCP client configurations: Claude Desktop (`claude_desktop_config.json`), Claude Code
- * (`.mcp.json`), Cursor (`.cursor/mcp.json`), VS Code (`.vscode/mcp.json`, key `servers`),
- * Windsurf (`mcp_config.json`), Cline and generic `mcp.json`. Each server becomes an entry with
- * its transport and command or URL; servers launched from an unpinned package are findings.
+ * MCP client configurations, found by name (Claude Desktop's `claude_desktop_config.json`,
+ * Claude Code's `.mcp.json`, Cursor's and VS Code's `mcp.json`, Windsurf's `mcp_config.json`,
+ * Cline's settings) or by content in any JSON/JSONC, YAML, TOML or `.properties` file: an
+ * `mcpServers` table (or list), `servers` in an MCP file or under `mcp` (VS Code), Zed's
+ * `context_servers`, opencode's `mcp`, Codex's `[mcp_servers.NAME]`, Spring AI's
+ * `spring.ai.mcp.client.*.connections`. Each server becomes an entry with its transport and
+ * command or URL. Findings: a server launched from an unpinned package, and a literal
+ * credential in a server's env, headers, arguments or URL. A Spring AI `spring.ai.mcp.server`
+ * block is an MCP server this repository implements, kept apart from the configured ones.
  */
 import type { Finding } from "../../core/index.js";
+import type { TextDetector } from "../../detect/index.js";
+import { formatOfFile, type McpDocument, readMcpDocument } from "./mcp-document.js";
+import { type ServerValue, serverSecretFindings } from "./mcp-secrets.js";
 
-/** One MCP server: configured for a client, or implemented in this repository. */
+/** One MCP server configured for a client (a server this repository talks to). */
 export interface McpServerEntry {
   name: string;
-  transport: "stdio" | "http" | "sse" | "implemented";
+  transport: "stdio" | "http" | "sse";
   command?: string;
   args?: string[];
   url?: string;
@@ -18,7 +26,20 @@ export interface McpServerEntry {
   version?: string;
   file: string;
   line?: number;
-  tools?: string[];
+  /** The client whose config names it, when the file says (`vscode`, `zed`, `codex`, `spring-ai`...). */
+  client?: string;
+  /** Present and true when the config turns the server off (`disabled: true`, `enabled: false`). */
+  disabled?: boolean;
+}
+
+/** One MCP server this repository implements (in code, or declared by a framework's config). */
+export interface McpImplementation {
+  name: string;
+  file: string;
+  line?: number;
+  /** The SDK or framework it is built with (`fastmcp`, `@modelcontextprotocol/sdk`, `spring-ai`). */
+  sdk?: string;
+  tools: string[];
 }
 
 type Table = Record<string, unknown>;
@@ -63,55 +84,315 @@ export function launchedPackage(
   return { name: spec.slice(0, at), ...(version && version !== "latest" ? { version } : {}) };
 }
 
-function lineOf(text: string, needle: string): number | undefined {
-  const index = text.indexOf(needle);
-  if (index < 0) return undefined;
-  return text.slice(0, index).split("\n").length;
+/** What reading one config yields: configured servers, implemented ones, findings. */
+export interface McpConfigResult {
+  servers: McpServerEntry[];
+  implementations: McpImplementation[];
+  findings: Finding[];
 }
 
-/** Parse an MCP client config; throws on malformed JSON (the caller records a note). */
-export function parseMcpConfig(text: string, file: string): { servers: McpServerEntry[]; findings: Finding[] } {
-  const doc = JSON.parse(text.replace(/^\uFEFF/, "")) as unknown;
-  const servers: McpServerEntry[] = [];
+export interface McpConfigOptions {
+  /** Path relative to the scanned root; its name picks the format and hints at the client. */
+  file: string;
+  /** Secrets detector for credentials in env, headers, arguments and URLs. */
+  secrets?: TextDetector;
+}
+
+/** Servers read from one file at most; a config with more is not a hand-written client config. */
+export const MAX_MCP_SERVERS = 1000;
+
+/** Keys that hold MCP servers in any file. */
+const SERVER_TABLE_KEYS = new Set(["mcpServers", "mcp_servers", "mcp-servers", "context_servers"]);
+
+/** Cheap test run before parsing a general config file: every MCP key names MCP or context servers. */
+export function mayHoldMcpConfig(text: string): boolean {
+  return /mcp|context_servers/i.test(text);
+}
+
+/** A file named as an MCP config, where a top-level `servers` table holds servers too. */
+function isMcpFileName(file: string): boolean {
+  const name = file.slice(file.lastIndexOf("/") + 1).toLowerCase();
+  return /mcp/.test(name);
+}
+
+function clientOf(file: string, key: string): string | undefined {
+  const lower = file.toLowerCase();
+  if (key === "context_servers") return "zed";
+  if (key === "mcp_servers") return "codex";
+  if (key === "mcp") return "opencode";
+  if (lower.endsWith("claude_desktop_config.json")) return "claude-desktop";
+  if (lower.includes(".vscode/") || key === "servers") return "vscode";
+  if (lower.includes(".cursor/")) return "cursor";
+  if (lower.endsWith("mcp_config.json")) return "windsurf";
+  if (lower.includes("cline")) return "cline";
+  if (lower.endsWith(".mcp.json") || lower.includes(".claude")) return "claude-code";
+  if (lower.includes(".gemini/")) return "gemini-cli";
+  if (lower.includes(".continue/")) return "continue";
+  return undefined;
+}
+
+function stringsOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((a): a is string => typeof a === "string");
+  // `.properties` lists arrive as tables keyed 0, 1, 2...
+  if (isTable(value))
+    return Object.entries(value)
+      .filter(([k, v]) => /^\d+$/.test(k) && typeof v === "string")
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .map(([, v]) => v as string);
+  return [];
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
+/** The command and arguments of a server object, in each client's spelling. */
+function commandOf(raw: Table): { command: string; args: string[]; env?: Table } | undefined {
+  const command = raw.command;
+  if (typeof command === "string" && command.trim() !== "") return { command, args: stringsOf(raw.args) };
+  // opencode: `command: ["npx", "-y", "pkg"]`.
+  if (Array.isArray(command)) {
+    const [first, ...rest] = stringsOf(command);
+    return first ? { command: first, args: [...rest, ...stringsOf(raw.args)] } : undefined;
+  }
+  // Zed (older settings): `command: { path, args, env }`.
+  if (isTable(command) && typeof command.path === "string")
+    return {
+      command: command.path,
+      args: stringsOf(command.args),
+      ...(isTable(command.env) ? { env: command.env } : {}),
+    };
+  return undefined;
+}
+
+const URL_KEYS = ["url", "serverUrl", "httpUrl", "uri"] as const;
+const NAMED_VALUE_FIELDS: readonly (readonly [string, string])[] = [
+  ["env", "env"],
+  ["environment", "env"],
+  ["headers", "headers"],
+  ["http_headers", "headers"],
+  ["requestInit", "headers"],
+];
+
+interface Located {
+  doc: McpDocument;
+  file: string;
+  secrets?: TextDetector;
+  client?: string;
+}
+
+/** One server object at `path` (the path of its entry), or undefined when it is no server. */
+function readServer(
+  name: string,
+  raw: Table,
+  path: readonly (string | number)[],
+  at: Located,
+): { server: McpServerEntry; findings: Finding[] } | undefined {
+  const url = URL_KEYS.map((k) => stringOf(raw[k])).find((u) => u !== undefined);
+  const launch = url ? undefined : commandOf(raw);
+  if (!url && !launch) return undefined;
+  const line = at.doc.lineOf(path);
+  const disabled = raw.disabled === true || raw.enabled === false || raw.disabled === "true" || raw.enabled === "false";
+  const base = {
+    name,
+    file: at.file,
+    ...(line ? { line } : {}),
+    ...(at.client ? { client: at.client } : {}),
+    ...(disabled ? { disabled: true } : {}),
+  };
   const findings: Finding[] = [];
-  if (!isTable(doc)) return { servers, findings };
-  const table = isTable(doc.mcpServers) ? doc.mcpServers : isTable(doc.servers) ? doc.servers : undefined;
-  if (!table) return { servers, findings };
-  for (const [name, raw] of Object.entries(table)) {
-    if (!isTable(raw)) continue;
-    const line = lineOf(text, `"${name}"`);
-    const url = typeof raw.url === "string" ? raw.url : typeof raw.serverUrl === "string" ? raw.serverUrl : undefined;
-    if (url) {
-      const type = typeof raw.type === "string" ? raw.type : typeof raw.transport === "string" ? raw.transport : "";
-      servers.push({ name, transport: /sse/i.test(type) ? "sse" : "http", url, file, ...(line ? { line } : {}) });
-      continue;
-    }
-    if (typeof raw.command !== "string") continue;
-    const args = Array.isArray(raw.args) ? raw.args.filter((a): a is string => typeof a === "string") : [];
-    const pkg = launchedPackage(raw.command, args);
-    servers.push({
-      name,
+  let server: McpServerEntry;
+  if (url) {
+    const type = stringOf(raw.type) ?? stringOf(raw.transport) ?? "";
+    server = { ...base, transport: /sse/i.test(type) ? "sse" : "http", url };
+  } else if (launch) {
+    const pkg = launchedPackage(launch.command, launch.args);
+    server = {
+      ...base,
       transport: "stdio",
-      command: raw.command,
-      args,
+      command: launch.command,
+      args: launch.args,
       ...(pkg ? { package: pkg.name, ...(pkg.version ? { version: pkg.version } : {}) } : {}),
-      file,
-      ...(line ? { line } : {}),
-    });
-    if (pkg && !pkg.version && !pkg.name.includes("@sha256")) {
+    };
+    if (pkg && !pkg.version && !pkg.name.includes("@sha256"))
       findings.push({
         ruleId: "code.mcp-unpinned-server",
         severity: "medium",
         title: `MCP server "${name}" runs ${pkg.name} without a pinned version`,
-        detail: `${raw.command} ${args.join(" ")} fetches whatever version is latest at launch; pin it (pkg@1.2.3, pkg==1.2.3, image@sha256:...).`,
-        location: { path: file, ...(line ? { line } : {}) },
+        detail: `${launch.command} ${launch.args.join(" ")} fetches whatever version is latest at launch; pin it (pkg@1.2.3, pkg==1.2.3, image@sha256:...).`,
+        location: { path: at.file, ...(line ? { line } : {}) },
         references: ["https://modelcontextprotocol.io/specification/2025-06-18/basic/security_best_practices"],
         owasp: ["LLM03:2025", "LLM06:2025"],
         atlas: ["AML.T0010"],
-        fingerprint: `code.mcp-unpinned-server:${file}:${name}`,
+        fingerprint: `code.mcp-unpinned-server:${at.file}:${name}`,
         component: pkg.name,
       });
+  } else return undefined;
+
+  const values: ServerValue[] = [];
+  const named = (table: Table, field: string, tablePath: readonly (string | number)[]) => {
+    for (const [key, value] of Object.entries(table)) {
+      if (typeof value !== "string") continue;
+      const valueLine = at.doc.lineOf([...tablePath, key]) ?? line;
+      values.push({ field, key, value, ...(valueLine ? { line: valueLine } : {}) });
+    }
+  };
+  for (const [key, field] of NAMED_VALUE_FIELDS) {
+    const table = raw[key];
+    if (!isTable(table)) continue;
+    // fetch-style `requestInit: { headers: {...} }` (Spring AI, TypeScript clients).
+    if (key === "requestInit") {
+      if (isTable(table.headers)) named(table.headers, field, [...path, key, "headers"]);
+    } else named(table, field, [...path, key]);
+  }
+  if (launch?.env) named(launch.env, "env", [...path, "command", "env"]);
+  if (launch)
+    launch.args.forEach((value, i) => {
+      values.push({
+        field: "args",
+        key: String(i),
+        value,
+        ...(line ? { line: at.doc.lineOf([...path, "args", i]) ?? line } : {}),
+      });
+    });
+  if (url) values.push({ field: "url", key: "url", value: url, ...(line ? { line } : {}) });
+  findings.push(
+    ...serverSecretFindings({ server: name, file: at.file, values, ...(at.secrets ? { secrets: at.secrets } : {}) }),
+  );
+  return { server, findings };
+}
+
+/** Servers in a table (`name: {...}`) or a list (`[{ name, ... }]`) at `path`. */
+function readServerTable(value: unknown, path: readonly (string | number)[], at: Located, into: McpConfigResult): void {
+  const entries: [string, Table, readonly (string | number)[]][] = [];
+  if (isTable(value))
+    for (const [name, raw] of Object.entries(value)) {
+      if (isTable(raw)) entries.push([name, raw, [...path, name]]);
+    }
+  else if (Array.isArray(value))
+    value.forEach((raw, i) => {
+      if (isTable(raw) && typeof raw.name === "string") entries.push([raw.name, raw, [...path, i]]);
+    });
+  for (const [name, raw, entryPath] of entries) {
+    if (into.servers.length >= MAX_MCP_SERVERS) return;
+    const read = readServer(name, raw, entryPath, at);
+    if (!read) continue;
+    into.servers.push(read.server);
+    into.findings.push(...read.findings);
+  }
+}
+
+/**
+ * Spring AI (https://docs.spring.io/spring-ai/reference/api/mcp/): client connections under
+ * `spring.ai.mcp.client.{sse,streamable-http,stdio}.connections.NAME`, and the server this
+ * application exposes under `spring.ai.mcp.server.name`.
+ */
+function readSpring(value: Table, at: Located, into: McpConfigResult): void {
+  const spring = value.spring;
+  const ai = isTable(spring) ? spring.ai : undefined;
+  const mcp = isTable(ai) ? ai.mcp : undefined;
+  if (!isTable(mcp)) return;
+  const base = ["spring", "ai", "mcp"];
+  const client = mcp.client;
+  if (isTable(client) && client.enabled !== "false" && client.enabled !== false)
+    for (const [kind, block] of Object.entries(client)) {
+      if (!isTable(block) || !isTable(block.connections)) continue;
+      const isSse = kind === "sse";
+      const isHttp = /^streamable[-_]?http$/i.test(kind);
+      if (!isSse && !isHttp && kind !== "stdio") continue;
+      for (const [name, raw] of Object.entries(block.connections)) {
+        if (!isTable(raw)) continue;
+        const path = [...base, "client", kind, "connections", name];
+        let server: Table = raw;
+        const url = stringOf(raw.url);
+        if (url) {
+          const endpoint = stringOf(isSse ? (raw["sse-endpoint"] ?? raw.sseEndpoint) : raw.endpoint);
+          server = {
+            ...raw,
+            url: endpoint ? `${url.replace(/\/+$/, "")}/${endpoint.replace(/^\/+/, "")}` : url,
+            type: isSse ? "sse" : "http",
+          };
+        }
+        const read = readServer(name, server, path, { ...at, client: "spring-ai" });
+        if (!read) continue;
+        into.servers.push(read.server);
+        into.findings.push(...read.findings);
+      }
+    }
+  const server = mcp.server;
+  if (isTable(server) && server.enabled !== "false" && server.enabled !== false) {
+    const name = stringOf(server.name);
+    if (name) {
+      const line = at.doc.lineOf([...base, "server", "name"]);
+      into.implementations.push({ name, file: at.file, ...(line ? { line } : {}), sdk: "spring-ai", tools: [] });
     }
   }
-  return { servers, findings };
+}
+
+/** Walk a document for server tables, a few levels deep (`projects.<dir>.mcpServers`, `mcp.servers`). */
+function findServerTables(value: unknown, at: Located, into: McpConfigResult): void {
+  const mcpFile = isMcpFileName(at.file);
+  const visit = (node: unknown, path: readonly string[], depth: number) => {
+    if (!isTable(node)) return;
+    for (const [key, child] of Object.entries(node)) {
+      const parent = path[path.length - 1];
+      const holdsServers =
+        SERVER_TABLE_KEYS.has(key) ||
+        (key === "servers" && (parent === "mcp" || (mcpFile && depth === 0))) ||
+        (key === "mcp" && isTable(child));
+      if (holdsServers) {
+        const client = at.client ?? clientOf(at.file, key);
+        readServerTable(child, [...path, key], { ...at, ...(client ? { client } : {}) }, into);
+      }
+      if (depth < 3 && isTable(child) && !SERVER_TABLE_KEYS.has(key)) visit(child, [...path, key], depth + 1);
+    }
+  };
+  visit(value, [], 0);
+}
+
+/**
+ * Read an MCP client config, or any config file that may hold one. Returns empty lists for a
+ * file with no MCP servers. Throws `PalisadeError` (`bad-input`) when the file is malformed or
+ * over a limit; the scanner records that as a skip note.
+ */
+export function parseMcpConfig(text: string, options: McpConfigOptions): McpConfigResult {
+  const into: McpConfigResult = { servers: [], implementations: [], findings: [] };
+  const format = formatOfFile(options.file) ?? "json";
+  const doc = readMcpDocument(text, format, options.file);
+  if (!isTable(doc.value)) return into;
+  const at: Located = { doc, file: options.file, ...(options.secrets ? { secrets: options.secrets } : {}) };
+  findServerTables(doc.value, at, into);
+  readSpring(doc.value, at, into);
+  return into;
+}
+
+/**
+ * `parseMcpConfig` for a general config file met on the walk: undefined when it holds no MCP
+ * servers or does not parse (the config reader reports malformed files; this one stays quiet).
+ */
+export function detectMcpConfig(text: string, options: McpConfigOptions): McpConfigResult | undefined {
+  if (!mayHoldMcpConfig(text)) return undefined;
+  try {
+    const result = parseMcpConfig(text, options);
+    return result.servers.length + result.implementations.length + result.findings.length > 0 ? result : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A result without its credential findings on lines already reported (an AI provider key found
+ * by the scanner's own key check is reported once, as `code.hardcoded-ai-key`).
+ */
+export function withoutSecretsOn(
+  result: McpConfigResult | undefined,
+  lines: ReadonlySet<number>,
+): McpConfigResult | undefined {
+  if (!result || lines.size === 0) return result;
+  return {
+    ...result,
+    findings: result.findings.filter(
+      (f) => f.ruleId !== "code.mcp-config-secret" || !f.location?.line || !lines.has(f.location.line),
+    ),
+  };
 }

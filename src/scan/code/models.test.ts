@@ -77,3 +77,64 @@ describe("model identifiers", () => {
     );
   });
 });
+
+describe("model identifiers in context (issue 15)", () => {
+  it("never takes a dataset id for a model, whatever the org", () => {
+    for (const [id, context] of [
+      ["openai/gsm8k", "load_dataset"],
+      ["HuggingFaceH4/Multilingual-Thinking", "dataset_name"],
+      ["trl-lib/tldr", "dataset_id"],
+      ["HuggingFaceH4/ultrachat_200k", "dataset_mixer"],
+      ["yahma/alpaca-cleaned", "data_path"],
+    ] as const)
+      assert.equal(matchModel(id, context, catalog), undefined, `${id} (${context})`);
+  });
+
+  it("keeps hub ids under keys named *name_or_path, but not local paths", () => {
+    assert.equal(matchModel("someone/finetune-7b", "model_name_or_path", catalog)?.provider, "huggingface");
+    assert.equal(
+      matchModel("trl-lib/qwen1.5-1.8b-sft", "teacher_model_name_or_path", catalog)?.provider,
+      "huggingface",
+    );
+    assert.equal(matchModel("checkpoints/run-1", "model_path", catalog), undefined);
+    assert.equal(matchModel("output/final", "model_name_or_path", catalog), undefined);
+    assert.equal(matchModel("someone/finetune-7b", "output_dir", catalog), undefined);
+  });
+
+  it("does not take tokenizer-only names for models", () => {
+    assert.equal(matchModel("gpt2", "tokenizer", catalog), undefined);
+    assert.equal(matchModel("bert-base-uncased", "tokenizer", catalog), undefined);
+    assert.equal(matchModel("gpt2", "from_pretrained", catalog)?.provider, "huggingface");
+  });
+
+  it("recognises transformers architecture test models and legacy OpenAI completions models anywhere", () => {
+    assert.equal(
+      matchModel("trl-internal-testing/tiny-Qwen2ForCausalLM-2.5", undefined, catalog)?.provider,
+      "huggingface",
+    );
+    assert.equal(matchModel("trl-internal-testing/tiny-BartModel", undefined, catalog)?.provider, "huggingface");
+    assert.equal(matchModel("text-davinci-003", undefined, catalog)?.provider, "openai");
+    assert.equal(matchModel("openhermes", "model", catalog)?.provider, "ollama");
+    assert.equal(matchModel("openhermes", undefined, catalog), undefined);
+  });
+});
+
+describe("names that are not model ids though they look like one", () => {
+  it("skips aliases, prefix lists and families, and placeholder hub orgs", () => {
+    assert.equal(matchModel("claude-sonnet-4", "aliases", catalog), undefined);
+    assert.equal(matchModel("o1", "OPENAI_CHAT_MODEL_PREFIXES", catalog), undefined);
+    assert.equal(matchModel("username/my_hub_model", "hub_model_id", catalog), undefined);
+    assert.equal(matchModel("your-org/your-model", "model_id", catalog), undefined);
+    assert.equal(matchModel("test/model", "model_id", catalog), undefined);
+    assert.equal(matchModel("someone/real-model", "model_id", catalog)?.provider, "huggingface");
+  });
+});
+
+describe("context from the provider's own name", () => {
+  it("takes a weak id in a constant named after its provider, not after another one", () => {
+    assert.equal(matchModel("sonar-pro", "PERPLEXITY_SONAR_PRO", catalog)?.provider, "perplexity");
+    assert.equal(matchModel("sonar-pro", "SONAR_PRO", catalog), undefined);
+    assert.equal(matchModel("llama3", "OLLAMA_DEFAULT", catalog)?.provider, "ollama");
+    assert.equal(matchModel("llama3", "OPENAI_DEFAULT", catalog), undefined);
+  });
+});

@@ -6,7 +6,8 @@
 import type { AiCatalog } from "./catalog.js";
 
 /** Names that say "this value is a model": arguments, variables, keys, env vars. */
-const MODEL_CONTEXT = /model|deployment|engine|checkpoint|pretrained|repo_?id|llm|embedder|reranker/i;
+const MODEL_CONTEXT =
+  /model|deployment|engine|checkpoint|pretrained|repo_?id|llm|embedder|reranker|lora|peft|adapter_?(name|id|weights)/i;
 /** Calls whose first argument is a model. */
 const MODEL_CALLS =
   /^(from_pretrained|pipeline|SentenceTransformer|CrossEncoder|hf_hub_download|snapshot_download|Llama|LLM|ChatOllama|OllamaLLM|Ollama|OllamaEmbeddings|pull|ChatOpenAI|ChatAnthropic|ChatGoogleGenerativeAI|init_chat_model|GenerativeModel|getGenerativeModel|openai|anthropic|google|mistral|ollama|bedrock|azure|groq|cohere|Agent|languageModel|chatModel|textEmbeddingModel|embedding|completion|chat|ModelId|modelId|modelName|model|deploymentName)$/;
@@ -16,8 +17,34 @@ const DEPLOYMENT_CONTEXT =
 const IMAGE_CONTEXT = /^(image|images|repository|from|base_?image)$/i;
 /** Model-like names that hold a local path rather than a hub id. */
 const PATH_CONTEXT = /path|dir|file|folder|url|uri|output|save|cache/i;
+/**
+ * Path-like names that still hold hub ids: transformers' `model_name_or_path` family
+ * (`pretrained_model_name_or_path`, `--teacher_model_name_or_path`). A plain `model_path` stays
+ * a path. Local folders are told apart by their first segment (`LOCAL_DIR`).
+ */
+const HUB_PATH_CONTEXT = /name_or_path/i;
+const LOCAL_DIR =
+  /^(models?|checkpoints?|ckpts?|outputs?|out|data|datasets?|weights|results?|runs?|tmp|temp|saved?(_models?)?|exp|experiments?|logs?|local|artifacts?|pretrained)\//i;
+/** Names whose values are datasets, never models: `load_dataset("org/name")`, `dataset_name:`. */
+const DATASET_CONTEXT = /dataset|^data_?(path|files?|dir|name|id)$/i;
+/** Names whose values look like model ids but are not: nicknames, prefix lists, families. */
+const NOT_ID_CONTEXT = /alias|prefix|suffix|marker|famil(y|ies)/i;
+/** Placeholder hub orgs of docs and tests (`username/my_model`, `your-org/...`, `test/model`). */
+const PLACEHOLDER_ORG =
+  /^(username|user|your[-_]?\w*|my[-_]?(org|user|username|name|account|namespace)|org|organi[sz]ation|namespace|test|example|foo|dummy)\//i;
+/** Names whose values are tokenizers only (`AutoTokenizer.from_pretrained("gpt2")`). */
+const TOKENIZER_CONTEXT = /tokeni[sz]er/i;
 const NOT_A_MODEL =
   /\s|:\/\/|^[./~\\]|\$\{|\{\{|[<>|"'`]|\.(csv|json|jsonl|txt|md|py|js|ts|yaml|yml|toml|pt|pth|bin|gguf|safetensors|onnx|pkl|h5|ckpt|zip|tar|gz|png|jpg|html)$/i;
+
+/** True when `context` names `provider` (`OLLAMA_DEFAULT` → ollama); never for the catch-all. */
+function namesProvider(context: string | undefined, provider: string): boolean {
+  if (!context || provider === "other" || provider.length < 4) return false;
+  return context
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "")
+    .includes(provider.replace(/[^a-z0-9]/g, ""));
+}
 
 /** A recognised model id and the provider it belongs to. */
 export interface ModelMatch {
@@ -27,7 +54,7 @@ export interface ModelMatch {
 
 /** True when `context` (an argument, variable, key or callee name) marks a model. */
 export function isModelContext(context: string | undefined): boolean {
-  if (!context) return false;
+  if (!context || TOKENIZER_CONTEXT.test(context) || DATASET_CONTEXT.test(context)) return false;
   return MODEL_CONTEXT.test(context) || MODEL_CALLS.test(context);
 }
 
@@ -35,13 +62,21 @@ export function isModelContext(context: string | undefined): boolean {
 export function matchModel(value: string, context: string | undefined, catalog: AiCatalog): ModelMatch | undefined {
   const id = value.trim();
   if (id.length < 2 || id.length > 200 || NOT_A_MODEL.test(id)) return undefined;
-  if (context !== undefined && IMAGE_CONTEXT.test(context)) return undefined;
+  if (
+    context !== undefined &&
+    (IMAGE_CONTEXT.test(context) || DATASET_CONTEXT.test(context) || NOT_ID_CONTEXT.test(context))
+  )
+    return undefined;
   const inContext = isModelContext(context);
+  const pathLike =
+    context !== undefined && PATH_CONTEXT.test(context) && (!HUB_PATH_CONTEXT.test(context) || LOCAL_DIR.test(id));
+  const placeholder = PLACEHOLDER_ORG.test(id);
   const deployment = context !== undefined && DEPLOYMENT_CONTEXT.test(context);
   for (const pattern of catalog.models) {
-    if (pattern.strength === "context" && !inContext) continue;
+    // `PERPLEXITY_SONAR = "sonar"`: a name that says the provider gives its weak ids context.
+    if (pattern.strength === "context" && !inContext && !namesProvider(context, pattern.provider)) continue;
     if (pattern.strength === "deployment" && !deployment) continue;
-    if (pattern.strength === "hub" && (!inContext || /deploy/i.test(context ?? "") || PATH_CONTEXT.test(context ?? "")))
+    if (pattern.strength === "hub" && (!inContext || /deploy/i.test(context ?? "") || pathLike || placeholder))
       continue;
     if (!pattern.regex.test(id)) continue;
     return { id, provider: deployment ? "azure-openai" : pattern.provider };

@@ -6,7 +6,14 @@ import type { CodeScanReport, ModelReport, SdkReport } from "./report.js";
 /** Package URL (https://github.com/package-url/purl-spec) of an SDK, with its version when known. */
 export function sdkPurl(sdk: Pick<SdkReport, "name" | "ecosystem" | "version">): string {
   const version = sdk.version ? `@${encodeURIComponent(sdk.version)}` : "";
-  const types: Record<Ecosystem, string> = { pypi: "pypi", npm: "npm", go: "golang", maven: "maven" };
+  const types: Record<Ecosystem, string> = {
+    pypi: "pypi",
+    npm: "npm",
+    go: "golang",
+    maven: "maven",
+    gem: "gem",
+    cargo: "cargo",
+  };
   let path: string;
   if (sdk.ecosystem === "maven") path = sdk.name.replace(":", "/");
   else if (sdk.ecosystem === "npm") path = sdk.name.startsWith("@") ? `%40${sdk.name.slice(1)}` : sdk.name;
@@ -29,9 +36,11 @@ export function toJsonReport(report: CodeScanReport): Record<string, unknown> {
       purl: sdkPurl(s),
       ...(s.constraint ? { constraint: s.constraint } : {}),
       ...(s.lockfile ? { lockfile: s.lockfile } : {}),
+      ...(s.viaExtra ? { viaExtra: s.viaExtra } : {}),
     })),
     models: report.models,
     mcpServers: report.mcpServers,
+    mcpImplementations: report.mcpImplementations,
     inferenceServers: report.inferenceServers,
     gpus: report.gpus,
     providers: report.providers,
@@ -76,15 +85,14 @@ export function toScanInput(report: CodeScanReport): {
     target: report.target,
     components,
     models: [...firstNamed.values()].map((m) => ({ id: m.id, location: { path: m.file, line: m.line } })),
-    mcpServers: report.mcpServers
-      .filter((m) => m.transport !== "implemented")
-      .map((m) => ({
-        name: m.name,
-        ...(m.package ? { package: m.package } : {}),
-        ...(m.version ? { version: m.version } : {}),
-        ...(m.url ? { url: m.url } : {}),
-        location: { path: m.file, ...(m.line ? { line: m.line } : {}) },
-      })),
+    // Only configured servers: the policy approves the servers a repository talks to.
+    mcpServers: report.mcpServers.map((m) => ({
+      name: m.name,
+      ...(m.package ? { package: m.package } : {}),
+      ...(m.version ? { version: m.version } : {}),
+      ...(m.url ? { url: m.url } : {}),
+      location: { path: m.file, ...(m.line ? { line: m.line } : {}) },
+    })),
     providers: report.providers,
     findings: report.findings,
   };

@@ -2,7 +2,7 @@
 import type { Finding } from "../../core/index.js";
 import type { Ecosystem } from "./catalog.js";
 import type { GpuUse, InferenceServerUse } from "./infra.js";
-import type { McpServerEntry } from "./mcp.js";
+import type { McpImplementation, McpServerEntry } from "./mcp.js";
 import type { UsageKind } from "./source/analyze.js";
 import type { SkipNote } from "./walk.js";
 
@@ -24,6 +24,8 @@ export interface SdkReport {
   constraint?: string;
   /** Manifest that declares it; absent when the code imports an undeclared package. */
   manifest?: string;
+  /** `parent[extra]` when the manifest brings this SDK in only through an extra of another package. */
+  viaExtra?: string;
   lockfile?: string;
   usages: SdkUsage[];
 }
@@ -35,13 +37,30 @@ export interface ModelReport {
   line: number;
 }
 
+/**
+ * A raw HTTP call to an AI API, made without an SDK: a string literal naming the provider's
+ * endpoint (`https://api.openai.com/v1/...`, `generativelanguage.googleapis.com`, an Ollama
+ * `localhost:11434`).
+ */
+export interface AiEndpointReport {
+  host: string;
+  provider: string;
+  file: string;
+  line: number;
+}
+
 export interface CodeScanReport {
   target: string;
   sdks: SdkReport[];
   models: ModelReport[];
+  /** MCP servers configured for a client (servers this code talks to). */
   mcpServers: McpServerEntry[];
+  /** MCP servers this repository implements, with their tools. */
+  mcpImplementations: McpImplementation[];
   inferenceServers: InferenceServerUse[];
   gpus: GpuUse[];
+  /** AI APIs the code calls over raw HTTP (endpoint URLs in string literals). */
+  aiEndpoints?: AiEndpointReport[];
   /** Providers the code talks to (from SDKs and models), for policy `providers` rules. */
   providers: string[];
   findings: Finding[];

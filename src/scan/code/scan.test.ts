@@ -197,10 +197,10 @@ describe("MCP servers implemented in code", () => {
   it("lists their tools by name", async () => {
     const dir = new URL("./fixtures/mcp-servers/", import.meta.url).pathname;
     const report = await scanCodebase(dir, { catalog, exclude: ["expected.json"] });
-    const tools = Object.fromEntries(
-      report.mcpServers.filter((m) => m.transport === "implemented").map((m) => [m.name, m.tools]),
-    );
+    const tools = Object.fromEntries(report.mcpImplementations.map((m) => [m.name, m.tools]));
     assert.deepEqual(tools, { tickets: ["open_ticket"], files: ["read_file"], "knowledge-base": ["search_articles"] });
+    // Implemented servers are kept apart from the configured ones.
+    assert.deepEqual(report.mcpServers.map((m) => m.name).sort(), ["linear", "memory", "puppeteer", "sentry"]);
   });
 });
 

@@ -12,11 +12,20 @@ import { PalisadeError } from "../../core/index.js";
 import type { TextDetector } from "../../detect/index.js";
 import { type AiCatalog, type Ecosystem, loadAiCatalog, type SdkEntry } from "./catalog.js";
 import { configModels, dockerfileModels } from "./config-models.js";
+import { addProjectName, createFirstParty, type FirstParty, isShadowedByFirstParty } from "./first-party.js";
 import { type GpuUse, type InferenceServerUse, scanDeploymentText } from "./infra.js";
 import { parseManifestFile } from "./manifests/read.js";
-import { type DeclaredPackage, exactVersion, type LockedVersions, normalizePypi } from "./manifests/types.js";
-import { type McpServerEntry, parseMcpConfig } from "./mcp.js";
-import type { CodeScanReport, ModelReport, SdkReport } from "./report.js";
+import { type DeclaredPackage, exactVersion, type LockedVersions } from "./manifests/types.js";
+import {
+  detectMcpConfig,
+  type McpConfigResult,
+  type McpImplementation,
+  type McpServerEntry,
+  parseMcpConfig,
+  withoutSecretsOn,
+} from "./mcp.js";
+import type { AiEndpointReport, CodeScanReport, ModelReport, SdkReport } from "./report.js";
+import { declaredSdks } from "./sdk-index.js";
 import type { SdkUse } from "./source/analyze.js";
 import { analyzeOnWorkers } from "./source/pool.js";
 import { analyzeSourceFile, createSourceContext, type SourceFileResult, sourceCode } from "./source/source-file.js";
@@ -95,25 +104,31 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const ctx = await createSourceContext(catalog);
   const { files, notes } = walkTree(root, limits, { exclude: options.exclude ?? [] });
+  const firstParty: FirstParty = createFirstParty(files.map((f) => f.rel));
   const skipped: SkipNote[] = [...notes];
   const declared: Declared[] = [];
   const locks: { dir: string; ecosystem: Ecosystem; versions: LockedVersions; file: string }[] = [];
   const uses: (SdkUse & { file: string })[] = [];
   const models: ModelReport[] = [];
   const mcpServers: McpServerEntry[] = [];
+  const mcpImplementations: McpImplementation[] = [];
   const inferenceServers: InferenceServerUse[] = [];
   const gpus: GpuUse[] = [];
   const findings: Finding[] = [];
+  const aiEndpoints: AiEndpointReport[] = [];
   let parsed = 0;
 
   const addModels = (file: string, found: readonly { id: string; provider: string; line: number }[]) => {
     for (const m of found) models.push({ id: m.id, provider: m.provider, file, line: m.line });
   };
-  const checkSecrets = (file: WalkedFile, text: string) => {
-    if (!options.secrets) return;
+  /** Returns the lines it reported, so an MCP config's own secret check does not repeat them. */
+  const checkSecrets = (file: WalkedFile, text: string): Set<number> => {
+    const reported = new Set<number>();
+    if (!options.secrets) return reported;
     for (const d of options.secrets.detect(text)) {
       if (!AI_KEY.test(d.entity) && !AI_KEY.test(d.ruleId)) continue;
       const line = text.slice(0, d.start).split("\n").length;
+      reported.add(line);
       findings.push({
         ruleId: "code.hardcoded-ai-key",
         severity: "critical",
@@ -126,6 +141,21 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
         fingerprint: `code.hardcoded-ai-key:${file.rel}:${line}:${d.ruleId}`,
       });
     }
+    return reported;
+  };
+
+  /** An MCP config's servers and findings, then the file's AI keys (an AI key in a server's env is reported once). */
+  const addMcp = (file: WalkedFile, text: string, result: McpConfigResult | undefined) => {
+    const before = findings.length;
+    const reported = checkSecrets(file, text);
+    const keys = findings.splice(before);
+    const kept = withoutSecretsOn(result, reported);
+    if (kept) {
+      mcpServers.push(...kept.servers);
+      mcpImplementations.push(...kept.implementations);
+      findings.push(...kept.findings);
+    }
+    findings.push(...keys);
   };
 
   const applySource = (file: WalkedFile, result: SourceFileResult) => {
@@ -135,16 +165,10 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
     if (!analysis) return;
     for (const u of analysis.sdkUses) uses.push({ ...u, file: file.rel });
     addModels(file.rel, analysis.models);
+    for (const e of analysis.endpoints) aiEndpoints.push({ ...e, file: file.rel });
     findings.push(...analysis.findings);
     for (const s of analysis.mcpServers)
-      mcpServers.push({
-        name: s.name,
-        transport: "implemented",
-        file: file.rel,
-        line: s.line,
-        package: s.sdk,
-        tools: s.tools,
-      });
+      mcpImplementations.push({ name: s.name, file: file.rel, line: s.line, sdk: s.sdk, tools: s.tools });
   };
 
   const isSource = (file: WalkedFile) => file.role.kind === "source" || file.role.kind === "notebook";
@@ -209,18 +233,29 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
           const manifestDir = posix.dirname(file.rel);
           if (result.kind === "lock")
             locks.push({ dir: manifestDir, ecosystem: result.ecosystem, versions: result.versions, file: file.rel });
-          else
-            for (const p of result.packages) {
-              const sdk = ctx.index.byName(p.ecosystem, p.ecosystem === "pypi" ? normalizePypi(p.name) : p.name);
-              if (sdk) declared.push({ ...p, manifest: file.rel, sdk });
-            }
+          else {
+            for (const p of result.packages)
+              for (const d of declaredSdks(ctx.index, p))
+                declared.push({
+                  ...p,
+                  name: d.name,
+                  // A package brought in by an extra has no constraint of its own in this manifest.
+                  spec: d.viaExtra ? undefined : p.spec,
+                  manifest: file.rel,
+                  sdk: d.sdk,
+                  viaExtra: d.viaExtra,
+                });
+            const ecosystem = result.packages[0]?.ecosystem ?? manifestEcosystem(file.rel);
+            if (result.project && ecosystem) addProjectName(firstParty, ecosystem, result.project);
+          }
           break;
         }
         case "mcp-config": {
-          const result = parseMcpConfig(text, file.rel);
-          mcpServers.push(...result.servers);
-          findings.push(...result.findings);
-          checkSecrets(file, text);
+          const result = parseMcpConfig(text, {
+            file: file.rel,
+            ...(options.secrets ? { secrets: options.secrets } : {}),
+          });
+          addMcp(file, text, result);
           break;
         }
         case "dockerfile": {
@@ -232,7 +267,12 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
           break;
         }
         case "config": {
-          checkSecrets(file, text);
+          // Any config may be an MCP client's (Zed settings, opencode.json, Codex config.toml, Spring).
+          const mcp =
+            file.role.format === "env"
+              ? undefined
+              : detectMcpConfig(text, { file: file.rel, ...(options.secrets ? { secrets: options.secrets } : {}) });
+          addMcp(file, text, mcp);
           // Palisade's own policies and policy tests name models and GPU quotas as rules, not uses.
           if (file.role.format === "yaml" && isPalisadePolicyFile(text)) break;
           if (file.role.format === "yaml") {
@@ -253,11 +293,12 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
   }
   options.onProgress?.(files.length, files.length);
 
-  const sdks = assembleSdks(declared, locks, uses);
+  const sdks = assembleSdks(declared, locks, uses, firstParty);
   const providers = [
     ...new Set([
       ...sdks.filter((s) => s.category === "provider").map((s) => s.provider),
       ...models.map((m) => m.provider),
+      ...aiEndpoints.map((e) => e.provider),
     ]),
   ].sort();
   return {
@@ -265,14 +306,26 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
     sdks,
     models: dedupeModels(models),
     mcpServers,
+    mcpImplementations,
     inferenceServers,
     gpus,
+    aiEndpoints,
     providers,
     findings,
     skipped,
     modelFiles,
     stats: { files: files.length, parsed, durationMs: Math.round(performance.now() - started) },
   };
+}
+
+/** The ecosystem of a manifest that declared nothing, for its project name. */
+function manifestEcosystem(rel: string): Ecosystem | undefined {
+  const name = posix.basename(rel);
+  if (/^(?:pyproject\.toml|setup\.(?:py|cfg))$/.test(name)) return "pypi";
+  if (name === "package.json") return "npm";
+  if (name === "Cargo.toml") return "cargo";
+  if (name.endsWith(".gemspec")) return "gem";
+  return undefined;
 }
 
 function isUnder(file: string, dir: string): boolean {
@@ -284,12 +337,18 @@ function assembleSdks(
   declared: readonly Declared[],
   locks: readonly { dir: string; ecosystem: Ecosystem; versions: LockedVersions; file: string }[],
   uses: readonly (SdkUse & { file: string })[],
+  firstParty: FirstParty,
 ): SdkReport[] {
   const entries = new Map<string, SdkReport>();
   const keyOf = (sdk: SdkEntry, manifest: string | undefined) => `${sdk.ecosystem}:${sdk.name}:${manifest ?? ""}`;
   for (const d of declared) {
     const key = keyOf(d.sdk, d.manifest);
-    if (entries.has(key)) continue;
+    const existing = entries.get(key);
+    if (existing) {
+      // Declared directly as well as through an extra: the direct declaration wins.
+      if (!d.viaExtra) delete existing.viaExtra;
+      continue;
+    }
     const dir = posix.dirname(d.manifest);
     const lock = locks
       .filter((l) => l.ecosystem === d.ecosystem && (l.dir === dir || isUnder(dir, l.dir)))
@@ -305,6 +364,7 @@ function assembleSdks(
       ...(locked ? { version: locked, lockfile: lock?.file } : exact ? { version: exact } : {}),
       ...(d.spec && !exact ? { constraint: d.spec } : {}),
       manifest: d.manifest,
+      ...(d.viaExtra ? { viaExtra: d.viaExtra } : {}),
       usages: [],
     });
   }
@@ -329,6 +389,12 @@ function assembleSdks(
       );
     }
     candidates.sort((a, b) => (b.manifest?.length ?? 0) - (a.manifest?.length ?? 0) || a.name.localeCompare(b.name));
+    // Declared by another manifest of the repository (an examples monorepo): not "declared nowhere".
+    if (candidates.length === 0)
+      candidates = [...entries.values()]
+        .filter((e) => e.name === use.sdk.name && e.ecosystem === use.sdk.ecosystem && e.manifest)
+        .sort((a, b) => (a.manifest ?? "").localeCompare(b.manifest ?? ""))
+        .slice(0, 1);
     let entry = candidates[0];
     if (!entry) {
       const key = keyOf(use.sdk, undefined);
@@ -348,6 +414,22 @@ function assembleSdks(
       entry.usages.push({ file: use.file, line: use.line, kind: use.kind });
   }
   // A package that is AI only with evidence (boto3 → Bedrock) counts only where the code shows it.
+  // An undeclared import the repository's own package explains (huggingface/trl importing trl) is not the SDK.
+  for (const [key, e] of entries) {
+    const sdk = e.manifest
+      ? undefined
+      : uses.find((u) => u.sdk.name === e.name && u.sdk.ecosystem === e.ecosystem)?.sdk;
+    if (
+      sdk &&
+      isShadowedByFirstParty(
+        firstParty,
+        sdk,
+        e.name,
+        e.usages.map((u) => u.file),
+      )
+    )
+      entries.delete(key);
+  }
   const out = [...entries.values()].filter((e) => {
     const sdk =
       declared.find((d) => d.sdk.name === e.name && d.sdk.ecosystem === e.ecosystem)?.sdk ??

@@ -1,5 +1,11 @@
-/** Resolve an import to the catalogued SDK that provides it (longest matching prefix wins). */
+/**
+ * Resolve a declared package name or an import to the catalogued SDK that provides it. Exact
+ * names and the longest import prefix win; package families (`langchain-*`) name the split
+ * package itself, so an import of `llama_index.llms.openai` is `llama-index-llms-openai`, not
+ * the `llama-index` umbrella.
+ */
 import type { AiCatalog, Ecosystem, SdkEntry } from "./catalog.js";
+import { normalizePypi } from "./manifests/types.js";
 import type { SourceLanguage } from "./walk.js";
 
 /** The package ecosystem whose SDKs a language's imports resolve to. */
@@ -17,37 +23,148 @@ export function ecosystemOf(language: SourceLanguage | "notebook"): Ecosystem {
   }
 }
 
-const SEPARATOR: Record<Ecosystem, string> = { pypi: ".", npm: "/", go: "/", maven: "." };
+const SEPARATOR: Record<Ecosystem, string> = { pypi: ".", npm: "/", go: "/", maven: ".", gem: "/", cargo: "::" };
 
 /** Import prefixes per ecosystem, longest first. */
 export interface SdkIndex {
   resolve(ecosystem: Ecosystem, module: string): SdkEntry | undefined;
+  /** The catalogued SDK a declared package is: an exact entry, else a family, under its own name. */
   byName(ecosystem: Ecosystem, name: string): SdkEntry | undefined;
   /** Every import prefix, for the cheap pre-filter that decides whether a file is parsed. */
   prefixes: string[];
 }
 
+/**
+ * The key names are compared under: PEP 503 for PyPI; crates.io treats `-` and `_` (and case)
+ * as the same crate; RubyGems names are unique regardless of case but `-` and `_` differ.
+ */
+export function packageKey(ecosystem: Ecosystem, name: string): string {
+  if (ecosystem === "pypi") return normalizePypi(name);
+  if (ecosystem === "cargo") return name.toLowerCase().replace(/_/g, "-");
+  if (ecosystem === "gem") return name.toLowerCase();
+  return name;
+}
+
+interface ModuleRule {
+  regex: RegExp;
+  name: string;
+  sdk: SdkEntry;
+}
+
+/** The literal start of a module rule (`^llama_index\.` → `llama_index`) when it ends on a separator. */
+function literalPrefix(match: string, sep: string): string | undefined {
+  let out = "";
+  let i = match.startsWith("^") ? 1 : 0;
+  if (match[i] === "(") i += 1;
+  while (i < match.length) {
+    const c = match[i] as string;
+    if (c === "\\" && i + 1 < match.length && /[./:@-]/.test(match[i + 1] as string)) {
+      out += match[i + 1];
+      i += 2;
+    } else if (/[\w/@:-]/.test(c)) {
+      out += c;
+      i += 1;
+    } else break;
+  }
+  if (!out.endsWith(sep)) return undefined;
+  const trimmed = out.slice(0, -sep.length);
+  return trimmed || undefined;
+}
+
 export function createSdkIndex(catalog: AiCatalog): SdkIndex {
   const prefixes = new Map<Ecosystem, { prefix: string; sdk: SdkEntry }[]>();
   const names = new Map<string, SdkEntry>();
+  const families = new Map<Ecosystem, { stem: string; sdk: SdkEntry }[]>();
+  const rules = new Map<Ecosystem, ModuleRule[]>();
+  const literal: string[] = [];
   for (const sdk of catalog.sdks) {
-    names.set(`${sdk.ecosystem}:${sdk.ecosystem === "pypi" ? sdk.name.toLowerCase() : sdk.name}`, sdk);
+    if (sdk.name.endsWith("*")) {
+      const list = families.get(sdk.ecosystem) ?? [];
+      list.push({ stem: packageKey(sdk.ecosystem, sdk.name.slice(0, -1)), sdk });
+      families.set(sdk.ecosystem, list);
+    } else names.set(`${sdk.ecosystem}:${packageKey(sdk.ecosystem, sdk.name)}`, sdk);
     const list = prefixes.get(sdk.ecosystem) ?? [];
     for (const prefix of sdk.imports) list.push({ prefix, sdk });
     prefixes.set(sdk.ecosystem, list);
+    for (const rule of sdk.modules ?? []) {
+      const ruleList = rules.get(sdk.ecosystem) ?? [];
+      ruleList.push({ regex: new RegExp(rule.match, "u"), name: rule.name, sdk });
+      rules.set(sdk.ecosystem, ruleList);
+      const lit = literalPrefix(rule.match, SEPARATOR[sdk.ecosystem]);
+      if (lit) literal.push(lit);
+    }
   }
   for (const list of prefixes.values()) list.sort((a, b) => b.prefix.length - a.prefix.length);
+  for (const list of families.values()) list.sort((a, b) => b.stem.length - a.stem.length);
+  const concrete = new Map<string, SdkEntry>();
+  const named = (ecosystem: Ecosystem, raw: string): SdkEntry | undefined => {
+    const key = packageKey(ecosystem, raw);
+    const exact = names.get(`${ecosystem}:${key}`);
+    if (exact) return exact;
+    const cacheKey = `${ecosystem}:${key}`;
+    const cached = concrete.get(cacheKey);
+    if (cached) return cached;
+    const family = families.get(ecosystem)?.find((f) => key.startsWith(f.stem));
+    if (!family) return undefined;
+    const { modules: _m, ...rest } = family.sdk;
+    const entry: SdkEntry = { ...rest, name: ecosystem === "pypi" ? key : raw };
+    concrete.set(cacheKey, entry);
+    return entry;
+  };
   return {
     resolve(ecosystem, module) {
       const sep = SEPARATOR[ecosystem];
+      let best: SdkEntry | undefined;
+      let bestLength = 0;
       for (const { prefix, sdk } of prefixes.get(ecosystem) ?? []) {
-        if (module === prefix || module.startsWith(prefix + sep)) return sdk;
+        if (module === prefix || module.startsWith(prefix + sep)) {
+          best = sdk;
+          bestLength = prefix.length;
+          break;
+        }
       }
-      return undefined;
+      for (const rule of rules.get(ecosystem) ?? []) {
+        const m = rule.regex.exec(module);
+        if (!m || m[0].length <= bestLength) continue;
+        const end = m[0].length;
+        if (end < module.length && !module.startsWith(sep, end)) continue;
+        const name = rule.name.replace(/\$(\d)/g, (_, n: string) => m[Number(n)] ?? "");
+        const entry = named(ecosystem, name);
+        if (!entry) continue;
+        best = entry;
+        bestLength = end;
+      }
+      return best;
     },
-    byName(ecosystem, name) {
-      return names.get(`${ecosystem}:${name}`);
-    },
-    prefixes: [...new Set(catalog.sdks.flatMap((s) => s.imports))],
+    byName: named,
+    prefixes: [...new Set([...catalog.sdks.flatMap((s) => s.imports), ...literal])],
   };
+}
+
+/** A declared package that is a catalogued SDK, or one an extra of it brings in. */
+export interface DeclaredSdk {
+  sdk: SdkEntry;
+  name: string;
+  /** `parent[extra]` when the SDK arrives only through that extra. */
+  viaExtra?: string;
+}
+
+/**
+ * The SDKs a declaration stands for: the package itself when catalogued, plus the packages its
+ * extras bring in (`trl[vllm]` → vllm, `crewai[tools]` → crewai-tools) as the catalog lists them.
+ */
+export function declaredSdks(
+  index: SdkIndex,
+  pkg: { ecosystem: Ecosystem; name: string; extras?: readonly string[] },
+): DeclaredSdk[] {
+  const sdk = index.byName(pkg.ecosystem, pkg.name);
+  const out: DeclaredSdk[] = sdk ? [{ sdk, name: pkg.name }] : [];
+  if (!sdk?.extras || !pkg.extras) return out;
+  for (const extra of pkg.extras.slice(0, 50)) {
+    for (const name of sdk.extras[extra] ?? []) {
+      const brought = index.byName(pkg.ecosystem, name);
+      if (brought) out.push({ sdk: brought, name, viaExtra: `${pkg.name}[${extra}]` });
+    }
+  }
+  return out;
 }

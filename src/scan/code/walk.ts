@@ -6,6 +6,7 @@
 import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import picomatch from "picomatch";
+import { isManifestName } from "./manifests/names.js";
 
 /** Directories never descended into: dependencies, VCS data, caches, build output. */
 export const IGNORED_DIRS = new Set([
@@ -43,6 +44,12 @@ export const IGNORED_DIRS = new Set([
 export const SOURCE_LANGUAGES = ["python", "javascript", "typescript", "tsx", "go", "java"] as const;
 export type SourceLanguage = (typeof SOURCE_LANGUAGES)[number];
 
+/** Formats of configuration files read for model ids (`shell`: sh/bash and batch-job scripts). */
+export type ConfigFormat = "yaml" | "json" | "toml" | "env" | "properties" | "shell";
+
+/** Shell and batch-job scripts: they export model variables and pass `--model_name_or_path X`. */
+const SHELL_EXT = new Set([".sh", ".bash", ".zsh", ".slurm", ".sbatch", ".bat", ".cmd"]);
+
 /** What the scanner does with a file. */
 export type FileRole =
   | { kind: "source"; language: SourceLanguage }
@@ -50,7 +57,7 @@ export type FileRole =
   | { kind: "manifest" }
   | { kind: "mcp-config" }
   | { kind: "dockerfile" }
-  | { kind: "config"; format: "yaml" | "json" | "toml" | "env" }
+  | { kind: "config"; format: ConfigFormat }
   /** A model file: not read here, listed for the model scanner (`palisade scan fs`). */
   | { kind: "model-file" };
 
@@ -74,24 +81,6 @@ export interface WalkOptions {
 }
 
 export const DEFAULT_LIMITS: WalkLimits = { maxFiles: 500_000, maxFileBytes: 2 * 1024 * 1024 };
-
-const MANIFEST_NAMES = new Set([
-  "pyproject.toml",
-  "Pipfile",
-  "Pipfile.lock",
-  "poetry.lock",
-  "uv.lock",
-  "setup.cfg",
-  "package.json",
-  "package-lock.json",
-  "pnpm-lock.yaml",
-  "yarn.lock",
-  "go.mod",
-  "go.sum",
-  "pom.xml",
-  "build.gradle",
-  "build.gradle.kts",
-]);
 
 const MCP_CONFIG_NAMES = new Set([
   "claude_desktop_config.json",
@@ -138,7 +127,7 @@ const SOURCE_EXT: Record<string, SourceLanguage> = {
 /** Classify a file by name; undefined when the scanner has nothing to do with it. */
 export function classifyFile(rel: string): FileRole | undefined {
   const name = basename(rel);
-  if (MANIFEST_NAMES.has(name) || /^requirements[\w.-]*\.(txt|in)$/.test(name)) return { kind: "manifest" };
+  if (isManifestName(name)) return { kind: "manifest" };
   if (MCP_CONFIG_NAMES.has(name)) return { kind: "mcp-config" };
   if (
     name === "Dockerfile" ||
@@ -159,6 +148,8 @@ export function classifyFile(rel: string): FileRole | undefined {
   if (ext === ".yaml" || ext === ".yml") return { kind: "config", format: "yaml" };
   if (ext === ".json") return name.endsWith(".lock.json") ? undefined : { kind: "config", format: "json" };
   if (ext === ".toml") return { kind: "config", format: "toml" };
+  if (ext === ".properties") return { kind: "config", format: "properties" };
+  if (SHELL_EXT.has(ext)) return { kind: "config", format: "shell" };
   return undefined;
 }
 

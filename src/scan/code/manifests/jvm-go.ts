@@ -101,9 +101,10 @@ export function parseGradle(text: string): DeclaredPackage[] {
       (whole, k: string) => vars.get(k) ?? whole,
     );
   const out: DeclaredPackage[] = [];
-  const configs = "(?:implementation|api|compile|compileOnly|runtimeOnly|testImplementation|annotationProcessor|kapt)";
+  const configs =
+    "(?:implementation|api|compile|compileOnly|runtimeOnly|testImplementation|testRuntimeOnly|testCompileOnly|developmentOnly|annotationProcessor|kapt)";
   const notation = new RegExp(
-    `${configs}\\s*\\(?\\s*(?:platform\\s*\\(\\s*)?["']([\\w.-]+):([\\w.-]+)(?::([^"'@]+))?["']`,
+    `${configs}\\s*\\(?\\s*(?:(?:enforced)?[pP]latform\\s*\\(\\s*)?["']([\\w.-]+):([\\w.-]+)(?::([^"'@]+))?["']`,
     "g",
   );
   for (const m of text.matchAll(notation)) {

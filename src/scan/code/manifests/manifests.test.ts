@@ -34,7 +34,7 @@ describe("Python manifests", () => {
       "Llama_Index.Core~=0.12",
     ].join("\n");
     const packages = parseRequirements(text, (rel) => files[rel]);
-    assert.deepEqual(names(packages), ["langchain-core", "tiktoken", "openai", "anthropic", "llama-index-core"]);
+    assert.deepEqual(names(packages), ["langchain-core", "tiktoken", "openai", "anthropic", "y", "llama-index-core"]);
     assert.equal(packages.find((p) => p.name === "openai")?.spec, "==1.54.3");
     assert.equal(packages.find((p) => p.name === "openai")?.line, 4);
   });

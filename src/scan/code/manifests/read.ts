@@ -4,6 +4,7 @@ import type { Ecosystem } from "../catalog.js";
 import { parseGoMod, parseGoSum, parseGradle, parsePom } from "./jvm-go.js";
 import { parsePackageJson, parsePackageLock, parsePnpmLock, parseYarnLock } from "./node.js";
 import {
+  parseCondaEnvironment,
   parsePipfile,
   parsePipfileLock,
   parsePyproject,
@@ -11,10 +12,12 @@ import {
   parseSetupCfg,
   parseTomlLock,
 } from "./python.js";
+import { parseCargoLock, parseCargoToml, parseGemfile, parseGemfileLock, parseGemspec } from "./ruby-rust.js";
+import { parseSetupPy } from "./setup-py.js";
 import type { DeclaredPackage, LockedVersions } from "./types.js";
 
 export type ManifestResult =
-  | { kind: "declared"; packages: DeclaredPackage[] }
+  | { kind: "declared"; packages: DeclaredPackage[]; project?: string }
   | { kind: "lock"; ecosystem: Ecosystem; versions: LockedVersions };
 
 /** Parse one manifest; throws on malformed input (the caller turns that into a note). */
@@ -24,7 +27,10 @@ export function parseManifestFile(
   readInclude: (relative: string) => string | undefined,
 ): ManifestResult {
   const name = basename(rel);
-  const declared = (packages: DeclaredPackage[]): ManifestResult => ({ kind: "declared", packages });
+  const declared = (packages: DeclaredPackage[]): ManifestResult => {
+    const project = projectName(name, text);
+    return project ? { kind: "declared", packages, project } : { kind: "declared", packages };
+  };
   const lock = (ecosystem: Ecosystem, versions: LockedVersions): ManifestResult => ({
     kind: "lock",
     ecosystem,
@@ -37,6 +43,21 @@ export function parseManifestFile(
       return declared(parsePipfile(text));
     case "setup.cfg":
       return declared(parseSetupCfg(text));
+    case "setup.py":
+      return declared(parseSetupPy(text));
+    case "environment.yml":
+    case "environment.yaml":
+      return declared(parseCondaEnvironment(text));
+    case "Gemfile":
+    case "gems.rb":
+      return declared(parseGemfile(text));
+    case "Gemfile.lock":
+    case "gems.locked":
+      return lock("gem", parseGemfileLock(text));
+    case "Cargo.toml":
+      return declared(parseCargoToml(text));
+    case "Cargo.lock":
+      return lock("cargo", parseCargoLock(text));
     case "Pipfile.lock":
       return lock("pypi", parsePipfileLock(text));
     case "poetry.lock":
@@ -60,6 +81,22 @@ export function parseManifestFile(
     case "build.gradle.kts":
       return declared(parseGradle(text));
     default:
+      if (name.endsWith(".gemspec")) return declared(parseGemspec(text));
       return declared(parseRequirements(text, readInclude));
   }
+}
+
+const PROJECT_NAME: [test: (name: string) => boolean, pattern: RegExp][] = [
+  [(n) => n === "pyproject.toml", /^\[(?:project|tool\.poetry)\][^[]*?^name\s*=\s*["']([^"'\n]{1,200})["']/m],
+  [(n) => n === "setup.py", /\bname\s*=\s*["']([\w.-]{1,200})["']/],
+  [(n) => n === "setup.cfg", /^\[metadata\][^[]*?^name\s*=\s*([\w.-]{1,200})/m],
+  [(n) => n === "package.json", /^\s{0,4}"name"\s*:\s*"([^"\n]{1,214})"/m],
+  [(n) => n === "Cargo.toml", /^\[package\][^[]*?^name\s*=\s*"([^"\n]{1,200})"/m],
+  [(n) => n.endsWith(".gemspec"), /\.name\s*=\s*["']([\w.-]{1,200})["']/],
+];
+
+/** The name a manifest gives the project itself (not a dependency), found with one bounded pattern. */
+export function projectName(name: string, text: string): string | undefined {
+  const pattern = PROJECT_NAME.find(([test]) => test(name))?.[1];
+  return pattern?.exec(text.slice(0, 200_000))?.[1];
 }

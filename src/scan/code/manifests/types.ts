@@ -9,6 +9,13 @@ export interface DeclaredPackage {
   spec?: string;
   /** 1-based line of the declaration. */
   line?: number;
+  /** Extras asked for (`trl[vllm,peft]` → `["vllm", "peft"]`), normalised. */
+  extras?: string[];
+  /**
+   * Set when the package is not written in the manifest but comes in through an extra of one
+   * that is: `trl[vllm]` declares vllm with `viaExtra: "trl[vllm]"`.
+   */
+  viaExtra?: string;
 }
 
 /** Resolved versions from a lockfile, by normalised package name. */

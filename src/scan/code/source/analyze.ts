@@ -4,9 +4,11 @@
  */
 import type { Finding } from "../../../core/index.js";
 import type { AiCatalog, SdkEntry } from "../catalog.js";
+import { type AiEndpointMatch, matchAiEndpoint } from "../infra.js";
 import { matchModel } from "../models.js";
 import { ecosystemOf, type SdkIndex } from "../sdk-index.js";
 import type { SourceLanguage } from "../walk.js";
+import { embeddedModelCandidates } from "./embedded.js";
 import type { CallFact, FileFacts } from "./facts.js";
 
 /** What a use of an SDK is: an import, a client, or a kind of API call. */
@@ -41,11 +43,17 @@ export interface ImplementedMcpServer {
   tools: string[];
 }
 
+/** A string literal naming an AI API endpoint: a raw HTTP call (or its base URL) without an SDK. */
+export interface EndpointUse extends AiEndpointMatch {
+  line: number;
+}
+
 export interface FileAnalysis {
   sdkUses: SdkUse[];
   models: ModelUse[];
   mcpServers: ImplementedMcpServer[];
   findings: Finding[];
+  endpoints: EndpointUse[];
 }
 
 /** Classify an AI call by its callee's last segments. */
@@ -180,7 +188,7 @@ export function analyzeFacts(options: {
 }): FileAnalysis {
   const { facts, rel, language, text, index, catalog } = options;
   const ecosystem = ecosystemOf(language);
-  const result: FileAnalysis = { sdkUses: [], models: [], mcpServers: [], findings: [] };
+  const result: FileAnalysis = { sdkUses: [], models: [], mcpServers: [], findings: [], endpoints: [] };
   const bindings = new Map<string, SdkEntry>();
   const fields = new Map<string, SdkEntry>();
   const hasEvidence = (sdk: SdkEntry) => !sdk.evidence || sdk.evidence.some((e) => text.includes(e));
@@ -218,6 +226,21 @@ export function analyzeFacts(options: {
   };
   /** Clients built by an Azure constructor: their `model=` is a deployment name. */
   const azureClients = new Set<string>();
+  /**
+   * Multi-service SDKs (boto3) are AI only for some services: a call counts when its arguments
+   * name one (`client("bedrock-runtime")`) or it goes through a client built that way. A client
+   * or session built without a service name is bound but unverified.
+   */
+  const verified = new Set<string>();
+  const evidenceIn = (sdk: SdkEntry, call: CallFact) =>
+    !sdk.evidence || sdk.evidence.some((e) => call.argText.includes(e.replace(/^"|"$/g, "")));
+  const namesService = (call: CallFact) =>
+    call.positional.some((a) => a.string !== undefined) || call.named.has("service_name");
+  const countsFor = (sdk: SdkEntry, call: CallFact) => {
+    if (!sdk.evidence || evidenceIn(sdk, call)) return true;
+    const parts = call.callee.replace(/^new /, "").split(".");
+    return verified.has(parts[0] ?? "") || verified.has(parts.slice(0, 2).join("."));
+  };
   const bind = (target: string, sdk: SdkEntry) => {
     const field = /^(?:self|this|cls)?\.([A-Za-z_$][\w$]*)$/.exec(target);
     if (field?.[1]) fields.set(field[1], sdk);
@@ -229,6 +252,8 @@ export function analyzeFacts(options: {
       if (!call.assignedTo) continue;
       const sdk = sdkOf(call.callee);
       const kind = sdk ? usageKind(call.callee) : undefined;
+      if (sdk?.evidence && !countsFor(sdk, call) && namesService(call)) continue;
+      if (sdk?.evidence && countsFor(sdk, call)) verified.add(call.assignedTo);
       if (sdk && (kind === "client" || kind === "mcp-server" || kind === "agent")) bind(call.assignedTo, sdk);
       if (sdk && kind === "client" && /azure/i.test(call.callee)) azureClients.add(call.assignedTo);
     }
@@ -239,7 +264,7 @@ export function analyzeFacts(options: {
   for (const call of facts.calls) {
     result.findings.push(...riskFindings(call, rel));
     const sdk = sdkOf(call.callee);
-    if (!sdk) continue;
+    if (!sdk || !countsFor(sdk, call)) continue;
     const kind = usageKind(call.callee);
     result.sdkUses.push({ sdk, line: call.line, kind });
     if (kind === "mcp-server" && sdk.category === "mcp") {
@@ -287,13 +312,46 @@ export function analyzeFacts(options: {
   }
 
   const seen = new Set<string>();
+  // A list literal holding a model makes its other weak elements models: `["gemma:2b", "vicuna"]`.
+  const modelGroups = new Set<number>();
+  for (const s of facts.strings)
+    if (s.group !== undefined && !modelGroups.has(s.group) && matchModel(s.value, s.context, catalog))
+      modelGroups.add(s.group);
   for (const s of facts.strings) {
-    const match = matchModel(s.value, s.context, catalog);
+    const match =
+      matchModel(s.value, s.context, catalog) ??
+      // Only named families (`vicuna`); an `org/name` or a path in a list stays what its own context says.
+      (s.group !== undefined && modelGroups.has(s.group) && !s.value.includes("/")
+        ? matchModel(s.value, "model", catalog)
+        : undefined);
     if (!match) continue;
     const key = `${match.id}:${s.line}`;
     if (seen.has(key)) continue;
     seen.add(key);
     result.models.push({ ...match, line: s.line });
+  }
+  // Ids inside comments and docstrings: flags, assignments, calls, quoted strings in comments.
+  if (facts.texts.length > 0) {
+    const lineContext = new Map<number, string>();
+    for (const s of facts.strings) if (s.context && !lineContext.has(s.line)) lineContext.set(s.line, s.context);
+    for (const t of facts.texts) {
+      for (const c of embeddedModelCandidates(t.value, { comment: t.comment })) {
+        const line = t.line + c.line;
+        const match = matchModel(c.value, c.context ?? (t.comment ? lineContext.get(line) : undefined), catalog);
+        if (!match) continue;
+        const key = `${match.id}:${line}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        result.models.push({ ...match, line });
+      }
+    }
+  }
+  const endpointsSeen = new Set<string>();
+  for (const u of facts.urls) {
+    const endpoint = matchAiEndpoint(u.text);
+    if (!endpoint || endpointsSeen.has(`${endpoint.host}:${u.line}`)) continue;
+    endpointsSeen.add(`${endpoint.host}:${u.line}`);
+    result.endpoints.push({ ...endpoint, line: u.line });
   }
   return result;
 }

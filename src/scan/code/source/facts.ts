@@ -45,6 +45,21 @@ export interface StringFact {
   line: number;
   /** The name that says what the string is: `model`, `OPENAI_MODEL`, `from_pretrained`. */
   context?: string;
+  /** Id of the list literal the string is an element of, shared by its siblings. */
+  group?: number;
+}
+
+/** Text that may hold code (a comment, a docstring), read for embedded model ids. */
+export interface TextFact {
+  value: string;
+  line: number;
+  comment: boolean;
+}
+
+/** A string literal (plain or interpolated) that names an AI API endpoint. */
+export interface UrlFact {
+  text: string;
+  line: number;
 }
 
 export interface AssignFact {
@@ -59,6 +74,8 @@ export interface FileFacts {
   calls: CallFact[];
   strings: StringFact[];
   assigns: AssignFact[];
+  texts: TextFact[];
+  urls: UrlFact[];
 }
 
 /**
@@ -67,6 +84,15 @@ export interface FileFacts {
  */
 const MODEL_SHAPE = /^(?=[^A-Za-z]*[A-Za-z])[\w.:/@+-]{2,200}$/;
 const MAX_ARG_TEXT = 2000;
+/** Texts worth reading for embedded ids: a flag, an assignment or call, and a model-ish word. */
+const EMBEDDED_HINT = /--|=|\(|["']\s*:/;
+const EMBEDDED_WORD = /model|pretrained|checkpoint|engine|deploy|llm/i;
+const MAX_TEXT = 100_000;
+/** Strings that may name an AI endpoint: a URL or a bare `host:port`. */
+const URL_HINT = /\/\/|:11434/;
+const COMMENT_TYPES = new Set(["comment", "line_comment", "block_comment"]);
+/** List literals whose string elements are siblings (a list of models is all models). */
+const LIST_TYPES = new Set(["list", "tuple", "set", "array", "array_initializer", "element_value_array_initializer"]);
 const MAX_NODES = 400_000;
 
 const FUNCTION_TYPES = new Set([
@@ -84,7 +110,12 @@ const FUNCTION_TYPES = new Set([
 ]);
 
 const STRING_TYPES = new Set(["string", "interpreted_string_literal", "raw_string_literal", "string_literal"]);
-const FRAGMENT_TYPES = new Set(["string_content", "string_fragment", "interpreted_string_literal_content"]);
+const FRAGMENT_TYPES = new Set([
+  "string_content",
+  "string_fragment",
+  "multiline_string_fragment",
+  "interpreted_string_literal_content",
+]);
 
 /** The value of a plain string literal node; undefined when it interpolates. */
 export function stringValue(node: Node): string | undefined {
@@ -194,7 +225,11 @@ function assignedName(parent: Node, value: Node): string | undefined {
     }
     case "expression_list": {
       const decl = parent.parent;
-      if (decl && (decl.type === "short_var_declaration" || decl.type === "assignment_statement")) {
+      // Go `a, b := x, y`; Python `a, b = x, y`.
+      if (
+        decl &&
+        (decl.type === "short_var_declaration" || decl.type === "assignment_statement" || decl.type === "assignment")
+      ) {
         const index = parent.namedChildren.findIndex((c) => c.id === value.id);
         return decl.childForFieldName("left")?.namedChildren[index]?.text;
       }
@@ -236,15 +271,36 @@ const PASS_THROUGH = new Set([
   "array_initializer",
 ]);
 
+/** Methods that compare their receiver with the argument. */
+const COMPARISONS = new Set([
+  "includes",
+  "startsWith",
+  "endsWith",
+  "startswith",
+  "endswith",
+  "equals",
+  "equalsIgnoreCase",
+  "contains",
+]);
+
 const ENV_READERS = /(^|\.)(getenv|get|Getenv|LookupEnv|getProperty|environ\.get|setdefault|env)$/;
 
 /** The name that gives a string its meaning, climbing at most a few wrapper nodes. */
 function contextOf(node: Node): string | undefined {
   let current = node;
-  for (let depth = 0; depth < 5; depth++) {
+  for (let depth = 0; depth < 6; depth++) {
     const parent = current.parent;
     if (!parent) return undefined;
     switch (parent.type) {
+      case "list":
+      case "array": {
+        // An argv list: `["--model_name_or_path", "org/name"]` names the value by its flag.
+        const prev = current.previousNamedSibling;
+        const flag = prev ? stringValue(prev) : undefined;
+        if (flag?.startsWith("-")) return flag.replace(/^-+/, "").split("=")[0];
+        current = parent;
+        break;
+      }
       case "keyword_argument":
         return parent.childForFieldName("name")?.text;
       case "pair": {
@@ -268,7 +324,22 @@ function contextOf(node: Node): string | undefined {
         const first = info.args[0];
         const envName = first ? stringValue(first) : undefined;
         if (ENV_READERS.test(info.callee) && envName && first?.id !== current.id) return envName;
-        return tail(info.callee);
+        const name = tail(info.callee);
+        // `pytest.param("org/name", id=...)` is named by the parametrize around it.
+        if (name === "param" && call) {
+          current = call;
+          break;
+        }
+        // `@pytest.mark.parametrize("model_id", [...])`: the argument names name the values.
+        if (name === "parametrize" && envName && first?.id !== current.id) return envName;
+        if (name === "from_pretrained" && /Tokeni[sz]er/.test(info.callee)) return "tokenizer";
+        // `modelName.includes("o1-mini")`: a value compared with a variable is named by it. A bare
+        // family in a substring test (`includes("o1")`) is a prefix, not an id.
+        if (COMPARISONS.has(name) && info.callee.includes(".")) {
+          const full = /^equals/.test(name) || /[-:]/.test(stringValue(current) ?? "");
+          return full ? tail(info.callee.slice(0, -name.length - 1)) : undefined;
+        }
+        return name;
       }
       default: {
         const name = assignedName(parent, current);
@@ -398,6 +469,7 @@ const INTERESTING = new Set([
   "assignment_statement",
   "variable_declarator",
   "decorator",
+  ...COMMENT_TYPES,
   ...STRING_TYPES,
 ]);
 
@@ -476,7 +548,7 @@ function typeIds(language: Language): TypeIds {
  * without allocating them; the walk is iterative, so deep nesting cannot overflow the stack.
  */
 export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
-  const facts: FileFacts = { imports: [], calls: [], strings: [], assigns: [] };
+  const facts: FileFacts = { imports: [], calls: [], strings: [], assigns: [], texts: [], urls: [] };
   let nextScope = 1;
   const scopes: number[] = [0];
   const ids = typeIds(tree.language);
@@ -518,8 +590,29 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
           const value = stringValue(node);
           if (value !== undefined && MODEL_SHAPE.test(value)) {
             const context = contextOf(node);
-            facts.strings.push({ value, line: lineOf(node), ...(context ? { context } : {}) });
+            const parent = node.parent;
+            const group = parent && LIST_TYPES.has(parent.type) ? parent.id : undefined;
+            facts.strings.push({
+              value,
+              line: lineOf(node),
+              ...(context ? { context } : {}),
+              ...(group !== undefined ? { group } : {}),
+            });
           }
+          // An interpolated string (f-string, template) is read as its source text.
+          const raw = value ?? (node.text.length <= MAX_TEXT ? node.text : "");
+          if (
+            (value === undefined || !MODEL_SHAPE.test(value)) &&
+            raw.length <= MAX_TEXT &&
+            EMBEDDED_HINT.test(raw) &&
+            EMBEDDED_WORD.test(raw)
+          )
+            facts.texts.push({ value: raw, line: lineOf(node), comment: false });
+          if (URL_HINT.test(raw)) facts.urls.push({ text: raw, line: lineOf(node) });
+        } else if (COMMENT_TYPES.has(type)) {
+          const text = node.text;
+          if (text.length <= MAX_TEXT && /["'`]|--/.test(text))
+            facts.texts.push({ value: text, line: lineOf(node), comment: true });
         } else {
           const assign = assignmentOf(node);
           if (assign) facts.assigns.push({ ...assign, line: lineOf(node), scope });

@@ -3,6 +3,7 @@
  * time budget, fact extraction and analysis. Shared by the in-process path and the workers.
  */
 import type { AiCatalog } from "../catalog.js";
+import { AI_ENDPOINT_HINT } from "../infra.js";
 import { createSdkIndex, type SdkIndex } from "../sdk-index.js";
 import type { SkipNote, SourceLanguage, WalkedFile } from "../walk.js";
 import { analyzeFacts, type FileAnalysis } from "./analyze.js";
@@ -44,10 +45,21 @@ export function createPrefilter(index: SdkIndex): (text: string, language: Sourc
   const py = new RegExp(`\\b(?:import|from)\\s+(?:${[...python].map(quote).join("|")})\\b|${keywords}`, "i");
   const js = new RegExp(`["'](?:${quoted.map(quote).join("|")})(?:["'/])|${keywords}`, "i");
   const jvm = new RegExp(`(?:${dotted.map(quote).join("|")})|${keywords}`, "i");
+  // Raw HTTP calls to AI APIs (the endpoint hosts of infra.ts): substring checks first, so the
+  // common file without any pays for a few memchr-speed scans, not a wider regex.
+  const endpoint = (text: string) =>
+    (text.includes("api.") ||
+      text.includes("googleapis") ||
+      text.includes("azure.com") ||
+      text.includes("amazonaws") ||
+      text.includes("openrouter") ||
+      text.includes("huggingface.co") ||
+      text.includes(":11434")) &&
+    AI_ENDPOINT_HINT.test(text);
   return (text, language) => {
-    if (language === "python" || language === "notebook") return py.test(text);
-    if (language === "java") return jvm.test(text);
-    return js.test(text);
+    if (language === "python" || language === "notebook") return py.test(text) || endpoint(text);
+    if (language === "java") return jvm.test(text) || endpoint(text);
+    return js.test(text) || endpoint(text);
   };
 }
 

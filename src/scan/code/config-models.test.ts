@@ -1,0 +1,199 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { loadAiCatalog } from "./catalog.js";
+import { configModels, parseProperties } from "./config-models.js";
+import { classifyFile } from "./walk.js";
+
+const catalog = loadAiCatalog();
+const ids = (text: string, format: Parameters<typeof configModels>[1]) =>
+  configModels(text, format, catalog).map((m) => `${m.id}@${m.line}`);
+
+describe("config models: mapping keys", () => {
+  it("reads model ids written as keys of a provider → models table (YAML)", () => {
+    const yaml = [
+      "apis:",
+      "  openai:",
+      "    base-url: https://api.openai.com/v1",
+      "    models:",
+      "      gpt-4o-mini:",
+      '        aliases: ["4o-mini"]',
+      "      o3-mini:",
+      "        max-input-chars: 200000",
+      "  anthropic:",
+      "    models:",
+      "      claude-3-5-haiku-20241022:",
+      "        max-input-chars: 680000",
+    ].join("\n");
+    assert.deepEqual(ids(yaml, "yaml"), ["gpt-4o-mini@5", "o3-mini@7", "claude-3-5-haiku-20241022@11"]);
+  });
+
+  it("takes any model-shaped key of a models table (with settings under it), named by its provider", () => {
+    const yaml = [
+      "apis:",
+      "  groq:",
+      "    models:",
+      "      mixtral-8x7b-32768:",
+      "        max-input-chars: 98000",
+      "      Meta-Llama-3.1-8B-Instruct:",
+      '        aliases: ["llama3.1-8b"]',
+      "      default:",
+      "        x: 1",
+      "      max-tokens-2: 5",
+    ].join("\n");
+    assert.deepEqual(
+      configModels(yaml, "yaml", catalog).map((m) => `${m.id}@${m.line}:${m.provider}`),
+      ["mixtral-8x7b-32768@4:groq", "Meta-Llama-3.1-8B-Instruct@6:groq"],
+    );
+  });
+
+  it("reads model keys in JSON and TOML tables", () => {
+    const json = '{"openai": {"models": {"gpt-4o": {"max": 1}, "o1-mini": {}}}}';
+    assert.deepEqual(
+      configModels(json, "json", catalog).map((m) => m.id),
+      ["gpt-4o", "o1-mini"],
+    );
+    const toml = '[providers.openai.models."gpt-4o-mini"]\nmax = 1\n';
+    assert.deepEqual(
+      configModels(toml, "toml", catalog).map((m) => m.id),
+      ["gpt-4o-mini"],
+    );
+  });
+
+  it("does not take keys of other tables, nor dataset mixers, as models", () => {
+    const yaml = [
+      "dataset_mixer:",
+      "  HuggingFaceH4/ultrachat_200k: 1.0",
+      "  openai/gsm8k: 0.5",
+      "aliases:",
+      "  o1: something",
+      "dataset_name: HuggingFaceH4/ultrafeedback_binarized",
+      "model_name_or_path: mistralai/Mistral-7B-v0.1",
+    ].join("\n");
+    assert.deepEqual(ids(yaml, "yaml"), ["mistralai/Mistral-7B-v0.1@7"]);
+  });
+});
+
+describe("config models: Spring .properties", () => {
+  it("reads spring.ai model properties, both naming schemes, and Azure deployments", () => {
+    const text = [
+      "# comment gpt-4o",
+      "spring.application.name=api-ai",
+      "spring.ai.openai.chat.options.model=gpt-4o",
+      "spring.ai.openai.chat.model = gpt-4o-mini",
+      "spring.ai.openai.embedding.model: text-embedding-3-small",
+      "spring.ai.ollama.chat.model=llama3.2",
+      "spring.ai.azure.openai.chat.options.deployment-name=my-gpt4",
+      "spring.ai.openai.base-url=https://api.openai.com",
+      "langchain4j.open-ai.chat-model.model-name=gpt-4.1",
+    ].join("\n");
+    assert.deepEqual(ids(text, "properties"), [
+      "gpt-4o@3",
+      "gpt-4o-mini@4",
+      "text-embedding-3-small@5",
+      "llama3.2@6",
+      "my-gpt4@7",
+      "gpt-4.1@9",
+    ]);
+  });
+
+  it("parses continuation lines, escapes and separators like java.util.Properties", () => {
+    const entries = parseProperties("a.b = one \\\n   two\n! bang comment\nc:d\ne f\n  \nkey\\=x=y\n");
+    assert.deepEqual(
+      entries.map((e) => [e.key, e.value, e.line]),
+      [
+        ["a.b", "one two", 1],
+        ["c", "d", 4],
+        ["e", "f", 5],
+        ["key=x", "y", 7],
+      ],
+    );
+  });
+
+  it("never throws on arbitrary input and keeps every key on a line of the file", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (text) => {
+        const entries = parseProperties(text);
+        const lines = text.split(/\r\n|\r|\n/).length;
+        for (const e of entries) assert.ok(e.line >= 1 && e.line <= lines);
+        configModels(text, "properties", catalog);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("bounds hostile input: a huge continuation chain and a million lines finish quickly", () => {
+    const started = performance.now();
+    parseProperties(`k=${"x\\\n".repeat(200_000)}`);
+    parseProperties("a=b\n".repeat(300_000));
+    assert.ok(performance.now() - started < 3000);
+  });
+
+  it("classifies .properties files and Spring application.yml as configs", () => {
+    assert.deepEqual(classifyFile("src/main/resources/application.properties"), {
+      kind: "config",
+      format: "properties",
+    });
+    assert.deepEqual(classifyFile("src/main/resources/application.yml"), { kind: "config", format: "yaml" });
+  });
+
+  it("reads --flags inside a command string of a compose file", () => {
+    const yaml =
+      "services:\n  app:\n    command: generate.py --load_8bit --base_model $BASE --lora_weights 'tloen/alpaca-lora-7b'\n";
+    assert.deepEqual(ids(yaml, "yaml"), ["tloen/alpaca-lora-7b@3"]);
+  });
+
+  it("reads Spring application.yml nesting", () => {
+    const yaml = "spring:\n  ai:\n    openai:\n      chat:\n        options:\n          model: gpt-4o\n";
+    assert.deepEqual(ids(yaml, "yaml"), ["gpt-4o@6"]);
+  });
+});
+
+describe("config models: shell and batch scripts", () => {
+  it("reads exported model variables and --model flags, including hub ids named *_name_or_path", () => {
+    const sh = [
+      "#!/bin/bash",
+      "export MODEL_NAME=meta-llama/Llama-2-7b-hf",
+      "BASE_MODEL='someone/finetune-7b'",
+      "accelerate launch train.py \\",
+      "    --model_name_or_path Qwen/Qwen2-0.5B \\",
+      "    --reward_model_path trl-lib/pythia-1b-deduped-tldr-rm \\",
+      "    --dataset_name trl-lib/tldr \\",
+      "    --output_dir models/out",
+      "python run.py --model=gpt-4o-mini",
+      "set MODEL=llama3.2",
+    ].join("\n");
+    assert.deepEqual(ids(sh, "shell"), [
+      "meta-llama/Llama-2-7b-hf@2",
+      "someone/finetune-7b@3",
+      "Qwen/Qwen2-0.5B@5",
+      "gpt-4o-mini@9",
+      "llama3.2@10",
+    ]);
+  });
+
+  it("classifies shell and batch-job scripts and keeps .env.example as env", () => {
+    for (const name of ["run.sh", "train.bash", "job.slurm", "job.sbatch", "run.bat", "run.cmd"])
+      assert.deepEqual(classifyFile(`scripts/${name}`), { kind: "config", format: "shell" }, name);
+    assert.deepEqual(classifyFile("crews/x/.env.example"), { kind: "config", format: "env" });
+  });
+
+  it("reads .env.example model values", () => {
+    assert.deepEqual(ids("OPENAI_API_KEY=\nMODEL='openhermes'\nOPENAI_MODEL_NAME=gpt-4o # comment\n", "env"), [
+      "openhermes@2",
+      "gpt-4o@3",
+    ]);
+  });
+
+  it("survives hostile shell text", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (text) => {
+        configModels(text, "shell", catalog);
+      }),
+      { numRuns: 200 },
+    );
+    const started = performance.now();
+    configModels(`--model ${"a".repeat(1_000_000)}\n${"--model x ".repeat(100_000)}`, "shell", catalog);
+    assert.ok(performance.now() - started < 3000);
+  });
+});

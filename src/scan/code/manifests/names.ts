@@ -1,0 +1,33 @@
+/** Which file names are manifests or lockfiles: the one list the walker and the parsers share. */
+
+const MANIFEST_NAMES = new Set([
+  "pyproject.toml",
+  "Pipfile",
+  "Pipfile.lock",
+  "poetry.lock",
+  "uv.lock",
+  "setup.cfg",
+  "setup.py",
+  "environment.yml",
+  "environment.yaml",
+  "package.json",
+  "package-lock.json",
+  "pnpm-lock.yaml",
+  "yarn.lock",
+  "go.mod",
+  "go.sum",
+  "pom.xml",
+  "build.gradle",
+  "build.gradle.kts",
+  "Gemfile",
+  "gems.rb",
+  "Gemfile.lock",
+  "gems.locked",
+  "Cargo.toml",
+  "Cargo.lock",
+]);
+
+/** True for a file name (no directory) that `parseManifestFile` reads. */
+export function isManifestName(name: string): boolean {
+  return MANIFEST_NAMES.has(name) || /^requirements[\w.-]*\.(txt|in)$/.test(name) || /^[\w.-]+\.gemspec$/.test(name);
+}

