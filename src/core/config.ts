@@ -125,10 +125,17 @@ export type McpUpstreamConfig = z.infer<typeof McpUpstreamSchema>;
 /** `mcp:` — the MCP servers `palisade mcp proxy` puts itself in front of. */
 export const McpConfigSchema = z.strictObject({
   servers: z
-    .record(
-      z.string().regex(MCP_SERVER_NAME, "server names are letters, digits, '_' and '-' (no '.')"),
-      McpUpstreamSchema,
-    )
+    .record(z.string(), McpUpstreamSchema)
+    // Checked here rather than on the record's key schema, whose error does not say why.
+    .superRefine((servers, ctx) => {
+      for (const name of Object.keys(servers))
+        if (!MCP_SERVER_NAME.test(name))
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `server name "${name}": letters, digits, '_' and '-' only (no '.': it separates server and tool)`,
+          });
+    })
     .default({}),
   /** Milliseconds an upstream may take to answer one request. */
   requestTimeoutMs: z.number().int().positive().max(3_600_000).default(60_000),

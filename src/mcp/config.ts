@@ -4,6 +4,7 @@
  * Claude Desktop, Cursor or VS Code file with an `mcpServers` or `servers` table).
  */
 import { readFileSync } from "node:fs";
+import { type ParseError, parse as parseJsonc, printParseErrorCode } from "jsonc-parser";
 import {
   type McpConfig,
   McpConfigSchema,
@@ -11,6 +12,7 @@ import {
   PalisadeError,
   parseYamlSource,
   validateYaml,
+  type YamlSource,
 } from "../core/index.js";
 
 export type { McpConfig, McpUpstreamConfig };
@@ -30,7 +32,7 @@ export function loadClientServers(file: string): McpConfig {
       cause,
     });
   }
-  const source = parseYamlSource(text, file);
+  const source = /\.jsonc?$/i.test(file) ? jsoncSource(text, file) : parseYamlSource(text, file);
   const value = (source.value ?? {}) as Record<string, unknown>;
   const table = value.mcpServers ?? value.servers;
   if (table === undefined || typeof table !== "object")
@@ -42,4 +44,21 @@ export function loadClientServers(file: string): McpConfig {
     value: { servers: table },
     locate: (path, options) => source.locate([key, ...path.slice(1)], options),
   });
+}
+
+/**
+ * VS Code's `mcp.json` and Cursor's files are JSONC (comments, trailing commas), which neither
+ * JSON.parse nor a YAML parser accepts: read with VS Code's own parser, errors with their line.
+ */
+function jsoncSource(text: string, file: string): YamlSource {
+  const errors: ParseError[] = [];
+  const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const first = errors[0];
+  if (first) {
+    const line = text.slice(0, first.offset).split("\n").length;
+    throw new PalisadeError("bad-input", `${file}:${line}: not valid JSON (${printParseErrorCode(first.error)})`, {
+      input: file,
+    });
+  }
+  return { file, value, locate: () => undefined };
 }

@@ -10,6 +10,7 @@ export {
   type SdkEntry,
 } from "./catalog.js";
 export { toCycloneDx } from "./cyclonedx.js";
+export { createSdkIndex, type SdkIndex } from "./sdk-index.js";
 export type { GpuUse, InferenceServerUse } from "./infra.js";
 export type { McpImplementation, McpServerEntry } from "./mcp.js";
 export { type ModelMatch, matchModel } from "./models.js";

@@ -58,3 +58,28 @@ describe("AI classification of files", () => {
     assert.equal(classify.classifyFile("opt/tritonserver/bin/tritonserver", 0o755, 0)?.name, "triton");
   });
 });
+
+describe("AI classification of packages", () => {
+  const classifier = createAiClassifier(loadAiCatalog());
+  const pkg = (name: string, ecosystem: string) => ({
+    name,
+    version: "1.0.0",
+    ecosystem,
+    purl: `pkg:x/${name}@1.0.0`,
+    kind: "library" as const,
+    path: "x",
+    layer: 0,
+  });
+
+  it("knows split packages by their family, under each ecosystem's name rules, and nothing else", () => {
+    const sdk = (name: string, ecosystem: string) =>
+      classifier.classifyPackage(pkg(name, ecosystem)).some((c) => c.kind === "ai-sdk");
+    assert.ok(sdk("langchain-openai", "PyPI"));
+    assert.ok(sdk("llama-index-llms-ollama", "PyPI"), "a family member");
+    assert.ok(sdk("Llama_Index.Vector_Stores.Qdrant", "PyPI"), "PEP 503 spelling");
+    assert.ok(sdk("@ai-sdk/openai", "npm"));
+    assert.ok(sdk("torch", "PyPI"));
+    assert.ok(!sdk("requests", "PyPI"));
+    assert.ok(!sdk("langchain-openai", "npm"), "another ecosystem's name");
+  });
+});

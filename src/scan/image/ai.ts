@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { parseYamlSource, validateYaml } from "../../core/index.js";
-import { type AiCatalog, defaultRulesDir } from "../code/index.js";
+import { type AiCatalog, createSdkIndex, defaultRulesDir, type Ecosystem } from "../code/index.js";
 import type { FoundPackage } from "./types.js";
 
 const SignalsSchema = z.strictObject({
@@ -33,7 +33,7 @@ function split(signal: string): { ecosystem: string; name: RegExp } {
   return { ecosystem: signal.slice(0, at), name: glob(signal.slice(at + 1)) };
 }
 
-const CATALOG_ECOSYSTEM: Record<string, string> = { PyPI: "pypi", npm: "npm", Go: "go", Maven: "maven" };
+const CATALOG_ECOSYSTEM: Record<string, Ecosystem> = { PyPI: "pypi", npm: "npm", Go: "go", Maven: "maven" };
 
 export interface AiComponent {
   kind: "ai-sdk" | "inference-server" | "mcp-server" | "gpu-library";
@@ -52,7 +52,8 @@ export interface AiClassifier {
 }
 
 export function createAiClassifier(catalog: AiCatalog, signals: Signals = loadAiSignals()): AiClassifier {
-  const sdks = new Map(catalog.sdks.map((s) => [`${s.ecosystem}:${s.name.toLowerCase()}`, s]));
+  // The code scanner's index: exact names, then families (`langchain-*`), names compared per ecosystem.
+  const sdks = createSdkIndex(catalog);
   const servers = signals.inferenceServers.map((s) => ({
     name: s.name,
     packages: s.packages.map(split),
@@ -66,7 +67,8 @@ export function createAiClassifier(catalog: AiCatalog, signals: Signals = loadAi
       const out: AiComponent[] = [];
       const ecosystem = baseName(pkg.ecosystem);
       const common = { version: pkg.version, evidence: pkg.purl, layer: pkg.layer };
-      const sdk = sdks.get(`${CATALOG_ECOSYSTEM[ecosystem] ?? ""}:${pkg.name.toLowerCase()}`);
+      const catalogEcosystem = CATALOG_ECOSYSTEM[ecosystem];
+      const sdk = catalogEcosystem ? sdks.byName(catalogEcosystem, pkg.name) : undefined;
       if (sdk) out.push({ kind: "ai-sdk", name: pkg.name, category: sdk.category, ...common });
       for (const server of servers)
         if (server.packages.some((p) => p.ecosystem === ecosystem && p.name.test(pkg.name)))
