@@ -10,11 +10,11 @@ export {
   type SdkEntry,
 } from "./catalog.js";
 export { toCycloneDx } from "./cyclonedx.js";
-export { createSdkIndex, type SdkIndex } from "./sdk-index.js";
 export type { GpuUse, InferenceServerUse } from "./infra.js";
 export type { McpImplementation, McpServerEntry } from "./mcp.js";
 export { type ModelMatch, matchModel } from "./models.js";
 export { toJsonReport, toScanInput } from "./output.js";
 export type { CodeScanReport, ModelReport, SdkReport, SdkUsage } from "./report.js";
 export { type ScanCodeOptions, scanCodebase } from "./scan.js";
+export { createSdkIndex, type SdkIndex } from "./sdk-index.js";
 export type { UsageKind } from "./source/analyze.js";
