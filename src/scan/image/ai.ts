@@ -68,13 +68,14 @@ export function createAiClassifier(catalog: AiCatalog, signals: Signals = loadAi
       const ecosystem = baseName(pkg.ecosystem);
       const common = { version: pkg.version, evidence: pkg.purl, layer: pkg.layer };
       const catalogEcosystem = CATALOG_ECOSYSTEM[ecosystem];
-      const sdk = catalogEcosystem ? sdks.byName(catalogEcosystem, pkg.name) : undefined;
+      const isMcpServer = mcp.some((p) => p.ecosystem === ecosystem && p.name.test(pkg.name));
+      // A family (`@modelcontextprotocol/*`) also covers its publisher's servers: a server is not an SDK.
+      const sdk = catalogEcosystem && !isMcpServer ? sdks.byName(catalogEcosystem, pkg.name) : undefined;
       if (sdk) out.push({ kind: "ai-sdk", name: pkg.name, category: sdk.category, ...common });
       for (const server of servers)
         if (server.packages.some((p) => p.ecosystem === ecosystem && p.name.test(pkg.name)))
           out.push({ kind: "inference-server", name: server.name, ...common });
-      if (mcp.some((p) => p.ecosystem === ecosystem && p.name.test(pkg.name)))
-        out.push({ kind: "mcp-server", name: pkg.name, ...common });
+      if (isMcpServer) out.push({ kind: "mcp-server", name: pkg.name, ...common });
       // NVIDIA's wheels (nvidia-cudnn-cu12...) are GPU libraries shipped as Python packages.
       if (ecosystem === "PyPI" && /^nvidia-(cuda-runtime|cudnn|nccl|cublas)/i.test(pkg.name))
         out.push({ kind: "gpu-library", name: pkg.name.toLowerCase(), ...common });
