@@ -206,6 +206,8 @@ describe("mcp proxy over Streamable HTTP", () => {
     // A request without a session that is not initialize is refused by the transport.
     const noSession = await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }));
     assert.equal(noSession.status, 400);
+    // Refused before any per-session server is made: a flood of these allocates nothing.
+    assert.match(((await noSession.json()) as { error: { message: string } }).error.message, /no session/);
   });
 });
 

@@ -8,7 +8,7 @@ import { createServer, type Server as HttpServer, type IncomingMessage, type Ser
 import type { AddressInfo } from "node:net";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { McpProxy } from "./proxy.js";
 
 export async function serveStdio(proxy: McpProxy): Promise<void> {
@@ -53,7 +53,10 @@ export async function serveHttp(proxy: McpProxy, host: string, port: number): Pr
       body = read.value;
     }
     if (existing) return existing.handleRequest(req, res, body);
-    // No session yet: only an initialize request may open one (the transport checks and answers).
+    // No session yet: only an initialize request may open one. Refused here, before a server and
+    // transport exist, so a stream of stray requests allocates nothing.
+    if (!isInitializeRequest(body))
+      return jsonRpcError(res, 400, ErrorCode.InvalidRequest, "no session: send an initialize request first");
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
