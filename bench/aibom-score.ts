@@ -23,16 +23,25 @@ export const LabelFileSchema = z.strictObject({
   hardNegatives: z.array(z.strictObject({ kind: z.string(), value: z.string(), file: z.string(), why: z.string() })),
   uncertain: z.array(z.strictObject({ kind: z.string(), value: z.string(), why: z.string() })),
   notes: z.string(),
+  /** Labelling round: 1 (stop 27's thirty repositories) when absent; see the split rule. */
+  round: z.number().int().min(1).max(2).optional(),
 });
 export type LabelFile = z.infer<typeof LabelFileSchema>;
 
 export type Split = "dev" | "holdout";
 
 /**
- * The split of a repository: `dev` (may be looked at while fixing the scanner) when the first hex
- * digit of sha256("owner/name") is 0-5, otherwise `holdout` (reported, never inspected).
+ * The split of a repository. Round 1 (the first thirty, split by sha256 of "owner/name" in stop
+ * 27) has had its holdout figures reported and was then opened for fixing, so all of it is `dev`
+ * now. Round 2 was labelled afterwards, before the scanner ever ran on it: it is the `holdout`
+ * (reported, never inspected while fixing).
  */
-export function toSplit(repo: string): Split {
+export function toSplit(labels: Pick<LabelFile, "round">): Split {
+  return (labels.round ?? 1) >= 2 ? "holdout" : "dev";
+}
+
+/** The stop-27 rule, kept to say which round-1 repositories were held out then. */
+export function toRound1Split(repo: string): Split {
   const first = createHash("sha256").update(repo, "utf8").digest("hex")[0] ?? "f";
   return Number.parseInt(first, 16) <= 5 ? "dev" : "holdout";
 }

@@ -24,7 +24,7 @@ import {
 } from "./aibom-score.js";
 
 const CORPUS = join(import.meta.dirname, "aibom-corpus");
-const SPLIT_RULE = 'dev when the first hex digit of sha256("owner/name") is 0-5, else holdout';
+const SPLIT_RULE = "round-1 repositories (no round field) are dev; round-2 repositories are holdout";
 
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
@@ -65,13 +65,13 @@ function readLabels(): LabelFile[] {
 }
 
 const all = readLabels();
-let selected = all.filter((l) => split === "all" || toSplit(l.repo) === split);
+let selected = all.filter((l) => split === "all" || toSplit(l) === split);
 if (values.repo) {
   const wanted = values.repo;
   const label = all.find((l) => l.repo === wanted);
   if (!label) fail(`no labels for ${wanted} in ${CORPUS}`);
   if (!selected.includes(label))
-    fail(`${wanted} is in the ${toSplit(wanted)} split; pass --split ${toSplit(wanted)} or --split all`);
+    fail(`${wanted} is in the ${toSplit(label)} split; pass --split ${toSplit(label)} or --split all`);
   selected = [label];
 }
 
@@ -104,7 +104,7 @@ for (const labels of selected) {
   const cpu = process.cpuUsage(cpu0);
   results.push({
     repo: labels.repo,
-    split: toSplit(labels.repo),
+    split: toSplit(labels),
     commit: labels.commit,
     files: report.stats.files,
     wallSeconds: round(wall),

@@ -12,6 +12,7 @@ import {
   toMicro,
   toObserved,
   toRepoPath,
+  toRound1Split,
   toSplit,
   toUncertainValues,
 } from "../bench/aibom-score.js";
@@ -182,9 +183,12 @@ describe("AI-BOM corpus scoring", () => {
     assert.deepEqual(toMicro([a, b]).models, { tp: 1, fp: 0, fn: 1, precision: 1, recall: 0.5, f1: 0.6667 });
   });
 
-  it("puts repositories in the dev split when sha256(owner/name) starts with 0-5", () => {
-    assert.equal(toSplit("huggingface/trl"), "dev"); // sha256 starts with 4
-    assert.equal(toSplit("psf/requests"), "holdout"); // sha256 starts with a
+  it("holds out round-2 repositories; round 1 is all dev, its stop-27 split kept for the record", () => {
+    assert.equal(toSplit({}), "dev");
+    assert.equal(toSplit({ round: 1 }), "dev");
+    assert.equal(toSplit({ round: 2 }), "holdout");
+    assert.equal(toRound1Split("huggingface/trl"), "dev"); // sha256 starts with 4
+    assert.equal(toRound1Split("psf/requests"), "holdout"); // sha256 starts with a
   });
 
   it("compares paths relative to the repository root with '/'", () => {
