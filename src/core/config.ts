@@ -105,12 +105,32 @@ const MCP_CLIENT_KEYS = {
   disabled: z.boolean().default(false),
 };
 
+/**
+ * The bubblewrap fence around a stdio server: a read-only root, no network unless granted, only
+ * the listed paths writable, a non-root uid and resource limits.
+ */
+export const McpSandboxSchema = z.strictObject({
+  network: z.boolean().default(false),
+  /** Paths bound read-write (created if missing); everything else is read-only. */
+  writable: z.array(z.string().min(1)).default([]),
+  /** Paths hidden from the server (an empty tmpfs over each), e.g. ~/.ssh. */
+  hidden: z.array(z.string().min(1)).default([]),
+  memoryMb: z.number().int().positive().max(1_048_576).default(2048),
+  maxProcesses: z.number().int().positive().max(65_536).default(256),
+  cpuSeconds: z.number().int().positive().optional(),
+  /** Record every program the server executes as a runtime event (via strace). */
+  recordExec: z.boolean().default(true),
+});
+export type McpSandboxConfig = z.infer<typeof McpSandboxSchema>;
+
 export const McpStdioServerSchema = z.strictObject({
   ...MCP_CLIENT_KEYS,
   command: z.string().min(1),
   args: z.array(z.string()).default([]),
   env: z.record(z.string(), z.string()).default({}),
   cwd: z.string().optional(),
+  /** `false`: launched as is; an object: fenced with these grants; absent: `mcp.sandbox` decides. */
+  sandbox: z.union([z.literal(false), McpSandboxSchema]).optional(),
 });
 
 export const McpHttpServerSchema = z.strictObject({
@@ -139,6 +159,10 @@ export const McpConfigSchema = z.strictObject({
     .default({}),
   /** Milliseconds an upstream may take to answer one request. */
   requestTimeoutMs: z.number().int().positive().max(3_600_000).default(60_000),
+  /** Fence every stdio server without its own `sandbox` key (with the default grants). */
+  sandbox: z.boolean().default(false),
+  /** The approved tool definitions (`palisade mcp approve` writes it; commit it like a lockfile). */
+  pins: z.string().default("palisade-mcp-pins.json"),
 });
 export type McpConfig = z.infer<typeof McpConfigSchema>;
 

@@ -13,6 +13,8 @@ export {
   MCP_SERVER_NAME,
   type McpConfig,
   McpConfigSchema,
+  type McpSandboxConfig,
+  McpSandboxSchema,
   type McpUpstreamConfig,
   McpUpstreamSchema,
   parseConfig,

@@ -88,6 +88,36 @@ const LimitsSchema = z.strictObject({
   concurrency: z.number().int().positive().optional(),
 });
 
+/**
+ * A constraint on one argument of the MCP tools a glob names. The value at `argument` (a dotted
+ * path into the call's arguments; `*` for every string anywhere in them) must satisfy every check
+ * given; a call whose argument is missing passes (the tool's own schema says what is required).
+ */
+const McpArgumentRuleSchema = z.strictObject({
+  /** Namespaced tool glob: `files.*`, `fetch.fetch`. */
+  tool: Glob,
+  argument: z.string().min(1).max(256),
+  /** The value, a path, must start with one of these (after resolving `..`). */
+  prefixes: z.array(z.string().min(1)).optional(),
+  /** The value, a URL, must have one of these hosts (globs: `*.example.com`). */
+  hosts: GlobList.optional(),
+  /** The value must match this regular expression (anchored). */
+  pattern: z.string().min(1).max(512).optional(),
+  maxLength: z.number().int().positive().optional(),
+  /** The value must be one of these. */
+  enum: z.array(z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+/** What a role may do through the MCP gateway (nothing when absent). */
+const McpAccessSchema = z.strictObject({
+  /** Servers whose tools, prompts and resources the role may see: `github`, `*`. */
+  servers: GlobList.default([]),
+  /** Of those servers' tools, the ones the role may call (`github.get_*`); default all. */
+  tools: GlobList.default(["*"]),
+  arguments: z.array(McpArgumentRuleSchema).default([]),
+  callsPerMinute: z.number().int().positive().optional(),
+});
+
 const RoleSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "role names are lower-case letters, digits, '.', '_' and '-'"),
   /** Who holds the role: `api-key:NAME`, `oidc:SUBJECT`, `group:NAME`, globs allowed. */
@@ -97,6 +127,7 @@ const RoleSchema = z.strictObject({
   useCases: z.array(z.string()).default([]),
   maxTokens: z.number().int().positive().optional(),
   limits: LimitsSchema.default({}),
+  mcp: McpAccessSchema.optional(),
 });
 
 export const GUARD_ACTIONS = ["block", "redact", "allow"] as const;
@@ -185,6 +216,48 @@ const RuntimeSchema = z.strictObject({
     })
     .prefault({}),
   systemPrompts: z.array(z.strictObject({ route: Glob, text: z.string().min(1) })).default([]),
+  mcp: z
+    .strictObject({
+      /**
+       * Tool definitions against their approved pins: `enforce` hides a changed tool until it is
+       * approved again, `monitor` only alerts. `unapproved` is what happens to a tool never
+       * approved: `allow` pins it on first sight (a later change is then a change), `hide` waits
+       * for `palisade mcp approve`.
+       */
+      pinning: z
+        .strictObject({
+          mode: z.enum(GUARD_MODES).default("enforce"),
+          unapproved: z.enum(["allow", "hide"]).default("allow"),
+        })
+        .prefault({}),
+      /** Tool, prompt and resource descriptions that carry instructions to the model. */
+      poisoning: z
+        .strictObject({
+          mode: z.enum(GUARD_MODES).default("enforce"),
+          maxDescriptionChars: z.number().int().positive().default(4096),
+        })
+        .prefault({}),
+      /** A tool name offered by two servers: hidden on both (`enforce`) or only reported. */
+      shadowing: z.enum(GUARD_MODES).default("enforce"),
+      /** Tool arguments on their way out (exfiltration): secrets and PII. */
+      arguments: z
+        .strictObject({
+          secrets: GuardActionSchema.default("block"),
+          pii: DirectionActionsSchema.default({ default: "allow" }),
+        })
+        .prefault({}),
+      /** Tool results, resources and prompts on their way to the model. */
+      results: z
+        .strictObject({
+          injection: GuardActionSchema.default("block"),
+          secrets: GuardActionSchema.default("redact"),
+          pii: DirectionActionsSchema.default({ default: "redact" }),
+        })
+        .prefault({}),
+      /** Audit records argument shapes; `values` adds the (redacted) values. */
+      audit: z.strictObject({ values: z.boolean().default(false) }).prefault({}),
+    })
+    .prefault({}),
   logging: z
     .strictObject({
       prompts: z.enum(["redacted", "hashed", "raw"]).default("redacted"),
@@ -257,6 +330,9 @@ export type PolicyException = z.infer<typeof ExceptionSchema>;
 export type CustomRule = z.infer<typeof CustomRuleSchema>;
 export type CustomRecognizerSpec = z.infer<typeof CustomRecognizerSchema>;
 export type Limits = z.infer<typeof LimitsSchema>;
+export type McpAccess = z.infer<typeof McpAccessSchema>;
+export type McpArgumentRule = z.infer<typeof McpArgumentRuleSchema>;
+export type McpRuntimePolicy = RuntimePolicy["mcp"];
 
 /** Runtime defaults when a policy has no runtime section. */
 export function defaultRuntime(): RuntimePolicy {
