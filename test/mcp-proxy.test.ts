@@ -225,6 +225,7 @@ describe("mcp proxy from the CLI over HTTP, servers from a client's config", () 
         file,
         "--http",
         "127.0.0.1:0",
+        "--no-auth",
         "--format",
         "json",
       ],

@@ -1,4 +1,26 @@
 /** MCP gateway: an aggregating proxy in front of MCP servers. */
+
+export { checkArguments, normalisePath } from "./arguments.js";
+export {
+  MCP_ALERT_EVENT,
+  MCP_CALL_EVENT,
+  type McpAlert,
+  type McpCallRecord,
+  mcpAlertEvent,
+  mcpCallEvent,
+  REQUEST_ID_META,
+} from "./audit.js";
 export { isStdio, loadClientServers, type McpConfig, type McpUpstreamConfig } from "./config.js";
-export { type McpProxy, PROXY_INFO, splitName, startMcpProxy, templateMatches, unionCapabilities } from "./proxy.js";
-export { type HttpServing, serveHttp, serveStdio } from "./serve.js";
+export { POLICY_DENIED } from "./inspect.js";
+export {
+  LOCAL_IDENTITY,
+  type McpProxy,
+  PROXY_INFO,
+  type ProxyControls,
+  type Session,
+  splitName,
+  startMcpProxy,
+  templateMatches,
+  unionCapabilities,
+} from "./proxy.js";
+export { type HttpServeOptions, type HttpServing, serveHttp, serveStdio } from "./serve.js";

@@ -21,14 +21,45 @@ import {
   ReadResourceResultSchema,
   type ServerCapabilities,
 } from "@modelcontextprotocol/sdk/types.js";
+import type { Event, Identity } from "../core/index.js";
+import type { GuardDetectors } from "../gateway/guards.js";
+import type { Limiter } from "../gateway/limits.js";
+import type { CompiledPolicy, McpEffectiveAccess } from "../policy/index.js";
+import { checkArguments } from "./arguments.js";
+import { type McpCallRecord, type McpCorrelation, mcpCallEvent, REQUEST_ID_META } from "./audit.js";
 import type { McpConfig } from "./config.js";
+import { CALL_TOOL_PARAMS, CALL_TOOL_RESULT, GET_PROMPT_RESULT, READ_RESOURCE_RESULT } from "./fields.js";
+import { inspectMessage, POLICY_DENIED } from "./inspect.js";
 import { connectUpstream, type ListKind, type Upstream } from "./upstream.js";
 
 export const PROXY_INFO = { name: "palisade-mcp-proxy", version: "0.1.0" };
 
+/**
+ * What governs the proxy: who may do what (the policy's roles), the guards over every call, the
+ * audit trail, and which tool definitions agents may see at all (pinning, poisoning, shadowing).
+ * Without controls the proxy is a plain aggregator (tests of the protocol plumbing use that).
+ */
+export interface ProxyControls {
+  policy(): CompiledPolicy;
+  detectors(policy: CompiledPolicy): GuardDetectors;
+  limiter: Limiter;
+  record(event: Event): void;
+  /** HMAC key of the `hash` redaction style. */
+  hashKey: string;
+  /** Why a tool is hidden from every agent (changed since approval, poisoned, shadowed), if it is. */
+  toolHidden?(server: string, tool: string): string | undefined;
+  /** Called after an upstream listed its tools (again): review them, raise alerts. */
+  reviewTools?(upstream: Upstream): void;
+}
+
+/** Who a downstream session serves: over stdio the local user, over HTTP the authenticated caller. */
+export interface Session {
+  identity: Identity;
+}
+
 export interface McpProxy {
   /** A new downstream server over the shared upstreams (one per client session). */
-  createServer(): Server;
+  createServer(session?: Session): Server;
   upstreams: ReadonlyMap<string, Upstream>;
   /** Servers that could not be started, with the reason (the proxy serves the rest). */
   failed: ReadonlyMap<string, string>;
@@ -37,7 +68,17 @@ export interface McpProxy {
 
 export interface StartProxyOptions {
   stderr?: "inherit" | "ignore" | "pipe";
+  controls?: ProxyControls;
 }
+
+/** The caller of a stdio proxy: the user who started it (the client that spawned us). */
+export const LOCAL_IDENTITY: Identity = {
+  id: "local",
+  kind: "service-account",
+  name: "local",
+  roles: [],
+  attributes: {},
+};
 
 /** Connects every configured upstream (in parallel) and returns the proxy. */
 export async function startMcpProxy(config: McpConfig, options: StartProxyOptions = {}): Promise<McpProxy> {
@@ -63,7 +104,11 @@ export async function startMcpProxy(config: McpConfig, options: StartProxyOption
           name,
           await connectUpstream(name, upstream, {
             timeoutMs: config.requestTimeoutMs,
-            onListChanged: (_server, kind) => notify(kind),
+            onListChanged: (server, kind) => {
+              const upstream = upstreams.get(server);
+              if (kind === "tools" && upstream) options.controls?.reviewTools?.(upstream);
+              notify(kind);
+            },
             onClose: (server) => {
               if (upstreams.delete(server)) {
                 failed.set(server, "the server closed its connection");
@@ -79,10 +124,17 @@ export async function startMcpProxy(config: McpConfig, options: StartProxyOption
     }),
   );
 
-  const createServer = () => {
+  for (const upstream of upstreams.values()) options.controls?.reviewTools?.(upstream);
+
+  const createServer = (session: Session = { identity: LOCAL_IDENTITY }) => {
     const capabilities = unionCapabilities([...upstreams.values()]);
     const server = new Server(PROXY_INFO, { capabilities });
-    registerHandlers(server, capabilities, upstreams, config.requestTimeoutMs);
+    registerHandlers(server, capabilities, {
+      upstreams,
+      timeout: config.requestTimeoutMs,
+      controls: options.controls,
+      session,
+    });
     servers.add(server);
     server.onclose = () => servers.delete(server);
     return server;
@@ -122,94 +174,318 @@ function route(upstreams: ReadonlyMap<string, Upstream>, name: string, what: str
   return [upstream, parts[1]];
 }
 
+interface HandlerContext {
+  upstreams: ReadonlyMap<string, Upstream>;
+  timeout: number;
+  controls: ProxyControls | undefined;
+  session: Session;
+}
+
+/** The SDK's per-request extras the handlers read (auth set by the HTTP layer, headers, session). */
+interface Extra {
+  signal: AbortSignal;
+  sessionId?: string;
+  authInfo?: { extra?: Record<string, unknown> };
+  requestInfo?: { headers: Record<string, string | string[] | undefined> };
+  sendNotification: (n: { method: "notifications/progress"; params: Record<string, unknown> }) => Promise<void>;
+}
+
+const ALLOW_ALL: McpEffectiveAccess = {
+  server: () => true,
+  tool: () => true,
+  argumentRules: () => [],
+  callsPerMinute: undefined,
+};
+
 /** Handlers for the advertised features only (the SDK refuses a handler for a feature not declared). */
-function registerHandlers(
-  server: Server,
-  capabilities: ServerCapabilities,
-  upstreams: ReadonlyMap<string, Upstream>,
-  timeout: number,
-): void {
-  const all = () => [...upstreams.values()];
-  if (capabilities.tools) registerTools(server, upstreams, all, timeout);
-  if (capabilities.prompts) registerPrompts(server, upstreams, all, timeout);
-  if (capabilities.resources) registerResources(server, all, timeout);
+function registerHandlers(server: Server, capabilities: ServerCapabilities, hc: HandlerContext): void {
+  if (capabilities.tools) registerTools(server, hc);
+  if (capabilities.prompts) registerPrompts(server, hc);
+  if (capabilities.resources) registerResources(server, hc);
 }
 
-type All = () => Upstream[];
-
-function registerTools(server: Server, upstreams: ReadonlyMap<string, Upstream>, all: All, timeout: number): void {
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: all().flatMap((u) => u.lists.tools.map((tool) => ({ ...tool, name: `${u.name}.${tool.name}` }))),
-  }));
-
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const [upstream, tool] = route(upstreams, request.params.name, "tool");
-    if (!upstream.lists.tools.some((t) => t.name === tool))
-      throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${request.params.name}`);
-    const progressToken = request.params._meta?.progressToken;
-    return upstream.client.request(
-      { method: "tools/call", params: { ...request.params, name: tool } },
-      CallToolResultSchema,
-      {
-        signal: extra.signal,
-        timeout,
-        resetTimeoutOnProgress: true,
-        ...(progressToken !== undefined
-          ? {
-              onprogress: (progress) => {
-                extra
-                  .sendNotification({ method: "notifications/progress", params: { ...progress, progressToken } })
-                  .catch(() => {});
-              },
-            }
-          : {}),
-      },
-    );
-  });
-}
-
-function registerPrompts(server: Server, upstreams: ReadonlyMap<string, Upstream>, all: All, timeout: number): void {
-  server.setRequestHandler(ListPromptsRequestSchema, async () => ({
-    prompts: all().flatMap((u) => u.lists.prompts.map((prompt) => ({ ...prompt, name: `${u.name}.${prompt.name}` }))),
-  }));
-
-  server.setRequestHandler(GetPromptRequestSchema, async (request, extra) => {
-    const [upstream, prompt] = route(upstreams, request.params.name, "prompt");
-    if (!upstream.lists.prompts.some((p) => p.name === prompt))
-      throw new McpError(ErrorCode.InvalidParams, `unknown prompt: ${request.params.name}`);
-    return forward(
-      upstream.name,
-      upstream.client.request(
-        { method: "prompts/get", params: { ...request.params, name: prompt } },
-        GetPromptResultSchema,
-        { signal: extra.signal, timeout },
+/** One request's view: who asks, what they may do, and the audit of what happened. */
+function requestScope(hc: HandlerContext, extra: Extra, meta: Record<string, unknown> | undefined) {
+  const identity = (extra.authInfo?.extra?.identity as Identity | undefined) ?? hc.session.identity;
+  const policy = hc.controls?.policy();
+  const access = policy ? policy.access(identity).mcp : ALLOW_ALL;
+  const header = (name: string) => {
+    const value = extra.requestInfo?.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const metaString = (key: string) => (typeof meta?.[key] === "string" ? (meta[key] as string) : undefined);
+  const correlation: McpCorrelation = {};
+  const requestId = header("x-palisade-request-id") ?? metaString(REQUEST_ID_META);
+  const traceparent = header("traceparent") ?? metaString("traceparent");
+  if (requestId) correlation.requestId = requestId;
+  if (traceparent) correlation.traceparent = traceparent;
+  if (extra.sessionId) correlation.sessionId = extra.sessionId;
+  const started = performance.now();
+  const audit = (
+    record: Omit<McpCallRecord, "identity" | "latencyMs" | "correlation" | "values" | "verdicts"> & {
+      verdicts?: McpCallRecord["verdicts"];
+    },
+  ) => {
+    if (!hc.controls || !policy) return;
+    hc.controls.record(
+      mcpCallEvent(
+        {
+          verdicts: [],
+          ...record,
+          identity,
+          correlation,
+          latencyMs: performance.now() - started,
+          values: policy.runtime.mcp.audit.values,
+        },
+        hc.controls.detectors(policy),
       ),
     );
+  };
+  return { identity, policy, access, audit };
+}
+
+type Scope = ReturnType<typeof requestScope>;
+
+/** A refusal: audited, then thrown as the JSON-RPC error the agent sees. */
+function deny(
+  scope: Scope,
+  base: Omit<McpCallRecord, "identity" | "latencyMs" | "correlation" | "values" | "decision" | "verdicts">,
+  rule: string,
+  message: string,
+): never {
+  scope.audit({ ...base, decision: "deny", rule, reason: message });
+  throw new McpError(POLICY_DENIED, message, { palisade: { rule } });
+}
+
+/**
+ * Guards one direction of a request; a refusal is audited and thrown. Guards in `off` mode (or
+ * no controls) pass everything.
+ */
+async function guard(
+  hc: HandlerContext,
+  scope: Scope,
+  base: Omit<McpCallRecord, "identity" | "latencyMs" | "correlation" | "values" | "decision" | "verdicts">,
+  direction: "arguments" | "results",
+  body: Record<string, unknown>,
+  spec: Parameters<typeof inspectMessage>[4],
+  verdicts: McpCallRecord["verdicts"][number][],
+): Promise<boolean> {
+  if (!hc.controls || !scope.policy || scope.policy.runtime.guards.mode === "off") return false;
+  const inspected = await inspectMessage(
+    scope.policy.runtime,
+    hc.controls.detectors(scope.policy),
+    direction,
+    body,
+    spec,
+    hc.controls.hashKey,
+  );
+  verdicts.push(...inspected.verdicts);
+  if (inspected.block) {
+    scope.audit({
+      ...base,
+      decision: "deny",
+      rule: direction === "arguments" ? "mcp.arguments" : "mcp.results",
+      reason: inspected.block.message,
+      verdicts,
+      redacted: inspected.changed,
+    });
+    throw inspected.block;
+  }
+  return inspected.changed;
+}
+
+function visibleTools(hc: HandlerContext, access: McpEffectiveAccess, upstream: Upstream) {
+  if (!access.server(upstream.name)) return [];
+  return upstream.lists.tools.filter(
+    (tool) => access.tool(`${upstream.name}.${tool.name}`) && !hc.controls?.toolHidden?.(upstream.name, tool.name),
+  );
+}
+
+function registerTools(server: Server, hc: HandlerContext): void {
+  server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
+    const { access } = requestScope(hc, extra as Extra, undefined);
+    return {
+      tools: [...hc.upstreams.values()].flatMap((u) =>
+        visibleTools(hc, access, u).map((tool) => ({ ...tool, name: `${u.name}.${tool.name}` })),
+      ),
+    };
+  });
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, rawExtra) => {
+    const extra = rawExtra as Extra;
+    const name = request.params.name;
+    const scope = requestScope(hc, extra, request.params._meta);
+    const parts = splitName(name);
+    const base = {
+      method: "tools/call" as const,
+      server: parts?.[0],
+      target: name,
+      arguments: request.params.arguments,
+      redacted: false,
+    };
+    const [upstream, tool] = route(hc.upstreams, name, "tool");
+    if (!upstream.lists.tools.some((t) => t.name === tool))
+      throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${name}`);
+    if (!scope.access.server(upstream.name) || !scope.access.tool(name))
+      deny(scope, base, "mcp.tool-not-allowed", `tool ${name} is not allowed for ${scope.identity.id}`);
+    const hidden = hc.controls?.toolHidden?.(upstream.name, tool);
+    if (hidden) deny(scope, base, "mcp.tool-hidden", `tool ${name} is withheld: ${hidden}`);
+    const violation = checkArguments(request.params.arguments ?? {}, scope.access.argumentRules(name));
+    if (violation) deny(scope, base, "mcp.argument", `tool ${name} refused: ${violation.message}`);
+    if (hc.controls && scope.access.callsPerMinute !== undefined) {
+      const admitted = await hc.controls.limiter.admit(
+        `mcp:${scope.identity.id}`,
+        { requestsPerMinute: scope.access.callsPerMinute },
+        0,
+      );
+      if (admitted.ok) await admitted.finish(0);
+      else
+        deny(
+          scope,
+          base,
+          "mcp.rate-limit",
+          `${scope.identity.id} is over ${scope.access.callsPerMinute} tool calls per minute; retry in ${admitted.retryAfterSeconds} s`,
+        );
+    }
+    const verdicts: McpCallRecord["verdicts"][number][] = [];
+    const params = structuredClone(request.params) as Record<string, unknown>;
+    let redacted = await guard(hc, scope, base, "arguments", params, CALL_TOOL_PARAMS, verdicts);
+    const progressToken = request.params._meta?.progressToken;
+    let result: Record<string, unknown>;
+    try {
+      result = await forward(
+        upstream.name,
+        upstream.client.request({ method: "tools/call", params: { ...params, name: tool } }, CallToolResultSchema, {
+          signal: extra.signal,
+          timeout: hc.timeout,
+          resetTimeoutOnProgress: true,
+          ...(progressToken !== undefined
+            ? {
+                onprogress: (progress) => {
+                  extra
+                    .sendNotification({ method: "notifications/progress", params: { ...progress, progressToken } })
+                    .catch(() => {});
+                },
+              }
+            : {}),
+        }),
+      );
+    } catch (error) {
+      scope.audit({ ...base, decision: "error", reason: (error as Error).message, verdicts, redacted });
+      throw error;
+    }
+    redacted =
+      (await guard(hc, scope, { ...base, redacted }, "results", result, CALL_TOOL_RESULT, verdicts)) || redacted;
+    scope.audit({ ...base, decision: "allow", verdicts, redacted });
+    return result;
   });
 }
 
-function registerResources(server: Server, all: All, timeout: number): void {
-  server.setRequestHandler(ListResourcesRequestSchema, async () => ({
-    resources: all().flatMap((u) => u.lists.resources),
+function registerPrompts(server: Server, hc: HandlerContext): void {
+  server.setRequestHandler(ListPromptsRequestSchema, async (_request, extra) => {
+    const { access } = requestScope(hc, extra as Extra, undefined);
+    return {
+      prompts: [...hc.upstreams.values()]
+        .filter((u) => access.server(u.name))
+        .flatMap((u) => u.lists.prompts.map((prompt) => ({ ...prompt, name: `${u.name}.${prompt.name}` }))),
+    };
+  });
+
+  server.setRequestHandler(GetPromptRequestSchema, async (request, rawExtra) => {
+    const extra = rawExtra as Extra;
+    const scope = requestScope(hc, extra, request.params._meta);
+    const name = request.params.name;
+    const base = {
+      method: "prompts/get" as const,
+      server: splitName(name)?.[0],
+      target: name,
+      arguments: request.params.arguments,
+      redacted: false,
+    };
+    const [upstream, prompt] = route(hc.upstreams, name, "prompt");
+    if (!upstream.lists.prompts.some((p) => p.name === prompt))
+      throw new McpError(ErrorCode.InvalidParams, `unknown prompt: ${name}`);
+    if (!scope.access.server(upstream.name))
+      deny(scope, base, "mcp.server-not-allowed", `server ${upstream.name} is not allowed for ${scope.identity.id}`);
+    const verdicts: McpCallRecord["verdicts"][number][] = [];
+    const params = structuredClone(request.params) as Record<string, unknown>;
+    let redacted = await guard(hc, scope, base, "arguments", params, CALL_TOOL_PARAMS, verdicts);
+    let result: Record<string, unknown>;
+    try {
+      result = await forward(
+        upstream.name,
+        upstream.client.request({ method: "prompts/get", params: { ...params, name: prompt } }, GetPromptResultSchema, {
+          signal: extra.signal,
+          timeout: hc.timeout,
+        }),
+      );
+    } catch (error) {
+      scope.audit({ ...base, decision: "error", reason: (error as Error).message, verdicts, redacted });
+      throw error;
+    }
+    redacted = (await guard(hc, scope, base, "results", result, GET_PROMPT_RESULT, verdicts)) || redacted;
+    scope.audit({ ...base, decision: "allow", verdicts, redacted });
+    return result as never;
+  });
+}
+
+function registerResources(server: Server, hc: HandlerContext): void {
+  const visible = (extra: Extra) => {
+    const { access } = requestScope(hc, extra, undefined);
+    return [...hc.upstreams.values()].filter((u) => access.server(u.name));
+  };
+  server.setRequestHandler(ListResourcesRequestSchema, async (_request, extra) => ({
+    resources: visible(extra as Extra).flatMap((u) => u.lists.resources),
   }));
 
-  server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
-    resourceTemplates: all().flatMap((u) => u.lists.resourceTemplates),
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, async (_request, extra) => ({
+    resourceTemplates: visible(extra as Extra).flatMap((u) => u.lists.resourceTemplates),
   }));
 
-  server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
+  server.setRequestHandler(ReadResourceRequestSchema, async (request, rawExtra) => {
+    const extra = rawExtra as Extra;
+    const scope = requestScope(hc, extra, request.params._meta);
     const uri = request.params.uri;
+    const all = [...hc.upstreams.values()];
+    // Only servers the caller may see are candidates: a URI is never routed to a hidden server.
+    const mine = all.filter((u) => scope.access.server(u.name));
     const upstream =
-      all().find((u) => u.lists.resources.some((r) => r.uri === uri)) ??
-      all().find((u) => u.lists.resourceTemplates.some((t) => templateMatches(t.uriTemplate, uri)));
-    if (!upstream) throw new McpError(ErrorCode.InvalidParams, `unknown resource: ${uri}`);
-    return forward(
-      upstream.name,
-      upstream.client.request({ method: "resources/read", params: request.params }, ReadResourceResultSchema, {
-        signal: extra.signal,
-        timeout,
-      }),
-    );
+      mine.find((u) => u.lists.resources.some((r) => r.uri === uri)) ??
+      mine.find((u) => u.lists.resourceTemplates.some((t) => templateMatches(t.uriTemplate, uri)));
+    const base = {
+      method: "resources/read" as const,
+      server: upstream?.name,
+      target: uri,
+      arguments: {},
+      redacted: false,
+    };
+    if (!upstream) {
+      const elsewhere = all.some(
+        (u) =>
+          u.lists.resources.some((r) => r.uri === uri) ||
+          u.lists.resourceTemplates.some((t) => templateMatches(t.uriTemplate, uri)),
+      );
+      if (elsewhere)
+        deny(scope, base, "mcp.server-not-allowed", `resource ${uri} is not allowed for ${scope.identity.id}`);
+      throw new McpError(ErrorCode.InvalidParams, `unknown resource: ${uri}`);
+    }
+    const verdicts: McpCallRecord["verdicts"][number][] = [];
+    let result: Record<string, unknown>;
+    try {
+      result = await forward(
+        upstream.name,
+        upstream.client.request({ method: "resources/read", params: request.params }, ReadResourceResultSchema, {
+          signal: extra.signal,
+          timeout: hc.timeout,
+        }),
+      );
+    } catch (error) {
+      scope.audit({ ...base, decision: "error", reason: (error as Error).message, verdicts });
+      throw error;
+    }
+    const redacted = await guard(hc, scope, base, "results", result, READ_RESOURCE_RESULT, verdicts);
+    scope.audit({ ...base, decision: "allow", verdicts, redacted });
+    return result as never;
   });
 }
 

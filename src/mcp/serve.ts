@@ -9,7 +9,8 @@ import type { AddressInfo } from "node:net";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { ErrorCode, isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
-import type { McpProxy } from "./proxy.js";
+import type { Identity } from "../core/index.js";
+import { LOCAL_IDENTITY, type McpProxy } from "./proxy.js";
 
 export async function serveStdio(proxy: McpProxy): Promise<void> {
   const server = proxy.createServer();
@@ -28,9 +29,29 @@ export interface HttpServing {
   close(): Promise<void>;
 }
 
+export interface HttpServeOptions {
+  /**
+   * Who is calling, from the Authorization header (the AI gateway's API keys and OIDC tokens);
+   * throws when the credentials are missing or wrong. Absent: everyone is the local identity
+   * (the CLI allows that on loopback only).
+   */
+  authenticate?: (authorization: string | undefined) => Promise<Identity>;
+  /** OAuth authorization servers announced in the protected-resource metadata (RFC 9728). */
+  authorizationServers?: readonly string[];
+}
+
+const METADATA_PATH = "/.well-known/oauth-protected-resource";
+
 /** Serves `/mcp` on host:port (port 0 picks one); sessions by the `Mcp-Session-Id` header. */
-export async function serveHttp(proxy: McpProxy, host: string, port: number): Promise<HttpServing> {
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
+export async function serveHttp(
+  proxy: McpProxy,
+  host: string,
+  port: number,
+  options: HttpServeOptions = {},
+): Promise<HttpServing> {
+  /** Each session is bound to the identity that opened it: another caller cannot ride it. */
+  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; owner: string }>();
+  let base = "";
   const http: HttpServer = createServer((req, res) => {
     handle(req, res).catch((error) => {
       if (!res.headersSent)
@@ -41,9 +62,40 @@ export async function serveHttp(proxy: McpProxy, host: string, port: number): Pr
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (path === METADATA_PATH || path === `${METADATA_PATH}/mcp`) {
+      // RFC 9728: how a client finds out where to get a token for this resource.
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          resource: `${base}/mcp`,
+          authorization_servers: options.authorizationServers ?? [],
+          bearer_methods_supported: ["header"],
+          resource_name: "Palisade MCP gateway",
+        }),
+      );
+      return;
+    }
     if (path !== "/mcp") return jsonRpcError(res, 404, ErrorCode.InvalidRequest, "not found: the MCP endpoint is /mcp");
+    let identity = LOCAL_IDENTITY;
+    if (options.authenticate) {
+      try {
+        identity = await options.authenticate(req.headers.authorization);
+      } catch (error) {
+        res.setHeader("www-authenticate", `Bearer resource_metadata="${base}${METADATA_PATH}"`);
+        return jsonRpcError(res, 401, ErrorCode.InvalidRequest, (error as Error)?.message ?? "unauthenticated");
+      }
+    }
+    // The SDK hands `auth` to every handler as `extra.authInfo`: the proxy decides per caller.
+    (req as IncomingMessage & { auth?: unknown }).auth = {
+      token: "",
+      clientId: identity.id,
+      scopes: identity.roles,
+      extra: { identity },
+    };
     const sessionId = req.headers["mcp-session-id"];
-    const existing = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
+    const found = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
+    // A session opened by someone else is reported as unknown, not as someone else's.
+    const existing = found && found.owner === identity.id ? found.transport : undefined;
     if (typeof sessionId === "string" && !existing)
       return jsonRpcError(res, 404, ErrorCode.InvalidRequest, "unknown or expired session");
     let body: unknown;
@@ -60,13 +112,13 @@ export async function serveHttp(proxy: McpProxy, host: string, port: number): Pr
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        sessions.set(id, transport);
+        sessions.set(id, { transport, owner: identity.id });
       },
     });
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
     };
-    await proxy.createServer().connect(transport);
+    await proxy.createServer({ identity }).connect(transport);
     await transport.handleRequest(req, res, body);
   };
 
@@ -75,10 +127,11 @@ export async function serveHttp(proxy: McpProxy, host: string, port: number): Pr
     http.listen(port, host, () => resolve());
   });
   const address = http.address() as AddressInfo;
+  base = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${address.port}/mcp`,
+    url: `${base}/mcp`,
     async close() {
-      await Promise.all([...sessions.values()].map((t) => t.close().catch(() => {})));
+      await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => {})));
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };

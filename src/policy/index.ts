@@ -23,7 +23,7 @@ export {
 } from "./load.js";
 export { OPT_IN_PII_ENTITIES, type OptInEntity, type PiiDirection, piiActionFor } from "./pii.js";
 export { BUILTIN_RULES, type BuiltinRuleId } from "./rules.js";
-export type { EffectiveAccess } from "./runtime.js";
+export type { EffectiveAccess, McpEffectiveAccess } from "./runtime.js";
 export {
   ACTIONS,
   type CustomRecognizerSpec,
@@ -47,5 +47,6 @@ export {
   STREAM_MODES,
   UNKNOWN_FIELD_MODES,
 } from "./schema.js";
+export { compileMcpApproval, type McpServerRef } from "./supply-chain.js";
 export { findPolicyTests, type PolicyTestResult, runPolicyTestFile } from "./test-runner.js";
 export { createPolicyHolder, type PolicyHolder, type PolicyHolderOptions } from "./watch.js";

@@ -6,7 +6,7 @@
  */
 import { compileGlobs, type Matcher } from "./glob.js";
 import type { RequestInput } from "./input.js";
-import type { Limits, Role, RuntimePolicy } from "./schema.js";
+import type { Limits, McpArgumentRule, Role, RuntimePolicy } from "./schema.js";
 import type { Violation } from "./verdict.js";
 
 interface CompiledRole {
@@ -15,6 +15,19 @@ interface CompiledRole {
   holds: Matcher;
   models: Matcher;
   tools: Matcher;
+  mcp?: { servers: Matcher; tools: Matcher; arguments: { tool: Matcher; rule: McpArgumentRule }[] };
+}
+
+/** What a caller may do through the MCP gateway (union of its roles' `mcp` sections). */
+export interface McpEffectiveAccess {
+  /** Whether the caller may see this server at all (its tools, prompts, resources). */
+  server(name: string): boolean;
+  /** Whether the caller may call this namespaced tool (`server.tool`). */
+  tool(name: string): boolean;
+  /** The argument constraints of the roles that allow this tool (each must hold). */
+  argumentRules(tool: string): McpArgumentRule[];
+  /** The most generous call rate among the roles that set one (undefined: none set). */
+  callsPerMinute: number | undefined;
 }
 
 /** What a caller may do, resolved from all the roles it holds. */
@@ -26,6 +39,7 @@ export interface EffectiveAccess {
   limits: Limits;
   /** Whether any of the roles allows this tool (for tool calls in answers). */
   allowsTool(tool: string): boolean;
+  mcp: McpEffectiveAccess;
 }
 
 export interface CompiledRuntime {
@@ -42,6 +56,15 @@ export function compileRuntime(policy: RuntimePolicy | undefined, at: (path: str
     holds: compileGlobs(role.identities),
     models: compileGlobs(role.models),
     tools: compileGlobs(role.tools),
+    ...(role.mcp
+      ? {
+          mcp: {
+            servers: compileGlobs(role.mcp.servers),
+            tools: compileGlobs(role.mcp.tools),
+            arguments: role.mcp.arguments.map((rule) => ({ tool: compileGlobs([rule.tool]), rule })),
+          },
+        }
+      : {}),
   }));
   const byName = new Map(roles.map((r) => [r.role.name, r]));
   const fallback = policy?.defaultRole ? byName.get(policy.defaultRole) : undefined;
@@ -70,7 +93,23 @@ export function compileRuntime(policy: RuntimePolicy | undefined, at: (path: str
           if (v !== undefined && limits[k] === undefined) limits[k] = v;
         }
       }
+      const mcpRoles = held.flatMap((r) => (r.mcp ? [r.mcp] : []));
+      // A tool is allowed by a role that allows both its server and it; that role's argument
+      // rules then apply (a second role allowing the same tool with no rules does not lift them:
+      // constraints are what the policy author wrote for that tool, so all of them hold).
+      const allowing = (tool: string) => {
+        const server = tool.split(".", 1)[0] ?? "";
+        return mcpRoles.filter((m) => m.servers(server) && m.tools(tool));
+      };
+      const rates = held.flatMap((r) => (r.role.mcp?.callsPerMinute ? [r.role.mcp.callsPerMinute] : []));
       return {
+        mcp: {
+          server: (name) => mcpRoles.some((m) => m.servers(name)),
+          tool: (name) => allowing(name).length > 0,
+          argumentRules: (tool) =>
+            allowing(tool).flatMap((m) => m.arguments.filter((a) => a.tool(tool)).map((a) => a.rule)),
+          callsPerMinute: rates.length > 0 ? Math.max(...rates) : undefined,
+        },
         allowsTool: (tool: string) => held.some((r) => r.tools(tool)),
         roles: held.map((r) => r.role.name),
         maxTokens: caps.includes(undefined) || caps.length === 0 ? undefined : Math.max(...(caps as number[])),

@@ -284,6 +284,6 @@ function upstreamFromFlags(url: string, kind: UpstreamConfig["kind"] | undefined
   return parsed.data;
 }
 
-function isLoopback(host: string): boolean {
+export function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\./.test(host);
 }

@@ -2,11 +2,31 @@
  * `palisade mcp proxy --config FILE`: one MCP server in front of many, for agents over stdio
  * (the default: a client starts it as its MCP server) or Streamable HTTP (`--http HOST:PORT`).
  */
+import { homedir } from "node:os";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { PalisadeError } from "../../core/index.js";
-import { loadClientServers, serveHttp, serveStdio, startMcpProxy } from "../../mcp/index.js";
+import {
+  createAuditWriter,
+  createAuthenticator,
+  createGatewayDetectors,
+  createMemoryLimiter,
+  DEFAULT_POLICY_FILE,
+  detectorsPerPolicy,
+} from "../../gateway/index.js";
+import {
+  loadClientServers,
+  type McpConfig,
+  type ProxyControls,
+  serveHttp,
+  serveStdio,
+  startMcpProxy,
+} from "../../mcp/index.js";
+import { createPolicyHolder } from "../../policy/index.js";
+import { createWorkerEventWriter, type Store } from "../../store/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import type { CommandContext, GlobalOptions } from "../context.js";
+import { isLoopback } from "./gateway.js";
 
 type Contextual = (globals: GlobalOptions) => CommandContext;
 
@@ -18,6 +38,71 @@ function hostPort(value: string): { host: string; port: number } {
   return { host: (match[1] ?? match[2]) as string, port };
 }
 
+interface ProxyFlags {
+  servers?: string;
+  http?: string;
+  policy?: string[];
+  auth: boolean;
+  format: string;
+}
+
+/**
+ * The proxy's controls, built like the AI gateway's (same policy files, detectors, store and
+ * audit trail): one identity and one audit log for both gateways.
+ */
+function openControls(
+  ctx: CommandContext,
+  flags: ProxyFlags,
+  _config: McpConfig,
+): { controls: ProxyControls; store: Store | undefined; close(): Promise<void> } {
+  const gatewayConfig = ctx.config.gateway;
+  const files = flags.policy ?? (gatewayConfig.policy.length > 0 ? gatewayConfig.policy : [DEFAULT_POLICY_FILE]);
+  const policy = createPolicyHolder({
+    files,
+    watch: true,
+    onReload: (p) => ctx.logger.info({ policy: p.name }, "policy reloaded"),
+    onError: (error) =>
+      ctx.logger.error({ err: (error as Error).message }, "policy reload rejected; the previous policy stays"),
+  });
+  let store: Store | undefined;
+  try {
+    store = ctx.openStore();
+  } catch (error) {
+    ctx.logger.warn({ err: (error as Error).message }, "store unavailable: audit events will be spooled");
+  }
+  const events = createWorkerEventWriter({
+    location: ctx.storeLocation,
+    sqliteBusyTimeoutMs: ctx.config.store.busyTimeoutMs,
+  });
+  const audit = createAuditWriter({
+    sink: events,
+    spoolDir: gatewayConfig.audit.spoolDir ?? join(process.env.PALISADE_HOME ?? join(homedir(), ".palisade"), "spool"),
+    batchSize: gatewayConfig.audit.batchSize,
+    flushMs: gatewayConfig.audit.flushMs,
+    logger: ctx.logger,
+  });
+  const limiter = createMemoryLimiter();
+  const detectors = detectorsPerPolicy(createGatewayDetectors());
+  const controls: ProxyControls = {
+    policy: () => policy.current(),
+    detectors,
+    limiter,
+    record: (event) => audit.record(event),
+    hashKey: process.env.PALISADE_HASH_KEY ?? "palisade-audit",
+  };
+  return {
+    controls,
+    store,
+    async close() {
+      await audit.close();
+      await events.close();
+      await limiter.close();
+      policy.close();
+      await store?.close();
+    },
+  };
+}
+
 export function registerMcp(program: Command, context: Contextual): Command {
   const mcp = program.command("mcp").description("govern what agents do through MCP servers");
   withExamples(mcp, ["palisade mcp proxy --config palisade.yaml"]);
@@ -26,26 +111,49 @@ export function registerMcp(program: Command, context: Contextual): Command {
     .description("serve many MCP servers as one, their tools and prompts namespaced server.name")
     .option("--servers <file>", "take the servers from a client's config (Claude Desktop, Cursor, VS Code mcp.json)")
     .option("--http <host:port>", "serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio")
+    .option("-p, --policy <files...>", "policy files (default: gateway.policy, else the built-in default)")
+    .option("--no-auth", "over HTTP, accept callers without credentials (loopback only)")
     .addOption(formatOption().default("table"))
-    .action(async (flags: { servers?: string; http?: string; format: string }, cmd: Command) => {
+    .action(async (flags: ProxyFlags, cmd: Command) => {
       const ctx = context(cmd.optsWithGlobals());
       const listen = flags.http ? hostPort(flags.http) : undefined;
+      if (listen && !flags.auth && !isLoopback(listen.host))
+        throw new PalisadeError("bad-usage", `--no-auth is only allowed on a loopback address, not ${listen.host}`, {
+          input: listen.host,
+        });
       const config = flags.servers ? loadClientServers(flags.servers) : ctx.config.mcp;
       if (Object.keys(config.servers).length === 0)
         throw new PalisadeError(
           "bad-usage",
           `no MCP servers: list them under mcp.servers in ${ctx.configFile ?? "palisade.yaml (--config)"}, or give --servers FILE`,
         );
+      const gateway = openControls(ctx, flags, config);
       // Over stdio our stdout is the protocol: the upstreams' stderr goes to ours, logs too.
-      const started = await startMcpProxy(config);
+      const started = await startMcpProxy(config, { controls: gateway.controls }).catch(async (error: unknown) => {
+        await gateway.close();
+        throw error;
+      });
       for (const [server, reason] of started.failed) ctx.logger.warn({ server, reason }, "upstream not started");
-      ctx.logger.info({ servers: [...started.upstreams.keys()] }, "mcp proxy ready");
+      ctx.logger.info(
+        { servers: [...started.upstreams.keys()], policy: gateway.controls.policy().name },
+        "mcp proxy ready",
+      );
       try {
         if (!listen) {
           await serveStdio(started);
           return;
         }
-        const serving = await serveHttp(started, listen.host, listen.port);
+        const oidc = ctx.config.gateway.auth.oidc;
+        const auth = createAuthenticator({
+          ...(gateway.store && ctx.config.gateway.auth.apiKeys ? { apiKeys: gateway.store } : {}),
+          ...(oidc ? { oidc } : {}),
+        });
+        const serving = await serveHttp(started, listen.host, listen.port, {
+          ...(flags.auth ? { authenticate: (header: string | undefined) => auth.authenticate(header) } : {}),
+          ...(oidc ? { authorizationServers: [oidc.issuer] } : {}),
+        });
+        if (!flags.auth)
+          ctx.logger.warn({ url: serving.url }, "AUTHENTICATION IS OFF (--no-auth): every local caller is 'local'");
         // Over HTTP stdout is free: say once where the proxy listens, for people and for scripts.
         const ready = {
           url: serving.url,
@@ -63,6 +171,7 @@ export function registerMcp(program: Command, context: Contextual): Command {
         await serving.close();
       } finally {
         await started.close();
+        await gateway.close();
       }
     });
   proxy.addHelpText(

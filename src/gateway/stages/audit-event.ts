@@ -13,7 +13,7 @@ import type { Json } from "./state.js";
 const EXCERPT = 500;
 /** Client-chosen ids and headers kept in the event, at most this long (after redaction). */
 const HEADER_VALUE = 128;
-const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+export const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 export interface AuditInput {
   requestId: string;
@@ -99,8 +99,8 @@ export function joinedStart(texts: readonly string[], limit: number): string {
   return out.slice(0, limit);
 }
 
-/** Every string in a JSON value, redacted (keys too: they can be client input). */
-function redactDeep(value: unknown, detectors: GuardDetectors, depth = 0): unknown {
+/** Every string in a JSON value, redacted (keys too: they can be client input); depth capped at 8. */
+export function redactDeep(value: unknown, detectors: GuardDetectors, depth = 0): unknown {
   if (typeof value === "string") return redactAll(value, detectors);
   if (depth > 8 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, detectors, depth + 1));
