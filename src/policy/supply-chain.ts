@@ -159,24 +159,12 @@ export function compileSupplyChain(policy: SupplyChainPolicy | undefined, at: (p
   }
 
   if (p.mcpServers) {
-    const approved = p.mcpServers.approved.map((a) =>
-      "package" in a ? a : { ...a, matchesImage: compileGlobs([a.image]) },
-    );
+    const isApproved = compileMcpApproval(p.mcpServers.approved);
     const source = at("supplyChain.mcpServers");
     const action = p.mcpServers.action;
     checks.push((input) =>
       input.mcpServers
-        .filter(
-          (server) =>
-            !approved.some((a) =>
-              "package" in a
-                ? server.package === a.package &&
-                  (a.versions === "*" || (server.version !== undefined && versionMatches(server.version, a.versions)))
-                : server.image !== undefined &&
-                  a.matchesImage(server.image) &&
-                  (!a.digest || a.digest === server.digest),
-            ),
-        )
+        .filter((server) => !isApproved(server))
         .map((server) => {
           const name = server.package
             ? `${server.package}${server.version ? `@${server.version}` : " (unpinned)"}`
@@ -261,6 +249,27 @@ export function compileSupplyChain(policy: SupplyChainPolicy | undefined, at: (p
     );
   }
   return checks;
+}
+
+/** An MCP server as the approved list sees it: the package (and version) or the image (and digest) it runs. */
+export type McpServerRef = Pick<ScanInput["mcpServers"][number], "package" | "version" | "image" | "digest">;
+
+/**
+ * The matcher of `supplyChain.mcpServers.approved`: a server is approved when an entry names its
+ * package (within `versions`) or matches its image (with the entry's digest, when it has one).
+ * Shared by the scan gate and `palisade mcp scan`.
+ */
+export function compileMcpApproval(
+  approvedList: NonNullable<SupplyChainPolicy["mcpServers"]>["approved"],
+): (server: McpServerRef) => boolean {
+  const approved = approvedList.map((a) => ("package" in a ? a : { ...a, matchesImage: compileGlobs([a.image]) }));
+  return (server) =>
+    approved.some((a) =>
+      "package" in a
+        ? server.package === a.package &&
+          (a.versions === "*" || (server.version !== undefined && versionMatches(server.version, a.versions)))
+        : server.image !== undefined && a.matchesImage(server.image) && (!a.digest || a.digest === server.digest),
+    );
 }
 
 /** `registry.example.com/team/app:1` → `registry.example.com`; `nginx` → `docker.io`. */
