@@ -4,7 +4,7 @@
  * and over Streamable HTTP.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +16,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ErrorCode, McpError, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import Database from "better-sqlite3";
 import { McpConfigSchema } from "../src/core/index.js";
 import { type HttpServing, type McpProxy, serveHttp, startMcpProxy } from "../src/mcp/index.js";
 
@@ -244,6 +245,69 @@ describe("mcp proxy from the CLI over HTTP, servers from a client's config", () 
     } finally {
       child.kill("SIGTERM");
       await once(child, "exit");
+    }
+  });
+});
+
+describe("mcp proxy from the CLI over HTTP with the AI gateway's API keys", () => {
+  it("admits a key made with `palisade keys create`, refuses none, and audits each call in the store", async () => {
+    const home = mkdtempSync(join(tmpdir(), "palisade-mcp-keys-"));
+    const cli = join(import.meta.dirname, "../bin/palisade.js");
+    const env = { PATH: process.env.PATH ?? "", PALISADE_HOME: home };
+    const created = spawnSync(process.execPath, [cli, "keys", "create", "agent-1", "--format", "json"], {
+      env,
+      encoding: "utf8",
+    });
+    assert.equal(created.status, 0, created.stderr);
+    const { key } = JSON.parse(created.stdout) as { key: string };
+    const file = join(home, "mcp.json");
+    writeFileSync(file, JSON.stringify({ mcpServers: { weather: servers.weather } }));
+    const child = spawn(
+      process.execPath,
+      [cli, "mcp", "proxy", "--servers", file, "--http", "127.0.0.1:0", "--format", "json"],
+      { env, stdio: ["ignore", "pipe", "ignore"] },
+    );
+    try {
+      const [line] = (await once(createInterface({ input: child.stdout as Readable }), "line")) as [string];
+      const { url } = JSON.parse(line) as { url: string };
+      const anonymous = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: {} }),
+      });
+      assert.equal(anonymous.status, 401);
+      const client = await agent(
+        new StreamableHTTPClientTransport(new URL(url), {
+          requestInit: { headers: { authorization: `Bearer ${key}`, "x-palisade-request-id": "req-from-ai-gateway" } },
+        }),
+      );
+      const result = await client.callTool({ name: "weather.forecast", arguments: { city: "Lyon" } });
+      assert.match(text(result), /Lyon/);
+      await client.close();
+    } finally {
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    }
+    // Shutdown flushed the audit trail into the store the keys live in.
+    const db = new Database(join(home, "palisade.db"), { readonly: true });
+    try {
+      const rows = db.prepare("SELECT identity_id, request_id, payload FROM events WHERE kind = 'mcp.call'").all() as {
+        identity_id: string;
+        request_id: string;
+        payload: string;
+      }[];
+      assert.equal(rows.length, 1);
+      const row = rows[0] as (typeof rows)[number];
+      assert.equal(row.identity_id, "api-key:agent-1");
+      assert.equal(row.request_id, "req-from-ai-gateway");
+      const payload = JSON.parse(row.payload) as Record<string, unknown>;
+      assert.deepEqual(
+        [payload.target, payload.decision, payload.argumentShape],
+        ["weather.forecast", "allow", { city: "string" }],
+      );
+    } finally {
+      db.close();
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });

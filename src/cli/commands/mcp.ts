@@ -14,19 +14,14 @@ import {
   DEFAULT_POLICY_FILE,
   detectorsPerPolicy,
 } from "../../gateway/index.js";
-import {
-  loadClientServers,
-  type McpConfig,
-  type ProxyControls,
-  serveHttp,
-  serveStdio,
-  startMcpProxy,
-} from "../../mcp/index.js";
+import { loadClientServers, type ProxyControls, serveHttp, serveStdio, startMcpProxy } from "../../mcp/index.js";
 import { createPolicyHolder } from "../../policy/index.js";
 import { createWorkerEventWriter, type Store } from "../../store/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import type { CommandContext, GlobalOptions } from "../context.js";
 import { isLoopback } from "./gateway.js";
+import { registerMcpApprove } from "./mcp-approve.js";
+import { registerMcpScan } from "./mcp-scan.js";
 
 type Contextual = (globals: GlobalOptions) => CommandContext;
 
@@ -50,11 +45,10 @@ interface ProxyFlags {
  * The proxy's controls, built like the AI gateway's (same policy files, detectors, store and
  * audit trail): one identity and one audit log for both gateways.
  */
-function openControls(
+async function openControls(
   ctx: CommandContext,
   flags: ProxyFlags,
-  _config: McpConfig,
-): { controls: ProxyControls; store: Store | undefined; close(): Promise<void> } {
+): Promise<{ controls: ProxyControls; store: Store | undefined; close(): Promise<void> }> {
   const gatewayConfig = ctx.config.gateway;
   const files = flags.policy ?? (gatewayConfig.policy.length > 0 ? gatewayConfig.policy : [DEFAULT_POLICY_FILE]);
   const policy = createPolicyHolder({
@@ -67,8 +61,12 @@ function openControls(
   let store: Store | undefined;
   try {
     store = ctx.openStore();
+    await store.migrate();
   } catch (error) {
+    // Served without a store: audit events spool to disk, API keys are refused (as the AI gateway).
     ctx.logger.warn({ err: (error as Error).message }, "store unavailable: audit events will be spooled");
+    await store?.close().catch(() => undefined);
+    store = undefined;
   }
   const events = createWorkerEventWriter({
     location: ctx.storeLocation,
@@ -127,7 +125,7 @@ export function registerMcp(program: Command, context: Contextual): Command {
           "bad-usage",
           `no MCP servers: list them under mcp.servers in ${ctx.configFile ?? "palisade.yaml (--config)"}, or give --servers FILE`,
         );
-      const gateway = openControls(ctx, flags, config);
+      const gateway = await openControls(ctx, flags);
       // Over stdio our stdout is the protocol: the upstreams' stderr goes to ours, logs too.
       const started = await startMcpProxy(config, { controls: gateway.controls }).catch(async (error: unknown) => {
         await gateway.close();
@@ -182,5 +180,7 @@ export function registerMcp(program: Command, context: Contextual): Command {
     "palisade mcp proxy --config palisade.yaml",
     "palisade mcp proxy --servers ~/.cursor/mcp.json --http 127.0.0.1:8931",
   ]);
+  registerMcpScan(mcp, context);
+  registerMcpApprove(mcp, context);
   return mcp;
 }
