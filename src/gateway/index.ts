@@ -10,6 +10,7 @@ export { type ApiKeyLookup, type Authenticator, createAuthenticator, generateApi
 export { createGatewayDetectors, type DetectorSpec, detectorsPerPolicy } from "./detectors.js";
 export { ENDPOINTS, type EndpointSpec } from "./endpoints.js";
 export { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode, toErrorResponse } from "./errors.js";
+export { alt, each, leaf, obj, pick, type Spec } from "./fields.js";
 export {
   createGuardPool,
   GUARD_POOL_FAILURES,
@@ -47,6 +48,7 @@ export {
 export { createModelRouter, type ModelRouter } from "./router.js";
 export { createGatewayServer, type GatewayServer } from "./server.js";
 export { createNdjsonSplitter, createSseParser, formatSse, type SseEvent } from "./sse.js";
+export { redactAll, redactDeep, TRACEPARENT } from "./stages/audit-event.js";
 export { createUpstreamPool, type Target, type Upstream, type UpstreamPool } from "./upstreams/client.js";
 export { UPSTREAM_KIND_SPECS, type UpstreamKindSpec } from "./upstreams/kinds.js";
 

@@ -8,8 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Event, Identity } from "../core/index.js";
-import type { GuardDetectors, GuardVerdict } from "../gateway/guards.js";
-import { redactAll, redactDeep, TRACEPARENT } from "../gateway/stages/audit-event.js";
+import { type GuardDetectors, type GuardVerdict, redactAll, redactDeep, TRACEPARENT } from "../gateway/index.js";
 
 export const MCP_CALL_EVENT = "mcp.call";
 export const MCP_ALERT_EVENT = "mcp.alert";

@@ -6,7 +6,7 @@
  * (guarded as untrusted text), so a field added by a later protocol version or smuggled in by a
  * server is never passed unchecked.
  */
-import { alt, each, leaf, obj, pick, type Spec } from "../gateway/fields.js";
+import { alt, each, leaf, obj, pick, type Spec } from "../gateway/index.js";
 
 const META = leaf("meta");
 const RESULT = leaf("tool-result");

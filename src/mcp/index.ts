@@ -23,4 +23,19 @@ export {
   templateMatches,
   unionCapabilities,
 } from "./proxy.js";
+export {
+  type ExecRecorder,
+  effectiveSandbox,
+  type McpStdioServerConfig,
+  SANDBOX_UID,
+  type SandboxAvailability,
+  type SandboxLaunch,
+  type SandboxLaunchOptions,
+  type SandboxToolOptions,
+  type SandboxTools,
+  sandboxAvailable,
+  sandboxLaunch,
+} from "./sandbox.js";
 export { type HttpServeOptions, type HttpServing, serveHttp, serveStdio } from "./serve.js";
+export { type ExecStats, type McpExecEvent, parseStraceLine, type StraceRecord } from "./strace.js";
+export { connectUpstream, type Upstream } from "./upstream.js";

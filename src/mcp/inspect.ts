@@ -7,9 +7,13 @@
  * prompt slots the guards read, so the guards themselves need not know about MCP.
  */
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-import type { GatewayError } from "../gateway/errors.js";
-import type { Spec } from "../gateway/fields.js";
-import { createGuards, type GuardDetectors, type GuardVerdict } from "../gateway/guards.js";
+import {
+  createGuards,
+  type GatewayError,
+  type GuardDetectors,
+  type GuardVerdict,
+  type Spec,
+} from "../gateway/index.js";
 import type { RuntimePolicy } from "../policy/index.js";
 
 /**

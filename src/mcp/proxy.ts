@@ -22,8 +22,7 @@ import {
   type ServerCapabilities,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Event, Identity } from "../core/index.js";
-import type { GuardDetectors } from "../gateway/guards.js";
-import type { Limiter } from "../gateway/limits.js";
+import type { GuardDetectors, Limiter } from "../gateway/index.js";
 import type { CompiledPolicy, McpEffectiveAccess } from "../policy/index.js";
 import { checkArguments } from "./arguments.js";
 import { type McpCallRecord, type McpCorrelation, mcpCallEvent, REQUEST_ID_META } from "./audit.js";

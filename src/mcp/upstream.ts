@@ -17,6 +17,8 @@ import {
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { isStdio, type McpUpstreamConfig } from "./config.js";
+import { effectiveSandbox, type SandboxLaunch, type SandboxToolOptions, sandboxLaunch } from "./sandbox.js";
+import type { McpExecEvent } from "./strace.js";
 
 /** A server that pages forever, or lists a million tools, is cut off here. */
 const MAX_PAGES = 100;
@@ -49,6 +51,12 @@ export interface ConnectOptions {
   onClose?: (server: string) => void;
   /** The stdio child's stderr: inherited by default (a server's logs go to the proxy's stderr). */
   stderr?: "inherit" | "ignore" | "pipe";
+  /** `mcp.sandbox`: fence stdio servers that have no `sandbox` key of their own. */
+  sandboxDefault?: boolean;
+  /** Each program a sandboxed server executes (when its sandbox records execs). */
+  onExec?: (event: McpExecEvent) => void;
+  /** Where the sandbox's programs are (bwrap, prlimit, setpriv, strace); default: found on PATH. */
+  sandboxTools?: SandboxToolOptions;
 }
 
 export async function connectUpstream(
@@ -57,18 +65,34 @@ export async function connectUpstream(
   options: ConnectOptions,
 ): Promise<Upstream> {
   const client = new Client({ name: `palisade-mcp-proxy/${name}`, version: "0.1.0" }, { capabilities: {} });
+  const sandbox = isStdio(config) ? effectiveSandbox(config, options.sandboxDefault ?? false) : undefined;
+  // A server that must be fenced and cannot be is refused here (sandboxLaunch throws why).
+  const launch: SandboxLaunch | undefined =
+    sandbox && isStdio(config)
+      ? await sandboxLaunch(name, config, sandbox, { ...options.sandboxTools, onExec: options.onExec })
+      : undefined;
   const transport = isStdio(config)
     ? new StdioClientTransport({
-        command: config.command,
-        args: config.args,
-        // Only what the config grants plus a PATH: the proxy's own secrets stay with the proxy.
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...config.env },
-        ...(config.cwd ? { cwd: config.cwd } : {}),
+        ...(launch
+          ? { command: launch.command, args: launch.args, env: launch.env, ...(launch.cwd ? { cwd: launch.cwd } : {}) }
+          : {
+              command: config.command,
+              args: config.args,
+              // Only what the config grants plus a PATH: the proxy's own secrets stay with the proxy.
+              env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...config.env },
+              ...(config.cwd ? { cwd: config.cwd } : {}),
+            }),
         stderr: options.stderr ?? "inherit",
       })
     : new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers } });
-  client.onclose = () => options.onClose?.(name);
-  await client.connect(transport, { timeout: options.timeoutMs });
+  client.onclose = () => {
+    void launch?.exec?.close();
+    options.onClose?.(name);
+  };
+  await client.connect(transport, { timeout: options.timeoutMs }).catch(async (error: unknown) => {
+    await launch?.exec?.close();
+    throw error;
+  });
   const request = { timeout: options.timeoutMs };
   const lists: UpstreamLists = { tools: [], prompts: [], resources: [], resourceTemplates: [] };
   const caps = () => client.getServerCapabilities() ?? {};

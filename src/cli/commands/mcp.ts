@@ -20,8 +20,6 @@ import { createWorkerEventWriter, type Store } from "../../store/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import type { CommandContext, GlobalOptions } from "../context.js";
 import { isLoopback } from "./gateway.js";
-import { registerMcpApprove } from "./mcp-approve.js";
-import { registerMcpScan } from "./mcp-scan.js";
 
 type Contextual = (globals: GlobalOptions) => CommandContext;
 
@@ -180,7 +178,5 @@ export function registerMcp(program: Command, context: Contextual): Command {
     "palisade mcp proxy --config palisade.yaml",
     "palisade mcp proxy --servers ~/.cursor/mcp.json --http 127.0.0.1:8931",
   ]);
-  registerMcpScan(mcp, context);
-  registerMcpApprove(mcp, context);
   return mcp;
 }
