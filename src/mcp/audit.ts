@@ -9,9 +9,12 @@
 import { randomUUID } from "node:crypto";
 import type { Event, Identity } from "../core/index.js";
 import { type GuardDetectors, type GuardVerdict, redactAll, redactDeep, TRACEPARENT } from "../gateway/index.js";
+import type { McpExecEvent } from "./strace.js";
 
 export const MCP_CALL_EVENT = "mcp.call";
 export const MCP_ALERT_EVENT = "mcp.alert";
+/** A program a sandboxed MCP server executed (a runtime event: "MCP server github spawned /bin/sh"). */
+export const MCP_EXEC_EVENT = "mcp.exec";
 
 /** `_meta` key an agent may set on a request to name the AI gateway request it belongs to. */
 export const REQUEST_ID_META = "palisade.dev/request-id";
@@ -120,5 +123,23 @@ export function mcpAlertEvent(alert: McpAlert, detectors: GuardDetectors): Event
     time: Date.now(),
     correlation: {},
     payload: redactDeep({ ...alert }, detectors) as Record<string, unknown>,
+  };
+}
+
+/** An exec seen by the sandbox's tracer, as a stored event (argv redacted: it may carry tokens). */
+export function mcpExecEvent(exec: McpExecEvent, detectors: GuardDetectors): Event {
+  return {
+    id: randomUUID(),
+    kind: MCP_EXEC_EVENT,
+    time: Math.round(exec.time),
+    correlation: { workload: `mcp:${exec.server}` },
+    payload: {
+      server: exec.server,
+      pid: exec.pid,
+      path: redactAll(exec.path, detectors),
+      argv: exec.argv.map((a) => redactAll(a, detectors)),
+      truncated: exec.truncated,
+      message: `MCP server ${exec.server} executed ${exec.path}`,
+    },
   };
 }

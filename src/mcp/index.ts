@@ -3,11 +3,13 @@
 export { checkArguments, normalisePath } from "./arguments.js";
 export {
   MCP_ALERT_EVENT,
+  MCP_EXEC_EVENT,
   MCP_CALL_EVENT,
   type McpAlert,
   type McpCallRecord,
   mcpAlertEvent,
   mcpCallEvent,
+  mcpExecEvent,
   REQUEST_ID_META,
 } from "./audit.js";
 export { isStdio, loadClientServers, type McpConfig, type McpUpstreamConfig } from "./config.js";

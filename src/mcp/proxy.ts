@@ -29,6 +29,7 @@ import { type McpCallRecord, type McpCorrelation, mcpCallEvent, REQUEST_ID_META 
 import type { McpConfig } from "./config.js";
 import { CALL_TOOL_PARAMS, CALL_TOOL_RESULT, GET_PROMPT_RESULT, READ_RESOURCE_RESULT } from "./fields.js";
 import { inspectMessage, POLICY_DENIED } from "./inspect.js";
+import type { McpExecEvent } from "./strace.js";
 import { connectUpstream, type ListKind, type Upstream } from "./upstream.js";
 
 export const PROXY_INFO = { name: "palisade-mcp-proxy", version: "0.1.0" };
@@ -49,6 +50,8 @@ export interface ProxyControls {
   toolHidden?(server: string, tool: string): string | undefined;
   /** Called after an upstream listed its tools (again): review them, raise alerts. */
   reviewTools?(upstream: Upstream): void;
+  /** A program a sandboxed server executed (a runtime event). */
+  recordExec?(event: McpExecEvent): void;
 }
 
 /** Who a downstream session serves: over stdio the local user, over HTTP the authenticated caller. */
@@ -115,6 +118,8 @@ export async function startMcpProxy(config: McpConfig, options: StartProxyOption
               }
             },
             ...(options.stderr ? { stderr: options.stderr } : {}),
+            sandboxDefault: config.sandbox,
+            onExec: (event) => options.controls?.recordExec?.(event),
           }),
         );
       } catch (error) {

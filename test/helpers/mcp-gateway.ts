@@ -42,6 +42,8 @@ export async function startTestGateway(options: {
   servers: Record<string, unknown>;
   keys: Record<string, string[]>;
   controls?: Partial<ProxyControls>;
+  /** `mcp.sandbox`: fence every stdio server. */
+  sandbox?: boolean;
 }): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), "palisade-mcp-gw-"));
   const file = join(dir, "policy.yaml");
@@ -60,10 +62,13 @@ export async function startTestGateway(options: {
     hashKey: "test",
     ...options.controls,
   };
-  const proxy = await startMcpProxy(McpConfigSchema.parse({ servers: options.servers }), {
-    controls,
-    stderr: "ignore",
-  });
+  const proxy = await startMcpProxy(
+    McpConfigSchema.parse({ servers: options.servers, sandbox: options.sandbox ?? false }),
+    {
+      controls,
+      stderr: "ignore",
+    },
+  );
   const records = new Map(
     Object.entries(options.keys).map(([name, roles]) => [
       hashApiKey(`pal_${name}`),

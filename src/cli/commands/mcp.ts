@@ -14,7 +14,14 @@ import {
   DEFAULT_POLICY_FILE,
   detectorsPerPolicy,
 } from "../../gateway/index.js";
-import { loadClientServers, type ProxyControls, serveHttp, serveStdio, startMcpProxy } from "../../mcp/index.js";
+import {
+  loadClientServers,
+  mcpExecEvent,
+  type ProxyControls,
+  serveHttp,
+  serveStdio,
+  startMcpProxy,
+} from "../../mcp/index.js";
 import { createPolicyHolder } from "../../policy/index.js";
 import { createWorkerEventWriter, type Store } from "../../store/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
@@ -84,6 +91,10 @@ async function openControls(
     detectors,
     limiter,
     record: (event) => audit.record(event),
+    recordExec: (exec) => {
+      audit.record(mcpExecEvent(exec, detectors(policy.current())));
+      ctx.logger.info({ server: exec.server, path: exec.path }, "MCP server executed a program");
+    },
     hashKey: process.env.PALISADE_HASH_KEY ?? "palisade-audit",
   };
   return {
