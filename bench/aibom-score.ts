@@ -24,7 +24,7 @@ export const LabelFileSchema = z.strictObject({
   uncertain: z.array(z.strictObject({ kind: z.string(), value: z.string(), why: z.string() })),
   notes: z.string(),
   /** Labelling round: 1 (stop 27's thirty repositories) when absent; see the split rule. */
-  round: z.number().int().min(1).max(2).optional(),
+  round: z.number().int().min(1).max(3).optional(),
 });
 export type LabelFile = z.infer<typeof LabelFileSchema>;
 
@@ -32,12 +32,13 @@ export type Split = "dev" | "holdout";
 
 /**
  * The split of a repository. Round 1 (the first thirty, split by sha256 of "owner/name" in stop
- * 27) has had its holdout figures reported and was then opened for fixing, so all of it is `dev`
- * now. Round 2 was labelled afterwards, before the scanner ever ran on it: it is the `holdout`
- * (reported, never inspected while fixing).
+ * 27) and round 2 (sixteen more, held out in stop 28) have had their holdout figures reported and
+ * were then opened for fixing, so they are `dev` now. The latest round, labelled before the
+ * scanner ever ran on it, is the `holdout` (reported, never inspected while fixing).
  */
+export const HOLDOUT_ROUND = 3;
 export function toSplit(labels: Pick<LabelFile, "round">): Split {
-  return (labels.round ?? 1) >= 2 ? "holdout" : "dev";
+  return (labels.round ?? 1) >= HOLDOUT_ROUND ? "holdout" : "dev";
 }
 
 /** The stop-27 rule, kept to say which round-1 repositories were held out then. */

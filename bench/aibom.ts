@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { scanCodebase } from "../src/scan/code/index.js";
 import {
   CATEGORIES,
+  HOLDOUT_ROUND,
   type LabelFile,
   LabelFileSchema,
   type RepoScore,
@@ -24,7 +25,7 @@ import {
 } from "./aibom-score.js";
 
 const CORPUS = join(import.meta.dirname, "aibom-corpus");
-const SPLIT_RULE = "round-1 repositories (no round field) are dev; round-2 repositories are holdout";
+const SPLIT_RULE = `repositories of round ${HOLDOUT_ROUND} are holdout; earlier rounds (no round field: round 1) are dev`;
 
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);

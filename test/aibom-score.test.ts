@@ -183,10 +183,11 @@ describe("AI-BOM corpus scoring", () => {
     assert.deepEqual(toMicro([a, b]).models, { tp: 1, fp: 0, fn: 1, precision: 1, recall: 0.5, f1: 0.6667 });
   });
 
-  it("holds out round-2 repositories; round 1 is all dev, its stop-27 split kept for the record", () => {
+  it("holds out the latest round; earlier rounds are dev, round 1's stop-27 split kept for the record", () => {
     assert.equal(toSplit({}), "dev");
     assert.equal(toSplit({ round: 1 }), "dev");
-    assert.equal(toSplit({ round: 2 }), "holdout");
+    assert.equal(toSplit({ round: 2 }), "dev");
+    assert.equal(toSplit({ round: 3 }), "holdout");
     assert.equal(toRound1Split("huggingface/trl"), "dev"); // sha256 starts with 4
     assert.equal(toRound1Split("psf/requests"), "holdout"); // sha256 starts with a
   });
