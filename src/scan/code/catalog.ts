@@ -99,6 +99,24 @@ export const InferenceCatalogFileSchema = z.strictObject({
   inferenceServers: z.array(z.strictObject({ name: z.string().min(1), images: z.array(z.string().min(1)).min(1) })),
 });
 
+export const EndpointCatalogFileSchema = z.strictObject({
+  aiEndpoints: z.array(
+    z.strictObject({
+      host: z.string().min(1).max(500),
+      provider: z.string().min(1),
+      hint: z.string().min(1),
+    }),
+  ),
+});
+
+/** The host of an AI provider's API, for raw HTTP calls made without an SDK. */
+export interface AiEndpointEntry {
+  host: RegExp;
+  provider: string;
+  /** A literal substring of every host it matches, for pre-filters. */
+  hint: string;
+}
+
 export interface InferenceServerEntry {
   name: string;
   images: string[];
@@ -109,6 +127,8 @@ export interface AiCatalog {
   sdks: SdkEntry[];
   models: ModelPattern[];
   inferenceServers: InferenceServerEntry[];
+  /** AI API hosts (`rules/ai-catalog/endpoints.yaml`); none when absent. */
+  aiEndpoints?: AiEndpointEntry[];
 }
 
 const RULES = fileURLToPath(new URL("../../../rules/", import.meta.url));
@@ -122,11 +142,27 @@ export function defaultRulesDir(): string {
 export function loadAiCatalog(rulesDir: string = RULES): AiCatalog {
   const sdks: SdkEntry[] = [];
   const inferenceServers: InferenceServerEntry[] = [];
+  const aiEndpoints: AiEndpointEntry[] = [];
   for (const file of yamlFiles(join(rulesDir, "ai-catalog"))) {
     const source = parseYamlSource(readFileSync(file, "utf8"), file);
     const raw = source.value as Record<string, unknown> | null;
     if (raw && typeof raw === "object" && "inferenceServers" in raw) {
       inferenceServers.push(...validateYaml(InferenceCatalogFileSchema, source).inferenceServers);
+      continue;
+    }
+    if (raw && typeof raw === "object" && "aiEndpoints" in raw) {
+      for (const [index, e] of validateYaml(EndpointCatalogFileSchema, source).aiEndpoints.entries()) {
+        let host: RegExp;
+        try {
+          host = new RegExp(e.host, "u");
+        } catch (cause) {
+          throw new PalisadeError("bad-config", `${file}: aiEndpoints.${index}.host: invalid regular expression`, {
+            input: file,
+            cause,
+          });
+        }
+        aiEndpoints.push({ host, provider: e.provider, hint: e.hint });
+      }
       continue;
     }
     const parsed = validateYaml(SdkCatalogFileSchema, source);
@@ -145,10 +181,15 @@ export function loadAiCatalog(rulesDir: string = RULES): AiCatalog {
           );
         }
       }
-      if (sdk.name.indexOf("*") !== -1 && sdk.name.indexOf("*") !== sdk.name.length - 1)
-        throw new PalisadeError("bad-config", `${file}: sdks.${index}.name: a family takes one trailing '*'`, {
-          input: file,
-        });
+      const star = sdk.name.indexOf("*");
+      if (star !== -1 && (sdk.name.lastIndexOf("*") !== star || (star !== 0 && star !== sdk.name.length - 1)))
+        throw new PalisadeError(
+          "bad-config",
+          `${file}: sdks.${index}.name: a family takes one leading or trailing '*'`,
+          {
+            input: file,
+          },
+        );
       sdks.push({ ...sdk, ecosystem: parsed.ecosystem });
     }
   }
@@ -176,7 +217,7 @@ export function loadAiCatalog(rulesDir: string = RULES): AiCatalog {
   }
   // The catch-all hub pattern (`org/name`) goes last so a provider-specific one wins.
   weak.sort((a, b) => Number(isCatchAll(a)) - Number(isCatchAll(b)));
-  return { sdks, models: [...strong, ...weak], inferenceServers };
+  return { sdks, models: [...strong, ...weak], inferenceServers, aiEndpoints };
 }
 
 function isCatchAll(pattern: ModelPattern): boolean {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { loadAiCatalog } from "./catalog.js";
-import { configModels, parseProperties } from "./config-models.js";
+import { configModels, dockerfileModels, parseProperties } from "./config-models.js";
 import { classifyFile } from "./walk.js";
 
 const catalog = loadAiCatalog();
@@ -149,6 +149,29 @@ describe("config models: Spring .properties", () => {
   });
 });
 
+describe("config models: dataset tables", () => {
+  it("takes hub ids under a datasets table for datasets, even from well-known orgs (YAML and JSON)", () => {
+    const yaml = [
+      "model_name_or_path: HuggingFaceTB/SmolLM-360M",
+      "dataset_mixture:",
+      "  datasets:",
+      "    - id: HuggingFaceH4/ultrachat_200k",
+      "      split: train_sft",
+      "    - id: HuggingFaceTB/smoltalk2",
+      "  judge_model: gpt-4o-mini",
+    ].join("\n");
+    assert.deepEqual(ids(yaml, "yaml"), ["HuggingFaceTB/SmolLM-360M@1", "gpt-4o-mini@7"]);
+    const json = JSON.stringify({
+      datasets: [{ id: "HuggingFaceH4/ultrachat_200k" }],
+      model: "HuggingFaceH4/zephyr-7b-beta",
+    });
+    assert.deepEqual(
+      configModels(json, "json", catalog).map((m) => m.id),
+      ["HuggingFaceH4/zephyr-7b-beta"],
+    );
+  });
+});
+
 describe("config models: shell and batch scripts", () => {
   it("reads exported model variables and --model flags, including hub ids named *_name_or_path", () => {
     const sh = [
@@ -167,6 +190,7 @@ describe("config models: shell and batch scripts", () => {
       "meta-llama/Llama-2-7b-hf@2",
       "someone/finetune-7b@3",
       "Qwen/Qwen2-0.5B@5",
+      "trl-lib/pythia-1b-deduped-tldr-rm@6",
       "gpt-4o-mini@9",
       "llama3.2@10",
     ]);
@@ -195,5 +219,71 @@ describe("config models: shell and batch scripts", () => {
     const started = performance.now();
     configModels(`--model ${"a".repeat(1_000_000)}\n${"--model x ".repeat(100_000)}`, "shell", catalog);
     assert.ok(performance.now() - started < 3000);
+  });
+});
+
+describe("config models: sources without a parser and JSON with comments", () => {
+  it("reads constants, named arguments and builder calls in Ruby, Rust and Groovy", () => {
+    const ruby = [
+      '  ANTHROPIC_MODEL = "claude-sonnet-4-5"',
+      "  client.chat(parameters: {",
+      '    model: "gpt-4o",',
+      "  })",
+    ].join("\n");
+    assert.deepEqual(ids(ruby, "code"), ["claude-sonnet-4-5@1", "gpt-4o@3"]);
+    const rust = 'static DEFAULT_OPENAI_MODEL: &str = "gpt-4.1-nano";\nconst NAME: &str = "hello-world-2";\n';
+    assert.deepEqual(ids(rust, "code"), ["gpt-4.1-nano@1"]);
+    const groovy = 'def model = OllamaChatModel.builder()\n    .modelName("llama3.2")\n    .build()\n';
+    assert.deepEqual(ids(groovy, "code"), ["llama3.2@2"]);
+  });
+
+  it("classifies Ruby, Rust, Groovy and Kotlin files as code read for models, and .jsonc as JSON", () => {
+    assert.deepEqual(classifyFile("app/services/ai.rb"), { kind: "config", format: "code" });
+    assert.deepEqual(classifyFile("src/main.rs"), { kind: "config", format: "code" });
+    assert.deepEqual(classifyFile("src/test/groovy/DemoTest.groovy"), { kind: "config", format: "code" });
+    assert.deepEqual(classifyFile(".vscode/settings.jsonc"), { kind: "config", format: "json" });
+  });
+
+  it("reads JSON with comments and trailing commas instead of calling it malformed", () => {
+    const json = ["{", "  // the chat model", '  "chat.model": "gpt-4o-mini",', '  "editor.tabSize": 2,', "}"].join(
+      "\n",
+    );
+    assert.deepEqual(ids(json, "json"), ["gpt-4o-mini@3"]);
+    assert.throws(() => configModels('{ "model": ', "json", catalog));
+  });
+});
+
+describe("config models: commands and nested model objects", () => {
+  it("reads the model of `ollama pull|run` in scripts, compose commands and Dockerfiles", () => {
+    assert.deepEqual(
+      ids("#!/bin/sh\nollama serve &\nollama pull nomic-embed-text\nollama run qwen2.5:7b-instruct\n", "shell"),
+      ["nomic-embed-text@3", "qwen2.5:7b-instruct@4"],
+    );
+    const compose = ["services:", "  init:", "    image: ollama/ollama", '    command: "ollama pull llama3.1:8b"'].join(
+      "\n",
+    );
+    assert.deepEqual(ids(compose, "yaml"), ["llama3.1:8b@4"]);
+    assert.deepEqual(
+      dockerfileModels("FROM ollama/ollama\nRUN ollama serve & sleep 5 && ollama pull all-minilm\n", catalog).map(
+        (m) => m.id,
+      ),
+      ["all-minilm"],
+    );
+    assert.deepEqual(ids('ollama pull "$MODEL"\necho ollama pull <model>\n', "shell"), []);
+  });
+
+  it("names `value`, `name` and `id` by an enclosing model key, but not by a deployment", () => {
+    const json = JSON.stringify({
+      parameters: { model: { __rl: true, value: "llama3.2:latest", mode: "list" } },
+      llm: { name: "qwen2.5" },
+      deployment: { name: "gpt-4o-prod" },
+      service: { name: "llama3" },
+    });
+    assert.deepEqual(
+      configModels(json, "json", catalog)
+        .map((m) => m.id)
+        .sort(),
+      ["llama3.2:latest", "qwen2.5"],
+    );
   });
 });

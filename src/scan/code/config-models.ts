@@ -6,10 +6,11 @@
  * (`openai: { models: { gpt-4o: {...} } }`).
  */
 
+import { type ParseError, parse as parseJsonc, printParseErrorCode } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
 import type { AiCatalog } from "./catalog.js";
-import { type ModelMatch, matchModel } from "./models.js";
+import { isDatasetContext, isModelContext, type ModelMatch, matchModel, ollamaCommandModels } from "./models.js";
 import { embeddedModelCandidates } from "./source/embedded.js";
 import type { ConfigFormat } from "./walk.js";
 
@@ -58,6 +59,25 @@ function lineAt(text: string, needle: string): number {
   return line;
 }
 
+/**
+ * The context of a value under a datasets table (`dataset_mixture: { datasets: [{ id: org/x }] }`):
+ * its own key unless that names a model, else the dataset key, so hub ids there stay datasets.
+ */
+function inDataset(data: boolean | undefined, key: string | undefined): string | undefined {
+  return data && !isModelContext(key) ? "dataset" : key;
+}
+
+/**
+ * The context of a generic key inside an object named after a model: `model: { value: "x" }`
+ * (n8n resource locators), `model: { name: "x" }`, `llm: { id: "x" }` are named by the model
+ * key. A deployment's `name` stays a name.
+ */
+function ownerKey(key: string, owner: string | undefined): string {
+  return /^(value|name|id)$/.test(key) && owner !== undefined && isModelContext(owner) && !/deploy/i.test(owner)
+    ? owner
+    : key;
+}
+
 /** Visit every string in a plain value with the key that names it. */
 function visitValue(
   value: unknown,
@@ -65,7 +85,9 @@ function visitValue(
   emit: (value: string, key: string | undefined) => void,
   emitKey: (key: string, table: { name: string | undefined; owner: string | undefined; settings: boolean }) => void,
 ): void {
-  const stack: { value: unknown; key: string | undefined; parent?: string | undefined }[] = [{ value, key }];
+  const stack: { value: unknown; key: string | undefined; parent?: string | undefined; data?: boolean }[] = [
+    { value, key },
+  ];
   let visits = 0;
   while (stack.length > 0 && visits++ < MAX_VISITS) {
     const item = stack.pop();
@@ -74,25 +96,32 @@ function visitValue(
     if (typeof v === "string") {
       const flag = /^--?([\w-]+)=(.+)$/.exec(v);
       if (flag?.[1] && flag[2]) emit(flag[2], flag[1]);
-      else emit(v, item.key);
+      else emit(v, inDataset(item.data, item.key));
     } else if (Array.isArray(v)) {
       for (const [i, entry] of v.entries()) {
         const prev = v[i - 1];
         stack.push({
           value: entry,
           key: typeof prev === "string" && prev.startsWith("-") ? prev.replace(/^-+/, "") : item.key,
+          data: item.data,
         });
       }
     } else if (typeof v === "object" && v !== null) {
       const table = v as Record<string, unknown>;
       const envName = typeof table.name === "string" && "value" in table ? table.name : undefined;
       for (const [k, entry] of Object.entries(table)) {
-        emitKey(k, {
-          name: item.key,
-          owner: item.parent,
-          settings: entry === null || (typeof entry === "object" && !Array.isArray(entry)),
+        if (!item.data)
+          emitKey(k, {
+            name: item.key,
+            owner: item.parent,
+            settings: entry === null || (typeof entry === "object" && !Array.isArray(entry)),
+          });
+        stack.push({
+          value: entry,
+          key: k === "value" && envName ? envName : ownerKey(k, item.key),
+          parent: item.key,
+          data: item.data || isDatasetContext(k),
         });
-        stack.push({ value: entry, key: k === "value" && envName ? envName : k, parent: item.key });
       }
     }
   }
@@ -106,7 +135,9 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
   if (!Array.isArray(docs)) return out;
   let visits = 0;
   const visit = (node: unknown, key: string | undefined) => {
-    const stack: { node: unknown; key: string | undefined; parent?: string | undefined }[] = [{ node, key }];
+    const stack: { node: unknown; key: string | undefined; parent?: string | undefined; data?: boolean }[] = [
+      { node, key },
+    ];
     while (stack.length > 0 && visits++ < MAX_VISITS) {
       const item = stack.pop();
       if (!item) break;
@@ -115,9 +146,14 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
         if (typeof n.value !== "string") continue;
         const flag = /^--?([\w-]+)=(.+)$/.exec(n.value);
         const match =
-          flag?.[1] && flag[2] ? matchModel(flag[2], flag[1], catalog) : matchModel(n.value, item.key, catalog);
+          flag?.[1] && flag[2]
+            ? matchModel(flag[2], flag[1], catalog)
+            : matchModel(n.value, inDataset(item.data, item.key), catalog);
         const line = counter.linePos(n.range?.[0] ?? 0).line;
         if (match) out.push({ ...match, line });
+        else if (n.value.includes("ollama ") && n.value.length <= MAX_LINE)
+          // `command: ollama pull llama3.2 && ollama serve`
+          for (const m of ollamaCommandModels(n.value)) out.push({ ...m, line });
         else if (n.value.includes(" --") && n.value.length <= MAX_LINE)
           // A command line in a value: `command: generate.py --base_model X --lora_weights 'Y'`.
           for (const c of embeddedModelCandidates(n.value, { comment: false })) {
@@ -131,7 +167,7 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
             isScalar(prev) && typeof prev.value === "string" && prev.value.startsWith("-")
               ? prev.value.replace(/^-+/, "")
               : undefined;
-          stack.push({ node: entry, key: flag ?? item.key });
+          stack.push({ node: entry, key: flag ?? item.key, data: item.data });
         }
       } else if (isMap(n)) {
         const nameItem = n.items.find((p) => isScalar(p.key) && p.key.value === "name");
@@ -145,12 +181,17 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
           const settings =
             pair.value === null || isMap(pair.value) || (isScalar(pair.value) && pair.value.value === null);
           const keyMatch =
-            k !== undefined && isScalar(pair.key)
+            k !== undefined && isScalar(pair.key) && !item.data
               ? keyModel(k, { name: item.key, owner: item.parent, settings }, catalog)
               : undefined;
           if (keyMatch && isScalar(pair.key))
             out.push({ ...keyMatch, line: counter.linePos(pair.key.range?.[0] ?? 0).line });
-          stack.push({ node: pair.value, key: k === "value" && envName ? envName : k, parent: item.key });
+          stack.push({
+            node: pair.value,
+            key: k === "value" && envName ? envName : k === undefined ? k : ownerKey(k, item.key),
+            parent: item.key,
+            data: item.data || isDatasetContext(k),
+          });
         }
       }
     }
@@ -247,9 +288,57 @@ function scriptModels(text: string, catalog: AiCatalog): ConfigModel[] {
       line,
     );
     if (assign) add(assign[2], assign[1]);
+    for (const m of ollamaCommandModels(line))
+      if (!found.has(m.id)) {
+        found.add(m.id);
+        out.push({ ...m, line: index + 1 });
+      }
     for (const m of line.matchAll(/(?:^|\s)--?([A-Za-z][\w-]*)(?:=|\s+)["']?([\w.:/@+-]+)/g)) add(m[2], m[1]);
   }
   return out;
+}
+
+/**
+ * JSON as editors write it: comments and trailing commas allowed (VS Code settings, `.jsonc`,
+ * devcontainer.json). Anything else malformed throws.
+ */
+function parseJson(text: string): unknown {
+  const errors: ParseError[] = [];
+  const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const first = errors[0];
+  if (first) throw new Error(`${printParseErrorCode(first.error)} at offset ${first.offset}`);
+  return value;
+}
+
+/** `name: "value"` (Ruby, Kotlin and Swift named arguments and hash keys) and Ruby's `:name => "value"`. */
+const KEYWORD_ARG = /(?:^|[\s(,{]):?([A-Za-z_]\w{0,60})(?::|\s*=>)\s*["']([^"'\s]{2,200})["']/g;
+/** `NAME: &str = "value"`, `val name: String = "value"`: a typed constant (Rust, Kotlin, Scala, Swift). */
+const TYPED_CONST = /\b([A-Za-z_]\w{0,60})\s*:\s*&?(?:'static\s+)?[\w<>[\]?]{1,40}\s*=\s*["']([^"'\s]{2,200})["']/g;
+
+/**
+ * Model ids in source files of languages without a parser here (Ruby, Rust, Groovy, Kotlin...):
+ * the structures of `embeddedModelCandidates` (`name = "id"`, `.modelName("id")`, `"model":
+ * "id"`), named arguments and typed constants, each line on its own; a bare quoted string counts
+ * only when a strong pattern knows it.
+ */
+function codeModels(text: string, catalog: AiCatalog): ConfigModel[] {
+  const out: ConfigModel[] = [];
+  const seen = new Set<string>();
+  const add = (value: string | undefined, context: string | undefined, line: number) => {
+    const match = value ? matchModel(value, context, catalog) : undefined;
+    if (!match || seen.has(`${match.id}:${line}`)) return;
+    seen.add(`${match.id}:${line}`);
+    out.push({ ...match, line });
+  };
+  const lines = text.split("\n", MAX_LINES);
+  for (const [index, raw] of lines.entries()) {
+    if (!raw.includes(":")) continue;
+    const line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
+    for (const m of line.matchAll(TYPED_CONST)) add(m[2], m[1], index + 1);
+    for (const m of line.matchAll(KEYWORD_ARG)) add(m[2], m[1], index + 1);
+  }
+  for (const c of embeddedModelCandidates(text, { comment: true })) add(c.value, c.context, c.line + 1);
+  return out.sort((a, b) => a.line - b.line);
 }
 
 /** Models named in one configuration file. Malformed input throws; the caller records a note. */
@@ -273,7 +362,8 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
     }
     return out;
   }
-  const value = format === "json" ? (JSON.parse(text) as unknown) : parseToml(text);
+  if (format === "code") return codeModels(text, catalog);
+  const value = format === "json" ? parseJson(text) : parseToml(text);
   const out: ConfigModel[] = [];
   const quote = format === "json" ? '"' : "";
   visitValue(
@@ -305,6 +395,8 @@ export function dockerfileModels(text: string, catalog: AiCatalog): ConfigModel[
         if (match) out.push({ ...match, line: index + 1 });
       }
     }
+    for (const m of ollamaCommandModels(line))
+      if (!out.some((o) => o.line === index + 1 && o.id === m.id)) out.push({ ...m, line: index + 1 });
     for (const m of line.matchAll(/--(model|model-id|model_id|served-model-name)["']?[=,\s]+["']?([\w.:/@-]+)/g)) {
       const match = m[1] && m[2] ? matchModel(m[2], m[1], catalog) : undefined;
       if (match && !out.some((o) => o.line === index + 1 && o.id === match.id)) out.push({ ...match, line: index + 1 });

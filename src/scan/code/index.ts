@@ -11,7 +11,8 @@ export {
 } from "./catalog.js";
 export { toCycloneDx } from "./cyclonedx.js";
 export type { GpuUse, InferenceServerUse } from "./infra.js";
-export type { McpImplementation, McpServerEntry } from "./mcp.js";
+export { type McpImplementation, type McpServerEntry, parseMcpConfig } from "./mcp.js";
+export { formatOfFile, MCP_DOCUMENT_LIMITS, readMcpDocument } from "./mcp-document.js";
 export { type ModelMatch, matchModel } from "./models.js";
 export { toJsonReport, toScanInput } from "./output.js";
 export type { CodeScanReport, ModelReport, SdkReport, SdkUsage } from "./report.js";

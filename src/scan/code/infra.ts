@@ -3,7 +3,7 @@
  * Helm `image:` (and Helm's `repository:` + `tag:`), `nvidia.com/gpu` requests and compose GPU
  * reservations. Line-based on purpose: Helm templates are not valid YAML until rendered.
  */
-import type { InferenceServerEntry } from "./catalog.js";
+import type { AiEndpointEntry, InferenceServerEntry } from "./catalog.js";
 
 export interface InferenceServerUse {
   name: string;
@@ -19,37 +19,12 @@ export interface GpuUse {
   request: string;
 }
 
-/**
- * Hosts of AI provider APIs, for raw HTTP calls made without an SDK. Each entry: a host pattern
- * (anchored, matched against a URL's host and port) and the provider it belongs to. Sources:
- * each provider's API reference (base URL of its REST API); Ollama's default port 11434
- * (https://github.com/ollama/ollama/blob/main/docs/api.md).
- */
-export const AI_ENDPOINTS: readonly { host: RegExp; provider: string }[] = [
-  { host: /^api\.openai\.com$/, provider: "openai" },
-  { host: /^[\w-]+\.openai\.azure\.com$/, provider: "azure-openai" },
-  { host: /^[\w-]+\.(services|cognitiveservices)\.ai\.azure\.com$/, provider: "azure-openai" },
-  { host: /^api\.anthropic\.com$/, provider: "anthropic" },
-  { host: /^generativelanguage\.googleapis\.com$/, provider: "google" },
-  { host: /^([\w-]+-)?aiplatform\.googleapis\.com$/, provider: "google" },
-  { host: /^bedrock-(agent-)?runtime\.[\w-]+\.amazonaws\.com$/, provider: "aws-bedrock" },
-  { host: /^api\.mistral\.ai$/, provider: "mistral" },
-  { host: /^api\.cohere\.(ai|com)$/, provider: "cohere" },
-  { host: /^api\.groq\.com$/, provider: "groq" },
-  { host: /^api\.together\.(xyz|ai)$/, provider: "together" },
-  { host: /^api\.fireworks\.ai$/, provider: "fireworks" },
-  { host: /^api\.deepseek\.com$/, provider: "deepseek" },
-  { host: /^api\.x\.ai$/, provider: "xai" },
-  { host: /^api\.perplexity\.ai$/, provider: "perplexity" },
-  { host: /^openrouter\.ai$/, provider: "openrouter" },
-  { host: /^api\.replicate\.com$/, provider: "replicate" },
-  { host: /^(api-inference|router)\.huggingface\.co$/, provider: "huggingface" },
-  { host: /^(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|host\.docker\.internal|ollama):11434$/, provider: "ollama" },
-];
-
-/** Cheap test for a text that may name one of AI_ENDPOINTS (for pre-filters). */
-export const AI_ENDPOINT_HINT =
-  /api\.openai\.com|openai\.azure\.com|ai\.azure\.com|api\.anthropic\.com|googleapis\.com|bedrock-(agent-)?runtime|api\.mistral\.ai|api\.cohere\.|api\.groq\.com|api\.together\.|api\.fireworks\.ai|api\.deepseek\.com|api\.x\.ai|api\.perplexity\.ai|openrouter\.ai|api\.replicate\.com|huggingface\.co|:11434/;
+/** A cheap test for a text that may name one of `endpoints` (their literal hints), for pre-filters. */
+export function endpointHint(endpoints: readonly AiEndpointEntry[]): RegExp | undefined {
+  if (endpoints.length === 0) return undefined;
+  const quote = (h: string) => h.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  return new RegExp([...new Set(endpoints.map((e) => e.hint))].map(quote).join("|"));
+}
 
 /** An AI API endpoint named in a string. */
 export interface AiEndpointMatch {
@@ -59,14 +34,17 @@ export interface AiEndpointMatch {
 
 const HOST_IN_TEXT = /(?:^|\/\/|["'`\s(=])((?:[\w-]+\.)*[\w-]+(?::\d{2,5})?|\[::1\]:\d{2,5})(?=[/"'`\s?#)]|$)/g;
 
-/** The first AI endpoint a string names (`https://api.openai.com/v1/...`, `localhost:11434`). */
-export function matchAiEndpoint(text: string): AiEndpointMatch | undefined {
-  if (text.length > 4096 || !AI_ENDPOINT_HINT.test(text)) return undefined;
+/**
+ * The first AI endpoint a string names (`https://api.openai.com/v1/...`, `localhost:11434`), by
+ * the host table of the catalog (`rules/ai-catalog/endpoints.yaml`).
+ */
+export function matchAiEndpoint(text: string, endpoints: readonly AiEndpointEntry[]): AiEndpointMatch | undefined {
+  if (text.length > 4096 || !endpoints.some((e) => text.includes(e.hint))) return undefined;
   for (const m of text.matchAll(HOST_IN_TEXT)) {
     const host = (m[1] ?? "").toLowerCase();
-    for (const e of AI_ENDPOINTS) if (e.host.test(host)) return { host, provider: e.provider };
+    for (const e of endpoints) if (e.host.test(host)) return { host, provider: e.provider };
     const bare = host.replace(/:\d+$/, "");
-    if (bare !== host) for (const e of AI_ENDPOINTS) if (e.host.test(bare)) return { host: bare, provider: e.provider };
+    if (bare !== host) for (const e of endpoints) if (e.host.test(bare)) return { host: bare, provider: e.provider };
   }
   return undefined;
 }

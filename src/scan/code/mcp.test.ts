@@ -407,3 +407,28 @@ describe("hostile MCP configs", () => {
     );
   });
 });
+
+describe("servers declared stdio without a command (shared launcher manifests)", () => {
+  it("reads entries with transport stdio and a launcher or package, and nothing without either", () => {
+    const text = JSON.stringify({
+      name: "team-mcp-manifest",
+      servers: {
+        github: { transport: "stdio", launcher: "launchers/github.mjs", package: "github-mcp" },
+        devtools: { transport: "stdio", package: "chrome-devtools-mcp@0.8.1" },
+        docs: { transport: "http", url: "https://docs.example.com/mcp" },
+        odd: { transport: "stdio", description: "no launcher, no package" },
+        notstdio: { launcher: "x.mjs" },
+      },
+    });
+    const r = parseMcpConfig(text, { file: "tools/mcp.manifest.json" });
+    assert.deepEqual(
+      r.servers.map((s) => [s.name, s.transport, s.command ?? s.url, s.package, s.version]),
+      [
+        ["github", "stdio", "launchers/github.mjs", "github-mcp", undefined],
+        ["devtools", "stdio", "chrome-devtools-mcp@0.8.1", "chrome-devtools-mcp", "0.8.1"],
+        ["docs", "http", "https://docs.example.com/mcp", undefined, undefined],
+      ],
+    );
+    assert.equal(r.findings.filter((f) => f.ruleId === "code.mcp-unpinned-server").length, 0);
+  });
+});

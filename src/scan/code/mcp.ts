@@ -147,7 +147,15 @@ function stringOf(value: unknown): string | undefined {
 }
 
 /** The command and arguments of a server object, in each client's spelling. */
-function commandOf(raw: Table): { command: string; args: string[]; env?: Table } | undefined {
+interface Launch {
+  command: string;
+  args: string[];
+  env?: Table;
+  /** The package the entry names, when it has no launcher command to read it from. */
+  package?: { name: string; version?: string };
+}
+
+function commandOf(raw: Table): Launch | undefined {
   const command = raw.command;
   if (typeof command === "string" && command.trim() !== "") return { command, args: stringsOf(raw.args) };
   // opencode: `command: ["npx", "-y", "pkg"]`.
@@ -163,6 +171,29 @@ function commandOf(raw: Table): { command: string; args: string[]; env?: Table }
       ...(isTable(command.env) ? { env: command.env } : {}),
     };
   return undefined;
+}
+
+/**
+ * A server whose entry says `transport`/`type: "stdio"` without a `command`: shared manifests
+ * that a launcher script or the client itself runs (`{ transport: stdio, launcher: x.mjs,
+ * package: github-mcp }`). The launcher (or the package) stands in for the command.
+ */
+function declaredStdio(raw: Table): Launch | undefined {
+  const type = stringOf(raw.transport) ?? stringOf(raw.type);
+  if (type?.toLowerCase() !== "stdio") return undefined;
+  const pkg = stringOf(raw.package);
+  const launcher = stringOf(raw.launcher) ?? stringOf(raw.script) ?? stringOf(raw.entrypoint) ?? stringOf(raw.bin);
+  const command = launcher ?? pkg;
+  if (!command) return undefined;
+  const at = pkg ? pkg.indexOf("@", 1) : -1;
+  const version = pkg && at > 0 ? pkg.slice(at + 1) : undefined;
+  return {
+    command,
+    args: stringsOf(raw.args),
+    ...(pkg
+      ? { package: { name: at > 0 ? pkg.slice(0, at) : pkg, ...(version && version !== "latest" ? { version } : {}) } }
+      : {}),
+  };
 }
 
 const URL_KEYS = ["url", "serverUrl", "httpUrl", "uri"] as const;
@@ -189,7 +220,7 @@ function readServer(
   at: Located,
 ): { server: McpServerEntry; findings: Finding[] } | undefined {
   const url = URL_KEYS.map((k) => stringOf(raw[k])).find((u) => u !== undefined);
-  const launch = url ? undefined : commandOf(raw);
+  const launch = url ? undefined : (commandOf(raw) ?? declaredStdio(raw));
   if (!url && !launch) return undefined;
   const line = at.doc.lineOf(path);
   const disabled = raw.disabled === true || raw.enabled === false || raw.disabled === "true" || raw.enabled === "false";
@@ -206,7 +237,8 @@ function readServer(
     const type = stringOf(raw.type) ?? stringOf(raw.transport) ?? "";
     server = { ...base, transport: /sse/i.test(type) ? "sse" : "http", url };
   } else if (launch) {
-    const pkg = launchedPackage(launch.command, launch.args);
+    const launched = launchedPackage(launch.command, launch.args);
+    const pkg = launched ?? launch.package;
     server = {
       ...base,
       transport: "stdio",
@@ -214,18 +246,18 @@ function readServer(
       args: launch.args,
       ...(pkg ? { package: pkg.name, ...(pkg.version ? { version: pkg.version } : {}) } : {}),
     };
-    if (pkg && !pkg.version && !pkg.name.includes("@sha256"))
+    if (launched && !launched.version && !launched.name.includes("@sha256"))
       findings.push({
         ruleId: "code.mcp-unpinned-server",
         severity: "medium",
-        title: `MCP server "${name}" runs ${pkg.name} without a pinned version`,
+        title: `MCP server "${name}" runs ${launched.name} without a pinned version`,
         detail: `${launch.command} ${launch.args.join(" ")} fetches whatever version is latest at launch; pin it (pkg@1.2.3, pkg==1.2.3, image@sha256:...).`,
         location: { path: at.file, ...(line ? { line } : {}) },
         references: ["https://modelcontextprotocol.io/specification/2025-06-18/basic/security_best_practices"],
         owasp: ["LLM03:2025", "LLM06:2025"],
         atlas: ["AML.T0010"],
         fingerprint: `code.mcp-unpinned-server:${at.file}:${name}`,
-        component: pkg.name,
+        component: launched.name,
       });
   } else return undefined;
 

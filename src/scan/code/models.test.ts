@@ -101,6 +101,21 @@ describe("model identifiers in context (issue 15)", () => {
     assert.equal(matchModel("someone/finetune-7b", "output_dir", catalog), undefined);
   });
 
+  it("keeps org/name hub ids under *model_path keys, but not local folders or output paths", () => {
+    assert.equal(
+      matchModel("trl-lib/pythia-1b-deduped-tldr-rm", "reward_model_path", catalog)?.provider,
+      "huggingface",
+    );
+    assert.equal(
+      matchModel("cleanrl/EleutherAI_pythia-1b-deduped__sft__tldr", "sft_model_path", catalog)?.id,
+      "cleanrl/EleutherAI_pythia-1b-deduped__sft__tldr",
+    );
+    assert.equal(matchModel("exports/final", "model_path", catalog), undefined);
+    assert.equal(matchModel("models/llama-7b", "model_path", catalog), undefined);
+    assert.equal(matchModel("runs/exp-1/checkpoint-500", "model_path", catalog), undefined);
+    assert.equal(matchModel("someone/model-7b", "output_model_path", catalog), undefined);
+  });
+
   it("does not take tokenizer-only names for models", () => {
     assert.equal(matchModel("gpt2", "tokenizer", catalog), undefined);
     assert.equal(matchModel("bert-base-uncased", "tokenizer", catalog), undefined);
@@ -123,10 +138,30 @@ describe("names that are not model ids though they look like one", () => {
   it("skips aliases, prefix lists and families, and placeholder hub orgs", () => {
     assert.equal(matchModel("claude-sonnet-4", "aliases", catalog), undefined);
     assert.equal(matchModel("o1", "OPENAI_CHAT_MODEL_PREFIXES", catalog), undefined);
+    assert.equal(matchModel("gpt-3.5-turbo", "starts_with", catalog), undefined);
+    assert.equal(matchModel("gpt-4", "startsWith", catalog), undefined);
+    assert.equal(matchModel("claude-3", "start_with?", catalog), undefined);
+    assert.equal(matchModel("gpt-4o", "HasPrefix", catalog), undefined);
     assert.equal(matchModel("username/my_hub_model", "hub_model_id", catalog), undefined);
     assert.equal(matchModel("your-org/your-model", "model_id", catalog), undefined);
     assert.equal(matchModel("test/model", "model_id", catalog), undefined);
+    assert.equal(matchModel("cleanup/test", "model_id", catalog), undefined);
+    assert.equal(matchModel("someone/fake-model", "model_id", catalog), undefined);
+    assert.equal(matchModel("someone/test-7b", "model_id", catalog)?.provider, "huggingface");
     assert.equal(matchModel("someone/real-model", "model_id", catalog)?.provider, "huggingface");
+  });
+});
+
+describe("provider-prefixed ids", () => {
+  it("keeps `provider:model` and `provider/model` ids as written, with the provider in its own field", () => {
+    assert.deepEqual(matchModel("openai:gpt-4o-mini", "model", catalog), {
+      id: "openai:gpt-4o-mini",
+      provider: "openai",
+    });
+    assert.equal(matchModel("anthropic:claude-3-5-sonnet-latest", undefined, catalog)?.provider, "anthropic");
+    assert.equal(matchModel("google-gla:gemini-2.0-flash", "model", catalog)?.provider, "google");
+    assert.deepEqual(matchModel("openai/gpt-4.1", "model", catalog), { id: "openai/gpt-4.1", provider: "openai" });
+    assert.equal(matchModel("llama3.2:3b", "model", catalog)?.id, "llama3.2:3b");
   });
 });
 

@@ -23,15 +23,30 @@ const PATH_CONTEXT = /path|dir|file|folder|url|uri|output|save|cache/i;
  * a path. Local folders are told apart by their first segment (`LOCAL_DIR`).
  */
 const HUB_PATH_CONTEXT = /name_or_path/i;
+/**
+ * A model named by a path-like key (`model_path`, `--reward_model_path`) that holds a hub id
+ * instead: exactly `org/name`, no extension, a digit in the name (`pythia-1b`, `Qwen2-0.5B`) and
+ * an org that is not a local folder name. `exports/final` and `checkpoints/run-1` stay paths.
+ */
+const MODEL_PATH_CONTEXT = /model_?path/i;
+const HUB_ID_IN_PATH = /^[A-Za-z0-9][\w.-]{1,38}\/(?=[^/]*\d)[A-Za-z0-9][\w.-]{1,95}$/;
+/** Keys naming where a model is written, never a hub id read from. */
+const WRITE_PATH_CONTEXT = /out|save|cache|export|dir/i;
 const LOCAL_DIR =
   /^(models?|checkpoints?|ckpts?|outputs?|out|data|datasets?|weights|results?|runs?|tmp|temp|saved?(_models?)?|exp|experiments?|logs?|local|artifacts?|pretrained)\//i;
 /** Names whose values are datasets, never models: `load_dataset("org/name")`, `dataset_name:`. */
 const DATASET_CONTEXT = /dataset|^data_?(path|files?|dir|name|id)$/i;
-/** Names whose values look like model ids but are not: nicknames, prefix lists, families. */
-const NOT_ID_CONTEXT = /alias|prefix|suffix|marker|famil(y|ies)/i;
+/**
+ * Names whose values look like model ids but are not: nicknames, prefix lists, families, and
+ * the argument of a prefix test (`model.starts_with("gpt-4")`, Ruby `start_with?`, Go `HasPrefix`).
+ */
+const NOT_ID_CONTEXT =
+  /alias|prefix|suffix|marker|famil(y|ies)|^(starts?_?with|ends?_?with|start_with|end_with|has_?prefix|has_?suffix)\??$/i;
 /** Placeholder hub orgs of docs and tests (`username/my_model`, `your-org/...`, `test/model`). */
 const PLACEHOLDER_ORG =
   /^(username|user|your[-_]?\w*|my[-_]?(org|user|username|name|account|namespace)|org|organi[sz]ation|namespace|test|example|foo|dummy)\//i;
+/** Placeholder repository names of tests (`cleanup/test`, `org/dummy`, `x/fake-model`). */
+const PLACEHOLDER_NAME = /^[^/]+\/(test|tests|dummy|fake|mock|placeholder|example)([-_]model)?$/i;
 /** Names whose values are tokenizers only (`AutoTokenizer.from_pretrained("gpt2")`). */
 const TOKENIZER_CONTEXT = /tokeni[sz]er/i;
 const NOT_A_MODEL =
@@ -52,6 +67,11 @@ export interface ModelMatch {
   provider: string;
 }
 
+/** True when `context` names datasets (`datasets:`, `dataset_mixture`, `data_files`). */
+export function isDatasetContext(context: string | undefined): boolean {
+  return context !== undefined && DATASET_CONTEXT.test(context);
+}
+
 /** True when `context` (an argument, variable, key or callee name) marks a model. */
 export function isModelContext(context: string | undefined): boolean {
   if (!context || TOKENIZER_CONTEXT.test(context) || DATASET_CONTEXT.test(context)) return false;
@@ -69,8 +89,14 @@ export function matchModel(value: string, context: string | undefined, catalog: 
     return undefined;
   const inContext = isModelContext(context);
   const pathLike =
-    context !== undefined && PATH_CONTEXT.test(context) && (!HUB_PATH_CONTEXT.test(context) || LOCAL_DIR.test(id));
-  const placeholder = PLACEHOLDER_ORG.test(id);
+    context !== undefined &&
+    PATH_CONTEXT.test(context) &&
+    (LOCAL_DIR.test(id) ||
+      !(
+        HUB_PATH_CONTEXT.test(context) ||
+        (MODEL_PATH_CONTEXT.test(context) && !WRITE_PATH_CONTEXT.test(context) && HUB_ID_IN_PATH.test(id))
+      ));
+  const placeholder = PLACEHOLDER_ORG.test(id) || PLACEHOLDER_NAME.test(id);
   const deployment = context !== undefined && DEPLOYMENT_CONTEXT.test(context);
   for (const pattern of catalog.models) {
     // `PERPLEXITY_SONAR = "sonar"`: a name that says the provider gives its weak ids context.
@@ -79,7 +105,29 @@ export function matchModel(value: string, context: string | undefined, catalog: 
     if (pattern.strength === "hub" && (!inContext || /deploy/i.test(context ?? "") || pathLike || placeholder))
       continue;
     if (!pattern.regex.test(id)) continue;
+    // A provider-prefixed id (`openai:gpt-4o-mini`, `openai/gpt-4.1`) is kept as written, as the
+    // corpus labels write it (LABELS.md: ids are compared as written, nothing normalised); the
+    // provider the prefix names is the report's `provider` field.
     return { id, provider: deployment ? "azure-openai" : pattern.provider };
   }
   return undefined;
+}
+
+/** `ollama pull|run|create|show|cp|push|rm <model>` on a command line. */
+const OLLAMA_COMMAND = /\bollama\s+(?:pull|run|show|push)\s+(?:-{1,2}[\w-]+\s+)*["']?([A-Za-z0-9][\w.\-/:]{0,150})/g;
+
+/**
+ * Models an Ollama command names (`ollama pull llama3.2`, `!ollama run qwen2.5:7b` in a notebook,
+ * `RUN ollama pull nomic-embed-text` in a Dockerfile): the argument is a model by construction,
+ * whatever its family, so no catalog pattern is needed. Placeholders (`$MODEL`, `<model>`) never match.
+ */
+export function ollamaCommandModels(line: string): ModelMatch[] {
+  if (!line.includes("ollama")) return [];
+  const out: ModelMatch[] = [];
+  for (const m of line.matchAll(OLLAMA_COMMAND)) {
+    const id = m[1]?.replace(/[.:]+$/, "");
+    if (id && id.length >= 2 && !NOT_A_MODEL.test(id) && !out.some((o) => o.id === id))
+      out.push({ id, provider: "ollama" });
+  }
+  return out;
 }

@@ -257,3 +257,45 @@ describe("CycloneDX output", () => {
     );
   });
 });
+
+describe("dependencies declared in source files", () => {
+  it("reads PEP 723 script dependencies and a notebook's !pip install as uses outside any project manifest", async () => {
+    const notebook = JSON.stringify({
+      cells: [
+        { cell_type: "code", source: ["! pip install langchain-openai chromadb\n"] },
+        { cell_type: "code", source: ["import os\n"] },
+      ],
+    });
+    const root = await project({
+      "tool.py": '# /// script\n# dependencies = ["anthropic>=0.40"]\n# ///\nprint("hi")\n',
+      "nb/demo.ipynb": notebook,
+    });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(
+      report.sdks.map((s) => [s.name, s.manifest ?? null, s.usages.map((u) => `${u.file}:${u.line}:${u.kind}`)]),
+      [
+        ["anthropic", null, ["tool.py:2:script-dependency"]],
+        ["chromadb", null, ["nb/demo.ipynb:1:install"]],
+        ["langchain-openai", null, ["nb/demo.ipynb:1:install"]],
+      ],
+    );
+  });
+});
+
+describe("imports of a package that a declared SDK depends on", () => {
+  it("attributes them to the declaring manifest's package instead of an undeclared SDK", async () => {
+    const root = await project({
+      "pyproject.toml": '[project]\nname = "svc"\ndependencies = ["fastmcp==2.14.2", "langchain-openai>=0.3"]\n',
+      "src/icons.py": "from mcp.types import Icon\n",
+      "tests/test_graph.py": "from langsmith import unit\n",
+    });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(
+      report.sdks.map((s) => [s.name, s.manifest ?? null]),
+      [
+        ["fastmcp", "pyproject.toml"],
+        ["langchain-openai", "pyproject.toml"],
+      ],
+    );
+  });
+});

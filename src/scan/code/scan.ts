@@ -29,6 +29,7 @@ import { declaredSdks } from "./sdk-index.js";
 import type { SdkUse } from "./source/analyze.js";
 import { analyzeOnWorkers } from "./source/pool.js";
 import { analyzeSourceFile, createSourceContext, type SourceFileResult, sourceCode } from "./source/source-file.js";
+import { textMcpImplementations } from "./text-code.js";
 import { DEFAULT_LIMITS, readSourceText, type SkipNote, type WalkedFile, type WalkLimits, walkTree } from "./walk.js";
 
 export interface ScanCodeOptions {
@@ -60,6 +61,9 @@ const CONFIG_HINT =
   /model|deploy|engine|llm|checkpoint|pretrained|repo_?id|embed|rerank|gpt|claude|gemini|imagen|veo-|bison|gecko|dall-e|whisper|tts-|babbage|davinci|moderation|anthropic|amazon|meta|cohere|ai21|mistral|mixtral|codestral|pixtral|command|llama|qwen|deepseek|grok|sonar|groq|ollama|openai|bedrock|azure|together|fireworks|xai|stability|writer|arn:aws/i;
 
 const PALISADE_API = /^palisade\.dev\/v\d+$/;
+
+/** Ruby, Rust and Kotlin test files (`*_spec.rb`, `*_test.rb`, `tests/*.rs`, `*Test.kt`): their servers are fixtures. */
+const TEST_SOURCE = /_(spec|test)\.rb$|(^|\/)tests\/[^/]+\.rs$|Test\.kt$/;
 
 /**
  * A file of Palisade policies or policy tests only. Every document must be one: a policy in
@@ -161,6 +165,15 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
   const applySource = (file: WalkedFile, result: SourceFileResult) => {
     if (result.skipped) skipped.push(result.skipped);
     if (result.parsed) parsed += 1;
+    // Packages a file declares for itself (a PEP 723 `# /// script` block, a notebook's
+    // `!pip install`) are uses of kind `script-dependency` / `install`: they join the manifest
+    // that also declares the package, else stand as SDKs declared in no project manifest.
+    const inline = [
+      ...(result.script ?? []).map((p) => [p, "script-dependency"] as const),
+      ...(result.installs ?? []).map((p) => [p, "install"] as const),
+    ];
+    for (const [p, kind] of inline)
+      for (const d of declaredSdks(ctx.index, p)) uses.push({ sdk: d.sdk, line: p.line ?? 1, kind, file: file.rel });
     const analysis = result.analysis;
     if (!analysis) return;
     for (const u of analysis.sdkUses) uses.push({ ...u, file: file.rel });
@@ -269,7 +282,7 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
         case "config": {
           // Any config may be an MCP client's (Zed settings, opencode.json, Codex config.toml, Spring).
           const mcp =
-            file.role.format === "env"
+            file.role.format === "env" || file.role.format === "code"
               ? undefined
               : detectMcpConfig(text, { file: file.rel, ...(options.secrets ? { secrets: options.secrets } : {}) });
           addMcp(file, text, mcp);
@@ -280,6 +293,8 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
             inferenceServers.push(...found.inferenceServers);
             gpus.push(...found.gpus);
           }
+          if (file.role.format === "code" && !TEST_SOURCE.test(file.rel))
+            mcpImplementations.push(...textMcpImplementations(text, file.rel));
           if (CONFIG_HINT.test(text)) addModels(file.rel, configModels(text, file.role.format, catalog));
           break;
         }

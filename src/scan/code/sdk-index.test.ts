@@ -156,3 +156,23 @@ describe("shipped catalog", () => {
     }
   });
 });
+
+describe("SDK index suffix families", () => {
+  const index = createSdkIndex(
+    catalog([
+      anSdk({ name: "*-mcp", ecosystem: "npm", category: "mcp" }),
+      anSdk({ name: "mcp-server-*", ecosystem: "npm", category: "mcp" }),
+      anSdk({ name: "fastmcp", imports: ["fastmcp"] }),
+    ]),
+  );
+
+  it("matches MCP server packages by name convention, scoped or not, and nothing bare", () => {
+    assert.equal(index.byName("npm", "figma-mcp")?.name, "figma-mcp");
+    assert.equal(index.byName("npm", "@mseep/linear-mcp")?.category, "mcp");
+    assert.equal(index.byName("npm", "mcp-server-fetch")?.name, "mcp-server-fetch");
+    assert.equal(index.byName("npm", "-mcp"), undefined);
+    assert.equal(index.byName("npm", "@scope/-mcp"), undefined);
+    assert.equal(index.byName("npm", "mcpx"), undefined);
+    assert.equal(index.byName("npm", "react-mcpish"), undefined);
+  });
+});

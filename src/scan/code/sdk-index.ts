@@ -75,6 +75,7 @@ export function createSdkIndex(catalog: AiCatalog): SdkIndex {
   const prefixes = new Map<Ecosystem, { prefix: string; sdk: SdkEntry }[]>();
   const names = new Map<string, SdkEntry>();
   const families = new Map<Ecosystem, { stem: string; sdk: SdkEntry }[]>();
+  const suffixes = new Map<Ecosystem, { stem: string; sdk: SdkEntry }[]>();
   const rules = new Map<Ecosystem, ModuleRule[]>();
   const literal: string[] = [];
   for (const sdk of catalog.sdks) {
@@ -82,6 +83,11 @@ export function createSdkIndex(catalog: AiCatalog): SdkIndex {
       const list = families.get(sdk.ecosystem) ?? [];
       list.push({ stem: packageKey(sdk.ecosystem, sdk.name.slice(0, -1)), sdk });
       families.set(sdk.ecosystem, list);
+    } else if (sdk.name.startsWith("*")) {
+      // A suffix family (`*-mcp`): the name's last segment (after an npm scope) ends with it.
+      const list = suffixes.get(sdk.ecosystem) ?? [];
+      list.push({ stem: packageKey(sdk.ecosystem, sdk.name.slice(1)), sdk });
+      suffixes.set(sdk.ecosystem, list);
     } else names.set(`${sdk.ecosystem}:${packageKey(sdk.ecosystem, sdk.name)}`, sdk);
     const list = prefixes.get(sdk.ecosystem) ?? [];
     for (const prefix of sdk.imports) list.push({ prefix, sdk });
@@ -104,7 +110,11 @@ export function createSdkIndex(catalog: AiCatalog): SdkIndex {
     const cacheKey = `${ecosystem}:${key}`;
     const cached = concrete.get(cacheKey);
     if (cached) return cached;
-    const family = families.get(ecosystem)?.find((f) => key.startsWith(f.stem));
+    const family =
+      families.get(ecosystem)?.find((f) => key.startsWith(f.stem)) ??
+      suffixes
+        .get(ecosystem)
+        ?.find((f) => key.endsWith(f.stem) && key.length > f.stem.length && !key.endsWith(`/${f.stem}`));
     if (!family) return undefined;
     const { modules: _m, ...rest } = family.sdk;
     const entry: SdkEntry = { ...rest, name: ecosystem === "pypi" ? key : raw };

@@ -6,7 +6,7 @@
 import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import picomatch from "picomatch";
-import { isManifestName } from "./manifests/names.js";
+import { isManifestName, isRequirementsFolderFile } from "./manifests/names.js";
 
 /** Directories never descended into: dependencies, VCS data, caches, build output. */
 export const IGNORED_DIRS = new Set([
@@ -45,10 +45,16 @@ export const SOURCE_LANGUAGES = ["python", "javascript", "typescript", "tsx", "g
 export type SourceLanguage = (typeof SOURCE_LANGUAGES)[number];
 
 /** Formats of configuration files read for model ids (`shell`: sh/bash and batch-job scripts). */
-export type ConfigFormat = "yaml" | "json" | "toml" | "env" | "properties" | "shell";
+export type ConfigFormat = "yaml" | "json" | "toml" | "env" | "properties" | "shell" | "code";
 
 /** Shell and batch-job scripts: they export model variables and pass `--model_name_or_path X`. */
 const SHELL_EXT = new Set([".sh", ".bash", ".zsh", ".slurm", ".sbatch", ".bat", ".cmd"]);
+/**
+ * Source languages without a parser here (Ruby, Rust, Groovy, Kotlin, Scala, C#, PHP, Swift,
+ * Dart): read line by line for model ids written as `NAME = "id"`, `model: "id"`,
+ * `.modelName("id")` (format `code`).
+ */
+const TEXT_CODE_EXT = new Set([".rb", ".rs", ".groovy", ".kt", ".scala", ".cs", ".php", ".swift", ".dart"]);
 
 /** What the scanner does with a file. */
 export type FileRole =
@@ -127,7 +133,7 @@ const SOURCE_EXT: Record<string, SourceLanguage> = {
 /** Classify a file by name; undefined when the scanner has nothing to do with it. */
 export function classifyFile(rel: string): FileRole | undefined {
   const name = basename(rel);
-  if (isManifestName(name)) return { kind: "manifest" };
+  if (isManifestName(name) || isRequirementsFolderFile(rel)) return { kind: "manifest" };
   if (MCP_CONFIG_NAMES.has(name)) return { kind: "mcp-config" };
   if (
     name === "Dockerfile" ||
@@ -147,6 +153,9 @@ export function classifyFile(rel: string): FileRole | undefined {
   if (ext === ".ipynb") return { kind: "notebook" };
   if (ext === ".yaml" || ext === ".yml") return { kind: "config", format: "yaml" };
   if (ext === ".json") return name.endsWith(".lock.json") ? undefined : { kind: "config", format: "json" };
+  // JSON with comments (VS Code settings and the like), read as JSONC.
+  if (ext === ".jsonc") return { kind: "config", format: "json" };
+  if (TEXT_CODE_EXT.has(ext)) return { kind: "config", format: "code" };
   if (ext === ".toml") return { kind: "config", format: "toml" };
   if (ext === ".properties") return { kind: "config", format: "properties" };
   if (SHELL_EXT.has(ext)) return { kind: "config", format: "shell" };

@@ -3,6 +3,7 @@
  * `${property}` substitution, and build.gradle / build.gradle.kts dependency notations.
  */
 import { XMLParser } from "fast-xml-parser";
+import { parse as parseToml } from "smol-toml";
 import { type DeclaredPackage, type LockedVersions, lineOf } from "./types.js";
 
 /** go.mod `require` lines, single and in blocks; versions are exact (minimal version selection). */
@@ -127,4 +128,52 @@ export function parseGradle(text: string): DeclaredPackage[] {
     out.push({ ecosystem: "maven", name: `${m[1]}:${m[2]}`, spec: version, line: lineOf(text, m[0]) });
   }
   return out;
+}
+
+/**
+ * A Gradle version catalog (`gradle/libs.versions.toml`): the `[libraries]` table, each entry a
+ * `"group:artifact:version"` string or a table with `module` or `group` + `name`, and `version`
+ * as a string, `{ ref = "..." }` (from `[versions]`) or `version.ref`. Build files then use them
+ * as `libs.x.y`. https://docs.gradle.org/current/userguide/version_catalogs.html
+ */
+export function parseVersionCatalog(text: string): DeclaredPackage[] {
+  const doc = parseToml(text) as { versions?: unknown; libraries?: unknown };
+  const versions = isRecord(doc.versions) ? doc.versions : {};
+  const versionOf = (v: unknown): string | undefined => {
+    if (typeof v === "string") return v;
+    if (!isRecord(v)) return undefined;
+    if (typeof v.ref === "string") {
+      const ref = versions[v.ref];
+      return typeof ref === "string"
+        ? ref
+        : isRecord(ref) && typeof ref.strictly === "string"
+          ? ref.strictly
+          : undefined;
+    }
+    return typeof v.strictly === "string" ? v.strictly : typeof v.require === "string" ? v.require : undefined;
+  };
+  const out: DeclaredPackage[] = [];
+  if (!isRecord(doc.libraries)) return out;
+  for (const [alias, entry] of Object.entries(doc.libraries)) {
+    let name: string | undefined;
+    let spec: string | undefined;
+    if (typeof entry === "string") {
+      const [group, artifact, version] = entry.split(":");
+      if (group && artifact) {
+        name = `${group}:${artifact}`;
+        spec = version;
+      }
+    } else if (isRecord(entry)) {
+      if (typeof entry.module === "string") name = entry.module;
+      else if (typeof entry.group === "string" && typeof entry.name === "string") name = `${entry.group}:${entry.name}`;
+      spec = versionOf(entry.version);
+    }
+    if (!name || !/^[\w.-]+:[\w.-]+$/.test(name)) continue;
+    out.push({ ecosystem: "maven", name, ...(spec ? { spec } : {}), line: lineOf(text, alias) });
+  }
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { parseGoMod, parseGoSum, parseGradle, parsePom } from "./jvm-go.js";
+import { classifyFile } from "../walk.js";
+import { parseGoMod, parseGoSum, parseGradle, parsePom, parseVersionCatalog } from "./jvm-go.js";
+import { isManifestName } from "./names.js";
 import { parsePackageJson, parsePackageLock, parsePnpmLock, parseYarnLock } from "./node.js";
 import {
   parsePep508,
@@ -179,5 +181,59 @@ describe("Go and JVM manifests", () => {
     assert.equal(exactVersion("v1.35.6"), "v1.35.6");
     assert.equal(exactVersion("^1.2.3"), undefined);
     assert.equal(exactVersion(">=0.3"), undefined);
+  });
+});
+
+describe("Gradle version catalogs", () => {
+  it("reads [libraries] in each notation, resolving version refs", () => {
+    const toml = [
+      "[versions]",
+      'langchain4j = "1.0.1"',
+      'springAi = { strictly = "1.0.0" }',
+      "",
+      "[libraries]",
+      'langchain4j-openai = { module = "dev.langchain4j:langchain4j-open-ai", version.ref = "langchain4j" }',
+      'spring-ai-bom = { group = "org.springframework.ai", name = "spring-ai-bom", version = { ref = "springAi" } }',
+      'onnx = "com.microsoft.onnxruntime:onnxruntime:1.20.0"',
+      'junit = { module = "org.junit.jupiter:junit-jupiter" }',
+      "",
+      "[plugins]",
+      'spring-boot = { id = "org.springframework.boot", version = "3.4.0" }',
+    ].join("\n");
+    assert.deepEqual(
+      parseVersionCatalog(toml).map((p) => [p.name, p.spec, p.line]),
+      [
+        ["dev.langchain4j:langchain4j-open-ai", "1.0.1", 6],
+        ["org.springframework.ai:spring-ai-bom", "1.0.0", 7],
+        ["com.microsoft.onnxruntime:onnxruntime", "1.20.0", 8],
+        ["org.junit.jupiter:junit-jupiter", undefined, 9],
+      ],
+    );
+    assert.ok(isManifestName("libs.versions.toml"));
+    assert.ok(!isManifestName("versions.toml"));
+  });
+});
+
+describe("more Python manifest spellings", () => {
+  it("recognises prefixed requirements files and files in a requirements/ folder", () => {
+    assert.ok(isManifestName("dev-requirements.txt"));
+    assert.ok(isManifestName("requirements-dev.in"));
+    assert.ok(!isManifestName("requirements.md"));
+    assert.deepEqual(classifyFile("requirements/base.txt"), { kind: "manifest" });
+    assert.deepEqual(classifyFile("backend/requirements/prod.in"), { kind: "manifest" });
+    assert.notDeepEqual(classifyFile("docs/base.txt"), { kind: "manifest" });
+  });
+
+  it("reads uv and PDM dev-dependencies in pyproject.toml", () => {
+    const toml = [
+      "[project]",
+      'name = "app"',
+      'dependencies = ["openai>=1"]',
+      "[tool.uv]",
+      'dev-dependencies = ["pytest", "langsmith>=0.1"]',
+      "[tool.pdm.dev-dependencies]",
+      'eval = ["ragas==0.2.1"]',
+    ].join("\n");
+    assert.deepEqual(names(parsePyproject(toml)), ["openai", "pytest", "langsmith", "ragas"]);
   });
 });

@@ -29,5 +29,17 @@ const MANIFEST_NAMES = new Set([
 
 /** True for a file name (no directory) that `parseManifestFile` reads. */
 export function isManifestName(name: string): boolean {
-  return MANIFEST_NAMES.has(name) || /^requirements[\w.-]*\.(txt|in)$/.test(name) || /^[\w.-]+\.gemspec$/.test(name);
+  return (
+    MANIFEST_NAMES.has(name) ||
+    // requirements.txt, requirements-dev.txt, and the prefixed spelling dev-requirements.txt.
+    /^([\w.-]+[-_])?requirements[\w.-]*\.(txt|in)$/.test(name) ||
+    /^[\w.-]+\.gemspec$/.test(name) ||
+    // Gradle version catalogs: gradle/libs.versions.toml and any other `*.versions.toml`.
+    /^[\w-]+\.versions\.toml$/.test(name)
+  );
+}
+
+/** A pip requirements file kept in a `requirements/` folder (`requirements/base.txt`, `requirements/dev.in`). */
+export function isRequirementsFolderFile(rel: string): boolean {
+  return /(^|\/)requirements\/[\w.-]+\.(txt|in)$/.test(rel);
 }

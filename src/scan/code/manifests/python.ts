@@ -133,6 +133,12 @@ export function parsePyproject(text: string): DeclaredPackage[] {
   if (isTable(doc["dependency-groups"]))
     for (const list of Object.values(doc["dependency-groups"])) out.push(...fromPep508List(list, text));
   const tool = doc.tool;
+  // uv's older `[tool.uv] dev-dependencies = [...]` and PDM's `[tool.pdm.dev-dependencies] group = [...]`.
+  const uv = isTable(tool) ? tool.uv : undefined;
+  if (isTable(uv)) out.push(...fromPep508List(uv["dev-dependencies"], text));
+  const pdm = isTable(tool) ? tool.pdm : undefined;
+  if (isTable(pdm) && isTable(pdm["dev-dependencies"]))
+    for (const list of Object.values(pdm["dev-dependencies"])) out.push(...fromPep508List(list, text));
   const poetry = isTable(tool) ? tool.poetry : undefined;
   if (isTable(poetry)) {
     out.push(...fromPoetryTable(poetry.dependencies, text), ...fromPoetryTable(poetry["dev-dependencies"], text));

@@ -1,7 +1,7 @@
 /** Dispatch a manifest or lockfile to its parser by file name. */
 import { basename } from "node:path";
 import type { Ecosystem } from "../catalog.js";
-import { parseGoMod, parseGoSum, parseGradle, parsePom } from "./jvm-go.js";
+import { parseGoMod, parseGoSum, parseGradle, parsePom, parseVersionCatalog } from "./jvm-go.js";
 import { parsePackageJson, parsePackageLock, parsePnpmLock, parseYarnLock } from "./node.js";
 import {
   parseCondaEnvironment,
@@ -82,6 +82,7 @@ export function parseManifestFile(
       return declared(parseGradle(text));
     default:
       if (name.endsWith(".gemspec")) return declared(parseGemspec(text));
+      if (name.endsWith(".versions.toml")) return declared(parseVersionCatalog(text));
       return declared(parseRequirements(text, readInclude));
   }
 }

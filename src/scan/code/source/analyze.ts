@@ -5,7 +5,7 @@
 import type { Finding } from "../../../core/index.js";
 import type { AiCatalog, SdkEntry } from "../catalog.js";
 import { type AiEndpointMatch, matchAiEndpoint } from "../infra.js";
-import { matchModel } from "../models.js";
+import { matchModel, ollamaCommandModels } from "../models.js";
 import { ecosystemOf, type SdkIndex } from "../sdk-index.js";
 import type { SourceLanguage } from "../walk.js";
 import { embeddedModelCandidates } from "./embedded.js";
@@ -22,6 +22,8 @@ export type UsageKind =
   | "agent"
   | "tool"
   | "mcp-server"
+  | "install"
+  | "script-dependency"
   | "call";
 
 export interface SdkUse {
@@ -56,13 +58,38 @@ export interface FileAnalysis {
   endpoints: EndpointUse[];
 }
 
+/**
+ * Test files by each test runner's naming convention (`*_test.go`, `test_*.py`, `*.test.ts`,
+ * `*.spec.js`, `conftest.py`). Helpers under a `tests/` folder (a mock server a test launches) are
+ * programs of their own and still count.
+ */
+const TEST_FILE = /_test\.(go|py)$|(^|\/)test_[^/]*\.py$|\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)conftest\.py$/;
+
+/**
+ * The name an SDK's implementation-info literal gives a server: Go's
+ * `mcp.NewServer(&mcp.Implementation{Name: "weather"}, nil)`. A `Name: name` variable is read from
+ * a string literal assigned to it in the same function (`if name == "" { name = "x" }`).
+ */
+function implementationName(call: CallFact, assigns: FileFacts["assigns"]): string | undefined {
+  const m = /\b[Nn]ame\s*:\s*(?:"([^"\n]{1,200})"|([A-Za-z_]\w{0,60})\b)/.exec(call.argText);
+  if (m?.[1]) return m[1];
+  const variable = m?.[2];
+  if (!variable) return undefined;
+  for (const a of assigns) {
+    if (a.scope !== call.scope || a.target !== variable) continue;
+    const literal = /^"([^"\n]{1,200})"$/.exec(a.valueText.trim());
+    if (literal?.[1]) return literal[1];
+  }
+  return undefined;
+}
+
 /** Classify an AI call by its callee's last segments. */
 export function usageKind(callee: string): UsageKind {
   const name = callee.replace(/^new /, "");
   const last = name.slice(name.lastIndexOf(".") + 1);
   if (/embed/i.test(name)) return "embeddings";
   if (/(^|\.)(tool|registerTool|AddTool|add_tool|function_tool)$|Tool$/.test(name)) return "tool";
-  if (/^(FastMCP|McpServer|Server|NewMCPServer|NewServer)$/.test(last)) return "mcp-server";
+  if (/^(FastMCP|McpServer|MCPServer|Server|NewMCPServer|NewServer)$/.test(last)) return "mcp-server";
   if (
     /chat|messages\.(create|stream|new)|completions?\.create|complete$|converse|responses\.create|generate_?content/i.test(
       name,
@@ -267,9 +294,11 @@ export function analyzeFacts(options: {
     if (!sdk || !countsFor(sdk, call)) continue;
     const kind = usageKind(call.callee);
     result.sdkUses.push({ sdk, line: call.line, kind });
-    if (kind === "mcp-server" && sdk.category === "mcp") {
-      const first = call.positional[0]?.string ?? call.named.get("name")?.string;
-      result.mcpServers.push({ name: first ?? "(unnamed)", line: call.line, sdk: sdk.name, tools: [] });
+    // A server built in a test file is a fixture of the test, not a server the repository ships.
+    if (kind === "mcp-server" && sdk.category === "mcp" && !TEST_FILE.test(rel)) {
+      const name =
+        call.positional[0]?.string ?? call.named.get("name")?.string ?? implementationName(call, facts.assigns);
+      result.mcpServers.push({ name: name ?? "(unnamed)", line: call.line, sdk: sdk.name, tools: [] });
     }
     const root = call.callee.split(".")[0] ?? "";
     const deployment = call.named.get("model")?.string ?? call.named.get("deployment_id")?.string;
@@ -335,6 +364,15 @@ export function analyzeFacts(options: {
     const lineContext = new Map<number, string>();
     for (const s of facts.strings) if (s.context && !lineContext.has(s.line)) lineContext.set(s.line, s.context);
     for (const t of facts.texts) {
+      // `!ollama pull llama3.2` in a notebook (a commented-out magic) or a usage docstring.
+      if (t.value.includes("ollama"))
+        for (const [offset, text] of t.value.split("\n").entries())
+          for (const m of ollamaCommandModels(text)) {
+            const key = `${m.id}:${t.line + offset}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            result.models.push({ ...m, line: t.line + offset });
+          }
       for (const c of embeddedModelCandidates(t.value, { comment: t.comment })) {
         const line = t.line + c.line;
         const match = matchModel(c.value, c.context ?? (t.comment ? lineContext.get(line) : undefined), catalog);
@@ -348,7 +386,7 @@ export function analyzeFacts(options: {
   }
   const endpointsSeen = new Set<string>();
   for (const u of facts.urls) {
-    const endpoint = matchAiEndpoint(u.text);
+    const endpoint = matchAiEndpoint(u.text, catalog.aiEndpoints ?? []);
     if (!endpoint || endpointsSeen.has(`${endpoint.host}:${u.line}`)) continue;
     endpointsSeen.add(`${endpoint.host}:${u.line}`);
     result.endpoints.push({ ...endpoint, line: u.line });

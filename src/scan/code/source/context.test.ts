@@ -13,6 +13,7 @@ import { notebookCode } from "./source-file.js";
 
 const catalog = loadAiCatalog();
 const index = createSdkIndex(catalog);
+const endpoints = catalog.aiEndpoints ?? [];
 
 async function analyze(language: SourceLanguage, text: string) {
   const parsers = await loadParsers();
@@ -37,6 +38,16 @@ describe("model context in source (issue 15)", () => {
       'train(dataset_id="trl-lib/tldr", model="Qwen/Qwen2-0.5B")',
     ].join("\n");
     assert.deepEqual(await models("python", py), ["Qwen/Qwen2-0.5B@5"]);
+  });
+
+  it("does not report LangChain Hub prompt ids as models", async () => {
+    const py = [
+      "from langchain import hub",
+      'prompt = hub.pull("rlm/rag-prompt")',
+      'p2 = client.pull_prompt("someone/react-agent-7b")',
+      'llm = ChatOpenAI(model="gpt-4o-mini")',
+    ].join("\n");
+    assert.deepEqual(await models("python", py), ["gpt-4o-mini@4"]);
   });
 
   it("keeps model_name_or_path hub ids and drops tokenizer-only names", async () => {
@@ -205,21 +216,27 @@ describe("multi-service SDKs and raw HTTP (issue 15)", () => {
   });
 
   it("matches endpoint hosts exactly and stays fast on hostile strings", () => {
-    assert.equal(matchAiEndpoint("https://api.openai.com.evil.example/v1"), undefined);
-    assert.equal(matchAiEndpoint("http://localhost:8080/api/generate"), undefined);
-    assert.equal(matchAiEndpoint("https://eastus.api.cognitive.microsoft.com"), undefined);
-    assert.equal(matchAiEndpoint("https://my-res.openai.azure.com/openai/deployments/x")?.provider, "azure-openai");
-    assert.equal(matchAiEndpoint("https://bedrock-runtime.us-east-1.amazonaws.com/model")?.provider, "aws-bedrock");
+    assert.equal(matchAiEndpoint("https://api.openai.com.evil.example/v1", endpoints), undefined);
+    assert.equal(matchAiEndpoint("http://localhost:8080/api/generate", endpoints), undefined);
+    assert.equal(matchAiEndpoint("https://eastus.api.cognitive.microsoft.com", endpoints), undefined);
+    assert.equal(
+      matchAiEndpoint("https://my-res.openai.azure.com/openai/deployments/x", endpoints)?.provider,
+      "azure-openai",
+    );
+    assert.equal(
+      matchAiEndpoint("https://bedrock-runtime.us-east-1.amazonaws.com/model", endpoints)?.provider,
+      "aws-bedrock",
+    );
     const started = performance.now();
     for (const hostile of [
       `//api.openai.com${"a.".repeat(2000)}!`,
       `"${"a-".repeat(2000)}api.openai.com`,
       ` ${"a".repeat(4000)}:11434x`,
     ])
-      matchAiEndpoint(hostile);
+      matchAiEndpoint(hostile, endpoints);
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (text) => {
-        matchAiEndpoint(`https://${text}`);
+        matchAiEndpoint(`https://${text}`, endpoints);
       }),
       { numRuns: 300 },
     );
@@ -243,5 +260,87 @@ describe("notebooks", () => {
     });
     const code = notebookCode(notebook);
     assert.deepEqual(await models("python", code), ["someone/code-model@1", "someone/commented-model@2"]);
+  });
+});
+
+describe("AI endpoint hosts as rules data", () => {
+  it("loads the host table from rules/ai-catalog/endpoints.yaml and matches by it alone", () => {
+    assert.ok(endpoints.length >= 19);
+    assert.equal(matchAiEndpoint("https://api.groq.com/openai/v1", endpoints)?.provider, "groq");
+    assert.equal(matchAiEndpoint("https://api.groq.com/openai/v1", []), undefined);
+    const custom = [{ host: /^llm\.internal\.example$/, provider: "in-house", hint: "llm.internal" }];
+    assert.deepEqual(matchAiEndpoint("https://llm.internal.example/v1/chat", custom), {
+      host: "llm.internal.example",
+      provider: "in-house",
+    });
+  });
+});
+
+describe("MCP servers implemented in code (issue 15)", () => {
+  async function servers(language: SourceLanguage, text: string, rel = "server") {
+    const parsers = await loadParsers();
+    const tree = parsers[language].parse(text);
+    assert.ok(tree);
+    try {
+      return analyzeFacts({ facts: extractFacts(tree, language), rel, language, text, index, catalog }).mcpServers.map(
+        (s) => s.name,
+      );
+    } finally {
+      tree.delete();
+    }
+  }
+
+  it("names a Python MCPServer (mcp 2.x) by its first argument", async () => {
+    const py = 'from mcp.server import MCPServer\nmcp = MCPServer("weather")\n';
+    assert.deepEqual(await servers("python", py, "weather.py"), ["weather"]);
+  });
+
+  it("names a Go server by its Implementation literal, or by the string assigned to the variable there", async () => {
+    const literal = [
+      "package main",
+      'import "github.com/modelcontextprotocol/go-sdk/mcp"',
+      "func main() {",
+      '\tserver := mcp.NewServer(&mcp.Implementation{Name: "weather", Version: "1.0.0"}, nil)',
+      "\t_ = server",
+      "}",
+    ].join("\n");
+    assert.deepEqual(await servers("go", literal, "main.go"), ["weather"]);
+    const variable = [
+      "package github",
+      'import "github.com/modelcontextprotocol/go-sdk/mcp"',
+      "func NewServer(version, name string) *mcp.Server {",
+      '\tif name == "" {',
+      '\t\tname = "github-mcp-server"',
+      "\t}",
+      "\treturn mcp.NewServer(&mcp.Implementation{Name: name, Version: version}, nil)",
+      "}",
+    ].join("\n");
+    assert.deepEqual(await servers("go", variable, "pkg/server.go"), ["github-mcp-server"]);
+  });
+
+  it("does not count servers built inside test files", async () => {
+    const go = [
+      "package github",
+      'import "github.com/modelcontextprotocol/go-sdk/mcp"',
+      "func TestX(t *testing.T) {",
+      '\ts := mcp.NewServer(&mcp.Implementation{Name: "test-server"}, nil)',
+      "\t_ = s",
+      "}",
+    ].join("\n");
+    assert.deepEqual(await servers("go", go, "pkg/server_test.go"), []);
+    const py = 'from mcp.server.fastmcp import FastMCP\nmcp = FastMCP("fixture")\n';
+    assert.deepEqual(await servers("python", py, "tests/test_server.py"), []);
+    assert.deepEqual(await servers("python", py, "tests/helpers/mock_server.py"), ["fixture"]);
+  });
+});
+
+describe("ollama commands in notebooks", () => {
+  it("reads `!ollama pull` magics (commented out by notebookCode) as models", async () => {
+    const code = notebookCode(
+      JSON.stringify({
+        cells: [{ cell_type: "code", source: ["!ollama pull nomic-embed-text\n", "import ollama\n"] }],
+      }),
+    );
+    assert.deepEqual(await models("python", code), ["nomic-embed-text@1"]);
   });
 });

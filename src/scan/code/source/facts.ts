@@ -283,6 +283,8 @@ const COMPARISONS = new Set([
   "contains",
 ]);
 
+const PROMPT_HUB = /(^|\.)hub\.pull$|(^|\.)pull_prompt$|(^|\.)pullPrompt$/;
+
 const ENV_READERS = /(^|\.)(getenv|get|Getenv|LookupEnv|getProperty|environ\.get|setdefault|env)$/;
 
 /** The name that gives a string its meaning, climbing at most a few wrapper nodes. */
@@ -333,6 +335,8 @@ function contextOf(node: Node): string | undefined {
         // `@pytest.mark.parametrize("model_id", [...])`: the argument names name the values.
         if (name === "parametrize" && envName && first?.id !== current.id) return envName;
         if (name === "from_pretrained" && /Tokeni[sz]er/.test(info.callee)) return "tokenizer";
+        // LangChain Hub / LangSmith prompts (`hub.pull("rlm/rag-prompt")`) are prompts, not models.
+        if (PROMPT_HUB.test(info.callee)) return "prompt";
         // `modelName.includes("o1-mini")`: a value compared with a variable is named by it. A bare
         // family in a substring test (`includes("o1")`) is a prefix, not an id.
         if (COMPARISONS.has(name) && info.callee.includes(".")) {
@@ -611,7 +615,8 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
           if (URL_HINT.test(raw)) facts.urls.push({ text: raw, line: lineOf(node) });
         } else if (COMMENT_TYPES.has(type)) {
           const text = node.text;
-          if (text.length <= MAX_TEXT && /["'`]|--/.test(text))
+          // Quotes or flags (`# model = "x"`, `# --model x`), or an Ollama command (`#!ollama pull x`).
+          if (text.length <= MAX_TEXT && /["'`]|--|ollama /.test(text))
             facts.texts.push({ value: text, line: lineOf(node), comment: true });
         } else {
           const assign = assignmentOf(node);

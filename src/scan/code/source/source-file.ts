@@ -2,8 +2,10 @@
  * One source file from text to analysis: the cheap pre-filter, the tree-sitter parse under a
  * time budget, fact extraction and analysis. Shared by the in-process path and the workers.
  */
-import type { AiCatalog } from "../catalog.js";
-import { AI_ENDPOINT_HINT } from "../infra.js";
+import type { AiCatalog, AiEndpointEntry } from "../catalog.js";
+import { endpointHint } from "../infra.js";
+import { parsePep723, parsePipInstalls } from "../manifests/inline.js";
+import type { DeclaredPackage } from "../manifests/types.js";
 import { createSdkIndex, type SdkIndex } from "../sdk-index.js";
 import type { SkipNote, SourceLanguage, WalkedFile } from "../walk.js";
 import { analyzeFacts, type FileAnalysis } from "./analyze.js";
@@ -22,18 +24,25 @@ export interface SourceFileResult {
   parsed: boolean;
   analysis?: FileAnalysis;
   skipped?: SkipNote;
+  /** Packages `!pip install`ed by a notebook's code cells. */
+  installs?: DeclaredPackage[];
+  /** Dependencies of a PEP 723 inline script metadata block (`# /// script`). */
+  script?: DeclaredPackage[];
 }
 
 export async function createSourceContext(catalog: AiCatalog): Promise<SourceContext> {
   const index = createSdkIndex(catalog);
-  return { catalog, index, parsers: await loadParsers(), prefilter: createPrefilter(index) };
+  return { catalog, index, parsers: await loadParsers(), prefilter: createPrefilter(index, catalog.aiEndpoints ?? []) };
 }
 
 /**
  * The cheap text test that decides whether a file is worth parsing: an import of a catalogued
  * package, or a word that model ids, risky calls or MCP servers cannot do without.
  */
-export function createPrefilter(index: SdkIndex): (text: string, language: SourceLanguage | "notebook") => boolean {
+export function createPrefilter(
+  index: SdkIndex,
+  endpoints: readonly AiEndpointEntry[] = [],
+): (text: string, language: SourceLanguage | "notebook") => boolean {
   const quote = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   const keywords =
     "model|deploy|llm|torch\\.load|pickle|joblib|trust_remote_code|from_pretrained|gpt-|claude|gemini|anthropic\\.|amazon\\.|meta\\.|mistral|command-r|text-embedding|dall-e|whisper|llama|qwen|deepseek|grok-|FastMCP|McpServer";
@@ -45,17 +54,14 @@ export function createPrefilter(index: SdkIndex): (text: string, language: Sourc
   const py = new RegExp(`\\b(?:import|from)\\s+(?:${[...python].map(quote).join("|")})\\b|${keywords}`, "i");
   const js = new RegExp(`["'](?:${quoted.map(quote).join("|")})(?:["'/])|${keywords}`, "i");
   const jvm = new RegExp(`(?:${dotted.map(quote).join("|")})|${keywords}`, "i");
-  // Raw HTTP calls to AI APIs (the endpoint hosts of infra.ts): substring checks first, so the
-  // common file without any pays for a few memchr-speed scans, not a wider regex.
+  // Raw HTTP calls to AI APIs (the endpoint hosts of the catalog): substring checks first, so the
+  // common file without any pays for a few memchr-speed scans, not a wider regex. The quick
+  // substrings are used only while every catalogued hint contains one of them.
+  const hint = endpointHint(endpoints);
+  const quickWords = ["api.", "googleapis", "azure.com", "amazonaws", "openrouter", "huggingface.co", ":11434"];
+  const quick = endpoints.every((e) => quickWords.some((w) => e.hint.includes(w)));
   const endpoint = (text: string) =>
-    (text.includes("api.") ||
-      text.includes("googleapis") ||
-      text.includes("azure.com") ||
-      text.includes("amazonaws") ||
-      text.includes("openrouter") ||
-      text.includes("huggingface.co") ||
-      text.includes(":11434")) &&
-    AI_ENDPOINT_HINT.test(text);
+    hint !== undefined && (!quick || quickWords.some((w) => text.includes(w))) && hint.test(text);
   return (text, language) => {
     if (language === "python" || language === "notebook") return py.test(text) || endpoint(text);
     if (language === "java") return jvm.test(text) || endpoint(text);
@@ -90,16 +96,27 @@ export function analyzeSourceFile(file: WalkedFile, text: string, ctx: SourceCon
   const language: SourceLanguage = file.role.kind === "source" ? file.role.language : "python";
   const kind = file.role.kind === "notebook" ? "notebook" : language;
   const code = sourceCode(file, text);
-  if (!ctx.prefilter(code, kind)) return { parsed: false };
+  const installs = kind === "notebook" ? parsePipInstalls(code) : [];
+  const script = kind === "python" && text.includes("# /// script") ? parsePep723(text) : [];
+  const declared = {
+    ...(installs.length > 0 ? { installs } : {}),
+    ...(script.length > 0 ? { script } : {}),
+  };
+  if (!ctx.prefilter(code, kind)) return { parsed: false, ...declared };
   const started = performance.now();
   const tree = ctx.parsers[language].parse(code, null, {
     progressCallback: () => performance.now() - started > PARSE_BUDGET_MS,
   });
   if (!tree)
-    return { parsed: false, skipped: { file: file.rel, reason: `parsing took longer than ${PARSE_BUDGET_MS} ms` } };
+    return {
+      parsed: false,
+      skipped: { file: file.rel, reason: `parsing took longer than ${PARSE_BUDGET_MS} ms` },
+      ...declared,
+    };
   try {
     const facts = extractFacts(tree, language);
     return {
+      ...declared,
       parsed: true,
       analysis: analyzeFacts({
         facts,

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parsePep723, parsePipInstalls } from "./inline.js";
+
+const named = (packages: readonly { name: string; line?: number; extras?: string[] }[]) =>
+  packages.map((p) => `${p.name}${p.extras ? `[${p.extras.join(",")}]` : ""}@${p.line}`);
+
+describe("PEP 723 inline script metadata", () => {
+  it("reads the dependencies of a `# /// script` block with their lines", () => {
+    const py = [
+      "#!/usr/bin/env python",
+      "# /// script",
+      '# requires-python = ">=3.11"',
+      "# dependencies = [",
+      '#   "openai>=1.40",',
+      '#   "trl[vllm]",',
+      '#   "rich",',
+      "# ]",
+      "# ///",
+      "import openai",
+    ].join("\n");
+    assert.deepEqual(named(parsePep723(py)), ["openai@5", "trl[vllm]@6", "rich@7"]);
+  });
+
+  it("declares nothing for an unclosed block, another block type or bad TOML", () => {
+    assert.deepEqual(parsePep723('# /// script\n# dependencies = ["openai"]\nimport x\n'), []);
+    assert.deepEqual(parsePep723('# /// pyproject\n# dependencies = ["openai"]\n# ///\n'), []);
+    assert.deepEqual(parsePep723("# /// script\n# dependencies = [\n# ///\n"), []);
+  });
+});
+
+describe("notebook pip installs", () => {
+  it("reads !pip and %pip install lines (as notebookCode comments them), skipping options and their values", () => {
+    const code = [
+      "#! pip install langchain_community tiktoken langchain-openai",
+      "#%pip install -U -q 'transformers[torch]==4.44' --index-url https://example.com/simple peft",
+      "#!python -m pip install chromadb && echo done",
+      "#!uv pip install ragatouille",
+      "# pip install not-a-magic",
+      "#!pip install -r requirements.txt",
+      "#!pip install $PKG",
+      "import os",
+    ].join("\n");
+    assert.deepEqual(named(parsePipInstalls(code)), [
+      "langchain-community@1",
+      "tiktoken@1",
+      "langchain-openai@1",
+      "transformers[torch]@2",
+      "peft@2",
+      "chromadb@3",
+      "ragatouille@4",
+    ]);
+  });
+});

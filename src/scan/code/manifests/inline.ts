@@ -1,0 +1,90 @@
+/**
+ * Dependencies declared inside source files rather than in a manifest: a PEP 723 inline script
+ * metadata block (`# /// script` … `# ///`, read by `uv run` and `pipx run`) and the
+ * `!pip install` / `%pip install` lines of a notebook's code cells.
+ */
+import { parse as parseToml } from "smol-toml";
+import { parsePep508, parseUrlRequirement } from "./python.js";
+import type { DeclaredPackage } from "./types.js";
+
+/** Options of `pip install` that take a value (the value is not a package). */
+const PIP_VALUE_OPTIONS =
+  /^(-r|--requirement|-c|--constraint|-e|--editable|-i|--index-url|--extra-index-url|-f|--find-links|-t|--target|--prefix|--root|--python|--platform|--python-version|--implementation|--abi|--upgrade-strategy|--progress-bar|--trusted-host|--cache-dir|--src|--log|--proxy|--timeout|--retries|--config-settings|-C|--only-binary|--no-binary)$/;
+
+/**
+ * The dependencies of a PEP 723 `script` block, with their lines in the file. Empty when the file
+ * has none; a block whose TOML does not parse declares nothing.
+ * Spec: https://packaging.python.org/en/latest/specifications/inline-script-metadata/
+ */
+export function parsePep723(text: string): DeclaredPackage[] {
+  const start = /^# \/\/\/ script[ \t]*\r?$/m.exec(text);
+  if (!start) return [];
+  const lines = text.slice(start.index).split("\n");
+  const firstLine = text.slice(0, start.index).split("\n").length;
+  const body: string[] = [];
+  let closed = false;
+  for (const raw of lines.slice(1)) {
+    const line = raw.replace(/\r$/, "");
+    if (/^# \/\/\/[ \t]*$/.test(line)) {
+      closed = true;
+      break;
+    }
+    if (line !== "#" && !line.startsWith("# ")) break;
+    body.push(line.slice(2));
+  }
+  if (!closed) return [];
+  let doc: unknown;
+  try {
+    doc = parseToml(body.join("\n"));
+  } catch {
+    return [];
+  }
+  const deps = (doc as { dependencies?: unknown }).dependencies;
+  if (!Array.isArray(deps)) return [];
+  const out: DeclaredPackage[] = [];
+  for (const entry of deps) {
+    if (typeof entry !== "string") continue;
+    const req = parsePep508(entry) ?? parseUrlRequirement(entry.replace(/^[A-Za-z0-9._-]+\s*@\s*/, ""));
+    if (!req) continue;
+    const offset = body.findIndex((b) => b.includes(entry));
+    out.push({
+      ecosystem: "pypi",
+      ...req,
+      ...(offset >= 0 ? { line: firstLine + 1 + offset } : {}),
+    });
+  }
+  return out;
+}
+
+/** Split a shell argument list on blanks, honouring single and double quotes. */
+function shellWords(text: string): string[] {
+  const words: string[] = [];
+  for (const m of text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) words.push(m[1] ?? m[2] ?? m[3] ?? "");
+  return words;
+}
+
+/**
+ * Packages a notebook installs from its code cells: `!pip install a b[x]==1`, `%pip install -U a`,
+ * `!python -m pip install a`, `!uv pip install a`. `code` is the notebook's code as
+ * `notebookCode` returns it (magics commented out as `#!` / `#%`); lines count the same way.
+ */
+export function parsePipInstalls(code: string): DeclaredPackage[] {
+  const out: DeclaredPackage[] = [];
+  if (!code.includes("install")) return out;
+  for (const [index, line] of code.split("\n").entries()) {
+    const m = /^[ \t]*#[ \t]*[!%][ \t]*(?:python3?\s+-m\s+|uv\s+)?pip3?\s+install\s+(.+)$/.exec(line);
+    if (!m?.[1]) continue;
+    const args = shellWords(m[1].replace(/\s(?:&&|;|\||>).*$/, "").replace(/\s#.*$/, ""));
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i] ?? "";
+      if (arg.startsWith("-")) {
+        if (PIP_VALUE_OPTIONS.test(arg)) i += 1;
+        continue;
+      }
+      if (arg.includes("$") || arg.includes("{")) continue;
+      const req = parsePep508(arg) ?? parseUrlRequirement(arg);
+      if (req) out.push({ ecosystem: "pypi", ...req, line: index + 1 });
+    }
+  }
+  return out;
+}
