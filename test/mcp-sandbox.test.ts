@@ -133,10 +133,7 @@ describe("sandboxed MCP servers (bubblewrap)", { skip }, () => {
     // Next to the grant, under /tmp: the write lands in the sandbox's own /tmp, never the host's.
     await probe.call("write", { path: join(dir, "outside.txt") });
     assert.equal(existsSync(join(dir, "outside.txt")), false);
-    for (const outside of [
-      join(import.meta.dirname, "fixtures/mcp/written-by-probe.txt"),
-      "/etc/palisade-probe",
-    ]) {
+    for (const outside of [join(import.meta.dirname, "fixtures/mcp/written-by-probe.txt"), "/etc/palisade-probe"]) {
       assert.match(await probe.call("write", { path: outside }), /^(EROFS|EACCES)$/, outside);
       assert.equal(existsSync(outside), false);
     }

@@ -46,10 +46,13 @@ export interface ProxyControls {
   record(event: Event): void;
   /** HMAC key of the `hash` redaction style. */
   hashKey: string;
-  /** Why a tool is hidden from every agent (changed since approval, poisoned, shadowed), if it is. */
-  toolHidden?(server: string, tool: string): string | undefined;
-  /** Called after an upstream listed its tools (again): review them, raise alerts. */
-  reviewTools?(upstream: Upstream): void;
+  /**
+   * Why a tool, prompt or resource (by URI or URI template) is withheld from every agent
+   * (changed since approval, poisoned, shadowed), if it is.
+   */
+  hidden?(kind: "tool" | "prompt" | "resource", server: string, name: string): string | undefined;
+  /** Called with the connected upstreams after one listed (again), connected or went away. */
+  reviewTools?(upstreams: readonly Upstream[]): void;
   /** A program a sandboxed server executed (a runtime event). */
   recordExec?(event: McpExecEvent): void;
 }
@@ -106,14 +109,14 @@ export async function startMcpProxy(config: McpConfig, options: StartProxyOption
           name,
           await connectUpstream(name, upstream, {
             timeoutMs: config.requestTimeoutMs,
-            onListChanged: (server, kind) => {
-              const upstream = upstreams.get(server);
-              if (kind === "tools" && upstream) options.controls?.reviewTools?.(upstream);
+            onListChanged: (_server, kind) => {
+              options.controls?.reviewTools?.([...upstreams.values()]);
               notify(kind);
             },
             onClose: (server) => {
               if (upstreams.delete(server)) {
                 failed.set(server, "the server closed its connection");
+                options.controls?.reviewTools?.([...upstreams.values()]);
                 notify("tools");
               }
             },
@@ -128,7 +131,7 @@ export async function startMcpProxy(config: McpConfig, options: StartProxyOption
     }),
   );
 
-  for (const upstream of upstreams.values()) options.controls?.reviewTools?.(upstream);
+  options.controls?.reviewTools?.([...upstreams.values()]);
 
   const createServer = (session: Session = { identity: LOCAL_IDENTITY }) => {
     const capabilities = unionCapabilities([...upstreams.values()]);
@@ -298,11 +301,23 @@ async function guard(
   return inspected.changed;
 }
 
+const withheld = (hc: HandlerContext, kind: "tool" | "prompt" | "resource", server: string, name: string) =>
+  hc.controls?.hidden?.(kind, server, name);
+
 function visibleTools(hc: HandlerContext, access: McpEffectiveAccess, upstream: Upstream) {
   if (!access.server(upstream.name)) return [];
   return upstream.lists.tools.filter(
-    (tool) => access.tool(`${upstream.name}.${tool.name}`) && !hc.controls?.toolHidden?.(upstream.name, tool.name),
+    (tool) => access.tool(`${upstream.name}.${tool.name}`) && !withheld(hc, "tool", upstream.name, tool.name),
   );
+}
+
+/**
+ * A tool as agents get it: namespaced, and without `_meta`, which is left out of the pinned hash
+ * (servers fill it with per-process values), so nothing in it may reach an agent unpinned.
+ */
+function exposedTool(server: string, tool: Upstream["lists"]["tools"][number]) {
+  const { _meta: _dropped, ...rest } = tool;
+  return { ...rest, name: `${server}.${tool.name}` };
 }
 
 function registerTools(server: Server, hc: HandlerContext): void {
@@ -310,7 +325,7 @@ function registerTools(server: Server, hc: HandlerContext): void {
     const { access } = requestScope(hc, extra as Extra, undefined);
     return {
       tools: [...hc.upstreams.values()].flatMap((u) =>
-        visibleTools(hc, access, u).map((tool) => ({ ...tool, name: `${u.name}.${tool.name}` })),
+        visibleTools(hc, access, u).map((tool) => exposedTool(u.name, tool)),
       ),
     };
   });
@@ -332,7 +347,7 @@ function registerTools(server: Server, hc: HandlerContext): void {
       throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${name}`);
     if (!scope.access.server(upstream.name) || !scope.access.tool(name))
       deny(scope, base, "mcp.tool-not-allowed", `tool ${name} is not allowed for ${scope.identity.id}`);
-    const hidden = hc.controls?.toolHidden?.(upstream.name, tool);
+    const hidden = withheld(hc, "tool", upstream.name, tool);
     if (hidden) deny(scope, base, "mcp.tool-hidden", `tool ${name} is withheld: ${hidden}`);
     const violation = checkArguments(request.params.arguments ?? {}, scope.access.argumentRules(name));
     if (violation) deny(scope, base, "mcp.argument", `tool ${name} refused: ${violation.message}`);
@@ -391,7 +406,11 @@ function registerPrompts(server: Server, hc: HandlerContext): void {
     return {
       prompts: [...hc.upstreams.values()]
         .filter((u) => access.server(u.name))
-        .flatMap((u) => u.lists.prompts.map((prompt) => ({ ...prompt, name: `${u.name}.${prompt.name}` }))),
+        .flatMap((u) =>
+          u.lists.prompts
+            .filter((prompt) => !withheld(hc, "prompt", u.name, prompt.name))
+            .map((prompt) => ({ ...prompt, name: `${u.name}.${prompt.name}` })),
+        ),
     };
   });
 
@@ -411,6 +430,8 @@ function registerPrompts(server: Server, hc: HandlerContext): void {
       throw new McpError(ErrorCode.InvalidParams, `unknown prompt: ${name}`);
     if (!scope.access.server(upstream.name))
       deny(scope, base, "mcp.server-not-allowed", `server ${upstream.name} is not allowed for ${scope.identity.id}`);
+    const hiddenPrompt = withheld(hc, "prompt", upstream.name, prompt);
+    if (hiddenPrompt) deny(scope, base, "mcp.prompt-hidden", `prompt ${name} is withheld: ${hiddenPrompt}`);
     const verdicts: McpCallRecord["verdicts"][number][] = [];
     const params = structuredClone(request.params) as Record<string, unknown>;
     let redacted = await guard(hc, scope, base, "arguments", params, CALL_TOOL_PARAMS, verdicts);
@@ -439,11 +460,15 @@ function registerResources(server: Server, hc: HandlerContext): void {
     return [...hc.upstreams.values()].filter((u) => access.server(u.name));
   };
   server.setRequestHandler(ListResourcesRequestSchema, async (_request, extra) => ({
-    resources: visible(extra as Extra).flatMap((u) => u.lists.resources),
+    resources: visible(extra as Extra).flatMap((u) =>
+      u.lists.resources.filter((r) => !withheld(hc, "resource", u.name, r.uri)),
+    ),
   }));
 
   server.setRequestHandler(ListResourceTemplatesRequestSchema, async (_request, extra) => ({
-    resourceTemplates: visible(extra as Extra).flatMap((u) => u.lists.resourceTemplates),
+    resourceTemplates: visible(extra as Extra).flatMap((u) =>
+      u.lists.resourceTemplates.filter((t) => !withheld(hc, "resource", u.name, t.uriTemplate)),
+    ),
   }));
 
   server.setRequestHandler(ReadResourceRequestSchema, async (request, rawExtra) => {
@@ -473,6 +498,12 @@ function registerResources(server: Server, hc: HandlerContext): void {
         deny(scope, base, "mcp.server-not-allowed", `resource ${uri} is not allowed for ${scope.identity.id}`);
       throw new McpError(ErrorCode.InvalidParams, `unknown resource: ${uri}`);
     }
+    const listed = upstream.lists.resources.find((r) => r.uri === uri);
+    const template = upstream.lists.resourceTemplates.find((t) => templateMatches(t.uriTemplate, uri));
+    const hiddenResource =
+      (listed && withheld(hc, "resource", upstream.name, listed.uri)) ||
+      (!listed && template && withheld(hc, "resource", upstream.name, template.uriTemplate));
+    if (hiddenResource) deny(scope, base, "mcp.resource-hidden", `resource ${uri} is withheld: ${hiddenResource}`);
     const verdicts: McpCallRecord["verdicts"][number][] = [];
     let result: Record<string, unknown>;
     try {

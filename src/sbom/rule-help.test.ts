@@ -8,6 +8,14 @@ import { MODEL_RULE_IDS } from "../scan/model/index.js";
 import { RULE_HELP, remediationOf, withRemediation } from "./index.js";
 
 const CODE_SCANNER = fileURLToPath(new URL("../scan/code/", import.meta.url));
+const MCP_AUDIT = fileURLToPath(new URL("../mcp/audit-config.ts", import.meta.url));
+
+/** Every rule of `palisade mcp scan` (the keys of MCP_SCAN_RULES, read as text: sbom may not import mcp). */
+function mcpRuleIds(): string[] {
+  return [...readFileSync(MCP_AUDIT, "utf8").matchAll(/^ {2}"(mcp\.[a-z0-9-]+)": \{ severity/gm)].map(
+    (m) => m[1] ?? "",
+  );
+}
 
 /** Every `ruleId: "code.…"` the code scanner writes into a finding. */
 function codeRuleIds(dir: string): string[] {
@@ -36,6 +44,15 @@ describe("rule help", () => {
   it("covers every rule the code and model scanners report", () => {
     const ids = [...new Set(codeRuleIds(CODE_SCANNER)), ...MODEL_RULE_IDS.map((id) => `model/${id}`)];
     assert.ok(ids.length >= 20, `found only ${ids.length} rule ids`);
+    assert.deepEqual(
+      ids.filter((id) => !RULE_HELP[id]),
+      [],
+    );
+  });
+
+  it("covers every rule mcp scan reports", () => {
+    const ids = mcpRuleIds();
+    assert.ok(ids.length >= 8, `found only ${ids.length} mcp rule ids`);
     assert.deepEqual(
       ids.filter((id) => !RULE_HELP[id]),
       [],

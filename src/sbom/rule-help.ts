@@ -73,6 +73,79 @@ const CODE_RULE_HELP = {
   },
 } as const satisfies Record<string, RuleHelp>;
 
+/** Rules of the MCP config audit (`palisade mcp scan`, docs/mcp.md "Scan client configs"). */
+const MCP_RULE_HELP = {
+  "mcp.unpinned-package": {
+    summary: "MCP server fetched from a registry without an exact version",
+    description:
+      "npx, uvx, pipx and their kin download the package at every launch; without an exact version a new, or hijacked, release runs with the client's access the next time the client starts.",
+    remediation:
+      "Pin the exact version (pkg@1.2.3 for npm, pkg==1.2.3 or pkg@1.2.3 for uvx, --spec pkg==1.2.3 for pipx).",
+  },
+  "mcp.unpinned-image": {
+    summary: "MCP server container image run by tag, not by digest",
+    description:
+      "A tag (and latest above all) can be moved to another image by whoever can push to the repository, so the image that runs can change without the config changing.",
+    remediation: "Run the image by digest (image@sha256:...), the one you reviewed.",
+  },
+  "mcp.shell-wrapper": {
+    summary: "MCP server started through a shell (sh -c, bash -c, cmd /c, PowerShell)",
+    description:
+      "A shell wrapper hides the real command from review and from allowlists, can chain further commands, and an encoded PowerShell command hides it entirely.",
+    remediation: "Launch the server's command directly (command and args), without a shell.",
+  },
+  "mcp.config-secret": {
+    summary: "credential written in an MCP client config",
+    description:
+      "A token, password or key sits as a literal in a server's env, headers, arguments or URL: anyone who can read the file (or the repository, for a project .mcp.json) holds the server's access.",
+    remediation:
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: VS Code's reference syntax, shown to the user
+      "Rotate it, and let the client supply it at launch (VS Code ${input:...} or ${env:...}, or a variable from the environment).",
+  },
+  "mcp.plain-http": {
+    summary: "remote MCP server reached over plain HTTP",
+    description:
+      "Tool calls, results and any auth header cross the network in clear text, where they can be read or changed (loopback URLs are exempt).",
+    remediation: "Use the server's https:// URL, or put it behind TLS.",
+  },
+  "mcp.remote-without-auth": {
+    summary: "remote MCP server configured without an auth header",
+    description:
+      "No Authorization or API-key header is configured. That is right for a server that signs the client in with OAuth (the MCP authorization spec); a server that needs neither lets anyone who reaches it call its tools.",
+    remediation:
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: VS Code's reference syntax, shown to the user
+      "Check that the server signs clients in (OAuth) or configure its token through ${input:...} or ${env:...}; record OAuth servers as accepted.",
+  },
+  "mcp.private-address": {
+    summary: "remote MCP server URL points at a private, loopback or metadata address",
+    description:
+      "The client connects wherever the config says; a config that points it at an internal service, at this machine or at a cloud metadata endpoint can be used for server-side request forgery (SSRF).",
+    remediation: "Remove the server unless it is meant to be internal; never point one at a metadata endpoint.",
+  },
+  "mcp.server-not-approved": {
+    summary: "MCP server not on the policy's approved list",
+    description: "The policy's supplyChain.mcpServers.approved names no package or image that covers this server.",
+    remediation:
+      "Replace it with an approved server, or get it reviewed and add it to supplyChain.mcpServers.approved.",
+  },
+  "mcp.tool-changed": {
+    summary: "a server's tool changed since it was approved (rug pull)",
+    description:
+      "The tool's definition (description, schemas, annotations) no longer matches the hash recorded by palisade mcp approve: the server may have swapped in instructions to the model.",
+    remediation: "Read the diff; re-approve with palisade mcp approve only if the change is expected.",
+  },
+  "mcp.tools-unapproved": {
+    summary: "a server offers tools that were never approved",
+    description: "The pin file has no entry for these tools, so a later change to them would go unnoticed.",
+    remediation: "Review the tools and record them with palisade mcp approve.",
+  },
+  "mcp.connect-failed": {
+    summary: "a server could not be started or reached to list its tools",
+    description: "With --connect the scan could not list the server's tools, so their checks did not run.",
+    remediation: "Check the server's command or URL and credentials, then scan again with --connect.",
+  },
+} as const satisfies Record<string, RuleHelp>;
+
 const DO_NOT_LOAD = "Do not load the file: quarantine it and get the model from a trusted publisher, as safetensors.";
 const REVIEW_PICKLE =
   "Check the callable named in the detail: accept your own reviewed class with a policy exception, otherwise convert the model to safetensors.";
@@ -172,6 +245,7 @@ const MODEL_RULE_HELP: Record<ModelRuleId, Omit<RuleHelp, "summary">> = {
 /** Help per rule id, for every rule the scanners report. */
 export const RULE_HELP: Readonly<Record<string, RuleHelp>> = {
   ...CODE_RULE_HELP,
+  ...MCP_RULE_HELP,
   ...Object.fromEntries(
     Object.entries(MODEL_RULE_HELP).map(([id, help]) => [
       `model/${id}`,
@@ -184,6 +258,7 @@ export const RULE_HELP: Readonly<Record<string, RuleHelp>> = {
 const FAMILY_REMEDIATION: readonly (readonly [prefix: string, remediation: string])[] = [
   ["model/", "Do not load the file until it is verified: get it from a trusted publisher, as safetensors."],
   ["code.", "Change the code at the reported location, or record the accepted risk as a policy exception."],
+  ["mcp.", "Change the server's entry in the client config, or record the accepted risk as a policy exception."],
 ];
 
 const DEFAULT_REMEDIATION =

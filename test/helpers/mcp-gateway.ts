@@ -10,6 +10,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Event } from "../../src/core/index.js";
 import { McpConfigSchema } from "../../src/core/index.js";
+import { createDefaultInjectionDetector } from "../../src/detect/index.js";
 import {
   createAuthenticator,
   createGatewayDetectors,
@@ -17,7 +18,14 @@ import {
   detectorsPerPolicy,
   hashApiKey,
 } from "../../src/gateway/index.js";
-import { type McpProxy, type ProxyControls, serveHttp, startMcpProxy } from "../../src/mcp/index.js";
+import {
+  createToolReview,
+  type McpProxy,
+  mcpAlertEvent,
+  type ProxyControls,
+  serveHttp,
+  startMcpProxy,
+} from "../../src/mcp/index.js";
 import { compilePolicy, loadPolicyFiles } from "../../src/policy/index.js";
 
 export const MCP_FIXTURES = join(import.meta.dirname, "../fixtures/mcp");
@@ -44,6 +52,8 @@ export async function startTestGateway(options: {
   controls?: Partial<ProxyControls>;
   /** `mcp.sandbox`: fence every stdio server. */
   sandbox?: boolean;
+  /** The approved pins (`mcp.pins`); default: a file that does not exist (nothing approved). */
+  pinsFile?: string;
 }): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), "palisade-mcp-gw-"));
   const file = join(dir, "policy.yaml");
@@ -54,7 +64,21 @@ export async function startTestGateway(options: {
   const policy = compilePolicy(loadPolicyFiles([file]));
   const events: Event[] = [];
   const detectors = detectorsPerPolicy(createGatewayDetectors());
+  const servers = McpConfigSchema.parse({
+    servers: options.servers,
+    sandbox: options.sandbox ?? false,
+    pins: options.pinsFile ?? join(dir, "no-pins.json"),
+  });
+  const review = createToolReview({
+    policy: () => policy,
+    servers: servers.servers,
+    pinsFile: servers.pins,
+    injection: createDefaultInjectionDetector(),
+    alert: (alert) => events.push(mcpAlertEvent(alert, detectors(policy))),
+  });
   const controls: ProxyControls = {
+    hidden: (kind, server, name) => review.hidden(kind, server, name),
+    reviewTools: (upstreams) => review.review(upstreams),
     policy: () => policy,
     detectors,
     limiter: createMemoryLimiter(),

@@ -6,6 +6,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { PalisadeError } from "../../core/index.js";
+import { createDefaultInjectionDetector } from "../../detect/index.js";
 import {
   createAuditWriter,
   createAuthenticator,
@@ -15,7 +16,10 @@ import {
   detectorsPerPolicy,
 } from "../../gateway/index.js";
 import {
+  createToolReview,
   loadClientServers,
+  type McpConfig,
+  mcpAlertEvent,
   mcpExecEvent,
   type ProxyControls,
   serveHttp,
@@ -27,6 +31,8 @@ import { createWorkerEventWriter, type Store } from "../../store/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import type { CommandContext, GlobalOptions } from "../context.js";
 import { isLoopback } from "./gateway.js";
+import { registerMcpApprove } from "./mcp-approve.js";
+import { registerMcpScan } from "./mcp-scan.js";
 
 type Contextual = (globals: GlobalOptions) => CommandContext;
 
@@ -53,6 +59,7 @@ interface ProxyFlags {
 async function openControls(
   ctx: CommandContext,
   flags: ProxyFlags,
+  config: McpConfig,
 ): Promise<{ controls: ProxyControls; store: Store | undefined; close(): Promise<void> }> {
   const gatewayConfig = ctx.config.gateway;
   const files = flags.policy ?? (gatewayConfig.policy.length > 0 ? gatewayConfig.policy : [DEFAULT_POLICY_FILE]);
@@ -86,7 +93,22 @@ async function openControls(
   });
   const limiter = createMemoryLimiter();
   const detectors = detectorsPerPolicy(createGatewayDetectors());
+  const review = createToolReview({
+    policy: () => policy.current(),
+    servers: config.servers,
+    pinsFile: config.pins,
+    injection: createDefaultInjectionDetector(),
+    alert: (alert) => {
+      audit.record(mcpAlertEvent(alert, detectors(policy.current())));
+      ctx.logger.warn(
+        { rule: alert.rule, server: alert.server, target: alert.target, action: alert.action },
+        alert.message,
+      );
+    },
+  });
   const controls: ProxyControls = {
+    hidden: (kind, server, name) => review.hidden(kind, server, name),
+    reviewTools: (upstreams) => review.review(upstreams),
     policy: () => policy.current(),
     detectors,
     limiter,
@@ -134,7 +156,7 @@ export function registerMcp(program: Command, context: Contextual): Command {
           "bad-usage",
           `no MCP servers: list them under mcp.servers in ${ctx.configFile ?? "palisade.yaml (--config)"}, or give --servers FILE`,
         );
-      const gateway = await openControls(ctx, flags);
+      const gateway = await openControls(ctx, flags, config);
       // Over stdio our stdout is the protocol: the upstreams' stderr goes to ours, logs too.
       const started = await startMcpProxy(config, { controls: gateway.controls }).catch(async (error: unknown) => {
         await gateway.close();
@@ -189,5 +211,7 @@ export function registerMcp(program: Command, context: Contextual): Command {
     "palisade mcp proxy --config palisade.yaml",
     "palisade mcp proxy --servers ~/.cursor/mcp.json --http 127.0.0.1:8931",
   ]);
+  registerMcpScan(mcp, context);
+  registerMcpApprove(mcp, context);
   return mcp;
 }
