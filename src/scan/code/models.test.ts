@@ -173,3 +173,29 @@ describe("context from the provider's own name", () => {
     assert.equal(matchModel("llama3", "OPENAI_DEFAULT", catalog), undefined);
   });
 });
+
+describe("newer provider naming schemes (round 2)", () => {
+  it("knows GPT-5 point releases and codex variants, dotted Claude versions and voice models", () => {
+    for (const id of ["gpt-5.1", "gpt-5.5", "gpt-5-codex", "gpt-5.1-codex-max", "claude-opus-4.6", "claude-sonnet-4.5"])
+      assert.ok(matchModel(id, undefined, catalog), id);
+    assert.equal(matchModel("eleven_turbo_v2_5", undefined, catalog)?.provider, "elevenlabs");
+    assert.equal(matchModel("eleven_multilingual_v2", undefined, catalog)?.provider, "elevenlabs");
+  });
+
+  it("takes a GPT tier or a GLM id it does not list only where a name says model", () => {
+    assert.equal(matchModel("gpt-5.6-sol", "model", catalog)?.provider, "openai");
+    assert.equal(matchModel("gpt-5.6-sol", "label", catalog), undefined);
+    assert.equal(matchModel("glm-4.6", "model", catalog)?.provider, "zhipu");
+    assert.equal(matchModel("glm-4.6", undefined, catalog), undefined);
+    assert.equal(matchModel("gpt-4-prompts-and-more-words", "model", catalog), undefined);
+  });
+
+  it("knows Groq ids with their context window, R1 distillations and sentence-transformers short names", () => {
+    assert.equal(matchModel("mixtral-8x7b-32768", undefined, catalog)?.provider, "groq");
+    assert.equal(matchModel("deepseek-r1-distill-llama-70b", undefined, catalog)?.provider, "deepseek");
+    assert.equal(matchModel("sonar-deep-research", "model", catalog)?.provider, "perplexity");
+    assert.equal(matchModel("all-MiniLM-L6-v2", "EMBEDDING_MODEL", catalog)?.provider, "huggingface");
+    assert.equal(matchModel("paraphrase-multilingual-mpnet-base-v2", "model_name", catalog)?.provider, "huggingface");
+    assert.equal(matchModel("all-MiniLM-L6-v2", "title", catalog), undefined);
+  });
+});

@@ -39,6 +39,18 @@ describe("scanCodebase", () => {
     assert.deepEqual(report.sdks.map((s) => s.name).sort(), ["ollama", "openai", "together"]);
   });
 
+  it("walks directories an allowlist .gitignore (`*` then `!*.py`) excludes only by its catch-all", async () => {
+    const root = await project({
+      ".gitignore": "*\n!*.py\n!docs\n__pycache__/\n",
+      "app.py": OPENAI_PY,
+      "scripts/run.py": "import anthropic\n",
+      "scripts/notes.txt": "import cohere\n",
+      "scripts/__pycache__/run.py": "import groq\n",
+    });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(report.sdks.map((s) => s.name).sort(), ["anthropic", "openai"]);
+  });
+
   it("skips binary, huge, minified and malformed files with a note, and still scans the rest", async () => {
     const minified = `import OpenAI from "openai";${"var a=1;".repeat(2000)}`;
     const root = await project({

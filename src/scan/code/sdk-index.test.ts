@@ -176,3 +176,31 @@ describe("SDK index suffix families", () => {
     assert.equal(index.byName("npm", "react-mcpish"), undefined);
   });
 });
+
+describe("SDK index module and version rules of the shipped catalog", () => {
+  const shipped = createSdkIndex(loadAiCatalog());
+
+  it("takes a Go module's /vN major version for the catalogued module path", () => {
+    assert.equal(shipped.byName("go", "github.com/liushuangls/go-anthropic/v2")?.provider, "anthropic");
+    assert.equal(
+      shipped.byName("go", "github.com/liushuangls/go-anthropic/v2")?.name,
+      "github.com/liushuangls/go-anthropic/v2",
+    );
+    assert.equal(shipped.byName("go", "github.com/openai/openai-go/v3")?.provider, "openai");
+    assert.equal(shipped.byName("go", "github.com/openai/openai-go-extra/v3"), undefined);
+    assert.equal(
+      shipped.resolve("go", "github.com/liushuangls/go-anthropic/v2/internal")?.name,
+      "github.com/liushuangls/go-anthropic/v2",
+    );
+    assert.equal(
+      shipped.resolve("go", "github.com/liushuangls/go-anthropic")?.name,
+      "github.com/liushuangls/go-anthropic",
+    );
+  });
+
+  it("attributes langgraph.checkpoint.memory to langgraph, not to a made-up split package", () => {
+    assert.equal(shipped.resolve("pypi", "langgraph.checkpoint.memory")?.name, "langgraph");
+    assert.equal(shipped.resolve("pypi", "langgraph.checkpoint.sqlite.aio")?.name, "langgraph-checkpoint-sqlite");
+    assert.equal(shipped.resolve("pypi", "llama_index.legacy.retrievers")?.name, "llama-index-legacy");
+  });
+});

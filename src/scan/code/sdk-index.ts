@@ -101,6 +101,18 @@ export function createSdkIndex(catalog: AiCatalog): SdkIndex {
     }
   }
   for (const list of prefixes.values()) list.sort((a, b) => b.prefix.length - a.prefix.length);
+  // The same lists split by the first segment of the prefix (`openai`, `github.com`, `@langchain`):
+  // a module can only start with a prefix that shares its first segment.
+  const byHead = new Map<string, { prefix: string; sdk: SdkEntry }[]>();
+  for (const [ecosystem, list] of prefixes) {
+    const sep = SEPARATOR[ecosystem];
+    for (const entry of list) {
+      const key = `${ecosystem}:${entry.prefix.split(sep, 1)[0]}`;
+      const heads = byHead.get(key) ?? [];
+      heads.push(entry);
+      byHead.set(key, heads);
+    }
+  }
   for (const list of families.values()) list.sort((a, b) => b.stem.length - a.stem.length);
   const concrete = new Map<string, SdkEntry>();
   const named = (ecosystem: Ecosystem, raw: string): SdkEntry | undefined => {
@@ -110,6 +122,14 @@ export function createSdkIndex(catalog: AiCatalog): SdkIndex {
     const cacheKey = `${ecosystem}:${key}`;
     const cached = concrete.get(cacheKey);
     if (cached) return cached;
+    // A Go module's major-version suffix (`/v2`) names the same project as the catalogued path;
+    // it is reported under the module path as declared.
+    const major = ecosystem === "go" ? names.get(`go:${key.replace(/\/v\d+$/, "")}`) : undefined;
+    if (major) {
+      const entry: SdkEntry = { ...major, name: raw };
+      concrete.set(cacheKey, entry);
+      return entry;
+    }
     const family =
       families.get(ecosystem)?.find((f) => key.startsWith(f.stem)) ??
       suffixes
@@ -126,10 +146,16 @@ export function createSdkIndex(catalog: AiCatalog): SdkIndex {
       const sep = SEPARATOR[ecosystem];
       let best: SdkEntry | undefined;
       let bestLength = 0;
-      for (const { prefix, sdk } of prefixes.get(ecosystem) ?? []) {
+      for (const { prefix, sdk } of byHead.get(`${ecosystem}:${module.split(sep, 1)[0]}`) ?? []) {
         if (module === prefix || module.startsWith(prefix + sep)) {
           best = sdk;
           bestLength = prefix.length;
+          // `import "github.com/x/go-anthropic/v2/..."` is the module github.com/x/go-anthropic/v2.
+          const major = ecosystem === "go" ? /^\/v\d+(?=\/|$)/.exec(module.slice(prefix.length))?.[0] : undefined;
+          if (major && sdk.name === prefix) {
+            best = named(ecosystem, prefix + major) ?? sdk;
+            bestLength += major.length;
+          }
           break;
         }
       }

@@ -165,12 +165,18 @@ export function classifyFile(rel: string): FileRole | undefined {
 /** A .gitignore's rules, relative to the directory holding it. */
 interface IgnoreRules {
   base: string;
-  rules: { negate: boolean; dirOnly: boolean; match: (path: string) => boolean }[];
+  rules: { negate: boolean; dirOnly: boolean; catchAll: boolean; match: (path: string) => boolean }[];
+  /** Some `!` rule re-includes files by name anywhere (`!*.py`): an allowlist .gitignore. */
+  reincludesFiles: boolean;
 }
+
+/** A rule that ignores every name (`*`, `/*`, `**`): the first line of an allowlist .gitignore. */
+const CATCH_ALL = /^\*{1,2}$/;
 
 /** Compile one .gitignore (https://git-scm.com/docs/gitignore), the common subset. */
 export function compileGitignore(text: string, base: string): IgnoreRules {
   const rules: IgnoreRules["rules"] = [];
+  let reincludesFiles = false;
   for (const rawLine of text.split(/\r?\n/).slice(0, 5000)) {
     let line = rawLine.trimEnd();
     if (!line || line.startsWith("#")) continue;
@@ -185,21 +191,36 @@ export function compileGitignore(text: string, base: string): IgnoreRules {
     const glob = anchored ? line : `**/${line}`;
     const matcher = picomatch(glob, { dot: true });
     const inside = picomatch(`${glob}/**`, { dot: true });
-    rules.push({ negate, dirOnly, match: (p) => matcher(p) || inside(p) });
+    if (negate && !dirOnly && !anchored && /[*?[]/.test(line)) reincludesFiles = true;
+    rules.push({ negate, dirOnly, catchAll: CATCH_ALL.test(line), match: (p) => matcher(p) || inside(p) });
   }
-  return { base, rules };
+  return { base, rules, reincludesFiles };
 }
 
+/**
+ * Whether a path is ignored. Git never re-includes a file under an excluded directory, so an
+ * allowlist .gitignore (`*` then `!*.py`) hides every committed file below the top level from a
+ * walk that honours it literally. Such a file is tracked all the same (git ignores only untracked
+ * files), and the `*` is there to keep stray files out of commits, not to mark generated output:
+ * a directory excluded only by the catch-all is walked when a `!` rule re-includes files by name,
+ * and its files are judged one by one.
+ */
 function isIgnored(stack: readonly IgnoreRules[], absolute: string, isDir: boolean): boolean {
   let ignored = false;
+  let byCatchAll = false;
+  let reincludes = false;
   for (const rules of stack) {
     const rel = relative(rules.base, absolute).split(sep).join("/");
+    reincludes ||= rules.reincludesFiles;
     for (const rule of rules.rules) {
       if (rule.dirOnly && !isDir) continue;
-      if (rule.match(rel)) ignored = !rule.negate;
+      if (rule.match(rel)) {
+        ignored = !rule.negate;
+        byCatchAll = rule.catchAll;
+      }
     }
   }
-  return ignored;
+  return ignored && !(isDir && byCatchAll && reincludes);
 }
 
 /** List the files under `root` the scanner cares about, in a stable order. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { notebookCode } from "../source/source-file.js";
 import { parsePep723, parsePipInstalls } from "./inline.js";
 
 const named = (packages: readonly { name: string; line?: number; extras?: string[] }[]) =>
@@ -50,5 +51,25 @@ describe("notebook pip installs", () => {
       "chromadb@3",
       "ragatouille@4",
     ]);
+  });
+
+  it("follows an install continued over lines ending in a backslash", () => {
+    const notebook = JSON.stringify({
+      cells: [
+        {
+          cell_type: "code",
+          source: [
+            "!pip install -qU \\\n",
+            "    langchain \\\n",
+            "    huggingface_hub \\\n",
+            "    accelerate\n",
+            "import os\n",
+          ],
+        },
+      ],
+    });
+    const code = notebookCode(notebook);
+    assert.equal(code.split("\n")[3], "    accelerate".replace(/^/, "#"));
+    assert.deepEqual(named(parsePipInstalls(code)), ["langchain@1", "huggingface-hub@1", "accelerate@1"]);
   });
 });

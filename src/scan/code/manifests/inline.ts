@@ -71,10 +71,15 @@ function shellWords(text: string): string[] {
 export function parsePipInstalls(code: string): DeclaredPackage[] {
   const out: DeclaredPackage[] = [];
   if (!code.includes("install")) return out;
-  for (const [index, line] of code.split("\n").entries()) {
+  const lines = code.split("\n");
+  for (const [index, line] of lines.entries()) {
     const m = /^[ \t]*#[ \t]*[!%][ \t]*(?:python3?\s+-m\s+|uv\s+)?pip3?\s+install\s+(.+)$/.exec(line);
     if (!m?.[1]) continue;
-    const args = shellWords(m[1].replace(/\s(?:&&|;|\||>).*$/, "").replace(/\s#.*$/, ""));
+    // Continued over lines ending in `\` (each commented out as part of the magic).
+    let command = m[1];
+    for (let next = index + 1; command.trimEnd().endsWith("\\") && next < lines.length; next++)
+      command = `${command.trimEnd().slice(0, -1)} ${(lines[next] ?? "").replace(/^[ \t]*#/, "")}`;
+    const args = shellWords(command.replace(/\s(?:&&|;|\||>).*$/, "").replace(/\s#.*$/, ""));
     for (let i = 0; i < args.length; i++) {
       const arg = args[i] ?? "";
       if (arg.startsWith("-")) {

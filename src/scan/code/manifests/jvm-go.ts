@@ -67,10 +67,14 @@ export function parsePom(text: string): DeclaredPackage[] {
           return v === undefined ? whole : resolve(v, depth + 1);
         });
   const out: DeclaredPackage[] = [];
-  const lists = [
-    project.dependencies,
-    isTable(project.dependencyManagement) ? project.dependencyManagement.dependencies : undefined,
-  ];
+  // The project's own lists, then each profile's (`mvn -P azure-openai` builds with those too).
+  const scopes = [project, ...asArray(isTable(project.profiles) ? project.profiles.profile : undefined)];
+  const lists = scopes
+    .filter(isTable)
+    .flatMap((scope) => [
+      scope.dependencies,
+      isTable(scope.dependencyManagement) ? scope.dependencyManagement.dependencies : undefined,
+    ]);
   for (const list of lists) {
     if (!isTable(list)) continue;
     for (const dep of asArray(list.dependency)) {
@@ -89,8 +93,46 @@ export function parsePom(text: string): DeclaredPackage[] {
   return out;
 }
 
-/** build.gradle(.kts): `"group:artifact:version"` notations and `group: 'g', name: 'a', version: 'v'` maps. */
-export function parseGradle(text: string): DeclaredPackage[] {
+/**
+ * Groovy/Kotlin source with its comments blanked out (`//` to the end of the line, `/* ... *\/`),
+ * strings left alone, so offsets and lines stay those of the original text.
+ */
+export function withoutJvmComments(text: string): string {
+  if (!text.includes("//") && !text.includes("/*")) return text;
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i] as string;
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c && text[j] !== "\n") j += text[j] === "\\" ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === "/" && text[i + 1] === "/") {
+      const end = text.indexOf("\n", i);
+      const stop = end === -1 ? text.length : end;
+      out += " ".repeat(stop - i);
+      i = stop;
+    } else if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      const stop = end === -1 ? text.length : end + 2;
+      out += text.slice(i, stop).replace(/[^\n]/g, " ");
+      i = stop;
+    } else {
+      out += c;
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * build.gradle(.kts): `"group:artifact:version"` notations, `group: 'g', name: 'a', version: 'v'`
+ * maps and `mavenBom "g:a:v"` imports (Spring's dependency-management plugin); commented-out
+ * lines declare nothing.
+ */
+export function parseGradle(source: string): DeclaredPackage[] {
+  const text = withoutJvmComments(source);
   const vars = new Map<string, string>();
   for (const m of text.matchAll(/(?:val|def|set\(|ext\.)?\s*([A-Za-z_]\w*)\s*=\s*["']([^"'$]+)["']/g))
     if (m[1] && m[2]) vars.set(m[1], m[2]);
@@ -103,7 +145,7 @@ export function parseGradle(text: string): DeclaredPackage[] {
     );
   const out: DeclaredPackage[] = [];
   const configs =
-    "(?:implementation|api|compile|compileOnly|runtimeOnly|testImplementation|testRuntimeOnly|testCompileOnly|developmentOnly|annotationProcessor|kapt)";
+    "(?:implementation|api|compile|compileOnly|runtimeOnly|testImplementation|testRuntimeOnly|testCompileOnly|developmentOnly|annotationProcessor|kapt|mavenBom)";
   const notation = new RegExp(
     `${configs}\\s*\\(?\\s*(?:(?:enforced)?[pP]latform\\s*\\(\\s*)?["']([\\w.-]+):([\\w.-]+)(?::([^"'@]+))?["']`,
     "g",

@@ -176,6 +176,42 @@ describe("Go and JVM manifests", () => {
     );
   });
 
+  it("reads the dependencies of pom.xml profiles", () => {
+    const pom = `<project><dependencies><dependency><groupId>dev.langchain4j</groupId><artifactId>langchain4j</artifactId></dependency></dependencies>
+<profiles><profile><id>ollama</id><dependencies><dependency><groupId>dev.langchain4j</groupId><artifactId>langchain4j-ollama</artifactId></dependency></dependencies></profile>
+<profile><id>azure</id><dependencies><dependency><groupId>dev.langchain4j</groupId><artifactId>langchain4j-azure-open-ai</artifactId></dependency></dependencies></profile></profiles></project>`;
+    assert.deepEqual(
+      parsePom(pom).map((d) => [d.name, d.line]),
+      [
+        ["dev.langchain4j:langchain4j", 1],
+        ["dev.langchain4j:langchain4j-ollama", 2],
+        ["dev.langchain4j:langchain4j-azure-open-ai", 3],
+      ],
+    );
+  });
+
+  it("leaves out commented-out Gradle dependencies and reads mavenBom imports", () => {
+    const gradle = [
+      "dependencyManagement {",
+      '  imports { mavenBom "dev.langchain4j:langchain4j-bom:1.15.0" }',
+      "}",
+      "dependencies {",
+      '  implementation "dev.langchain4j:langchain4j-open-ai" // see https://docs.langchain4j.dev',
+      '//  implementation "dev.langchain4j:langchain4j-ollama"',
+      "  /* implementation 'dev.langchain4j:langchain4j-azure-open-ai'",
+      "  */ implementation 'dev.langchain4j:langchain4j-anthropic'",
+      "}",
+    ].join("\n");
+    assert.deepEqual(
+      parseGradle(gradle).map((d) => [d.name, d.line]),
+      [
+        ["dev.langchain4j:langchain4j-bom", 2],
+        ["dev.langchain4j:langchain4j-open-ai", 5],
+        ["dev.langchain4j:langchain4j-anthropic", 8],
+      ],
+    );
+  });
+
   it("tells exact versions from ranges", () => {
     assert.equal(exactVersion("==1.2.3"), "1.2.3");
     assert.equal(exactVersion("v1.35.6"), "v1.35.6");

@@ -9,7 +9,7 @@ import { analyzeFacts } from "./analyze.js";
 import { embeddedModelCandidates } from "./embedded.js";
 import { extractFacts } from "./facts.js";
 import { loadParsers } from "./parsers.js";
-import { notebookCode } from "./source-file.js";
+import { literalAlternation, notebookCode } from "./source-file.js";
 
 const catalog = loadAiCatalog();
 const index = createSdkIndex(catalog);
@@ -38,6 +38,16 @@ describe("model context in source (issue 15)", () => {
       'train(dataset_id="trl-lib/tldr", model="Qwen/Qwen2-0.5B")',
     ].join("\n");
     assert.deepEqual(await models("python", py), ["Qwen/Qwen2-0.5B@5"]);
+  });
+
+  it("names a parameter's default value by the parameter (TypeScript and JavaScript)", async () => {
+    const ts = [
+      'import OpenAI from "openai";',
+      'async function complete(messages: string[], model: string = "sonar-pro", label = "sonar") {}',
+      'const f = ({ model = "mistral-large-latest", title = "mistral" }) => model;',
+      'function g(modelName = "llama3.1", tag = "llama3.1") {}',
+    ].join("\n");
+    assert.deepEqual(await models("typescript", ts), ["llama3.1@4", "mistral-large-latest@3", "sonar-pro@2"]);
   });
 
   it("does not report LangChain Hub prompt ids as models", async () => {
@@ -342,5 +352,24 @@ describe("ollama commands in notebooks", () => {
       }),
     );
     assert.deepEqual(await models("python", code), ["nomic-embed-text@1"]);
+  });
+});
+
+describe("prefilter alternation", () => {
+  it("matches exactly the words it was built from, prefixes shared or not", () => {
+    const words = ["openai", "open_clip", "open", "llama_index.core", "a.b/c", "x"];
+    const re = new RegExp(`^${literalAlternation(words)}$`);
+    for (const w of words) assert.ok(re.test(w), w);
+    for (const w of ["ope", "openaix", "llama_index", "llama_indexXcore", "a.b", "y", ""]) assert.ok(!re.test(w), w);
+    fc.assert(
+      fc.property(
+        fc.array(fc.stringMatching(/^[a-z._/@-]{1,8}$/), { minLength: 1, maxLength: 12 }),
+        fc.stringMatching(/^[a-z._/@-]{0,8}$/),
+        (list, probe) => {
+          const built = new RegExp(`^${literalAlternation(list)}$`);
+          assert.equal(built.test(probe), list.includes(probe));
+        },
+      ),
+    );
   });
 });

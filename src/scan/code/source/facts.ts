@@ -318,6 +318,17 @@ function contextOf(node: Node): string | undefined {
       case "default_parameter":
       case "typed_default_parameter":
         return parent.childForFieldName("name")?.text;
+      // TypeScript `(model: string = "x")` and JavaScript `({ model = "x" })` / `(model = "x")` defaults.
+      case "required_parameter":
+      case "optional_parameter":
+        return parent.childForFieldName("value")?.id === current.id
+          ? parent.childForFieldName("pattern")?.text
+          : undefined;
+      case "assignment_pattern":
+      case "object_assignment_pattern":
+        return parent.childForFieldName("right")?.id === current.id
+          ? parent.childForFieldName("left")?.text
+          : undefined;
       case "argument_list":
       case "arguments": {
         const call = parent.parent;

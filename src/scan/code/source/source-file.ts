@@ -36,6 +36,37 @@ export async function createSourceContext(catalog: AiCatalog): Promise<SourceCon
 }
 
 /**
+ * One regex alternation for many literal words, factored by shared prefixes (`open(?:ai|_clip)`)
+ * so a match attempt at a position follows one branch per character instead of trying every word.
+ */
+export function literalAlternation(words: readonly string[]): string {
+  const quote = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  type Trie = Map<string, Trie>;
+  const root: Trie = new Map();
+  const END = "";
+  for (const word of new Set(words)) {
+    let node = root;
+    for (const c of word) {
+      let next = node.get(c);
+      if (!next) {
+        next = new Map();
+        node.set(c, next);
+      }
+      node = next;
+    }
+    node.set(END, new Map());
+  }
+  const emit = (node: Trie): string => {
+    const ends = node.has(END);
+    const branches = [...node.entries()].filter(([c]) => c !== END).map(([c, child]) => quote(c) + emit(child));
+    if (branches.length === 0) return "";
+    const body = branches.length === 1 ? (branches[0] as string) : `(?:${branches.join("|")})`;
+    return ends ? `(?:${body})?` : body;
+  };
+  return `(?:${emit(root)})`;
+}
+
+/**
  * The cheap text test that decides whether a file is worth parsing: an import of a catalogued
  * package, or a word that model ids, risky calls or MCP servers cannot do without.
  */
@@ -43,7 +74,6 @@ export function createPrefilter(
   index: SdkIndex,
   endpoints: readonly AiEndpointEntry[] = [],
 ): (text: string, language: SourceLanguage | "notebook") => boolean {
-  const quote = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   const keywords =
     "model|deploy|llm|torch\\.load|pickle|joblib|trust_remote_code|from_pretrained|gpt-|claude|gemini|anthropic\\.|amazon\\.|meta\\.|mistral|command-r|text-embedding|dall-e|whisper|llama|qwen|deepseek|grok-|FastMCP|McpServer";
   const python = new Set(
@@ -51,9 +81,9 @@ export function createPrefilter(
   );
   const quoted = index.prefixes.filter((p) => /[/@-]/.test(p) || !p.includes("."));
   const dotted = index.prefixes.filter((p) => p.includes(".") && !p.includes("/"));
-  const py = new RegExp(`\\b(?:import|from)\\s+(?:${[...python].map(quote).join("|")})\\b|${keywords}`, "i");
-  const js = new RegExp(`["'](?:${quoted.map(quote).join("|")})(?:["'/])|${keywords}`, "i");
-  const jvm = new RegExp(`(?:${dotted.map(quote).join("|")})|${keywords}`, "i");
+  const py = new RegExp(`\\b(?:import|from)\\s+${literalAlternation([...python])}\\b|${keywords}`, "i");
+  const js = new RegExp(`["']${literalAlternation(quoted)}(?:["'/])|${keywords}`, "i");
+  const jvm = new RegExp(`${literalAlternation(dotted)}|${keywords}`, "i");
   // Raw HTTP calls to AI APIs (the endpoint hosts of the catalog): substring checks first, so the
   // common file without any pays for a few memchr-speed scans, not a wider regex. The quick
   // substrings are used only while every catalogued hint contains one of them.
@@ -81,7 +111,8 @@ export function notebookCode(text: string): string {
       : typeof cell.source === "string"
         ? cell.source
         : "";
-    parts.push(source.replace(/^[ \t]*[%!].*$/gm, (m) => `#${m}`));
+    // A magic and the lines it continues with a trailing `\` (`!pip install -q \` / `    a \`).
+    parts.push(source.replace(/^[ \t]*[%!](?:.*\\\r?\n)*.*$/gm, (m) => m.replace(/^/gm, "#")));
   }
   return parts.join("\n");
 }
