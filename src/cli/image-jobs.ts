@@ -4,7 +4,7 @@
  * worker died records nothing twice (the records are those of `scan image`).
  */
 import type { Logger } from "../core/index.js";
-import { defaultScanOptions, type ImageJob, scanImage } from "../scan/image/index.js";
+import { defaultScanOptions, type ImageJob, type ImageScanReport, scanImage } from "../scan/image/index.js";
 import type { Store } from "../store/index.js";
 import { toImageInventory } from "./inventory/image.js";
 import { imageId, toScanRecord } from "./inventory/records.js";
@@ -29,23 +29,35 @@ export async function runImageJob(job: ImageJob, store: Store, logger?: Logger):
     registry: { ...(job.insecure ? { insecure: true } : {}), ...registryCredentials() },
   });
   const name = job.tag ?? job.reference;
-  // The same records as `scan image` (one transaction, keyed so a retried job adds nothing).
-  await store.recordInventory(toScanRecord(toImageInventory(report), { startedAt, finishedAt: Date.now() }));
-  // The listed digest is an index: it points at the platform image just scanned.
-  if (report.digest && report.digest !== job.digest) {
+  await recordImageReport(store, report, { digest: job.digest, name, startedAt });
+  logger?.info({ image: name, digest: job.digest, packages: report.packages.length }, "image scanned");
+}
+
+/**
+ * Record an image scan as `scan image` does (one transaction, keyed so a retry adds nothing);
+ * when `digest` (what was asked for) is an index, link it to the platform image scanned.
+ */
+export async function recordImageReport(
+  store: Store,
+  report: ImageScanReport,
+  asked: { digest: string; name: string; startedAt: number },
+): Promise<void> {
+  await store.recordInventory(
+    toScanRecord(toImageInventory(report), { startedAt: asked.startedAt, finishedAt: Date.now() }),
+  );
+  if (report.digest && report.digest !== asked.digest) {
     await store.upsertAsset({
-      id: imageId(job.digest),
+      id: imageId(asked.digest),
       kind: "image",
       subkind: "index",
-      name,
-      digest: job.digest,
+      name: asked.name,
+      digest: asked.digest,
     });
     await store.addEdge({
-      src: imageId(job.digest),
+      src: imageId(asked.digest),
       dst: imageId(report.digest),
       kind: "platform",
       properties: { platform: report.platform ?? null },
     });
   }
-  logger?.info({ image: name, digest: job.digest, packages: report.packages.length }, "image scanned");
 }

@@ -9,7 +9,10 @@ import { registerConfig } from "./commands/config.js";
 import { registerDb } from "./commands/db.js";
 import { registerDetect } from "./commands/detect.js";
 import { registerDetectInjection } from "./commands/detect-injection.js";
+import { RUNS_OWN_ACTION, registerGateAdmission } from "./commands/gate-admission.js";
+import { registerGateRegistry } from "./commands/gate-registry.js";
 import { registerGateway } from "./commands/gateway.js";
+import { registerK8s } from "./commands/k8s.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerMcp } from "./commands/mcp.js";
 import { registerPolicy } from "./commands/policy.js";
@@ -18,6 +21,7 @@ import { registerScanFs } from "./commands/scan-fs.js";
 import { registerScanImage } from "./commands/scan-image.js";
 import { registerScanModel } from "./commands/scan-model.js";
 import { registerScanRegistry, registerWorker } from "./commands/scan-registry.js";
+import { registerSign } from "./commands/sign.js";
 import { packageVersion, registerVersion } from "./commands/version.js";
 import { createContext, type GlobalOptions } from "./context.js";
 import { EXIT, type ExitCode, exitCodeFor } from "./exit-codes.js";
@@ -73,7 +77,12 @@ export function buildProgram(): Command {
   registerPolicy(program);
   registerGateway(program);
   registerKeys(program);
-  for (const group of allCommands(program).filter((c) => c.commands.length > 0)) requireSubcommand(group);
+  registerGateRegistry(program);
+  registerGateAdmission(program);
+  registerK8s(program, (globals) => createContext(globals));
+  registerSign(program);
+  for (const group of allCommands(program).filter((c) => c.commands.length > 0 && !RUNS_OWN_ACTION.has(c)))
+    requireSubcommand(group);
   program.hook("preAction", (_root, action) => applyGlobalOptions(program, action));
   // Subcommands inherit exit override and error output so usage errors are exit 2 everywhere.
   for (const command of allCommands(program)) {

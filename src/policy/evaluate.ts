@@ -9,7 +9,7 @@ import type { PolicyInput } from "./input.js";
 import { compileKubernetes } from "./kubernetes.js";
 import type { LoadedPolicy } from "./load.js";
 import { type CompiledRuntime, compileRuntime, type EffectiveAccess } from "./runtime.js";
-import { defaultRuntime, type RuntimePolicy } from "./schema.js";
+import { defaultRuntime, type KubernetesPolicy, type RuntimePolicy } from "./schema.js";
 import { compileSupplyChain } from "./supply-chain.js";
 import { compileExceptions, toVerdict, type Violation } from "./verdict.js";
 
@@ -18,6 +18,8 @@ export interface CompiledPolicy {
   readonly files: readonly string[];
   /** The runtime section with defaults filled in (guards, PII, injection, logging). */
   readonly runtime: RuntimePolicy;
+  /** The kubernetes section (admission's knobs: image budget, AI images), when the policy has one. */
+  readonly kubernetes: KubernetesPolicy | undefined;
   evaluate(input: PolicyInput, options?: { today?: Date }): Verdict;
   /** What an identity may do (roles, max_tokens cap, limits), for the gateway's enforcement. */
   access(identity: { id: string; roles: readonly string[] }): EffectiveAccess;
@@ -28,7 +30,7 @@ export function compilePolicy(policy: LoadedPolicy): CompiledPolicy {
   const { spec } = policy;
   const supplyChain = compileSupplyChain(spec.supplyChain, at);
   const runtime: CompiledRuntime = compileRuntime(spec.runtime, at);
-  const kubernetes = compileKubernetes(spec.kubernetes, at);
+  const kubernetes = compileKubernetes(spec.kubernetes, at, spec.supplyChain?.models?.approved ?? []);
   const custom = compileCustomRules(spec.rules, at);
   const exceptions = compileExceptions(spec.exceptions, (i) => at(`exceptions.${i}`));
 
@@ -36,6 +38,7 @@ export function compilePolicy(policy: LoadedPolicy): CompiledPolicy {
     name: policy.name,
     files: policy.files,
     runtime: spec.runtime ?? defaultRuntime(),
+    kubernetes: spec.kubernetes,
     access: (identity) => runtime.access(identity),
     evaluate(input, options = {}) {
       const today = options.today ?? new Date();

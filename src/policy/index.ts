@@ -12,7 +12,8 @@ export {
   type ScanInputDraft,
   ScanInputSchema,
 } from "./input.js";
-export { GPU_RESOURCES, podSpecOf } from "./kubernetes.js";
+export { type Container, containersOf, GPU_RESOURCES, type PodSpec, podSpecOf, podTemplateOf } from "./kubernetes.js";
+export { type ModelReference, modelReferencesOf } from "./kubernetes-models.js";
 export {
   checkPattern,
   type LoadedPolicy,
@@ -21,6 +22,13 @@ export {
   type ParsedPolicy,
   parsePolicyText,
 } from "./load.js";
+export {
+  type ApprovedModel,
+  compileModelPins,
+  type ModelPinResult,
+  type ModelPinStatus,
+  type PinnedModelReference,
+} from "./model-pins.js";
 export { OPT_IN_PII_ENTITIES, type OptInEntity, type PiiDirection, piiActionFor } from "./pii.js";
 export { BUILTIN_RULES, type BuiltinRuleId } from "./rules.js";
 export type { EffectiveAccess, McpEffectiveAccess } from "./runtime.js";
@@ -33,6 +41,7 @@ export {
   GUARD_ACTIONS,
   GUARD_MODES,
   type GuardAction,
+  type KubernetesPolicy,
   type Limits,
   MAX_KEEP_LAST,
   type McpAccess,
@@ -49,4 +58,5 @@ export {
 } from "./schema.js";
 export { compileMcpApproval, type McpServerRef } from "./supply-chain.js";
 export { findPolicyTests, type PolicyTestResult, runPolicyTestFile } from "./test-runner.js";
+export { type CompiledException, compileExceptions, toVerdict, type Violation } from "./verdict.js";
 export { createPolicyHolder, type PolicyHolder, type PolicyHolderOptions } from "./watch.js";

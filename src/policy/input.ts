@@ -3,7 +3,7 @@
  * gateways) or a Kubernetes object (admission). Loose where the payload is someone else's.
  */
 import { z } from "zod";
-import { ComponentSchema, FindingSchema, LocationSchema, SeveritySchema } from "../core/index.js";
+import { ComponentSchema, FindingSchema, LocationSchema, SeveritySchema, VerdictSchema } from "../core/index.js";
 
 export const ScanInputSchema = z.object({
   kind: z.literal("scan"),
@@ -88,6 +88,19 @@ export const KubernetesInputSchema = z.object({
   networkPolicySelected: z.boolean().optional(),
   /** Whether the workload runs AI (inference server image, GPU, model volume); set by the caller. */
   aiWorkload: z.boolean().default(false),
+  /** The verdict of each container image under the policy, as the admission gate found it (by digest). */
+  images: z
+    .array(
+      z.object({
+        reference: z.string(),
+        digest: z.string().optional(),
+        /** `stored`: a fresh stored scan; `scanned`: scanned on the fly; `unknown`: no verdict in time. */
+        source: z.enum(["stored", "scanned", "unknown"]),
+        verdict: VerdictSchema.optional(),
+        warnings: z.array(z.string()).default([]),
+      }),
+    )
+    .default([]),
 });
 
 export const PolicyInputSchema = z.discriminatedUnion("kind", [

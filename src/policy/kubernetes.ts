@@ -1,6 +1,9 @@
 /** Kubernetes admission rules over a workload object (Pod or anything with a pod template). */
+
+import { compileGlobs } from "./glob.js";
 import { type KubernetesInput, namespaceOf, targetOf } from "./input.js";
-import type { Action, KubernetesPolicy } from "./schema.js";
+import { modelReferencesOf } from "./kubernetes-models.js";
+import type { Action, KubernetesPolicy, SupplyChainPolicy } from "./schema.js";
 import type { Violation } from "./verdict.js";
 
 type Check = (input: KubernetesInput) => Violation[];
@@ -12,12 +15,17 @@ interface SecurityContext {
   readOnlyRootFilesystem?: boolean;
   capabilities?: { add?: string[] };
 }
-interface Container {
+export interface Container {
   name?: string;
+  image?: unknown;
+  env?: unknown;
+  args?: unknown;
+  command?: unknown;
+  ports?: unknown;
   securityContext?: SecurityContext;
   resources?: { limits?: Record<string, string | number>; requests?: Record<string, string | number> };
 }
-interface PodSpec {
+export interface PodSpec {
   containers?: Container[];
   initContainers?: Container[];
   ephemeralContainers?: Container[];
@@ -30,25 +38,50 @@ interface PodSpec {
 
 export const GPU_RESOURCES = ["nvidia.com/gpu", "amd.com/gpu"] as const;
 
-/** The pod spec inside any workload kind, and how many pods it makes. */
-export function podSpecOf(object: Record<string, unknown>): { spec: PodSpec; replicas: number } | undefined {
+/** The pod template inside any workload kind: its metadata, its spec, and how many pods it makes. */
+export function podTemplateOf(
+  object: Record<string, unknown>,
+): { metadata: Record<string, unknown>; spec: PodSpec; replicas: number } | undefined {
   const kind = object.kind;
   const spec = object.spec as Record<string, unknown> | undefined;
   if (!spec || typeof spec !== "object") return undefined;
-  if (kind === "Pod") return { spec: spec as PodSpec, replicas: 1 };
+  const meta = (m: unknown) => (m && typeof m === "object" ? (m as Record<string, unknown>) : {});
+  if (kind === "Pod") return { metadata: meta(object.metadata), spec: spec as PodSpec, replicas: 1 };
+  type Template = { metadata?: unknown; spec?: PodSpec };
   if (kind === "CronJob") {
-    const job = (spec.jobTemplate as { spec?: { template?: { spec?: PodSpec }; parallelism?: number } } | undefined)
-      ?.spec;
-    return job?.template?.spec ? { spec: job.template.spec, replicas: job.parallelism ?? 1 } : undefined;
+    const job = (spec.jobTemplate as { spec?: { template?: Template; parallelism?: number } } | undefined)?.spec;
+    const template = job?.template;
+    return template?.spec && typeof template.spec === "object"
+      ? { metadata: meta(template.metadata), spec: template.spec, replicas: count(job?.parallelism) }
+      : undefined;
   }
-  const template = (spec.template as { spec?: PodSpec } | undefined)?.spec;
-  if (!template) return undefined;
-  const replicas =
-    typeof spec.replicas === "number" ? spec.replicas : typeof spec.parallelism === "number" ? spec.parallelism : 1;
-  return { spec: template, replicas };
+  const template = spec.template as Template | undefined;
+  if (!template?.spec || typeof template.spec !== "object") return undefined;
+  const replicas = typeof spec.replicas === "number" ? count(spec.replicas) : count(spec.parallelism);
+  return { metadata: meta(template.metadata), spec: template.spec, replicas };
 }
 
-export function compileKubernetes(policy: KubernetesPolicy | undefined, at: (path: string) => string): Check[] {
+/** The pod spec inside any workload kind, and how many pods it makes. */
+export function podSpecOf(object: Record<string, unknown>): { spec: PodSpec; replicas: number } | undefined {
+  const template = podTemplateOf(object);
+  return template ? { spec: template.spec, replicas: template.replicas } : undefined;
+}
+
+/** A replica or parallelism count: a non-negative integer, 1 when absent or nonsense. */
+function count(value: unknown): number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : 1;
+}
+
+/** The containers of a pod spec (init and ephemeral too), skipping entries that are not objects. */
+export function containersOf(pod: PodSpec): Container[] {
+  return allContainers(pod);
+}
+
+export function compileKubernetes(
+  policy: KubernetesPolicy | undefined,
+  at: (path: string) => string,
+  approvedModels: readonly ApprovedModel[] = [],
+): Check[] {
   if (!policy) return [];
   const p = policy;
   const checks: Check[] = [];
@@ -188,7 +221,119 @@ export function compileKubernetes(policy: KubernetesPolicy | undefined, at: (pat
         : [],
     );
   }
+  if (p.images) checks.push(compileImageCheck(p.images, at("kubernetes.images")));
+  if (p.models) checks.push(compileModelCheck(p.models, approvedModels, at("kubernetes.models")));
   return checks;
+}
+
+type ApprovedModel = NonNullable<SupplyChainPolicy["models"]>["approved"][number];
+
+function compileImageCheck(knobs: NonNullable<KubernetesPolicy["images"]>, source: string): Check {
+  return (input) =>
+    input.images.flatMap((image): Violation[] => {
+      const target = targetOf(input);
+      const named = image.digest ? `${image.reference} (${image.digest})` : image.reference;
+      const out: Violation[] = [];
+      // The image's own reasons (scan, signatures, provenance); "not scanned" is the unknown knob's.
+      const reasons = (image.verdict?.reasons ?? []).filter((r) => !r.waivedBy && r.ruleId !== "image.unscanned");
+      const unknown = image.source === "unknown" || !image.verdict;
+      if (unknown && knobs.unknown !== "allow") {
+        const why = image.warnings.length > 0 ? `: ${image.warnings.join("; ")}` : "";
+        out.push({
+          ruleId: "kubernetes.image-unknown",
+          action: knobs.unknown,
+          source,
+          target,
+          message: `image ${named} has no verdict yet${why}`,
+        });
+      }
+      const worst = reasons.some((r) => r.decision === "deny")
+        ? "deny"
+        : reasons.some((r) => r.decision === "warn") || (!unknown && image.verdict?.decision === "warn")
+          ? "warn"
+          : !unknown && image.verdict?.decision === "deny"
+            ? "deny"
+            : "allow";
+      if (worst === "allow") return out;
+      const rules = [...new Set(reasons.map((r) => r.ruleId))].join(", ");
+      const denied = worst === "deny";
+      out.push({
+        ruleId: "kubernetes.image-denied",
+        action: denied ? knobs.action : "warn",
+        source,
+        target,
+        message: `image ${named} is ${denied ? "denied" : "allowed with warnings"} by the policy${rules ? `: ${rules}` : ""}`,
+      });
+      return out;
+    });
+}
+
+function compileModelCheck(
+  knobs: NonNullable<KubernetesPolicy["models"]>,
+  approvedModels: readonly ApprovedModel[],
+  source: string,
+): Check {
+  const approved = approvedModels.map((a) => ({ ...a, matches: compileGlobs([a.id]) }));
+  return (input) => {
+    const template = podTemplateOf(input.object);
+    if (!template) return [];
+    const own = (input.object.metadata as { annotations?: unknown } | undefined)?.annotations;
+    const annotations = [own, template.metadata.annotations].filter(
+      (a): a is Record<string, unknown> => typeof a === "object" && a !== null && !Array.isArray(a),
+    );
+    const refs = modelReferencesOf(annotations, allContainers(template.spec), knobs);
+    const target = targetOf(input);
+    return refs.flatMap((ref): Violation[] => {
+      const named = `model ${ref.id}${ref.pin ? `@${ref.pin}` : ""} (${ref.where})`;
+      const candidates = approved.filter((a) => a.matches(ref.id));
+      if (candidates.length === 0)
+        return [
+          {
+            ruleId: "kubernetes.model-not-approved",
+            action: knobs.action,
+            source,
+            target,
+            message: `${named} is not approved`,
+          },
+        ];
+      // An entry without a pin approves any reference (pinned or not); one with a pin needs it.
+      const pinOf = (a: ApprovedModel) => {
+        const extra = a as { revision?: unknown; commit?: unknown };
+        const commit =
+          typeof extra.revision === "string"
+            ? extra.revision
+            : typeof extra.commit === "string"
+              ? extra.commit
+              : undefined;
+        return a.sha256 ? `sha256:${a.sha256}` : commit;
+      };
+      const ok = candidates.some((a) => {
+        const pin = pinOf(a);
+        return pin === undefined
+          ? !knobs.requirePinned || ref.pin !== undefined
+          : ref.pin !== undefined && samePin(pin, ref.pin);
+      });
+      if (ok) return [];
+      const pinned = candidates.map(pinOf).find((p) => p !== undefined);
+      return [
+        {
+          ruleId: ref.pin ? "kubernetes.model-not-approved" : "kubernetes.model-not-pinned",
+          action: knobs.action,
+          source,
+          target,
+          message: ref.pin
+            ? `${named} does not match the approved pin${pinned ? ` ${pinned}` : ""}`
+            : `${named} is not pinned${pinned ? ` (approved: ${ref.id}@${pinned})` : " (name it with @sha256:HEX or @COMMIT)"}`,
+        },
+      ];
+    });
+  };
+}
+
+/** A commit pin matches by prefix (abbreviated commits), a content hash exactly. */
+function samePin(approved: string, given: string): boolean {
+  if (approved.startsWith("sha256:") || given.startsWith("sha256:")) return approved === given;
+  return given.length >= 7 && approved.startsWith(given);
 }
 
 function allContainers(pod: PodSpec): Container[] {

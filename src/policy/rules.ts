@@ -16,6 +16,9 @@ export const BUILTIN_RULES = {
   "image.max-size": "the image is larger than allowed",
   "image.shell": "a shell in a runtime image",
   "image.package-manager": "a package manager in a runtime image",
+  "image.unscanned": "an image with no scan verdict in time (registry gate: supplyChain.imageVerdicts.unscanned)",
+  "trust.signature": "an image without a valid signature by a required signer, for this very digest",
+  "trust.provenance": "an image without signed SLSA provenance from an allowed builder and source",
   "runtime.no-role": "the caller holds no role",
   "runtime.model-not-allowed": "the caller's roles do not allow this model",
   "runtime.tool-not-allowed": "the caller's roles do not allow this tool",
@@ -31,6 +34,10 @@ export const BUILTIN_RULES = {
   "kubernetes.runtime-class": "a runtimeClass that is not allowed",
   "kubernetes.gpu-quota": "GPU requests over the namespace quota",
   "kubernetes.network-policy": "an AI workload without a NetworkPolicy",
+  "kubernetes.image-denied": "a container image whose own verdict (by digest) denies or warns",
+  "kubernetes.image-unknown": "a container image with no verdict yet (not scanned, or not in time)",
+  "kubernetes.model-not-approved": "a model named in an annotation, env value or argument that is not approved",
+  "kubernetes.model-not-pinned": "an approved model named without the content hash or commit it is pinned to",
   "policy.rule-error": "a custom rule failed to evaluate on this input",
 } as const;
 

@@ -20,6 +20,11 @@ const ApprovedModelSchema = z.strictObject({
     .string()
     .regex(/^[0-9a-f]{64}$/, "expected 64 lower-case hex characters")
     .optional(),
+  /** Hugging Face commit the model is pinned to (40 hex characters). */
+  revision: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/, "expected a 40-character commit hash")
+    .optional(),
   licenses: z.array(z.string()).optional(),
   publisher: z.string().optional(),
 });
@@ -77,6 +82,62 @@ const SupplyChainSchema = z.strictObject({
   /** Findings from scanners (model scanner, secrets) at or above this severity fail the gate. */
   findings: z
     .strictObject({ severity: SeveritySchema.default("high"), action: ActionSchema.default("deny") })
+    .optional(),
+  /**
+   * Image verdicts at the registry gate (and wherever an image is judged by digest): a stored
+   * scan younger than `maxAgeHours` is used; otherwise the image is scanned, for at most
+   * `scanBudgetSeconds`. An image without a verdict by then is `unscanned`: denied, allowed with
+   * a warning (its scan goes on), or waited for (up to `waitSeconds`, then denied).
+   */
+  imageVerdicts: z
+    .strictObject({
+      maxAgeHours: z.number().positive().default(24),
+      scanBudgetSeconds: z.number().positive().max(600).default(20),
+      unscanned: z.enum(["deny", "warn", "wait"]).default("deny"),
+      waitSeconds: z.number().positive().max(3600).default(300),
+    })
+    .optional(),
+  /**
+   * Trusted sources: cosign-style signatures (`sha256-DIGEST.sig`) and attestations (`.att`) in
+   * the registry, verified with these public keys (PEM, ECDSA P-256 or Ed25519). Images matching
+   * `images` (`registry/repository` globs) need a valid signature by one of `signers`, and for
+   * `provenance`, a signed SLSA provenance from an allowed builder and source repository.
+   */
+  trust: z
+    .strictObject({
+      keys: z
+        .array(
+          z.strictObject({
+            name: z
+              .string()
+              .regex(/^[a-z0-9][a-z0-9._-]*$/, "key names are lower-case letters, digits, '.', '_' and '-'"),
+            publicKey: z.string().min(1).max(16_384),
+          }),
+        )
+        .default([]),
+      signatures: z
+        .array(
+          z.strictObject({
+            images: GlobList.min(1),
+            signers: z.array(z.string().min(1)).min(1),
+            action: ActionSchema.default("deny"),
+          }),
+        )
+        .default([]),
+      provenance: z
+        .array(
+          z.strictObject({
+            images: GlobList.min(1),
+            signers: z.array(z.string().min(1)).min(1),
+            /** SLSA `builder.id` globs. */
+            builders: GlobList.default(["**"]),
+            /** Source repository URI globs (`git+https://github.com/acme/**`). */
+            sources: GlobList.default(["**"]),
+            action: ActionSchema.default("deny"),
+          }),
+        )
+        .default([]),
+    })
     .optional(),
 });
 
@@ -281,6 +342,45 @@ const KubernetesSchema = z.strictObject({
   gpuQuota: z.record(z.string(), z.record(z.string(), z.number().int().min(0))).optional(),
   gpuQuotaAction: ActionSchema.default("deny"),
   networkPolicyRequired: ActionSchema.optional(),
+  /**
+   * Image verdicts at admission (by digest, from stored scans or a scan on the fly): `action` is
+   * what an image the policy denies does to the workload; `unknown` is what an image with no
+   * verdict within `budgetMs` does (not scanned yet, registry down).
+   */
+  images: z
+    .strictObject({
+      action: ActionSchema.default("deny"),
+      unknown: z.enum(["deny", "warn", "allow"]).default("warn"),
+      budgetMs: z.number().int().positive().max(30_000).default(2000),
+    })
+    .optional(),
+  /**
+   * Model references in annotations, env values and container args, checked against
+   * `supplyChain.models.approved`; `requirePinned` asks each reference to carry a content hash
+   * (`name@sha256:HEX`) or a commit (`name@COMMIT`) matching the approved entry.
+   */
+  models: z
+    .strictObject({
+      annotations: GlobList.default(["palisade.dev/model", "*/model", "*/model-id"]),
+      env: GlobList.default(["MODEL", "MODEL_ID", "MODEL_NAME", "HF_MODEL_ID", "*_MODEL", "*_MODEL_ID"]),
+      args: z.array(z.string().regex(/^--?[a-z0-9-]+$/)).default(["--model", "--model-id", "--served-model"]),
+      requirePinned: z.boolean().default(false),
+      action: ActionSchema.default("deny"),
+    })
+    .optional(),
+  /**
+   * Images that make a workload an AI workload (besides GPUs and model references), matched
+   * against the last segment of the image's repository (`vllm-openai`, `ollama`).
+   */
+  aiImages: GlobList.default([
+    "*vllm*",
+    "*ollama*",
+    "text-generation-inference",
+    "*llama.cpp*",
+    "*llama-cpp*",
+    "tritonserver",
+    "*mcp*",
+  ]),
 });
 
 const ExceptionSchema = z.strictObject({

@@ -7,7 +7,15 @@
  * What an asset row stands for; components carry their ComponentKind in `subkind`. Vulnerabilities
  * are assets too, so `component --affected-by--> vulnerability` is an edge like any other.
  */
-export const ASSET_KINDS = ["component", "image", "repo", "workload", "model-file", "vulnerability"] as const;
+export const ASSET_KINDS = [
+  "component",
+  "image",
+  "repo",
+  "workload",
+  "network-policy",
+  "model-file",
+  "vulnerability",
+] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
 
 export interface AssetsTable {

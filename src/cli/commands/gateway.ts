@@ -81,14 +81,14 @@ export function registerGateway(program: Command): void {
 }
 
 /** A server's output is its log: `--format json` gives JSON lines, `table` readable lines. */
-function logFormatOption(): Option {
+export function logFormatOption(): Option {
   return new Option(
     "-f, --format <format>",
     "log format on stderr (default: table on a terminal, json when piped)",
   ).choices(["table", "json"]);
 }
 
-function serverGlobals(cmd: Command, format: string | undefined): GlobalOptions {
+export function serverGlobals(cmd: Command, format: string | undefined): GlobalOptions {
   const globals = cmd.optsWithGlobals<GlobalOptions>();
   if (format === undefined) return globals;
   return { ...globals, logFormat: format === "json" ? "json" : "pretty" };

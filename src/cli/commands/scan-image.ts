@@ -3,8 +3,8 @@
  * AI layer, model files), and what is risky about its configuration.
  */
 import type { Command } from "commander";
-import { type Component, isAtLeast, SEVERITIES } from "../../core/index.js";
-import type { ScanInputDraft } from "../../policy/index.js";
+import { isAtLeast, SEVERITIES } from "../../core/index.js";
+import { toScanInput } from "../../gate/index.js";
 import { toSarif, toSpdx, withRemediation } from "../../sbom/index.js";
 import {
   defaultScanOptions,
@@ -14,7 +14,6 @@ import {
   sizeReport,
   toCycloneDx,
 } from "../../scan/image/index.js";
-import { toComponent as modelComponent } from "../../scan/model/index.js";
 import { advisoryIndexFor, type Store } from "../../store/index.js";
 import { loadOsvDirectory, loadOsvZip } from "../../vuln/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
@@ -242,57 +241,4 @@ function renderReport(report: ImageScanReport, failOn: ScanImageFlags["failOn"])
   }
   if (report.warnings.length > 0) lines.push("", `${report.warnings.length} warning(s); see --format json`);
   return lines.join("\n");
-}
-
-/** The report as the policy judges it (components, models, image facts, findings). */
-function toScanInput(report: ImageScanReport): Omit<ScanInputDraft, "kind"> {
-  const components: Component[] = report.packages.map((p) => ({
-    kind: p.kind,
-    name: p.name,
-    version: p.version,
-    purl: p.purl,
-    ecosystem: String(p.ecosystem),
-    locations: [{ path: `/${p.path}`, layer: String(p.layer) }],
-    properties: {},
-  }));
-  for (const a of report.ai)
-    if (a.kind === "inference-server" || a.kind === "mcp-server")
-      components.push({
-        kind: a.kind,
-        name: a.name,
-        ...(a.version ? { version: a.version } : {}),
-        locations: [{ path: a.evidence, layer: String(a.layer) }],
-        properties: {},
-      });
-  for (const m of report.models) components.push(modelComponent(m.result));
-  const has = (rule: string) => report.findings.some((f) => f.ruleId === rule);
-  return {
-    target: report.reference,
-    image: {
-      reference: report.reference,
-      ...(report.os ? { os: { family: report.os.id, version: report.os.versionId ?? "" } } : {}),
-      ...(report.config.user ? { user: report.config.user } : {}),
-      sizeBytes: report.totals.bytes,
-      hasShell: has("image/runtime-shell"),
-      hasPackageManager: has("image/runtime-package-manager"),
-      secrets: report.findings
-        .filter((f) => f.ruleId === "image/secret-in-config")
-        .map((f) => ({ rule: f.ruleId, location: f.detail.split(" holds")[0] ?? "config" })),
-    },
-    components,
-    vulnerabilities: (report.vulnerabilities ?? []).map((v) => ({
-      id: v.id,
-      purl: v.package.purl ?? v.package.name,
-      severity: v.severity,
-      ...(v.fixedIn ? { fixedIn: v.fixedIn } : {}),
-      ...(v.published ? { published: v.published } : {}),
-    })),
-    models: report.models.map((m) => ({
-      id: m.result.identity.name ?? m.path,
-      ...(m.result.sha256 ? { sha256: m.result.sha256 } : {}),
-      ...(m.result.identity.license ? { license: m.result.identity.license } : {}),
-      location: { path: m.path, layer: String(m.layer) },
-    })),
-    findings: report.findings,
-  };
 }

@@ -43,4 +43,11 @@ export {
 export { listRegistryJobs, parseRegistryTarget } from "./registry-scan.js";
 export { type FoundModel, type ImageScanOptions, type ImageScanReport, looksLikeModel, scanImage } from "./scan.js";
 export { openImage, parsePlatform, parseReference } from "./source/open.js";
+export {
+  parseChallenge,
+  parseRegistryReference,
+  RegistryClient,
+  type RegistryOptions,
+  type RegistryReference,
+} from "./source/registry.js";
 export type { Analyzer, FoundPackage, ImageFile, OsRelease } from "./types.js";

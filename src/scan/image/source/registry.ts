@@ -112,14 +112,31 @@ export class RegistryClient {
     return new PalisadeError("bad-input", `${this.label}: ${message}`, { input: this.label, cause });
   }
 
-  private async get(path: string, accept?: string, retried = false): Promise<Response> {
+  private get(path: string, accept?: string): Promise<Response> {
+    return this.send("GET", path, accept ? { accept } : {});
+  }
+
+  /**
+   * One request with the client's credentials; a 401 is answered once (basic, or a bearer token
+   * for the scope the challenge names: `pull,push` for uploads) and the request sent again.
+   */
+  private async send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: Buffer,
+    retried = false,
+  ): Promise<Response> {
     let response: Response;
+    const url = /^https?:\/\//.test(path) ? path : `${this.base}${path}`;
     try {
-      response = (await fetch(`${this.base}${path}`, {
+      response = (await fetch(url, {
+        method,
         headers: {
-          ...(accept ? { accept } : {}),
+          ...headers,
           ...(this.authorization ? { authorization: this.authorization } : {}),
         },
+        ...(body ? { body } : {}),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
         ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
       })) as unknown as Response;
@@ -136,7 +153,7 @@ export class RegistryClient {
     if (response.status === 401 && !retried) {
       await response.body?.cancel();
       await this.authenticate(response.headers.get("www-authenticate") ?? "");
-      return this.get(path, accept, true);
+      return this.send(method, path, headers, body, true);
     }
     return response;
   }
@@ -181,10 +198,17 @@ export class RegistryClient {
 
   /** A manifest or index by tag or digest, checked against the digest it is fetched by. */
   async manifest(reference: string): Promise<{ bytes: Buffer; digest: string; mediaType: string }> {
+    const found = await this.findManifest(reference);
+    if (!found) throw this.fail(`no manifest ${reference}`);
+    return found;
+  }
+
+  /** A manifest by tag or digest, or undefined when the registry has none (404). */
+  async findManifest(reference: string): Promise<{ bytes: Buffer; digest: string; mediaType: string } | undefined> {
     const response = await this.get(`/v2/${this.ref.repository}/manifests/${reference}`, ACCEPT);
     if (response.status === 404) {
       await response.body?.cancel();
-      throw this.fail(`no manifest ${reference}`);
+      return undefined;
     }
     if (!response.ok) {
       await response.body?.cancel();
@@ -200,6 +224,42 @@ export class RegistryClient {
     if (reference.startsWith("sha256:") && digest !== reference)
       throw this.fail(`manifest ${reference} does not match its digest`);
     return { bytes, digest, mediaType: response.headers.get("content-type") ?? "" };
+  }
+
+  /** Upload a blob unless the registry has it (OCI distribution: POST then a monolithic PUT). */
+  async putBlob(bytes: Buffer): Promise<{ digest: string; size: number }> {
+    const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    const head = await this.send("HEAD", `/v2/${this.ref.repository}/blobs/${digest}`, {});
+    await head.body?.cancel();
+    if (head.ok) return { digest, size: bytes.length };
+    const start = await this.send("POST", `/v2/${this.ref.repository}/blobs/uploads/`, {});
+    await start.body?.cancel();
+    const location = start.headers.get("location");
+    if (start.status !== 202 || !location) throw this.fail(`blob upload refused: HTTP ${start.status}`);
+    const url = new URL(location, this.base);
+    url.searchParams.set("digest", digest);
+    const put = await this.send(
+      "PUT",
+      url.toString(),
+      { "content-type": "application/octet-stream", "content-length": String(bytes.length) },
+      bytes,
+    );
+    await put.body?.cancel();
+    if (put.status !== 201) throw this.fail(`blob ${digest} upload: HTTP ${put.status}`);
+    return { digest, size: bytes.length };
+  }
+
+  /** Store a manifest under a tag (or its digest); returns its digest. */
+  async putManifest(reference: string, bytes: Buffer, mediaType: string): Promise<string> {
+    const response = await this.send(
+      "PUT",
+      `/v2/${this.ref.repository}/manifests/${reference}`,
+      { "content-type": mediaType },
+      bytes,
+    );
+    await response.body?.cancel();
+    if (response.status !== 201) throw this.fail(`manifest ${reference} upload: HTTP ${response.status}`);
+    return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
   }
 
   async blob(digest: string, limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
