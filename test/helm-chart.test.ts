@@ -73,15 +73,14 @@ function containersOf(objects: Record<string, unknown>[]) {
 
 describe("Helm chart deploy/helm/palisade", () => {
   const release = { name: "palisade", namespace: "palisade-system" };
-  const all = renderChart(CHART, { release, values: { api: { enabled: true } } });
+  const all = renderChart(CHART, { release });
 
-  it("renders the gateway, MCP proxy, admission webhook, API and a NetworkPolicy", () => {
+  it("renders the gateway, MCP proxy, admission webhook and a NetworkPolicy", () => {
     const names = all.map((o) => `${o.kind}/${(o.metadata as { name: string }).name}`).sort();
     for (const expected of [
       "Deployment/palisade-gateway",
       "Deployment/palisade-mcp-proxy",
       "Deployment/palisade-admission",
-      "Deployment/palisade-api",
       "ValidatingWebhookConfiguration/palisade-admission",
       "NetworkPolicy/palisade",
       "Certificate/palisade-admission",
@@ -94,7 +93,7 @@ describe("Helm chart deploy/helm/palisade", () => {
     const results = await judgeAll(all, STRICT, release.namespace);
     const denied = results.filter((r) => !r.allowed);
     assert.deepEqual(denied, []);
-    assert.ok(results.filter((r) => r.name.startsWith("Deployment/")).length >= 4);
+    assert.ok(results.filter((r) => r.name.startsWith("Deployment/")).length >= 3);
   });
 
   it("passes the policy it ships in values.yaml", async () => {

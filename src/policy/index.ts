@@ -36,6 +36,7 @@ export {
   ACTIONS,
   type CustomRecognizerSpec,
   type CustomRule,
+  DEFAULT_AI_IMAGES,
   defaultRuntime,
   FAIL_MODES,
   GUARD_ACTIONS,

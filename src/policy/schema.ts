@@ -327,6 +327,17 @@ const RuntimeSchema = z.strictObject({
     .prefault({}),
 });
 
+/** Image names (last repository segment) that make a workload an AI workload by default. */
+export const DEFAULT_AI_IMAGES = [
+  "*vllm*",
+  "*ollama*",
+  "text-generation-inference",
+  "*llama.cpp*",
+  "*llama-cpp*",
+  "tritonserver",
+  "*mcp*",
+] as const;
+
 const KubernetesSchema = z.strictObject({
   privileged: ActionSchema.optional(),
   hostPath: ActionSchema.optional(),
@@ -372,15 +383,7 @@ const KubernetesSchema = z.strictObject({
    * Images that make a workload an AI workload (besides GPUs and model references), matched
    * against the last segment of the image's repository (`vllm-openai`, `ollama`).
    */
-  aiImages: GlobList.default([
-    "*vllm*",
-    "*ollama*",
-    "text-generation-inference",
-    "*llama.cpp*",
-    "*llama-cpp*",
-    "tritonserver",
-    "*mcp*",
-  ]),
+  aiImages: GlobList.default([...DEFAULT_AI_IMAGES]),
 });
 
 const ExceptionSchema = z.strictObject({

@@ -17,6 +17,7 @@ import {
   UpstreamConfigSchema,
 } from "../../core/index.js";
 import {
+  type AuditWriter,
   createAuditWriter,
   createAuthenticator,
   createGatewayDetectors,
@@ -34,7 +35,7 @@ import {
   type OffThreadAnalyser,
   startAuditRetention,
 } from "../../gateway/index.js";
-import { type CompiledPolicy, createPolicyHolder } from "../../policy/index.js";
+import { type CompiledPolicy, createPolicyHolder, type PolicyHolder } from "../../policy/index.js";
 import { createWorkerEventWriter, type Store } from "../../store/index.js";
 import { withExamples } from "../command-helpers.js";
 import { type CommandContext, createContext, type GlobalOptions } from "../context.js";
@@ -130,14 +131,7 @@ export async function startGateway(
   if (upstreams.length === 0)
     throw new PalisadeError("bad-config", "no upstream: give --upstream URL or gateway.upstreams in palisade.yaml");
 
-  const policyFiles = flags.policy ?? (config.policy.length > 0 ? config.policy : [DEFAULT_POLICY_FILE]);
-  const policy = createPolicyHolder({
-    files: policyFiles,
-    watch: true,
-    onReload: (p) => ctx.logger.info({ policy: p.name }, "policy reloaded"),
-    onError: (error) =>
-      ctx.logger.error({ err: (error as Error).message }, "policy reload rejected; the previous policy stays"),
-  });
+  const policy = watchPolicy(ctx, flags.policy);
   const reload = () => policy.reload();
   process.on("SIGHUP", reload);
 
@@ -164,15 +158,7 @@ export async function startGateway(
   };
 
   try {
-    try {
-      store = ctx.openStore();
-      await store.migrate();
-    } catch (error) {
-      // The gateway keeps serving without a store: audit events spool to disk, API keys are refused.
-      ctx.logger.warn({ err: (error as Error).message }, "store unavailable at start; audit events will be spooled");
-      await store?.close().catch(() => undefined);
-      store = undefined;
-    }
+    store = await openStoreIfUp(ctx);
     let limiter = createMemoryLimiter();
     if (config.redisUrl) {
       redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
@@ -195,17 +181,9 @@ export async function startGateway(
     }
     // Audit writes (and retention prunes) run in a worker with its own connection, off the request
     // path; it also picks the store up later if it was down at start (the spool is replayed then).
-    events = createWorkerEventWriter({
-      location: ctx.storeLocation,
-      sqliteBusyTimeoutMs: ctx.config.store.busyTimeoutMs,
-    });
-    const audit = createAuditWriter({
-      sink: events,
-      spoolDir: config.audit.spoolDir ?? join(process.env.PALISADE_HOME ?? join(homedir(), ".palisade"), "spool"),
-      batchSize: config.audit.batchSize,
-      flushMs: config.audit.flushMs,
-      logger: ctx.logger,
-    });
+    const trail = openAuditTrail(ctx);
+    events = trail.events;
+    const audit = trail.audit;
     const pool = createUpstreamPool(upstreams);
     guardPool = createGuardPool();
     gateway = createGatewayServer({
@@ -282,6 +260,64 @@ function upstreamFromFlags(url: string, kind: UpstreamConfig["kind"] | undefined
     });
   }
   return parsed.data;
+}
+
+/** The policy files of the flags, else `gateway.policy`, else the built-in default. */
+export function policyFiles(ctx: CommandContext, files: string[] | undefined): string[] {
+  const configured = ctx.config.gateway.policy;
+  return files ?? (configured.length > 0 ? configured : [DEFAULT_POLICY_FILE]);
+}
+
+/** `policyFiles`, loaded and reloaded when they change. */
+export function watchPolicy(ctx: CommandContext, files: string[] | undefined): PolicyHolder {
+  return createPolicyHolder({
+    files: policyFiles(ctx, files),
+    watch: true,
+    onReload: (p) => ctx.logger.info({ policy: p.name }, "policy reloaded"),
+    onError: (error) =>
+      ctx.logger.error({ err: (error as Error).message }, "policy reload rejected; the previous policy stays"),
+  });
+}
+
+/**
+ * The store, migrated; undefined when it cannot be opened. The gateways keep serving without
+ * it: audit events spool to disk, API keys are refused.
+ */
+export async function openStoreIfUp(ctx: CommandContext): Promise<Store | undefined> {
+  let store: Store | undefined;
+  try {
+    store = ctx.openStore();
+    await store.migrate();
+    return store;
+  } catch (error) {
+    ctx.logger.warn({ err: (error as Error).message }, "store unavailable at start; audit events will be spooled");
+    await store?.close().catch(() => undefined);
+    return undefined;
+  }
+}
+
+/**
+ * The audit trail both gateways write: events written by a worker with its own connection (it
+ * picks the store up later if it was down at start, then replays the spool), batched off the
+ * request path.
+ */
+export function openAuditTrail(ctx: CommandContext): {
+  events: ReturnType<typeof createWorkerEventWriter>;
+  audit: AuditWriter;
+} {
+  const config = ctx.config.gateway;
+  const events = createWorkerEventWriter({
+    location: ctx.storeLocation,
+    sqliteBusyTimeoutMs: ctx.config.store.busyTimeoutMs,
+  });
+  const audit = createAuditWriter({
+    sink: events,
+    spoolDir: config.audit.spoolDir ?? join(process.env.PALISADE_HOME ?? join(homedir(), ".palisade"), "spool"),
+    batchSize: config.audit.batchSize,
+    flushMs: config.audit.flushMs,
+    logger: ctx.logger,
+  });
+  return { events, audit };
 }
 
 export function isLoopback(host: string): boolean {

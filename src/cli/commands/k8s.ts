@@ -9,7 +9,7 @@ import { type Command, Option } from "commander";
 import { parseAllDocuments, stringify } from "yaml";
 import { describeError, PalisadeError } from "../../core/index.js";
 import { createStoreInventory, toInventoryRecord, toNetworkPolicies } from "../../gate/index.js";
-import { compilePolicy, loadPolicyFiles } from "../../policy/index.js";
+import { compilePolicy, DEFAULT_AI_IMAGES, loadPolicyFiles } from "../../policy/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import type { CommandContext, GlobalOptions } from "../context.js";
 import { renderTable } from "../output.js";
@@ -18,17 +18,6 @@ type Contextual = (globals: GlobalOptions) => CommandContext;
 
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 const MAX_OBJECTS = 100_000;
-
-/** The AI images list of the default policy, when no --policy is given. */
-const DEFAULT_AI_IMAGES = [
-  "*vllm*",
-  "*ollama*",
-  "text-generation-inference",
-  "*llama.cpp*",
-  "*llama-cpp*",
-  "tritonserver",
-  "*mcp*",
-];
 
 export function registerK8s(program: Command, context: Contextual): void {
   const k8s = program.command("k8s").description("Kubernetes inventory and NetworkPolicies for AI workloads");

@@ -8,7 +8,6 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { PalisadeError } from "../../core/index.js";
 import { createDefaultInjectionDetector } from "../../detect/index.js";
-import { DEFAULT_POLICY_FILE } from "../../gateway/index.js";
 import {
   type ApprovalPlan,
   connectUpstream,
@@ -24,6 +23,7 @@ import { compilePolicy, loadPolicyFiles } from "../../policy/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import type { CommandContext, GlobalOptions } from "../context.js";
 import { renderTable } from "../output.js";
+import { policyFiles } from "./gateway.js";
 
 type Contextual = (globals: GlobalOptions) => CommandContext;
 
@@ -69,9 +69,7 @@ export function registerMcpApprove(mcp: Command, context: Contextual): Command {
           });
       const pinsFile = resolve(flags.pins ?? ctx.config.mcp.pins);
       const pins = readPins(pinsFile);
-      const policyFiles =
-        flags.policy ?? (ctx.config.gateway.policy.length > 0 ? ctx.config.gateway.policy : [DEFAULT_POLICY_FILE]);
-      const runtime = compilePolicy(loadPolicyFiles(policyFiles)).runtime;
+      const runtime = compilePolicy(loadPolicyFiles(policyFiles(ctx, flags.policy))).runtime;
 
       const upstreams: Upstream[] = [];
       const failed = new Map<string, string>();

@@ -1,18 +1,10 @@
-/**
- * `palisade mcp proxy --config FILE`: one MCP server in front of many, for agents over stdio
- * (the default: a client starts it as its MCP server) or Streamable HTTP (`--http HOST:PORT`).
- */
-import { homedir } from "node:os";
-import { join } from "node:path";
 import type { Command } from "commander";
 import { PalisadeError } from "../../core/index.js";
 import { createDefaultInjectionDetector } from "../../detect/index.js";
 import {
-  createAuditWriter,
   createAuthenticator,
   createGatewayDetectors,
   createMemoryLimiter,
-  DEFAULT_POLICY_FILE,
   detectorsPerPolicy,
 } from "../../gateway/index.js";
 import {
@@ -26,11 +18,10 @@ import {
   serveStdio,
   startMcpProxy,
 } from "../../mcp/index.js";
-import { createPolicyHolder } from "../../policy/index.js";
-import { createWorkerEventWriter, type Store } from "../../store/index.js";
+import type { Store } from "../../store/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import type { CommandContext, GlobalOptions } from "../context.js";
-import { isLoopback } from "./gateway.js";
+import { isLoopback, openAuditTrail, openStoreIfUp, watchPolicy } from "./gateway.js";
 import { registerMcpApprove } from "./mcp-approve.js";
 import { registerMcpScan } from "./mcp-scan.js";
 
@@ -61,36 +52,10 @@ async function openControls(
   flags: ProxyFlags,
   config: McpConfig,
 ): Promise<{ controls: ProxyControls; store: Store | undefined; close(): Promise<void> }> {
-  const gatewayConfig = ctx.config.gateway;
-  const files = flags.policy ?? (gatewayConfig.policy.length > 0 ? gatewayConfig.policy : [DEFAULT_POLICY_FILE]);
-  const policy = createPolicyHolder({
-    files,
-    watch: true,
-    onReload: (p) => ctx.logger.info({ policy: p.name }, "policy reloaded"),
-    onError: (error) =>
-      ctx.logger.error({ err: (error as Error).message }, "policy reload rejected; the previous policy stays"),
-  });
-  let store: Store | undefined;
-  try {
-    store = ctx.openStore();
-    await store.migrate();
-  } catch (error) {
-    // Served without a store: audit events spool to disk, API keys are refused (as the AI gateway).
-    ctx.logger.warn({ err: (error as Error).message }, "store unavailable: audit events will be spooled");
-    await store?.close().catch(() => undefined);
-    store = undefined;
-  }
-  const events = createWorkerEventWriter({
-    location: ctx.storeLocation,
-    sqliteBusyTimeoutMs: ctx.config.store.busyTimeoutMs,
-  });
-  const audit = createAuditWriter({
-    sink: events,
-    spoolDir: gatewayConfig.audit.spoolDir ?? join(process.env.PALISADE_HOME ?? join(homedir(), ".palisade"), "spool"),
-    batchSize: gatewayConfig.audit.batchSize,
-    flushMs: gatewayConfig.audit.flushMs,
-    logger: ctx.logger,
-  });
+  // The AI gateway's policy files, store and audit trail: one identity and one log for both.
+  const policy = watchPolicy(ctx, flags.policy);
+  const store = await openStoreIfUp(ctx);
+  const { events, audit } = openAuditTrail(ctx);
   const limiter = createMemoryLimiter();
   const detectors = detectorsPerPolicy(createGatewayDetectors());
   const review = createToolReview({

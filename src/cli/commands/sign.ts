@@ -42,9 +42,8 @@ function readInput(path: string, what: string, limit: number): string {
 }
 
 export function registerSign(program: Command): Command {
-  const sign =
-    program.commands.find((c) => c.name() === "sign") ??
-    program.command("sign").description("sign artefacts so the gates' trust rules accept them");
+  const existing = program.commands.find((c) => c.name() === "sign");
+  const sign = existing ?? program.command("sign").description("sign artefacts so the gates' trust rules accept them");
   const command = sign
     .command("image")
     .description("sign an image digest (cosign-compatible .sig) and optionally attest its SLSA provenance (.att)")
@@ -104,7 +103,7 @@ export function registerSign(program: Command): Command {
     "palisade sign image registry.acme.internal/prod/api@sha256:0123... --key ci.pem --attest provenance.json",
   ];
   withExamples(command, examples);
-  // The group's help shows them too (every command's help has examples).
-  if (!sign.helpInformation().includes("Examples:")) withExamples(sign, examples);
+  // The group made here shows them too (every command's help has examples).
+  if (!existing) withExamples(sign, examples);
   return command;
 }
