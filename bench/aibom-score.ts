@@ -24,7 +24,7 @@ export const LabelFileSchema = z.strictObject({
   uncertain: z.array(z.strictObject({ kind: z.string(), value: z.string(), why: z.string() })),
   notes: z.string(),
   /** Labelling round: 1 (stop 27's thirty repositories) when absent; see the split rule. */
-  round: z.number().int().min(1).max(3).optional(),
+  round: z.number().int().min(1).optional(),
 });
 export type LabelFile = z.infer<typeof LabelFileSchema>;
 
