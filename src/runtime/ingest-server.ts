@@ -1,0 +1,179 @@
+/**
+ * HTTP ingestion of sensor events: `POST /api/v1/events/falco` (Falco's `http_output`,
+ * falcosidekick's webhook) and `POST /api/v1/events/tetragon` (JSON lines). The server holds no
+ * state of its own: a batch is parsed, its good events appended to the store (idempotent by
+ * event id, so a sender's retry never counts twice) and the answer says what was accepted and
+ * why each other event was not. The answer is sent only once the events are stored; when the
+ * store is down it is a 503 the sender can retry, never a silent drop.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Event, Identity, Logger } from "../core/index.js";
+import { PalisadeError } from "../core/index.js";
+import { parseSensorBatch, SENSOR_SOURCES, type SensorSource } from "./ingest.js";
+import { DEFAULT_SENSOR_BATCH_LIMITS } from "./json-records.js";
+
+export const INGEST_PATH = "/api/v1/events/";
+
+export interface EventSink {
+  appendEvents(events: readonly Event[]): Promise<void>;
+}
+
+export interface IngestServerOptions {
+  host: string;
+  port: number;
+  sink: EventSink;
+  /** Resolves the caller from `Authorization`; absent: no authentication (the CLI allows it on loopback only). */
+  authenticate?: (authorization: string | undefined) => Promise<Identity>;
+  /** Called after a batch is stored, with its events (the correlator is woken here). */
+  onStored?: (events: readonly Event[], source: SensorSource, identity: Identity | undefined) => void;
+  maxBodyBytes?: number;
+  logger?: Logger;
+}
+
+/** Counters since start: every event offered is exactly one of accepted or rejected. */
+export interface IngestStats {
+  batches: number;
+  accepted: number;
+  rejected: number;
+  truncated: number;
+  /** Batches refused whole: unauthenticated, too large, store unavailable. */
+  refused: number;
+}
+
+export interface IngestServer {
+  url: string;
+  stats: Readonly<IngestStats>;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+const error = (res: ServerResponse, status: number, code: string, message: string, headers?: Record<string, string>) =>
+  send(res, status, { error: { code, message } }, headers);
+
+/** The body, or undefined once it passed `max` (the request is answered 413 and its socket closed). */
+async function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > max) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function startIngestServer(options: IngestServerOptions): Promise<IngestServer> {
+  const maxBody = options.maxBodyBytes ?? DEFAULT_SENSOR_BATCH_LIMITS.maxBatchBytes;
+  const stats: IngestStats = { batches: 0, accepted: 0, rejected: 0, truncated: 0, refused: 0 };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    if (path === "/healthz" && req.method === "GET") return send(res, 200, { status: "ok" });
+    if (!path.startsWith(INGEST_PATH)) return error(res, 404, "not_found", `no route ${path}`);
+    const source = path.slice(INGEST_PATH.length) as SensorSource;
+    if (!(SENSOR_SOURCES as readonly string[]).includes(source))
+      return error(res, 404, "not_found", `unknown sensor "${source}": expected ${SENSOR_SOURCES.join(" or ")}`);
+    if (req.method !== "POST")
+      return error(res, 405, "method_not_allowed", "POST a batch of events", { allow: "POST" });
+
+    let identity: Identity | undefined;
+    if (options.authenticate) {
+      try {
+        identity = await options.authenticate(req.headers.authorization);
+      } catch (cause) {
+        stats.refused++;
+        req.resume();
+        return error(res, 401, "unauthenticated", (cause as Error).message || "unauthenticated", {
+          "www-authenticate": 'Bearer realm="palisade"',
+        });
+      }
+    }
+    const body = await readBody(req, maxBody);
+    if (!body) {
+      stats.refused++;
+      res.setHeader("connection", "close");
+      error(res, 413, "too_large", `a batch is at most ${maxBody} bytes; send fewer events per request`);
+      req.destroy();
+      return;
+    }
+    let batch: ReturnType<typeof parseSensorBatch>;
+    try {
+      batch = parseSensorBatch(source, body);
+    } catch (cause) {
+      stats.refused++;
+      const status = (cause as PalisadeError).status === 413 ? 413 : 400;
+      return error(res, status, status === 413 ? "too_large" : "bad_request", (cause as Error).message);
+    }
+    try {
+      await options.sink.appendEvents(batch.events);
+    } catch (cause) {
+      stats.refused++;
+      options.logger?.warn(
+        { err: (cause as Error).message, events: batch.events.length },
+        "store unavailable: batch refused",
+      );
+      return error(res, 503, "store_unavailable", "events could not be stored; retry the batch", {
+        "retry-after": "5",
+      });
+    }
+    stats.batches++;
+    stats.accepted += batch.events.length;
+    stats.rejected += batch.rejected.length;
+    stats.truncated += batch.truncated.length;
+    if (batch.rejected.length > 0)
+      options.logger?.warn(
+        { source, rejected: batch.rejected.length, first: batch.rejected[0] },
+        "sensor events rejected (the rest of the batch was stored)",
+      );
+    if (batch.events.length > 0) options.onStored?.(batch.events, source, identity);
+    const everyEventBad = batch.events.length === 0 && batch.rejected.length > 0;
+    send(res, everyEventBad ? 400 : 200, {
+      accepted: batch.events.length,
+      rejected: batch.rejected,
+      truncated: batch.truncated,
+    });
+  }
+
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
+    handle(req, res).catch((cause) => {
+      options.logger?.error({ err: (cause as Error).message }, "ingest request failed");
+      if (!res.headersSent) error(res, 500, "internal", "internal error");
+      else res.destroy();
+    });
+  });
+  server.on("clientError", (_err, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (cause) =>
+      reject(
+        new PalisadeError(
+          "bad-usage",
+          `cannot listen on ${options.host}:${options.port}: ${(cause as Error).message}`,
+          {
+            input: `${options.host}:${options.port}`,
+            cause,
+          },
+        ),
+      ),
+    );
+    server.listen(options.port, options.host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
