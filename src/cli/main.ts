@@ -5,13 +5,16 @@
 import { Command, CommanderError, Option } from "commander";
 import { describeError, isPalisadeError, LOG_FORMATS, LOG_LEVELS, loadConfig, PalisadeError } from "../core/index.js";
 import { withExamples } from "./command-helpers.js";
+import { registerAudit } from "./commands/audit.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDb } from "./commands/db.js";
 import { registerDetect } from "./commands/detect.js";
 import { registerDetectInjection } from "./commands/detect-injection.js";
+import { registerEvents } from "./commands/events.js";
 import { RUNS_OWN_ACTION, registerGateAdmission } from "./commands/gate-admission.js";
 import { registerGateRegistry } from "./commands/gate-registry.js";
 import { registerGateway } from "./commands/gateway.js";
+import { registerIncident } from "./commands/incident.js";
 import { registerK8s } from "./commands/k8s.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerMcp } from "./commands/mcp.js";
@@ -54,6 +57,7 @@ export function buildProgram(): Command {
   );
   registerVersion(program);
   registerDb(program, (globals) => createContext(globals));
+  registerAudit(program, (globals) => createContext(globals));
   registerConfig(program);
   registerDetectInjection(registerDetect(program));
   const scan = program
@@ -77,6 +81,8 @@ export function buildProgram(): Command {
   registerPolicy(program);
   registerGateway(program);
   registerKeys(program);
+  registerEvents(program);
+  registerIncident(program);
   registerGateRegistry(program);
   registerGateAdmission(program);
   registerK8s(program, (globals) => createContext(globals));

@@ -105,6 +105,17 @@ const MCP_CLIENT_KEYS = {
   disabled: z.boolean().default(false),
 };
 
+/** Where a server's code runs, so incident traces reach its image scan and its runtime events. */
+const MCP_PLACEMENT_KEYS = {
+  /** The image it comes from (`ghcr.io/x/server@sha256:...`; a tag is looked up among stored scans). */
+  image: z.string().min(1).max(1024).optional(),
+  /** The Kubernetes workload that runs it (`NAMESPACE/KIND/NAME`): sensor events from its pods join its tool calls. */
+  workload: z
+    .string()
+    .regex(/^[a-z0-9.-]+\/[A-Za-z]+\/[a-z0-9.-]+$/, "NAMESPACE/KIND/NAME, e.g. ai/Deployment/github-mcp")
+    .optional(),
+};
+
 /**
  * The bubblewrap fence around a stdio server: a read-only root, no network unless granted, only
  * the listed paths writable, a non-root uid and resource limits.
@@ -125,6 +136,7 @@ export type McpSandboxConfig = z.infer<typeof McpSandboxSchema>;
 
 export const McpStdioServerSchema = z.strictObject({
   ...MCP_CLIENT_KEYS,
+  ...MCP_PLACEMENT_KEYS,
   command: z.string().min(1),
   args: z.array(z.string()).default([]),
   env: z.record(z.string(), z.string()).default({}),
@@ -135,6 +147,7 @@ export const McpStdioServerSchema = z.strictObject({
 
 export const McpHttpServerSchema = z.strictObject({
   ...MCP_CLIENT_KEYS,
+  ...MCP_PLACEMENT_KEYS,
   url: z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }),
   headers: z.record(z.string(), z.string()).default({}),
 });

@@ -55,6 +55,12 @@ export {
   type UnscannedAction,
 } from "./image-verdict.js";
 export {
+  CLUSTER_RESOURCES,
+  type ClusterListing,
+  type ClusterListOptions,
+  listClusterObjects,
+} from "./k8s-api.js";
+export {
   type ClusterInventory,
   createMemoryInventory,
   createStoreInventory,
@@ -64,6 +70,17 @@ export {
   toInventoryRecord,
   type WorkloadRecord,
 } from "./k8s-inventory.js";
+export {
+  type ContainerPlacement,
+  formatSeverityCounts,
+  type ImageScanStatus,
+  type InventoryEntry,
+  type InventoryWorkload,
+  listClusterInventory,
+  type PodPlacement,
+  workloadByPod,
+  workloadOfContainer,
+} from "./k8s-lookup.js";
 export { type NetpolOptions, type NetpolResult, toNetworkPolicies } from "./k8s-netpol.js";
 export {
   type AiRole,
@@ -73,6 +90,29 @@ export {
   parseImageRef,
   WORKLOAD_KINDS,
 } from "./k8s-objects.js";
+export {
+  CONTAINER_ROLES,
+  CONTAINER_STATES,
+  type ContainerRole,
+  type ContainerState,
+  imageDigestOf,
+  normaliseContainerId,
+  type OwnerEvidence,
+  type PodContainer,
+  type PodObservation,
+  resolvePodOwner,
+  toPodObservation,
+} from "./k8s-pods.js";
+export {
+  CLUSTER_EDGE_KINDS,
+  type ClusterImportOptions,
+  type ClusterImportResult,
+  type ContainerRecord,
+  containerAssetId,
+  recordClusterObjects,
+  type SkipCount,
+  scannedDigests,
+} from "./k8s-record.js";
 export { createRegistryGate, type RegistryGate, type RegistryGateOptions } from "./registry.js";
 export { createRegistryClients, type RegistryClients } from "./registry-clients.js";
 export { createGateScanner, type GateScannerOptions } from "./scan.js";

@@ -33,6 +33,11 @@ export interface WorkloadRecord {
   images: string[];
   /** Container ports its pods listen on. */
   ports: number[];
+  /**
+   * Set when the controller itself was not imported: the workload is known from this many of its
+   * pods (its template is theirs; its GPUs are theirs summed).
+   */
+  fromPods?: number;
 }
 
 /** A label selector (matchLabels and matchExpressions), as NetworkPolicies use it. */

@@ -1,4 +1,23 @@
 /** Public surface of the policy engine: load, compile, evaluate; schema and rule catalog. */
+export {
+  ALERT_SINK_TYPES,
+  type AlertSinkConfig,
+  AlertSinkConfigSchema,
+  type AlertsPolicy,
+  AlertsPolicySchema,
+  isHttpUrl,
+  type OtlpSinkConfig,
+  parseDuration,
+  resolveEnvReferences,
+  SYSLOG_FACILITIES,
+  SYSLOG_FORMATS,
+  type SyslogFacility,
+  type SyslogFormat,
+  type SyslogSinkConfig,
+  WEBHOOK_FORMATS,
+  type WebhookFormat,
+  type WebhookSinkConfig,
+} from "./alerts.js";
 export { type CompiledPolicy, compilePolicy } from "./evaluate.js";
 export { compileGlobs, type Matcher } from "./glob.js";
 export {

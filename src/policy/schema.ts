@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { SeveritySchema } from "../core/index.js";
+import { AlertsPolicySchema } from "./alerts.js";
 
 export const ACTIONS = ["deny", "warn"] as const;
 /** What a violated rule does: deny fails the gate / blocks the request; warn only reports. */
@@ -412,6 +413,8 @@ export const PolicySpecSchema = z.strictObject({
   supplyChain: SupplyChainSchema.optional(),
   runtime: RuntimeSchema.optional(),
   kubernetes: KubernetesSchema.optional(),
+  /** Alert sinks and flood control (src/policy/alerts.ts); no alerts are sent when absent. */
+  alerts: AlertsPolicySchema.optional(),
   exceptions: z.array(ExceptionSchema).default([]),
   rules: z.array(CustomRuleSchema).default([]),
 });

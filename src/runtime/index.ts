@@ -49,6 +49,7 @@ export {
   startIngestServer,
 } from "./ingest-server.js";
 export { DEFAULT_SENSOR_BATCH_LIMITS, type SensorBatchLimits } from "./json-records.js";
+export { createSensorRedactor, type SensorRedactor } from "./redact.js";
 export {
   splitTetragonArguments,
   TETRAGON_EVENT_TYPES,

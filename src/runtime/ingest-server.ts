@@ -1,7 +1,7 @@
 /**
  * HTTP ingestion of sensor events: `POST /api/v1/events/falco` (Falco's `http_output`,
  * falcosidekick's webhook) and `POST /api/v1/events/tetragon` (JSON lines). The server holds no
- * state of its own: a batch is parsed, its good events appended to the store (idempotent by
+ * state of its own: a batch is parsed, its good events redacted and appended to the store (idempotent by
  * event id, so a sender's retry never counts twice) and the answer says what was accepted and
  * why each other event was not. The answer is sent only once the events are stored; when the
  * store is down it is a 503 the sender can retry, never a silent drop.
@@ -12,6 +12,7 @@ import type { Event, Identity, Logger } from "../core/index.js";
 import { PalisadeError } from "../core/index.js";
 import { parseSensorBatch, SENSOR_SOURCES, type SensorSource } from "./ingest.js";
 import { DEFAULT_SENSOR_BATCH_LIMITS } from "./json-records.js";
+import { createSensorRedactor } from "./redact.js";
 
 export const INGEST_PATH = "/api/v1/events/";
 
@@ -73,6 +74,7 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer | und
 export async function startIngestServer(options: IngestServerOptions): Promise<IngestServer> {
   const maxBody = options.maxBodyBytes ?? DEFAULT_SENSOR_BATCH_LIMITS.maxBatchBytes;
   const stats: IngestStats = { batches: 0, accepted: 0, rejected: 0, truncated: 0, refused: 0 };
+  const redact = createSensorRedactor();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
@@ -112,8 +114,9 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
       const status = (cause as PalisadeError).status === 413 ? 413 : 400;
       return error(res, status, status === 413 ? "too_large" : "bad_request", (cause as Error).message);
     }
+    const events = batch.events.map(redact);
     try {
-      await options.sink.appendEvents(batch.events);
+      await options.sink.appendEvents(events);
     } catch (cause) {
       stats.refused++;
       options.logger?.warn(
@@ -133,7 +136,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
         { source, rejected: batch.rejected.length, first: batch.rejected[0] },
         "sensor events rejected (the rest of the batch was stored)",
       );
-    if (batch.events.length > 0) options.onStored?.(batch.events, source, identity);
+    if (events.length > 0) options.onStored?.(events, source, identity);
     const everyEventBad = batch.events.length === 0 && batch.rejected.length > 0;
     send(res, everyEventBad ? 400 : 200, {
       accepted: batch.events.length,
@@ -142,13 +145,18 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     });
   }
 
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
-    handle(req, res).catch((cause) => {
-      options.logger?.error({ err: (cause as Error).message }, "ingest request failed");
-      if (!res.headersSent) error(res, 500, "internal", "internal error");
-      else res.destroy();
-    });
-  });
+  // Node checks these timeouts every connectionsCheckingInterval (30 s by default): check often,
+  // so a client that stops mid-headers is cut off near the deadline, not long after it.
+  const server = createServer(
+    { requestTimeout: 30_000, headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
+    (req, res) => {
+      handle(req, res).catch((cause) => {
+        options.logger?.error({ err: (cause as Error).message }, "ingest request failed");
+        if (!res.headersSent) error(res, 500, "internal", "internal error");
+        else res.destroy();
+      });
+    },
+  );
   server.on("clientError", (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once("error", (cause) =>

@@ -18,6 +18,11 @@ export interface StoreBackend {
    * waits for the lock (busy_timeout) instead of failing when its read snapshot goes stale.
    */
   readonly beginWrite: string;
+  /**
+   * Statement run first in a write transaction that extends the audit chain, so two processes
+   * never fork it. None for SQLite: its write transaction already excludes other writers.
+   */
+  readonly chainLock?: string;
   /** Map a driver error to a store error code, or undefined when it is not a store condition. */
   classify(error: unknown): { code: ErrorCode; reason: string } | undefined;
   /** Checks the store can be reached at all (opens a connection). */

@@ -7,6 +7,16 @@ export {
   type AdvisorySummary,
   advisoryIndexFor,
 } from "./advisories.js";
+export {
+  AUDIT_PROBLEM_KINDS,
+  type AuditAnchor,
+  type AuditProblem,
+  type AuditProblemKind,
+  type AuditReport,
+  type AuditVerifyOptions,
+  parseAuditAnchor,
+  verifyAuditChain,
+} from "./audit-chain.js";
 export { STORE_DIALECTS, type StoreBackend, type StoreDialect } from "./backend.js";
 export { createWorkerEventWriter, type WorkerEventWriter } from "./event-writer.js";
 export { isPostgresUrl, type OpenStoreOptions, openStore, parseStoreLocation } from "./open.js";

@@ -12,6 +12,8 @@ export const ASSET_KINDS = [
   "image",
   "repo",
   "workload",
+  /** A container of a pod, keyed by its runtime id: `container:<first 12 hex digits>`. */
+  "container",
   "network-policy",
   "model-file",
   "vulnerability",
@@ -75,6 +77,25 @@ export interface EventsTable {
   payload: string;
 }
 
+/**
+ * The audit chain (migration 0004): one row per appended event, or per prune run, in append
+ * order. `hash` covers every column but `pruned_at` and the previous row's hash, so editing,
+ * deleting or reordering any row breaks the chain (audit-chain.ts verifies it).
+ */
+export interface EventChainTable {
+  seq: number;
+  /** `event`: an appended event; `prune`: a retention run (kind and cutoff `time` it deleted). */
+  entry: "event" | "prune";
+  event_id: string;
+  kind: string;
+  time: number;
+  event_hash: string;
+  prev_hash: string;
+  hash: string;
+  /** For events: when retention deleted the event row; for prune entries: when the run happened. */
+  pruned_at: number | null;
+}
+
 export interface IdentitiesTable {
   id: string;
   kind: string;
@@ -95,6 +116,34 @@ export interface IncidentsTable {
   updated_at: number;
   root_asset_id: string | null;
   summary: string;
+  /** The correlation rule that opened it (migration 0005). */
+  rule_id: string | null;
+  /** Same key, same incident: a later match joins it (or reopens it) instead of opening another. */
+  dedup_key: string | null;
+  owner: string | null;
+}
+
+/** What an event is about (`identity:ID`, `request:ID`, `mcp:NAME`, `workload:ID`, `image:DIGEST`...), by time. */
+export interface EventSubjectsTable {
+  subject: string;
+  time: number;
+  event_id: string;
+}
+
+/** Status changes, assignments and notes of an incident; its events are in incident_events. */
+export interface IncidentHistoryTable {
+  incident_id: string;
+  time: number;
+  action: string;
+  actor: string;
+  detail: string;
+}
+
+/** How far (chain sequence) events have been correlated, per correlator name. */
+export interface CorrelationCursorTable {
+  name: string;
+  seq: number;
+  updated_at: number;
 }
 
 export interface IncidentEventsTable {
@@ -137,9 +186,13 @@ export interface Database {
   scans: ScansTable;
   findings: FindingsTable;
   events: EventsTable;
+  event_chain: EventChainTable;
   identities: IdentitiesTable;
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
+  event_subjects: EventSubjectsTable;
+  incident_history: IncidentHistoryTable;
+  correlation_cursor: CorrelationCursorTable;
   api_keys: ApiKeysTable;
   advisories: AdvisoriesTable;
   advisory_packages: AdvisoryPackagesTable;
@@ -158,4 +211,7 @@ export const TABLES = [
   "api_keys",
   "advisories",
   "advisory_packages",
+  "event_chain",
+  "event_subjects",
+  "incident_history",
 ] as const satisfies readonly (keyof Database)[];

@@ -8,7 +8,8 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type Event, PalisadeError } from "../core/index.js";
 import { matchPackage, type OsvAdvisory } from "../vuln/index.js";
-import { advisoryIndexFor, knownMigrations, type Store } from "./index.js";
+import { runAuditChainContract } from "./audit-chain.contract.js";
+import { advisoryIndexFor, knownMigrations, type Store, verifyAuditChain } from "./index.js";
 
 export interface StoreHarness {
   /** A fresh, empty store location (file path or URL) and its cleanup. */
@@ -521,6 +522,21 @@ export function runStoreContract(name: string, harness: StoreHarness, options: {
         const perWriter = 150;
         await Promise.all([runWriter(location, perWriter, "a"), runWriter(location, perWriter, "b")]);
         assert.equal(await store.countRows("events"), perWriter * 2);
+        const audit = await verifyAuditChain(store);
+        assert.deepEqual(audit.problems, [], "one chain, not a fork per writer");
+        assert.equal(audit.head?.seq, perWriter * 2);
+      });
+    });
+
+    describe("audit chain", () => {
+      runAuditChainContract({
+        ...(name === "sqlite"
+          ? {
+              noInProcessConcurrency:
+                "better-sqlite3 blocks the thread while it waits for the lock; two processes are tested above",
+            }
+          : {}),
+        withStore: (fn, { migrate = true } = {}) => (migrate ? withMigratedStore(fn) : withStore(fn)),
       });
     });
   });

@@ -8,6 +8,16 @@ import { type Event, PalisadeError } from "../core/index.js";
 import { type AdvisoryStore, createAdvisoryStore } from "./advisories.js";
 import type { StoreBackend, StoreDialect } from "./backend.js";
 import {
+  chainedIds,
+  eventEntry,
+  extendChain,
+  lockChain,
+  markPruned,
+  pruneEntry,
+  toEventRow,
+  toStoredText,
+} from "./event-chain.js";
+import {
   type AssetInput,
   createInventoryStore,
   type EdgeInput,
@@ -19,7 +29,7 @@ import {
   upsertEdges,
 } from "./inventory.js";
 import { MIGRATIONS, migrationProvider } from "./migrations/index.js";
-import { type Database, TABLES } from "./schema.js";
+import { type Database, type EventsTable, TABLES } from "./schema.js";
 
 export type { AssetInput, EdgeInput, FindingInput, RecordedScan, ScanInput, ScanRecord } from "./inventory.js";
 
@@ -79,11 +89,16 @@ export interface Store extends AdvisoryStore, InventoryStore {
   /** Every asset reachable from `id` along edges (optionally only of `edgeKinds`), nearest first. */
   reachableFrom(id: string, options?: { edgeKinds?: string[]; maxDepth?: number }): Promise<ReachableAsset[]>;
   recordScan(scan: ScanInput, findings: readonly FindingInput[]): Promise<string>;
+  /**
+   * Append events, idempotent by id (an id appended before, even one pruned since, is skipped),
+   * and extend the audit chain with them in the same transaction (event-chain.ts).
+   */
   appendEvents(events: readonly Event[]): Promise<void>;
   /**
    * Delete events of `kind` older than `before` (epoch ms), except events attached to an incident
    * (they are its evidence). Deletes in batches so a large purge never holds the write lock long.
-   * Returns how many were deleted.
+   * Their chain rows stay, marked pruned, and the run is recorded in the chain. Returns how many
+   * were deleted.
    */
   pruneEvents(options: { kind: string; before: number }): Promise<number>;
   countRows(table: (typeof TABLES)[number]): Promise<number>;
@@ -279,33 +294,46 @@ export function createStore(backend: StoreBackend): Store {
 
     async appendEvents(events) {
       if (events.length === 0) return;
+      // One row per id (the first copy), hashed exactly as it is stored.
+      const unique = new Map<string, EventsTable>();
+      for (const event of events) {
+        const row = toEventRow(event);
+        if (!unique.has(row.id)) unique.set(row.id, row);
+      }
+      const rows = [...unique.values()];
       await write(async (trx) => {
-        for (const chunk of chunks(events, 200)) {
-          await trx
+        await lockChain(trx, backend.chainLock);
+        const appended: EventsTable[] = [];
+        for (const chunk of chunks(rows, 200)) {
+          // Replays after an outage may resend events, even ones retention has pruned since:
+          // the chain knows every id ever appended, which makes the append idempotent.
+          const known = await chainedIds(
+            trx,
+            chunk.map((r) => r.id),
+          );
+          const fresh = chunk.filter((r) => !known.has(r.id));
+          if (fresh.length === 0) continue;
+          const inserted = await trx
             .insertInto("events")
-            .values(
-              chunk.map((e) => ({
-                id: e.id,
-                kind: e.kind,
-                time: e.time,
-                identity_id: e.identity ?? null,
-                request_id: e.correlation.requestId ?? null,
-                trace_id: e.correlation.traceId ?? null,
-                session_id: e.correlation.sessionId ?? null,
-                payload: JSON.stringify(e.payload),
-              })),
-            )
-            // Replays after an outage may resend events: the id makes the append idempotent.
+            .values(fresh)
+            // A row written behind the store's back stays as it is (and unchained, for audit verify to report).
             .onConflict((oc) => oc.column("id").doNothing())
+            .returning("id")
             .execute();
+          const ids = new Set(inserted.map((r) => r.id));
+          for (const row of fresh) if (ids.has(row.id)) appended.push(row);
         }
+        await extendChain(trx, appended.map(eventEntry));
       });
     },
 
     async pruneEvents({ kind, before }) {
       let deleted = 0;
+      // One prune entry in the audit chain per run, written with the first batch it deletes.
+      const run = { id: `prune:${randomUUID()}`, kind: toStoredText(kind), before, at: Date.now(), recorded: false };
       for (;;) {
         const batch = await write(async (trx) => {
+          await lockChain(trx, backend.chainLock);
           const rows = await trx
             .selectFrom("events")
             .select("id")
@@ -322,17 +350,15 @@ export function createStore(backend: StoreBackend): Store {
             )
             .limit(PRUNE_BATCH)
             .execute();
-          if (rows.length > 0)
-            await trx
-              .deleteFrom("events")
-              .where(
-                "id",
-                "in",
-                rows.map((r) => r.id),
-              )
-              .execute();
+          if (rows.length > 0) {
+            const ids = rows.map((r) => r.id);
+            await trx.deleteFrom("events").where("id", "in", ids).execute();
+            await markPruned(trx, ids, run.at);
+            if (!run.recorded) await extendChain(trx, [pruneEntry(run)]);
+          }
           return rows.length;
         });
+        if (batch > 0) run.recorded = true;
         deleted += batch;
         if (batch < PRUNE_BATCH) return deleted;
       }

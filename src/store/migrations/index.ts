@@ -3,11 +3,15 @@ import type { Migration, MigrationProvider } from "kysely";
 import { initial } from "./0001-initial.js";
 import { apiKeys } from "./0002-api-keys.js";
 import { advisories } from "./0003-advisories.js";
+import { auditChain } from "./0004-audit-chain.js";
+import { incidents } from "./0005-incidents.js";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001-initial": initial,
   "0002-api-keys": apiKeys,
   "0003-advisories": advisories,
+  "0004-audit-chain": auditChain,
+  "0005-incidents": incidents,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -13,6 +13,8 @@ export interface PostgresOptions {
 }
 
 const INT8_OID = 20;
+/** The advisory lock that serialises appends to the audit chain ("palisade-audit-chain"). */
+const CHAIN_LOCK_KEY = 0x70616c6973616465n;
 /** Epoch-millisecond bigints fit in a double until the year 287396; read them as numbers. */
 const types = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
@@ -53,6 +55,8 @@ export function openPostgres(options: PostgresOptions): StoreBackend {
     location,
     db,
     beginWrite: "begin",
+    // Held to commit, so chain rows become visible in sequence order.
+    chainLock: `select pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`,
     classify(error) {
       const code = (error as { code?: unknown })?.code;
       const message = error instanceof Error ? error.message : String(error);

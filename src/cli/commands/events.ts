@@ -1,0 +1,275 @@
+/**
+ * `palisade events ingest|serve`: runtime sensor events (Falco, Tetragon) into the store, then
+ * correlated into incidents (with alerts to the policy's sinks). `serve` is the ingestion
+ * endpoint sensors post to; it also correlates what the gateways write, as it arrives.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { type Command, Option } from "commander";
+import { PalisadeError } from "../../core/index.js";
+import { createAuthenticator } from "../../gateway/index.js";
+import {
+  type AlertDispatcher,
+  type CorrelationRun,
+  createAlertDispatcher,
+  createCorrelator,
+  incidentAlert,
+} from "../../incident/index.js";
+import { loadPolicyFiles } from "../../policy/index.js";
+import {
+  createSensorRedactor,
+  DEFAULT_SENSOR_BATCH_LIMITS,
+  parseSensorBatch,
+  type RejectedEvent,
+  SENSOR_SOURCES,
+  type SensorSource,
+  startIngestServer,
+} from "../../runtime/index.js";
+import type { Store } from "../../store/index.js";
+import { formatOption, withExamples } from "../command-helpers.js";
+import { type CommandContext, createContext, type GlobalOptions } from "../context.js";
+import { renderTable } from "../output.js";
+import { isLoopback, logFormatOption, policyFiles, serverGlobals } from "./gateway.js";
+import { incidentDirectory, incidentRules } from "./incident.js";
+
+/** Largest sensor file read: exports are JSON lines, read in batches under the per-batch limit. */
+const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+const LINES_PER_BATCH = 20_000;
+
+/** The policy's alert sinks as a dispatcher, or undefined when it has none. */
+function alertDispatcher(ctx: CommandContext, files: string[] | undefined): AlertDispatcher | undefined {
+  const alerts = loadPolicyFiles(policyFiles(ctx, files)).spec.alerts;
+  if (!alerts || alerts.sinks.length === 0) return undefined;
+  return createAlertDispatcher(alerts, { logger: ctx.logger });
+}
+
+function correlatorFor(ctx: CommandContext, store: Store, rules: string[] | undefined) {
+  const directory = incidentDirectory(ctx);
+  return createCorrelator({ store, rules: incidentRules(rules), directory, imageSeverity: directory.imageSeverity });
+}
+
+/** A sensor file as batches: one JSON document whole, JSON lines in slices with their line numbers kept. */
+function* fileBatches(source: SensorSource, file: string): Generator<ReturnType<typeof parseSensorBatch>> {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (cause) {
+    throw new PalisadeError("not-found", `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code}`, {
+      input: file,
+      cause,
+    });
+  }
+  if (size > MAX_FILE_BYTES)
+    throw new PalisadeError("bad-input", `${file}: ${size} bytes, more than the ${MAX_FILE_BYTES} a file may have`, {
+      input: file,
+    });
+  const text = readFileSync(file, "utf8");
+  if (size <= DEFAULT_SENSOR_BATCH_LIMITS.maxBatchBytes / 2) {
+    yield parseSensorBatch(source, text);
+    return;
+  }
+  const lines = text.split("\n");
+  for (let start = 0; start < lines.length; start += LINES_PER_BATCH) {
+    const batch = parseSensorBatch(source, lines.slice(start, start + LINES_PER_BATCH).join("\n"));
+    const shift = <T extends { index: number }>(r: T): T => ({ ...r, index: r.index + start });
+    yield {
+      events: batch.events,
+      rejected: batch.rejected.map(shift),
+      truncated: batch.truncated.map(shift),
+    };
+  }
+}
+
+export function registerEvents(program: Command): void {
+  const events = program
+    .command("events")
+    .description("runtime sensor events (Falco, Tetragon) into the store, correlated into incidents");
+  withExamples(events, [
+    "palisade events ingest --source falco falco-events.json",
+    "palisade events serve --listen 127.0.0.1:8790",
+  ]);
+
+  const ingest = events
+    .command("ingest")
+    .description("store sensor events from files (Falco JSON output, Tetragon JSON export), then correlate")
+    .addOption(
+      new Option("--source <sensor>", "the sensor that wrote the files").choices(SENSOR_SOURCES).makeOptionMandatory(),
+    )
+    .argument("<files...>", "event files (one JSON document, or JSON lines)")
+    .option("--no-correlate", "store only; correlate later with palisade incident correlate")
+    .option("--rules <paths...>", "more correlation rule files or folders")
+    .option("--policy <files...>", "policy whose alert sinks are told of new incidents")
+    .addOption(formatOption())
+    .action(
+      async (
+        files: string[],
+        options: { source: SensorSource; correlate: boolean; rules?: string[]; policy?: string[]; format: string },
+        cmd: Command,
+      ) => {
+        const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
+        const store = ctx.openStore();
+        const dispatcher = options.correlate ? alertDispatcher(ctx, options.policy) : undefined;
+        const report = { accepted: 0, truncated: 0, rejected: [] as (RejectedEvent & { file: string })[] };
+        let run: CorrelationRun | undefined;
+        const redact = createSensorRedactor();
+        try {
+          await store.migrate();
+          for (const file of files)
+            for (const batch of fileBatches(options.source, file)) {
+              await store.appendEvents(batch.events.map(redact));
+              report.accepted += batch.events.length;
+              report.truncated += batch.truncated.length;
+              report.rejected.push(...batch.rejected.map((r) => ({ ...r, file })));
+            }
+          if (options.correlate) {
+            run = await correlatorFor(ctx, store, options.rules).run();
+            for (const change of run.changes) dispatcher?.dispatch(incidentAlert(change));
+          }
+        } finally {
+          await dispatcher?.close();
+          await store.close();
+        }
+        const incidents = (run?.changes ?? []).map((c) => ({
+          id: c.incident.id,
+          change: c.change,
+          severity: c.incident.severity,
+          title: c.incident.title,
+        }));
+        if (options.format === "json") ctx.out.json({ ...report, correlated: run?.events ?? 0, incidents });
+        else {
+          ctx.out.text(
+            `stored ${report.accepted} event(s) from ${files.length} file(s); rejected ${report.rejected.length}` +
+              (report.truncated ? `; ${report.truncated} shortened to fit` : ""),
+          );
+          for (const r of report.rejected.slice(0, 20)) ctx.out.text(`  ${r.file}:${r.index}: ${r.reason}`);
+          if (report.rejected.length > 20) ctx.out.text(`  ... and ${report.rejected.length - 20} more`);
+          if (run) ctx.out.text(`correlated ${run.events} event(s)`);
+          if (incidents.length > 0)
+            ctx.out.text(
+              renderTable(
+                ["ID", "CHANGE", "SEVERITY", "TITLE"],
+                incidents.map((i) => [i.id, i.change, i.severity, i.title]),
+              ),
+            );
+        }
+        if (report.accepted === 0 && report.rejected.length > 0)
+          throw new PalisadeError("bad-input", `no event in ${files.join(", ")} could be read (see above)`, {
+            input: files.join(" "),
+          });
+      },
+    );
+  withExamples(ingest, [
+    "palisade events ingest --source falco falco-events.json",
+    "palisade events ingest --source tetragon tetragon.log --format json",
+  ]);
+
+  const serve = events
+    .command("serve")
+    .description(
+      "the sensor ingestion endpoint: POST /api/v1/events/falco and /api/v1/events/tetragon; correlates as events arrive",
+    )
+    .option("--listen <host:port>", "address to listen on", "127.0.0.1:8790")
+    .option("--no-auth", "accept unauthenticated posts (loopback addresses only)")
+    .option("--rules <paths...>", "more correlation rule files or folders")
+    .option("--policy <files...>", "policy whose alert sinks are told of new incidents")
+    .option("--correlate-every <ms>", "also correlate what the gateways stored, this often", "2000")
+    .addOption(logFormatOption())
+    .action(
+      async (
+        options: {
+          listen: string;
+          auth: boolean;
+          rules?: string[];
+          policy?: string[];
+          correlateEvery: string;
+          logFormat?: string;
+        },
+        cmd: Command,
+      ) => {
+        const ctx = createContext(serverGlobals(cmd, options.logFormat));
+        const at = options.listen.lastIndexOf(":");
+        const host = options.listen.slice(0, at).replace(/^\[|\]$/g, "");
+        const port = Number(options.listen.slice(at + 1));
+        if (at < 0 || !Number.isInteger(port) || port < 0 || port > 65_535)
+          throw new PalisadeError("bad-usage", `--listen must be host:port, got ${options.listen}`, {
+            input: options.listen,
+          });
+        if (!options.auth && !isLoopback(host))
+          throw new PalisadeError("bad-usage", `--no-auth is only allowed on a loopback address, not ${host}`, {
+            input: options.listen,
+          });
+        const every = Number(options.correlateEvery);
+        if (!Number.isInteger(every) || every < 100)
+          throw new PalisadeError("bad-usage", "--correlate-every must be at least 100 (ms)", {
+            input: options.correlateEvery,
+          });
+        const store = ctx.openStore();
+        await store.migrate();
+        const correlator = correlatorFor(ctx, store, options.rules);
+        const dispatcher = alertDispatcher(ctx, options.policy);
+        const oidc = ctx.config.gateway.auth.oidc;
+        const auth = createAuthenticator({
+          ...(ctx.config.gateway.auth.apiKeys ? { apiKeys: store } : {}),
+          ...(oidc ? { oidc } : {}),
+        });
+
+        // One correlation at a time; a wake-up during a run asks for one more run after it.
+        let running: Promise<void> | undefined;
+        let again = false;
+        const correlate = (): Promise<void> => {
+          if (running) {
+            again = true;
+            return running;
+          }
+          running = (async () => {
+            do {
+              again = false;
+              try {
+                const run = await correlator.run();
+                for (const change of run.changes) {
+                  ctx.logger.warn(
+                    { incident: change.incident.id, severity: change.incident.severity, change: change.change },
+                    change.incident.title,
+                  );
+                  dispatcher?.dispatch(incidentAlert(change));
+                }
+              } catch (error) {
+                ctx.logger.error({ err: (error as Error).message }, "correlation failed; retried on the next tick");
+              }
+            } while (again);
+          })().finally(() => {
+            running = undefined;
+          });
+          return running;
+        };
+        const server = await startIngestServer({
+          host,
+          port,
+          sink: store,
+          ...(options.auth ? { authenticate: (h: string | undefined) => auth.authenticate(h) } : {}),
+          onStored: () => void correlate(),
+          logger: ctx.logger,
+        });
+        const timer = setInterval(() => void correlate(), every);
+        if (!options.auth)
+          ctx.logger.warn({ url: server.url }, "AUTHENTICATION IS OFF (--no-auth): any local process may post events");
+        process.stdout.write(`${JSON.stringify({ url: server.url, sources: SENSOR_SOURCES })}\n`);
+        const stop = async () => {
+          clearInterval(timer);
+          await server.close();
+          await correlate();
+          await dispatcher?.close();
+          ctx.logger.info({ ...server.stats }, "ingestion stopped");
+          await store.close();
+        };
+        await new Promise<void>((resolve) => {
+          const onSignal = () => void stop().finally(resolve);
+          process.once("SIGINT", onSignal);
+          process.once("SIGTERM", onSignal);
+        });
+      },
+    );
+  withExamples(serve, [
+    "palisade events serve --listen 0.0.0.0:8790",
+    "palisade events serve --listen 127.0.0.1:8790 --no-auth --policy policy.yaml",
+  ]);
+}

@@ -1,0 +1,112 @@
+/** Reading events back from the store: rows to `Event`, and the indexed lookups correlation and traces use. */
+import type { Kysely } from "kysely";
+import type { Event } from "../core/index.js";
+import type { Database } from "../store/index.js";
+
+export type Db = Kysely<Database>;
+
+interface EventRow {
+  id: string;
+  kind: string;
+  time: number | string;
+  identity_id: string | null;
+  request_id: string | null;
+  trace_id: string | null;
+  session_id: string | null;
+  payload: string;
+}
+
+function parsePayload(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    return { unreadable: true };
+  }
+}
+
+export function toEvent(row: EventRow): Event {
+  return {
+    id: row.id,
+    kind: row.kind,
+    time: Number(row.time),
+    ...(row.identity_id !== null ? { identity: row.identity_id } : {}),
+    correlation: {
+      ...(row.request_id !== null ? { requestId: row.request_id } : {}),
+      ...(row.trace_id !== null ? { traceId: row.trace_id } : {}),
+      ...(row.session_id !== null ? { sessionId: row.session_id } : {}),
+    },
+    payload: parsePayload(row.payload),
+  };
+}
+
+const EVENT_COLUMNS = [
+  "events.id",
+  "events.kind",
+  "events.time",
+  "events.identity_id",
+  "events.request_id",
+  "events.trace_id",
+  "events.session_id",
+  "events.payload",
+] as const;
+
+/** Events by id, in the order asked (missing ones left out). */
+export async function eventsById(db: Db, ids: readonly string[]): Promise<Event[]> {
+  if (ids.length === 0) return [];
+  const byId = new Map<string, Event>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom("events")
+      .select(EVENT_COLUMNS)
+      .where("id", "in", ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) byId.set(row.id, toEvent(row));
+  }
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** The subjects stored for each of these events. */
+export async function subjectsByEvent(db: Db, ids: readonly string[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom("event_subjects")
+      .select(["event_id", "subject"])
+      .where("event_id", "in", ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) {
+      const set = out.get(row.event_id) ?? new Set();
+      set.add(row.subject);
+      out.set(row.event_id, set);
+    }
+  }
+  return out;
+}
+
+/**
+ * Ids of events sharing any of these subjects within [from, to], nearest to `from` first
+ * (`ascending`) or to `to` first: one index range per subject.
+ */
+export async function eventIdsBySubjects(
+  db: Db,
+  subjects: readonly string[],
+  from: number,
+  to: number,
+  order: "asc" | "desc",
+  limit: number,
+): Promise<string[]> {
+  if (subjects.length === 0) return [];
+  const rows = await db
+    .selectFrom("event_subjects")
+    .select(["event_id", "time"])
+    .where("subject", "in", subjects)
+    .where("time", ">=", from)
+    .where("time", "<=", to)
+    .orderBy("time", order)
+    .limit(limit)
+    .execute();
+  return [...new Set(rows.map((r) => r.event_id))];
+}
