@@ -287,3 +287,82 @@ describe("config models: commands and nested model objects", () => {
     );
   });
 });
+
+describe("config models: command lines and code kept in values (issue 15, round 3)", () => {
+  it("reads `-m MODEL` and `--model MODEL` in command strings of TOML, JSON and scripts", () => {
+    const toml = [
+      "[[snippets]]",
+      'command = "codex -m gpt-5-codex -c model_reasoning_effort=\\"high\\""',
+      "[[snippets]]",
+      'command = "llm --model claude-3-5-haiku-latest hello"',
+    ].join("\n");
+    assert.deepEqual(ids(toml, "toml").sort(), ["claude-3-5-haiku-latest@4", "gpt-5-codex@2"]);
+    const json = JSON.stringify({ scripts: { ask: "aichat -m llama3.2:1b 'hi'" } }, null, 2);
+    assert.deepEqual(ids(json, "json"), ["llama3.2:1b@3"]);
+    assert.deepEqual(ids("llm -m gpt-4o-mini 'summarise'\n", "shell"), ["gpt-4o-mini@1"]);
+  });
+
+  it("does not take Python's -m module or a git -m message for a model", () => {
+    const toml = [
+      'a = "python -m llama3.2"',
+      'b = "python3 -m mistral"',
+      'c = "git commit -m llama3.2"',
+      'd = "uv run python -m vllm.entrypoints.openai.api_server"',
+    ].join("\n");
+    assert.deepEqual(ids(toml, "toml"), []);
+  });
+
+  it("reads model ids in code stored in a JSON string (an n8n Code node)", () => {
+    const code = [
+      'const { OllamaEmbeddings } = require("@langchain/community/embeddings/ollama");',
+      "const embeddings = new OllamaEmbeddings({",
+      '  model: "nomic-embed-text",',
+      '  baseUrl: "http://ollama:11434"',
+      "});",
+    ].join("\n");
+    const json = JSON.stringify({ nodes: [{ parameters: { jsCode: code }, type: "n8n-nodes-base.code" }] }, null, 2);
+    assert.deepEqual(ids(json, "json"), [
+      `nomic-embed-text@${json.split("\n").findIndex((l) => l.includes("jsCode")) + 1}`,
+    ]);
+  });
+
+  it("reads Robot Framework variables and an Ollama Modelfile's base model", () => {
+    const robot = [
+      "*** Variables ***",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Robot Framework variable syntax is the input
+      "${model}        qwen2.5-coder:1.5b",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Robot Framework variable syntax is the input
+      "${model2}       llama3.2:1b",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Robot Framework variable syntax is the input
+      "${timeout}      30s",
+      "*** Test Cases ***",
+      "Ask",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Robot Framework variable syntax is the input
+      "    Run    tlm ask --model=${model}",
+    ].join("\n");
+    assert.deepEqual(ids(robot, "robot"), ["qwen2.5-coder:1.5b@2", "llama3.2:1b@3"]);
+    const modelfile = ["FROM SpeakLeash/bielik-11b-v3.0-instruct:Q8_0", 'TEMPLATE """{{ .System }}"""'].join("\n");
+    assert.deepEqual(ids(modelfile, "modelfile"), ["SpeakLeash/bielik-11b-v3.0-instruct:Q8_0@1"]);
+    assert.deepEqual(ids("FROM ./bielik-11b.Q8_0.gguf\n", "modelfile"), []);
+    assert.deepEqual(classifyFile("e2e/tests/ask.robot"), { kind: "config", format: "robot" });
+    assert.deepEqual(classifyFile("bielik/Modelfile"), { kind: "config", format: "modelfile" });
+  });
+
+  it("reads dotenv templates spelled without the dot, and Jsonnet", () => {
+    for (const name of [".envtemplate", ".env_example", ".env-sample", "env.example"])
+      assert.deepEqual(classifyFile(name), { kind: "config", format: "env" }, name);
+    assert.deepEqual(classifyFile(".environment.json"), { kind: "config", format: "json" });
+    assert.deepEqual(ids('OPENAI_MODEL="o3-mini"\n', "env"), ["o3-mini@1"]);
+    const jsonnet = [
+      "local home = std.extVar('HOME');",
+      "{",
+      "  agent: {",
+      "    model: 'claude-sonnet-4-5',",
+      "    command: home + '/bin/llm -m gpt-4o-mini',",
+      "  },",
+      "}",
+    ].join("\n");
+    assert.deepEqual(classifyFile("mcp/config.jsonnet"), { kind: "config", format: "jsonnet" });
+    assert.deepEqual(ids(jsonnet, "jsonnet").sort(), ["claude-sonnet-4-5@4", "gpt-4o-mini@5"]);
+  });
+});

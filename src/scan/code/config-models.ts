@@ -10,6 +10,7 @@ import { type ParseError, parse as parseJsonc, printParseErrorCode } from "jsonc
 import { parse as parseToml } from "smol-toml";
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
 import type { AiCatalog } from "./catalog.js";
+import { readJsonnet } from "./jsonnet.js";
 import { isDatasetContext, isModelContext, type ModelMatch, matchModel, ollamaCommandModels } from "./models.js";
 import { embeddedModelCandidates } from "./source/embedded.js";
 import type { ConfigFormat } from "./walk.js";
@@ -44,7 +45,8 @@ function keyModel(
   catalog: AiCatalog,
 ): ModelMatch | undefined {
   if (table.name === undefined || !MODEL_TABLE.test(table.name)) return undefined;
-  const match = matchModel(key, "model", catalog);
+  // `models`, not `model`: a key is an id only by a family pattern or by the settings under it.
+  const match = matchModel(key, "models", catalog);
   if (match) return match;
   if (!table.settings || !MODEL_KEY_SHAPE.test(key) || /^(max|min|top|temperature|timeout)/i.test(key))
     return undefined;
@@ -127,6 +129,61 @@ function visitValue(
   }
 }
 
+/** Longest string value read as a command line or as code. */
+const MAX_VALUE_TEXT = 100_000;
+
+/**
+ * `-m MODEL` in a command line (`codex -m gpt-5-codex`, `llm -m claude-3.5-sonnet`): the short
+ * flag of most LLM command-line tools. Python's `-m module` and `git commit -m message` are not.
+ */
+const SHORT_MODEL_FLAG = /([\w./-]+)\s+-m(?:=|\s+)["']?([\w.:/@+-]{2,200})/g;
+const NOT_MODEL_FLAG_OWNER = /^(python[\d.]*|py|pypy[\d.]*|commit|tag|merge|stash|revert|am|note|notes)$/;
+
+/** `-m MODEL` flags in one line of a command. */
+export function shortModelFlags(line: string, catalog: AiCatalog): ModelMatch[] {
+  if (!line.includes("-m")) return [];
+  const out: ModelMatch[] = [];
+  for (const m of line.matchAll(SHORT_MODEL_FLAG)) {
+    const owner = (m[1] ?? "").slice((m[1] ?? "").lastIndexOf("/") + 1);
+    if (NOT_MODEL_FLAG_OWNER.test(owner) || !m[2]) continue;
+    const match = matchModel(m[2], "model", catalog);
+    if (match && !out.some((o) => o.id === match.id)) out.push(match);
+  }
+  return out;
+}
+
+/**
+ * Models in a string value that holds a command line or code: `ollama pull X`, `--model X`,
+ * `-m X`, and code stored in config (an n8n Code node's `model: "X"`). Each with its line offset
+ * inside the value.
+ */
+function valueTextModels(value: string, catalog: AiCatalog): (ModelMatch & { line: number })[] {
+  if (value.length > MAX_VALUE_TEXT || !/ollama |\s-{1,2}[A-Za-z]|[:=(]\s*["'`]/.test(value)) return [];
+  const out: (ModelMatch & { line: number })[] = [];
+  const add = (m: ModelMatch, line: number) => {
+    if (!out.some((o) => o.id === m.id && o.line === line)) out.push({ ...m, line });
+  };
+  for (const [offset, text] of value.split("\n", 5_000).entries()) {
+    if (text.includes("ollama ")) for (const m of ollamaCommandModels(text)) add(m, offset);
+    for (const m of shortModelFlags(text, catalog)) add(m, offset);
+  }
+  for (const c of embeddedModelCandidates(value, { comment: false })) {
+    const m = c.context ? matchModel(c.value, c.context, catalog) : undefined;
+    if (m) add(m, c.line);
+  }
+  return out;
+}
+
+/**
+ * A piece of a string value as the file spells it, to find its line: the start of the value up to
+ * the first character a format escapes, or the longest literal piece of a Jsonnet concatenation
+ * (`home + '/bin/llm -m x'` reads as `${home}/bin/llm -m x`).
+ */
+function literalPrefix(value: string): string {
+  const pieces = value.split(/\$\{[^}]*\}/).map((p) => p.split(/[\n\t"'\\]/)[0] ?? "");
+  return pieces.reduce((a, b) => (b.length > a.length ? b : a), "").slice(0, 40);
+}
+
 /** YAML with positions: every scalar is visited with its key and its own line. */
 function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
   const counter = new LineCounter();
@@ -151,15 +208,7 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
             : matchModel(n.value, inDataset(item.data, item.key), catalog);
         const line = counter.linePos(n.range?.[0] ?? 0).line;
         if (match) out.push({ ...match, line });
-        else if (n.value.includes("ollama ") && n.value.length <= MAX_LINE)
-          // `command: ollama pull llama3.2 && ollama serve`
-          for (const m of ollamaCommandModels(n.value)) out.push({ ...m, line });
-        else if (n.value.includes(" --") && n.value.length <= MAX_LINE)
-          // A command line in a value: `command: generate.py --base_model X --lora_weights 'Y'`.
-          for (const c of embeddedModelCandidates(n.value, { comment: false })) {
-            const m = c.context ? matchModel(c.value, c.context, catalog) : undefined;
-            if (m) out.push({ ...m, line: line + c.line });
-          }
+        else for (const m of valueTextModels(n.value, catalog)) out.push({ ...m, line: line + m.line });
       } else if (isSeq(n)) {
         for (const [i, entry] of n.items.entries()) {
           const prev = n.items[i - 1];
@@ -294,6 +343,11 @@ function scriptModels(text: string, catalog: AiCatalog): ConfigModel[] {
         out.push({ ...m, line: index + 1 });
       }
     for (const m of line.matchAll(/(?:^|\s)--?([A-Za-z][\w-]*)(?:=|\s+)["']?([\w.:/@+-]+)/g)) add(m[2], m[1]);
+    for (const m of shortModelFlags(line, catalog))
+      if (!found.has(m.id)) {
+        found.add(m.id);
+        out.push({ ...m, line: index + 1 });
+      }
   }
   return out;
 }
@@ -341,6 +395,38 @@ function codeModels(text: string, catalog: AiCatalog): ConfigModel[] {
   return out.sort((a, b) => a.line - b.line);
 }
 
+/** A Robot Framework variable: `${model}    value`, `${MODEL}=  value`, `Set Variable`-free. */
+const ROBOT_VARIABLE = /^[$@&]\{([\w .-]{1,60})\}=?(?: {2,}|\t+)\s*([^\s]{2,200})/;
+
+/** Model ids a Robot Framework suite sets in its variables (named like a model). */
+function robotModels(text: string, catalog: AiCatalog): ConfigModel[] {
+  const out: ConfigModel[] = [];
+  for (const [index, line] of text.split(/\r?\n/, MAX_LINES).entries()) {
+    const m = ROBOT_VARIABLE.exec(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line);
+    const match = m?.[1] && m[2] ? matchModel(m[2], m[1].replace(/[ .-]/g, "_"), catalog) : undefined;
+    if (match) out.push({ ...match, line: index + 1 });
+  }
+  return out;
+}
+
+/**
+ * The model an Ollama Modelfile builds on: `FROM llama3.2`, `FROM org/name:Q8_0`. The argument is
+ * a model by construction unless it is a weights file or a path (`FROM ./model.gguf`).
+ */
+function modelfileModels(text: string, catalog: AiCatalog): ConfigModel[] {
+  const out: ConfigModel[] = [];
+  for (const [index, line] of text.split(/\r?\n/, MAX_LINES).entries()) {
+    const m = /^\s*FROM\s+["']?([A-Za-z0-9][\w.:/@-]{1,200})["']?\s*$/i.exec(line);
+    const id = m?.[1];
+    if (!id) continue;
+    const known = matchModel(id, "model", catalog);
+    if (known) out.push({ ...known, line: index + 1 });
+    else if (!/\.(gguf|bin|safetensors)$/i.test(id) && !id.includes("/models/"))
+      out.push({ id, provider: "ollama", line: index + 1 });
+  }
+  return out;
+}
+
 /** Models named in one configuration file. Malformed input throws; the caller records a note. */
 export function configModels(text: string, format: ConfigFormat, catalog: AiCatalog): ConfigModel[] {
   if (format === "yaml") return yamlModels(text, catalog);
@@ -363,7 +449,9 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
     return out;
   }
   if (format === "code") return codeModels(text, catalog);
-  const value = format === "json" ? parseJson(text) : parseToml(text);
+  if (format === "robot") return robotModels(text, catalog);
+  if (format === "modelfile") return modelfileModels(text, catalog);
+  const value = format === "json" ? parseJson(text) : format === "jsonnet" ? readJsonnet(text).value : parseToml(text);
   const out: ConfigModel[] = [];
   const quote = format === "json" ? '"' : "";
   visitValue(
@@ -372,6 +460,14 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
     (v, key) => {
       const match = matchModel(v, key, catalog);
       if (match) out.push({ ...match, line: lineAt(text, `${quote}${v}`) });
+      else {
+        // A command line or code kept in a value (`command = "codex -m X"`, an n8n Code node).
+        const found = valueTextModels(v, catalog);
+        if (found.length === 0) return;
+        // JSON escapes a value's newlines, so it sits on one line; TOML multi-line strings do not.
+        const start = lineAt(text, format === "json" ? `"${v.slice(0, 40).split(/[\n\t"\\]/)[0]}` : literalPrefix(v));
+        for (const m of found) out.push({ ...m, line: start + (format === "json" ? 0 : m.line) });
+      }
     },
     (key, table) => {
       const match = keyModel(key, table, catalog);

@@ -9,8 +9,9 @@ import { createScanner, type Node, type ParseError, parseTree, printParseErrorCo
 import { parse as parseToml } from "smol-toml";
 import { isMap, isSeq, parseDocument } from "yaml";
 import { PalisadeError } from "../../core/index.js";
+import { type JsonnetNode, readJsonnet } from "./jsonnet.js";
 
-export type McpDocumentFormat = "json" | "yaml" | "toml" | "properties";
+export type McpDocumentFormat = "json" | "yaml" | "toml" | "properties" | "jsonnet";
 
 /** A parsed config and the 1-based line of the key at a path (undefined when it cannot tell). */
 export interface McpDocument {
@@ -28,6 +29,7 @@ export function formatOfFile(file: string): McpDocumentFormat | undefined {
   if (/\.ya?ml$/.test(lower)) return "yaml";
   if (lower.endsWith(".toml")) return "toml";
   if (lower.endsWith(".properties")) return "properties";
+  if (lower.endsWith(".jsonnet") || lower.endsWith(".libsonnet")) return "jsonnet";
   return undefined;
 }
 
@@ -65,7 +67,31 @@ export function readMcpDocument(text: string, format: McpDocumentFormat, file: s
       return readTomlDocument(body, file);
     case "properties":
       return readProperties(body);
+    case "jsonnet":
+      return readJsonnetDocument(body, file);
   }
+}
+
+/** Jsonnet read without evaluating it (see jsonnet.ts): what it spells out as JSON, with member lines. */
+function readJsonnetDocument(text: string, file: string): McpDocument {
+  let root: JsonnetNode;
+  try {
+    root = readJsonnet(text);
+  } catch (cause) {
+    throw new PalisadeError("bad-input", `${file}: ${cause instanceof Error ? cause.message : "not Jsonnet"}`, {
+      input: file,
+      cause,
+    });
+  }
+  const line = lineIndex(text);
+  return {
+    value: root.value,
+    lineOf(path) {
+      let node: JsonnetNode | undefined = root;
+      for (const segment of path) node = node?.children?.get(segment);
+      return node ? line(node.offset) : undefined;
+    },
+  };
 }
 
 /** jsonc-parser's `SyntaxKind` values (a const enum, which `verbatimModuleSyntax` cannot import). */

@@ -314,6 +314,55 @@ describe("credentials in a server's config", () => {
   });
 });
 
+describe("MCP configs without a servers key, and in Jsonnet (issue 15, round 3)", () => {
+  it("reads an MCP-named file whose top level is the server table itself", () => {
+    const text = JSON.stringify({ arxiv: { command: "uvx", args: ["arxiv-mcp-server"] } }, null, 2);
+    const result = detectMcpConfig(text, { file: ".codex-mcp.json" });
+    assert.deepEqual(result && summary(result), [["arxiv", "stdio", "uvx arxiv-mcp-server", 2]]);
+    assert.equal(result?.servers[0]?.client, "codex");
+  });
+
+  it("does not read the top level of other files, nor one with a non-server entry", () => {
+    const servers = JSON.stringify({ arxiv: { command: "uvx", args: ["arxiv-mcp-server"] } });
+    assert.equal(detectMcpConfig(servers, { file: "tools/settings.json" }), undefined);
+    const mixed = JSON.stringify({ arxiv: { command: "uvx" }, version: "1", build: { target: "x" } });
+    assert.equal(detectMcpConfig(mixed, { file: "mcp-manifest.json" }), undefined);
+  });
+
+  it("reads the servers a Jsonnet file spells out, with references kept as text and lines of names", () => {
+    const text = [
+      "local secrets = import 'secrets.jsonnet';",
+      "local home = std.extVar('HOME');",
+      "{",
+      "  mcpServers: {",
+      "    slack: {",
+      "      command: 'npx',",
+      "      args: ['-y', '@modelcontextprotocol/server-slack'],",
+      "      env: { SLACK_BOT_TOKEN: secrets.slack.token },",
+      "    },",
+      "    // off: { command: 'npx', args: ['off-mcp'] },",
+      "    'Framelink Figma MCP': {",
+      "      command: home + '/bin/npx',",
+      "      args: ['-y', 'figma-developer-mcp', '--figma-api-key=' + secrets.figma.token],",
+      "    },",
+      "    remote: { type: 'http', url: 'https://mcp.example.com/mcp' },",
+      "  },",
+      "}",
+    ].join("\n");
+    const result = parseMcpConfig(text, { file: "agent/mcp/config.jsonnet", secrets });
+    assert.deepEqual(
+      result.servers.map((s) => [s.name, s.transport, s.line]),
+      [
+        ["slack", "stdio", 5],
+        ["Framelink Figma MCP", "stdio", 11],
+        ["remote", "http", 15],
+      ],
+    );
+    assert.deepEqual(secretFindings(result), []);
+    throwsBadInput(() => parseMcpConfig("{ a: 'unterminated }", { file: "x.jsonnet" }));
+  });
+});
+
 describe("hostile MCP configs", () => {
   it("reports malformed JSON as bad input, never a crash", () => {
     throwsBadInput(() => parseMcpConfig('{"mcpServers": {"a": {"command": }', { file: "mcp.json" }));

@@ -118,7 +118,7 @@ function isMcpFileName(file: string): boolean {
 function clientOf(file: string, key: string): string | undefined {
   const lower = file.toLowerCase();
   if (key === "context_servers") return "zed";
-  if (key === "mcp_servers") return "codex";
+  if (key === "mcp_servers" || lower.includes("codex")) return "codex";
   if (key === "mcp") return "opencode";
   if (lower.endsWith("claude_desktop_config.json")) return "claude-desktop";
   if (lower.includes(".vscode/") || key === "servers") return "vscode";
@@ -364,6 +364,7 @@ function readSpring(value: Table, at: Located, into: McpConfigResult): void {
 /** Walk a document for server tables, a few levels deep (`projects.<dir>.mcpServers`, `mcp.servers`). */
 function findServerTables(value: unknown, at: Located, into: McpConfigResult): void {
   const mcpFile = isMcpFileName(at.file);
+  const before = into.servers.length;
   const visit = (node: unknown, path: readonly string[], depth: number) => {
     if (!isTable(node)) return;
     for (const [key, child] of Object.entries(node)) {
@@ -380,6 +381,24 @@ function findServerTables(value: unknown, at: Located, into: McpConfigResult): v
     }
   };
   visit(value, [], 0);
+  // An MCP-named file that is the server table itself (`.codex-mcp.json`: `{ "arxiv": { "command": ... } }`):
+  // read its top level when no table key held servers and every entry there is a server entry.
+  if (mcpFile && into.servers.length === before && isTable(value) && isBareServerTable(value)) {
+    const client = at.client ?? clientOf(at.file, "");
+    readServerTable(value, [], { ...at, ...(client ? { client } : {}) }, into);
+  }
+}
+
+/** Keys that only a server entry has. */
+const SERVER_ENTRY_KEYS = ["command", "url", "serverUrl", "httpUrl"];
+
+/** A table all of whose values are server entries (a `command` or a URL), one at least. */
+function isBareServerTable(value: Table): boolean {
+  const entries = Object.values(value);
+  return (
+    entries.length > 0 &&
+    entries.every((entry) => isTable(entry) && SERVER_ENTRY_KEYS.some((k) => typeof entry[k] === "string"))
+  );
 }
 
 /**

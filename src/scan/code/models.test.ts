@@ -198,4 +198,49 @@ describe("newer provider naming schemes (round 2)", () => {
     assert.equal(matchModel("paraphrase-multilingual-mpnet-base-v2", "model_name", catalog)?.provider, "huggingface");
     assert.equal(matchModel("all-MiniLM-L6-v2", "title", catalog), undefined);
   });
+
+  it("takes an id no family knows where a name holds exactly one model, never a word or a lookalike", () => {
+    assert.equal(matchModel("bielik_v3_q8_tools", "model_name", catalog)?.provider, "unknown");
+    assert.equal(matchModel("llama-guard-3-8b", "model", catalog)?.provider, "unknown");
+    assert.equal(matchModel("ctxl-rerank-en-v1-instruct", "RERANK_MODEL", catalog)?.provider, "unknown");
+    assert.equal(matchModel("bielik_v3_q8_tools", "MODEL_NAME", catalog)?.provider, "unknown");
+    const not: [string, string][] = [
+      ["bielik_v3_q8_tools", "description"],
+      ["bielik_v3_q8_tools", "models"],
+      ["User2", "model"],
+      ["v1.2.3", "model"],
+      ["o1-visa", "modelName"],
+      ["gpt-4-prompts-and-more-words", "model"],
+      ["run_2024_01_01", "model_path"],
+      ["zephyr-7b-sft-full", "hub_model_id"],
+      ["my-finetune-v2", "output_model_name"],
+    ];
+    for (const [id, context] of not) assert.equal(matchModel(id, context, catalog), undefined, `${id} (${context})`);
+  });
+
+  it("reads names with 'model' in them that hold something else as no model context", () => {
+    const not: [string, string][] = [
+      ["owners/ownerDetails", "new ModelAndView"],
+      ["gpt-3.5-turbo", "encoding_for_model"],
+      ["open-r1/open-r1-eval-leaderboard", "LM_EVAL_REPO_ID"],
+      ["ollama:11434", "OLLAMA_HOST"],
+      ["microsoft/playwright-cli", "github"],
+      ["nvidia/cuda:12.1.0-base-ubuntu22.04", "from_registry"],
+      ["mistral", "MISTRAL"],
+      ["mistral", "normalizeEngineError"],
+    ];
+    for (const [id, context] of not) assert.equal(matchModel(id, context, catalog), undefined, `${id} (${context})`);
+    assert.equal(matchModel("ollama:11434", undefined, catalog), undefined);
+    assert.equal(matchModel("davinci-002", "engine", catalog)?.provider, "openai");
+    assert.equal(matchModel("sonar", "PERPLEXITY_SONAR", catalog)?.provider, "perplexity");
+  });
+
+  it("knows router variants, versioned DeepSeek ids and open-codestral-mamba", () => {
+    assert.equal(matchModel("meta-llama/llama-3.3-70b-instruct:free", "model", catalog)?.provider, "huggingface");
+    assert.equal(matchModel("meta-llama/llama-3.3-70b-instruct:free", undefined, catalog), undefined);
+    assert.equal(matchModel("deepseek-v4-flash", "model", catalog)?.provider, "deepseek");
+    assert.equal(matchModel("deepseek-v3.2-exp", "model", catalog)?.provider, "deepseek");
+    assert.equal(matchModel("deepseek-v4-flash", undefined, catalog), undefined);
+    assert.equal(matchModel("open-codestral-mamba", undefined, catalog)?.provider, "mistral");
+  });
 });

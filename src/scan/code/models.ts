@@ -7,14 +7,45 @@ import type { AiCatalog } from "./catalog.js";
 
 /** Names that say "this value is a model": arguments, variables, keys, env vars. */
 const MODEL_CONTEXT =
-  /model|deployment|engine|checkpoint|pretrained|repo_?id|llm|embedder|reranker|lora|peft|adapter_?(name|id|weights)/i;
+  /model|deployment|engine(_?(name|id))?$|checkpoint|pretrained|repo_?id|llm|embedder|reranker|lora|peft|adapter_?(name|id|weights)/i;
+/**
+ * Names with "model" in them that hold something else: Spring MVC views and model attributes
+ * (`new ModelAndView("owners/details")`, `model.addAttribute`), tokenizer-only look-ups
+ * (`tiktoken.encoding_for_model("gpt-4")` picks an encoding, it calls no model), and hub repos
+ * that hold evaluation results (`LM_EVAL_REPO_ID`, `results_repo_id`); hosts (`OLLAMA_HOST=ollama:11434`)
+ * and source repositories (`src.github = "microsoft/playwright-cli"`).
+ */
+const NOT_MODEL_CONTEXT =
+  /host$|^(github|gitlab|git)$|ModelAndView|ModelMap|^(new )?ModelAttribute$|^add(Attribute|Object)$|encoding_?for_?model|(^|_)(eval|results?|leaderboard|details|logs?|space)_?repo|repo_?(id_?)?_(eval|results?|details|logs?)$/i;
+/**
+ * Names that hold exactly one model id (`model=`, `model_name:`, `OPENAI_MODEL`, `modelId`): a value
+ * there is a model even when no catalog family knows it (`bielik_v3_q8_tools`, `deepseek-v4-flash`),
+ * provided it is shaped like an id (`GENERIC_ID`).
+ */
+const EXPLICIT_MODEL_KEY =
+  /^(?:(?:[a-z]+[-_])?model(?:[-_]?(?:name|id))?|[a-z]+Model(?:Name|Id)?|modelName|modelId|(?:[A-Z][A-Z0-9]*_)?MODEL(?:_NAME|_ID)?)$/;
+/** Keys naming a model a run writes or pushes (`hub_model_id`, `output_model`), not one it uses. */
+const OUTPUT_MODEL_KEY =
+  /^(hub|output|out|new|save|saved|push|target|finetuned|fine_tuned|trained|merged|export)[-_]?model/i;
+/**
+ * Families whose patterns list every id shape they use: a value that starts like one but matched
+ * none of its patterns is a lookalike (`gpt-4-prompts-and-more-words`), never a generic id.
+ */
+const CLOSED_FAMILY = /^(chatgpt|gpt|claude|gemini|o\d|text-embedding|dall-e)-/i;
+/**
+ * A model id no family pattern knows: a letter first, letters and a digit in it, and at least two
+ * separators (`deepseek-v4-flash`, `bielik_v3_q8_tools`, `llama-guard-3-8b`), so that a word, a
+ * version (`v1.2`) or a one-dash lookalike (`o1-visa`) is not one.
+ */
+const GENERIC_ID = /^(?=(?:[^-_.:/]*[-_.:/]){2})(?=[^\d]*\d)(?=(?:[^A-Za-z]*[A-Za-z]){3})[A-Za-z][\w.:/-]{4,120}$/;
 /** Calls whose first argument is a model. */
 const MODEL_CALLS =
   /^(from_pretrained|pipeline|SentenceTransformer|CrossEncoder|hf_hub_download|snapshot_download|Llama|LLM|ChatOllama|OllamaLLM|Ollama|OllamaEmbeddings|pull|ChatOpenAI|ChatAnthropic|ChatGoogleGenerativeAI|init_chat_model|GenerativeModel|getGenerativeModel|openai|anthropic|google|mistral|ollama|bedrock|azure|groq|cohere|Agent|languageModel|chatModel|textEmbeddingModel|embedding|completion|chat|ModelId|modelId|modelName|model|deploymentName)$/;
 const DEPLOYMENT_CONTEXT =
   /azure\w*deployment|deployment\w*(azure|openai)|^(deployment_?name|deployment_?id|azure_?deployment|engine_?name)$/i;
 /** Names whose values are container images, never models (`ollama/ollama:0.4.7`). */
-const IMAGE_CONTEXT = /^(image|images|repository|from|base_?image)$/i;
+const IMAGE_CONTEXT =
+  /^(image|images|repository|from|base_?image|from_(registry|dockerhub|aws_ecr|gcp_artifact_registry))$/i;
 /** Model-like names that hold a local path rather than a hub id. */
 const PATH_CONTEXT = /path|dir|file|folder|url|uri|output|save|cache/i;
 /**
@@ -72,6 +103,17 @@ export function isDatasetContext(context: string | undefined): boolean {
   return context !== undefined && DATASET_CONTEXT.test(context);
 }
 
+/** True when `context` says its value is something else than a model (an image, a dataset, a prefix...). */
+export function isNotModelContext(context: string | undefined): boolean {
+  return (
+    context !== undefined &&
+    (IMAGE_CONTEXT.test(context) ||
+      DATASET_CONTEXT.test(context) ||
+      NOT_ID_CONTEXT.test(context) ||
+      NOT_MODEL_CONTEXT.test(context))
+  );
+}
+
 /** True when `context` (an argument, variable, key or callee name) marks a model. */
 export function isModelContext(context: string | undefined): boolean {
   if (!context || TOKENIZER_CONTEXT.test(context) || DATASET_CONTEXT.test(context)) return false;
@@ -82,11 +124,7 @@ export function isModelContext(context: string | undefined): boolean {
 export function matchModel(value: string, context: string | undefined, catalog: AiCatalog): ModelMatch | undefined {
   const id = value.trim();
   if (id.length < 2 || id.length > 200 || NOT_A_MODEL.test(id)) return undefined;
-  if (
-    context !== undefined &&
-    (IMAGE_CONTEXT.test(context) || DATASET_CONTEXT.test(context) || NOT_ID_CONTEXT.test(context))
-  )
-    return undefined;
+  if (isNotModelContext(context)) return undefined;
   const inContext = isModelContext(context);
   const pathLike =
     context !== undefined &&
@@ -100,7 +138,13 @@ export function matchModel(value: string, context: string | undefined, catalog: 
   const deployment = context !== undefined && DEPLOYMENT_CONTEXT.test(context);
   for (const pattern of catalog.models) {
     // `PERPLEXITY_SONAR = "sonar"`: a name that says the provider gives its weak ids context.
-    if (pattern.strength === "context" && !inContext && !namesProvider(context, pattern.provider)) continue;
+    // `MISTRAL: 'mistral'` names the provider itself (an enum of providers), not a model.
+    if (
+      pattern.strength === "context" &&
+      !inContext &&
+      (!namesProvider(context, pattern.provider) || sameName(context, id))
+    )
+      continue;
     if (pattern.strength === "deployment" && !deployment) continue;
     if (pattern.strength === "hub" && (!inContext || /deploy/i.test(context ?? "") || pathLike || placeholder))
       continue;
@@ -110,7 +154,27 @@ export function matchModel(value: string, context: string | undefined, catalog: 
     // provider the prefix names is the report's `provider` field.
     return { id, provider: deployment ? "azure-openai" : pattern.provider };
   }
+  if (
+    context !== undefined &&
+    EXPLICIT_MODEL_KEY.test(context) &&
+    !OUTPUT_MODEL_KEY.test(context) &&
+    !TOKENIZER_CONTEXT.test(context) &&
+    GENERIC_ID.test(id) &&
+    !CLOSED_FAMILY.test(id) &&
+    !pathLike &&
+    !placeholder &&
+    !deployment
+  )
+    return { id, provider: "unknown" };
   return undefined;
+}
+
+/** `MISTRAL` and `mistral`: a name that only repeats its value. */
+function sameName(context: string | undefined, id: string): boolean {
+  return (
+    context !== undefined &&
+    context.replace(/[^a-z0-9]/gi, "").toLowerCase() === id.replace(/[^a-z0-9]/gi, "").toLowerCase()
+  );
 }
 
 /** `ollama pull|run|create|show|cp|push|rm <model>` on a command line. */

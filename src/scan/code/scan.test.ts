@@ -214,6 +214,21 @@ describe("MCP servers implemented in code", () => {
     // Implemented servers are kept apart from the configured ones.
     assert.deepEqual(report.mcpServers.map((m) => m.name).sort(), ["linear", "memory", "puppeteer", "sentry"]);
   });
+  it("names a server by a constant another file defines once (`Server(settings.APP_NAME)`)", async () => {
+    const root = await project({
+      "src/app/config.py": 'class Settings:\n    APP_NAME: str = "arxiv-mcp-server"\n',
+      "src/app/server.py":
+        "from mcp.server import Server\nfrom .config import settings\nserver = Server(settings.APP_NAME)\n",
+      "src/other/server.py": "from mcp.server import Server\nserver = Server(settings.SERVER_NAME)\n",
+      "src/other/a.py": 'SERVER_NAME = "a"\n',
+      "src/other/b.py": 'SERVER_NAME = "b"\n',
+    });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(report.mcpImplementations.map((m) => [m.file, m.name]).sort(), [
+      ["src/app/server.py", "arxiv-mcp-server"],
+      ["src/other/server.py", "(unnamed)"],
+    ]);
+  });
 });
 
 describe("worker threads", () => {

@@ -180,9 +180,20 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
     addModels(file.rel, analysis.models);
     for (const e of analysis.endpoints) aiEndpoints.push({ ...e, file: file.rel });
     findings.push(...analysis.findings);
-    for (const s of analysis.mcpServers)
-      mcpImplementations.push({ name: s.name, file: file.rel, line: s.line, sdk: s.sdk, tools: s.tools });
+    for (const s of analysis.mcpServers) {
+      const entry = { name: s.name, file: file.rel, line: s.line, sdk: s.sdk, tools: s.tools };
+      mcpImplementations.push(entry);
+      if (s.nameRef) unnamed.push({ entry, ref: s.nameRef });
+    }
+    for (const [name, value] of analysis.nameConstants ?? []) {
+      const values = nameConstants.get(name) ?? new Set<string>();
+      values.add(value);
+      nameConstants.set(name, values);
+    }
   };
+  /** Servers named by a constant of another file (`Server(settings.APP_NAME)`), and the constants seen. */
+  const unnamed: { entry: McpImplementation; ref: string }[] = [];
+  const nameConstants = new Map<string, Set<string>>();
 
   const isSource = (file: WalkedFile) => file.role.kind === "source" || file.role.kind === "notebook";
   const sourceFiles = files.filter(isSource);
@@ -282,7 +293,10 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
         case "config": {
           // Any config may be an MCP client's (Zed settings, opencode.json, Codex config.toml, Spring).
           const mcp =
-            file.role.format === "env" || file.role.format === "code"
+            file.role.format === "env" ||
+            file.role.format === "code" ||
+            file.role.format === "robot" ||
+            file.role.format === "modelfile"
               ? undefined
               : detectMcpConfig(text, { file: file.rel, ...(options.secrets ? { secrets: options.secrets } : {}) });
           addMcp(file, text, mcp);
@@ -295,7 +309,8 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
           }
           if (file.role.format === "code" && !TEST_SOURCE.test(file.rel))
             mcpImplementations.push(...textMcpImplementations(text, file.rel));
-          if (CONFIG_HINT.test(text)) addModels(file.rel, configModels(text, file.role.format, catalog));
+          if (CONFIG_HINT.test(text) || file.role.format === "modelfile")
+            addModels(file.rel, configModels(text, file.role.format, catalog));
           break;
         }
       }
@@ -307,6 +322,11 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
     }
   }
   options.onProgress?.(files.length, files.length);
+  // A constant defined once in the repository names the server (`APP_NAME: str = "arxiv-mcp-server"`).
+  for (const { entry, ref } of unnamed) {
+    const values = nameConstants.get(ref);
+    if (values?.size === 1) entry.name = [...values][0] ?? entry.name;
+  }
 
   const sdks = assembleSdks(declared, locks, uses, firstParty);
   const providers = [

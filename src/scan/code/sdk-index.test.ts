@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import type { AiCatalog, SdkEntry } from "./catalog.js";
 import { loadAiCatalog } from "./catalog.js";
 import { createFirstParty, isShadowedByFirstParty } from "./first-party.js";
-import { createSdkIndex, declaredSdks } from "./sdk-index.js";
+import { createSdkIndex, declaredSdks, type SdkIndex } from "./sdk-index.js";
 
 function anSdk(entry: Partial<SdkEntry> & { name: string }): SdkEntry {
   return { ecosystem: "pypi", provider: "p", category: "orchestration", imports: [], ...entry };
@@ -202,5 +202,39 @@ describe("SDK index module and version rules of the shipped catalog", () => {
     assert.equal(shipped.resolve("pypi", "langgraph.checkpoint.memory")?.name, "langgraph");
     assert.equal(shipped.resolve("pypi", "langgraph.checkpoint.sqlite.aio")?.name, "langgraph-checkpoint-sqlite");
     assert.equal(shipped.resolve("pypi", "llama_index.legacy.retrievers")?.name, "llama-index-legacy");
+  });
+});
+
+describe("catalog entries below the popularity cut (issue 15, round 3)", () => {
+  const index = createSdkIndex(loadAiCatalog());
+
+  it("knows LLM gateway clients, evaluation toolkits and old module paths, each with its source", () => {
+    const cases: [Parameters<SdkIndex["resolve"]>[0], string, string][] = [
+      ["pypi", "portkey_ai", "portkey-ai"],
+      ["npm", "portkey-ai", "portkey-ai"],
+      ["pypi", "contextual", "contextual-client"],
+      ["pypi", "distilabel.models.llms", "distilabel"],
+      ["pypi", "lighteval.main_accelerate", "lighteval"],
+      ["pypi", "open_rag_eval.evaluators", "open-rag-eval"],
+      ["pypi", "byaldi", "byaldi"],
+      ["go", "github.com/jmorganca/ollama/api", "github.com/jmorganca/ollama"],
+    ];
+    for (const [ecosystem, module, name] of cases) {
+      const sdk = index.resolve(ecosystem, module);
+      assert.equal(sdk?.name, name, module);
+      assert.ok(sdk?.source, `${name} records where it comes from`);
+    }
+  });
+
+  it("brings in the LLM clients that distilabel's extras name", () => {
+    const found = declaredSdks(index, { ecosystem: "pypi", name: "distilabel", extras: ["vllm", "ray", "openai"] });
+    assert.deepEqual(
+      found.map((d) => [d.name, d.viaExtra]),
+      [
+        ["distilabel", undefined],
+        ["vllm", "distilabel[vllm]"],
+        ["openai", "distilabel[openai]"],
+      ],
+    );
   });
 });

@@ -45,7 +45,17 @@ export const SOURCE_LANGUAGES = ["python", "javascript", "typescript", "tsx", "g
 export type SourceLanguage = (typeof SOURCE_LANGUAGES)[number];
 
 /** Formats of configuration files read for model ids (`shell`: sh/bash and batch-job scripts). */
-export type ConfigFormat = "yaml" | "json" | "toml" | "env" | "properties" | "shell" | "code";
+export type ConfigFormat =
+  | "yaml"
+  | "json"
+  | "toml"
+  | "env"
+  | "properties"
+  | "shell"
+  | "code"
+  | "robot"
+  | "modelfile"
+  | "jsonnet";
 
 /** Shell and batch-job scripts: they export model variables and pass `--model_name_or_path X`. */
 const SHELL_EXT = new Set([".sh", ".bash", ".zsh", ".slurm", ".sbatch", ".bat", ".cmd"]);
@@ -142,7 +152,15 @@ export function classifyFile(rel: string): FileRole | undefined {
     name === "Containerfile"
   )
     return { kind: "dockerfile" };
-  if (name === ".env" || name.startsWith(".env.") || name.endsWith(".env")) return { kind: "config", format: "env" };
+  if (isEnvFileName(name)) return { kind: "config", format: "env" };
+  // Ollama Modelfiles (`FROM llama3.2`): https://github.com/ollama/ollama/blob/main/docs/modelfile.md
+  if (
+    name === "Modelfile" ||
+    name.startsWith("Modelfile.") ||
+    name.endsWith(".Modelfile") ||
+    name.endsWith(".modelfile")
+  )
+    return { kind: "config", format: "modelfile" };
   const dot = name.lastIndexOf(".");
   if (dot <= 0) return undefined;
   const ext = name.slice(dot).toLowerCase();
@@ -157,9 +175,27 @@ export function classifyFile(rel: string): FileRole | undefined {
   if (ext === ".jsonc") return { kind: "config", format: "json" };
   if (TEXT_CODE_EXT.has(ext)) return { kind: "config", format: "code" };
   if (ext === ".toml") return { kind: "config", format: "toml" };
+  // Jsonnet (`mcpServers` tables generated for several clients from one file).
+  if (ext === ".jsonnet" || ext === ".libsonnet") return { kind: "config", format: "jsonnet" };
   if (ext === ".properties") return { kind: "config", format: "properties" };
   if (SHELL_EXT.has(ext)) return { kind: "config", format: "shell" };
+  // Robot Framework suites set `${model}    qwen2.5-coder:3b` in their Variables table.
+  if (ext === ".robot" || ext === ".resource") return { kind: "config", format: "robot" };
   return undefined;
+}
+
+/**
+ * Dotenv files and their templates: `.env`, `.env.example`, `prod.env`, and the spellings without
+ * the dot (`.envtemplate`, `.env_sample`, `.env-example`, `env.example`).
+ */
+function isEnvFileName(name: string): boolean {
+  return (
+    name === ".env" ||
+    name.startsWith(".env.") ||
+    name.endsWith(".env") ||
+    /^\.env[-_]?(example|sample|template|tmpl|dist|defaults?|local|dev|prod|test)$/i.test(name) ||
+    /^env\.(example|sample|template|tmpl|dist)$/i.test(name)
+  );
 }
 
 /** A .gitignore's rules, relative to the directory holding it. */

@@ -5,7 +5,7 @@
 import type { Finding } from "../../../core/index.js";
 import type { AiCatalog, SdkEntry } from "../catalog.js";
 import { type AiEndpointMatch, matchAiEndpoint } from "../infra.js";
-import { matchModel, ollamaCommandModels } from "../models.js";
+import { isModelContext, isNotModelContext, matchModel, ollamaCommandModels } from "../models.js";
 import { ecosystemOf, type SdkIndex } from "../sdk-index.js";
 import type { SourceLanguage } from "../walk.js";
 import { embeddedModelCandidates } from "./embedded.js";
@@ -43,6 +43,11 @@ export interface ImplementedMcpServer {
   line: number;
   sdk: string;
   tools: string[];
+  /**
+   * For an unnamed server, the constant its name was passed as (`Server(settings.APP_NAME)` →
+   * `APP_NAME`), for the scanner to look up in the repository's other files.
+   */
+  nameRef?: string;
 }
 
 /** A string literal naming an AI API endpoint: a raw HTTP call (or its base URL) without an SDK. */
@@ -51,6 +56,8 @@ export interface EndpointUse extends AiEndpointMatch {
 }
 
 export interface FileAnalysis {
+  /** String constants whose name says they are a name (`APP_NAME = "x"`): `[constant, value]`. */
+  nameConstants?: [string, string][];
   sdkUses: SdkUse[];
   models: ModelUse[];
   mcpServers: ImplementedMcpServer[];
@@ -81,6 +88,32 @@ function implementationName(call: CallFact, assigns: FileFacts["assigns"]): stri
     if (literal?.[1]) return literal[1];
   }
   return undefined;
+}
+
+/** Constants that hold a name (`APP_NAME`, `SERVER_NAME`, `server_name`), looked up for server names. */
+const NAME_CONSTANT = /^[A-Za-z_]\w{0,60}name$/i;
+
+/**
+ * The name a server construction gives: a string (`FastMCP("weather")`, `name="x"`, Go's
+ * `Implementation{Name: "x"}`), or a constant or parameter holding one (`Server(settings.APP_NAME)`,
+ * `super().__init__(name=name)` with `name: str = "x"`), looked up among this file's strings —
+ * within `within` (a class) when given. `ref` is the constant when it is not found here.
+ */
+function serverName(
+  call: CallFact,
+  facts: FileFacts,
+  within?: { line: number; endLine: number },
+): { name?: string; ref?: string } {
+  const literal =
+    call.positional[0]?.string ?? call.named.get("name")?.string ?? implementationName(call, facts.assigns);
+  if (literal) return { name: literal };
+  const text = (call.named.get("name") ?? call.positional[0])?.text;
+  const ref = text && /^[A-Za-z_][\w.]{0,200}$/.test(text) ? text.slice(text.lastIndexOf(".") + 1) : undefined;
+  if (!ref) return {};
+  const found = facts.strings.find(
+    (s) => s.context === ref && (!within || (s.line >= within.line && s.line <= within.endLine)),
+  );
+  return found ? { name: found.value } : NAME_CONSTANT.test(ref) ? { ref } : {};
 }
 
 /** Classify an AI call by its callee's last segments. */
@@ -204,6 +237,45 @@ function mentions(text: string, names: ReadonlySet<string>): string | undefined 
   return undefined;
 }
 
+/** Recognised elements a list needs, at least, to be read as a list of models (with half its elements). */
+const MIN_LIST_MATCHES = 3;
+
+/**
+ * List literals that hold models. `modelGroups`: a list with one recognised model, whose other
+ * named families (`["gemma:2b", "vicuna"]`) are models too. `modelLists`: a list that is a list of
+ * models as a whole — named so (`MODEL_LIST = { openrouter: [...] }`, elements outside any
+ * model-like name of their own) or with most of its elements recognised, three at least — whose
+ * every id-shaped element is a model (`x-ai/grok-beta`, `deepseek-v4-flash`).
+ */
+function modelListsOf(
+  strings: FileFacts["strings"],
+  catalog: AiCatalog,
+): { modelGroups: Set<number>; modelLists: Set<number> } {
+  const counts = new Map<number, { total: number; matched: number; named: boolean }>();
+  for (const s of strings) {
+    if (s.group === undefined) continue;
+    const count = counts.get(s.group) ?? {
+      total: 0,
+      matched: 0,
+      named:
+        s.groupContext !== undefined &&
+        isModelContext(s.groupContext) &&
+        !isNotModelContext(s.groupContext) &&
+        !isNotModelContext(s.context),
+    };
+    count.total += 1;
+    if (matchModel(s.value, s.context, catalog)) count.matched += 1;
+    counts.set(s.group, count);
+  }
+  const modelGroups = new Set<number>();
+  const modelLists = new Set<number>();
+  for (const [group, c] of counts) {
+    if (c.matched > 0) modelGroups.add(group);
+    if (c.named || (c.matched >= MIN_LIST_MATCHES && c.matched * 2 >= c.total)) modelLists.add(group);
+  }
+  return { modelGroups, modelLists };
+}
+
 /** Analyse one file's facts against the catalog. `text` is used only for SDK evidence checks. */
 export function analyzeFacts(options: {
   facts: FileFacts;
@@ -286,6 +358,8 @@ export function analyzeFacts(options: {
     }
   }
 
+  /** Azure deployments reported above (`id:line`), not to be reported again as models. */
+  const deployments = new Set<string>();
   const tainted = new Map<number, Set<string>>();
   const tools: string[] = [];
   for (const call of facts.calls) {
@@ -296,14 +370,23 @@ export function analyzeFacts(options: {
     result.sdkUses.push({ sdk, line: call.line, kind });
     // A server built in a test file is a fixture of the test, not a server the repository ships.
     if (kind === "mcp-server" && sdk.category === "mcp" && !TEST_FILE.test(rel)) {
-      const name =
-        call.positional[0]?.string ?? call.named.get("name")?.string ?? implementationName(call, facts.assigns);
-      result.mcpServers.push({ name: name ?? "(unnamed)", line: call.line, sdk: sdk.name, tools: [] });
+      const named = serverName(call, facts);
+      result.mcpServers.push({
+        name: named.name ?? "(unnamed)",
+        line: call.line,
+        sdk: sdk.name,
+        tools: [],
+        ...(named.ref && !named.name ? { nameRef: named.ref } : {}),
+      });
     }
     const root = call.callee.split(".")[0] ?? "";
     const deployment = call.named.get("model")?.string ?? call.named.get("deployment_id")?.string;
-    if (deployment && azureClients.has(root) && !matchModel(deployment, "model", catalog))
-      result.models.push({ id: deployment, provider: "azure-openai", line: call.line + lineOffset(call, deployment) });
+    // `models`, not `model`: an id no family knows is the deployment's name, not a model of its own.
+    if (deployment && azureClients.has(root) && !matchModel(deployment, "models", catalog)) {
+      const line = call.line + lineOffset(call, deployment);
+      result.models.push({ id: deployment, provider: "azure-openai", line });
+      deployments.add(`${deployment}:${line}`);
+    }
     if (kind === "tool") {
       const name = call.named.get("name")?.string ?? call.decorates ?? call.positional[0]?.string;
       if (name) tools.push(name);
@@ -314,6 +397,27 @@ export function analyzeFacts(options: {
       tainted.set(call.scope, set);
     }
   }
+  // A server class of the repository's own (`class QdrantMCPServer(FastMCP)`) is the server it
+  // implements, named by what its constructor passes up (`super().__init__(name=name)`).
+  if (!TEST_FILE.test(rel))
+    for (const cls of facts.classes ?? []) {
+      const base = cls.bases.find((b) => sdkOf(b)?.category === "mcp" && usageKind(b) === "mcp-server");
+      const sdk = base ? sdkOf(base) : undefined;
+      const init = facts.calls.find(
+        (c) => c.line >= cls.line && c.line <= cls.endLine && (c.callee === "super.__init__" || c.callee === "super"),
+      );
+      if (!sdk || !init) continue;
+      const named = serverName(init, facts, cls);
+      result.mcpServers.push({
+        name: named.name ?? "(unnamed)",
+        line: init.line,
+        sdk: sdk.name,
+        tools: [],
+        ...(named.ref && !named.name ? { nameRef: named.ref } : {}),
+      });
+    }
+  const constants = facts.strings.filter((s) => s.context !== undefined && NAME_CONSTANT.test(s.context));
+  if (constants.length > 0) result.nameConstants = constants.map((s) => [s.context ?? "", s.value]);
   // Tool definitions attach to the implemented server of the same file.
   const server = result.mcpServers[0];
   if (server) server.tools.push(...tools);
@@ -340,15 +444,14 @@ export function analyzeFacts(options: {
     );
   }
 
-  const seen = new Set<string>();
-  // A list literal holding a model makes its other weak elements models: `["gemma:2b", "vicuna"]`.
-  const modelGroups = new Set<number>();
-  for (const s of facts.strings)
-    if (s.group !== undefined && !modelGroups.has(s.group) && matchModel(s.value, s.context, catalog))
-      modelGroups.add(s.group);
+  const seen = new Set<string>(deployments);
+  const { modelGroups, modelLists } = modelListsOf(facts.strings, catalog);
   for (const s of facts.strings) {
+    const listed = s.group !== undefined && modelLists.has(s.group);
     const match =
       matchModel(s.value, s.context, catalog) ??
+      // A list of models: every element shaped like an id is one, `org/name` included.
+      (listed ? matchModel(s.value, "model", catalog) : undefined) ??
       // Only named families (`vicuna`); an `org/name` or a path in a list stays what its own context says.
       (s.group !== undefined && modelGroups.has(s.group) && !s.value.includes("/")
         ? matchModel(s.value, "model", catalog)
@@ -373,7 +476,7 @@ export function analyzeFacts(options: {
             seen.add(key);
             result.models.push({ ...m, line: t.line + offset });
           }
-      for (const c of embeddedModelCandidates(t.value, { comment: t.comment })) {
+      for (const c of embeddedModelCandidates(t.value, { comment: t.comment, quoted: true })) {
         const line = t.line + c.line;
         const match = matchModel(c.value, c.context ?? (t.comment ? lineContext.get(line) : undefined), catalog);
         if (!match) continue;

@@ -342,6 +342,170 @@ describe("MCP servers implemented in code (issue 15)", () => {
     assert.deepEqual(await servers("python", py, "tests/test_server.py"), []);
     assert.deepEqual(await servers("python", py, "tests/helpers/mock_server.py"), ["fixture"]);
   });
+
+  it("names a server class of the repository's own by what its constructor passes up", async () => {
+    const py = [
+      "from fastmcp import FastMCP",
+      "class QdrantMCPServer(FastMCP):",
+      '    def __init__(self, settings, name: str = "mcp-server-qdrant", **kw):',
+      "        super().__init__(name=name, **kw)",
+      "class Helper(dict):",
+      "    def __init__(self):",
+      '        super().__init__(name="not-a-server")',
+    ].join("\n");
+    assert.deepEqual(await servers("python", py, "src/mcp_server.py"), ["mcp-server-qdrant"]);
+    const ts = [
+      'import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";',
+      "class Weather extends McpServer {",
+      '  constructor() { super({ name: "weather", version: "1.0.0" }); }',
+      "}",
+    ].join("\n");
+    assert.deepEqual(await servers("typescript", ts, "src/weather.ts"), ["weather"]);
+  });
+
+  it("names a server by a constant of the same file, and leaves another file's constant to look up", async () => {
+    const parsers = await loadParsers();
+    const analyse = (text: string) => {
+      const tree = parsers.python.parse(text);
+      assert.ok(tree);
+      try {
+        const facts = extractFacts(tree, "python");
+        return analyzeFacts({ facts, rel: "server.py", language: "python", text, index, catalog });
+      } finally {
+        tree.delete();
+      }
+    };
+    const same = analyse('from mcp.server import Server\nSERVER_NAME = "notes"\nserver = Server(SERVER_NAME)\n');
+    assert.deepEqual(
+      same.mcpServers.map((s) => [s.name, s.nameRef]),
+      [["notes", undefined]],
+    );
+    const other = analyse("from mcp.server import Server\nserver = Server(settings.APP_NAME)\n");
+    assert.deepEqual(
+      other.mcpServers.map((s) => [s.name, s.nameRef]),
+      [["(unnamed)", "APP_NAME"]],
+    );
+    const config = analyse('class Settings:\n    APP_NAME: str = "arxiv-mcp-server"\n');
+    assert.deepEqual(config.nameConstants, [["APP_NAME", "arxiv-mcp-server"]]);
+  });
+});
+
+describe("model ids named by the code around them (issue 15, round 3)", () => {
+  it("names an argparse or click default by its option, and a dataclass field default by the field", async () => {
+    const py = [
+      "import argparse",
+      "parser = argparse.ArgumentParser()",
+      'parser.add_argument("-m", "--model-id", type=str, default="o3-mini")',
+      'parser.add_argument("--output", default="o1")',
+      "@dataclass",
+      "class Args:",
+      '    model_name: str = field(default="gpt-4o", metadata={"help": "x"})',
+      '    repo_id: str = field(default="trl-lib/tldr")',
+      '    dataset_name: str = field(default="org/some-data-7b")',
+    ].join("\n");
+    assert.deepEqual(await models("python", py), ["gpt-4o@7", "o3-mini@3"]);
+  });
+
+  it("names a positional argument by the parameter of a function defined in the same file", async () => {
+    const ts = [
+      'async function performChatCompletion(messages: string[], model: string = "sonar-pro") {}',
+      'await performChatCompletion(messages, "sonar-deep-research");',
+      'await performChatCompletion("sonar", "sonar-reasoning-pro");',
+      'log("sonar-reasoning");',
+    ].join("\n");
+    assert.deepEqual(await models("typescript", ts), ["sonar-deep-research@2", "sonar-pro@1", "sonar-reasoning-pro@3"]);
+    const py = [
+      "class Agent:",
+      "    def ask(self, prompt, model):",
+      "        pass",
+      "agent = Agent()",
+      'agent.ask("hello", "llama3.2")',
+      'agent.ask("llama3.1", None)',
+    ].join("\n");
+    assert.deepEqual(await models("python", py), ["llama3.2@5"]);
+  });
+
+  it("reads a list of models whole: named by the table holding it, or mostly recognised", async () => {
+    const ts = [
+      "export const MODEL_LIST = {",
+      "  deepseek: ['deepseek-v4-flash', 'deepseek-v4-pro'],",
+      "  openrouter: ['openai/gpt-4o-mini', 'x-ai/grok-beta', 'mancer/weaver', 'meta-llama/llama-4-scout:free'],",
+      "};",
+      "const CHAT_MODEL_PREFIXES = ['gpt-', 'o1', 'o3'];",
+      "const mixed = ['gpt-4o', 'claude-3-5-haiku-latest', 'gemini-2.0-flash', 'team/notes', 'llama-guard-3-8b'];",
+      "const paths = ['gpt-4o', 'src/index', 'docs/readme', 'lib/util'];",
+    ].join("\n");
+    assert.deepEqual(await models("typescript", ts), [
+      "claude-3-5-haiku-latest@6",
+      "deepseek-v4-flash@2",
+      "deepseek-v4-pro@2",
+      "gemini-2.0-flash@6",
+      "gpt-4o@6",
+      "gpt-4o@7",
+      "llama-guard-3-8b@6",
+      "mancer/weaver@3",
+      "meta-llama/llama-4-scout:free@3",
+      "openai/gpt-4o-mini@3",
+      "team/notes@6",
+      "x-ai/grok-beta@3",
+    ]);
+  });
+
+  it("reads quoted ids of known families in docstrings and help texts, not weak ones", async () => {
+    const py = [
+      "def run(model_id):",
+      '    """The model identifier to use (e.g. "claude-3-5-sonnet-latest", "gpt-4o", "llama3")."""',
+      'parser.add_argument("--writer-model", help="Model for the writer (e.g., \'anthropic:claude-3-7-sonnet-latest\')")',
+    ].join("\n");
+    assert.deepEqual(await models("python", py), [
+      "anthropic:claude-3-7-sonnet-latest@3",
+      "claude-3-5-sonnet-latest@2",
+      "gpt-4o@2",
+    ]);
+  });
+
+  it("names a value returned by a model getter by the getter, not by any function", async () => {
+    const ts = [
+      "export function getRecommendedModel(provider: string): string {",
+      "  switch (provider) {",
+      '    case "deepseek": return "deepseek-v4-flash";',
+      '    default: return "llama3.2";',
+      "  }",
+      "}",
+      'const defaultModel = () => "qwen2.5-coder";',
+      'function addPaginationModel(model: Model) { return "owners/ownersList"; }',
+      'function label() { return "llama3.1"; }',
+    ].join("\n");
+    assert.deepEqual(await models("typescript", ts), ["deepseek-v4-flash@3", "llama3.2@4", "qwen2.5-coder@7"]);
+    const py = 'def get_default_model_name():\n    return "mistral-nemo"\n';
+    assert.deepEqual(await models("python", py), []);
+    const py2 = 'def get_default_model_name():\n    return "deepseek-v3"\n';
+    assert.deepEqual(await models("python", py2), ["deepseek-v3@2"]);
+  });
+
+  it("names a `name` or `id` given to a call named after a model by the call", async () => {
+    const py = [
+      'cfg = EmbeddingModelConfig(name="mxbai-embed-large", mode="openai")',
+      'user = User(name="mxbai-embed-large")',
+      'f = models.CharField(name="llama3")',
+    ].join("\n");
+    assert.deepEqual(await models("python", py), ["mxbai-embed-large@1"]);
+    const ts = 'const a = new LlmSpec({ id: "qwen2.5-coder" });\nconst b = new Person({ id: "qwen2.5-coder" });\n';
+    assert.deepEqual(await models("typescript", ts), ["qwen2.5-coder@1"]);
+  });
+
+  it("does not take tokenizer encodings, Spring views or image names for models", async () => {
+    const py = [
+      "import tiktoken",
+      "enc = tiktoken.encoding_for_model('gpt-3.5-turbo')",
+      'image = modal.Image.from_registry("nvidia/cuda:12.1.0-base-ubuntu22.04")',
+    ].join("\n");
+    assert.deepEqual(await models("python", py), []);
+    const java = ["class C {", '  ModelAndView show() { return new ModelAndView("owners/ownerDetails"); }', "}"].join(
+      "\n",
+    );
+    assert.deepEqual(await models("java", java), []);
+  });
 });
 
 describe("ollama commands in notebooks", () => {

@@ -24,15 +24,21 @@ const ASSIGN = /([A-Za-z_][\w.]{0,100})\s*(?::\s*[\w[\], .|]{1,40}?\s*)?(=|\()\s
 const TUPLE = /([A-Za-z_]\w{0,60})\s*,[\w\s,]{0,200}?=\s*["'`]([^"'`\s]{2,200})["'`]/g;
 /** `"model": "x"` in a JSON body or an object literal written in text. */
 const PAIR = /["']([A-Za-z_][\w-]{0,60})["']\s*:\s*["']([^"'\s]{2,200})["']/g;
+/** `model: "x"` with a bare key: a JavaScript object literal in a code string (an n8n Code node) or a YAML line. */
+const BARE_PAIR = /(?:^|[\s{(,])([A-Za-z_$][\w$]{0,60})\s*:\s*["'`]([^"'`\s]{2,200})["'`]/g;
 /** `export BASE_MODEL=org/name` written in a message or a comment: an env-style name, unquoted. */
 const ENV_ASSIGN = /\b([A-Z][A-Z0-9_]{1,60})=([\w.:/@+-]{2,200})/g;
 const QUOTED = /["'`]([^"'`\s]{2,200})["'`]/g;
 
 /**
  * Candidates in `text`, line by line. `comment`: the text is a comment, so a bare quoted string
- * is a candidate too (with no context of its own: only strong patterns will take it).
+ * is a candidate too (with no context of its own: only strong patterns will take it). `quoted`:
+ * the same for a docstring or help text (`Model to use (e.g. "gpt-4o")`).
  */
-export function embeddedModelCandidates(text: string, options: { comment: boolean }): EmbeddedCandidate[] {
+export function embeddedModelCandidates(
+  text: string,
+  options: { comment: boolean; quoted?: boolean },
+): EmbeddedCandidate[] {
   const out: EmbeddedCandidate[] = [];
   const lines = text.split("\n", MAX_LINES);
   for (const [offset, raw] of lines.entries()) {
@@ -46,7 +52,10 @@ export function embeddedModelCandidates(text: string, options: { comment: boolea
       out.push({ value, ...(context ? { context } : {}), line: offset });
     };
     if (line.includes("--")) for (const m of line.matchAll(FLAG)) add(m[2], m[1]);
-    if (line.includes(":")) for (const m of line.matchAll(PAIR)) add(m[2], m[1]);
+    if (line.includes(":")) {
+      for (const m of line.matchAll(PAIR)) add(m[2], m[1]);
+      for (const m of line.matchAll(BARE_PAIR)) add(m[2], m[1]);
+    }
     if (line.includes("=")) for (const m of line.matchAll(ENV_ASSIGN)) add(m[2], m[1]);
     if (line.includes("=") || line.includes("(")) {
       for (const m of line.matchAll(TUPLE)) add(m[2], m[1]);
@@ -55,7 +64,7 @@ export function embeddedModelCandidates(text: string, options: { comment: boolea
         add(m[3], /Tokeni[sz]er\w*\.from_pretrained$/.test(name) ? "tokenizer" : name.slice(name.lastIndexOf(".") + 1));
       }
     }
-    if (options.comment) for (const m of line.matchAll(QUOTED)) add(m[1], undefined);
+    if (options.comment || options.quoted) for (const m of line.matchAll(QUOTED)) add(m[1], undefined);
   }
   return out;
 }

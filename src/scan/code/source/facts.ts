@@ -47,6 +47,8 @@ export interface StringFact {
   context?: string;
   /** Id of the list literal the string is an element of, shared by its siblings. */
   group?: number;
+  /** Name the list literal itself has (`MODELS = [...]`, `openrouter: [...]`), for its elements. */
+  groupContext?: string;
 }
 
 /** Text that may hold code (a comment, a docstring), read for embedded model ids. */
@@ -69,7 +71,16 @@ export interface AssignFact {
   scope: number;
 }
 
+/** A class and the classes it extends (`class QdrantMCPServer(FastMCP)`), with its line span. */
+export interface ClassFact {
+  name: string;
+  bases: string[];
+  line: number;
+  endLine: number;
+}
+
 export interface FileFacts {
+  classes?: ClassFact[];
   imports: ImportFact[];
   calls: CallFact[];
   strings: StringFact[];
@@ -287,6 +298,45 @@ const PROMPT_HUB = /(^|\.)hub\.pull$|(^|\.)pull_prompt$|(^|\.)pullPrompt$/;
 
 const ENV_READERS = /(^|\.)(getenv|get|Getenv|LookupEnv|getProperty|environ\.get|setdefault|env)$/;
 
+/**
+ * What a `default=` names: the option of an argparse / click / typer declaration
+ * (`add_argument("-m", "--model-id", default="o3-mini")` → `model-id`, its longest flag), or the
+ * field a dataclass / pydantic `field(default=...)` is assigned to (`model_name: str = field(...)`).
+ */
+function defaultOwner(keyword: Node): string | undefined {
+  const call = keyword.parent?.parent;
+  const info = call ? asCall(call) : undefined;
+  if (!call || !info) return undefined;
+  let flag: string | undefined;
+  for (const arg of info.args) {
+    const value = stringValue(arg);
+    if (value === undefined || !/^-{1,2}[A-Za-z][\w-]*$/.test(value)) continue;
+    if (!flag || value.length > flag.length) flag = value;
+  }
+  const owner = flag ? flag.replace(/^-+/, "") : call.parent ? assignedName(call.parent, call) : undefined;
+  // Only a name that says model or dataset is taken: `repo_id` or `output` may hold either.
+  return owner && OWNER_NAME.test(owner) ? owner : undefined;
+}
+
+/** Option and field names that say what their default is. */
+const OWNER_NAME = /model|llm|checkpoint|pretrained|engine|dataset/i;
+
+/** Constructors and calls named after a model (`EmbeddingModelConfig`, `LLMSpec`, `ModelInfo`). */
+const MODEL_OWNER = /model|llm|embedder/i;
+
+/**
+ * `EmbeddingModelConfig(name="mxbai-embed-large")`: a `name` or `id` given to a call named after a
+ * model is named by the call (`EmbeddingModelConfig.name`). `node` is the keyword argument, or the
+ * object literal passed as an argument.
+ */
+function modelOwned(node: Node, key: string): string | undefined {
+  const list = node.parent;
+  if (!list || (list.type !== "argument_list" && list.type !== "arguments")) return undefined;
+  const call = list.parent ? asCall(list.parent) : undefined;
+  const callee = call ? tail(call.callee.replace(/^new /, "")) : undefined;
+  return callee && MODEL_OWNER.test(callee) ? `${callee}.${key}` : undefined;
+}
+
 /** The name that gives a string its meaning, climbing at most a few wrapper nodes. */
 function contextOf(node: Node): string | undefined {
   let current = node;
@@ -303,18 +353,30 @@ function contextOf(node: Node): string | undefined {
         current = parent;
         break;
       }
-      case "keyword_argument":
-        return parent.childForFieldName("name")?.text;
+      case "keyword_argument": {
+        const name = parent.childForFieldName("name")?.text;
+        if (name === "default") return defaultOwner(parent) ?? name;
+        return name === "name" || name === "id" ? (modelOwned(parent, name) ?? name) : name;
+      }
       case "pair": {
         const key = parent.childForFieldName("key");
         if (!key || key.id === current.id) return undefined;
-        return stringValue(key) ?? key.text;
+        const name = stringValue(key) ?? key.text;
+        // `new LlmConfig({ name: "x" })`: the object is the call's argument.
+        return (name === "name" || name === "id") && parent.parent?.type === "object"
+          ? (modelOwned(parent.parent, name) ?? name)
+          : name;
       }
       case "keyed_element": {
         const first = parent.namedChildren[0];
         if (!first || first.id === current.id) return undefined;
         return first.text;
       }
+      // `function getRecommendedModel() { ... return "deepseek-v4-flash"; }`: named by the function.
+      case "return_statement":
+        return modelGetter(enclosingFunctionName(parent));
+      case "arrow_function":
+        return parent.childForFieldName("body")?.id === current.id ? modelGetter(functionName(parent)) : undefined;
       case "default_parameter":
       case "typed_default_parameter":
         return parent.childForFieldName("name")?.text;
@@ -467,8 +529,115 @@ function requireFact(node: Node, call: { callee: string; args: Node[] }): Import
   return { modules: [module], bindings, line: lineOf(node) };
 }
 
+/** Parameter names of a function definition, `self`/`cls` left out (a method is called on its receiver). */
+function parameterNames(node: Node): string[] {
+  const list = node.childForFieldName("parameters") ?? node.childForFieldName("parameter");
+  if (!list) return [];
+  if (list.type === "identifier") return [list.text];
+  const names: string[] = [];
+  for (const p of list.namedChildren) {
+    if (p.type === "comment") continue;
+    if (p.type === "identifier") {
+      names.push(p.text);
+      continue;
+    }
+    // Go `a, b string` declares two.
+    const goNames = p.type === "parameter_declaration" ? p.childrenForFieldName("name") : [];
+    if (goNames.length > 0) {
+      for (const n of goNames) names.push(n.text);
+      continue;
+    }
+    const name =
+      p.childForFieldName("name") ??
+      p.childForFieldName("pattern") ??
+      p.childForFieldName("left") ??
+      p.namedChildren.find((c) => c.type === "identifier");
+    names.push(name && /^[A-Za-z_$][\w$]*$/.test(name.text) ? name.text : "");
+  }
+  if (names[0] === "self" || names[0] === "cls") names.shift();
+  return names;
+}
+
+/**
+ * Functions that answer with a model: a getter or a default by its name (`getRecommendedModel`,
+ * `default_model_name`, `pick_llm`). Spring's `addPaginationModel` returning a view name is not one.
+ */
+const MODEL_GETTER =
+  /^_?(get|default|recommended|fallback|pick|choose|select|resolve|preferred)_?\w*(model|llm)(_?(name|id))?$/i;
+
+function modelGetter(name: string | undefined): string | undefined {
+  return name && MODEL_GETTER.test(name) ? name : undefined;
+}
+
+/** The name of the function a statement is in (a few levels up at most), if it has one. */
+function enclosingFunctionName(node: Node): string | undefined {
+  let current: Node | null = node.parent;
+  for (let depth = 0; current && depth < 12; depth++, current = current.parent)
+    if (FUNCTION_TYPES.has(current.type)) return functionName(current);
+  return undefined;
+}
+
+/** The name a function definition is called by: its own, or the variable holding a lambda. */
+function functionName(node: Node): string | undefined {
+  const own = node.childForFieldName("name");
+  if (own) return own.text;
+  const parent = node.parent;
+  return parent?.type === "variable_declarator" ? parent.childForFieldName("name")?.text : undefined;
+}
+
+/**
+ * The names a list literal has, outermost first: `MODEL_LIST = { openrouter: [...] }` gives
+ * `MODEL_LIST.openrouter`, so the list is known as a list of models by the table holding it.
+ */
+function listContext(list: Node): string | undefined {
+  const inner = contextOf(list);
+  const pair = list.parent;
+  if (!pair || (pair.type !== "pair" && pair.type !== "keyed_element")) return inner;
+  const table = pair.parent;
+  const outer = table ? contextOf(table) : undefined;
+  return outer && inner ? `${outer}.${inner}` : (inner ?? outer);
+}
+
+/** Which positional argument of which call a string literal is, when it is one directly. */
+function argumentPosition(node: Node): { callee: string; index: number } | undefined {
+  const list = node.parent;
+  if (!list || (list.type !== "argument_list" && list.type !== "arguments")) return undefined;
+  const call = list.parent ? asCall(list.parent) : undefined;
+  if (!call) return undefined;
+  let index = 0;
+  for (const arg of call.args) {
+    if (arg.id === node.id) return { callee: tail(call.callee.replace(/^new /, "")), index };
+    if (arg.type !== "keyword_argument" && arg.type !== "comment") index += 1;
+  }
+  return undefined;
+}
+
+/** A class definition with the names of its bases: Python `class A(B, m.C)`, JS/TS `class A extends B`. */
+function classFact(node: Node): ClassFact | undefined {
+  const name = node.childForFieldName("name")?.text;
+  if (!name) return undefined;
+  const bases: string[] = [];
+  const supers = node.childForFieldName("superclasses");
+  if (supers)
+    for (const b of supers.namedChildren) if (b.type !== "keyword_argument") bases.push(normalizeCallee(b.text));
+  for (const child of node.namedChildren)
+    if (child.type === "class_heritage")
+      for (const clause of child.namedChildren) {
+        const value = clause.type === "extends_clause" ? clause.childForFieldName("value") : undefined;
+        if (value) bases.push(normalizeCallee(value.text));
+        // JavaScript's grammar puts the expression right under class_heritage.
+        else if (clause.type === "identifier" || clause.type === "member_expression") bases.push(clause.text);
+      }
+  if (bases.length === 0) return undefined;
+  return { name, bases, line: lineOf(node), endLine: node.endPosition.row + 1 };
+}
+
+const CLASS_TYPES = new Set(["class_definition", "class_declaration"]);
+
 /** Node types the walker materialises; everything else is stepped over with the cursor only. */
 const INTERESTING = new Set([
+  ...FUNCTION_TYPES,
+  ...CLASS_TYPES,
   "import_statement",
   "import_from_statement",
   "import_spec",
@@ -564,6 +733,9 @@ function typeIds(language: Language): TypeIds {
  */
 export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
   const facts: FileFacts = { imports: [], calls: [], strings: [], assigns: [], texts: [], urls: [] };
+  /** Local functions by name, with their parameter names, to name positional arguments. */
+  const functions = new Map<string, string[]>();
+  const positional: { fact: StringFact; callee: string; index: number }[] = [];
   let nextScope = 1;
   const scopes: number[] = [0];
   const ids = typeIds(tree.language);
@@ -578,8 +750,19 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
       const isString = ids.string[id] === 1;
       if (ids.interesting[id] === 1 && cursor.nodeIsNamed) {
         const node = cursor.currentNode;
+        if (ids.function[id] === 1) {
+          const name = functionName(node);
+          if (name && !functions.has(name)) functions.set(name, parameterNames(node));
+        }
         const imported = importFacts(node, language);
         if (imported) facts.imports.push(imported);
+        if (CLASS_TYPES.has(type)) {
+          const cls = classFact(node);
+          if (cls) {
+            facts.classes ??= [];
+            facts.classes.push(cls);
+          }
+        }
         if (type === "decorator") {
           // `@app.tool` without parentheses: a use of the decorator, recorded like a call.
           const target = node.namedChildren[0];
@@ -607,12 +790,17 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
             const context = contextOf(node);
             const parent = node.parent;
             const group = parent && LIST_TYPES.has(parent.type) ? parent.id : undefined;
-            facts.strings.push({
+            const groupContext = parent && group !== undefined ? listContext(parent) : undefined;
+            const fact: StringFact = {
               value,
               line: lineOf(node),
               ...(context ? { context } : {}),
               ...(group !== undefined ? { group } : {}),
-            });
+              ...(groupContext ? { groupContext } : {}),
+            };
+            facts.strings.push(fact);
+            const position = argumentPosition(node);
+            if (position) positional.push({ fact, ...position });
           }
           // An interpolated string (f-string, template) is read as its source text.
           const raw = value ?? (node.text.length <= MAX_TEXT ? node.text : "");
@@ -648,6 +836,12 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
     }
   } finally {
     cursor.delete();
+  }
+  // `performChatCompletion(messages, "sonar-pro")` is named by the parameter it binds to, when the
+  // function is defined in this file (`function performChatCompletion(messages, model = ...)`).
+  for (const p of positional) {
+    const name = functions.get(p.callee)?.[p.index];
+    if (name) p.fact.context = name;
   }
   facts.calls.sort((a, b) => a.line - b.line);
   facts.assigns.sort((a, b) => a.line - b.line);

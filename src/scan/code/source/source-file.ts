@@ -68,14 +68,15 @@ export function literalAlternation(words: readonly string[]): string {
 
 /**
  * The cheap text test that decides whether a file is worth parsing: an import of a catalogued
- * package, or a word that model ids, risky calls or MCP servers cannot do without.
+ * package, or a word that model ids, risky calls or MCP servers cannot do without (`mcp` also
+ * keeps a file that only names a server, `APP_NAME = "arxiv-mcp-server"`, for the name look-up).
  */
 export function createPrefilter(
   index: SdkIndex,
   endpoints: readonly AiEndpointEntry[] = [],
 ): (text: string, language: SourceLanguage | "notebook") => boolean {
   const keywords =
-    "model|deploy|llm|torch\\.load|pickle|joblib|trust_remote_code|from_pretrained|gpt-|claude|gemini|anthropic\\.|amazon\\.|meta\\.|mistral|command-r|text-embedding|dall-e|whisper|llama|qwen|deepseek|grok-|FastMCP|McpServer";
+    "model|deploy|llm|torch\\.load|pickle|joblib|trust_remote_code|from_pretrained|gpt-|claude|gemini|anthropic\\.|amazon\\.|meta\\.|mistral|command-r|text-embedding|dall-e|whisper|llama|qwen|deepseek|grok-|mcp";
   const python = new Set(
     index.prefixes.filter((p) => !p.includes("/") && !p.includes("@")).map((p) => p.split(".")[0] ?? p),
   );
