@@ -188,7 +188,8 @@ describe("AI-BOM corpus scoring", () => {
     assert.equal(toSplit({ round: 1 }), "dev");
     assert.equal(toSplit({ round: 2 }), "dev");
     assert.equal(toSplit({ round: 3 }), "dev");
-    assert.equal(toSplit({ round: 4 }), "holdout");
+    assert.equal(toSplit({ round: 4 }), "dev");
+    assert.equal(toSplit({ round: 5 }), "holdout");
     assert.equal(toRound1Split("huggingface/trl"), "dev"); // sha256 starts with 4
     assert.equal(toRound1Split("psf/requests"), "holdout"); // sha256 starts with a
   });
