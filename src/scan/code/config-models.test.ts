@@ -366,3 +366,53 @@ describe("config models: command lines and code kept in values (issue 15, round 
     assert.deepEqual(ids(jsonnet, "jsonnet").sort(), ["claude-sonnet-4-5@4", "gpt-4o-mini@5"]);
   });
 });
+
+describe("config models: round 4 classes", () => {
+  it("reads a Rust field set through Some(String::from(...)) or String::from", () => {
+    const rs = [
+      "Api::Ollama => ApiConfig {",
+      '    url: String::from("http://localhost:11434/api/chat"),',
+      '    default_model: Some(String::from("phi3")),',
+      "},",
+      'let model: Option<String> = Some("gpt-4o".to_string());',
+      'let name = Some(String::from("not-a-model"));',
+    ].join("\n");
+    assert.deepEqual(ids(rs, "code"), ["phi3@3", "gpt-4o@5"]);
+  });
+
+  it("reads no model from a Markdown document kept as a JSON value", () => {
+    const json = JSON.stringify({
+      text: 'We are deprecating engines.\n\n```\nopenai.Completion.create(engine="text-davinci-002")\n```\n',
+    });
+    assert.deepEqual(ids(json, "json"), []);
+    assert.deepEqual(ids(JSON.stringify({ jsCode: 'const r = await chat({ model: "gpt-4o" })' }), "json"), [
+      "gpt-4o@1",
+    ]);
+  });
+
+  it("reads shell start-up files, with a flag's value quoted inside a quoted alias", () => {
+    assert.deepEqual(classifyFile("home/.bashrc"), { kind: "config", format: "shell" });
+    assert.deepEqual(classifyFile("zsh/zshrc"), { kind: "config", format: "shell" });
+    const rc = [
+      "alias vision='sgpt -m \"gpt-4-vision-preview\"'",
+      'alias o1="sgpt -m \\"o1-preview\\" --stream=false"',
+    ].join("\n");
+    assert.deepEqual(ids(rc, "shell"), ["gpt-4-vision-preview@1", "o1-preview@2"]);
+  });
+
+  it("reads settings commented out as alternatives in .env and .properties files, not prose or double comments", () => {
+    const env = [
+      'OPENAI_MODEL="gpt-4o-mini"',
+      '# CUSTOM_MODEL="llama3.1"',
+      "# set the model to gpt-4o below",
+      "# # OLD_MODEL=gpt-4",
+    ].join("\n");
+    assert.deepEqual(ids(env, "env"), ["gpt-4o-mini@1", "llama3.1@2"]);
+    const properties = [
+      "spring.ai.openai.chat.options.model=gpt-4o",
+      "#spring.ai.anthropic.chat.options.model=claude-3-7-sonnet-20250219",
+      "# # spring.ai.openai.chat.options.model=gpt-4",
+    ].join("\n");
+    assert.deepEqual(ids(properties, "properties"), ["gpt-4o@1", "claude-3-7-sonnet-20250219@2"]);
+  });
+});

@@ -136,7 +136,7 @@ const MAX_VALUE_TEXT = 100_000;
  * `-m MODEL` in a command line (`codex -m gpt-5-codex`, `llm -m claude-3.5-sonnet`): the short
  * flag of most LLM command-line tools. Python's `-m module` and `git commit -m message` are not.
  */
-const SHORT_MODEL_FLAG = /([\w./-]+)\s+-m(?:=|\s+)["']?([\w.:/@+-]{2,200})/g;
+const SHORT_MODEL_FLAG = /([\w./-]+)\s+-m(?:=|\s+)\\?["']?([\w.:/@+-]{2,200})/g;
 const NOT_MODEL_FLAG_OWNER = /^(python[\d.]*|py|pypy[\d.]*|commit|tag|merge|stash|revert|am|note|notes)$/;
 
 /** `-m MODEL` flags in one line of a command. */
@@ -159,6 +159,8 @@ export function shortModelFlags(line: string, catalog: AiCatalog): ModelMatch[] 
  */
 function valueTextModels(value: string, catalog: AiCatalog): (ModelMatch & { line: number })[] {
   if (value.length > MAX_VALUE_TEXT || !/ollama |\s-{1,2}[A-Za-z]|[:=(]\s*["'`]/.test(value)) return [];
+  // A Markdown document kept as a value (a help-centre article with ``` examples) is prose, not code to run.
+  if (value.includes("```")) return [];
   const out: (ModelMatch & { line: number })[] = [];
   const add = (m: ModelMatch, line: number) => {
     if (!out.some((o) => o.id === m.id && o.line === line)) out.push({ ...m, line });
@@ -306,6 +308,25 @@ export function parseProperties(text: string): PropertyEntry[] {
   return out;
 }
 
+/**
+ * Settings commented out as alternatives (`# OPENAI_MODEL="llama3.1"`, `#spring.ai.x.model=y`):
+ * a line that is one comment marker and a lone `key=value`, nothing else. Prose comments, and
+ * lines commented twice (`# # key=value`), are not settings.
+ */
+export function commentedAssignments(text: string, marker: RegExp): PropertyEntry[] {
+  const out: PropertyEntry[] = [];
+  if (!text.includes("=")) return out;
+  const line = new RegExp(
+    `^[ \\t]*${marker.source}[ \\t]*(?:export[ \\t]+)?([A-Za-z_][\\w.-]{0,120})[ \\t]*=[ \\t]*(["']?)([^"'\\s#]{2,200})\\2[ \\t]*$`,
+  );
+  for (const [index, raw] of text.split(/\r?\n/, MAX_LINES).entries()) {
+    if (raw.length > MAX_LINE || !raw.includes("=")) continue;
+    const m = line.exec(raw);
+    if (m?.[1] && m[3]) out.push({ key: m[1], value: m[3], line: index + 1 });
+  }
+  return out;
+}
+
 /** True when `line` ends in an odd number of backslashes (a `.properties` continuation). */
 function continues(line: string): boolean {
   let n = 0;
@@ -342,7 +363,8 @@ function scriptModels(text: string, catalog: AiCatalog): ConfigModel[] {
         found.add(m.id);
         out.push({ ...m, line: index + 1 });
       }
-    for (const m of line.matchAll(/(?:^|\s)--?([A-Za-z][\w-]*)(?:=|\s+)["']?([\w.:/@+-]+)/g)) add(m[2], m[1]);
+    // A flag's value may be quoted inside a quoted alias (`alias x="sgpt -m \"o1-preview\""`).
+    for (const m of line.matchAll(/(?:^|\s)--?([A-Za-z][\w-]*)(?:=|\s+)\\?["']?([\w.:/@+-]+)/g)) add(m[2], m[1]);
     for (const m of shortModelFlags(line, catalog))
       if (!found.has(m.id)) {
         found.add(m.id);
@@ -370,6 +392,13 @@ const KEYWORD_ARG = /(?:^|[\s(,{]):?([A-Za-z_]\w{0,60})(?::|\s*=>)\s*["']([^"'\s
 const TYPED_CONST = /\b([A-Za-z_]\w{0,60})\s*:\s*&?(?:'static\s+)?[\w<>[\]?]{1,40}\s*=\s*["']([^"'\s]{2,200})["']/g;
 
 /**
+ * A field or variable set through a wrapper: Rust's `default_model: Some(String::from("x"))`,
+ * `model = Some("x".to_string())`.
+ */
+const WRAPPED =
+  /(?:^|[\s(,{])([A-Za-z_]\w{0,60})\s*(?::|=)\s*(?:Some\(\s*)?(?:(?:[A-Z]\w{0,40}::)?(?:from|new)\(\s*)?"([^"\s]{2,200})"/g;
+
+/**
  * Model ids in source files of languages without a parser here (Ruby, Rust, Groovy, Kotlin...):
  * the structures of `embeddedModelCandidates` (`name = "id"`, `.modelName("id")`, `"model":
  * "id"`), named arguments and typed constants, each line on its own; a bare quoted string counts
@@ -390,6 +419,8 @@ function codeModels(text: string, catalog: AiCatalog): ConfigModel[] {
     const line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
     for (const m of line.matchAll(TYPED_CONST)) add(m[2], m[1], index + 1);
     for (const m of line.matchAll(KEYWORD_ARG)) add(m[2], m[1], index + 1);
+    if (line.includes("Some(") || line.includes("::"))
+      for (const m of line.matchAll(WRAPPED)) add(m[2], m[1], index + 1);
   }
   for (const c of embeddedModelCandidates(text, { comment: true })) add(c.value, c.context, c.line + 1);
   return out.sort((a, b) => a.line - b.line);
@@ -437,7 +468,11 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
       const match = matchModel(entry.value, propertyContext(entry.key), catalog);
       if (match) out.push({ ...match, line: entry.line });
     }
-    return out;
+    for (const entry of commentedAssignments(text, /[#!]/)) {
+      const match = matchModel(entry.value, propertyContext(entry.key), catalog);
+      if (match) out.push({ ...match, line: entry.line });
+    }
+    return out.sort((a, b) => a.line - b.line);
   }
   if (format === "env") {
     const out: ConfigModel[] = [];
@@ -446,7 +481,11 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
       const match = m?.[1] && m[2] ? matchModel(m[2], m[1], catalog) : undefined;
       if (match) out.push({ ...match, line: index + 1 });
     }
-    return out;
+    for (const entry of commentedAssignments(text, /#/)) {
+      const match = matchModel(entry.value, entry.key, catalog);
+      if (match) out.push({ ...match, line: entry.line });
+    }
+    return out.sort((a, b) => a.line - b.line);
   }
   if (format === "code") return codeModels(text, catalog);
   if (format === "robot") return robotModels(text, catalog);

@@ -72,6 +72,25 @@ describe("MCP client configs found by content", () => {
     assert.deepEqual(result && summary(result), [["fs", "stdio", "uvx mcp-server-fs==1.0", 3]]);
   });
 
+  it("reads a top-level `servers` table of an MCP-named file with no MCP word inside, trailing comma and all", () => {
+    const text = [
+      "{",
+      '  "servers": {',
+      '    "math": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-math"], },',
+      '    "weather": { "transport": "sse", "url": "http://localhost:8000/sse" }',
+      "  }",
+      "}",
+    ].join("\n");
+    assert.deepEqual(
+      detectMcpConfig(text, { file: "examples/complex_mcp.json" })?.servers.map((s) => [s.name, s.transport]),
+      [
+        ["math", "stdio"],
+        ["weather", "sse"],
+      ],
+    );
+    assert.equal(detectMcpConfig(text, { file: "examples/complex.json" }), undefined);
+  });
+
   it("reads Claude Code's per-project servers nested under `projects`", () => {
     const text = JSON.stringify({
       projects: { "/home/me/app": { mcpServers: { ctx: { type: "sse", url: "http://localhost:9/sse" } } } },

@@ -422,7 +422,8 @@ export function parseMcpConfig(text: string, options: McpConfigOptions): McpConf
  * servers or does not parse (the config reader reports malformed files; this one stays quiet).
  */
 export function detectMcpConfig(text: string, options: McpConfigOptions): McpConfigResult | undefined {
-  if (!mayHoldMcpConfig(text)) return undefined;
+  // An MCP-named file (`auth_mcp.json`) may hold a bare `servers` table with no MCP word inside.
+  if (!mayHoldMcpConfig(text) && !isMcpFileName(options.file)) return undefined;
   try {
     const result = parseMcpConfig(text, options);
     return result.servers.length + result.implementations.length + result.findings.length > 0 ? result : undefined;

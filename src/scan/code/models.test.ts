@@ -244,3 +244,24 @@ describe("newer provider naming schemes (round 2)", () => {
     assert.equal(matchModel("open-codestral-mamba", undefined, catalog)?.provider, "mistral");
   });
 });
+
+describe("model identifiers: round 4 classes", () => {
+  it("knows more model-publishing hub orgs, and no id ends in a separator (a startsWith prefix)", () => {
+    assert.equal(matchModel("MiniMaxAI/MiniMax-M2.7", undefined, catalog)?.provider, "huggingface");
+    assert.equal(matchModel("THUDM/glm-4-9b-chat", undefined, catalog)?.provider, "huggingface");
+    assert.equal(matchModel("moonshotai/Kimi-K2.", undefined, catalog), undefined);
+    assert.equal(matchModel("claude-3-", "model", catalog), undefined);
+  });
+
+  it("reads a PEFT adapter named by an adapter path or name as a hub model", () => {
+    assert.equal(matchModel("timdettmers/guanaco-7b", "adapter_path", catalog)?.id, "timdettmers/guanaco-7b");
+    assert.equal(matchModel("timdettmers/guanaco-7b", "adapters_name", catalog)?.id, "timdettmers/guanaco-7b");
+    assert.equal(matchModel("output/guanaco-7b", "adapter_path", catalog), undefined);
+  });
+
+  it("takes no mode word or template stand-in for an Azure deployment", () => {
+    assert.equal(matchModel("local", "engine_name", catalog), undefined);
+    assert.equal(matchModel("your-deployment-name", "AZURE_OPENAI_DEPLOYMENT_NAME", catalog), undefined);
+    assert.equal(matchModel("gpt4o-prod", "deployment_name", catalog)?.provider, "azure-openai");
+  });
+});

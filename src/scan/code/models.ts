@@ -7,7 +7,7 @@ import type { AiCatalog } from "./catalog.js";
 
 /** Names that say "this value is a model": arguments, variables, keys, env vars. */
 const MODEL_CONTEXT =
-  /model|deployment|engine(_?(name|id))?$|checkpoint|pretrained|repo_?id|llm|embedder|reranker|lora|peft|adapter_?(name|id|weights)/i;
+  /model|deployment|engine(_?(name|id))?$|checkpoint|pretrained|repo_?id|llm|embedder|reranker|lora|peft|adapters?_?(name|id|weights|path)/i;
 /**
  * Names with "model" in them that hold something else: Spring MVC views and model attributes
  * (`new ModelAndView("owners/details")`, `model.addAttribute`), tokenizer-only look-ups
@@ -43,6 +43,8 @@ const MODEL_CALLS =
   /^(from_pretrained|pipeline|SentenceTransformer|CrossEncoder|hf_hub_download|snapshot_download|Llama|LLM|ChatOllama|OllamaLLM|Ollama|OllamaEmbeddings|pull|ChatOpenAI|ChatAnthropic|ChatGoogleGenerativeAI|init_chat_model|GenerativeModel|getGenerativeModel|openai|anthropic|google|mistral|ollama|bedrock|azure|groq|cohere|Agent|languageModel|chatModel|textEmbeddingModel|embedding|completion|chat|ModelId|modelId|modelName|model|deploymentName)$/;
 const DEPLOYMENT_CONTEXT =
   /azure\w*deployment|deployment\w*(azure|openai)|^(deployment_?name|deployment_?id|azure_?deployment|engine_?name)$/i;
+/** Words that pick a mode where a deployment name could stand (`engine_name='local'`), not a deployment. */
+const MODE_WORD = /^(?:local|remote|default|none|null|auto|true|false|test|mock|dummy)$/i;
 /** Names whose values are container images, never models (`ollama/ollama:0.4.7`). */
 const IMAGE_CONTEXT =
   /^(image|images|repository|from|base_?image|from_(registry|dockerhub|aws_ecr|gcp_artifact_registry))$/i;
@@ -55,11 +57,11 @@ const PATH_CONTEXT = /path|dir|file|folder|url|uri|output|save|cache/i;
  */
 const HUB_PATH_CONTEXT = /name_or_path/i;
 /**
- * A model named by a path-like key (`model_path`, `--reward_model_path`) that holds a hub id
+ * A model named by a path-like key (`model_path`, `adapter_path`, `--reward_model_path`) that holds a hub id
  * instead: exactly `org/name`, no extension, a digit in the name (`pythia-1b`, `Qwen2-0.5B`) and
  * an org that is not a local folder name. `exports/final` and `checkpoints/run-1` stay paths.
  */
-const MODEL_PATH_CONTEXT = /model_?path/i;
+const MODEL_PATH_CONTEXT = /(?:model|adapter|lora)_?path/i;
 const HUB_ID_IN_PATH = /^[A-Za-z0-9][\w.-]{1,38}\/(?=[^/]*\d)[A-Za-z0-9][\w.-]{1,95}$/;
 /** Keys naming where a model is written, never a hub id read from. */
 const WRITE_PATH_CONTEXT = /out|save|cache|export|dir/i;
@@ -76,12 +78,14 @@ const NOT_ID_CONTEXT =
 /** Placeholder hub orgs of docs and tests (`username/my_model`, `your-org/...`, `test/model`). */
 const PLACEHOLDER_ORG =
   /^(username|user|your[-_]?\w*|my[-_]?(org|user|username|name|account|namespace)|org|organi[sz]ation|namespace|test|example|foo|dummy)\//i;
+/** A template's stand-in for a name the user fills in (`your-deployment-name`, `YOUR_MODEL`). */
+const PLACEHOLDER_VALUE = /^your[-_]/i;
 /** Placeholder repository names of tests (`cleanup/test`, `org/dummy`, `x/fake-model`). */
 const PLACEHOLDER_NAME = /^[^/]+\/(test|tests|dummy|fake|mock|placeholder|example)([-_]model)?$/i;
 /** Names whose values are tokenizers only (`AutoTokenizer.from_pretrained("gpt2")`). */
 const TOKENIZER_CONTEXT = /tokeni[sz]er/i;
 const NOT_A_MODEL =
-  /\s|:\/\/|^[./~\\]|\$\{|\{\{|[<>|"'`]|\.(csv|json|jsonl|txt|md|py|js|ts|yaml|yml|toml|pt|pth|bin|gguf|safetensors|onnx|pkl|h5|ckpt|zip|tar|gz|png|jpg|html)$/i;
+  /\s|:\/\/|^[./~\\]|[./_-]$|\$\{|\{\{|[<>|"'`]|\.(csv|json|jsonl|txt|md|py|js|ts|yaml|yml|toml|pt|pth|bin|gguf|safetensors|onnx|pkl|h5|ckpt|zip|tar|gz|png|jpg|html)$/i;
 
 /** True when `context` names `provider` (`OLLAMA_DEFAULT` → ollama); never for the catch-all. */
 function namesProvider(context: string | undefined, provider: string): boolean {
@@ -134,8 +138,9 @@ export function matchModel(value: string, context: string | undefined, catalog: 
         HUB_PATH_CONTEXT.test(context) ||
         (MODEL_PATH_CONTEXT.test(context) && !WRITE_PATH_CONTEXT.test(context) && HUB_ID_IN_PATH.test(id))
       ));
-  const placeholder = PLACEHOLDER_ORG.test(id) || PLACEHOLDER_NAME.test(id);
-  const deployment = context !== undefined && DEPLOYMENT_CONTEXT.test(context);
+  const placeholder = PLACEHOLDER_ORG.test(id) || PLACEHOLDER_NAME.test(id) || PLACEHOLDER_VALUE.test(id);
+  const deployment =
+    context !== undefined && DEPLOYMENT_CONTEXT.test(context) && !MODE_WORD.test(id) && !PLACEHOLDER_VALUE.test(id);
   for (const pattern of catalog.models) {
     // `PERPLEXITY_SONAR = "sonar"`: a name that says the provider gives its weak ids context.
     // `MISTRAL: 'mistral'` names the provider itself (an enum of providers), not a model.

@@ -51,6 +51,19 @@ describe("scanCodebase", () => {
     assert.deepEqual(report.sdks.map((s) => s.name).sort(), ["anthropic", "openai"]);
   });
 
+  it("reads a committed .env template that a `.env*` ignore rule would hide, not the secrets file", async () => {
+    const root = await project({
+      ".gitignore": ".env*\n",
+      ".env.example": '# CUSTOM_MODEL="llama3.1"\n',
+      ".env": "OPENAI_MODEL=gpt-4o\n",
+    });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(
+      report.models.map((m) => `${m.file}:${m.id}`),
+      [".env.example:llama3.1"],
+    );
+  });
+
   it("skips binary, huge, minified and malformed files with a note, and still scans the rest", async () => {
     const minified = `import OpenAI from "openai";${"var a=1;".repeat(2000)}`;
     const root = await project({

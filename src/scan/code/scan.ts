@@ -425,7 +425,9 @@ function assembleSdks(
     }
     candidates.sort((a, b) => (b.manifest?.length ?? 0) - (a.manifest?.length ?? 0) || a.name.localeCompare(b.name));
     // Declared by another manifest of the repository (an examples monorepo): not "declared nowhere".
-    if (candidates.length === 0)
+    // A Kotlin notebook's `@file:DependsOn` is resolved by its kernel, apart from any Gradle build:
+    // its own declaration (a `!pip install` installs into the environment the manifests describe).
+    if (candidates.length === 0 && !(use.kind === "install" && use.sdk.ecosystem === "maven"))
       candidates = [...entries.values()]
         .filter((e) => e.name === use.sdk.name && e.ecosystem === use.sdk.ecosystem && e.manifest)
         .sort((a, b) => (a.manifest ?? "").localeCompare(b.manifest ?? ""))

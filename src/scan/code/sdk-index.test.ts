@@ -126,6 +126,23 @@ describe("shipped catalog", () => {
     assert.equal(shipped.byName("maven", "org.apache.groovy:groovy-bom"), undefined);
   });
 
+  it("knows the Kotlin MCP SDK, JVM agent and inference libraries, and Braintrust", () => {
+    for (const name of [
+      "io.modelcontextprotocol:kotlin-sdk",
+      "io.modelcontextprotocol:kotlin-sdk-server",
+      "com.xebia:xef-core",
+      "io.kinference:inference-ort-jvm",
+      "ai.djl.huggingface:tokenizers",
+      "org.eclipse.lmos:arc-langchain4j-client",
+      "ai.ancf.lmos:arc-agents",
+    ])
+      assert.ok(shipped.byName("maven", name), name);
+    for (const name of ["io.kinference:ndarray-core-jvm", "com.xebia:functional-tools"])
+      assert.equal(shipped.byName("maven", name), undefined, name);
+    assert.ok(shipped.byName("npm", "braintrust"));
+    assert.ok(shipped.byName("pypi", "braintrust"));
+  });
+
   it("knows gems and crates, the trl extras and the split packages", () => {
     for (const name of ["ruby-openai", "anthropic", "langchainrb", "mcp", "ruby_llm", "omniai", "omniai-openai"])
       assert.ok(shipped.byName("gem", name), name);

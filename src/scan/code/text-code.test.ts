@@ -28,4 +28,19 @@ describe("MCP servers implemented in Ruby, Rust and Kotlin (text)", () => {
     assert.deepEqual(names('puts "MCP::Server is great"\nname = "x"', "a.rb"), []);
     assert.deepEqual(names("impl Implementation for Foo {}", "a.rs"), []);
   });
+
+  it("names a Kotlin server built with the Java SDK's builder, and skips a client's clientInfo", () => {
+    const kt = [
+      "val server = McpServer.sync(StdioServerTransport())",
+      '    .serverInfo("mcp test server", "0.1.0")',
+      "    .build()",
+      'val client = Client(clientInfo = Implementation(name = "my-client", version = "1.0.0"))',
+      'val s = Server(Implementation(name = "weather", version = "1.0.0"), options)',
+    ].join("\n");
+    assert.deepEqual(names(kt, "main.kt"), ["weather@5", "mcp test server@1"]);
+    assert.deepEqual(
+      textMcpImplementations(kt, "main.kt").map((s) => s.sdk),
+      ["io.modelcontextprotocol:kotlin-sdk", "io.modelcontextprotocol.sdk:mcp"],
+    );
+  });
 });

@@ -2,7 +2,8 @@
  * MCP servers implemented in source languages that have no parser here, read from the text:
  * Ruby's `MCP::Server.new(name: "weather")`, Rust rmcp's `Implementation::new("weather", ...)`,
  * `Implementation { name: "weather".into(), .. }` and `server_info.name = "weather"`, and the
- * Kotlin SDK's `Implementation(name = "weather", ...)`.
+ * Kotlin SDK's `Implementation(name = "weather", ...)` (not a client's `clientInfo = Implementation(...)`),
+ * and the Java SDK's builder as Kotlin or Groovy write it, `McpServer.sync(t).serverInfo("weather", "1")`.
  */
 import type { McpImplementation } from "./mcp.js";
 
@@ -18,7 +19,15 @@ const SERVER_NAMES: readonly { regex: RegExp; sdk: string; test: (text: string) 
     sdk: "rmcp",
     test: (t) => t.includes("Implementation") || t.includes("server_info"),
   },
+  {
+    regex: /\bMcpServer\s*\.\s*(?:sync|async)\s*\([^;]{0,300}?\.serverInfo\(\s*"([^"\n]{1,200})"/g,
+    sdk: "io.modelcontextprotocol.sdk:mcp",
+    test: (t) => t.includes("serverInfo"),
+  },
 ];
+
+/** An `Implementation` that describes the client side of a connection (`clientInfo = ...`). */
+const CLIENT_INFO = /\b(?:clientInfo|client_info)\s*[=:]\s*(?:\w+::)*$/;
 
 /** Servers a Ruby, Rust or Kotlin file builds, by the name it gives them; one per name. */
 export function textMcpImplementations(text: string, file: string): McpImplementation[] {
@@ -28,8 +37,15 @@ export function textMcpImplementations(text: string, file: string): McpImplement
     for (const m of text.matchAll(regex)) {
       const name = m[1] ?? m[2];
       if (!name || out.some((s) => s.name === name)) continue;
+      if (CLIENT_INFO.test(text.slice(Math.max(0, m.index - 40), m.index).trimEnd())) continue;
       const line = text.slice(0, m.index).split("\n").length;
-      out.push({ name, file, line, sdk: file.endsWith(".kt") ? "io.modelcontextprotocol:kotlin-sdk" : sdk, tools: [] });
+      out.push({
+        name,
+        file,
+        line,
+        sdk: file.endsWith(".kt") && sdk === "rmcp" ? "io.modelcontextprotocol:kotlin-sdk" : sdk,
+        tools: [],
+      });
     }
   }
   return out;

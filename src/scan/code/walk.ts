@@ -58,6 +58,7 @@ export type ConfigFormat =
   | "jsonnet";
 
 /** Shell and batch-job scripts: they export model variables and pass `--model_name_or_path X`. */
+const SHELL_RC = /^\.?(?:bashrc|bash_profile|bash_aliases|bash_login|profile|zshrc|zprofile|zshenv|zlogin|aliases)$/;
 const SHELL_EXT = new Set([".sh", ".bash", ".zsh", ".slurm", ".sbatch", ".bat", ".cmd"]);
 /**
  * Source languages without a parser here (Ruby, Rust, Groovy, Kotlin, Scala, C#, PHP, Swift,
@@ -161,6 +162,8 @@ export function classifyFile(rel: string): FileRole | undefined {
     name.endsWith(".modelfile")
   )
     return { kind: "config", format: "modelfile" };
+  // Shell start-up files (dotfiles repositories keep aliases such as `alias ai='llm -m gpt-4o'`).
+  if (SHELL_RC.test(name)) return { kind: "config", format: "shell" };
   const dot = name.lastIndexOf(".");
   if (dot <= 0) return undefined;
   const ext = name.slice(dot).toLowerCase();
@@ -183,6 +186,9 @@ export function classifyFile(rel: string): FileRole | undefined {
   if (ext === ".robot" || ext === ".resource") return { kind: "config", format: "robot" };
   return undefined;
 }
+
+/** A dotenv template (`.env.example`, `.env.sample`, `env.template`): committed, never a secrets file. */
+const ENV_TEMPLATE = /^\.?env[-_.]?(?:example|sample|template|tmpl|dist)$/i;
 
 /**
  * Dotenv files and their templates: `.env`, `.env.example`, `prod.env`, and the spellings without
@@ -297,7 +303,8 @@ export function walkTree(
       const rel = relative(root, path).split(sep).join("/");
       const role = classifyFile(rel);
       if (!role) continue;
-      if (isIgnored(next, path, false) || excluded(rel)) continue;
+      // A `.env*` rule keeps secrets out of commits; the template beside them is committed on purpose.
+      if ((isIgnored(next, path, false) && !ENV_TEMPLATE.test(entry.name)) || excluded(rel)) continue;
       if (files.length >= limits.maxFiles) {
         notes.push({
           file: rel,

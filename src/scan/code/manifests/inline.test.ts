@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { notebookCode } from "../source/source-file.js";
-import { parsePep723, parsePipInstalls } from "./inline.js";
+import { parseKotlinNotebookDependencies, parsePep723, parsePipInstalls } from "./inline.js";
 
 const named = (packages: readonly { name: string; line?: number; extras?: string[] }[]) =>
   packages.map((p) => `${p.name}${p.extras ? `[${p.extras.join(",")}]` : ""}@${p.line}`);
@@ -71,5 +71,31 @@ describe("notebook pip installs", () => {
     const code = notebookCode(notebook);
     assert.equal(code.split("\n")[3], "    accelerate".replace(/^/, "#"));
     assert.deepEqual(named(parsePipInstalls(code)), ["langchain@1", "huggingface-hub@1", "accelerate@1"]);
+  });
+});
+
+describe("Kotlin notebook dependencies", () => {
+  it("reads @file:DependsOn and the implementation lines of a USE block, versions as written", () => {
+    const code = [
+      '@file:DependsOn("dev.langchain4j:langchain4j-open-ai:1.0.0-beta1")',
+      "USE {",
+      "  dependencies {",
+      '    implementation("ai.djl.huggingface:tokenizers:0.28.0")',
+      '    implementation("io.kinference:inference-core-jvm:$kinferenceVersion")',
+      "  }",
+      "}",
+    ].join("\n");
+    assert.deepEqual(
+      parseKotlinNotebookDependencies(code).map((p) => [p.name, p.spec, p.line]),
+      [
+        ["dev.langchain4j:langchain4j-open-ai", "1.0.0-beta1", 1],
+        ["ai.djl.huggingface:tokenizers", "0.28.0", 4],
+        ["io.kinference:inference-core-jvm", undefined, 5],
+      ],
+    );
+  });
+
+  it("reads no implementation(...) call outside a USE block", () => {
+    assert.deepEqual(parseKotlinNotebookDependencies('x.implementation("a.b:c:1")'), []);
   });
 });

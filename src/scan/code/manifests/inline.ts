@@ -93,3 +93,26 @@ export function parsePipInstalls(code: string): DeclaredPackage[] {
   }
   return out;
 }
+
+/**
+ * Maven artifacts a Kotlin notebook (Kotlin Jupyter kernel) declares in its code cells:
+ * `@file:DependsOn("group:artifact:version")` and the `implementation("g:a:v")` lines of a
+ * `USE { dependencies { ... } }` block. A version written as a `$variable` is left out.
+ */
+export function parseKotlinNotebookDependencies(code: string): DeclaredPackage[] {
+  const out: DeclaredPackage[] = [];
+  if (!code.includes("DependsOn") && !code.includes("USE")) return out;
+  const uses = /\bUSE\s*\{/.test(code);
+  const pattern = /(@file:DependsOn|\bimplementation)\(\s*"([\w.-]+):([\w.-]+)(?::([^"\s]*))?"/g;
+  for (const m of code.matchAll(pattern)) {
+    if (m[1] === "implementation" && !uses) continue;
+    const version = m[4] && !m[4].includes("$") ? m[4] : undefined;
+    out.push({
+      ecosystem: "maven",
+      name: `${m[2]}:${m[3]}`,
+      ...(version ? { spec: version } : {}),
+      line: code.slice(0, m.index).split("\n").length,
+    });
+  }
+  return out;
+}

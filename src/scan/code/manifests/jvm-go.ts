@@ -128,10 +128,11 @@ export function withoutJvmComments(text: string): string {
 
 /**
  * build.gradle(.kts): `"group:artifact:version"` notations, `group: 'g', name: 'a', version: 'v'`
- * maps and `mavenBom "g:a:v"` imports (Spring's dependency-management plugin); commented-out
- * lines declare nothing.
+ * maps, `mavenBom "g:a:v"` imports (Spring's dependency-management plugin) and, given the
+ * build's version catalog, its type-safe accessors (`implementation(libs.mcp.kotlin)`,
+ * `libs.bundles.x`); commented-out lines declare nothing.
  */
-export function parseGradle(source: string): DeclaredPackage[] {
+export function parseGradle(source: string, catalog?: VersionCatalog): DeclaredPackage[] {
   const text = withoutJvmComments(source);
   const vars = new Map<string, string>();
   for (const m of text.matchAll(/(?:val|def|set\(|ext\.)?\s*([A-Za-z_]\w*)\s*=\s*["']([^"'$]+)["']/g))
@@ -169,7 +170,48 @@ export function parseGradle(source: string): DeclaredPackage[] {
     const version = m[3] ? resolve(m[3]) : undefined;
     out.push({ ecosystem: "maven", name: `${m[1]}:${m[2]}`, spec: version, line: lineOf(text, m[0]) });
   }
+  if (catalog && text.includes("libs.")) {
+    const accessor = new RegExp(
+      `${configs}\\s*\\(?\\s*(?:(?:enforced)?[pP]latform\\s*\\(\\s*)?libs\\.([A-Za-z_][\\w.]*)`,
+      "g",
+    );
+    for (const m of text.matchAll(accessor)) {
+      const key = (m[1] ?? "").replace(/\.get$/, "");
+      const bundle = key.startsWith("bundles.") ? catalog.bundles.get(key.slice("bundles.".length)) : undefined;
+      const line = lineOf(text, m[0]);
+      for (const p of bundle ?? [catalog.libraries.get(key)])
+        if (p) out.push({ ecosystem: "maven", name: p.name, ...(p.spec ? { spec: p.spec } : {}), line });
+    }
+  }
   return out;
+}
+
+/** A version catalog's libraries and bundles by accessor path (`mcp-kotlin` → `mcp.kotlin`). */
+export interface VersionCatalog {
+  libraries: Map<string, DeclaredPackage>;
+  bundles: Map<string, DeclaredPackage[]>;
+}
+
+/** The accessor path Gradle generates for an alias: `-`, `_` and `.` all separate segments. */
+function accessorPath(alias: string): string {
+  return alias.replace(/[-_.]/g, ".");
+}
+
+/** Index a parsed catalog (see `parseVersionCatalog`) by the accessors build files use. */
+export function toVersionCatalog(text: string): VersionCatalog {
+  const libraries = new Map<string, DeclaredPackage>();
+  for (const p of parseVersionCatalog(text)) if (p.alias) libraries.set(accessorPath(p.alias), p);
+  const bundles = new Map<string, DeclaredPackage[]>();
+  const doc = parseToml(text) as { bundles?: unknown };
+  if (isRecord(doc.bundles))
+    for (const [name, aliases] of Object.entries(doc.bundles)) {
+      if (!Array.isArray(aliases)) continue;
+      const members = aliases.flatMap((a) =>
+        typeof a === "string" ? [libraries.get(accessorPath(a))].filter((p) => p !== undefined) : [],
+      );
+      bundles.set(accessorPath(name), members);
+    }
+  return { libraries, bundles };
 }
 
 /**
@@ -178,7 +220,7 @@ export function parseGradle(source: string): DeclaredPackage[] {
  * as a string, `{ ref = "..." }` (from `[versions]`) or `version.ref`. Build files then use them
  * as `libs.x.y`. https://docs.gradle.org/current/userguide/version_catalogs.html
  */
-export function parseVersionCatalog(text: string): DeclaredPackage[] {
+export function parseVersionCatalog(text: string): (DeclaredPackage & { alias: string })[] {
   const doc = parseToml(text) as { versions?: unknown; libraries?: unknown };
   const versions = isRecord(doc.versions) ? doc.versions : {};
   const versionOf = (v: unknown): string | undefined => {
@@ -194,7 +236,7 @@ export function parseVersionCatalog(text: string): DeclaredPackage[] {
     }
     return typeof v.strictly === "string" ? v.strictly : typeof v.require === "string" ? v.require : undefined;
   };
-  const out: DeclaredPackage[] = [];
+  const out: (DeclaredPackage & { alias: string })[] = [];
   if (!isRecord(doc.libraries)) return out;
   for (const [alias, entry] of Object.entries(doc.libraries)) {
     let name: string | undefined;
@@ -211,7 +253,7 @@ export function parseVersionCatalog(text: string): DeclaredPackage[] {
       spec = versionOf(entry.version);
     }
     if (!name || !/^[\w.-]+:[\w.-]+$/.test(name)) continue;
-    out.push({ ecosystem: "maven", name, ...(spec ? { spec } : {}), line: lineOf(text, alias) });
+    out.push({ ecosystem: "maven", name, alias, ...(spec ? { spec } : {}), line: lineOf(text, alias) });
   }
   return out;
 }

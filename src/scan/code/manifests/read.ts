@@ -1,7 +1,15 @@
 /** Dispatch a manifest or lockfile to its parser by file name. */
 import { basename } from "node:path";
 import type { Ecosystem } from "../catalog.js";
-import { parseGoMod, parseGoSum, parseGradle, parsePom, parseVersionCatalog } from "./jvm-go.js";
+import {
+  parseGoMod,
+  parseGoSum,
+  parseGradle,
+  parsePom,
+  parseVersionCatalog,
+  toVersionCatalog,
+  type VersionCatalog,
+} from "./jvm-go.js";
 import { parsePackageJson, parsePackageLock, parsePnpmLock, parseYarnLock } from "./node.js";
 import {
   parseCondaEnvironment,
@@ -79,12 +87,38 @@ export function parseManifestFile(
       return declared(parsePom(text));
     case "build.gradle":
     case "build.gradle.kts":
-      return declared(parseGradle(text));
+      return declared(parseGradle(text, text.includes("libs.") ? nearestVersionCatalog(readInclude) : undefined));
     default:
       if (name.endsWith(".gemspec")) return declared(parseGemspec(text));
-      if (name.endsWith(".versions.toml")) return declared(parseVersionCatalog(text));
+      if (name.endsWith(".versions.toml"))
+        // The build next to the catalog's `gradle/` folder declares what it uses through
+        // `libs.*`; a catalog with no build beside it stands for its libraries itself.
+        return declared(
+          GRADLE_BUILDS.some((b) => readInclude(`../${b}`) !== undefined)
+            ? []
+            : parseVersionCatalog(text).map(({ alias: _, ...p }) => p),
+        );
       return declared(parseRequirements(text, readInclude));
   }
+}
+
+const GRADLE_BUILDS = ["settings.gradle.kts", "settings.gradle", "build.gradle.kts", "build.gradle"];
+
+/**
+ * The version catalog a build file's `libs.*` accessors come from: `gradle/libs.versions.toml`
+ * of the root project, searched from the build file's folder up (a subproject uses its root's).
+ */
+function nearestVersionCatalog(readInclude: (relative: string) => string | undefined): VersionCatalog | undefined {
+  for (let up = 0; up <= 4; up++) {
+    const text = readInclude(`${"../".repeat(up)}gradle/libs.versions.toml`);
+    if (text === undefined) continue;
+    try {
+      return toVersionCatalog(text);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 const PROJECT_NAME: [test: (name: string) => boolean, pattern: RegExp][] = [

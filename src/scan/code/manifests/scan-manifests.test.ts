@@ -110,4 +110,58 @@ describe("scanCodebase on the manifests real repositories use", () => {
     assert.ok(report.skipped.every((s) => s.reason.startsWith("malformed")));
     assert.deepEqual(report.sdks.map(keyOf), ["pypi:openai@requirements.txt"]);
   });
+
+  it("declares a version catalog's libraries at the build files that use their `libs.*` accessors", async () => {
+    const root = await project({
+      "app/settings.gradle.kts": 'include(":client", ":server")\n',
+      "app/gradle/libs.versions.toml": [
+        "[versions]",
+        'mcp = "0.12.0"',
+        "[libraries]",
+        'mcp-kotlin = { group = "io.modelcontextprotocol", name = "kotlin-sdk", version.ref = "mcp" }',
+        'openai-java = { module = "com.openai:openai-java", version = "4.37.0" }',
+        'ktor-client-core = { module = "io.ktor:ktor-client-core", version = "3.5.0" }',
+        "[bundles]",
+        'ai = ["mcp-kotlin", "openai-java"]',
+      ].join("\n"),
+      "app/client/build.gradle.kts":
+        "dependencies {\n  implementation(libs.openai.java)\n  implementation(libs.ktor.client.core)\n}\n",
+      "app/server/build.gradle.kts":
+        "dependencies {\n  // implementation(libs.openai.java)\n  implementation(libs.bundles.ai)\n}\n",
+      "lone/gradle/libs.versions.toml": '[libraries]\nlc4j = "dev.langchain4j:langchain4j:1.0.0"\n',
+    });
+    const report = await scanCodebase(root, { catalog, workers: 0 });
+    assert.deepEqual(report.sdks.map(keyOf).sort(), [
+      "maven:com.openai:openai-java@app/client/build.gradle.kts",
+      "maven:com.openai:openai-java@app/server/build.gradle.kts",
+      "maven:dev.langchain4j:langchain4j@lone/gradle/libs.versions.toml",
+      "maven:io.modelcontextprotocol:kotlin-sdk@app/server/build.gradle.kts",
+    ]);
+    assert.equal(report.sdks.find((s) => s.manifest === "app/server/build.gradle.kts")?.version, "4.37.0");
+  });
+
+  it("declares a Kotlin notebook's @file:DependsOn and USE dependencies in no manifest, even when a build has them", async () => {
+    const cell = (source: string) => ({ cell_type: "code", metadata: {}, outputs: [], source: [source] });
+    const notebook = JSON.stringify({
+      cells: [
+        cell(
+          '%use langchain4j\n@file:DependsOn("com.openai:openai-java:4.8.0")\n@file:DependsOn("org.slf4j:slf4j-api:2.0.9")',
+        ),
+        cell('USE {\n  dependencies {\n    implementation("io.kinference:inference-core-jvm:$v")\n  }\n}'),
+      ],
+      metadata: { kernelspec: { language: "kotlin", name: "kotlin" } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    });
+    const root = await project({
+      "notebooks/openai.ipynb": notebook,
+      "projects/app/build.gradle.kts": 'dependencies {\n  implementation("com.openai:openai-java:4.37.0")\n}\n',
+    });
+    const report = await scanCodebase(root, { catalog, workers: 0 });
+    assert.deepEqual(report.sdks.map(keyOf).sort(), [
+      "maven:com.openai:openai-java@-",
+      "maven:com.openai:openai-java@projects/app/build.gradle.kts",
+      "maven:io.kinference:inference-core-jvm@-",
+    ]);
+  });
 });

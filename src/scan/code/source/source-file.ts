@@ -4,7 +4,7 @@
  */
 import type { AiCatalog, AiEndpointEntry } from "../catalog.js";
 import { endpointHint } from "../infra.js";
-import { parsePep723, parsePipInstalls } from "../manifests/inline.js";
+import { parseKotlinNotebookDependencies, parsePep723, parsePipInstalls } from "../manifests/inline.js";
 import type { DeclaredPackage } from "../manifests/types.js";
 import { createSdkIndex, type SdkIndex } from "../sdk-index.js";
 import type { SkipNote, SourceLanguage, WalkedFile } from "../walk.js";
@@ -24,7 +24,7 @@ export interface SourceFileResult {
   parsed: boolean;
   analysis?: FileAnalysis;
   skipped?: SkipNote;
-  /** Packages `!pip install`ed by a notebook's code cells. */
+  /** Packages a notebook's code cells install (`!pip install`) or depend on (Kotlin `@file:DependsOn`). */
   installs?: DeclaredPackage[];
   /** Dependencies of a PEP 723 inline script metadata block (`# /// script`). */
   script?: DeclaredPackage[];
@@ -128,7 +128,7 @@ export function analyzeSourceFile(file: WalkedFile, text: string, ctx: SourceCon
   const language: SourceLanguage = file.role.kind === "source" ? file.role.language : "python";
   const kind = file.role.kind === "notebook" ? "notebook" : language;
   const code = sourceCode(file, text);
-  const installs = kind === "notebook" ? parsePipInstalls(code) : [];
+  const installs = kind === "notebook" ? [...parsePipInstalls(code), ...parseKotlinNotebookDependencies(code)] : [];
   const script = kind === "python" && text.includes("# /// script") ? parsePep723(text) : [];
   const declared = {
     ...(installs.length > 0 ? { installs } : {}),
