@@ -26,7 +26,7 @@ import {
   SHIPPED_RULES,
   traceIncident,
 } from "../src/incident/index.js";
-import { parseSensorBatch } from "../src/runtime/index.js";
+import { createSensorRedactor, parseSensorBatch } from "../src/runtime/index.js";
 import { openStore, type Store } from "../src/store/index.js";
 
 const { values } = parseArgs({
@@ -131,7 +131,9 @@ function appEvent(i: number, base: number): Event {
   };
 }
 
-/** `count` events as batches: sensor JSON parsed like the ingest endpoint does, app events as they are. */
+const redact = createSensorRedactor();
+
+/** `count` events as batches: sensor JSON parsed and redacted as the ingest endpoint does, app events as they are. */
 function* batches(count: number, base: number): Generator<Event[]> {
   for (let start = 0; start < count; start += BATCH) {
     const falco: string[] = [];
@@ -146,8 +148,8 @@ function* batches(count: number, base: number): Generator<Event[]> {
       (source === "falco" ? falco : tetragon).push(line);
     }
     yield [
-      ...parseSensorBatch("falco", falco.join("\n")).events,
-      ...parseSensorBatch("tetragon", tetragon.join("\n")).events,
+      ...parseSensorBatch("falco", falco.join("\n")).events.map(redact),
+      ...parseSensorBatch("tetragon", tetragon.join("\n")).events.map(redact),
       ...app,
     ];
   }

@@ -42,6 +42,9 @@ export function startOf(event: Event): number {
     : event.time;
 }
 
+/** Subject rows per insert statement: 3 parameters each, well under SQLite's 32,766. */
+const SUBJECT_ROWS_PER_INSERT = 2_000;
+
 /** Candidates read per join lookup: enough for real chains, bounded against floods of look-alikes. */
 const CANDIDATES = 64;
 
@@ -107,10 +110,10 @@ export function createCorrelator(options: CorrelatorOptions): Correlator {
         subjects.set(event.id, set);
         for (const s of set) subjectRows.push({ subject: s, time: event.time, event_id: event.id });
       }
-      for (let i = 0; i < subjectRows.length; i += 300)
+      for (let i = 0; i < subjectRows.length; i += SUBJECT_ROWS_PER_INSERT)
         await trx
           .insertInto("event_subjects")
-          .values(subjectRows.slice(i, i + 300))
+          .values(subjectRows.slice(i, i + SUBJECT_ROWS_PER_INSERT))
           .onConflict((oc) => oc.doNothing())
           .execute();
 
