@@ -28,6 +28,9 @@ import { chatAnswer, startScriptedUpstream } from "./helpers/scripted-upstream.j
 
 const CLI = join(import.meta.dirname, "../bin/palisade.js");
 const PROBE = join(import.meta.dirname, "fixtures/mcp/probe-server.mjs");
+// The server's working directory is bound into its sandbox: the repository, so that a clone
+// under /tmp (the sandbox's own /tmp hides the host's) still shows the server its code.
+const REPO = join(import.meta.dirname, "..");
 const root = mkdtempSync(join(tmpdir(), "palisade-story-"));
 // A root proxy's sandboxed servers run as uid 65534: they must reach the pins and the config.
 chmodSync(root, 0o755);
@@ -165,6 +168,7 @@ async function setUp(db: string, source: ExecSource): Promise<Story> {
     files:
       command: ${process.execPath}
       args: [${PROBE}]
+      cwd: ${REPO}
       image: registry.bank.internal/mcp-files@${story.digest}
 ${placement}`,
   );
