@@ -11,7 +11,7 @@
 import { sql } from "kysely";
 import type { Event, Severity } from "../core/index.js";
 import type { Store } from "../store/index.js";
-import { type Db, eventIdsBySubjects, eventsById, subjectsByEvent, toEvent } from "./events.js";
+import { type Db, eventIdsOfKinds, eventsById, subjectsByEvent, toEvent } from "./events.js";
 import { type IncidentChange, type MatchToRecord, recordMatch } from "./incidents.js";
 import { type ImageSeverityLookup, matches, matchesEvent } from "./match.js";
 import type { Rule, RuleSet } from "./rules.js";
@@ -202,17 +202,21 @@ export function createCorrelator(options: CorrelatorOptions): Correlator {
     const step = rule.steps[stepIndex];
     if (!step) return undefined;
     const shared = [...here.subjects].filter((s) => on.includes(subjectType(s) as SubjectType));
-    // Either side of `here` within the window: which came first is settled by `complete` on
-    // start times; the nearest candidates in the expected direction are read first.
+    // The expected side of `here` first, nearest first; then the other side, since a step may
+    // be written after the next one began (see `complete`, which settles the order).
     const t = here.event.time;
-    const ids = await eventIdsBySubjects(
-      trx,
-      shared,
-      t - rule.window,
-      t + rule.window,
-      direction === "before" ? "desc" : "asc",
-      CANDIDATES,
-    );
+    const kinds = step.match.kinds;
+    const near =
+      direction === "before"
+        ? [
+            ...(await eventIdsOfKinds(trx, shared, kinds, t - rule.window, t, "desc", CANDIDATES)),
+            ...(await eventIdsOfKinds(trx, shared, kinds, t + 1, t + rule.window, "asc", CANDIDATES)),
+          ]
+        : [
+            ...(await eventIdsOfKinds(trx, shared, kinds, t, t + rule.window, "asc", CANDIDATES)),
+            ...(await eventIdsOfKinds(trx, shared, kinds, t - rule.window, t - 1, "desc", CANDIDATES)),
+          ];
+    const ids = [...new Set(near)];
     const taken = new Set(assigned.flatMap((a) => (a ? [a.event.id] : [])));
     const fresh = ids.filter((id) => !taken.has(id));
     const events = await eventsById(trx, fresh);
@@ -243,7 +247,7 @@ export function createCorrelator(options: CorrelatorOptions): Correlator {
         .executeTakeFirst();
       if (open) return thresholdMatch(rule, key, [group], [at]);
       const t = at.event.time;
-      const ids = await eventIdsBySubjects(trx, [group], t - rule.window, t, "desc", count * 8);
+      const ids = await eventIdsOfKinds(trx, [group], step.match.kinds, t - rule.window, t, "desc", count * 8);
       const events = await eventsById(trx, ids);
       const hits = events.filter((e) => matchesEvent(step.match, e, rules.lists));
       if (hits.length >= count)

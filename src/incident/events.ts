@@ -87,6 +87,35 @@ export async function subjectsByEvent(db: Db, ids: readonly string[]): Promise<M
 }
 
 /**
+ * Ids of events of these kinds sharing any of these subjects within [from, to], nearest to `from`
+ * first (`asc`) or to `to` first: the kind filter keeps a flood of other events sharing the
+ * subject (every call to a busy MCP server) from crowding out the one a rule step wants.
+ */
+export async function eventIdsOfKinds(
+  db: Db,
+  subjects: readonly string[],
+  kinds: readonly string[],
+  from: number,
+  to: number,
+  order: "asc" | "desc",
+  limit: number,
+): Promise<string[]> {
+  if (subjects.length === 0 || kinds.length === 0 || from > to) return [];
+  const rows = await db
+    .selectFrom("event_subjects")
+    .innerJoin("events", "events.id", "event_subjects.event_id")
+    .select(["event_subjects.event_id", "event_subjects.time"])
+    .where("event_subjects.subject", "in", subjects)
+    .where("event_subjects.time", ">=", from)
+    .where("event_subjects.time", "<=", to)
+    .where("events.kind", "in", kinds)
+    .orderBy("event_subjects.time", order)
+    .limit(limit)
+    .execute();
+  return [...new Set(rows.map((r) => r.event_id))];
+}
+
+/**
  * Ids of events sharing any of these subjects within [from, to], nearest to `from` first
  * (`ascending`) or to `to` first: one index range per subject.
  */

@@ -139,6 +139,22 @@ export function runIncidentContract(name: string, harness: IncidentHarness, opti
       }
     });
 
+    it("finds the chain among a flood of other calls to the same MCP server in the same minute", async () => {
+      await withStore(async (store) => {
+        const busy = Array.from({ length: 600 }, (_, i) => call(`busy-${i}`, T - 59_000 + i * 200, `other-${i}`));
+        await store.appendEvents(busy);
+        await store.appendEvents([
+          request("req-1", T, injection()),
+          call("call-1", T + 1_000, "req-1"),
+          exec("exec-1", T + 2_000),
+        ]);
+        await correlatorFor(store).run();
+        const critical = (await listIncidents(store.db)).filter((i) => i.ruleId === "injection-tool-exec");
+        assert.equal(critical.length, 1);
+        assert.deepEqual(critical[0]?.summary.steps, { prompt: "req-1", call: "call-1", exec: "exec-1" });
+      });
+    });
+
     it("does not join a tool call of another request, nor a shell outside the window", async () => {
       await withStore(async (store) => {
         await store.appendEvents([
