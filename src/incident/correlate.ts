@@ -42,6 +42,32 @@ export function startOf(event: Event): number {
     : event.time;
 }
 
+/**
+ * Subject types kept in the index: what traces walk and candidates are judged by, plus every type
+ * a loaded rule joins or counts on. The others (`model`, `tool`, `pod`, `node` unless a rule
+ * uses them) are derived again from the event when needed; indexing them would cost rows on
+ * every event for lookups nobody makes.
+ */
+const ALWAYS_INDEXED: readonly SubjectType[] = [
+  "identity",
+  "request",
+  "session",
+  "trace",
+  "mcp",
+  "workload",
+  "container",
+  "image",
+];
+
+export function indexedSubjectTypes(rules: RuleSet): ReadonlySet<SubjectType> {
+  const types = new Set<SubjectType>(ALWAYS_INDEXED);
+  for (const rule of rules.rules) {
+    if (rule.threshold) types.add(rule.threshold.by);
+    for (const step of rule.steps) for (const t of step.join?.on ?? []) types.add(t);
+  }
+  return types;
+}
+
 /** Subject rows per insert statement: 3 parameters each, well under SQLite's 32,766. */
 const SUBJECT_ROWS_PER_INSERT = 2_000;
 
@@ -63,6 +89,7 @@ export function createCorrelator(options: CorrelatorOptions): Correlator {
   const name = options.name ?? "default";
   const batchSize = options.batchSize ?? 500;
   const now = options.now ?? Date.now;
+  const indexed = indexedSubjectTypes(rules);
 
   async function lockCursor(trx: Db): Promise<number> {
     await trx
@@ -108,7 +135,9 @@ export function createCorrelator(options: CorrelatorOptions): Correlator {
       for (const event of events) {
         const set = await subjectsOf(trx, event, options.directory);
         subjects.set(event.id, set);
-        for (const s of set) subjectRows.push({ subject: s, time: event.time, event_id: event.id });
+        for (const s of set)
+          if (indexed.has(subjectType(s) as SubjectType))
+            subjectRows.push({ subject: s, time: event.time, event_id: event.id });
       }
       for (let i = 0; i < subjectRows.length; i += SUBJECT_ROWS_PER_INSERT)
         await trx

@@ -26,8 +26,30 @@ export function createSensorRedactor(): SensorRedactor {
       ...(process.cwd !== undefined ? { cwd: clean(process.cwd) } : {}),
     };
   };
+  /** Every string the redactor would clean, joined: one scan tells whether any needs it. */
+  const texts = (p: Record<string, unknown>): string[] => {
+    const out: string[] = [];
+    const push = (v: unknown) => {
+      if (typeof v === "string" && v !== "") out.push(v);
+    };
+    const pushProcess = (v: unknown) => {
+      if (v === null || typeof v !== "object") return;
+      const process = v as Record<string, unknown>;
+      push(process.binary);
+      push(process.cwd);
+      if (Array.isArray(process.args)) for (const a of process.args) push(a);
+    };
+    push(p.message);
+    pushProcess(p.process);
+    if (Array.isArray(p.ancestors)) for (const a of p.ancestors) pushProcess(a);
+    if (p.file && typeof p.file === "object") push((p.file as { path?: unknown }).path);
+    return out;
+  };
   return (event) => {
     const p = event.payload;
+    // Most events carry no secret: one scan of all their strings, and the per-string pass only
+    // when it finds something (a span across two strings' seam only costs that pass).
+    if (secrets.detect(texts(p).join("\n")).length === 0) return event;
     return {
       ...event,
       payload: {
