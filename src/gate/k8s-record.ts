@@ -1,17 +1,12 @@
-/**
- * The one engine that turns Kubernetes objects into the workload inventory, whichever way they
- * came (`kubectl get -o json|yaml` output or the Kubernetes API): workloads and NetworkPolicies
- * as `createStoreInventory` records them, and each started container of each pod, linked
- *
- *   workload --runs--> container --runs-image--> image
- *
- * where the image asset is `image:<digest>`, the id `scan image` gives the image it scanned, so a
- * container joins the stored scan of what it runs (`image --contains--> component
- * --affected-by--> vulnerability`). Everything is written in one transaction.
- */
-import type { Transaction } from "kysely";
 import { podTemplateOf } from "../policy/index.js";
-import type { AssetInput, Database, EdgeInput, Store } from "../store/index.js";
+import {
+  type AssetInput,
+  type EdgeInput,
+  insertAbsentAssets,
+  type Store,
+  upsertAssets,
+  upsertEdges,
+} from "../store/index.js";
 import {
   type NetworkPolicyRecord,
   networkPolicyId,
@@ -301,9 +296,10 @@ export async function recordClusterObjects(
     });
   }
   await store.write(async (trx) => {
-    await upsertAssetRows(trx, assets);
-    await insertAbsentAssets(trx, [...images.values()]);
-    await upsertEdgeRows(trx, edges);
+    const now = Date.now();
+    await upsertAssets(trx, assets, now);
+    await insertAbsentAssets(trx, [...images.values()], now);
+    await upsertEdges(trx, edges, now);
   });
 
   const scanned = await scannedDigests(
@@ -361,98 +357,6 @@ export async function scannedDigests(store: Store, digests: readonly string[]): 
     for (const row of viaPlatform) out.add(row.src.slice("image:".length));
   }
   return out;
-}
-
-/** Rows per insert statement (11 parameters each), far below SQLite's and PostgreSQL's limits. */
-const ROWS_PER_INSERT = 200;
-
-// These three mirror the store's own batch upserts (src/store/inventory.ts), which its public
-// surface does not export; the store should offer a batch `upsertAssets`/`upsertEdges` instead.
-async function upsertAssetRows(trx: Transaction<Database>, assets: readonly AssetInput[]): Promise<void> {
-  const now = Date.now();
-  for (const chunk of chunks(
-    lastById(assets, (a) => a.id),
-    ROWS_PER_INSERT,
-  )) {
-    await trx
-      .insertInto("assets")
-      .values(chunk.map((a) => assetRow(a, now)))
-      .onConflict((oc) =>
-        oc.column("id").doUpdateSet((eb) => ({
-          subkind: eb.ref("excluded.subkind"),
-          name: eb.ref("excluded.name"),
-          version: eb.ref("excluded.version"),
-          purl: eb.ref("excluded.purl"),
-          digest: eb.ref("excluded.digest"),
-          properties: eb.ref("excluded.properties"),
-          last_seen: eb.ref("excluded.last_seen"),
-        })),
-      )
-      .execute();
-  }
-}
-
-async function insertAbsentAssets(trx: Transaction<Database>, assets: readonly AssetInput[]): Promise<void> {
-  const now = Date.now();
-  for (const chunk of chunks(
-    lastById(assets, (a) => a.id),
-    ROWS_PER_INSERT,
-  )) {
-    await trx
-      .insertInto("assets")
-      .values(chunk.map((a) => assetRow(a, now)))
-      .onConflict((oc) => oc.column("id").doNothing())
-      .execute();
-  }
-}
-
-async function upsertEdgeRows(trx: Transaction<Database>, edges: readonly EdgeInput[]): Promise<void> {
-  const now = Date.now();
-  for (const chunk of chunks(
-    lastById(edges, (e) => JSON.stringify([e.src, e.dst, e.kind])),
-    ROWS_PER_INSERT,
-  )) {
-    await trx
-      .insertInto("edges")
-      .values(
-        chunk.map((e) => ({
-          src: e.src,
-          dst: e.dst,
-          kind: e.kind,
-          properties: JSON.stringify(e.properties ?? {}),
-          created_at: now,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(["src", "dst", "kind"]).doUpdateSet((eb) => ({ properties: eb.ref("excluded.properties") })),
-      )
-      .execute();
-  }
-}
-
-function assetRow(a: AssetInput, now: number) {
-  return {
-    id: a.id,
-    kind: a.kind,
-    subkind: a.subkind ?? null,
-    name: a.name,
-    version: a.version ?? null,
-    purl: a.purl ?? null,
-    digest: a.digest ?? null,
-    properties: JSON.stringify(a.properties ?? {}),
-    first_seen: now,
-    last_seen: now,
-  };
-}
-
-function lastById<T>(items: readonly T[], key: (item: T) => string): T[] {
-  const byKey = new Map<string, T>();
-  for (const item of items) byKey.set(key(item), item);
-  return [...byKey.values()];
-}
-
-function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

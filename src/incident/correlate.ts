@@ -11,7 +11,7 @@
 import { sql } from "kysely";
 import type { Event, Severity } from "../core/index.js";
 import type { Store } from "../store/index.js";
-import { type Db, eventIdsOfKinds, eventsById, subjectsByEvent, toEvent } from "./events.js";
+import { type Db, EVENT_COLUMNS, eventIdsOfKinds, eventsById, subjectsByEvent, toEvent } from "./events.js";
 import { type IncidentChange, type MatchToRecord, recordMatch } from "./incidents.js";
 import { type ImageSeverityLookup, matches, matchesEvent } from "./match.js";
 import type { Rule, RuleSet } from "./rules.js";
@@ -113,17 +113,7 @@ export function createCorrelator(options: CorrelatorOptions): Correlator {
       const rows = await trx
         .selectFrom("event_chain")
         .innerJoin("events", "events.id", "event_chain.event_id")
-        .select([
-          "event_chain.seq",
-          "events.id",
-          "events.kind",
-          "events.time",
-          "events.identity_id",
-          "events.request_id",
-          "events.trace_id",
-          "events.session_id",
-          "events.payload",
-        ])
+        .select(["event_chain.seq", ...EVENT_COLUMNS])
         .where("event_chain.seq", ">", cursor)
         .orderBy("event_chain.seq", "asc")
         .limit(batchSize)

@@ -42,7 +42,7 @@ export function toEvent(row: EventRow): Event {
   };
 }
 
-const EVENT_COLUMNS = [
+export const EVENT_COLUMNS = [
   "events.id",
   "events.kind",
   "events.time",

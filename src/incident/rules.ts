@@ -9,22 +9,17 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { PalisadeError, parseYamlSource, SeveritySchema, validateYaml } from "../core/index.js";
+import { DURATION_SYNTAX, parseDuration } from "../policy/index.js";
 import { SUBJECT_TYPES } from "./subjects.js";
 
-const DURATION = /^(\d+)(ms|s|m|h)$/;
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
-
-/** `60s`, `10m`, `1h` (or plain milliseconds) → milliseconds. */
+/** `60s`, `10m`, `1h` (the policy's duration syntax), or plain milliseconds → milliseconds. */
 export const DurationSchema = z.union(
   [
     z.number().int().positive(),
     z
       .string()
-      .regex(DURATION)
-      .transform((text) => {
-        const [, n, unit] = DURATION.exec(text) as RegExpExecArray;
-        return Number(n) * UNIT_MS[unit as keyof typeof UNIT_MS];
-      }),
+      .regex(DURATION_SYNTAX)
+      .transform((text) => parseDuration(text)),
   ],
   { error: "a duration like 500ms, 60s, 10m or 1h (or milliseconds)" },
 );

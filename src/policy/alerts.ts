@@ -27,17 +27,18 @@ export function resolveEnvReferences(
   return { value: resolved, missing };
 }
 
-const DURATION = /^(\d{1,9})(ms|s|m|h)$/;
+/** The syntax of a policy duration, shared with the incident rules. */
+export const DURATION_SYNTAX = /^(\d{1,9})(ms|s|m|h)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 
 /** Milliseconds in a policy duration (`500ms`, `30s`, `10m`, `1h`). */
 export function parseDuration(text: string): number {
-  const match = DURATION.exec(text);
+  const match = DURATION_SYNTAX.exec(text);
   if (!match) throw new TypeError(`not a duration: ${text}`);
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
-const DurationSchema = z.string().regex(DURATION, "expected a duration like 30s, 10m or 1h");
+const DurationSchema = z.string().regex(DURATION_SYNTAX, "expected a duration like 30s, 10m or 1h");
 
 export const ALERT_SINK_TYPES = ["webhook", "syslog", "otlp"] as const;
 export const WEBHOOK_FORMATS = ["json", "slack", "teams"] as const;

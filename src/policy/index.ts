@@ -5,6 +5,7 @@ export {
   AlertSinkConfigSchema,
   type AlertsPolicy,
   AlertsPolicySchema,
+  DURATION_SYNTAX,
   isHttpUrl,
   type OtlpSinkConfig,
   parseDuration,

@@ -7,6 +7,9 @@
 import { z } from "zod";
 import { SeveritySchema } from "../core/index.js";
 
+// The container id rule is the inventory's: a sensor's id must key the same way a pod's does.
+export { normaliseContainerId } from "../gate/index.js";
+
 export const RUNTIME_SOURCES = ["falco", "tetragon", "palisade"] as const;
 export const RuntimeSourceSchema = z.enum(RUNTIME_SOURCES);
 export type RuntimeSource = z.infer<typeof RuntimeSourceSchema>;
@@ -103,11 +106,4 @@ export interface RejectedEvent {
   /** Position in the batch (line number for files, 1-based). */
   index: number;
   reason: string;
-}
-
-/** First 12 hex digits of any container id form (`containerd://<64 hex>`, `docker://...`, 15-char Tetragon ids). */
-export function normaliseContainerId(raw: string | undefined | null): string | undefined {
-  if (!raw) return undefined;
-  const id = raw.replace(/^[a-z-]+:\/\//, "").toLowerCase();
-  return /^[0-9a-f]{12,64}$/.test(id) ? id.slice(0, 12) : undefined;
 }

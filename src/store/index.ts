@@ -19,6 +19,7 @@ export {
 } from "./audit-chain.js";
 export { STORE_DIALECTS, type StoreBackend, type StoreDialect } from "./backend.js";
 export { createWorkerEventWriter, type WorkerEventWriter } from "./event-writer.js";
+export { insertAbsentAssets, upsertAssets, upsertEdges } from "./inventory.js";
 export { isPostgresUrl, type OpenStoreOptions, openStore, parseStoreLocation } from "./open.js";
 export { ASSET_KINDS, type AssetKind, type Database, TABLES } from "./schema.js";
 export {

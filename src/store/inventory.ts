@@ -121,6 +121,21 @@ export function createInventoryStore({ write }: InventoryStoreDeps): InventorySt
   };
 }
 
+function assetRow(asset: AssetInput, now: number) {
+  return {
+    id: asset.id,
+    kind: asset.kind,
+    subkind: asset.subkind ?? null,
+    name: asset.name,
+    version: asset.version ?? null,
+    purl: asset.purl ?? null,
+    digest: asset.digest ?? null,
+    properties: JSON.stringify(asset.properties ?? {}),
+    first_seen: now,
+    last_seen: now,
+  };
+}
+
 /** Insert or refresh assets by id (first-seen kept); a repeated id in one batch counts once, the last wins. */
 export async function upsertAssets(
   trx: Transaction<Database>,
@@ -133,20 +148,7 @@ export async function upsertAssets(
   )) {
     await trx
       .insertInto("assets")
-      .values(
-        chunk.map((asset) => ({
-          id: asset.id,
-          kind: asset.kind,
-          subkind: asset.subkind ?? null,
-          name: asset.name,
-          version: asset.version ?? null,
-          purl: asset.purl ?? null,
-          digest: asset.digest ?? null,
-          properties: JSON.stringify(asset.properties ?? {}),
-          first_seen: now,
-          last_seen: now,
-        })),
-      )
+      .values(chunk.map((asset) => assetRow(asset, now)))
       .onConflict((oc) =>
         oc.column("id").doUpdateSet((eb) => ({
           subkind: eb.ref("excluded.subkind"),
@@ -158,6 +160,24 @@ export async function upsertAssets(
           last_seen: eb.ref("excluded.last_seen"),
         })),
       )
+      .execute();
+  }
+}
+
+/** Insert assets whose id is not there yet, leaving existing ones (a scan's richer record) as they are. */
+export async function insertAbsentAssets(
+  trx: Transaction<Database>,
+  assets: readonly AssetInput[],
+  now: number,
+): Promise<void> {
+  for (const chunk of chunks(
+    lastById(assets, (a) => a.id),
+    ROWS_PER_INSERT,
+  )) {
+    await trx
+      .insertInto("assets")
+      .values(chunk.map((asset) => assetRow(asset, now)))
+      .onConflict((oc) => oc.column("id").doNothing())
       .execute();
   }
 }
