@@ -68,7 +68,7 @@ export function indexedSubjectTypes(rules: RuleSet): ReadonlySet<SubjectType> {
   return types;
 }
 
-/** Subject rows per insert statement: 3 parameters each, well under SQLite's 32,766. */
+/** Subject rows per insert statement: 4 parameters each, well under SQLite's 32,766. */
 const SUBJECT_ROWS_PER_INSERT = 2_000;
 
 /** Candidates read per join lookup: enough for real chains, bounded against floods of look-alikes. */
@@ -121,13 +121,13 @@ export function createCorrelator(options: CorrelatorOptions): Correlator {
       if (rows.length === 0) return { events: 0, changes: [], more: false };
       const events = rows.map(toEvent);
       const subjects = new Map<string, Set<string>>();
-      const subjectRows: { subject: string; time: number; event_id: string }[] = [];
+      const subjectRows: { subject: string; time: number; event_id: string; kind: string }[] = [];
       for (const event of events) {
         const set = await subjectsOf(trx, event, options.directory);
         subjects.set(event.id, set);
         for (const s of set)
           if (indexed.has(subjectType(s) as SubjectType))
-            subjectRows.push({ subject: s, time: event.time, event_id: event.id });
+            subjectRows.push({ subject: s, time: event.time, event_id: event.id, kind: event.kind });
       }
       for (let i = 0; i < subjectRows.length; i += SUBJECT_ROWS_PER_INSERT)
         await trx

@@ -103,13 +103,12 @@ export async function eventIdsOfKinds(
   if (subjects.length === 0 || kinds.length === 0 || from > to) return [];
   const rows = await db
     .selectFrom("event_subjects")
-    .innerJoin("events", "events.id", "event_subjects.event_id")
-    .select(["event_subjects.event_id", "event_subjects.time"])
-    .where("event_subjects.subject", "in", subjects)
-    .where("event_subjects.time", ">=", from)
-    .where("event_subjects.time", "<=", to)
-    .where("events.kind", "in", kinds)
-    .orderBy("event_subjects.time", order)
+    .select(["event_id", "time"])
+    .where("subject", "in", subjects)
+    .where("kind", "in", kinds)
+    .where("time", ">=", from)
+    .where("time", "<=", to)
+    .orderBy("time", order)
     .limit(limit)
     .execute();
   return [...new Set(rows.map((r) => r.event_id))];

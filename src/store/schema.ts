@@ -128,6 +128,8 @@ export interface EventSubjectsTable {
   subject: string;
   time: number;
   event_id: string;
+  /** The event's kind (null only on rows indexed before migration 0006 whose event was gone). */
+  kind: string | null;
 }
 
 /** Status changes, assignments and notes of an incident; its events are in incident_events. */

@@ -5,6 +5,7 @@ import { apiKeys } from "./0002-api-keys.js";
 import { advisories } from "./0003-advisories.js";
 import { auditChain } from "./0004-audit-chain.js";
 import { incidents } from "./0005-incidents.js";
+import { subjectKinds } from "./0006-subject-kinds.js";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001-initial": initial,
@@ -12,6 +13,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0003-advisories": advisories,
   "0004-audit-chain": auditChain,
   "0005-incidents": incidents,
+  "0006-subject-kinds": subjectKinds,
 };
 
 export const migrationProvider: MigrationProvider = {
