@@ -416,3 +416,33 @@ describe("config models: round 4 classes", () => {
     assert.deepEqual(ids(properties, "properties"), ["gpt-4o@1", "claude-3-7-sonnet-20250219@2"]);
   });
 });
+
+describe("config models: round 5 classes", () => {
+  it("reads TOML settings commented out as alternatives, and a quoted alternative in a trailing comment", () => {
+    const toml = [
+      "[llm]",
+      'model = "gpt-4o"  # the default',
+      "# [llm.local]",
+      '# model = "qwen2.5:7b" # served by Ollama',
+      '# model = "YOUR_MODEL" #"claude-3-5-haiku-20241022"',
+      "# pick a model that fits the budget",
+      '# # model = "gpt-4"',
+    ].join("\n");
+    assert.deepEqual(ids(toml, "toml").sort(), ["claude-3-5-haiku-20241022@5", "gpt-4o@2", "qwen2.5:7b@4"]);
+  });
+
+  it("reads a hub id under a checkpoint path key, not a local checkpoint folder", () => {
+    const yaml = ["router:", "  checkpoint_path: someorg/router_bert_v2", "  ckpt_path: checkpoints/run-1"].join("\n");
+    assert.deepEqual(ids(yaml, "yaml"), ["someorg/router_bert_v2@2"]);
+  });
+
+  it("reads an Ollama name:tag where a name says model, not a test double", () => {
+    const rust = [
+      'let config = Config { model: Some("newfamily:latest".to_string()) };',
+      'let other = Config { model: Some("newfamily:13b-q4_K_M".to_string()) };',
+      'let mock = Config { model: Some("mockmodel:latest".to_string()) };',
+      'let image = Config { image: Some("redis:latest".to_string()) };',
+    ].join("\n");
+    assert.deepEqual(ids(rust, "code"), ["newfamily:latest@1", "newfamily:13b-q4_K_M@2"]);
+  });
+});

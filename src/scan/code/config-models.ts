@@ -47,10 +47,12 @@ function keyModel(
   if (table.name === undefined || !MODEL_TABLE.test(table.name)) return undefined;
   // `models`, not `model`: a key is an id only by a family pattern or by the settings under it.
   const match = matchModel(key, "models", catalog);
-  if (match) return match;
+  const owner = table.owner && /^[\w-]{2,40}$/.test(table.owner) ? table.owner.toLowerCase() : undefined;
+  // A shape that names no provider (`Meta-Llama-3.1-8B-Instruct`) belongs to the table's owner.
+  if (match) return match.provider === "unknown" && owner ? { ...match, provider: owner } : match;
   if (!table.settings || !MODEL_KEY_SHAPE.test(key) || /^(max|min|top|temperature|timeout)/i.test(key))
     return undefined;
-  return { id: key, provider: table.owner && /^[\w-]{2,40}$/.test(table.owner) ? table.owner.toLowerCase() : "other" };
+  return { id: key, provider: owner ?? "other" };
 }
 
 function lineAt(text: string, needle: string): number {
@@ -309,20 +311,25 @@ export function parseProperties(text: string): PropertyEntry[] {
 }
 
 /**
- * Settings commented out as alternatives (`# OPENAI_MODEL="llama3.1"`, `#spring.ai.x.model=y`):
- * a line that is one comment marker and a lone `key=value`, nothing else. Prose comments, and
- * lines commented twice (`# # key=value`), are not settings.
+ * Settings commented out as alternatives (`# OPENAI_MODEL="llama3.1"`, `#spring.ai.x.model=y`,
+ * TOML's `# model = "llama3.2"  # note`): a line that is one comment marker and a lone
+ * `key=value`, with at most a trailing comment. A trailing comment that is only a quoted value
+ * (`model = "YOUR_MODEL" #"gpt-4o-mini"`) is an alternative for the same key, on a setting
+ * line or a commented one. Prose comments, and lines commented twice (`# # key=value`), are not settings.
  */
 export function commentedAssignments(text: string, marker: RegExp): PropertyEntry[] {
   const out: PropertyEntry[] = [];
   if (!text.includes("=")) return out;
   const line = new RegExp(
-    `^[ \\t]*${marker.source}[ \\t]*(?:export[ \\t]+)?([A-Za-z_][\\w.-]{0,120})[ \\t]*=[ \\t]*(["']?)([^"'\\s#]{2,200})\\2[ \\t]*$`,
+    `^[ \\t]*(${marker.source})?[ \\t]*(?:export[ \\t]+)?([A-Za-z_][\\w.-]{0,120})[ \\t]*=[ \\t]*(["']?)([^"'\\s#]{2,200})\\3[ \\t]*(?:${marker.source}[ \\t]*(?:(["'])([^"'\\s]{2,200})\\5[ \\t]*$|.*)|$)`,
   );
   for (const [index, raw] of text.split(/\r?\n/, MAX_LINES).entries()) {
     if (raw.length > MAX_LINE || !raw.includes("=")) continue;
     const m = line.exec(raw);
-    if (m?.[1] && m[3]) out.push({ key: m[1], value: m[3], line: index + 1 });
+    const key = m?.[2];
+    if (!m || !key) continue;
+    if (m[1] && m[4]) out.push({ key, value: m[4], line: index + 1 });
+    if (m[6]) out.push({ key, value: m[6], line: index + 1 });
   }
   return out;
 }
@@ -513,6 +520,11 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
       if (match) out.push({ ...match, line: lineAt(text, key) });
     },
   );
+  if (format === "toml")
+    for (const entry of commentedAssignments(text, /#/)) {
+      const match = matchModel(entry.value, propertyContext(entry.key), catalog);
+      if (match) out.push({ ...match, line: entry.line });
+    }
   return out;
 }
 

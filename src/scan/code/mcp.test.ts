@@ -500,3 +500,17 @@ describe("servers declared stdio without a command (shared launcher manifests)",
     assert.equal(r.findings.filter((f) => f.ruleId === "code.mcp-unpinned-server").length, 0);
   });
 });
+
+describe("server tables inside lists (issue 15, round 5)", () => {
+  it("reads mcpServers of each entry of a plugin marketplace's plugins list", () => {
+    const text = JSON.stringify({
+      name: "tools",
+      plugins: [
+        { name: "search", source: "./", mcpServers: { search: { type: "http", url: "https://example.test/mcp" } } },
+        { name: "docs", keywords: ["mcp"] },
+      ],
+    });
+    const result = parseMcpConfig(text, { file: ".claude-plugin/marketplace.json" });
+    assert.deepEqual(names(result), ["search"]);
+  });
+});

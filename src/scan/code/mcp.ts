@@ -365,7 +365,13 @@ function readSpring(value: Table, at: Located, into: McpConfigResult): void {
 function findServerTables(value: unknown, at: Located, into: McpConfigResult): void {
   const mcpFile = isMcpFileName(at.file);
   const before = into.servers.length;
-  const visit = (node: unknown, path: readonly string[], depth: number) => {
+  const visit = (node: unknown, path: readonly (string | number)[], depth: number) => {
+    // A list of tables (Claude Code's plugin marketplace: `plugins: [{ name, mcpServers }]`).
+    if (Array.isArray(node)) {
+      if (depth < 3)
+        for (const [i, item] of node.slice(0, MAX_MCP_SERVERS).entries()) visit(item, [...path, i], depth + 1);
+      return;
+    }
     if (!isTable(node)) return;
     for (const [key, child] of Object.entries(node)) {
       const parent = path[path.length - 1];
@@ -377,7 +383,8 @@ function findServerTables(value: unknown, at: Located, into: McpConfigResult): v
         const client = at.client ?? clientOf(at.file, key);
         readServerTable(child, [...path, key], { ...at, ...(client ? { client } : {}) }, into);
       }
-      if (depth < 3 && isTable(child) && !SERVER_TABLE_KEYS.has(key)) visit(child, [...path, key], depth + 1);
+      if (depth < 3 && (isTable(child) || Array.isArray(child)) && !SERVER_TABLE_KEYS.has(key))
+        visit(child, [...path, key], depth + 1);
     }
   };
   visit(value, [], 0);

@@ -265,3 +265,26 @@ describe("model identifiers: round 4 classes", () => {
     assert.equal(matchModel("gpt4o-prod", "deployment_name", catalog)?.provider, "azure-openai");
   });
 });
+
+describe("model identifiers: round 5 families", () => {
+  it("knows open-weight names by their size segment, only where a name says model", () => {
+    for (const id of [
+      "koala-13b",
+      "mpt-7b-chat",
+      "qwen1.5-72b-chat",
+      "RWKV-4-Raven-14B",
+      "mixtral-8x7b-dpo",
+      "pythia-160m",
+    ])
+      assert.ok(matchModel(id, "model", catalog), id);
+    for (const id of ["koala-13b", "mpt-7b-chat"]) assert.equal(matchModel(id, "label", catalog), undefined, id);
+    assert.equal(matchModel("timeout-30s", "model", catalog), undefined);
+  });
+
+  it("does not take an ARN of the AWS documentation's example account for a model", () => {
+    const real = "arn:aws:bedrock:us-east-1:210987654321:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0";
+    assert.equal(matchModel(real, undefined, catalog)?.provider, "aws-bedrock");
+    const example = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/my-profile";
+    assert.equal(matchModel(example, "model", catalog), undefined);
+  });
+});

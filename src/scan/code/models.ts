@@ -57,11 +57,11 @@ const PATH_CONTEXT = /path|dir|file|folder|url|uri|output|save|cache/i;
  */
 const HUB_PATH_CONTEXT = /name_or_path/i;
 /**
- * A model named by a path-like key (`model_path`, `adapter_path`, `--reward_model_path`) that holds a hub id
+ * A model named by a path-like key (`model_path`, `adapter_path`, `checkpoint_path`, `--reward_model_path`) that holds a hub id
  * instead: exactly `org/name`, no extension, a digit in the name (`pythia-1b`, `Qwen2-0.5B`) and
  * an org that is not a local folder name. `exports/final` and `checkpoints/run-1` stay paths.
  */
-const MODEL_PATH_CONTEXT = /(?:model|adapter|lora)_?path/i;
+const MODEL_PATH_CONTEXT = /(?:model|adapter|lora|checkpoint|ckpt)_?path/i;
 const HUB_ID_IN_PATH = /^[A-Za-z0-9][\w.-]{1,38}\/(?=[^/]*\d)[A-Za-z0-9][\w.-]{1,95}$/;
 /** Keys naming where a model is written, never a hub id read from. */
 const WRITE_PATH_CONTEXT = /out|save|cache|export|dir/i;
@@ -78,8 +78,11 @@ const NOT_ID_CONTEXT =
 /** Placeholder hub orgs of docs and tests (`username/my_model`, `your-org/...`, `test/model`). */
 const PLACEHOLDER_ORG =
   /^(username|user|your[-_]?\w*|my[-_]?(org|user|username|name|account|namespace)|org|organi[sz]ation|namespace|test|example|foo|dummy)\//i;
-/** A template's stand-in for a name the user fills in (`your-deployment-name`, `YOUR_MODEL`). */
-const PLACEHOLDER_VALUE = /^your[-_]/i;
+/**
+ * A template's stand-in for a name the user fills in (`your-deployment-name`, `YOUR_MODEL`), or an
+ * ARN of the AWS documentation's example account `123456789012`.
+ */
+const PLACEHOLDER_VALUE = /^your[-_]|^arn:aws:[\w-]+:[\w-]*:123456789012:/i;
 /** Placeholder repository names of tests (`cleanup/test`, `org/dummy`, `x/fake-model`). */
 const PLACEHOLDER_NAME = /^[^/]+\/(test|tests|dummy|fake|mock|placeholder|example)([-_]model)?$/i;
 /** Names whose values are tokenizers only (`AutoTokenizer.from_pretrained("gpt2")`). */
@@ -151,6 +154,9 @@ export function matchModel(value: string, context: string | undefined, catalog: 
     )
       continue;
     if (pattern.strength === "deployment" && !deployment) continue;
+    // A shape that names no provider (`koala-13b`) is held to the generic id's rules: not a model a run writes.
+    if (pattern.provider === "unknown" && (placeholder || (context !== undefined && OUTPUT_MODEL_KEY.test(context))))
+      continue;
     if (pattern.strength === "hub" && (!inContext || /deploy/i.test(context ?? "") || pathLike || placeholder))
       continue;
     if (!pattern.regex.test(id)) continue;

@@ -255,3 +255,31 @@ describe("catalog entries below the popularity cut (issue 15, round 3)", () => {
     );
   });
 });
+
+describe("package families of round 5 (issue 15)", () => {
+  const index = createSdkIndex(loadAiCatalog());
+
+  it("names MCP packages by their mcp- prefix, after an npm scope too, and @mcp- scopes", () => {
+    for (const name of ["mcp-kit", "@acme/mcp-utils", "@mcp-widgets/server"])
+      assert.equal(index.byName("npm", name)?.category, "mcp", name);
+    assert.equal(index.resolve("npm", "@acme/mcp-utils/server")?.name, "@acme/mcp-utils");
+    assert.equal(index.byName("npm", "@acme/utils-mcpx"), undefined);
+  });
+
+  it("knows provider gems named <provider>-ai, the split langfuse packages and every Bedrock Go client", () => {
+    assert.equal(index.byName("gem", "newprovider-ai")?.name, "newprovider-ai");
+    assert.equal(index.byName("gem", "ai"), undefined);
+    assert.equal(index.byName("npm", "langfuse-openai")?.provider, "langfuse");
+    assert.equal(
+      index.resolve("go", "github.com/aws/aws-sdk-go-v2/service/bedrockagent/types")?.name,
+      "github.com/aws/aws-sdk-go-v2/service/bedrockagent",
+    );
+  });
+
+  it("takes a general cloud SDK for AI only through its Generative AI packages", () => {
+    const sdk = index.resolve("go", "github.com/oracle/oci-go-sdk/v65/generativeaiinference");
+    assert.equal(sdk?.name, "github.com/oracle/oci-go-sdk/v65");
+    assert.deepEqual(sdk?.evidence, ["generativeai"]);
+    assert.equal(index.resolve("go", "github.com/oracle/oci-go-sdk/v65/objectstorage"), undefined);
+  });
+});

@@ -130,8 +130,16 @@ export function createSdkIndex(catalog: AiCatalog): SdkIndex {
       concrete.set(cacheKey, entry);
       return entry;
     }
+    // An unscoped npm prefix family (`mcp-*`) also names scoped packages (`@supabase/mcp-utils`).
+    const unscoped = ecosystem === "npm" && key.startsWith("@") ? key.slice(key.indexOf("/") + 1) : undefined;
     const family =
-      families.get(ecosystem)?.find((f) => key.startsWith(f.stem)) ??
+      families
+        .get(ecosystem)
+        ?.find(
+          (f) =>
+            key.startsWith(f.stem) ||
+            (unscoped !== undefined && !f.stem.startsWith("@") && unscoped.startsWith(f.stem)),
+        ) ??
       suffixes
         .get(ecosystem)
         ?.find((f) => key.endsWith(f.stem) && key.length > f.stem.length && !key.endsWith(`/${f.stem}`));

@@ -90,6 +90,9 @@ function implementationName(call: CallFact, assigns: FileFacts["assigns"]): stri
   return undefined;
 }
 
+/** A name read from an options bag a helper receives (`options.name`, `opts.serverName`): its caller's. */
+const FORWARDED_NAME = /^(options|opts|config|cfg|params|args|props|init|serverOptions|serverInfo)\.\w*name$/i;
+
 /** Constants that hold a name (`APP_NAME`, `SERVER_NAME`, `server_name`), looked up for server names. */
 const NAME_CONSTANT = /^[A-Za-z_]\w{0,60}name$/i;
 
@@ -103,11 +106,17 @@ function serverName(
   call: CallFact,
   facts: FileFacts,
   within?: { line: number; endLine: number },
-): { name?: string; ref?: string } {
+): { name?: string; ref?: string; forwarded?: boolean } {
+  const info = call.named.get("serverInfo")?.text;
   const literal =
-    call.positional[0]?.string ?? call.named.get("name")?.string ?? implementationName(call, facts.assigns);
+    call.positional[0]?.string ??
+    call.named.get("name")?.string ??
+    (info ? /\bname\s*:\s*["'`]([^"'`\n]{1,200})["'`]/.exec(info)?.[1] : undefined) ??
+    implementationName(call, facts.assigns);
   if (literal) return { name: literal };
   const text = (call.named.get("name") ?? call.positional[0])?.text;
+  // `new Server({ name: options.name })` inside a helper: the name is its caller's, the server is not this file's.
+  if (text && FORWARDED_NAME.test(text)) return { forwarded: true };
   const ref = text && /^[A-Za-z_][\w.]{0,200}$/.test(text) ? text.slice(text.lastIndexOf(".") + 1) : undefined;
   if (!ref) return {};
   const found = facts.strings.find(
@@ -122,7 +131,10 @@ export function usageKind(callee: string): UsageKind {
   const last = name.slice(name.lastIndexOf(".") + 1);
   if (/embed/i.test(name)) return "embeddings";
   if (/(^|\.)(tool|registerTool|AddTool|add_tool|function_tool)$|Tool$/.test(name)) return "tool";
-  if (/^(FastMCP|McpServer|MCPServer|Server|NewMCPServer|NewServer)$/.test(last)) return "mcp-server";
+  // Factories of MCP frameworks: mcp-use's `createMCPServer("name")`, `createMcpServer({ name })`,
+  // mcp-handler's `createMcpHandler(init, { serverInfo: { name } })`.
+  if (/^(FastMCP|McpServer|MCPServer|Server|NewMCPServer|NewServer|create(?:Mcp|MCP)(?:Server|Handler))$/.test(last))
+    return "mcp-server";
   if (
     /chat|messages\.(create|stream|new)|completions?\.create|complete$|converse|responses\.create|generate_?content/i.test(
       name,
@@ -371,6 +383,7 @@ export function analyzeFacts(options: {
     // A server built in a test file is a fixture of the test, not a server the repository ships.
     if (kind === "mcp-server" && sdk.category === "mcp" && !TEST_FILE.test(rel)) {
       const named = serverName(call, facts);
+      if (named.forwarded) continue;
       result.mcpServers.push({
         name: named.name ?? "(unnamed)",
         line: call.line,

@@ -300,6 +300,34 @@ describe("MCP servers implemented in code (issue 15)", () => {
     }
   }
 
+  it("names servers built by MCP framework factories, and skips a helper forwarding its caller's name", async () => {
+    const factory = [
+      'import { createMCPServer } from "mcp-kit/server";',
+      'const server = createMCPServer("notes-server", { version: "1.0.0" });',
+    ].join("\n");
+    assert.deepEqual(await servers("typescript", factory, "src/server.ts"), ["notes-server"]);
+    const options = [
+      'import { createMcpServer } from "@acme/mcp-utils";',
+      'export const server = createMcpServer({ name: "acme", version: "1.0.0" });',
+    ].join("\n");
+    assert.deepEqual(await servers("typescript", options, "src/server.ts"), ["acme"]);
+    const handler = [
+      'import { createMcpHandler } from "mcp-handler";',
+      "export const handler = createMcpHandler((server) => register(server), {",
+      '  serverInfo: { name: "search-server", version: "2.0.0" },',
+      "});",
+    ].join("\n");
+    assert.deepEqual(await servers("typescript", handler, "api/mcp.ts"), ["search-server"]);
+    const helper = [
+      'import { Server } from "@modelcontextprotocol/sdk/server/index.js";',
+      "export function createServer(options: { name: string }) {",
+      "  const server = new Server({ name: options.name, version: '1' }, { capabilities: {} });",
+      "  return server;",
+      "}",
+    ].join("\n");
+    assert.deepEqual(await servers("typescript", helper, "src/helper.ts"), []);
+  });
+
   it("names a Python MCPServer (mcp 2.x) by its first argument", async () => {
     const py = 'from mcp.server import MCPServer\nmcp = MCPServer("weather")\n';
     assert.deepEqual(await servers("python", py, "weather.py"), ["weather"]);
@@ -535,5 +563,45 @@ describe("prefilter alternation", () => {
         },
       ),
     );
+  });
+});
+
+describe("model ids named by the code around them (issue 15, round 5)", () => {
+  it("reads the keys of a table keyed by model id, open-weight names with a size included", async () => {
+    const py = [
+      "RANKS = {",
+      '    "koala-13b": 0,',
+      '    "phi-3-mini-4k": 1,',
+      "}",
+      "MODEL_RANKS = {",
+      '    "koala-13b": 0,',
+      '    "phi-3-mini-4k": 1,',
+      '    "mystery-7b-chat": 2,',
+      '    "latest": 3,',
+      "}",
+      "model_kwargs = {",
+      '    "load-in-8b": True,',
+      "}",
+      'PROVIDER_MODELS = {"mistral": ["mistral-large-latest"]}',
+    ].join("\n");
+    assert.deepEqual(await models("python", py), [
+      "koala-13b@6",
+      "mistral-large-latest@14",
+      "mystery-7b-chat@8",
+      "phi-3-mini-4k@7",
+    ]);
+  });
+
+  it("names a key looked up in a table by the table, and a record's id field by the list of models", async () => {
+    const py = ['if "vicuna-13b" in seen:', '    elo = model_scores["vicuna-13b"] + config["vicuna-13b"]'].join("\n");
+    assert.deepEqual(await models("python", py), ["vicuna-13b@2"]);
+    const ts = [
+      "const chatModels = [",
+      "  { name: 'Reasoning large', key: 'o3' },",
+      "  { name: 'mini-embed-l6-v2', key: 'someorg/mini-embed-l6-v2' },",
+      "];",
+      "const routes = [{ key: 'o3' }];",
+    ].join("\n");
+    assert.deepEqual(await models("typescript", ts), ["o3@2", "someorg/mini-embed-l6-v2@3"]);
   });
 });

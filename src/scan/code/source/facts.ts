@@ -362,6 +362,8 @@ function contextOf(node: Node): string | undefined {
         const key = parent.childForFieldName("key");
         if (!key || key.id === current.id) return undefined;
         const name = stringValue(key) ?? key.text;
+        const record = recordListOwner(parent, name);
+        if (record) return record;
         // `new LlmConfig({ name: "x" })`: the object is the call's argument.
         return (name === "name" || name === "id") && parent.parent?.type === "object"
           ? (modelOwned(parent.parent, name) ?? name)
@@ -371,6 +373,18 @@ function contextOf(node: Node): string | undefined {
         const first = parent.namedChildren[0];
         if (!first || first.id === current.id) return undefined;
         return first.text;
+      }
+      // `MODEL_COSTS["gpt-4"]`, `models["llama-2-70b-chat"]`: a key looked up in a table is named by the table.
+      case "subscript":
+      case "subscript_expression":
+      case "index_expression": {
+        const container =
+          parent.childForFieldName("value") ??
+          parent.childForFieldName("object") ??
+          parent.childForFieldName("operand");
+        if (!container || container.id === current.id || !/^[A-Za-z_$][\w$.]{0,100}$/.test(container.text))
+          return undefined;
+        return container.text;
       }
       // `function getRecommendedModel() { ... return "deepseek-v4-flash"; }`: named by the function.
       case "return_statement":
@@ -598,6 +612,46 @@ function listContext(list: Node): string | undefined {
   return outer && inner ? `${outer}.${inner}` : (inner ?? outer);
 }
 
+/**
+ * Names of tables keyed by model id (`MODEL_IDS = {"vicuna-13b": 0}`, `MODEL_PRICES`,
+ * `modelLimits`, `SUPPORTED_MODELS`): a name that says model, ending in a plural or a table word.
+ * Keyword tables (`model_kwargs`, `llm_params`) hold settings, not models.
+ */
+const MODEL_TABLE_NAME = /(model|llm)\w*(s|map|table|list|info|registry|catalog|lookup|dict)$/i;
+const SETTINGS_TABLE_NAME = /(kwargs|args|params|options|settings|headers|aliases)$/i;
+
+/**
+ * The table a string is the key of, when the table is keyed by model id: its name and node id.
+ * A key whose value is a list names a group (`{"openai": ["gpt-4o"]}`), not a model.
+ */
+function modelTableOfKey(pair: Node, key: Node): { id: number; name: string } | undefined {
+  if (pair.type !== "pair" || pair.childForFieldName("key")?.id !== key.id) return undefined;
+  const value = pair.childForFieldName("value");
+  if (!value || LIST_TYPES.has(value.type)) return undefined;
+  const table = pair.parent;
+  if (!table || (table.type !== "dictionary" && table.type !== "object")) return undefined;
+  const name = contextOf(table);
+  if (!name || !MODEL_TABLE_NAME.test(name) || SETTINGS_TABLE_NAME.test(name)) return undefined;
+  return { id: table.id, name };
+}
+
+/** Fields that identify a record of a list (`{ key: "o3-mini", name: "o3 Mini" }`); a display `name` is not one. */
+const RECORD_ID_KEYS = /^(key|id|value|slug)$/;
+
+/**
+ * `defaultChatModels = [{ name: "GPT-4o", key: "gpt-4o" }]`: the identifying field of a record in a
+ * list of models is named by the list.
+ */
+function recordListOwner(pair: Node, key: string): string | undefined {
+  if (!RECORD_ID_KEYS.test(key)) return undefined;
+  const record = pair.parent;
+  if (!record || (record.type !== "object" && record.type !== "dictionary")) return undefined;
+  const list = record.parent;
+  if (!list || !LIST_TYPES.has(list.type)) return undefined;
+  const owner = contextOf(list);
+  return owner && MODEL_TABLE_NAME.test(owner) && !SETTINGS_TABLE_NAME.test(owner) ? owner : undefined;
+}
+
 /** Which positional argument of which call a string literal is, when it is one directly. */
 function argumentPosition(node: Node): { callee: string; index: number } | undefined {
   const list = node.parent;
@@ -787,10 +841,11 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
         if (isString) {
           const value = stringValue(node);
           if (value !== undefined && MODEL_SHAPE.test(value)) {
-            const context = contextOf(node);
             const parent = node.parent;
-            const group = parent && LIST_TYPES.has(parent.type) ? parent.id : undefined;
-            const groupContext = parent && group !== undefined ? listContext(parent) : undefined;
+            const table = parent ? modelTableOfKey(parent, node) : undefined;
+            const context = table?.name ?? contextOf(node);
+            const group = table ? table.id : parent && LIST_TYPES.has(parent.type) ? parent.id : undefined;
+            const groupContext = table ? table.name : parent && group !== undefined ? listContext(parent) : undefined;
             const fact: StringFact = {
               value,
               line: lineOf(node),
