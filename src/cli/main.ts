@@ -23,9 +23,10 @@ import { registerScanCode } from "./commands/scan-code.js";
 import { registerScanFs } from "./commands/scan-fs.js";
 import { registerScanImage } from "./commands/scan-image.js";
 import { registerScanModel } from "./commands/scan-model.js";
-import { registerScanRegistry, registerWorker } from "./commands/scan-registry.js";
+import { registerScanRegistry } from "./commands/scan-registry.js";
 import { registerSign } from "./commands/sign.js";
 import { packageVersion, registerVersion } from "./commands/version.js";
+import { registerWorker } from "./commands/worker.js";
 import { createContext, type GlobalOptions } from "./context.js";
 import { EXIT, type ExitCode, exitCodeFor } from "./exit-codes.js";
 

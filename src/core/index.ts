@@ -34,6 +34,18 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
+export {
+  createRedisJobQueue,
+  type EnqueueOptions,
+  type JobHandlers,
+  type JobTypes,
+  type JobWorkerOptions,
+  QUEUE_NAME,
+  type QueuedJob,
+  type RedisJobQueue,
+  redisConnection,
+  startRedisJobWorker,
+} from "./jobs.js";
 export { createLogger, LOG_FORMATS, type LogFormat, type Logger, type LoggerOptions } from "./logger.js";
 export { redactUrl } from "./redact-url.js";
 export {

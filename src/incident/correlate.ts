@@ -8,10 +8,20 @@
  * (events do not arrive in order: a sensor's exec can land before the gateway flushes the prompt
  * that caused it), following the joins from step to step on shared subjects.
  */
+
+import type { Transaction } from "kysely";
 import { sql } from "kysely";
 import type { Event, Severity } from "../core/index.js";
-import type { Store } from "../store/index.js";
-import { type Db, EVENT_COLUMNS, eventIdsOfKinds, eventsById, subjectsByEvent, toEvent } from "./events.js";
+import type { AppendedEvent, Database, Store } from "../store/index.js";
+import {
+  type Db,
+  EVENT_COLUMNS,
+  type EventRow,
+  eventIdsOfKinds,
+  eventsById,
+  subjectsByEvent,
+  toEvent,
+} from "./events.js";
 import { type IncidentChange, type MatchToRecord, recordMatch } from "./incidents.js";
 import { type ImageSeverityLookup, matches, matchesEvent } from "./match.js";
 import type { Rule, RuleSet } from "./rules.js";
@@ -27,6 +37,19 @@ export interface CorrelatorOptions {
   /** Events per transaction (default 500). */
   batchSize?: number;
   now?: () => number;
+}
+
+/**
+ * Collects the changes of several matches or runs, one per incident, latest state: "opened"
+ * (or "reopened") wins over later updates, so an incident opened and then extended is reported
+ * as opened, once.
+ */
+export function keepChange(changes: Map<string, IncidentChange>, change: IncidentChange): void {
+  const earlier = changes.get(change.incident.id);
+  changes.set(
+    change.incident.id,
+    earlier && earlier.change !== "updated" ? { ...change, change: earlier.change } : change,
+  );
 }
 
 export interface CorrelationRun {
@@ -82,6 +105,13 @@ interface Assigned {
 export interface Correlator {
   /** Correlates every event appended since the last run (in batches); returns what changed. */
   run(): Promise<CorrelationRun>;
+  /**
+   * Correlates events as they are appended, in the append's own transaction
+   * (`store.appendEventsWith(events, correlator.appended)`): no second transaction, no reading
+   * back. Only when the cursor stands right before them; otherwise (events appended by others
+   * wait before them) it does nothing and returns undefined, and `run()` takes them in order.
+   */
+  appended(trx: Transaction<Database>, rows: readonly AppendedEvent[]): Promise<CorrelationRun | undefined>;
 }
 
 export function createCorrelator(options: CorrelatorOptions): Correlator {
@@ -119,48 +149,47 @@ export function createCorrelator(options: CorrelatorOptions): Correlator {
         .limit(batchSize)
         .execute();
       if (rows.length === 0) return { events: 0, changes: [], more: false };
-      const events = rows.map(toEvent);
-      const subjects = new Map<string, Set<string>>();
-      const subjectRows: { subject: string; time: number; event_id: string; kind: string }[] = [];
-      for (const event of events) {
-        const set = await subjectsOf(trx, event, options.directory);
-        subjects.set(event.id, set);
-        for (const s of set)
-          if (indexed.has(subjectType(s) as SubjectType))
-            subjectRows.push({ subject: s, time: event.time, event_id: event.id, kind: event.kind });
-      }
-      for (let i = 0; i < subjectRows.length; i += SUBJECT_ROWS_PER_INSERT)
-        await trx
-          .insertInto("event_subjects")
-          .values(subjectRows.slice(i, i + SUBJECT_ROWS_PER_INSERT))
-          .onConflict((oc) => oc.doNothing())
-          .execute();
-
-      const changes = new Map<string, IncidentChange>();
-      for (const event of events) {
-        const own = subjects.get(event.id) as Set<string>;
-        for (const rule of rules.rules) {
-          const found = await evaluate(trx, rule, { event, subjects: own });
-          if (!found) continue;
-          const change = await recordMatch(trx, found, now());
-          if (change) {
-            const earlier = changes.get(change.incident.id);
-            // "opened" wins over later updates of the same incident within the batch.
-            changes.set(
-              change.incident.id,
-              earlier && earlier.change !== "updated" ? { ...change, change: earlier.change } : change,
-            );
-          }
-        }
-      }
-      const last = Number(rows[rows.length - 1]?.seq);
-      await trx
-        .updateTable("correlation_cursor")
-        .set({ seq: last, updated_at: now() })
-        .where("name", "=", name)
-        .execute();
-      return { events: events.length, changes: [...changes.values()], more: rows.length === batchSize };
+      const changes = await correlateRows(trx, rows);
+      return { events: rows.length, changes, more: rows.length === batchSize };
     });
+  }
+
+  /** Index the rows' subjects, run every rule on each, and move the cursor past the last. */
+  async function correlateRows(trx: Db, rows: readonly (EventRow & { seq: number | string })[]) {
+    const events = rows.map(toEvent);
+    const subjects = new Map<string, Set<string>>();
+    const subjectRows: { subject: string; time: number; event_id: string; kind: string }[] = [];
+    for (const event of events) {
+      const set = await subjectsOf(trx, event, options.directory);
+      subjects.set(event.id, set);
+      for (const s of set)
+        if (indexed.has(subjectType(s) as SubjectType))
+          subjectRows.push({ subject: s, time: event.time, event_id: event.id, kind: event.kind });
+    }
+    for (let i = 0; i < subjectRows.length; i += SUBJECT_ROWS_PER_INSERT)
+      await trx
+        .insertInto("event_subjects")
+        .values(subjectRows.slice(i, i + SUBJECT_ROWS_PER_INSERT))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+
+    const changes = new Map<string, IncidentChange>();
+    for (const event of events) {
+      const own = subjects.get(event.id) as Set<string>;
+      for (const rule of rules.rules) {
+        const found = await evaluate(trx, rule, { event, subjects: own });
+        if (!found) continue;
+        const change = await recordMatch(trx, found, now());
+        if (change) keepChange(changes, change);
+      }
+    }
+    const last = Number(rows[rows.length - 1]?.seq);
+    await trx
+      .updateTable("correlation_cursor")
+      .set({ seq: last, updated_at: now() })
+      .where("name", "=", name)
+      .execute();
+    return [...changes.values()];
   }
 
   /** The chain of a rule that this event completes, if any (it may be any step of it). */
@@ -313,16 +342,19 @@ export function createCorrelator(options: CorrelatorOptions): Correlator {
   }
 
   return {
+    async appended(trx, rows) {
+      const first = rows[0];
+      if (!first) return { events: 0, changes: [] };
+      if ((await lockCursor(trx)) !== first.seq - 1) return undefined;
+      return { events: rows.length, changes: await correlateRows(trx, rows) };
+    },
     async run() {
       let total = 0;
       const changes = new Map<string, IncidentChange>();
       for (;;) {
         const result = await batch();
         total += result.events;
-        for (const c of result.changes) {
-          const earlier = changes.get(c.incident.id);
-          changes.set(c.incident.id, earlier && earlier.change !== "updated" ? { ...c, change: earlier.change } : c);
-        }
+        for (const change of result.changes) keepChange(changes, change);
         if (!result.more) return { events: total, changes: [...changes.values()] };
       }
     },

@@ -5,7 +5,7 @@ import type { Database } from "../store/index.js";
 
 export type Db = Kysely<Database>;
 
-interface EventRow {
+export interface EventRow {
   id: string;
   kind: string;
   time: number | string;
@@ -90,6 +90,9 @@ export async function subjectsByEvent(db: Db, ids: readonly string[]): Promise<M
  * Ids of events of these kinds sharing any of these subjects within [from, to], nearest to `from`
  * first (`asc`) or to `to` first: the kind filter keeps a flood of other events sharing the
  * subject (every call to a busy MCP server) from crowding out the one a rule step wants.
+ *
+ * One query per kind: with several kinds in one query SQLite's planner preferred the (subject,
+ * time) key for its order and filtered the kinds row by row, the scan this index exists to avoid.
  */
 export async function eventIdsOfKinds(
   db: Db,
@@ -101,17 +104,22 @@ export async function eventIdsOfKinds(
   limit: number,
 ): Promise<string[]> {
   if (subjects.length === 0 || kinds.length === 0 || from > to) return [];
-  const rows = await db
-    .selectFrom("event_subjects")
-    .select(["event_id", "time"])
-    .where("subject", "in", subjects)
-    .where("kind", "in", kinds)
-    .where("time", ">=", from)
-    .where("time", "<=", to)
-    .orderBy("time", order)
-    .limit(limit)
-    .execute();
-  return [...new Set(rows.map((r) => r.event_id))];
+  const found: { event_id: string; time: number }[] = [];
+  for (const kind of new Set(kinds))
+    found.push(
+      ...(await db
+        .selectFrom("event_subjects")
+        .select(["event_id", "time"])
+        .where("subject", "in", subjects)
+        .where("kind", "=", kind)
+        .where("time", ">=", from)
+        .where("time", "<=", to)
+        .orderBy("time", order)
+        .limit(limit)
+        .execute()),
+    );
+  if (kinds.length > 1) found.sort((a, b) => (order === "asc" ? 1 : -1) * (Number(a.time) - Number(b.time)));
+  return [...new Set(found.slice(0, limit).map((r) => r.event_id))];
 }
 
 /**

@@ -6,7 +6,13 @@ export {
   createAlertDispatcher,
   createAlertSinks,
 } from "./alerts/index.js";
-export { type CorrelationRun, type Correlator, type CorrelatorOptions, createCorrelator } from "./correlate.js";
+export {
+  type CorrelationRun,
+  type Correlator,
+  type CorrelatorOptions,
+  createCorrelator,
+  keepChange,
+} from "./correlate.js";
 export { createStoreDirectory, resolveImageDigest, type StoreDirectoryOptions } from "./directory.js";
 export {
   getIncident,
@@ -21,6 +27,15 @@ export {
   listIncidents,
   updateIncident,
 } from "./incidents.js";
+export {
+  createEventIngestor,
+  EVENT_BATCH_JOB,
+  type EventBatchJob,
+  type EventIngestor,
+  type EventJobTypes,
+  eventBatchJobId,
+  parseEventBatchJob,
+} from "./ingest.js";
 export { type ImageSeverityLookup, programOf } from "./match.js";
 export { incidentAlert } from "./notify.js";
 export { traceDot, traceMermaid, traceTable } from "./render.js";

@@ -16,8 +16,10 @@ import { createSensorRedactor } from "./redact.js";
 
 export const INGEST_PATH = "/api/v1/events/";
 
+/** Where accepted events go: the store, or the shared queue whose workers store them. */
 export interface EventSink {
-  appendEvents(events: readonly Event[]): Promise<void>;
+  /** Resolves once the events are durable (stored, or queued); rejects when they are not. */
+  appendEvents(events: readonly Event[], source: SensorSource): Promise<unknown>;
 }
 
 export interface IngestServerOptions {
@@ -116,7 +118,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     }
     const events = batch.events.map(redact);
     try {
-      await options.sink.appendEvents(events);
+      await options.sink.appendEvents(events, source);
     } catch (cause) {
       stats.refused++;
       options.logger?.warn(

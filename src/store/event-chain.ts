@@ -111,8 +111,8 @@ export function pruneEntry(prune: { id: string; kind: string; before: number; at
 export async function extendChain(
   trx: Transaction<Database> | Kysely<Database>,
   entries: readonly ChainEntry[],
-): Promise<void> {
-  if (entries.length === 0) return;
+): Promise<EventChainTable[]> {
+  if (entries.length === 0) return [];
   const head = await trx
     .selectFrom("event_chain")
     .select(["seq", "hash"])
@@ -133,6 +133,7 @@ export async function extendChain(
       .values(rows.slice(i, i + INSERT_BATCH))
       .execute();
   }
+  return rows;
 }
 
 /**

@@ -24,6 +24,7 @@ export { isPostgresUrl, type OpenStoreOptions, openStore, parseStoreLocation } f
 export { ASSET_KINDS, type AssetKind, type Database, TABLES } from "./schema.js";
 export {
   type ApiKeyRecord,
+  type AppendedEvent,
   type AssetInput,
   type AssetRecord,
   createStore,

@@ -59,6 +59,11 @@ export interface ApiKeyRecord {
   lastUsedAt: number | null;
 }
 
+/** An event row as appendEvents stored it, with its place in the audit chain. */
+export interface AppendedEvent extends EventsTable {
+  seq: number;
+}
+
 export interface MigrationOutcome {
   name: string;
   status: "applied" | "failed" | "not-executed";
@@ -94,6 +99,15 @@ export interface Store extends AdvisoryStore, InventoryStore {
    * and extend the audit chain with them in the same transaction (event-chain.ts).
    */
   appendEvents(events: readonly Event[]): Promise<void>;
+  /**
+   * appendEvents, then `within` in the same write transaction with the rows this call appended
+   * (in chain order, with their sequence numbers): work that must commit or fail with the events,
+   * such as correlating them. Its result is returned.
+   */
+  appendEventsWith<T>(
+    events: readonly Event[],
+    within: (trx: Transaction<Database>, appended: readonly AppendedEvent[]) => Promise<T>,
+  ): Promise<T>;
   /**
    * Delete events of `kind` older than `before` (epoch ms), except events attached to an incident
    * (they are its evidence). Deletes in batches so a large purge never holds the write lock long.
@@ -163,6 +177,47 @@ export function createStore(backend: StoreBackend): Store {
 
   const advisories = createAdvisoryStore({ db, write, guard });
   const inventory = createInventoryStore({ write });
+
+  async function appendWith<T>(
+    events: readonly Event[],
+    within: (trx: Transaction<Database>, appended: readonly AppendedEvent[]) => Promise<T>,
+  ): Promise<T> {
+    // One row per id (the first copy), hashed exactly as it is stored.
+    const unique = new Map<string, EventsTable>();
+    for (const event of events) {
+      const row = toEventRow(event);
+      if (!unique.has(row.id)) unique.set(row.id, row);
+    }
+    const rows = [...unique.values()];
+    return write(async (trx) => {
+      await lockChain(trx, backend.chainLock);
+      const appended: EventsTable[] = [];
+      for (const chunk of chunks(rows, 200)) {
+        // Replays after an outage may resend events, even ones retention has pruned since:
+        // the chain knows every id ever appended, which makes the append idempotent.
+        const known = await chainedIds(
+          trx,
+          chunk.map((r) => r.id),
+        );
+        const fresh = chunk.filter((r) => !known.has(r.id));
+        if (fresh.length === 0) continue;
+        const inserted = await trx
+          .insertInto("events")
+          .values(fresh)
+          // A row written behind the store's back stays as it is (and unchained, for audit verify to report).
+          .onConflict((oc) => oc.column("id").doNothing())
+          .returning("id")
+          .execute();
+        const ids = new Set(inserted.map((r) => r.id));
+        for (const row of fresh) if (ids.has(row.id)) appended.push(row);
+      }
+      const links = await extendChain(trx, appended.map(eventEntry));
+      return within(
+        trx,
+        appended.map((row, i) => ({ ...row, seq: Number(links[i]?.seq) })),
+      );
+    });
+  }
 
   return {
     ...advisories,
@@ -294,38 +349,10 @@ export function createStore(backend: StoreBackend): Store {
 
     async appendEvents(events) {
       if (events.length === 0) return;
-      // One row per id (the first copy), hashed exactly as it is stored.
-      const unique = new Map<string, EventsTable>();
-      for (const event of events) {
-        const row = toEventRow(event);
-        if (!unique.has(row.id)) unique.set(row.id, row);
-      }
-      const rows = [...unique.values()];
-      await write(async (trx) => {
-        await lockChain(trx, backend.chainLock);
-        const appended: EventsTable[] = [];
-        for (const chunk of chunks(rows, 200)) {
-          // Replays after an outage may resend events, even ones retention has pruned since:
-          // the chain knows every id ever appended, which makes the append idempotent.
-          const known = await chainedIds(
-            trx,
-            chunk.map((r) => r.id),
-          );
-          const fresh = chunk.filter((r) => !known.has(r.id));
-          if (fresh.length === 0) continue;
-          const inserted = await trx
-            .insertInto("events")
-            .values(fresh)
-            // A row written behind the store's back stays as it is (and unchained, for audit verify to report).
-            .onConflict((oc) => oc.column("id").doNothing())
-            .returning("id")
-            .execute();
-          const ids = new Set(inserted.map((r) => r.id));
-          for (const row of fresh) if (ids.has(row.id)) appended.push(row);
-        }
-        await extendChain(trx, appended.map(eventEntry));
-      });
+      await appendWith(events, async () => {});
     },
+
+    appendEventsWith: appendWith,
 
     async pruneEvents({ kind, before }) {
       let deleted = 0;

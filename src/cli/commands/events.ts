@@ -5,19 +5,25 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { type Command, Option } from "commander";
-import { PalisadeError } from "../../core/index.js";
+import { createRedisJobQueue, PalisadeError } from "../../core/index.js";
 import { createAuthenticator } from "../../gateway/index.js";
 import {
   type AlertDispatcher,
-  type CorrelationRun,
   createAlertDispatcher,
   createCorrelator,
+  createEventIngestor,
+  EVENT_BATCH_JOB,
+  type EventJobTypes,
+  eventBatchJobId,
+  type IncidentChange,
   incidentAlert,
+  keepChange,
 } from "../../incident/index.js";
 import { loadPolicyFiles } from "../../policy/index.js";
 import {
   createSensorRedactor,
   DEFAULT_SENSOR_BATCH_LIMITS,
+  type EventSink,
   parseSensorBatch,
   type RejectedEvent,
   SENSOR_SOURCES,
@@ -28,6 +34,7 @@ import type { Store } from "../../store/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import { type CommandContext, createContext, type GlobalOptions } from "../context.js";
 import { renderTable } from "../output.js";
+import { type QueueFlags, queueOptions, redisUrlOf } from "../queue-options.js";
 import { isLoopback, logFormatOption, policyFiles, serverGlobals } from "./gateway.js";
 import { incidentDirectory, incidentRules } from "./incident.js";
 
@@ -36,13 +43,13 @@ const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 const LINES_PER_BATCH = 20_000;
 
 /** The policy's alert sinks as a dispatcher, or undefined when it has none. */
-function alertDispatcher(ctx: CommandContext, files: string[] | undefined): AlertDispatcher | undefined {
+export function alertDispatcher(ctx: CommandContext, files: string[] | undefined): AlertDispatcher | undefined {
   const alerts = loadPolicyFiles(policyFiles(ctx, files)).spec.alerts;
   if (!alerts || alerts.sinks.length === 0) return undefined;
   return createAlertDispatcher(alerts, { logger: ctx.logger });
 }
 
-function correlatorFor(ctx: CommandContext, store: Store, rules: string[] | undefined) {
+export function correlatorFor(ctx: CommandContext, store: Store, rules: string[] | undefined) {
   const directory = incidentDirectory(ctx);
   return createCorrelator({ store, rules: incidentRules(rules), directory, imageSeverity: directory.imageSeverity });
 }
@@ -109,32 +116,38 @@ export function registerEvents(program: Command): void {
         const store = ctx.openStore();
         const dispatcher = options.correlate ? alertDispatcher(ctx, options.policy) : undefined;
         const report = { accepted: 0, truncated: 0, rejected: [] as (RejectedEvent & { file: string })[] };
-        let run: CorrelationRun | undefined;
+        const changes = new Map<string, IncidentChange>();
+        let correlated = 0;
         const redact = createSensorRedactor();
         try {
           await store.migrate();
+          const ingestor = options.correlate
+            ? createEventIngestor({ store, correlator: correlatorFor(ctx, store, options.rules) })
+            : undefined;
           for (const file of files)
             for (const batch of fileBatches(options.source, file)) {
-              await store.appendEvents(batch.events.map(redact));
+              const events = batch.events.map(redact);
+              if (ingestor) {
+                const run = await ingestor.ingest(events);
+                correlated += run.events;
+                for (const change of run.changes) keepChange(changes, change);
+              } else await store.appendEvents(events);
               report.accepted += batch.events.length;
               report.truncated += batch.truncated.length;
               report.rejected.push(...batch.rejected.map((r) => ({ ...r, file })));
             }
-          if (options.correlate) {
-            run = await correlatorFor(ctx, store, options.rules).run();
-            for (const change of run.changes) dispatcher?.dispatch(incidentAlert(change));
-          }
+          for (const change of changes.values()) dispatcher?.dispatch(incidentAlert(change));
         } finally {
           await dispatcher?.close();
           await store.close();
         }
-        const incidents = (run?.changes ?? []).map((c) => ({
+        const incidents = [...changes.values()].map((c) => ({
           id: c.incident.id,
           change: c.change,
           severity: c.incident.severity,
           title: c.incident.title,
         }));
-        if (options.format === "json") ctx.out.json({ ...report, correlated: run?.events ?? 0, incidents });
+        if (options.format === "json") ctx.out.json({ ...report, correlated, incidents });
         else {
           ctx.out.text(
             `stored ${report.accepted} event(s) from ${files.length} file(s); rejected ${report.rejected.length}` +
@@ -142,7 +155,7 @@ export function registerEvents(program: Command): void {
           );
           for (const r of report.rejected.slice(0, 20)) ctx.out.text(`  ${r.file}:${r.index}: ${r.reason}`);
           if (report.rejected.length > 20) ctx.out.text(`  ... and ${report.rejected.length - 20} more`);
-          if (run) ctx.out.text(`correlated ${run.events} event(s)`);
+          if (options.correlate) ctx.out.text(`correlated ${correlated} event(s)`);
           if (incidents.length > 0)
             ctx.out.text(
               renderTable(
@@ -162,112 +175,138 @@ export function registerEvents(program: Command): void {
     "palisade events ingest --source tetragon tetragon.log --format json",
   ]);
 
-  const serve = events
-    .command("serve")
-    .description(
-      "the sensor ingestion endpoint: POST /api/v1/events/falco and /api/v1/events/tetragon; correlates as events arrive",
-    )
-    .option("--listen <host:port>", "address to listen on", "127.0.0.1:8790")
-    .option("--no-auth", "accept unauthenticated posts (loopback addresses only)")
-    .option("--rules <paths...>", "more correlation rule files or folders")
-    .option("--policy <files...>", "policy whose alert sinks are told of new incidents")
-    .option("--correlate-every <ms>", "also correlate what the gateways stored, this often", "2000")
-    .addOption(logFormatOption())
-    .action(
-      async (
-        options: {
-          listen: string;
-          auth: boolean;
-          rules?: string[];
-          policy?: string[];
-          correlateEvery: string;
-          logFormat?: string;
-        },
-        cmd: Command,
-      ) => {
-        const ctx = createContext(serverGlobals(cmd, options.logFormat));
-        const at = options.listen.lastIndexOf(":");
-        const host = options.listen.slice(0, at).replace(/^\[|\]$/g, "");
-        const port = Number(options.listen.slice(at + 1));
-        if (at < 0 || !Number.isInteger(port) || port < 0 || port > 65_535)
-          throw new PalisadeError("bad-usage", `--listen must be host:port, got ${options.listen}`, {
-            input: options.listen,
-          });
-        if (!options.auth && !isLoopback(host))
-          throw new PalisadeError("bad-usage", `--no-auth is only allowed on a loopback address, not ${host}`, {
-            input: options.listen,
-          });
-        const every = Number(options.correlateEvery);
-        if (!Number.isInteger(every) || every < 100)
-          throw new PalisadeError("bad-usage", "--correlate-every must be at least 100 (ms)", {
-            input: options.correlateEvery,
-          });
-        const store = ctx.openStore();
-        await store.migrate();
-        const correlator = correlatorFor(ctx, store, options.rules);
-        const dispatcher = alertDispatcher(ctx, options.policy);
-        const oidc = ctx.config.gateway.auth.oidc;
-        const auth = createAuthenticator({
-          ...(ctx.config.gateway.auth.apiKeys ? { apiKeys: store } : {}),
-          ...(oidc ? { oidc } : {}),
-        });
-
-        // One correlation at a time; a wake-up during a run asks for one more run after it.
-        let running: Promise<void> | undefined;
-        let again = false;
-        const correlate = (): Promise<void> => {
-          if (running) {
-            again = true;
-            return running;
-          }
-          running = (async () => {
-            do {
-              again = false;
-              try {
-                const run = await correlator.run();
-                for (const change of run.changes) {
-                  ctx.logger.warn(
-                    { incident: change.incident.id, severity: change.incident.severity, change: change.change },
-                    change.incident.title,
-                  );
-                  dispatcher?.dispatch(incidentAlert(change));
-                }
-              } catch (error) {
-                ctx.logger.error({ err: (error as Error).message }, "correlation failed; retried on the next tick");
-              }
-            } while (again);
-          })().finally(() => {
-            running = undefined;
-          });
-          return running;
-        };
-        const server = await startIngestServer({
-          host,
-          port,
-          sink: store,
-          ...(options.auth ? { authenticate: (h: string | undefined) => auth.authenticate(h) } : {}),
-          onStored: () => void correlate(),
-          logger: ctx.logger,
-        });
-        const timer = setInterval(() => void correlate(), every);
-        if (!options.auth)
-          ctx.logger.warn({ url: server.url }, "AUTHENTICATION IS OFF (--no-auth): any local process may post events");
-        process.stdout.write(`${JSON.stringify({ url: server.url, sources: SENSOR_SOURCES })}\n`);
-        const stop = async () => {
-          clearInterval(timer);
-          await server.close();
-          await correlate();
-          await dispatcher?.close();
-          ctx.logger.info({ ...server.stats }, "ingestion stopped");
-          await store.close();
-        };
-        await new Promise<void>((resolve) => {
-          const onSignal = () => void stop().finally(resolve);
-          process.once("SIGINT", onSignal);
-          process.once("SIGTERM", onSignal);
-        });
+  const serve = queueOptions(
+    events
+      .command("serve")
+      .description(
+        "the sensor ingestion endpoint: POST /api/v1/events/falco and /api/v1/events/tetragon; correlates as events arrive",
+      )
+      .option("--listen <host:port>", "address to listen on", "127.0.0.1:8790")
+      .option("--no-auth", "accept unauthenticated posts (loopback addresses only)")
+      .option("--rules <paths...>", "more correlation rule files or folders")
+      .option("--policy <files...>", "policy whose alert sinks are told of new incidents")
+      .option("--correlate-every <ms>", "also correlate what the gateways stored, this often", "2000")
+      .addOption(logFormatOption()),
+    "stored and correlated in this process",
+  ).action(
+    async (
+      options: QueueFlags & {
+        listen: string;
+        auth: boolean;
+        rules?: string[];
+        policy?: string[];
+        correlateEvery: string;
+        logFormat?: string;
       },
-    );
+      cmd: Command,
+    ) => {
+      const ctx = createContext(serverGlobals(cmd, options.logFormat));
+      const at = options.listen.lastIndexOf(":");
+      const host = options.listen.slice(0, at).replace(/^\[|\]$/g, "");
+      const port = Number(options.listen.slice(at + 1));
+      if (at < 0 || !Number.isInteger(port) || port < 0 || port > 65_535)
+        throw new PalisadeError("bad-usage", `--listen must be host:port, got ${options.listen}`, {
+          input: options.listen,
+        });
+      if (!options.auth && !isLoopback(host))
+        throw new PalisadeError("bad-usage", `--no-auth is only allowed on a loopback address, not ${host}`, {
+          input: options.listen,
+        });
+      const every = Number(options.correlateEvery);
+      if (!Number.isInteger(every) || every < 100)
+        throw new PalisadeError("bad-usage", "--correlate-every must be at least 100 (ms)", {
+          input: options.correlateEvery,
+        });
+      const redisUrl = options.queue === "redis" ? redisUrlOf(options) : undefined;
+      const store = ctx.openStore();
+      await store.migrate();
+      const correlator = correlatorFor(ctx, store, options.rules);
+      const dispatcher = alertDispatcher(ctx, options.policy);
+      const oidc = ctx.config.gateway.auth.oidc;
+      const auth = createAuthenticator({
+        ...(ctx.config.gateway.auth.apiKeys ? { apiKeys: store } : {}),
+        ...(oidc ? { oidc } : {}),
+      });
+      const report = (changes: readonly IncidentChange[]) => {
+        for (const change of changes) {
+          ctx.logger.warn(
+            { incident: change.incident.id, severity: change.incident.severity, change: change.change },
+            change.incident.title,
+          );
+          dispatcher?.dispatch(incidentAlert(change));
+        }
+      };
+      const correlationFailed = (error: unknown) =>
+        ctx.logger.error({ err: (error as Error).message }, "correlation failed; retried on the next tick");
+
+      // What the gateways store is correlated on a timer (sensor batches as they arrive); one
+      // run at a time, and a wake-up during a run asks for one more run after it.
+      let running: Promise<void> | undefined;
+      let again = false;
+      const correlate = (): Promise<void> => {
+        if (running) {
+          again = true;
+          return running;
+        }
+        running = (async () => {
+          do {
+            again = false;
+            try {
+              report((await correlator.run()).changes);
+            } catch (error) {
+              correlationFailed(error);
+            }
+          } while (again);
+        })().finally(() => {
+          running = undefined;
+        });
+        return running;
+      };
+      // With Redis, batches are queued (normalised and redacted) for the workers; otherwise
+      // stored and correlated here, in one transaction.
+      const queue = redisUrl ? await createRedisJobQueue<EventJobTypes>(redisUrl) : undefined;
+      const ingestor = createEventIngestor({
+        store,
+        correlator,
+        onChanges: report,
+        onCorrelationError: correlationFailed,
+      });
+      const sink: EventSink = queue
+        ? {
+            appendEvents: (events, source) =>
+              queue.enqueue(EVENT_BATCH_JOB, [{ id: eventBatchJobId(events), data: { source, events: [...events] } }], {
+                attempts: 10,
+                backoffMs: 2000,
+              }),
+          }
+        : { appendEvents: (events) => ingestor.ingest(events) };
+      const server = await startIngestServer({
+        host,
+        port,
+        sink,
+        ...(options.auth ? { authenticate: (h: string | undefined) => auth.authenticate(h) } : {}),
+        logger: ctx.logger,
+      });
+      const timer = setInterval(() => void correlate(), every);
+      if (!options.auth)
+        ctx.logger.warn({ url: server.url }, "AUTHENTICATION IS OFF (--no-auth): any local process may post events");
+      process.stdout.write(`${JSON.stringify({ url: server.url, sources: SENSOR_SOURCES })}\n`);
+      const stop = async () => {
+        clearInterval(timer);
+        await server.close();
+        await queue?.close();
+        await correlate();
+        await dispatcher?.close();
+        ctx.logger.info({ ...server.stats }, "ingestion stopped");
+        await store.close();
+      };
+      await new Promise<void>((resolve) => {
+        const onSignal = () => void stop().finally(resolve);
+        process.once("SIGINT", onSignal);
+        process.once("SIGTERM", onSignal);
+      });
+    },
+  );
   withExamples(serve, [
     "palisade events serve --listen 0.0.0.0:8790",
     "palisade events serve --listen 127.0.0.1:8790 --no-auth --policy policy.yaml",

@@ -34,11 +34,11 @@ export { imagePurl, sizeReport, toCycloneDx } from "./output.js";
 export {
   createMemoryQueue,
   createRedisQueue,
+  IMAGE_SCAN_JOB,
   type ImageJob,
+  type ImageJobTypes,
   type JobFailure,
   type JobQueue,
-  QUEUE_NAME,
-  startRedisWorker,
 } from "./queue.js";
 export { listRegistryJobs, parseRegistryTarget } from "./registry-scan.js";
 export { type FoundModel, type ImageScanOptions, type ImageScanReport, looksLikeModel, scanImage } from "./scan.js";
