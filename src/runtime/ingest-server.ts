@@ -28,6 +28,11 @@ export interface IngestServerOptions {
   sink: EventSink;
   /** Resolves the caller from `Authorization`; absent: no authentication (the CLI allows it on loopback only). */
   authenticate?: (authorization: string | undefined) => Promise<Identity>;
+  /**
+   * Other routes this server answers (say, the incident API), after the caller is authenticated
+   * like a sensor: true when the handler answered, false for a 404.
+   */
+  routes?: (req: IncomingMessage, res: ServerResponse, identity: Identity | undefined) => Promise<boolean>;
   /** Called after a batch is stored, with its events (the correlator is woken here). */
   onStored?: (events: readonly Event[], source: SensorSource, identity: Identity | undefined) => void;
   maxBodyBytes?: number;
@@ -78,27 +83,40 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
   const stats: IngestStats = { batches: 0, accepted: 0, rejected: 0, truncated: 0, refused: 0 };
   const redact = createSensorRedactor();
 
+  /** The caller (undefined without authentication), or false once a 401 has been sent. */
+  async function authenticated(req: IncomingMessage, res: ServerResponse): Promise<Identity | undefined | false> {
+    if (!options.authenticate) return undefined;
+    try {
+      return await options.authenticate(req.headers.authorization);
+    } catch (cause) {
+      req.resume();
+      error(res, 401, "unauthenticated", (cause as Error).message || "unauthenticated", {
+        "www-authenticate": 'Bearer realm="palisade"',
+      });
+      return false;
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path === "/healthz" && req.method === "GET") return send(res, 200, { status: "ok" });
-    if (!path.startsWith(INGEST_PATH)) return error(res, 404, "not_found", `no route ${path}`);
+    if (!path.startsWith(INGEST_PATH)) {
+      if (!options.routes) return error(res, 404, "not_found", `no route ${path}`);
+      const caller = await authenticated(req, res);
+      if (caller === false) return;
+      if (await options.routes(req, res, caller)) return;
+      return error(res, 404, "not_found", `no route ${path}`);
+    }
     const source = path.slice(INGEST_PATH.length) as SensorSource;
     if (!(SENSOR_SOURCES as readonly string[]).includes(source))
       return error(res, 404, "not_found", `unknown sensor "${source}": expected ${SENSOR_SOURCES.join(" or ")}`);
     if (req.method !== "POST")
       return error(res, 405, "method_not_allowed", "POST a batch of events", { allow: "POST" });
 
-    let identity: Identity | undefined;
-    if (options.authenticate) {
-      try {
-        identity = await options.authenticate(req.headers.authorization);
-      } catch (cause) {
-        stats.refused++;
-        req.resume();
-        return error(res, 401, "unauthenticated", (cause as Error).message || "unauthenticated", {
-          "www-authenticate": 'Bearer realm="palisade"',
-        });
-      }
+    const identity = await authenticated(req, res);
+    if (identity === false) {
+      stats.refused++;
+      return;
     }
     const body = await readBody(req, maxBody);
     if (!body) {

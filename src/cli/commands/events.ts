@@ -12,6 +12,7 @@ import {
   createAlertDispatcher,
   createCorrelator,
   createEventIngestor,
+  createIncidentApi,
   EVENT_BATCH_JOB,
   type EventJobTypes,
   eventBatchJobId,
@@ -179,7 +180,7 @@ export function registerEvents(program: Command): void {
     events
       .command("serve")
       .description(
-        "the sensor ingestion endpoint: POST /api/v1/events/falco and /api/v1/events/tetragon; correlates as events arrive",
+        "the sensor ingestion endpoint (POST /api/v1/events/falco, /api/v1/events/tetragon), correlating as events arrive, and the incident API (/api/v1/incidents)",
       )
       .option("--listen <host:port>", "address to listen on", "127.0.0.1:8790")
       .option("--no-auth", "accept unauthenticated posts (loopback addresses only)")
@@ -284,6 +285,7 @@ export function registerEvents(program: Command): void {
         host,
         port,
         sink,
+        routes: createIncidentApi({ store, directory: incidentDirectory(ctx) }),
         ...(options.auth ? { authenticate: (h: string | undefined) => auth.authenticate(h) } : {}),
         logger: ctx.logger,
       });
