@@ -122,8 +122,14 @@ export function registerEvents(program: Command): void {
         const redact = createSensorRedactor();
         try {
           await store.migrate();
-          const ingestor = options.correlate
-            ? createEventIngestor({ store, correlator: correlatorFor(ctx, store, options.rules) })
+          const correlator = options.correlate ? correlatorFor(ctx, store, options.rules) : undefined;
+          const ingestor = correlator
+            ? createEventIngestor({
+                store,
+                correlator,
+                onCorrelationError: (error) =>
+                  ctx.logger.error({ err: (error as Error).message }, "correlation failed; the events are stored"),
+              })
             : undefined;
           for (const file of files)
             for (const batch of fileBatches(options.source, file)) {
@@ -137,6 +143,12 @@ export function registerEvents(program: Command): void {
               report.truncated += batch.truncated.length;
               report.rejected.push(...batch.rejected.map((r) => ({ ...r, file })));
             }
+          // Whatever else waits (gateway events, a batch whose correlation failed): as before, all of it.
+          if (correlator) {
+            const rest = await correlator.run();
+            correlated += rest.events;
+            for (const change of rest.changes) keepChange(changes, change);
+          }
           for (const change of changes.values()) dispatcher?.dispatch(incidentAlert(change));
         } finally {
           await dispatcher?.close();

@@ -59,6 +59,9 @@ export function registerWorker(program: Command, context: Contextual): Command {
       const ingestor = createEventIngestor({
         store,
         correlator: correlatorFor(ctx, store, flags.rules),
+        // The events stay stored; the next batch's run (or events serve's timer) correlates them.
+        onCorrelationError: (error) =>
+          ctx.logger.error({ err: (error as Error).message }, "correlation failed; the events are stored"),
         onChanges: (changes) => {
           for (const change of changes) {
             ctx.logger.warn(
