@@ -446,3 +446,50 @@ describe("config models: round 5 classes", () => {
     assert.deepEqual(ids(rust, "code"), ["newfamily:latest@1", "newfamily:13b-q4_K_M@2"]);
   });
 });
+
+describe("config models: values a structure declares a model", () => {
+  it("reads every id of a mocked OpenAI-compatible /v1/models answer, and no other object's id", () => {
+    const json = JSON.stringify(
+      {
+        object: "list",
+        data: [
+          { id: "babbage:2020-05-03", object: "model", owned_by: "openai" },
+          { id: "if-curie-v2", object: "model", owned_by: "openai" },
+          { id: "modelperm-abc123", object: "model_permission" },
+        ],
+      },
+      null,
+      2,
+    );
+    assert.deepEqual(
+      configModels(json, "json", catalog)
+        .map((m) => m.id)
+        .sort(),
+      ["babbage:2020-05-03", "if-curie-v2"],
+    );
+  });
+
+  it("reads the models an Ollama deployment pulls and runs at start-up", () => {
+    const yaml = [
+      "ollama:",
+      "  models:",
+      "    pull:",
+      "      - tinyvision",
+      "    run:",
+      "      - tinyvision",
+      "image:",
+      "  pull: always",
+    ].join("\n");
+    assert.deepEqual(ids(yaml, "yaml"), ["tinyvision@4", "tinyvision@6"]);
+    const json = '{ "models": { "pull": ["tinyvision"] }, "images": { "pull": ["busybox"] } }';
+    assert.deepEqual(
+      configModels(json, "json", catalog).map((m) => m.id),
+      ["tinyvision"],
+    );
+  });
+
+  it("reads the model of a positional pipeline(task, model) call in Ruby", () => {
+    const rb = 'model = Informers.pipeline("embedding", "acme/mini-embed-v2")\nx = pipeline("sentiment", "positive")';
+    assert.deepEqual(ids(rb, "code"), ["acme/mini-embed-v2@1"]);
+  });
+});

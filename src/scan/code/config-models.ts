@@ -11,7 +11,16 @@ import { parse as parseToml } from "smol-toml";
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
 import type { AiCatalog } from "./catalog.js";
 import { readJsonnet } from "./jsonnet.js";
-import { isDatasetContext, isModelContext, type ModelMatch, matchModel, ollamaCommandModels } from "./models.js";
+import {
+  isDatasetContext,
+  isModelContext,
+  isModelObject,
+  isOllamaPullList,
+  type ModelMatch,
+  matchDeclaredModel,
+  matchModel,
+  ollamaCommandModels,
+} from "./models.js";
 import { embeddedModelCandidates } from "./source/embedded.js";
 import type { ConfigFormat } from "./walk.js";
 
@@ -82,16 +91,24 @@ function ownerKey(key: string, owner: string | undefined): string {
     : key;
 }
 
-/** Visit every string in a plain value with the key that names it. */
+/**
+ * Visit every string in a plain value with the key that names it; `declared` marks a value its
+ * place declares a model (`matchDeclaredModel`: an API model object's id, an Ollama pull list).
+ */
 function visitValue(
   value: unknown,
   key: string | undefined,
-  emit: (value: string, key: string | undefined) => void,
+  emit: (value: string, key: string | undefined, declared?: boolean) => void,
   emitKey: (key: string, table: { name: string | undefined; owner: string | undefined; settings: boolean }) => void,
 ): void {
-  const stack: { value: unknown; key: string | undefined; parent?: string | undefined; data?: boolean }[] = [
-    { value, key },
-  ];
+  const stack: {
+    value: unknown;
+    key: string | undefined;
+    parent?: string | undefined;
+    data?: boolean;
+    /** A value its place declares a model (`matchDeclaredModel`). */
+    declared?: boolean;
+  }[] = [{ value, key }];
   let visits = 0;
   while (stack.length > 0 && visits++ < MAX_VISITS) {
     const item = stack.pop();
@@ -99,7 +116,8 @@ function visitValue(
     const v = item.value;
     if (typeof v === "string") {
       const flag = /^--?([\w-]+)=(.+)$/.exec(v);
-      if (flag?.[1] && flag[2]) emit(flag[2], flag[1]);
+      if (item.declared) emit(v, item.key, true);
+      else if (flag?.[1] && flag[2]) emit(flag[2], flag[1]);
       else emit(v, inDataset(item.data, item.key));
     } else if (Array.isArray(v)) {
       for (const [i, entry] of v.entries()) {
@@ -107,12 +125,15 @@ function visitValue(
         stack.push({
           value: entry,
           key: typeof prev === "string" && prev.startsWith("-") ? prev.replace(/^-+/, "") : item.key,
+          parent: item.parent,
           data: item.data,
+          ...(!item.data && isOllamaPullList(item.key, item.parent) ? { declared: true } : {}),
         });
       }
     } else if (typeof v === "object" && v !== null) {
       const table = v as Record<string, unknown>;
       const envName = typeof table.name === "string" && "value" in table ? table.name : undefined;
+      const modelObject = !item.data && isModelObject(table);
       for (const [k, entry] of Object.entries(table)) {
         if (!item.data)
           emitKey(k, {
@@ -125,6 +146,7 @@ function visitValue(
           key: k === "value" && envName ? envName : ownerKey(k, item.key),
           parent: item.key,
           data: item.data || isDatasetContext(k),
+          ...(modelObject && k === "id" ? { declared: true } : {}),
         });
       }
     }
@@ -196,9 +218,14 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
   if (!Array.isArray(docs)) return out;
   let visits = 0;
   const visit = (node: unknown, key: string | undefined) => {
-    const stack: { node: unknown; key: string | undefined; parent?: string | undefined; data?: boolean }[] = [
-      { node, key },
-    ];
+    const stack: {
+      node: unknown;
+      key: string | undefined;
+      parent?: string | undefined;
+      data?: boolean;
+      /** An entry of an Ollama pull list (`isOllamaPullList`). */
+      pullList?: boolean;
+    }[] = [{ node, key }];
     while (stack.length > 0 && visits++ < MAX_VISITS) {
       const item = stack.pop();
       if (!item) break;
@@ -206,8 +233,9 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
       if (isScalar(n)) {
         if (typeof n.value !== "string") continue;
         const flag = /^--?([\w-]+)=(.+)$/.exec(n.value);
-        const match =
-          flag?.[1] && flag[2]
+        const match = item.pullList
+          ? matchDeclaredModel(n.value, catalog)
+          : flag?.[1] && flag[2]
             ? matchModel(flag[2], flag[1], catalog)
             : matchModel(n.value, inDataset(item.data, item.key), catalog);
         const line = counter.linePos(n.range?.[0] ?? 0).line;
@@ -220,7 +248,12 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
             isScalar(prev) && typeof prev.value === "string" && prev.value.startsWith("-")
               ? prev.value.replace(/^-+/, "")
               : undefined;
-          stack.push({ node: entry, key: flag ?? item.key, data: item.data });
+          stack.push({
+            node: entry,
+            key: flag ?? item.key,
+            data: item.data,
+            pullList: !item.data && isOllamaPullList(item.key, item.parent),
+          });
         }
       } else if (isMap(n)) {
         const nameItem = n.items.find((p) => isScalar(p.key) && p.key.value === "name");
@@ -503,8 +536,8 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
   visitValue(
     value,
     undefined,
-    (v, key) => {
-      const match = matchModel(v, key, catalog);
+    (v, key, declared) => {
+      const match = declared ? matchDeclaredModel(v, catalog) : matchModel(v, key, catalog);
       if (match) out.push({ ...match, line: lineAt(text, `${quote}${v}`) });
       else {
         // A command line or code kept in a value (`command = "codex -m X"`, an n8n Code node).

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { loadAiCatalog } from "./catalog.js";
-import { matchModel } from "./models.js";
+import { matchDeclaredModel, matchModel } from "./models.js";
 
 const catalog = loadAiCatalog();
 
@@ -286,5 +286,28 @@ describe("model identifiers: round 5 families", () => {
     assert.equal(matchModel(real, undefined, catalog)?.provider, "aws-bedrock");
     const example = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/my-profile";
     assert.equal(matchModel(example, "model", catalog), undefined);
+  });
+
+  it("takes a test's numbered stand-in named after the word model for no model", () => {
+    for (const id of ["test-model-1", "new-model-3", "old_model_2", "model-1b", "advanced-model-12"])
+      assert.equal(matchModel(id, "models", catalog), undefined, id);
+    assert.equal(matchModel("qwen2.5-7b", "models", catalog)?.id, "qwen2.5-7b");
+  });
+
+  it("reads a vocoder's id as a model", () => {
+    assert.equal(matchModel("acme/tts_vocoder-v2", "DEFAULT_VOCODER_ID", catalog)?.provider, "huggingface");
+    assert.equal(matchModel("acme/tts_vocoder-v2", "DEFAULT_VOICE_ID", catalog), undefined);
+  });
+
+  it("knows Azure's dotless names of OpenAI models anywhere", () => {
+    for (const id of ["gpt-35-turbo", "gpt-35-turbo-16k", "gpt-35-turbo-0613"])
+      assert.equal(matchModel(id, undefined, catalog)?.provider, "azure-openai", id);
+    assert.equal(matchModel("gpt-35-turbine", undefined, catalog), undefined);
+  });
+
+  it("takes a value its structure declares a model whatever its family, but not a path", () => {
+    assert.deepEqual(matchDeclaredModel("curie:2020-05-03", catalog), { id: "curie:2020-05-03", provider: "unknown" });
+    assert.equal(matchDeclaredModel("gpt-4o", catalog)?.provider, "openai");
+    assert.equal(matchDeclaredModel("./weights/model.gguf", catalog), undefined);
   });
 });

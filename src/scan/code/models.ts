@@ -5,9 +5,9 @@
  */
 import type { AiCatalog } from "./catalog.js";
 
-/** Names that say "this value is a model": arguments, variables, keys, env vars. */
+/** Names that say "this value is a model": arguments, variables, keys, env vars (a TTS `vocoder_id` is a model too). */
 const MODEL_CONTEXT =
-  /model|deployment|engine(_?(name|id))?$|checkpoint|pretrained|repo_?id|llm|embedder|reranker|lora|peft|adapters?_?(name|id|weights|path)/i;
+  /model|deployment|engine(_?(name|id))?$|checkpoint|pretrained|repo_?id|llm|embedder|reranker|vocoder|lora|peft|adapters?_?(name|id|weights|path)/i;
 /**
  * Names with "model" in them that hold something else: Spring MVC views and model attributes
  * (`new ModelAndView("owners/details")`, `model.addAttribute`), tokenizer-only look-ups
@@ -79,10 +79,12 @@ const NOT_ID_CONTEXT =
 const PLACEHOLDER_ORG =
   /^(username|user|your[-_]?\w*|my[-_]?(org|user|username|name|account|namespace)|org|organi[sz]ation|namespace|test|example|foo|dummy)\//i;
 /**
- * A template's stand-in for a name the user fills in (`your-deployment-name`, `YOUR_MODEL`), or an
- * ARN of the AWS documentation's example account `123456789012`.
+ * A template's stand-in for a name the user fills in (`your-deployment-name`, `YOUR_MODEL`), an
+ * ARN of the AWS documentation's example account `123456789012`, or a test's numbered stand-in
+ * named after the word itself (`test-model-1`, `new-model-2`, `model-1b`): an id whose last word
+ * is "model" and a number says "some model", never which.
  */
-const PLACEHOLDER_VALUE = /^your[-_]|^arn:aws:[\w-]+:[\w-]*:123456789012:/i;
+const PLACEHOLDER_VALUE = /^your[-_]|^arn:aws:[\w-]+:[\w-]*:123456789012:|(?:^|[-_])models?[-_]?\d{1,3}[a-z]?$/i;
 /** Placeholder repository names of tests (`cleanup/test`, `org/dummy`, `x/fake-model`). */
 const PLACEHOLDER_NAME = /^[^/]+\/(test|tests|dummy|fake|mock|placeholder|example)([-_]model)?$/i;
 /** Names whose values are tokenizers only (`AutoTokenizer.from_pretrained("gpt2")`). */
@@ -178,6 +180,36 @@ export function matchModel(value: string, context: string | undefined, catalog: 
   )
     return { id, provider: "unknown" };
   return undefined;
+}
+
+/**
+ * A value whose place in a structure declares it a model, whatever its family: the id of a model
+ * object of an OpenAI-compatible API (`isModelObject`: `davinci:2020-05-03`, `if-curie-v2`), an
+ * entry of an Ollama pull list (`ollama: { models: { pull: [moondream] } }`). A catalogued id
+ * keeps its provider; any other is `unknown`. Paths, files and templates are still not models.
+ */
+export function matchDeclaredModel(value: string, catalog: AiCatalog): ModelMatch | undefined {
+  const id = value.trim();
+  if (id.length < 2 || id.length > 200 || NOT_A_MODEL.test(id)) return undefined;
+  return matchModel(id, "model", catalog) ?? { id, provider: "unknown" };
+}
+
+/**
+ * The models an Ollama deployment pulls or runs at start-up: `models: { pull: [...], run: [...] }`
+ * (the ollama-helm chart's `ollama.models`, https://github.com/otwld/ollama-helm#values), the
+ * list form of `ollama pull X`.
+ */
+export function isOllamaPullList(key: string | undefined, parent: string | undefined): boolean {
+  return (key === "pull" || key === "run") && parent !== undefined && /^models?$/i.test(parent);
+}
+
+/**
+ * True when a parsed table is a model object of an OpenAI-compatible API: `GET /v1/models` lists
+ * `{ "object": "model", "id": "...", "owned_by": "..." }` (https://platform.openai.com/docs/api-reference/models/object;
+ * vLLM, Ollama, LM Studio and LiteLLM answer the same shape).
+ */
+export function isModelObject(table: Readonly<Record<string, unknown>>): boolean {
+  return table.object === "model" && typeof table.id === "string";
 }
 
 /** `MISTRAL` and `mistral`: a name that only repeats its value. */

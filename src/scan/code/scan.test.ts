@@ -31,6 +31,7 @@ describe("scanCodebase", () => {
       "dist/bundle.js": 'import { Mistral } from "@mistralai/mistralai";\n',
       "generated/client.py": "import groq\n",
       "keep/generated.py": "import ollama\n",
+      ".git/HEAD": "ref: refs/heads/main\n",
       ".gitignore": "generated/\n*.tmp.py\n!keep.tmp.py\n",
       "scratch.tmp.py": "import replicate\n",
       "keep.tmp.py": "import together\n",
@@ -41,6 +42,7 @@ describe("scanCodebase", () => {
 
   it("walks directories an allowlist .gitignore (`*` then `!*.py`) excludes only by its catch-all", async () => {
     const root = await project({
+      ".git/HEAD": "ref: refs/heads/main\n",
       ".gitignore": "*\n!*.py\n!docs\n__pycache__/\n",
       "app.py": OPENAI_PY,
       "scripts/run.py": "import anthropic\n",
@@ -51,8 +53,40 @@ describe("scanCodebase", () => {
     assert.deepEqual(report.sdks.map((s) => s.name).sort(), ["anthropic", "openai"]);
   });
 
+  it("reads the files a .gitignore names in a tree outside git, where every file is a committed one", async () => {
+    const root = await project({
+      ".gitignore": "/agents.json\ngenerated/\n",
+      "agents.json": '{ "mcpServers": { "files": { "command": "npx", "args": ["-y", "files-mcp"] } } }\n',
+      "generated/client.py": "import groq\n",
+    });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(
+      report.mcpServers.map((s) => `${s.file}:${s.name}`),
+      ["agents.json:files"],
+    );
+    assert.deepEqual(
+      report.sdks.map((s) => s.name),
+      ["groq"],
+    );
+  });
+
+  it("honours a .gitignore of a work tree whose .git is above the scanned folder", async () => {
+    const root = await project({
+      ".git/HEAD": "ref: refs/heads/main\n",
+      "service/.gitignore": "generated/\n",
+      "service/generated/client.py": "import groq\n",
+      "service/app.py": OPENAI_PY,
+    });
+    const report = await scanCodebase(join(root, "service"), { catalog });
+    assert.deepEqual(
+      report.sdks.map((s) => s.name),
+      ["openai"],
+    );
+  });
+
   it("reads a committed .env template that a `.env*` ignore rule would hide, not the secrets file", async () => {
     const root = await project({
+      ".git/HEAD": "ref: refs/heads/main\n",
       ".gitignore": ".env*\n",
       ".env.example": '# CUSTOM_MODEL="llama3.1"\n',
       ".env": "OPENAI_MODEL=gpt-4o\n",
@@ -336,6 +370,56 @@ describe("imports of a package that a declared SDK depends on", () => {
         ["fastmcp", "pyproject.toml"],
         ["langchain-openai", "pyproject.toml"],
       ],
+    );
+  });
+});
+
+describe("imports of a package that a declared SDK depends on, under another distribution name", () => {
+  it("attributes a Spring Boot starter's provider module and a renamed distribution to the declaration", async () => {
+    const root = await project({
+      "chat/build.gradle":
+        "dependencies {\n  implementation 'org.springframework.ai:spring-ai-starter-model-ollama'\n}\n",
+      "chat/src/main/java/demo/Chat.java":
+        "package demo;\nimport org.springframework.ai.ollama.OllamaChatModel;\nclass Chat { OllamaChatModel m; }\n",
+      "requirements.txt": "dspy-ai==2.4.9\n",
+      "run.py": "import dspy\nlm = dspy.LM('x')\n",
+    });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(report.sdks.map((s) => [s.name, s.manifest ?? null]).sort(), [
+      ["dspy-ai", "requirements.txt"],
+      ["org.springframework.ai:spring-ai-starter-model-ollama", "chat/build.gradle"],
+    ]);
+  });
+});
+
+describe("model ids in the tool tables of TOML manifests", () => {
+  it("reads a pyproject.toml [tool.*] table and a Cargo.toml metadata task as configuration", async () => {
+    const root = await project({
+      "pyproject.toml":
+        '[project]\nname = "svc"\ndependencies = ["vllm"]\n\n[tool.serving.args]\nmodel_id = "acme-ai/Chat-7B-Instruct"\n',
+      "cli/Cargo.toml":
+        '[package]\nname = "cli"\n\n[package.metadata.scripts]\nrun = "cargo run -- --model=llama3.1:8b"\n',
+    });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(report.models.map((m) => `${m.file}:${m.id}`).sort(), [
+      "cli/Cargo.toml:llama3.1:8b",
+      "pyproject.toml:acme-ai/Chat-7B-Instruct",
+    ]);
+  });
+});
+
+describe("notebooks in JavaScript and TypeScript kernels", () => {
+  it("reads the imports of a TypeScript notebook (tslab, Deno) as TypeScript", async () => {
+    const notebook = {
+      cells: [{ cell_type: "code", source: ['import { ChatOpenAI } from "@langchain/openai";\n', "const m = 1;\n"] }],
+      metadata: { kernelspec: { name: "tslab", language: "typescript" }, language_info: { name: "typescript" } },
+      nbformat: 4,
+    };
+    const root = await project({ "demo.ipynb": JSON.stringify(notebook) });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(
+      report.sdks.map((s) => [s.name, s.ecosystem]),
+      [["@langchain/openai", "npm"]],
     );
   });
 });

@@ -60,6 +60,9 @@ const AI_KEY =
 const CONFIG_HINT =
   /model|deploy|engine|llm|checkpoint|pretrained|repo_?id|embed|rerank|gpt|claude|gemini|imagen|veo-|bison|gecko|dall-e|whisper|tts-|babbage|davinci|moderation|anthropic|amazon|meta|cohere|ai21|mistral|mixtral|codestral|pixtral|command|llama|qwen|deepseek|grok|sonar|groq|ollama|openai|bedrock|azure|together|fireworks|xai|stability|writer|arn:aws/i;
 
+/** Manifests written in TOML, whose tool and metadata tables hold configuration as well as dependencies. */
+const TOML_MANIFEST = /^(?:pyproject|Cargo)\.toml$/;
+
 const PALISADE_API = /^palisade\.dev\/v\d+$/;
 
 /** Ruby, Rust and Kotlin test files (`*_spec.rb`, `*_test.rb`, `tests/*.rs`, `*Test.kt`): their servers are fixtures. */
@@ -272,6 +275,10 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
             const ecosystem = result.packages[0]?.ecosystem ?? manifestEcosystem(file.rel);
             if (result.project && ecosystem) addProjectName(firstParty, ecosystem, result.project);
           }
+          // A TOML manifest's tool tables are configuration too (`[tool.bentoml.build.args]
+          // model_id = "org/name"`, a Cargo `[package.metadata]` task running `--model=x`).
+          if (TOML_MANIFEST.test(posix.basename(file.rel)) && CONFIG_HINT.test(text))
+            addModels(file.rel, configModels(text, "toml", catalog));
           break;
         }
         case "mcp-config": {

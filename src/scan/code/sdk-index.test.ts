@@ -166,6 +166,18 @@ describe("shipped catalog", () => {
       assert.equal(shipped.byName("pypi", name), undefined, name);
   });
 
+  it("knows LLM-serving extensions, one publisher's AI and MCP packages but not its others, Ruby ML gems and Spring AI Community", () => {
+    for (const name of ["lmcache", "kernels", "bento-sgl-router", "chuk-llm", "chuk-tool-processor", "chuk-mcp"])
+      assert.ok(shipped.byName("pypi", name), name);
+    assert.equal(shipped.byName("pypi", "chuk-mcp-server")?.category, "mcp");
+    for (const name of ["chuk-term", "chuk-sessions", "chuk-virtual-fs"])
+      assert.equal(shipped.byName("pypi", name), undefined, name);
+    assert.equal(shipped.resolve("pypi", "chuk_mcp.protocol")?.name, "chuk-mcp");
+    assert.equal(shipped.resolve("pypi", "kernels"), undefined);
+    for (const name of ["onnxruntime", "tokenizers"]) assert.ok(shipped.byName("gem", name), name);
+    assert.ok(shipped.byName("maven", "org.springaicommunity:spring-ai-agent-utils"));
+  });
+
   it("says where every family and every newly added entry comes from", () => {
     for (const sdk of loadAiCatalog().sdks) {
       if (sdk.name.endsWith("*") || sdk.ecosystem === "gem" || sdk.ecosystem === "cargo")

@@ -3,8 +3,8 @@
  * build output), honour .gitignore files, and classify each file by what the scanner does
  * with it. Reading applies the limits: binary, huge and minified files become notes.
  */
-import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join, relative, sep } from "node:path";
+import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import picomatch from "picomatch";
 import { isManifestName, isRequirementsFolderFile } from "./manifests/names.js";
 
@@ -265,13 +265,35 @@ function isIgnored(stack: readonly IgnoreRules[], absolute: string, isDir: boole
   return ignored && !(isDir && byCatchAll && reincludes);
 }
 
-/** List the files under `root` the scanner cares about, in a stable order. */
+/**
+ * Whether `root` lies in a git work tree (a `.git` directory or file in it or above it). Git
+ * ignores only untracked files, so a .gitignore separates what is committed from what is not
+ * only where git can tell them apart. A tree without one (a `git archive` export, a release
+ * tarball, an image layer) holds the committed files alone, ignored names included
+ * (`/server_config.json` in .gitignore next to a committed `server_config.json`).
+ */
+export function isInGitWorkTree(root: string): boolean {
+  let dir = resolve(root);
+  for (let depth = 0; depth < 64; depth += 1) {
+    if (existsSync(join(dir, ".git"))) return true;
+    const parent = dirname(dir);
+    if (parent === dir) return false;
+    dir = parent;
+  }
+  return false;
+}
+
+/**
+ * List the files under `root` the scanner cares about, in a stable order. .gitignore files are
+ * honoured in a git work tree only (`isInGitWorkTree`).
+ */
 export function walkTree(
   root: string,
   limits: WalkLimits = DEFAULT_LIMITS,
   options: WalkOptions = {},
 ): { files: WalkedFile[]; notes: SkipNote[] } {
   const excluded = options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : () => false;
+  const gitignore = isInGitWorkTree(root);
   const files: WalkedFile[] = [];
   const notes: SkipNote[] = [];
   const visit = (dir: string, stack: readonly IgnoreRules[]) => {
@@ -284,7 +306,7 @@ export function walkTree(
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     let next = stack;
-    if (entries.some((e) => e.name === ".gitignore" && e.isFile())) {
+    if (gitignore && entries.some((e) => e.name === ".gitignore" && e.isFile())) {
       try {
         next = [...stack, compileGitignore(readFileSync(join(dir, ".gitignore"), "utf8"), dir)];
       } catch {

@@ -29,6 +29,11 @@ const BARE_PAIR = /(?:^|[\s{(,])([A-Za-z_$][\w$]{0,60})\s*:\s*["'`]([^"'`\s]{2,2
 /** `export BASE_MODEL=org/name` written in a message or a comment: an env-style name, unquoted. */
 const ENV_ASSIGN = /\b([A-Z][A-Z0-9_]{1,60})=([\w.:/@+-]{2,200})/g;
 const QUOTED = /["'`]([^"'`\s]{2,200})["'`]/g;
+/**
+ * `pipeline("task", "model")`: the positional signature of transformers' `pipeline(task, model)`,
+ * Transformers.js and Ruby's Informers, where the model is the second argument.
+ */
+const PIPELINE = /\bpipeline\s*\(\s*["'`][\w-]{2,60}["'`]\s*,\s*["'`]([^"'`\s]{2,200})["'`]/g;
 
 /**
  * Candidates in `text`, line by line. `comment`: the text is a comment, so a bare quoted string
@@ -57,6 +62,7 @@ export function embeddedModelCandidates(
       for (const m of line.matchAll(BARE_PAIR)) add(m[2], m[1]);
     }
     if (line.includes("=")) for (const m of line.matchAll(ENV_ASSIGN)) add(m[2], m[1]);
+    if (line.includes("pipeline")) for (const m of line.matchAll(PIPELINE)) add(m[1], "pipeline");
     if (line.includes("=") || line.includes("(")) {
       for (const m of line.matchAll(TUPLE)) add(m[2], m[1]);
       for (const m of line.matchAll(ASSIGN)) {

@@ -102,8 +102,29 @@ export function createPrefilter(
 
 /** Code cells of a Jupyter notebook as one Python text (magics commented out); lines count across cells. */
 export function notebookCode(text: string): string {
-  const doc = JSON.parse(text) as { cells?: unknown };
+  return readNotebook(text).code;
+}
+
+/** Kernel languages read with the JavaScript and TypeScript parsers (tslab, Deno, IJavascript). */
+const JS_KERNEL_LANGUAGES: Readonly<Record<string, SourceLanguage>> = {
+  typescript: "typescript",
+  javascript: "javascript",
+};
+
+/**
+ * A notebook's code cells and the language they are in: the kernel's language
+ * (`metadata.language_info.name`, else `metadata.kernelspec.language`; nbformat 4) when it is
+ * JavaScript or TypeScript, Python otherwise (Python kernels, and those without metadata).
+ */
+export function readNotebook(text: string): { code: string; language: SourceLanguage } {
+  const doc = JSON.parse(text) as { cells?: unknown; metadata?: unknown };
   if (!Array.isArray(doc.cells)) throw new Error("not a notebook: no cells");
+  const meta = (typeof doc.metadata === "object" && doc.metadata !== null ? doc.metadata : {}) as {
+    language_info?: { name?: unknown };
+    kernelspec?: { language?: unknown };
+  };
+  const kernel = meta.language_info?.name ?? meta.kernelspec?.language;
+  const language = (typeof kernel === "string" && JS_KERNEL_LANGUAGES[kernel.toLowerCase()]) || "python";
   const parts: string[] = [];
   for (const cell of doc.cells as { cell_type?: unknown; source?: unknown }[]) {
     if (cell?.cell_type !== "code") continue;
@@ -113,9 +134,11 @@ export function notebookCode(text: string): string {
         ? cell.source
         : "";
     // A magic and the lines it continues with a trailing `\` (`!pip install -q \` / `    a \`).
-    parts.push(source.replace(/^[ \t]*[%!](?:.*\\\r?\n)*.*$/gm, (m) => m.replace(/^/gm, "#")));
+    parts.push(
+      source.replace(/^[ \t]*[%!](?:.*\\\r?\n)*.*$/gm, (m) => m.replace(/^/gm, language === "python" ? "#" : "//")),
+    );
   }
-  return parts.join("\n");
+  return { code: parts.join("\n"), language };
 }
 
 /** The code a source or notebook file holds (notebooks: their code cells). */
@@ -125,10 +148,12 @@ export function sourceCode(file: WalkedFile, text: string): string {
 
 /** Analyse one source or notebook file; throws on a malformed notebook (the caller notes it). */
 export function analyzeSourceFile(file: WalkedFile, text: string, ctx: SourceContext): SourceFileResult {
-  const language: SourceLanguage = file.role.kind === "source" ? file.role.language : "python";
-  const kind = file.role.kind === "notebook" ? "notebook" : language;
-  const code = sourceCode(file, text);
-  const installs = kind === "notebook" ? [...parsePipInstalls(code), ...parseKotlinNotebookDependencies(code)] : [];
+  const notebook = file.role.kind === "notebook" ? readNotebook(text) : undefined;
+  const language: SourceLanguage = file.role.kind === "source" ? file.role.language : (notebook?.language ?? "python");
+  // A JavaScript or TypeScript notebook is analysed as that language; a Python one as a notebook.
+  const kind = notebook && language === "python" ? "notebook" : language;
+  const code = notebook ? notebook.code : text;
+  const installs = notebook ? [...parsePipInstalls(code), ...parseKotlinNotebookDependencies(code)] : [];
   const script = kind === "python" && text.includes("# /// script") ? parsePep723(text) : [];
   const declared = {
     ...(installs.length > 0 ? { installs } : {}),
