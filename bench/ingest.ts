@@ -156,7 +156,12 @@ function* batches(count: number, base: number): Generator<Event[]> {
 }
 
 function storeAt(name: string): Store {
-  return openStore({ location: join(dir, `${name}.db`), sqliteBusyTimeoutMs: 30_000 });
+  // As `events serve` and `worker` open it: WAL checkpoints on a background thread.
+  return openStore({
+    location: join(dir, `${name}.db`),
+    sqliteBusyTimeoutMs: 30_000,
+    sqliteBackgroundCheckpoints: true,
+  });
 }
 
 async function ingest(store: Store, count: number, base: number, correlate: boolean) {

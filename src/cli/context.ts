@@ -20,8 +20,8 @@ export interface CommandContext {
   out: Output;
   /** Where the store is: `--db`, else PALISADE_DATABASE_URL / store.url, else store.path, else ~/.palisade. */
   storeLocation: string;
-  /** Opens the store; callers close it. */
-  openStore(): Store;
+  /** Opens the store; callers close it. `eventWriter`: a long-running writer of many events. */
+  openStore(options?: { eventWriter?: boolean }): Store;
 }
 
 export function createContext(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): CommandContext {
@@ -37,6 +37,11 @@ export function createContext(globals: GlobalOptions, env: NodeJS.ProcessEnv = p
     logger,
     out: createOutput(),
     storeLocation,
-    openStore: () => openStore({ location: storeLocation, sqliteBusyTimeoutMs: config.store.busyTimeoutMs }),
+    openStore: (options) =>
+      openStore({
+        location: storeLocation,
+        sqliteBusyTimeoutMs: config.store.busyTimeoutMs,
+        ...(options?.eventWriter ? { sqliteBackgroundCheckpoints: true } : {}),
+      }),
   };
 }

@@ -10,6 +10,8 @@ export interface OpenStoreOptions {
   /** `postgres://...` selects PostgreSQL; anything else is a SQLite file path (or `:memory:`). */
   location: string;
   sqliteBusyTimeoutMs?: number;
+  /** SQLite: checkpoint the WAL on a background thread (long-running event writers). */
+  sqliteBackgroundCheckpoints?: boolean;
   postgresConnectTimeoutMs?: number;
 }
 
@@ -73,6 +75,7 @@ export function openStore(options: OpenStoreOptions): Store {
     openSqlite({
       path,
       ...(options.sqliteBusyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.sqliteBusyTimeoutMs }),
+      ...(options.sqliteBackgroundCheckpoints ? { backgroundCheckpoints: true } : {}),
     }),
   );
 }

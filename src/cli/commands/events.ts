@@ -114,7 +114,7 @@ export function registerEvents(program: Command): void {
         cmd: Command,
       ) => {
         const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
-        const store = ctx.openStore();
+        const store = ctx.openStore({ eventWriter: true });
         const dispatcher = options.correlate ? alertDispatcher(ctx, options.policy) : undefined;
         const report = { accepted: 0, truncated: 0, rejected: [] as (RejectedEvent & { file: string })[] };
         const changes = new Map<string, IncidentChange>();
@@ -231,7 +231,7 @@ export function registerEvents(program: Command): void {
           input: options.correlateEvery,
         });
       const redisUrl = options.queue === "redis" ? redisUrlOf(options) : undefined;
-      const store = ctx.openStore();
+      const store = ctx.openStore({ eventWriter: true });
       await store.migrate();
       const correlator = correlatorFor(ctx, store, options.rules);
       const dispatcher = alertDispatcher(ctx, options.policy);

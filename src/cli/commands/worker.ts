@@ -53,7 +53,7 @@ export function registerWorker(program: Command, context: Contextual): Command {
       const lockSeconds = Number(flags.lockSeconds);
       if (!Number.isInteger(concurrency) || concurrency < 1 || !Number.isFinite(lockSeconds) || lockSeconds < 1)
         throw new PalisadeError("bad-usage", "--concurrency and --lock-seconds must be at least 1");
-      const store = ctx.openStore();
+      const store = ctx.openStore({ eventWriter: true });
       await store.migrate();
       const dispatcher = alertDispatcher(ctx, flags.policy);
       const ingestor = createEventIngestor({
