@@ -5,7 +5,7 @@
  *   npm run bench:ingest                          # 50,000 events ingested; trace in a 1,000,000-event store
  *   npm run bench:ingest -- --events 20000 --store-events 200000
  *
- * Ingestion is what `palisade events serve` does per batch: parse sensor JSON (Falco alerts and
+ * Ingestion is what `palisade events serve` does per batch: parse sensor JSON (on its parser thread) (Falco alerts and
  * Tetragon execs, with a few gateway and MCP events between them, as a cluster produces them),
  * append them to the hash-chained audit trail, then correlate (subjects indexed, every shipped
  * rule run on each event). The same events are also appended without correlating, so the cost of
@@ -26,7 +26,7 @@ import {
   SHIPPED_RULES,
   traceIncident,
 } from "../src/incident/index.js";
-import { createSensorRedactor, parseSensorBatch } from "../src/runtime/index.js";
+import { createSensorParser } from "../src/runtime/index.js";
 import { openStore, type Store } from "../src/store/index.js";
 
 const { values } = parseArgs({
@@ -131,11 +131,14 @@ function appEvent(i: number, base: number): Event {
   };
 }
 
-const redact = createSensorRedactor();
+const parser = createSensorParser();
 
-/** `count` events as batches: sensor JSON parsed and redacted as the ingest endpoint does, app events as they are. */
-function* batches(count: number, base: number): Generator<Event[]> {
-  for (let start = 0; start < count; start += BATCH) {
+/**
+ * `count` events as batches: sensor JSON parsed and redacted on the parser thread, as `events
+ * serve` does (the next batch is parsed while this one is stored), app events as they are.
+ */
+async function* batches(count: number, base: number): AsyncGenerator<Event[]> {
+  const parse = (start: number): Promise<Event[]> => {
     const falco: string[] = [];
     const tetragon: string[] = [];
     const app: Event[] = [];
@@ -147,11 +150,16 @@ function* batches(count: number, base: number): Generator<Event[]> {
       const { source, line } = sensorLine(i, base);
       (source === "falco" ? falco : tetragon).push(line);
     }
-    yield [
-      ...parseSensorBatch("falco", falco.join("\n")).events.map(redact),
-      ...parseSensorBatch("tetragon", tetragon.join("\n")).events.map(redact),
-      ...app,
-    ];
+    return Promise.all([
+      parser.parse("falco", Buffer.from(falco.join("\n"))),
+      parser.parse("tetragon", Buffer.from(tetragon.join("\n"))),
+    ]).then(([f, t]) => [...f.events, ...t.events, ...app]);
+  };
+  let next = count > 0 ? parse(0) : undefined;
+  for (let start = 0; next; start += BATCH) {
+    const current = await next;
+    next = start + BATCH < count ? parse(start + BATCH) : undefined;
+    yield current;
   }
 }
 
@@ -176,7 +184,7 @@ async function ingest(store: Store, count: number, base: number, correlate: bool
   let parsed = 0;
   const started = performance.now();
   const cpu = process.cpuUsage();
-  for (const events of batches(count, base)) {
+  for await (const events of batches(count, base)) {
     parsed += events.length;
     if (!correlate) await store.appendEvents(events);
     // As `events serve` does: correlated in the append's transaction, or by a run when others' events wait first.
@@ -259,7 +267,7 @@ async function main() {
   });
   let stored = 0;
   let planted = 0;
-  for (const events of batches(STORE_EVENTS, T0 + 86_400_000)) {
+  for await (const events of batches(STORE_EVENTS, T0 + 86_400_000)) {
     const extra: Event[] = [];
     if (Math.floor((stored + events.length) / every) > planted && planted < TRACES) {
       extra.push(...plantedChain(planted, (events[0] as Event).time));
@@ -282,6 +290,7 @@ async function main() {
   const rows = await big.countRows("events");
   await big.close();
   rmSync(dir, { recursive: true, force: true });
+  await parser.close();
 
   process.stdout.write(
     `${JSON.stringify(

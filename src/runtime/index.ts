@@ -49,6 +49,7 @@ export {
   startIngestServer,
 } from "./ingest-server.js";
 export { DEFAULT_SENSOR_BATCH_LIMITS, type SensorBatchLimits } from "./json-records.js";
+export { createSensorParser, type SensorParser } from "./parse-pool.js";
 export { createSensorRedactor, type SensorRedactor } from "./redact.js";
 export {
   splitTetragonArguments,

@@ -10,8 +10,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { Event, Identity, Logger } from "../core/index.js";
 import { PalisadeError } from "../core/index.js";
-import { parseSensorBatch, SENSOR_SOURCES, type SensorSource } from "./ingest.js";
+import { parseSensorBatch, SENSOR_SOURCES, type SensorBatch, type SensorSource } from "./ingest.js";
 import { DEFAULT_SENSOR_BATCH_LIMITS } from "./json-records.js";
+import type { SensorParser } from "./parse-pool.js";
 import { createSensorRedactor } from "./redact.js";
 
 export const INGEST_PATH = "/api/v1/events/";
@@ -33,6 +34,8 @@ export interface IngestServerOptions {
    * like a sensor: true when the handler answered, false for a 404.
    */
   routes?: (req: IncomingMessage, res: ServerResponse, identity: Identity | undefined) => Promise<boolean>;
+  /** Parses and redacts batches off this thread (parse-pool.ts); absent: on this thread. */
+  parser?: SensorParser;
   /** Called after a batch is stored, with its events (the correlator is woken here). */
   onStored?: (events: readonly Event[], source: SensorSource, identity: Identity | undefined) => void;
   maxBodyBytes?: number;
@@ -126,15 +129,23 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
       req.destroy();
       return;
     }
-    let batch: ReturnType<typeof parseSensorBatch>;
+    let batch: SensorBatch;
     try {
-      batch = parseSensorBatch(source, body);
+      if (options.parser) batch = await options.parser.parse(source, body);
+      else {
+        const parsed = parseSensorBatch(source, body);
+        batch = { ...parsed, events: parsed.events.map(redact) };
+      }
     } catch (cause) {
       stats.refused++;
-      const status = (cause as PalisadeError).status === 413 ? 413 : 400;
-      return error(res, status, status === 413 ? "too_large" : "bad_request", (cause as Error).message);
+      const failure = cause as PalisadeError;
+      if (failure.status === 413) return error(res, 413, "too_large", failure.message);
+      if (failure.code === "bad-input" || failure.code === "bad-usage")
+        return error(res, 400, "bad_request", failure.message);
+      options.logger?.error({ err: failure.message }, "sensor batch could not be parsed");
+      return error(res, 500, "internal", "the batch could not be parsed; retry it");
     }
-    const events = batch.events.map(redact);
+    const events = batch.events;
     try {
       await options.sink.appendEvents(events, source);
     } catch (cause) {

@@ -22,6 +22,7 @@ import {
 } from "../../incident/index.js";
 import { loadPolicyFiles } from "../../policy/index.js";
 import {
+  createSensorParser,
   createSensorRedactor,
   DEFAULT_SENSOR_BATCH_LIMITS,
   type EventSink,
@@ -293,10 +294,13 @@ export function registerEvents(program: Command): void {
               }),
           }
         : { appendEvents: (events) => ingestor.ingest(events) };
+      // Parsing and redaction on a thread of their own: the next batch is read while this one is stored.
+      const parser = createSensorParser();
       const server = await startIngestServer({
         host,
         port,
         sink,
+        parser,
         routes: createIncidentApi({ store, directory: incidentDirectory(ctx) }),
         ...(options.auth ? { authenticate: (h: string | undefined) => auth.authenticate(h) } : {}),
         logger: ctx.logger,
@@ -308,6 +312,7 @@ export function registerEvents(program: Command): void {
       const stop = async () => {
         clearInterval(timer);
         await server.close();
+        await parser.close();
         await queue?.close();
         await correlate();
         await dispatcher?.close();
