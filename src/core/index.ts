@@ -82,4 +82,5 @@ export {
   type Verdict,
   VerdictSchema,
 } from "./types.js";
+export { createWorkerClient, type WorkerClient, type WorkerClientOptions } from "./worker-client.js";
 export { parseYamlSource, validateYaml, type YamlSource } from "./yaml-document.js";
