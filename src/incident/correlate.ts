@@ -8,9 +8,7 @@
  * (events do not arrive in order: a sensor's exec can land before the gateway flushes the prompt
  * that caused it), following the joins from step to step on shared subjects.
  */
-
-import type { Transaction } from "kysely";
-import { sql } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { Event, Severity } from "../core/index.js";
 import type { AppendedEvent, Database, Store } from "../store/index.js";
 import {
