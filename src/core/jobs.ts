@@ -31,11 +31,12 @@ export interface EnqueueOptions {
   /** First retry delay; each next one doubles (default 1 s). */
   backoffMs?: number;
   /**
-   * A finished job (completed or failed) under the same id is replaced by the new one, so the
-   * work is done again (an image rescanned). Otherwise the new job is dropped while the old one
-   * is remembered (an event batch already stored).
+   * Which finished job under the same id the new one replaces, so the work is done again:
+   * `finished`, a completed or a failed one (an image rescanned); `failed`, only a failed one (an
+   * event batch resent after its job gave up is stored, one already stored is not queued again).
+   * Absent: neither. A job still waiting or running is never replaced.
    */
-  replaceFinished?: boolean;
+  replace?: "finished" | "failed";
 }
 
 export interface RedisJobQueue<T extends JobTypes> {
@@ -89,8 +90,11 @@ export async function createRedisJobQueue<T extends JobTypes>(redisUrl: string):
         const jobId = bullId(job.id);
         const existing = await queue.getJob(jobId);
         if (existing) {
-          const finished = (await existing.isCompleted()) || (await existing.isFailed());
-          if (!finished || !options.replaceFinished) continue;
+          const failed = await existing.isFailed();
+          const replace = failed
+            ? options.replace !== undefined
+            : options.replace === "finished" && (await existing.isCompleted());
+          if (!replace) continue;
           await existing.remove();
         }
         await queue.add(name, job.data, {

@@ -291,6 +291,7 @@ export function registerEvents(program: Command): void {
               queue.enqueue(EVENT_BATCH_JOB, [{ id: eventBatchJobId(events), data: { source, events: [...events] } }], {
                 attempts: 10,
                 backoffMs: 2000,
+                replace: "failed",
               }),
           }
         : { appendEvents: (events) => ingestor.ingest(events) };

@@ -85,7 +85,7 @@ export async function createRedisQueue(
       queue.enqueue(
         IMAGE_SCAN_JOB,
         jobs.map((job) => ({ id: job.digest, data: job })),
-        { replaceFinished: true },
+        { replace: "finished" },
       ),
     counts: () => queue.counts(),
     close: () => queue.close(),
