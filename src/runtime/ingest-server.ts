@@ -36,8 +36,6 @@ export interface IngestServerOptions {
   routes?: (req: IncomingMessage, res: ServerResponse, identity: Identity | undefined) => Promise<boolean>;
   /** Parses and redacts batches off this thread (parse-pool.ts); absent: on this thread. */
   parser?: SensorParser;
-  /** Called after a batch is stored, with its events (the correlator is woken here). */
-  onStored?: (events: readonly Event[], source: SensorSource, identity: Identity | undefined) => void;
   maxBodyBytes?: number;
   logger?: Logger;
 }
@@ -167,7 +165,6 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
         { source, rejected: batch.rejected.length, first: batch.rejected[0] },
         "sensor events rejected (the rest of the batch was stored)",
       );
-    if (events.length > 0) options.onStored?.(events, source, identity);
     const everyEventBad = batch.events.length === 0 && batch.rejected.length > 0;
     send(res, everyEventBad ? 400 : 200, {
       accepted: batch.events.length,
