@@ -137,10 +137,24 @@ function assetRow(asset: AssetInput, now: number) {
 }
 
 /** Insert or refresh assets by id (first-seen kept); a repeated id in one batch counts once, the last wins. */
-export async function upsertAssets(
+export function upsertAssets(trx: Transaction<Database>, assets: readonly AssetInput[], now: number): Promise<void> {
+  return writeAssets(trx, assets, now, "refresh");
+}
+
+/** Insert assets whose id is not there yet, leaving existing ones (a scan's richer record) as they are. */
+export function insertAbsentAssets(
   trx: Transaction<Database>,
   assets: readonly AssetInput[],
   now: number,
+): Promise<void> {
+  return writeAssets(trx, assets, now, "keep");
+}
+
+async function writeAssets(
+  trx: Transaction<Database>,
+  assets: readonly AssetInput[],
+  now: number,
+  existing: "refresh" | "keep",
 ): Promise<void> {
   for (const chunk of chunks(
     lastById(assets, (a) => a.id),
@@ -150,34 +164,18 @@ export async function upsertAssets(
       .insertInto("assets")
       .values(chunk.map((asset) => assetRow(asset, now)))
       .onConflict((oc) =>
-        oc.column("id").doUpdateSet((eb) => ({
-          subkind: eb.ref("excluded.subkind"),
-          name: eb.ref("excluded.name"),
-          version: eb.ref("excluded.version"),
-          purl: eb.ref("excluded.purl"),
-          digest: eb.ref("excluded.digest"),
-          properties: eb.ref("excluded.properties"),
-          last_seen: eb.ref("excluded.last_seen"),
-        })),
+        existing === "keep"
+          ? oc.column("id").doNothing()
+          : oc.column("id").doUpdateSet((eb) => ({
+              subkind: eb.ref("excluded.subkind"),
+              name: eb.ref("excluded.name"),
+              version: eb.ref("excluded.version"),
+              purl: eb.ref("excluded.purl"),
+              digest: eb.ref("excluded.digest"),
+              properties: eb.ref("excluded.properties"),
+              last_seen: eb.ref("excluded.last_seen"),
+            })),
       )
-      .execute();
-  }
-}
-
-/** Insert assets whose id is not there yet, leaving existing ones (a scan's richer record) as they are. */
-export async function insertAbsentAssets(
-  trx: Transaction<Database>,
-  assets: readonly AssetInput[],
-  now: number,
-): Promise<void> {
-  for (const chunk of chunks(
-    lastById(assets, (a) => a.id),
-    ROWS_PER_INSERT,
-  )) {
-    await trx
-      .insertInto("assets")
-      .values(chunk.map((asset) => assetRow(asset, now)))
-      .onConflict((oc) => oc.column("id").doNothing())
       .execute();
   }
 }
