@@ -7,14 +7,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { startIncidentServer } from "../../test/helpers/incident-server.js";
 import { type Identity, PalisadeError } from "../core/index.js";
-import { type IngestServer, startIngestServer } from "../runtime/index.js";
+import type { IngestServer } from "../runtime/index.js";
 import { openStore, type Store } from "../store/index.js";
-import { createIncidentApi } from "./api.js";
-import { createCorrelator } from "./correlate.js";
-import { createStoreDirectory } from "./directory.js";
-import { createEventIngestor } from "./ingest.js";
-import { loadRuleSet, SHIPPED_RULES } from "./rules.js";
 
 const TOKENS: Record<string, Identity> = {
   "Bearer admin-token": { id: "api-key:oncall", kind: "api-key", name: "oncall", roles: ["admin"], attributes: {} },
@@ -47,25 +43,15 @@ describe("incident API", () => {
   before(async () => {
     store = openStore({ location: join(dir, "palisade.db") });
     await store.migrate();
-    const directory = createStoreDirectory({ mcp: {} });
-    const correlator = createCorrelator({
+    server = await startIncidentServer(
       store,
-      rules: loadRuleSet([SHIPPED_RULES]),
-      directory,
-      imageSeverity: directory.imageSeverity,
-    });
-    const ingestor = createEventIngestor({ store, correlator });
-    server = await startIngestServer({
-      host: "127.0.0.1",
-      port: 0,
-      sink: { appendEvents: (events) => ingestor.ingest(events) },
-      routes: createIncidentApi({ store, directory, now: () => Date.UTC(2026, 11, 7, 10) }),
-      authenticate: async (header) => {
+      async (header) => {
         const identity = TOKENS[header ?? ""];
         if (!identity) throw new PalisadeError("bad-input", "unknown token");
         return identity;
       },
-    });
+      () => Date.UTC(2026, 11, 7, 10),
+    );
     const posted = await call("/api/v1/events/falco", {
       method: "POST",
       token: "viewer-token",

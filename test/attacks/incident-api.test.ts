@@ -10,18 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createAuthenticator, generateApiKey } from "../../src/gateway/index.js";
-import {
-  createCorrelator,
-  createEventIngestor,
-  createIncidentApi,
-  createStoreDirectory,
-  getIncident,
-  listIncidents,
-  loadRuleSet,
-  SHIPPED_RULES,
-} from "../../src/incident/index.js";
-import { type IngestServer, startIngestServer } from "../../src/runtime/index.js";
+import { getIncident, listIncidents } from "../../src/incident/index.js";
+import type { IngestServer } from "../../src/runtime/index.js";
 import { openStore, type Store } from "../../src/store/index.js";
+import { startIncidentServer } from "../helpers/incident-server.js";
 
 const dir = mkdtempSync(join(tmpdir(), "palisade-incident-api-attacks-"));
 let store: Store;
@@ -39,22 +31,8 @@ before(async () => {
   store = openStore({ location: join(dir, "palisade.db") });
   await store.migrate();
   sensorKey = await key("falco", []);
-  const directory = createStoreDirectory({ mcp: {} });
-  const correlator = createCorrelator({
-    store,
-    rules: loadRuleSet([SHIPPED_RULES]),
-    directory,
-    imageSeverity: directory.imageSeverity,
-  });
-  const ingestor = createEventIngestor({ store, correlator });
   const auth = createAuthenticator({ apiKeys: store });
-  server = await startIngestServer({
-    host: "127.0.0.1",
-    port: 0,
-    sink: { appendEvents: (events) => ingestor.ingest(events) },
-    routes: createIncidentApi({ store, directory }),
-    authenticate: (header) => auth.authenticate(header),
-  });
+  server = await startIncidentServer(store, (header) => auth.authenticate(header));
   const alert = JSON.stringify({
     time: "2026-12-07T09:00:00.000Z",
     rule: "palisade_inference_server_package_manager",
