@@ -34,6 +34,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
+export { EVENT_VERDICTS, type EventFacts, type EventVerdict, eventFacts } from "./event-facts.js";
 export {
   createRedisJobQueue,
   type EnqueueOptions,
@@ -46,6 +47,7 @@ export {
   redisConnection,
   startRedisJobWorker,
 } from "./jobs.js";
+export { type Listening, listenError, listenOn } from "./listen.js";
 export { createLogger, LOG_FORMATS, type LogFormat, type Logger, type LoggerOptions } from "./logger.js";
 export { redactUrl } from "./redact-url.js";
 export {

@@ -5,7 +5,7 @@
  */
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { type Logger, PalisadeError } from "../core/index.js";
+import { type Logger, listenOn } from "../core/index.js";
 import { ENDPOINTS, type EndpointSpec } from "./endpoints.js";
 import { GatewayError, sendError, toErrorResponse } from "./errors.js";
 import { discardBody, sendJson } from "./http.js";
@@ -119,16 +119,8 @@ export function createGatewayServer(deps: ProxyDeps & { logger: Logger }): Gatew
   return {
     server,
     listen(host, port) {
-      return new Promise((resolve, reject) => {
-        server.once("error", (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
-        // A deep accept queue absorbs connection bursts instead of resetting them.
-        server.listen({ port, host, backlog: 4096 }, () => {
-          const address = server.address();
-          resolve(
-            typeof address === "object" && address ? { host: address.address, port: address.port } : { host, port },
-          );
-        });
-      });
+      // A deep accept queue absorbs connection bursts instead of resetting them.
+      return listenOn(server, host, port, 4096).then(({ host, port }) => ({ host, port }));
     },
     async close(graceMs = 10_000) {
       draining = true;
@@ -143,22 +135,4 @@ export function createGatewayServer(deps: ProxyDeps & { logger: Logger }): Gatew
       await deps.limiter.close();
     },
   };
-}
-
-const LISTEN_FAILURES: Record<string, string> = {
-  EADDRINUSE: "the address is already in use",
-  EACCES: "permission denied (ports below 1024 need privileges)",
-  EADDRNOTAVAIL: "no such address on this machine",
-  ENOTFOUND: "unknown host",
-  EAI_AGAIN: "unknown host",
-};
-
-/** A listen failure is the operator's input (`--listen`), named in one line. */
-function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
-  const reason = error.code ? LISTEN_FAILURES[error.code] : undefined;
-  if (!reason) return error;
-  return new PalisadeError("bad-input", `cannot listen on ${host}:${port}: ${reason}`, {
-    input: `${host}:${port}`,
-    cause: error,
-  });
 }

@@ -199,10 +199,14 @@ export async function getIncident(db: Db, id: string): Promise<Incident | undefi
 export interface IncidentFilter {
   status?: IncidentStatus[];
   minSeverity?: Severity;
+  /** Only these severities (with minSeverity: both must hold). */
+  severities?: Severity[];
   limit?: number;
+  /** Only incidents listed after this one (opened earlier, or at the same time with a smaller id): the next page. */
+  after?: { openedAt: number; id: string };
 }
 
-/** Newest first. */
+/** Newest first (ties by id, descending), so pages follow each other without gaps or repeats. */
 export async function listIncidents(db: Db, filter: IncidentFilter = {}): Promise<Incident[]> {
   let query = db.selectFrom("incidents").select(COLUMNS);
   if (filter.status && filter.status.length > 0) query = query.where("status", "in", filter.status);
@@ -210,8 +214,19 @@ export async function listIncidents(db: Db, filter: IncidentFilter = {}): Promis
     const at = SEVERITIES.indexOf(filter.minSeverity);
     query = query.where("severity", "in", SEVERITIES.slice(0, at + 1));
   }
+  if (filter.severities)
+    query = query.where("severity", "in", filter.severities.length > 0 ? filter.severities : ["-"]);
+  const after = filter.after;
+  if (after)
+    query = query.where((eb) =>
+      eb.or([
+        eb("opened_at", "<", after.openedAt),
+        eb.and([eb("opened_at", "=", after.openedAt), eb("id", "<", after.id)]),
+      ]),
+    );
   const rows = await query
     .orderBy("opened_at", "desc")
+    .orderBy("id", "desc")
     .limit(filter.limit ?? 100)
     .execute();
   return rows.map(toIncident);

@@ -7,9 +7,7 @@
  * store is down it is a 503 the sender can retry, never a silent drop.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Event, Identity, Logger } from "../core/index.js";
-import { PalisadeError } from "../core/index.js";
+import { type Event, type Identity, type Logger, listenOn, type PalisadeError } from "../core/index.js";
 import { parseSensorBatch, SENSOR_SOURCES, type SensorBatch, type SensorSource } from "./ingest.js";
 import { DEFAULT_SENSOR_BATCH_LIMITS } from "./json-records.js";
 import type { SensorParser } from "./parse-pool.js";
@@ -186,25 +184,9 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     },
   );
   server.on("clientError", (_err, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (cause) =>
-      reject(
-        new PalisadeError(
-          "bad-usage",
-          `cannot listen on ${options.host}:${options.port}: ${(cause as Error).message}`,
-          {
-            input: `${options.host}:${options.port}`,
-            cause,
-          },
-        ),
-      ),
-    );
-    server.listen(options.port, options.host, resolve);
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const { url } = await listenOn(server, options.host, options.port);
   return {
-    url: `http://${host}:${address.port}`,
+    url,
     stats,
     close: () =>
       new Promise<void>((resolve) => {

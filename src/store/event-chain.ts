@@ -10,8 +10,8 @@
  */
 import { createHash } from "node:crypto";
 import { type Kysely, sql, type Transaction } from "kysely";
-import type { Event } from "../core/index.js";
-import type { Database, EventChainTable, EventsTable } from "./schema.js";
+import { type Event, eventFacts } from "../core/index.js";
+import type { Database, EventChainTable, EventFactColumns, EventsTable } from "./schema.js";
 
 /** The previous hash of the first row. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -32,9 +32,15 @@ export function toStoredText(text: string): string {
 }
 
 /** The event row appendEvents writes for an event. */
-export function toEventRow(event: Event): EventsTable {
+export function toEventRow(event: Event): EventsTable & EventFactColumns {
   const text = (value: string | undefined) => (value === undefined || value === null ? null : toStoredText(value));
+  const facts = eventFacts(event.kind, event.payload);
   return {
+    verdict: facts.verdict,
+    reason: facts.reason === null ? null : toStoredText(facts.reason),
+    model: facts.model === null ? null : toStoredText(facts.model),
+    tokens: facts.tokens,
+    latency_ms: facts.latencyMs,
     id: toStoredText(event.id),
     kind: toStoredText(event.kind),
     time: event.time,

@@ -25,6 +25,7 @@ export { ASSET_KINDS, type AssetKind, type Database, TABLES } from "./schema.js"
 export {
   type ApiKeyRecord,
   type AppendedEvent,
+  ASSET_COLUMNS,
   type AssetInput,
   type AssetRecord,
   createStore,
@@ -38,4 +39,5 @@ export {
   type ScanRecord,
   type Store,
   type StoreStatus,
+  toAssetRecord,
 } from "./store.js";

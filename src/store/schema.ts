@@ -78,6 +78,19 @@ export interface EventsTable {
 }
 
 /**
+ * Facts derived from an event's payload (migration 0007) so that lists and dashboards filter and
+ * count by them through an index: verdict, the guard or rule behind it, model, tokens. They are
+ * not part of the event's hash: the payload they come from is.
+ */
+export interface EventFactColumns {
+  verdict: string | null;
+  reason: string | null;
+  model: string | null;
+  tokens: number | null;
+  latency_ms: number | null;
+}
+
+/**
  * The audit chain (migration 0004): one row per appended event, or per prune run, in append
  * order. `hash` covers every column but `pruned_at` and the previous row's hash, so editing,
  * deleting or reordering any row breaks the chain (audit-chain.ts verifies it).
@@ -187,7 +200,7 @@ export interface Database {
   edges: EdgesTable;
   scans: ScansTable;
   findings: FindingsTable;
-  events: EventsTable;
+  events: EventsTable & EventFactColumns;
   event_chain: EventChainTable;
   identities: IdentitiesTable;
   incidents: IncidentsTable;

@@ -307,18 +307,7 @@ export function createStore(backend: StoreBackend): Store {
           .selectAll("assets")
           .select((eb) => eb.fn.min<number>("reach.depth").as("depth"))
           .where("assets.id", "!=", id)
-          .groupBy([
-            "assets.id",
-            "assets.kind",
-            "assets.subkind",
-            "assets.name",
-            "assets.version",
-            "assets.purl",
-            "assets.digest",
-            "assets.properties",
-            "assets.first_seen",
-            "assets.last_seen",
-          ])
+          .groupBy([...ASSET_COLUMNS])
           .orderBy("depth")
           .orderBy("assets.id")
           .execute();
@@ -479,7 +468,21 @@ function toApiKey(row: Database["api_keys"]): ApiKeyRecord {
   };
 }
 
-function toAssetRecord(row: Database["assets"]): AssetRecord {
+/** Every column of an asset row, qualified: for queries that join assets with other tables. */
+export const ASSET_COLUMNS = [
+  "assets.id",
+  "assets.kind",
+  "assets.subkind",
+  "assets.name",
+  "assets.version",
+  "assets.purl",
+  "assets.digest",
+  "assets.properties",
+  "assets.first_seen",
+  "assets.last_seen",
+] as const;
+
+export function toAssetRecord(row: Database["assets"]): AssetRecord {
   return {
     id: row.id,
     kind: row.kind,

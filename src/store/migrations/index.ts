@@ -6,6 +6,7 @@ import { advisories } from "./0003-advisories.js";
 import { auditChain } from "./0004-audit-chain.js";
 import { incidents } from "./0005-incidents.js";
 import { subjectKinds } from "./0006-subject-kinds.js";
+import { eventFacts0007 } from "./0007-event-facts.js";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001-initial": initial,
@@ -14,6 +15,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0004-audit-chain": auditChain,
   "0005-incidents": incidents,
   "0006-subject-kinds": subjectKinds,
+  "0007-event-facts": eventFacts0007,
 };
 
 export const migrationProvider: MigrationProvider = {
