@@ -12,6 +12,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import type { Event } from "../src/core/index.js";
 import { createAuthenticator, generateApiKey } from "../src/gateway/index.js";
 import { createStoreDirectory } from "../src/incident/index.js";
+import { loadPolicyFiles } from "../src/policy/index.js";
 import { type Api, type ApiServer, createApi, startApiServer } from "../src/server/index.js";
 import { openStore, type Store } from "../src/store/index.js";
 import { createTempDatabase, postgresSkipReason } from "./helpers/postgres.js";
@@ -22,6 +23,7 @@ interface OpenApiOperation {
 }
 
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
+const EXAMPLE_POLICY = new URL("../examples/policy/policy.yaml", import.meta.url).pathname;
 const HOUR = 3_600_000;
 
 function gatewayEvent(i: number, over: Partial<Record<string, unknown>> & { identity?: string; time?: number }): Event {
@@ -238,6 +240,7 @@ function apiContract(name: string, open: () => Promise<{ store: Store; cleanup: 
         directory: createStoreDirectory({ mcp: {} }),
         authenticate: (h) => authenticator.authenticate(h),
         version: "test",
+        policy: () => loadPolicyFiles([EXAMPLE_POLICY]),
         now: () => NOW,
       });
       server = await startApiServer({ host: "127.0.0.1", port: 0, api: api.handler });
@@ -567,6 +570,34 @@ function apiContract(name: string, open: () => Promise<{ store: Store; cleanup: 
       assert.equal((await call("/api/v1/keys/dash-viewer", keys.admin, { method: "DELETE" })).status, 200);
       assert.equal((await call("/api/v1/overview", created.body.key)).status, 401);
       assert.equal((await call("/api/v1/keys/dash-viewer-nope", keys.admin, { method: "DELETE" })).status, 404);
+    });
+
+    it("shows the effective policy with its exceptions' expiry", async () => {
+      const { status, body } = await call("/api/v1/policy", keys.viewer);
+      assert.equal(status, 200);
+      assert.equal(body.name, "example");
+      const legacy = body.exceptions.find((e: { rule: string }) => e.rule === "image.non-root");
+      assert.deepEqual([legacy.expires, legacy.expired, legacy.daysLeft], ["2026-12-31", false, 24]);
+      assert.equal((await call("/api/v1/policy", keys.sensor)).status, 403);
+    });
+
+    it("maps OWASP LLM 2025 and MITRE ATLAS to the controls the policy turns on and to findings", async () => {
+      const { status, body } = await call("/api/v1/compliance", keys.viewer);
+      assert.equal(status, 200);
+      const owasp = body.frameworks.find((f: { id: string }) => f.id === "owasp-llm-2025");
+      const item = (id: string) => owasp.items.find((i: { id: string }) => i.id === id);
+      assert.equal(owasp.items.length, 10);
+      assert.equal(item("LLM01:2025").coverage, "enforce", "the injection guard blocks by default");
+      assert.deepEqual([item("LLM02:2025").findings, item("LLM03:2025").findings], [1, 1]);
+      assert.equal(item("LLM08:2025").coverage, "off", "no control addresses vector stores yet");
+      const atlas = body.frameworks.find((f: { id: string }) => f.id === "mitre-atlas");
+      assert.equal(atlas.items.find((i: { id: string }) => i.id === "AML.T0055").findings, 1);
+      const control = (id: string) => body.controls.find((c: { id: string }) => c.id === id).state;
+      assert.deepEqual(
+        [control("scan.images"), control("scan.ai-bom"), control("scan.model-files")],
+        ["enforce", "enforce", "off"],
+      );
+      assert.equal(control("supply-chain.registries"), "enforce");
     });
 
     it("tells the dashboard who is calling", async () => {

@@ -19,6 +19,14 @@ export {
   type WebhookFormat,
   type WebhookSinkConfig,
 } from "./alerts.js";
+export {
+  CONTROL_IDS,
+  CONTROL_STATES,
+  type Control,
+  type ControlId,
+  type ControlState,
+  controlsOf,
+} from "./controls.js";
 export { type CompiledPolicy, compilePolicy } from "./evaluate.js";
 export { compileGlobs, type Matcher } from "./glob.js";
 export {

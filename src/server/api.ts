@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Identity, Logger } from "../core/index.js";
 import type { SubjectDirectory } from "../incident/index.js";
+import type { LoadedPolicy } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { type ApiHandler, createApiHandler } from "./handler.js";
 import { openApiDocument } from "./openapi.js";
@@ -15,6 +16,7 @@ import { findingRoutes } from "./routes/findings.js";
 import { incidentRoutes } from "./routes/incidents.js";
 import { inventoryRoutes } from "./routes/inventory.js";
 import { keyRoutes } from "./routes/keys.js";
+import { policyRoutes } from "./routes/policy.js";
 import { scanRoutes } from "./routes/scans.js";
 
 export const API_PREFIX = "/api/v1";
@@ -25,6 +27,8 @@ export interface ApiOptions {
   /** Resolves images, workloads and MCP servers for incident traces. */
   directory: SubjectDirectory;
   authenticate?: (authorization: string | undefined) => Promise<Identity>;
+  /** The policy the gateways enforce now (for the policy and compliance views). */
+  policy?: () => LoadedPolicy;
   version: string;
   logger?: Logger;
   now?: () => number;
@@ -67,6 +71,7 @@ export function createApi(options: ApiOptions): Api {
     ...eventRoutes(store),
     ...incidentRoutes({ store, directory: options.directory }),
     ...keyRoutes(store),
+    ...policyRoutes({ store, ...(options.policy ? { policy: options.policy } : {}) }),
     whoami(),
   ];
   let document: Record<string, unknown> = {};
