@@ -90,6 +90,30 @@ export interface EventFactColumns {
   latency_ms: number | null;
 }
 
+/** The dimensions activity is counted by (schema of EventRollupsTable). */
+export const ROLLUP_DIMENSIONS = ["verdict", "identity", "model"] as const;
+
+/**
+ * Gateway requests and MCP calls counted per hour, per kind, along each dimension on its own:
+ * `verdict` (value: the verdict, `reason`: the guard or rule behind it), `identity`, `model`
+ * (value; `reason` is ''). Kept current in the transaction that appends the events (migration
+ * 0007), so the activity views read a few rows per hour instead of every event. Absent values
+ * are '' (key columns). They outlive the events retention prunes: counts, not content.
+ */
+export interface EventRollupsTable {
+  kind: string;
+  /** Start of the hour, epoch milliseconds. */
+  hour: number;
+  dimension: (typeof ROLLUP_DIMENSIONS)[number];
+  value: string;
+  reason: string;
+  count: number;
+  /** Of `count`, how many were blocked. */
+  blocked: number;
+  tokens: number;
+  latency_ms: number;
+}
+
 /**
  * The audit chain (migration 0004): one row per appended event, or per prune run, in append
  * order. `hash` covers every column but `pruned_at` and the previous row's hash, so editing,
@@ -201,6 +225,7 @@ export interface Database {
   scans: ScansTable;
   findings: FindingsTable;
   events: EventsTable & EventFactColumns;
+  event_rollups: EventRollupsTable;
   event_chain: EventChainTable;
   identities: IdentitiesTable;
   incidents: IncidentsTable;
@@ -229,4 +254,5 @@ export const TABLES = [
   "event_chain",
   "event_subjects",
   "incident_history",
+  "event_rollups",
 ] as const satisfies readonly (keyof Database)[];

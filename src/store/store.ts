@@ -29,7 +29,8 @@ import {
   upsertEdges,
 } from "./inventory.js";
 import { MIGRATIONS, migrationProvider } from "./migrations/index.js";
-import { type Database, type EventsTable, TABLES } from "./schema.js";
+import { addRollups } from "./rollups.js";
+import { type Database, type EventFactColumns, type EventsTable, TABLES } from "./schema.js";
 
 export type { AssetInput, EdgeInput, FindingInput, RecordedScan, ScanInput, ScanRecord } from "./inventory.js";
 
@@ -183,7 +184,7 @@ export function createStore(backend: StoreBackend): Store {
     within: (trx: Transaction<Database>, appended: readonly AppendedEvent[]) => Promise<T>,
   ): Promise<T> {
     // One row per id (the first copy), hashed exactly as it is stored.
-    const unique = new Map<string, EventsTable>();
+    const unique = new Map<string, EventsTable & EventFactColumns>();
     for (const event of events) {
       const row = toEventRow(event);
       if (!unique.has(row.id)) unique.set(row.id, row);
@@ -191,7 +192,7 @@ export function createStore(backend: StoreBackend): Store {
     const rows = [...unique.values()];
     return write(async (trx) => {
       await lockChain(trx, backend.chainLock);
-      const appended: EventsTable[] = [];
+      const appended: (EventsTable & EventFactColumns)[] = [];
       for (const chunk of chunks(rows, 200)) {
         // Replays after an outage may resend events, even ones retention has pruned since:
         // the chain knows every id ever appended, which makes the append idempotent.
@@ -212,6 +213,7 @@ export function createStore(backend: StoreBackend): Store {
         for (const row of fresh) if (ids.has(row.id)) appended.push(row);
       }
       const links = await extendChain(trx, appended.map(eventEntry));
+      await addRollups(trx, appended);
       return within(
         trx,
         appended.map((row, i) => ({ ...row, seq: Number(links[i]?.seq) })),

@@ -3,11 +3,11 @@
  * the indexed event facts (verdict, reason, model, identity, tokens, latency), so a page is a few
  * grouped queries whatever the number of events, never a scan of payloads in the server.
  */
-import { sql } from "kysely";
+import { type ExpressionBuilder, sql } from "kysely";
 import { z } from "zod";
 import { EVENT_VERDICTS, SEVERITIES } from "../../core/index.js";
 import { INCIDENT_STATUSES } from "../../incident/index.js";
-import type { Store } from "../../store/index.js";
+import type { Database, Store } from "../../store/index.js";
 import { ApiError } from "../errors.js";
 import { defineRoute, type Route } from "../route.js";
 import { TimeParam } from "./query-params.js";
@@ -26,10 +26,148 @@ const VerdictCounts = z.record(z.enum(EVENT_VERDICTS), Count);
 const zeroVerdicts = () =>
   Object.fromEntries(EVENT_VERDICTS.map((v) => [v, 0])) as Record<(typeof EVENT_VERDICTS)[number], number>;
 
-/** A bucket size that gives at most MAX_BUCKETS points: a round number of minutes, hours or days. */
+/** Up to this span, activity is counted from the events themselves (fine buckets); beyond, from the hourly rollups. */
+const RAW_SPAN = 6 * HOUR;
+
+/**
+ * A bucket size that gives at most MAX_BUCKETS points: minutes for short ranges, a whole number
+ * of hours beyond RAW_SPAN (the rollups' grain).
+ */
 export function bucketFor(spanMs: number): number {
-  const steps = [60_000, 300_000, 900_000, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 7 * DAY];
+  const steps =
+    spanMs <= RAW_SPAN ? [60_000, 300_000, 900_000, HOUR] : [HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 7 * DAY];
   return steps.find((s) => spanMs / s <= MAX_BUCKETS) ?? Math.ceil(spanMs / MAX_BUCKETS / DAY) * DAY;
+}
+
+/** One counted group: a dimension's value (with the reason, for verdicts) in one bucket. */
+interface Counted {
+  dimension: string;
+  value: string;
+  reason: string;
+  bucket: number;
+  count: number;
+  blocked: number;
+  tokens: number;
+  latency: number;
+}
+
+const n = (v: unknown) => Number(v ?? 0);
+
+/**
+ * Activity of `kind` in [from, to), counted per bucket along each dimension: whole hours from
+ * the rollups, the partial hours at either end (and short ranges entirely) from the events.
+ */
+async function countActivity(
+  store: Store,
+  kind: string,
+  from: number,
+  to: number,
+  bucketMs: number,
+): Promise<Counted[]> {
+  const db = store.db;
+  const useRollups = to - from > RAW_SPAN && bucketMs % HOUR === 0;
+  const hFrom = useRollups ? Math.ceil(from / HOUR) * HOUR : to;
+  const hTo = useRollups ? Math.max(hFrom, Math.floor(to / HOUR) * HOUR) : to;
+  const bucket = (column: "time" | "hour") =>
+    sql<number>`(${sql.ref(column)} / ${sql.lit(bucketMs)}) * ${sql.lit(bucketMs)}`;
+  const counted: Counted[] = [];
+
+  if (hTo > hFrom) {
+    const rows = await db
+      .selectFrom("event_rollups")
+      .select([
+        "dimension",
+        "value",
+        "reason",
+        bucket("hour").as("bucket"),
+        sql<number>`sum(count)`.as("count"),
+        sql<number>`sum(blocked)`.as("blocked"),
+        sql<number>`sum(tokens)`.as("tokens"),
+        sql<number>`sum(latency_ms)`.as("latency"),
+      ])
+      .where("kind", "=", kind)
+      .where("hour", ">=", hFrom)
+      .where("hour", "<", hTo)
+      .groupBy(["dimension", "value", "reason", bucket("hour")])
+      .execute();
+    for (const r of rows)
+      counted.push({
+        ...r,
+        bucket: n(r.bucket),
+        count: n(r.count),
+        blocked: n(r.blocked),
+        tokens: n(r.tokens),
+        latency: n(r.latency),
+      });
+  }
+
+  const raw = () =>
+    db
+      .selectFrom("events")
+      .where("kind", "=", kind)
+      .where("verdict", "is not", null)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb("time", ">=", from), eb("time", "<", Math.min(hFrom, to))]),
+          eb.and([eb("time", ">=", Math.max(hTo, from)), eb("time", "<", to)]),
+        ]),
+      );
+  const sums = [
+    (eb: ExpressionBuilder<Database, "events">) => eb.fn.countAll<number>().as("count"),
+    sql<number>`sum(case when verdict = 'blocked' then 1 else 0 end)`.as("blocked"),
+    sql<number>`coalesce(sum(tokens), 0)`.as("tokens"),
+    sql<number>`coalesce(sum(latency_ms), 0)`.as("latency"),
+  ] as const;
+  const [verdicts, identities, models] = await Promise.all([
+    raw()
+      .select([
+        sql<string>`verdict`.as("value"),
+        sql<string>`coalesce(reason, '')`.as("reason"),
+        bucket("time").as("bucket"),
+        ...sums,
+      ])
+      .groupBy(["verdict", sql`coalesce(reason, '')`, bucket("time")])
+      .execute(),
+    raw()
+      .select([sql<string>`coalesce(identity_id, '')`.as("value"), ...sums])
+      .groupBy(sql`coalesce(identity_id, '')`)
+      .execute(),
+    raw()
+      .select([sql<string>`coalesce(model, '')`.as("value"), ...sums])
+      .groupBy(sql`coalesce(model, '')`)
+      .execute(),
+  ]);
+  const push = (dimension: string, rows: readonly Record<string, unknown>[]) => {
+    for (const r of rows)
+      counted.push({
+        dimension,
+        value: String(r.value ?? ""),
+        reason: String(r.reason ?? ""),
+        bucket: n(r.bucket),
+        count: n(r.count),
+        blocked: n(r.blocked),
+        tokens: n(r.tokens),
+        latency: n(r.latency),
+      });
+  };
+  push("verdict", verdicts);
+  push("identity", identities);
+  push("model", models);
+  return counted;
+}
+
+/** Sums of `rows` per key, largest first. */
+function sumBy(rows: readonly Counted[], key: (r: Counted) => string) {
+  const sums = new Map<string, { count: number; blocked: number; tokens: number; latency: number }>();
+  for (const r of rows) {
+    const s = sums.get(key(r)) ?? { count: 0, blocked: 0, tokens: 0, latency: 0 };
+    s.count += r.count;
+    s.blocked += r.blocked;
+    s.tokens += r.tokens;
+    s.latency += r.latency;
+    sums.set(key(r), s);
+  }
+  return [...sums].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
 }
 
 const ActivitySchema = z.object({
@@ -53,8 +191,6 @@ const ActivitySchema = z.object({
     }),
   ),
 });
-
-const n = (v: unknown) => Number(v ?? 0);
 
 export function activityRoutes(store: Store): Route[] {
   const db = store.db;
@@ -89,72 +225,30 @@ export function activityRoutes(store: Store): Route[] {
           "bad_request",
           `bucket: ${bucketMs} ms gives more than ${MAX_BUCKETS * 2} points for this range`,
         );
-      const base = () =>
-        db
-          .selectFrom("events")
-          .where("kind", "=", query.kind)
-          .where("time", ">=", from)
-          .where("time", "<", to)
-          .where("verdict", "is not", null);
-      const blocked = sql<number>`sum(case when verdict = 'blocked' then 1 else 0 end)`;
-      const tokens = sql<number>`coalesce(sum(tokens), 0)`;
-      const latency = sql<number>`coalesce(sum(latency_ms), 0)`;
-      const bucket = sql<number>`(time / ${sql.lit(bucketMs)}) * ${sql.lit(bucketMs)}`;
-
-      const [verdicts, series, reasons, identities, models] = await Promise.all([
-        base()
-          .select(["verdict", (eb) => eb.fn.countAll<number>().as("count"), tokens.as("tokens"), latency.as("latency")])
-          .groupBy("verdict")
-          .execute(),
-        base()
-          .select([
-            bucket.as("bucket"),
-            (eb) => eb.fn.countAll<number>().as("count"),
-            blocked.as("blocked"),
-            tokens.as("tokens"),
-          ])
-          .groupBy(bucket)
-          .orderBy(bucket)
-          .execute(),
-        base()
-          .select([sql<string>`coalesce(reason, 'unknown')`.as("reason"), (eb) => eb.fn.countAll<number>().as("count")])
-          .where("verdict", "=", "blocked")
-          .groupBy(sql`coalesce(reason, 'unknown')`)
-          .orderBy("count", "desc")
-          .limit(TOP)
-          .execute(),
-        base()
-          .select([
-            sql<string>`coalesce(identity_id, 'anonymous')`.as("identity"),
-            (eb) => eb.fn.countAll<number>().as("count"),
-            blocked.as("blocked"),
-            tokens.as("tokens"),
-            latency.as("latency"),
-          ])
-          .groupBy(sql`coalesce(identity_id, 'anonymous')`)
-          .orderBy("count", "desc")
-          .limit(TOP)
-          .execute(),
-        base()
-          .select([
-            sql<string>`coalesce(model, 'unknown')`.as("model"),
-            (eb) => eb.fn.countAll<number>().as("count"),
-            tokens.as("tokens"),
-            latency.as("latency"),
-          ])
-          .groupBy(sql`coalesce(model, 'unknown')`)
-          .orderBy("count", "desc")
-          .limit(TOP)
-          .execute(),
-      ]);
+      const counted = await countActivity(store, query.kind, from, to, bucketMs);
+      const verdictRows = counted.filter((c) => c.dimension === "verdict");
       const totals = { requests: 0, tokens: 0, latencyMs: 0, verdicts: zeroVerdicts() };
-      for (const v of verdicts) {
-        totals.requests += n(v.count);
-        totals.tokens += n(v.tokens);
-        totals.latencyMs += n(v.latency);
-        if (v.verdict && v.verdict in totals.verdicts)
-          totals.verdicts[v.verdict as keyof typeof totals.verdicts] = n(v.count);
+      for (const [verdict, s] of sumBy(verdictRows, (c) => c.value)) {
+        totals.requests += s.count;
+        totals.tokens += s.tokens;
+        totals.latencyMs += s.latency;
+        if (verdict in totals.verdicts) totals.verdicts[verdict as keyof typeof totals.verdicts] = s.count;
       }
+      const series = sumBy(verdictRows, (c) => String(c.bucket))
+        .map(([time, s]) => ({ time: Number(time), requests: s.count, blocked: s.blocked, tokens: s.tokens }))
+        .sort((a, b) => a.time - b.time);
+      const reasons = sumBy(
+        verdictRows.filter((c) => c.value === "blocked"),
+        (c) => c.reason || "unknown",
+      ).slice(0, TOP);
+      const identities = sumBy(
+        counted.filter((c) => c.dimension === "identity"),
+        (c) => c.value || "anonymous",
+      ).slice(0, TOP);
+      const models = sumBy(
+        counted.filter((c) => c.dimension === "model"),
+        (c) => c.value || "unknown",
+      ).slice(0, TOP);
       return {
         json: {
           from,
@@ -162,26 +256,16 @@ export function activityRoutes(store: Store): Route[] {
           bucketMs,
           kind: query.kind,
           totals,
-          series: series.map((s) => ({
-            time: n(s.bucket),
-            requests: n(s.count),
-            blocked: n(s.blocked),
-            tokens: n(s.tokens),
+          series,
+          blockedByReason: reasons.map(([reason, s]) => ({ reason, count: s.count })),
+          byIdentity: identities.map(([identity, s]) => ({
+            identity,
+            requests: s.count,
+            blocked: s.blocked,
+            tokens: s.tokens,
+            latencyMs: s.latency,
           })),
-          blockedByReason: reasons.map((r) => ({ reason: r.reason, count: n(r.count) })),
-          byIdentity: identities.map((i) => ({
-            identity: i.identity,
-            requests: n(i.count),
-            blocked: n(i.blocked),
-            tokens: n(i.tokens),
-            latencyMs: n(i.latency),
-          })),
-          byModel: models.map((m) => ({
-            model: m.model,
-            requests: n(m.count),
-            tokens: n(m.tokens),
-            latencyMs: n(m.latency),
-          })),
+          byModel: models.map(([model, s]) => ({ model, requests: s.count, tokens: s.tokens, latencyMs: s.latency })),
         },
       };
     },
@@ -230,18 +314,7 @@ export function activityRoutes(store: Store): Route[] {
           .select(["status", "severity", (eb) => eb.fn.countAll<number>().as("count")])
           .groupBy(["status", "severity"])
           .execute(),
-        db
-          .selectFrom("events")
-          .select([
-            "kind",
-            (eb) => eb.fn.countAll<number>().as("count"),
-            sql<number>`sum(case when verdict = 'blocked' then 1 else 0 end)`.as("blocked"),
-          ])
-          .where("kind", "in", [...ACTIVITY_KINDS])
-          .where("time", ">=", since)
-          .where("verdict", "is not", null)
-          .groupBy("kind")
-          .execute(),
+        Promise.all(ACTIVITY_KINDS.map((kind) => countActivity(store, kind, since, now, DAY))),
         // Worst first, then most frequent: one line per rule, not per finding.
         db
           .selectFrom("findings")
@@ -278,8 +351,11 @@ export function activityRoutes(store: Store): Route[] {
         const row = incidentCounts[i.status as keyof typeof incidentCounts];
         if (row && i.severity in row) row[i.severity as keyof typeof row] = n(i.count);
       }
-      const gw = traffic.find((t) => t.kind === "gateway.request");
-      const mcp = traffic.find((t) => t.kind === "mcp.call");
+      const [gw, mcp] = traffic.map((counted) =>
+        counted
+          .filter((c) => c.dimension === "verdict")
+          .reduce((t, c) => ({ count: t.count + c.count, blocked: t.blocked + c.blocked }), { count: 0, blocked: 0 }),
+      );
       return {
         json: {
           inventory: assets.map((a) => ({ type: a.type, count: n(a.count) })).sort((a, b) => b.count - a.count),
