@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { PalisadeError, parseYamlSource, validateYaml } from "../../core/index.js";
+import { createSdkIndex } from "./sdk-index.js";
 
 /** Package ecosystems the manifests and the catalog speak, named as in purl types. */
 export const ECOSYSTEMS = ["pypi", "npm", "go", "maven", "gem", "cargo"] as const;
@@ -59,6 +60,12 @@ const SdkEntrySchema = z.strictObject({
 
 export const SdkCatalogFileSchema = z.strictObject({
   ecosystem: z.enum(ECOSYSTEMS),
+  /**
+   * The command that wrote this file from registry metadata (`*-registry.yaml`). Its entries are
+   * a lower layer: a package that a hand-written file answers (same name, a family, a Go major
+   * version) keeps the hand-written entry, and the generated one is dropped.
+   */
+  generatedBy: z.string().min(1).optional(),
   sdks: z.array(SdkEntrySchema).min(1),
 });
 
@@ -141,6 +148,7 @@ export function defaultRulesDir(): string {
 /** Load `ai-catalog/*.yaml` and `models/*.yaml` under `rulesDir`; throws ValidationError on a bad file. */
 export function loadAiCatalog(rulesDir: string = RULES): AiCatalog {
   const sdks: SdkEntry[] = [];
+  const generated: SdkEntry[] = [];
   const inferenceServers: InferenceServerEntry[] = [];
   const aiEndpoints: AiEndpointEntry[] = [];
   for (const file of yamlFiles(join(rulesDir, "ai-catalog"))) {
@@ -190,8 +198,12 @@ export function loadAiCatalog(rulesDir: string = RULES): AiCatalog {
             input: file,
           },
         );
-      sdks.push({ ...sdk, ecosystem: parsed.ecosystem });
+      (parsed.generatedBy ? generated : sdks).push({ ...sdk, ecosystem: parsed.ecosystem });
     }
+  }
+  if (generated.length > 0) {
+    const handWritten = createSdkIndex({ sdks, models: [], inferenceServers: [] });
+    sdks.push(...generated.filter((sdk) => !handWritten.byName(sdk.ecosystem, sdk.name)));
   }
   const strong: ModelPattern[] = [];
   const weak: ModelPattern[] = [];
