@@ -8,7 +8,7 @@
  * lower layer under the hand-written files: `loadAiCatalog` drops a generated entry whenever a
  * hand-written one answers the same name, and this script leaves such names out to begin with.
  *
- *   node --import tsx scripts/ai-catalog-from-registries.ts            # write the two files
+ *   node --import tsx scripts/ai-catalog-from-registries.ts && npx biome format --write rules/ai-catalog/*-registry.yaml
  *   node --import tsx scripts/ai-catalog-from-registries.ts --review   # print selected and excluded, write nothing
  *
  * Options: `--lists DIR` (default /usr/share/package-lists), `--out DIR` (default rules/ai-catalog),

@@ -9,6 +9,7 @@ import {
   getIncident,
   INCIDENT_STATUSES,
   type Incident,
+  type IncidentTrace,
   incidentEventIds,
   incidentHistory,
   listIncidents,
@@ -73,6 +74,29 @@ const UpdateSchema = z
   .refine((u) => u.status !== undefined || u.owner !== undefined || u.note !== undefined, {
     message: "nothing to change: give status, owner or note",
   });
+
+/**
+ * A trace as a viewer sees it: request nodes keep who, when and what the guards found, not the
+ * (redacted) prompt text, the same line the events API draws.
+ */
+function withoutPrompts(trace: IncidentTrace): IncidentTrace {
+  return {
+    ...trace,
+    nodes: trace.nodes.map((node) => {
+      if (!node.detail || !(TRACE_ADMIN_ONLY as readonly string[]).some((k) => node.detail && k in node.detail))
+        return node;
+      const detail = { ...node.detail };
+      for (const key of TRACE_ADMIN_ONLY) delete detail[key];
+      return {
+        ...node,
+        detail: { ...detail, withheld: TRACE_ADMIN_ONLY.filter((k) => node.detail && k in node.detail) },
+      };
+    }),
+  };
+}
+
+/** Node details that carry what users wrote: admins only. */
+const TRACE_ADMIN_ONLY = ["prompt", "promptHmac"] as const;
 
 export interface IncidentRouteOptions {
   store: Store;
@@ -149,9 +173,10 @@ export function incidentRoutes({ store, directory }: IncidentRouteOptions): Rout
     response: TraceSchema,
     textResponse: "text/plain",
     roles: ["viewer", "incidents:write"],
-    async handler({ params, query }) {
-      const result = await traceIncident(params.id, { store, directory });
-      if (!result) throw notFound(`incident ${params.id}`);
+    async handler({ params, query, isAdmin }) {
+      const traced = await traceIncident(params.id, { store, directory });
+      if (!traced) throw notFound(`incident ${params.id}`);
+      const result = isAdmin ? traced : withoutPrompts(traced);
       if (query.format === "json") return { json: result };
       const render = { mermaid: traceMermaid, dot: traceDot, table: traceTable }[query.format];
       return { text: render(result), contentType: "text/plain; charset=utf-8" };
