@@ -25,6 +25,7 @@ import { registerScanImage } from "./commands/scan-image.js";
 import { registerScanModel } from "./commands/scan-model.js";
 import { registerScanRegistry } from "./commands/scan-registry.js";
 import { registerSign } from "./commands/sign.js";
+import { registerUp } from "./commands/up.js";
 import { packageVersion, registerVersion } from "./commands/version.js";
 import { registerWorker } from "./commands/worker.js";
 import { createContext, type GlobalOptions } from "./context.js";
@@ -81,6 +82,7 @@ export function buildProgram(): Command {
   registerMcp(program, (globals) => createContext(globals));
   registerPolicy(program);
   registerGateway(program);
+  registerUp(program);
   registerKeys(program);
   registerEvents(program);
   registerIncident(program);

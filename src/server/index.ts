@@ -5,4 +5,10 @@ export { API_WRITE_EVENT, type ApiHandler, createApiHandler, send, sendError } f
 export { type ApiServer, type ApiServerOptions, startApiServer } from "./http-server.js";
 export { API_ROLES, type ApiRole, defineRoute, type Route } from "./route.js";
 export { MAX_SCAN_UPLOAD, ScanUploadSchema } from "./routes/scans.js";
-export { createStaticHandler, DASHBOARD_CSP, DASHBOARD_SECURITY_HEADERS, type StaticHandler } from "./static.js";
+export {
+  createStaticHandler,
+  DASHBOARD_CSP,
+  DASHBOARD_DIR,
+  DASHBOARD_SECURITY_HEADERS,
+  type StaticHandler,
+} from "./static.js";

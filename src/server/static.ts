@@ -10,6 +10,7 @@ import { createReadStream } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ApiError } from "./errors.js";
 import { sendError } from "./handler.js";
 
@@ -107,7 +108,10 @@ async function fileInside(
   }
 }
 
-export function createStaticHandler(dir: string): StaticHandler {
+/** Where `npm run build` (on install) puts the dashboard: web/dist of the package. */
+export const DASHBOARD_DIR = fileURLToPath(new URL("../../web/dist/", import.meta.url));
+
+export function createStaticHandler(dir: string = DASHBOARD_DIR): StaticHandler {
   const fail = (res: ServerResponse, error: ApiError, headers: Record<string, string> = {}) =>
     sendError(res, error, { ...DASHBOARD_SECURITY_HEADERS, ...headers });
 

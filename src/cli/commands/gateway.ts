@@ -65,15 +65,6 @@ export function registerGateway(program: Command): void {
     .action(async (flags: GatewayFlags & { format?: string }, cmd: Command) => {
       await serveUntilStopped(createContext(serverGlobals(cmd, flags.format)), flags);
     });
-  const up = program
-    .command("up")
-    .description("start everything palisade.yaml configures (today: the AI gateway)")
-    .addOption(logFormatOption())
-    .action(async (flags: { format?: string }, cmd: Command) => {
-      await serveUntilStopped(createContext(serverGlobals(cmd, flags.format)), { auth: true });
-    });
-  withExamples(up, ["palisade up", "palisade up --config /etc/palisade/palisade.yaml"]);
-
   withExamples(command, [
     "palisade gateway --upstream http://127.0.0.1:11434 --upstream-kind ollama --listen 127.0.0.1:8080 --no-auth",
     "palisade gateway --config palisade.yaml",

@@ -7,8 +7,8 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
-import { describeError, isPalisadeError } from "../../core/index.js";
-import type { RecordedScan, Store } from "../../store/index.js";
+import { describeError, isPalisadeError, PalisadeError, redactUrl } from "../../core/index.js";
+import type { RecordedScan, ScanRecord, Store } from "../../store/index.js";
 import { createContext, type GlobalOptions } from "../context.js";
 import { type Inventory, toScanRecord } from "./records.js";
 
@@ -18,33 +18,96 @@ import { type Inventory, toScanRecord } from "./records.js";
  */
 export function addStoreOption<T extends Command>(command: T): T {
   command.option("--no-store", "do not record this scan (assets, edges, findings) in the store");
+  command.option(
+    "--upload <url>",
+    "also send this scan to a Palisade server (`palisade up`), authenticated by $PALISADE_API_KEY (role scans:write)",
+  );
   command.hook("preAction", (_command, action) => {
-    const options = action.optsWithGlobals<GlobalOptions & { store?: boolean }>();
+    const options = action.optsWithGlobals<StoreFlags>();
     if (options.store !== false) createContext(options);
+    if (options.upload !== undefined) uploadUrl(options.upload);
   });
   return command;
+}
+
+type StoreFlags = GlobalOptions & { store?: boolean; upload?: string };
+
+/** The server's scans endpoint; the server's base URL (or one ending in /api/v1) is what users give. */
+function uploadUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new PalisadeError("bad-usage", `--upload must be an http(s) URL, got ${text}`, { input: text });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new PalisadeError("bad-usage", `--upload must be an http(s) URL, got ${text}`, { input: text });
+  const base = url.pathname.replace(/\/+$/, "").replace(/\/api\/v1(\/scans)?$/, "");
+  return new URL(`${base}/api/v1/scans`, url);
+}
+
+/** Most of an upload's answer shown in an error: enough for the server's reason. */
+const UPLOAD_ERROR_SHOWN = 300;
+
+async function upload(text: string, record: ScanRecord): Promise<void> {
+  const url = uploadUrl(text);
+  const key = process.env.PALISADE_API_KEY;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify(record),
+      signal: AbortSignal.timeout(60_000),
+    });
+  } catch (cause) {
+    throw new PalisadeError(
+      "upstream-unavailable",
+      `upload to ${redactUrl(url.toString())} failed: ${(cause as Error).message}`,
+      {
+        input: redactUrl(url.toString()),
+        cause,
+      },
+    );
+  }
+  const answer = (await response.text()).slice(0, UPLOAD_ERROR_SHOWN);
+  if (!response.ok)
+    throw new PalisadeError(
+      response.status === 401 || response.status === 403 ? "bad-usage" : "upstream-unavailable",
+      `upload to ${redactUrl(url.toString())} refused (${response.status})${response.status === 401 && !key ? ": set PALISADE_API_KEY" : ""}: ${answer.replace(/\s+/g, " ")}`,
+      { input: redactUrl(url.toString()) },
+    );
 }
 
 /** Migration attempts when another process is creating the same store at the same moment. */
 const MIGRATE_ATTEMPTS = 5;
 
 /**
- * Record `inventory` in the store the command's options name, unless `--no-store`. The scan
- * started when this process did: one CLI run is one scan. Returns what was recorded, or
- * undefined when nothing was (skipped, or the store failed and a warning was printed).
+ * Record `inventory` in the store the command's options name, unless `--no-store`, and send it to
+ * the server `--upload` names. The scan started when this process did: one CLI run is one scan.
+ * Returns what was recorded locally, or undefined when nothing was (skipped, or the store failed
+ * and a warning was printed). A failed upload is an error: the job that asked for it must see it.
  */
 export async function recordInStore(command: Command, inventory: Inventory): Promise<RecordedScan | undefined> {
-  const options = command.optsWithGlobals<GlobalOptions & { store?: boolean }>();
-  if (options.store === false) return undefined;
-  const finishedAt = Date.now();
+  const options = command.optsWithGlobals<StoreFlags>();
+  const record = toScanRecord(inventory, { startedAt: Math.round(performance.timeOrigin), finishedAt: Date.now() });
+  const recorded = options.store === false ? undefined : await recordLocally(options, record, inventory);
+  // After the local record, so a server that refuses the upload loses nothing here; a CI job fails on it.
+  if (options.upload !== undefined) await upload(options.upload, record);
+  return recorded;
+}
+
+async function recordLocally(
+  options: StoreFlags,
+  record: ScanRecord,
+  inventory: Inventory,
+): Promise<RecordedScan | undefined> {
   let store: Store | undefined;
   try {
     const ctx = createContext(options);
     store = ctx.openStore();
     await migrate(store);
-    const recorded = await store.recordInventory(
-      toScanRecord(inventory, { startedAt: Math.round(performance.timeOrigin), finishedAt }),
-    );
+    const recorded = await store.recordInventory(record);
     ctx.logger.debug(
       { store: store.location, scan: recorded.scanId, created: recorded.created, assets: inventory.assets.length },
       "scan recorded",

@@ -1,0 +1,230 @@
+/**
+ * `palisade up`: one process running the AI gateway, the REST API and the dashboard on one store
+ * (the embedded SQLite file by default), with correlation of what the gateway audits into
+ * incidents. `--demo` fills it by running the product: the scans of `examples/`, and sample
+ * traffic through the gateway to a built-in sample upstream.
+ */
+import type { Command } from "commander";
+import { Option } from "commander";
+import { PalisadeError, UPSTREAM_KINDS, type UpstreamConfig } from "../../core/index.js";
+import { createAuthenticator, generateApiKey } from "../../gateway/index.js";
+import { createCorrelator } from "../../incident/index.js";
+import { loadPolicyFiles } from "../../policy/index.js";
+import { createApi, createStaticHandler, startApiServer } from "../../server/index.js";
+import type { Store } from "../../store/index.js";
+import { withExamples } from "../command-helpers.js";
+import { createContext } from "../context.js";
+import { startSampleUpstream } from "../demo/sample-upstream.js";
+import { EXAMPLES_DIR, runDemoScans } from "../demo/scans.js";
+import { DEMO_CALLERS, replayDemoTraffic } from "../demo/traffic.js";
+import { isLoopback, logFormatOption, policyFiles, serverGlobals, startGateway } from "./gateway.js";
+import { incidentDirectory, incidentRules } from "./incident.js";
+import { packageVersion } from "./version.js";
+
+interface UpFlags {
+  listen: string;
+  gatewayListen: string;
+  upstream?: string;
+  upstreamKind?: UpstreamConfig["kind"];
+  policy?: string[];
+  demo?: boolean;
+  auth: boolean;
+  format?: string;
+}
+
+/** How often the gateway's audit is correlated into incidents. */
+const CORRELATE_EVERY_MS = 2_000;
+/** The key `up` makes when the store has no admin key, so the dashboard can be opened at all. */
+const FIRST_ADMIN_KEY = "admin";
+const EXAMPLE_POLICY = `${EXAMPLES_DIR}policy/policy.yaml`;
+
+export function registerUp(program: Command): void {
+  const up = program
+    .command("up")
+    .description("run the AI gateway, the REST API and the dashboard in one process on one store")
+    .option("-l, --listen <host:port>", "API and dashboard address", "127.0.0.1:7070")
+    .option("--gateway-listen <host:port>", "AI gateway address", "127.0.0.1:8080")
+    .option(
+      "-u, --upstream <url>",
+      "one upstream for every model (default: gateway.upstreams; with --demo a built-in sample)",
+    )
+    .addOption(new Option("--upstream-kind <kind>", "kind of that upstream").choices(UPSTREAM_KINDS).default("openai"))
+    .option(
+      "-p, --policy <files...>",
+      "policy files (default: gateway.policy, else the built-in default; with --demo the example policy)",
+    )
+    .option(
+      "--demo",
+      "fill the store by running the product on examples/: scans, and sample traffic through the gateway",
+    )
+    .option("--no-auth", "no credentials for the API, dashboard and gateway (loopback only)")
+    .addOption(logFormatOption())
+    .action(async (flags: UpFlags, cmd: Command) => {
+      await runUp(cmd, flags);
+    });
+  withExamples(up, [
+    "palisade up --demo",
+    "palisade up --upstream http://127.0.0.1:11434 --upstream-kind ollama --db ./palisade.db",
+    "palisade up --listen 0.0.0.0:7070 --config /etc/palisade/palisade.yaml",
+  ]);
+}
+
+function hostPort(text: string, flag: string): { host: string; port: number } {
+  const m = /^(.+):(\d+)$/.exec(text);
+  const port = Number(m?.[2]);
+  if (!m?.[1] || !Number.isInteger(port) || port > 65535)
+    throw new PalisadeError("bad-usage", `${flag} must be HOST:PORT, got ${text}`, { input: text });
+  return { host: m[1].replace(/^\[(.*)\]$/, "$1"), port };
+}
+
+/** An admin key to open the dashboard with: made (and shown once) when the store has no usable one. */
+async function firstAdminKey(store: Store, now: number): Promise<string | undefined> {
+  const keys = await store.listApiKeys();
+  const usable = keys.some((k) => k.roles.includes("admin") && !k.revokedAt && (!k.expiresAt || k.expiresAt > now));
+  if (usable) return undefined;
+  const name = keys.some((k) => k.name === FIRST_ADMIN_KEY) ? `${FIRST_ADMIN_KEY}-${now}` : FIRST_ADMIN_KEY;
+  const generated = generateApiKey();
+  await store.createApiKey({ name, prefix: generated.prefix, hash: generated.hash, roles: ["admin"] });
+  return generated.key;
+}
+
+/** Fresh keys for the demo's callers (earlier demo keys of the same names are revoked first). */
+async function demoKeys(store: Store): Promise<Record<keyof typeof DEMO_CALLERS, string>> {
+  const keys = {} as Record<keyof typeof DEMO_CALLERS, string>;
+  for (const [caller, name] of Object.entries(DEMO_CALLERS) as [keyof typeof DEMO_CALLERS, string][]) {
+    await store.revokeApiKey(name);
+    const generated = generateApiKey();
+    await store.createApiKey({ name, prefix: generated.prefix, hash: generated.hash, roles: [] });
+    keys[caller] = generated.key;
+  }
+  return keys;
+}
+
+/** Wait until the gateway's audit writer has stored `count` more request events (it writes in batches). */
+async function auditedAtLeast(store: Store, count: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await store.db
+      .selectFrom("events")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("kind", "=", "gateway.request")
+      .executeTakeFirst();
+    const n = Number(row?.n ?? 0);
+    if (n >= count || Date.now() > deadline) return n;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function runUp(cmd: Command, flags: UpFlags): Promise<void> {
+  const ctx = createContext(serverGlobals(cmd, flags.format));
+  const api = hostPort(flags.listen, "--listen");
+  const gatewayAt = hostPort(flags.gatewayListen, "--gateway-listen");
+  if (!flags.auth && !(isLoopback(api.host) && isLoopback(gatewayAt.host)))
+    throw new PalisadeError("bad-usage", "--no-auth is only allowed when both addresses are loopback", {
+      input: `${flags.listen} ${flags.gatewayListen}`,
+    });
+  const configured = ctx.config.gateway.upstreams.length > 0;
+  if (!flags.upstream && !configured && !flags.demo)
+    throw new PalisadeError(
+      "bad-usage",
+      "no upstream: give --upstream URL, gateway.upstreams in palisade.yaml, or --demo for a built-in sample upstream",
+    );
+  const files =
+    flags.policy ?? (flags.demo && !ctx.config.gateway.policy.length ? [EXAMPLE_POLICY] : policyFiles(ctx, undefined));
+  loadPolicyFiles(files); // a bad policy is refused before anything starts
+
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const store = ctx.openStore({ eventWriter: true });
+    closers.push(() => store.close());
+    await store.migrate();
+
+    const sample = !flags.upstream && !configured ? await startSampleUpstream() : undefined;
+    if (sample) closers.push(() => sample.close());
+    const gateway = await startGateway(ctx, {
+      listen: `${gatewayAt.host}:${gatewayAt.port}`,
+      ...(sample ? { upstream: sample.url, upstreamKind: "openai" as const } : {}),
+      ...(flags.upstream ? { upstream: flags.upstream, upstreamKind: flags.upstreamKind ?? "openai" } : {}),
+      policy: files,
+      auth: flags.auth,
+    });
+    closers.push(() => gateway.close());
+
+    const directory = incidentDirectory(ctx);
+    const correlator = createCorrelator({
+      store,
+      rules: incidentRules([]),
+      directory,
+      imageSeverity: directory.imageSeverity,
+    });
+    const correlate = async () => {
+      try {
+        await correlator.run();
+      } catch (error) {
+        ctx.logger.warn({ err: (error as Error).message }, "correlation run failed; retried next time");
+      }
+    };
+    const timer = setInterval(() => void correlate(), CORRELATE_EVERY_MS);
+    timer.unref();
+    closers.push(async () => clearInterval(timer));
+
+    const authenticator = createAuthenticator({
+      apiKeys: store,
+      ...(ctx.config.gateway.auth.oidc ? { oidc: ctx.config.gateway.auth.oidc } : {}),
+    });
+    const server = await startApiServer({
+      host: api.host,
+      port: api.port,
+      api: createApi({
+        store,
+        directory,
+        ...(flags.auth ? { authenticate: (h: string | undefined) => authenticator.authenticate(h) } : {}),
+        policy: () => loadPolicyFiles(files),
+        version: packageVersion(),
+        logger: ctx.logger,
+      }).handler,
+      fallback: createStaticHandler(),
+      logger: ctx.logger,
+    });
+    closers.push(() => server.close());
+
+    const adminKey = flags.auth ? await firstAdminKey(store, Date.now()) : undefined;
+    const gatewayUrl = `http://${gateway.address.host.includes(":") ? `[${gateway.address.host}]` : gateway.address.host}:${gateway.address.port}`;
+
+    if (flags.demo) {
+      ctx.logger.info("demo: scanning examples/ and sending sample traffic through the gateway");
+      await runDemoScans(ctx.storeLocation);
+      const before = await auditedAtLeast(store, 0, 0);
+      const traffic = await replayDemoTraffic(
+        gatewayUrl,
+        flags.auth ? await demoKeys(store) : { alice: "", bob: "", mallory: "" },
+      );
+      await auditedAtLeast(store, before + traffic.sent, 15_000);
+      await correlate();
+      ctx.logger.info({ requests: traffic.sent, statuses: traffic.statuses }, "demo traffic sent");
+    }
+
+    const lines = [
+      "Palisade is up.",
+      `  dashboard   ${server.url}/${adminKey ? `#key=${adminKey}` : ""}`,
+      `  API         ${server.url}/api/v1 (OpenAPI document: ${server.url}/api/v1/openapi.json)`,
+      `  AI gateway  ${gatewayUrl}/v1 (OpenAI-compatible)`,
+      `  store       ${ctx.storeLocation}`,
+      ...(adminKey ? [`  admin key   ${adminKey} (shown once; only its hash is stored)`] : []),
+      ...(flags.auth ? [] : ["  authentication is OFF (--no-auth): every local caller is an admin"]),
+      "Press Ctrl+C to stop.",
+    ];
+    process.stdout.write(`${lines.join("\n")}\n`);
+
+    await new Promise<void>((resolve) => {
+      process.once("SIGTERM", () => resolve());
+      process.once("SIGINT", () => resolve());
+    });
+    ctx.logger.info("stopping");
+  } finally {
+    await closeAll();
+  }
+}

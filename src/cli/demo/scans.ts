@@ -1,0 +1,46 @@
+/**
+ * The demo's scans: the product's own commands run on the sample project, model files and image
+ * under `examples/`, recording into the same store, exactly as a user would run them.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { PalisadeError } from "../../core/index.js";
+
+export const EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/", import.meta.url));
+const CLI = fileURLToPath(new URL("../../../bin/palisade.js", import.meta.url));
+
+/** What the demo scans: the project folder (code and model files together) and the example image. */
+export const DEMO_SCANS: readonly (readonly string[])[] = [
+  ["scan", "fs", EXAMPLES_DIR],
+  ["scan", "image", `oci:${EXAMPLES_DIR}image/layout`, "--advisories", `${EXAMPLES_DIR}advisories`],
+];
+
+function run(args: readonly string[], db: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args, "--db", db, "--format", "json", "--log-level", "error"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8").slice(0, 4096);
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      // Scans exit 0 whatever they find (no --exit-code); anything else is a failed demo step.
+      if (code === 0) resolve();
+      else
+        reject(
+          new PalisadeError(
+            "internal",
+            `demo step \`palisade ${args.slice(0, 2).join(" ")}\` failed: ${stderr.trim() || `exit ${code}`}`,
+          ),
+        );
+    });
+  });
+}
+
+/** Run the demo scans against the store at `db` (a path or URL), side by side. */
+export async function runDemoScans(db: string): Promise<number> {
+  await Promise.all(DEMO_SCANS.map((args) => run(args, db)));
+  return DEMO_SCANS.length;
+}
