@@ -64,6 +64,17 @@ describe("palisade up --demo", () => {
     assert.ok(trace.nodes.some((n: { type: string }) => n.type === "identity"));
   });
 
+  it("runs the MCP gateway in front of the sample server: searches pass, a poisoned result and tool abuse are stopped", async () => {
+    assert.match(up.mcpUrl, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    const activity = await get("/api/v1/activity?kind=mcp.call");
+    assert.equal(activity.totals.requests, 6);
+    assert.equal(activity.totals.verdicts.allowed, 2);
+    const reasons = Object.fromEntries(
+      activity.blockedByReason.map((r: { reason: string; count: number }) => [r.reason, r.count]),
+    );
+    assert.deepEqual(reasons, { "mcp.tool-not-allowed": 3, "mcp.results": 1 });
+  });
+
   it("keeps serving: a key made through the API calls the gateway with the openai client, and the call is audited", async () => {
     const made = await fetch(`${up.url}/api/v1/keys`, {
       method: "POST",
@@ -137,7 +148,7 @@ describe("palisade up: bad usage", () => {
       "--gateway-listen",
       "127.0.0.1:0",
     ]);
-    assertOneLineError(result, /--no-auth is only allowed when both addresses are loopback/);
+    assertOneLineError(result, /--no-auth is only allowed when every address is loopback/);
     assert.equal(result.code, 2);
   });
 

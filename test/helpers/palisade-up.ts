@@ -15,6 +15,8 @@ export interface RunningUp {
   /** API and dashboard, e.g. http://127.0.0.1:41234 */
   url: string;
   gatewayUrl: string;
+  /** The MCP gateway's Streamable HTTP endpoint, when `up` runs one (`--demo` does). */
+  mcpUrl: string;
   /** The admin key `up` printed for a fresh store. */
   adminKey: string;
   dbPath: string;
@@ -70,9 +72,11 @@ export async function startPalisadeUp(args: readonly string[] = ["--demo"], time
   const url = /dashboard\s+(http:\/\/[^/\s]+)/.exec(stdout)?.[1] ?? "";
   const gatewayUrl = /AI gateway\s+(http:\/\/[^/\s]+)/.exec(stdout)?.[1] ?? "";
   const adminKey = /admin key\s+(pal_\S+)/.exec(stdout)?.[1] ?? "";
+  const mcpUrl = /MCP gateway\s+(http:\/\/\S+)/.exec(stdout)?.[1] ?? "";
   return {
     url,
     gatewayUrl,
+    mcpUrl,
     adminKey,
     dbPath,
     child,

@@ -49,7 +49,7 @@ interface ProxyFlags {
  */
 async function openControls(
   ctx: CommandContext,
-  flags: ProxyFlags,
+  flags: { policy?: string[] },
   config: McpConfig,
 ): Promise<{ controls: ProxyControls; store: Store | undefined; close(): Promise<void> }> {
   // The AI gateway's policy files, store and audit trail: one identity and one log for both.
@@ -97,6 +97,63 @@ async function openControls(
   };
 }
 
+export interface McpHttpGateway {
+  url: string;
+  servers: string[];
+  /** Servers that did not start, with why. */
+  failed: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The MCP gateway over Streamable HTTP at http://HOST:PORT/mcp: the configured servers behind the
+ * AI gateway's policy, detectors, store and audit trail. `palisade mcp proxy --http` and
+ * `palisade up` both run it.
+ */
+export async function startMcpHttpGateway(
+  ctx: CommandContext,
+  config: McpConfig,
+  flags: { policy?: string[]; auth: boolean; listen: { host: string; port: number } },
+): Promise<McpHttpGateway> {
+  const gateway = await openControls(ctx, flags, config);
+  const started = await startMcpProxy(config, { controls: gateway.controls }).catch(async (error: unknown) => {
+    await gateway.close();
+    throw error;
+  });
+  for (const [server, reason] of started.failed) ctx.logger.warn({ server, reason }, "upstream not started");
+  ctx.logger.info(
+    { servers: [...started.upstreams.keys()], policy: gateway.controls.policy().name },
+    "mcp proxy ready",
+  );
+  try {
+    const oidc = ctx.config.gateway.auth.oidc;
+    const auth = createAuthenticator({
+      ...(gateway.store && ctx.config.gateway.auth.apiKeys ? { apiKeys: gateway.store } : {}),
+      ...(oidc ? { oidc } : {}),
+    });
+    const serving = await serveHttp(started, flags.listen.host, flags.listen.port, {
+      ...(flags.auth ? { authenticate: (header: string | undefined) => auth.authenticate(header) } : {}),
+      ...(oidc ? { authorizationServers: [oidc.issuer] } : {}),
+    });
+    if (!flags.auth)
+      ctx.logger.warn({ url: serving.url }, "AUTHENTICATION IS OFF (--no-auth): every local caller is 'local'");
+    return {
+      url: serving.url,
+      servers: [...started.upstreams.keys()].sort(),
+      failed: Object.fromEntries(started.failed),
+      async close() {
+        await serving.close();
+        await started.close();
+        await gateway.close();
+      },
+    };
+  } catch (error) {
+    await started.close();
+    await gateway.close();
+    throw error;
+  }
+}
+
 export function registerMcp(program: Command, context: Contextual): Command {
   const mcp = program.command("mcp").description("govern what agents do through MCP servers");
   withExamples(mcp, ["palisade mcp proxy --config palisade.yaml"]);
@@ -121,6 +178,21 @@ export function registerMcp(program: Command, context: Contextual): Command {
           "bad-usage",
           `no MCP servers: list them under mcp.servers in ${ctx.configFile ?? "palisade.yaml (--config)"}, or give --servers FILE`,
         );
+      if (listen) {
+        const serving = await startMcpHttpGateway(ctx, config, { ...flags, listen });
+        // Over HTTP stdout is free: say once where the proxy listens, for people and for scripts.
+        const ready = { url: serving.url, servers: serving.servers, failed: serving.failed };
+        process.stdout.write(
+          flags.format === "json"
+            ? `${JSON.stringify(ready)}\n`
+            : `MCP proxy at ${ready.url} for ${ready.servers.join(", ") || "no servers"}${Object.keys(ready.failed).length > 0 ? ` (not started: ${Object.keys(ready.failed).join(", ")})` : ""}\n`,
+        );
+        await new Promise<void>((resolve) => {
+          for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve());
+        });
+        await serving.close();
+        return;
+      }
       const gateway = await openControls(ctx, flags, config);
       // Over stdio our stdout is the protocol: the upstreams' stderr goes to ours, logs too.
       const started = await startMcpProxy(config, { controls: gateway.controls }).catch(async (error: unknown) => {
@@ -133,36 +205,7 @@ export function registerMcp(program: Command, context: Contextual): Command {
         "mcp proxy ready",
       );
       try {
-        if (!listen) {
-          await serveStdio(started);
-          return;
-        }
-        const oidc = ctx.config.gateway.auth.oidc;
-        const auth = createAuthenticator({
-          ...(gateway.store && ctx.config.gateway.auth.apiKeys ? { apiKeys: gateway.store } : {}),
-          ...(oidc ? { oidc } : {}),
-        });
-        const serving = await serveHttp(started, listen.host, listen.port, {
-          ...(flags.auth ? { authenticate: (header: string | undefined) => auth.authenticate(header) } : {}),
-          ...(oidc ? { authorizationServers: [oidc.issuer] } : {}),
-        });
-        if (!flags.auth)
-          ctx.logger.warn({ url: serving.url }, "AUTHENTICATION IS OFF (--no-auth): every local caller is 'local'");
-        // Over HTTP stdout is free: say once where the proxy listens, for people and for scripts.
-        const ready = {
-          url: serving.url,
-          servers: [...started.upstreams.keys()].sort(),
-          failed: Object.fromEntries(started.failed),
-        };
-        process.stdout.write(
-          flags.format === "json"
-            ? `${JSON.stringify(ready)}\n`
-            : `MCP proxy at ${ready.url} for ${ready.servers.join(", ") || "no servers"}${started.failed.size > 0 ? ` (not started: ${[...started.failed.keys()].join(", ")})` : ""}\n`,
-        );
-        await new Promise<void>((resolve) => {
-          for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve());
-        });
-        await serving.close();
+        await serveStdio(started);
       } finally {
         await started.close();
         await gateway.close();

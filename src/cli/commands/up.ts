@@ -4,6 +4,9 @@
  * incidents. `--demo` fills it by running the product: the scans of `examples/`, and sample
  * traffic through the gateway to a built-in sample upstream.
  */
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { PalisadeError, UPSTREAM_KINDS, type UpstreamConfig } from "../../core/index.js";
@@ -14,16 +17,19 @@ import { createApi, createStaticHandler, startApiServer } from "../../server/ind
 import type { Store } from "../../store/index.js";
 import { withExamples } from "../command-helpers.js";
 import { createContext } from "../context.js";
+import { demoMcpConfig, replayDemoMcp } from "../demo/mcp-traffic.js";
 import { startSampleUpstream } from "../demo/sample-upstream.js";
 import { EXAMPLES_DIR, runDemoScans } from "../demo/scans.js";
 import { DEMO_CALLERS, replayDemoTraffic } from "../demo/traffic.js";
 import { isLoopback, logFormatOption, policyFiles, serverGlobals, startGateway } from "./gateway.js";
 import { incidentDirectory, incidentRules } from "./incident.js";
+import { startMcpHttpGateway } from "./mcp.js";
 import { packageVersion } from "./version.js";
 
 interface UpFlags {
   listen: string;
   gatewayListen: string;
+  mcpListen: string;
   upstream?: string;
   upstreamKind?: UpstreamConfig["kind"];
   policy?: string[];
@@ -36,14 +42,23 @@ interface UpFlags {
 const CORRELATE_EVERY_MS = 2_000;
 /** The key `up` makes when the store has no admin key, so the dashboard can be opened at all. */
 const FIRST_ADMIN_KEY = "admin";
-const EXAMPLE_POLICY = `${EXAMPLES_DIR}policy/policy.yaml`;
+/** The example policy, plus MCP rights for the sample documentation server. */
+const DEMO_POLICY = [
+  `${EXAMPLES_DIR}policy/policy.yaml`,
+  fileURLToPath(new URL("../../../rules/policy/demo-mcp.yaml", import.meta.url)),
+];
 
 export function registerUp(program: Command): void {
   const up = program
     .command("up")
-    .description("run the AI gateway, the REST API and the dashboard in one process on one store")
+    .description("run the AI gateway, the MCP gateway, the REST API and the dashboard in one process on one store")
     .option("-l, --listen <host:port>", "API and dashboard address", "127.0.0.1:7070")
     .option("--gateway-listen <host:port>", "AI gateway address", "127.0.0.1:8080")
+    .option(
+      "--mcp-listen <host:port>",
+      "MCP gateway address (Streamable HTTP at /mcp), when MCP servers are configured",
+      "127.0.0.1:8090",
+    )
     .option(
       "-u, --upstream <url>",
       "one upstream for every model (default: gateway.upstreams; with --demo a built-in sample)",
@@ -100,17 +115,22 @@ async function demoKeys(store: Store): Promise<Record<keyof typeof DEMO_CALLERS,
   return keys;
 }
 
-/** Wait until the gateway's audit writer has stored `count` more request events (it writes in batches). */
-async function auditedAtLeast(store: Store, count: number, timeoutMs: number): Promise<number> {
+/** Wait until the gateways' audit writers have stored at least `counts` events of each kind (they write in batches). */
+async function auditedAtLeast(
+  store: Store,
+  counts: Record<string, number>,
+  timeoutMs: number,
+): Promise<Record<string, number>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const row = await store.db
+    const rows = await store.db
       .selectFrom("events")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("kind", "=", "gateway.request")
-      .executeTakeFirst();
-    const n = Number(row?.n ?? 0);
-    if (n >= count || Date.now() > deadline) return n;
+      .select(["kind", (eb) => eb.fn.countAll<number>().as("n")])
+      .where("kind", "in", ["gateway.request", "mcp.call"])
+      .groupBy("kind")
+      .execute();
+    const stored: Record<string, number> = Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
+    if (Object.entries(counts).every(([kind, n]) => (stored[kind] ?? 0) >= n) || Date.now() > deadline) return stored;
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -119,9 +139,10 @@ async function runUp(cmd: Command, flags: UpFlags): Promise<void> {
   const ctx = createContext(serverGlobals(cmd, flags.format));
   const api = hostPort(flags.listen, "--listen");
   const gatewayAt = hostPort(flags.gatewayListen, "--gateway-listen");
-  if (!flags.auth && !(isLoopback(api.host) && isLoopback(gatewayAt.host)))
-    throw new PalisadeError("bad-usage", "--no-auth is only allowed when both addresses are loopback", {
-      input: `${flags.listen} ${flags.gatewayListen}`,
+  const mcpAt = hostPort(flags.mcpListen, "--mcp-listen");
+  if (!flags.auth && ![api, gatewayAt, mcpAt].every((a) => isLoopback(a.host)))
+    throw new PalisadeError("bad-usage", "--no-auth is only allowed when every address is loopback", {
+      input: `${flags.listen} ${flags.gatewayListen} ${flags.mcpListen}`,
     });
   const configured = ctx.config.gateway.upstreams.length > 0;
   if (!flags.upstream && !configured && !flags.demo)
@@ -130,7 +151,7 @@ async function runUp(cmd: Command, flags: UpFlags): Promise<void> {
       "no upstream: give --upstream URL, gateway.upstreams in palisade.yaml, or --demo for a built-in sample upstream",
     );
   const files =
-    flags.policy ?? (flags.demo && !ctx.config.gateway.policy.length ? [EXAMPLE_POLICY] : policyFiles(ctx, undefined));
+    flags.policy ?? (flags.demo && !ctx.config.gateway.policy.length ? DEMO_POLICY : policyFiles(ctx, undefined));
   loadPolicyFiles(files); // a bad policy is refused before anything starts
 
   const closers: (() => Promise<void>)[] = [];
@@ -152,6 +173,17 @@ async function runUp(cmd: Command, flags: UpFlags): Promise<void> {
       auth: flags.auth,
     });
     closers.push(() => gateway.close());
+
+    // The MCP gateway, when there are MCP servers to front: the configured ones, or the demo's.
+    const mcpConfig =
+      flags.demo && Object.keys(ctx.config.mcp.servers).length === 0
+        ? demoMcpConfig(join(homedir(), ".palisade", "demo-mcp-pins.json"))
+        : ctx.config.mcp;
+    const mcp =
+      Object.keys(mcpConfig.servers).length > 0
+        ? await startMcpHttpGateway(ctx, mcpConfig, { policy: files, auth: flags.auth, listen: mcpAt })
+        : undefined;
+    if (mcp) closers.push(() => mcp.close());
 
     const directory = incidentDirectory(ctx);
     const correlator = createCorrelator({
@@ -197,14 +229,16 @@ async function runUp(cmd: Command, flags: UpFlags): Promise<void> {
     if (flags.demo) {
       ctx.logger.info("demo: scanning examples/ and sending sample traffic through the gateway");
       await runDemoScans(ctx.storeLocation);
-      const before = await auditedAtLeast(store, 0, 0);
-      const traffic = await replayDemoTraffic(
-        gatewayUrl,
-        flags.auth ? await demoKeys(store) : { alice: "", bob: "", mallory: "" },
-      );
-      await auditedAtLeast(store, before + traffic.sent, 15_000);
+      const before = (await auditedAtLeast(store, {}, 0))["gateway.request"] ?? 0;
+      const keys = flags.auth ? await demoKeys(store) : { alice: "", bob: "", mallory: "" };
+      const traffic = await replayDemoTraffic(gatewayUrl, keys);
+      const calls = mcp ? await replayDemoMcp(mcp.url, keys) : { sent: 0, refused: 0 };
+      await auditedAtLeast(store, { "gateway.request": before + traffic.sent, "mcp.call": calls.sent }, 15_000);
       await correlate();
-      ctx.logger.info({ requests: traffic.sent, statuses: traffic.statuses }, "demo traffic sent");
+      ctx.logger.info(
+        { requests: traffic.sent, statuses: traffic.statuses, mcpCalls: calls.sent, mcpRefused: calls.refused },
+        "demo traffic sent",
+      );
     }
 
     const lines = [
@@ -212,6 +246,7 @@ async function runUp(cmd: Command, flags: UpFlags): Promise<void> {
       `  dashboard   ${server.url}/${adminKey ? `#key=${adminKey}` : ""}`,
       `  API         ${server.url}/api/v1 (OpenAPI document: ${server.url}/api/v1/openapi.json)`,
       `  AI gateway  ${gatewayUrl}/v1 (OpenAI-compatible)`,
+      ...(mcp ? [`  MCP gateway ${mcp.url} (Streamable HTTP; servers: ${mcp.servers.join(", ")})`] : []),
       `  store       ${ctx.storeLocation}`,
       ...(adminKey ? [`  admin key   ${adminKey} (shown once; only its hash is stored)`] : []),
       ...(flags.auth ? [] : ["  authentication is OFF (--no-auth): every local caller is an admin"]),
