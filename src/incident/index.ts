@@ -7,13 +7,6 @@ export {
   createAlertSinks,
 } from "./alerts/index.js";
 export {
-  createIncidentApi,
-  INCIDENT_WRITE_ROLES,
-  INCIDENTS_PATH,
-  type IncidentApiHandler,
-  type IncidentApiOptions,
-} from "./api.js";
-export {
   type CorrelationRun,
   type Correlator,
   type CorrelatorOptions,

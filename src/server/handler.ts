@@ -63,10 +63,11 @@ function parseWith<T extends z.ZodType>(schema: T | undefined, value: unknown, w
 }
 
 async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
-  const type = req.headers["content-type"] ?? "";
-  if (!/^application\/json\b/i.test(type)) {
+  // No type is taken as JSON (scripts often leave it out); another type is refused, not guessed at.
+  const type = req.headers["content-type"];
+  if (type !== undefined && !/^application\/json\b/i.test(type)) {
     req.resume();
-    throw new ApiError("unsupported_media_type", "the body must be application/json");
+    throw new ApiError("unsupported_media_type", "the body must be application/json (content-type: application/json)");
   }
   const declared = Number(req.headers["content-length"] ?? 0);
   // Far over: answer now and close, rather than read megabytes only to drop them.

@@ -19,6 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), "palisade-incident-api-attacks-"));
 let store: Store;
 let server: IngestServer;
 let sensorKey: string;
+let viewerKey: string;
 let incidentId: string;
 
 async function key(name: string, roles: string[]): Promise<string> {
@@ -31,6 +32,7 @@ before(async () => {
   store = openStore({ location: join(dir, "palisade.db") });
   await store.migrate();
   sensorKey = await key("falco", []);
+  viewerKey = await key("dashboard", ["viewer"]);
   const auth = createAuthenticator({ apiKeys: store });
   server = await startIncidentServer(store, (header) => auth.authenticate(header));
   const alert = JSON.stringify({
@@ -77,7 +79,7 @@ describe("incident API attacks", () => {
       encodeURIComponent(`${incidentId}' --`),
     ]) {
       const response = await fetch(`${server.url}/api/v1/incidents/${id}`, {
-        headers: { authorization: `Bearer ${sensorKey}` },
+        headers: { authorization: `Bearer ${viewerKey}` },
       });
       assert.equal(response.status, 404, id);
     }

@@ -1,17 +1,17 @@
 /**
  * What `events serve` runs, in-process over a given store: sensor batches stored and correlated
- * with the shipped rules, and the incident API, behind the caller's authentication.
+ * with the shipped rules, and the REST API (incidents among it), behind the caller's authentication.
  */
 import type { Identity } from "../../src/core/index.js";
 import {
   createCorrelator,
   createEventIngestor,
-  createIncidentApi,
   createStoreDirectory,
   loadRuleSet,
   SHIPPED_RULES,
 } from "../../src/incident/index.js";
 import { type IngestServer, startIngestServer } from "../../src/runtime/index.js";
+import { createApi } from "../../src/server/index.js";
 import type { Store } from "../../src/store/index.js";
 
 export async function startIncidentServer(
@@ -31,7 +31,7 @@ export async function startIncidentServer(
     host: "127.0.0.1",
     port: 0,
     sink: { appendEvents: (events) => ingestor.ingest(events) },
-    routes: createIncidentApi({ store, directory, ...(now ? { now } : {}) }),
+    routes: createApi({ store, directory, version: "test", ...(now ? { now } : {}) }).handler,
     authenticate,
   });
 }

@@ -12,7 +12,6 @@ import {
   createAlertDispatcher,
   createCorrelator,
   createEventIngestor,
-  createIncidentApi,
   EVENT_BATCH_JOB,
   type EventJobTypes,
   eventBatchJobId,
@@ -32,6 +31,7 @@ import {
   type SensorSource,
   startIngestServer,
 } from "../../runtime/index.js";
+import { createApi } from "../../server/index.js";
 import type { Store } from "../../store/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import { type CommandContext, createContext, type GlobalOptions } from "../context.js";
@@ -39,6 +39,7 @@ import { renderTable } from "../output.js";
 import { type QueueFlags, queueOptions, redisUrlOf } from "../queue-options.js";
 import { isLoopback, logFormatOption, policyFiles, serverGlobals } from "./gateway.js";
 import { incidentDirectory, incidentRules } from "./incident.js";
+import { packageVersion } from "./version.js";
 
 /** Largest sensor file read: exports are JSON lines, read in batches under the per-batch limit. */
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;
@@ -302,7 +303,9 @@ export function registerEvents(program: Command): void {
         port,
         sink,
         parser,
-        routes: createIncidentApi({ store, directory: incidentDirectory(ctx) }),
+        // The REST API (incidents, and the rest of /api/v1) behind the ingest server's authentication.
+        routes: createApi({ store, directory: incidentDirectory(ctx), version: packageVersion(), logger: ctx.logger })
+          .handler,
         ...(options.auth ? { authenticate: (h: string | undefined) => auth.authenticate(h) } : {}),
         logger: ctx.logger,
       });

@@ -1,16 +1,17 @@
 /**
- * The incident API over a real HTTP server and store: incidents opened by correlating Falco
- * alerts posted to the same server, then listed, shown, traced and updated by role.
+ * The incident API as `events serve` mounts it (the REST API's incident routes behind the ingest
+ * server's authentication), over a real HTTP server and store: incidents opened by correlating
+ * Falco alerts posted to the same server, then listed, shown, traced and updated by role.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { startIncidentServer } from "../../test/helpers/incident-server.js";
-import { type Identity, PalisadeError } from "../core/index.js";
-import type { IngestServer } from "../runtime/index.js";
-import { openStore, type Store } from "../store/index.js";
+import { type Identity, PalisadeError } from "../src/core/index.js";
+import type { IngestServer } from "../src/runtime/index.js";
+import { openStore, type Store } from "../src/store/index.js";
+import { startIncidentServer } from "./helpers/incident-server.js";
 
 const TOKENS: Record<string, Identity> = {
   "Bearer admin-token": { id: "api-key:oncall", kind: "api-key", name: "oncall", roles: ["admin"], attributes: {} },
@@ -74,22 +75,22 @@ describe("incident API", () => {
 
   it("lists incidents newest first, filtered by status and severity", async () => {
     const all = (await (await call("/api/v1/incidents", { token: "viewer-token" })).json()) as {
-      incidents: { id: string; severity: string; ruleId: string; status: string }[];
+      items: { id: string; severity: string; ruleId: string; status: string }[];
     };
-    assert.equal(all.incidents.length, 1);
-    const [incident] = all.incidents;
+    assert.equal(all.items.length, 1);
+    const [incident] = all.items;
     assert.equal(incident?.ruleId, "ai-workload-runtime-alert");
     incidentId = incident?.id as string;
     const resolved = (await (await call("/api/v1/incidents?status=resolved", { token: "viewer-token" })).json()) as {
-      incidents: unknown[];
+      items: unknown[];
     };
-    assert.equal(resolved.incidents.length, 0);
+    assert.equal(resolved.items.length, 0);
     const high = (await (
       await call("/api/v1/incidents?min_severity=high&limit=5", { token: "viewer-token" })
     ).json()) as {
-      incidents: unknown[];
+      items: unknown[];
     };
-    assert.equal(high.incidents.length, 1);
+    assert.equal(high.items.length, 1);
   });
 
   it("answers bad queries 400 with the field at fault", async () => {
