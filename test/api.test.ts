@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -598,6 +599,41 @@ function apiContract(name: string, open: () => Promise<{ store: Store; cleanup: 
         ["enforce", "enforce", "off"],
       );
       assert.equal(control("supply-chain.registries"), "enforce");
+    });
+
+    it("refuses NUL characters in paths and queries (400) and bodies without a JSON content type (415)", async () => {
+      const nul = await call("/api/v1/events/a%00b", keys.viewer);
+      assert.equal(nul.status, 400);
+      assert.match(nul.body.error.message, /^id: a NUL character/);
+      assert.equal((await call("/api/v1/findings?q=a%00b", keys.viewer)).status, 400);
+      const untyped = await fetch(`${server.url}/api/v1/keys`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${keys.admin}` },
+        body: new Blob(['{"name":"no-type","roles":["admin"]}']),
+      });
+      assert.equal(untyped.status, 415, "a body a web page can send without a preflight is refused");
+    });
+
+    it("without authentication, answers only requests addressed to a loopback host name (DNS rebinding)", async () => {
+      const open = createApi({ store, directory: createStoreDirectory({ mcp: {} }), version: "test", now: () => NOW });
+      const local = await startApiServer({ host: "127.0.0.1", port: 0, api: open.handler });
+      try {
+        const port = new URL(local.url).port;
+        const ask = (host: string) =>
+          new Promise<number>((resolve, reject) => {
+            const req = httpRequest({ host: "127.0.0.1", port, path: "/api/v1/overview", headers: { host } }, (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            });
+            req.on("error", reject);
+            req.end();
+          });
+        assert.equal(await ask(`127.0.0.1:${port}`), 200);
+        assert.equal(await ask(`localhost:${port}`), 200);
+        assert.equal(await ask(`attacker.example:${port}`), 403);
+      } finally {
+        await local.close();
+      }
     });
 
     it("tells the dashboard who is calling", async () => {

@@ -150,6 +150,18 @@ describe("incident API", () => {
     assert.ok(shown.history.some((h) => h.actor === "api-key:oncall"));
   });
 
+  it("serves the rest of the REST API beside ingestion: an event by id is the API's, not a sensor path", async () => {
+    const page = (await (await call("/api/v1/events?kind=runtime.*&limit=1", { token: "viewer-token" })).json()) as {
+      items: { id: string }[];
+    };
+    const id = page.items[0]?.id ?? "";
+    const one = await call(`/api/v1/events/${encodeURIComponent(id)}`, { token: "viewer-token" });
+    assert.equal(one.status, 200);
+    assert.equal(((await one.json()) as { id: string }).id, id);
+    const wrongVerb = await call("/api/v1/events/falco", { token: "viewer-token" });
+    assert.equal(wrongVerb.status, 405, "a sensor's own path still takes batches only");
+  });
+
   it("answers unknown incidents 404, unknown routes 404 and other methods 405", async () => {
     assert.equal((await call("/api/v1/incidents/INC-000000000000", { token: "viewer-token" })).status, 404);
     assert.equal((await call(`/api/v1/incidents/${incidentId}/graph`, { token: "viewer-token" })).status, 404);

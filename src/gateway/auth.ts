@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
-import type { Identity } from "../core/index.js";
+import { type Identity, isPalisadeError } from "../core/index.js";
 import type { ApiKeyRecord } from "../store/index.js";
 import { GatewayError } from "./errors.js";
 
@@ -23,6 +23,18 @@ export function generateApiKey(): { key: string; prefix: string; hash: string } 
 /** Keys are 256 random bits, so a plain SHA-256 is enough to store them (no slow KDF needed). */
 export function hashApiKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
+}
+
+/**
+ * How a failed authentication is answered: a refused credential is 401 with its reason; a store
+ * that cannot be asked is 503 (the caller may well be valid; retry); anything else is a plain
+ * 401 whose message says nothing about the server's insides.
+ */
+export function authFailure(error: unknown): { status: 401 | 503; message: string } {
+  if (error instanceof GatewayError) return { status: 401, message: error.message || "unauthenticated" };
+  if (isPalisadeError(error) && (error.code === "store-unavailable" || error.code === "store-locked"))
+    return { status: 503, message: "credentials cannot be checked now: the store is unavailable; retry" };
+  return { status: 401, message: "unauthenticated" };
 }
 
 export interface ApiKeyLookup {

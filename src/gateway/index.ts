@@ -6,7 +6,14 @@ export {
   createAuditWriter,
   type EventSink,
 } from "./audit.js";
-export { type ApiKeyLookup, type Authenticator, createAuthenticator, generateApiKey, hashApiKey } from "./auth.js";
+export {
+  type ApiKeyLookup,
+  type Authenticator,
+  authFailure,
+  createAuthenticator,
+  generateApiKey,
+  hashApiKey,
+} from "./auth.js";
 export { createGatewayDetectors, type DetectorSpec, detectorsPerPolicy } from "./detectors.js";
 export { ENDPOINTS, type EndpointSpec } from "./endpoints.js";
 export { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode, toErrorResponse } from "./errors.js";

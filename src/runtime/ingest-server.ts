@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { type Event, type Identity, type Logger, listenOn, type PalisadeError } from "../core/index.js";
+import { authFailure } from "../gateway/index.js";
 import { parseSensorBatch, SENSOR_SOURCES, type SensorBatch, type SensorSource } from "./ingest.js";
 import { DEFAULT_SENSOR_BATCH_LIMITS } from "./json-records.js";
 import type { SensorParser } from "./parse-pool.js";
@@ -89,9 +90,9 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
       return await options.authenticate(req.headers.authorization);
     } catch (cause) {
       req.resume();
-      error(res, 401, "unauthenticated", (cause as Error).message || "unauthenticated", {
-        "www-authenticate": 'Bearer realm="palisade"',
-      });
+      const failure = authFailure(cause);
+      if (failure.status === 503) error(res, 503, "unavailable", failure.message, { "retry-after": "5" });
+      else error(res, 401, "unauthenticated", failure.message, { "www-authenticate": 'Bearer realm="palisade"' });
       return false;
     }
   }
@@ -99,7 +100,12 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path === "/healthz" && req.method === "GET") return send(res, 200, { status: "ok" });
-    if (!path.startsWith(INGEST_PATH)) {
+    // POSTs under /api/v1/events/ and the sensors' own paths are batches; the rest (GET
+    // /api/v1/events/{id} among it) belongs to the routes mounted beside ingestion.
+    const under = path.startsWith(INGEST_PATH) ? path.slice(INGEST_PATH.length) : undefined;
+    const ingesting =
+      under !== undefined && (req.method === "POST" || (SENSOR_SOURCES as readonly string[]).includes(under));
+    if (!ingesting) {
       if (!options.routes) return error(res, 404, "not_found", `no route ${path}`);
       const caller = await authenticated(req, res);
       if (caller === false) return;

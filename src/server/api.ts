@@ -101,6 +101,7 @@ export function createApi(options: ApiOptions): Api {
     handler: createApiHandler({
       routes: all,
       audit: store,
+      classify: (error) => store.classifyError(error),
       ...(options.authenticate ? { authenticate: options.authenticate } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.now ? { now: options.now } : {}),

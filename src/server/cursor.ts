@@ -11,11 +11,12 @@ export const DEFAULT_PAGE = 50;
 
 export interface CursorPosition {
   /** The sort key of the last row returned (a time, a rank, a name). */
-  key: string | number;
+  key: number;
   id: string;
 }
 
-const PositionSchema = z.tuple([z.union([z.string().max(1000), z.number()]), z.string().min(1).max(1000)]);
+/** Every list pages on a number (a time) and an id. */
+const PositionSchema = z.tuple([z.number().finite(), z.string().min(1).max(1000)]);
 
 export function encodeCursor(position: CursorPosition): string {
   return Buffer.from(JSON.stringify([position.key, position.id])).toString("base64url");

@@ -11,7 +11,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
-import { type Event, type Identity, isPalisadeError, type Logger } from "../core/index.js";
+import { type Event, type Identity, isPalisadeError, type Logger, type PalisadeError } from "../core/index.js";
+import { authFailure } from "../gateway/index.js";
 import { ApiError } from "./errors.js";
 import type { HttpMethod, Route, RouteReply } from "./route.js";
 
@@ -29,6 +30,8 @@ export interface ApiHandlerOptions {
   audit: { appendEvents(events: readonly Event[]): Promise<void> };
   logger?: Logger;
   now?: () => number;
+  /** Names a driver error (a query a route ran on the store's database) as a store error. */
+  classify?: (error: unknown) => PalisadeError | undefined;
 }
 
 /** Answers a request when its path is one of the routes' (true), or leaves it to the caller (false). */
@@ -63,9 +66,10 @@ function parseWith<T extends z.ZodType>(schema: T | undefined, value: unknown, w
 }
 
 async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
-  // No type is taken as JSON (scripts often leave it out); another type is refused, not guessed at.
+  // Required, not guessed: a browser sends a JSON content type from another site only after a
+  // CORS preflight this server never grants, so a web page cannot write through a local API.
   const type = req.headers["content-type"];
-  if (type !== undefined && !/^application\/json\b/i.test(type)) {
+  if (type === undefined || !/^application\/json\b/i.test(type)) {
     req.resume();
     throw new ApiError("unsupported_media_type", "the body must be application/json (content-type: application/json)");
   }
@@ -91,6 +95,21 @@ async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
   } catch {
     throw new ApiError("bad_request", "the body is not valid JSON");
   }
+}
+
+/** Host header names this machine's loopback: `localhost`, 127.x.y.z, `[::1]`, with any port. */
+export function loopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.replace(/:\d+$/, "").toLowerCase();
+  return name === "localhost" || name === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
+/** A NUL is never meaningful in a path or a query, and the database would refuse it. */
+function refuseNul(values: Record<string, string>, where: string): Record<string, string> {
+  for (const [name, value] of Object.entries(values))
+    if (value.includes("\u0000"))
+      throw new ApiError("bad_request", `${name}: a NUL character is not allowed in the ${where}`);
+  return values;
 }
 
 function decodeParams(route: Route, match: RegExpExecArray): Record<string, string> {
@@ -170,20 +189,34 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
           caller = await options.authenticate(req.headers.authorization);
         } catch (error) {
           req.resume();
-          const message = (error as Error).message || "unauthenticated";
-          sendError(res, new ApiError("unauthenticated", message), { "www-authenticate": 'Bearer realm="palisade"' });
+          const failure = authFailure(error);
+          if (failure.status === 503)
+            sendError(res, new ApiError("unavailable", failure.message), { "retry-after": "5" });
+          else
+            sendError(res, new ApiError("unauthenticated", failure.message), {
+              "www-authenticate": 'Bearer realm="palisade"',
+            });
           return true;
         }
       }
       const authenticated = (options.authenticate !== undefined && !route.public) || given !== undefined;
+      // Without credentials, only a request addressed to this machine by a loopback name is
+      // served: a web page that rebinds its own host name to 127.0.0.1 reads nothing.
+      if (!authenticated && !route.public && !loopbackHost(req.headers.host)) {
+        req.resume();
+        throw new ApiError(
+          "forbidden",
+          "without authentication this server answers only requests to a loopback host name",
+        );
+      }
       const isAdmin = !authenticated || (caller?.roles.includes("admin") ?? false);
       const roles = route.roles.length === 0 ? [] : [...new Set(["admin", ...route.roles])];
       if (authenticated && roles.length > 0 && !caller?.roles.some((r) => roles.includes(r))) {
         req.resume();
         throw new ApiError("forbidden", `${route.method} ${route.path} needs the role ${roles.join(" or ")}`);
       }
-      const params = parseWith(route.params, decodeParams(route, match), "path");
-      const query = parseWith(route.query, Object.fromEntries(url.searchParams), "query");
+      const params = parseWith(route.params, refuseNul(decodeParams(route, match), "path"), "path");
+      const query = parseWith(route.query, refuseNul(Object.fromEntries(url.searchParams), "query"), "query");
       const body = route.body
         ? parseWith(route.body, await readBody(req, route.maxBody ?? DEFAULT_MAX_BODY), "body")
         : undefined;
@@ -192,10 +225,11 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
       status = result.status ?? 200;
       reply(res, result);
     } catch (error) {
+      const known = isPalisadeError(error) ? error : options.classify?.(error);
       const apiError =
         error instanceof ApiError
           ? error
-          : isPalisadeError(error) && (error.code === "store-unavailable" || error.code === "store-locked")
+          : known && (known.code === "store-unavailable" || known.code === "store-locked")
             ? new ApiError("unavailable", "the store is unavailable; try again")
             : undefined;
       if (!apiError) options.logger?.error({ err: (error as Error).message, route: route.path }, "API route failed");

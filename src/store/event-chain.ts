@@ -24,11 +24,12 @@ export type ChainLink = Pick<EventChainTable, "seq" | "prev_hash"> & Omit<ChainE
 const sha256 = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
 
 /**
- * A string as the store gives it back: both drivers write UTF-8, which turns a lone surrogate
- * into U+FFFD, so the value hashed on append is the value read when verifying.
+ * A string as the store can keep it: both drivers write UTF-8, which turns a lone surrogate into
+ * U+FFFD, and PostgreSQL refuses a NUL in a text column (a whole batch with it), so NUL becomes
+ * U+FFFD too. The value hashed on append is then the value read when verifying.
  */
 export function toStoredText(text: string): string {
-  return (text as string & { toWellFormed(): string }).toWellFormed();
+  return (text as string & { toWellFormed(): string }).toWellFormed().replaceAll("\u0000", "\ufffd");
 }
 
 /** The event row appendEvents writes for an event. */

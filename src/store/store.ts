@@ -117,6 +117,8 @@ export interface Store extends AdvisoryStore, InventoryStore {
    */
   pruneEvents(options: { kind: string; before: number }): Promise<number>;
   countRows(table: (typeof TABLES)[number]): Promise<number>;
+  /** A driver error from a query on `db` as the store error it means (unavailable, locked...), else undefined. */
+  classifyError(error: unknown): PalisadeError | undefined;
   createApiKey(key: {
     name: string;
     prefix: string;
@@ -228,6 +230,12 @@ export function createStore(backend: StoreBackend): Store {
     location: backend.location,
     db,
     write,
+
+    classifyError(error) {
+      if (error instanceof PalisadeError) return error;
+      const known = backend.classify(error);
+      return known ? new PalisadeError(known.code, known.reason, { input: backend.location, cause: error }) : undefined;
+    },
 
     async migrate() {
       return guard("migrate store", async () => {

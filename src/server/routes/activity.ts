@@ -219,7 +219,9 @@ export function activityRoutes(store: Store): Route[] {
       const to = query.to ?? now;
       const from = query.from ?? to - DAY;
       if (from >= to) throw new ApiError("bad_request", "from: must be before to");
-      const bucketMs = query.bucket ?? bucketFor(to - from);
+      // Beyond RAW_SPAN the counts come from hourly rollups: a bucket is a whole number of hours.
+      const asked = query.bucket ?? bucketFor(to - from);
+      const bucketMs = to - from > RAW_SPAN ? Math.ceil(asked / HOUR) * HOUR : asked;
       if ((to - from) / bucketMs > MAX_BUCKETS * 2)
         throw new ApiError(
           "bad_request",

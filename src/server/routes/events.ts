@@ -13,8 +13,11 @@ import { defineRoute, type Route } from "../route.js";
 import { parseJson } from "../rows.js";
 import { csvOf, IdParam, TimeParam } from "./query-params.js";
 
-/** Payload fields that hold what users wrote or received: admins only. */
-export const ADMIN_ONLY_FIELDS = ["promptExcerpt", "answerExcerpt", "argumentValues"] as const;
+/**
+ * Payload fields that hold what users wrote or received, admins only; the prompt's keyed hash too
+ * (a guessed prompt could be checked against it).
+ */
+export const ADMIN_ONLY_FIELDS = ["promptExcerpt", "answerExcerpt", "argumentValues", "promptHmac"] as const;
 
 const EventSchema = z.object({
   id: z.string(),

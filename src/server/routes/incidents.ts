@@ -96,7 +96,7 @@ function withoutPrompts(trace: IncidentTrace): IncidentTrace {
 }
 
 /** Node details that carry what users wrote: admins only. */
-const TRACE_ADMIN_ONLY = ["prompt"] as const;
+const TRACE_ADMIN_ONLY = ["prompt", "promptHmac"] as const;
 
 export interface IncidentRouteOptions {
   store: Store;

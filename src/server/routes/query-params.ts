@@ -36,7 +36,8 @@ export const TimeParam = z
   .max(64)
   .transform((s, ctx) => {
     const t = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
-    if (!Number.isFinite(t)) {
+    // Within what a Date can hold (and a bigint column takes).
+    if (!Number.isFinite(t) || t < 0 || t > 8.64e15) {
       ctx.addIssue({ code: "custom", message: "expected epoch milliseconds or an ISO 8601 time" });
       return z.NEVER;
     }

@@ -7,6 +7,7 @@
  */
 import { type Kysely, type Migration, sql } from "kysely";
 import { eventFacts } from "../../core/index.js";
+import { toStoredText } from "../event-chain.js";
 import { addRollups } from "../rollups.js";
 import type { Database } from "../schema.js";
 
@@ -69,6 +70,8 @@ export const eventFacts0007: Migration = {
           trace_id: null,
           session_id: null,
           ...f,
+          reason: f.reason === null ? null : toStoredText(f.reason),
+          model: f.model === null ? null : toStoredText(f.model),
           latency_ms: f.latencyMs,
         };
       });
