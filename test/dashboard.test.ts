@@ -1,20 +1,19 @@
 /**
- * The dashboard in a real browser (Debian's chromium driven by playwright-core) against a real
- * server and store: every page shows the values the API reports, filters narrow tables, the
- * incident graph draws the trace's nodes, the prompt drill-down is for admins only, and the
- * keyboard reaches everything. Each page's screenshot (1366×768) goes to docs/images.
+ * The dashboard in a real browser (Debian's chromium driven by playwright-core) against
+ * `palisade up --demo`, started once for the file: every page shows the values the API reports
+ * for what the demo recorded (the scans of examples/, the sample traffic through the gateway, the
+ * incident it opened), filters narrow tables, the incident graph draws the trace's nodes, prompt
+ * text is for admins only, and the keyboard reaches everything. Expected values come from the
+ * API, not from this file. Each page's screenshot (1366×768) goes to docs/images.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { createStoreDirectory } from "../src/incident/index.js";
-import { createApi, createStaticHandler, startApiServer } from "../src/server/index.js";
-import { openStore } from "../src/store/index.js";
 import { type DashboardServer, startDashboardServer } from "./helpers/dashboard-server.js";
+import { type RunningUp, startPalisadeUp } from "./helpers/palisade-up.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const IMAGES = fileURLToPath(new URL("../docs/images", import.meta.url));
@@ -23,6 +22,9 @@ const VIEWPORT = { width: 1366, height: 768 };
 const skip =
   !existsSync(CHROMIUM) && !process.env.CI ? `${CHROMIUM} is not installed (apt-get install chromium)` : false;
 
+/** `s` as a regular expression matching it literally. */
+const literally = (s: string) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+
 interface Page_<T> {
   items: T[];
   nextCursor: string | null;
@@ -30,6 +32,7 @@ interface Page_<T> {
 
 describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
   let server: DashboardServer;
+  let openUp: RunningUp;
   let browser: Browser;
   /** Script errors, CSP violations and console errors of every page opened, checked at the end. */
   const problems: string[] = [];
@@ -39,14 +42,6 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
     assert.equal(response.status, 200, `${path}: ${response.status}`);
     return (await response.json()) as T;
   }
-  async function apiStatus(path: string): Promise<number> {
-    const response = await fetch(`${server.url}/api/v1/${path}`, {
-      headers: { authorization: `Bearer ${server.adminKey}` },
-    });
-    await response.body?.cancel();
-    return response.status;
-  }
-
   /** A fresh browser context (own session storage) signed in with `key`, showing `route` once its data is there. */
   async function open(key: string | null, route = ""): Promise<Page> {
     const context = await browser.newContext({ viewport: VIEWPORT });
@@ -99,41 +94,72 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
 
   before(async () => {
     mkdirSync(IMAGES, { recursive: true });
-    server = await startDashboardServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // Playwright gives every launch a new, empty profile directory of its own.
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    // Side by side: the demo, a second `up` without authentication on an empty store (an
+    // upstream it never calls), and the browser.
+    const started = await Promise.allSettled([
+      startDashboardServer(),
+      startPalisadeUp(["--no-auth", "--upstream", "http://127.0.0.1:9", "--mcp-listen", "127.0.0.1:0"]),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        // Playwright gives every launch a new, empty profile directory of its own.
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
+      }),
+    ]);
+    const [demo, noAuth, launched] = started;
+    if (demo.status === "fulfilled") server = demo.value;
+    if (noAuth.status === "fulfilled") openUp = noAuth.value;
+    if (launched.status === "fulfilled") browser = launched.value;
+    for (const s of started) if (s.status === "rejected") throw s.reason;
   });
   after(async () => {
     await browser?.close();
+    await openUp?.stop();
     await server?.close();
   });
 
+  /** The incident the demo's six blocked injections from one key open. */
+  async function jailbreakIncident() {
+    const list = await api<Page_<{ id: string; ruleId: string; summary: { groupedBy: string[] } }>>("incidents");
+    const incident = list.items.find((i) => i.ruleId === "repeated-jailbreaks");
+    assert.ok(incident, "the demo's repeated prompt injections opened an incident");
+    return incident;
+  }
+
+  interface TraceNode {
+    id: string;
+    label: string;
+    type: string;
+    inIncident?: boolean;
+    detail?: Record<string, unknown>;
+  }
+
   it("takes the key from the address once, keeps it in session storage and removes it from the address bar", async () => {
+    const me = await api<{ name: string; admin: boolean }>("whoami");
+    assert.ok(me.admin);
     const page = await open(server.adminKey);
     assert.ok(!page.url().includes(server.adminKey), page.url());
     assert.ok(!page.url().includes("key="), page.url());
     assert.equal(await page.evaluate("sessionStorage.getItem('palisade.apiKey')"), server.adminKey);
-    assert.match(await text(page, ".who"), /dashboard-admin/);
+    assert.match(await text(page, ".who"), literally(me.name));
     await page.reload();
     await page.locator("nav[aria-label=Main]").waitFor();
-    assert.match(await text(page, ".who"), /dashboard-admin/, "still signed in after a reload");
+    assert.match(await text(page, ".who"), literally(me.name), "still signed in after a reload");
     await page.context().close();
   });
 
   it("shows the login screen without a key, refuses a wrong key, and signs in with a good one", async () => {
+    const me = await api<{ name: string; roles: string[] }>("whoami", server.viewerKey);
+    assert.deepEqual(me.roles, ["viewer"]);
     const page = await open(null);
     const input = page.getByLabel("API key");
     await input.waitFor();
@@ -144,7 +170,7 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
     await input.fill(server.viewerKey);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.locator("nav[aria-label=Main]").waitFor();
-    assert.match(await text(page, ".who"), /dashboard-viewer/);
+    assert.match(await text(page, ".who"), literally(me.name));
     assert.match(await text(page, ".who"), /viewer/);
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("API key").waitFor();
@@ -160,6 +186,8 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
       traffic: { requests: number; blocked: number; mcpCalls: number };
       topRisks: { ruleId: string }[];
     }>("overview");
+    assert.ok(overview.traffic.requests > 0 && overview.traffic.blocked > 0, "the demo sent traffic, some blocked");
+    assert.ok(overview.topRisks.length > 0, "the demo's scans found something");
     const page = await open(server.adminKey, "overview");
     await page.locator("[data-table=top-risks]").waitFor();
     const stat = (label: string) => text(page, `[data-stat="${label}"] .stat-value`);
@@ -169,7 +197,7 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
     assert.equal(await stat("AI requests (24 h)"), String(overview.traffic.requests));
     assert.equal(await stat("MCP tool calls (24 h)"), String(overview.traffic.mcpCalls));
     const active = sum(["open", "acknowledged"].flatMap((s) => Object.values(overview.incidents[s] ?? {})));
-    assert.ok(active > 0, "the seeded store has open incidents");
+    assert.ok(active > 0, "the demo opened an incident");
     assert.equal(await stat("Open incidents"), String(active));
     for (const [severity, count] of Object.entries(overview.findings))
       assert.equal(
@@ -201,6 +229,7 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
     assert.match(page.url(), /q=openai/);
 
     const models = await api<Page_<{ id: string }>>("inventory?type=model");
+    assert.ok(models.items.length > 0 && models.items.length < all.items.length);
     await page.getByRole("link", { name: "Clear" }).click();
     await waitForCount(page, "[data-table=inventory] tbody tr", all.items.length);
     await page.getByLabel("Type").selectOption("model");
@@ -212,53 +241,70 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
       models.items.map((m) => m.id),
     );
 
-    const id = "pkg:npm/tar-fs@2.1.1";
-    const detail = await api<{ findings: { id: string }[]; runsIn: { name: string }[] }>(
-      `inventory/${encodeURIComponent(id)}`,
-    );
-    await go(page, `inventory/${encodeURIComponent(id)}`);
+    // The pickle in the sample image that runs a command when loaded: its finding, and the image it ships in.
+    const pickles = await api<Page_<{ assetId: string; title: string }>>("findings?rule=model/pickle-dangerous");
+    let asset: { id: string; finding: string; runsIn: { name: string; kind: string }[] } | undefined;
+    for (const f of pickles.items) {
+      const detail = await api<{ runsIn: { name: string; kind: string }[] }>(
+        `inventory/${encodeURIComponent(f.assetId)}`,
+      );
+      if (detail.runsIn.some((r) => r.kind === "image")) asset = { id: f.assetId, finding: f.title, ...detail };
+    }
+    assert.ok(asset, "a malicious pickle found in the demo's image");
+    const detail = await api<{ findings: { id: string }[] }>(`inventory/${encodeURIComponent(asset.id)}`);
+    await go(page, `inventory/${encodeURIComponent(asset.id)}`);
     await waitForCount(page, "[data-table=findings] tbody tr", detail.findings.length);
+    assert.match(await text(page, "[data-table=findings] tbody"), literally(asset.finding));
     const runsIn = await page.locator("[data-list=runs-in] li a").allInnerTexts();
     assert.deepEqual(
       runsIn,
-      detail.runsIn.map((r) => r.name),
-    );
-    assert.ok(
-      runsIn.some((n) => n.includes("Deployment/mcp-files")),
-      "the workload the library runs in",
+      asset.runsIn.map((r) => r.name),
     );
     await screenshot(page, "inventory-item");
     await page.context().close();
   });
 
   it("findings: filters by severity, rule and OWASP id narrow the table to what the API returns", async () => {
-    const ids = async (query: string) =>
-      (await api<Page_<{ id: string }>>(`findings?limit=50${query}`)).items.map((f) => f.id);
+    const list = async (query: string) =>
+      (await api<Page_<{ id: string; title: string; owasp: string[] }>>(`findings?limit=50${query}`)).items;
+    const ids = async (query: string) => (await list(query)).map((f) => f.id);
+    const shown = () => page.locator(rows).evaluateAll((r) => r.map((x) => x.getAttribute("data-finding")));
     const rows = "[data-table=findings] tbody tr";
+    const all = await ids("");
     const page = await open(server.viewerKey, "findings");
-    await waitForCount(page, rows, (await ids("")).length);
+    await waitForCount(page, rows, all.length);
     await screenshot(page, "findings");
 
     await page.getByLabel("Severity").selectOption("critical");
     const critical = await ids("&severity=critical");
-    assert.ok(critical.length > 0);
+    assert.ok(critical.length > 0 && critical.length < all.length);
     await waitForCount(page, rows, critical.length);
-    assert.deepEqual(
-      await page.locator(rows).evaluateAll((r) => r.map((x) => x.getAttribute("data-finding"))),
-      critical,
-    );
+    assert.deepEqual(await shown(), critical);
 
     await page.getByLabel("Severity").selectOption("");
     await page.getByLabel("Rule").fill("code.");
     await page.getByLabel("Rule").press("Enter");
-    await waitForCount(page, rows, (await ids("&rule=code.")).length);
+    const code = await list("&rule=code.");
+    assert.ok(code.length > 1 && code.length < all.length, "the demo's source findings");
+    await waitForCount(page, rows, code.length);
     assert.equal(await page.getByLabel("Rule").inputValue(), "code.", "the field keeps what was typed");
 
-    await page.getByLabel("OWASP LLM").selectOption("LLM01:2025");
-    const owasp = await ids("&rule=code.&owasp=LLM01:2025");
-    assert.equal(owasp.length, 1);
-    await waitForCount(page, rows, 1);
-    assert.match(await text(page, rows), /User input concatenated/);
+    // An OWASP id that some of the code.* findings carry, but not all of them.
+    const tagged = [...new Set(code.flatMap((f) => f.owasp))].map((id) => ({
+      id,
+      n: code.filter((f) => f.owasp.includes(id)).length,
+    }));
+    const owasp = tagged.filter((t) => t.n < code.length).sort((a, b) => a.n - b.n)[0];
+    assert.ok(owasp, JSON.stringify(tagged));
+    await page.getByLabel("OWASP LLM").selectOption(owasp.id);
+    const narrowed = await list(`&rule=code.&owasp=${encodeURIComponent(owasp.id)}`);
+    assert.equal(narrowed.length, owasp.n);
+    await waitForCount(page, rows, narrowed.length);
+    assert.deepEqual(
+      await shown(),
+      narrowed.map((f) => f.id),
+    );
+    assert.match(await text(page, rows), literally(narrowed[0]?.title ?? "?"));
     await page.context().close();
   });
 
@@ -269,6 +315,7 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
       byIdentity: { identity: string; tokens: number }[];
       byModel: { model: string }[];
     }>("activity");
+    assert.ok(activity.blockedByReason.some((r) => r.reason === "injection"));
     const events = await api<Page_<{ id: string }>>(
       `events?kind=gateway.request&limit=25&from=${Date.now() - 86_400_000}`,
     );
@@ -299,36 +346,49 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
     const blocked = await api<Page_<{ id: string }>>(
       `events?kind=gateway.request&verdict=blocked&from=${Date.now() - 86_400_000}`,
     );
+    assert.ok(blocked.items.length > 0 && blocked.items.length < activity.totals.requests);
     await page.getByLabel("Verdict").selectOption("blocked");
     await waitForCount(page, "[data-table=events] tbody tr", blocked.items.length);
     await page.context().close();
   });
 
   it("shows an event's redacted prompt and answer to an admin, and only that they are withheld to a viewer", async () => {
-    const asAdmin = await api<{ payload: { promptExcerpt: string; answerExcerpt: string } }>("events/req-attack-1");
+    // A request whose answer carried personal data the gateway redacted on the way back.
+    const redacted = await api<
+      Page_<{ id: string; payload: { answerExcerpt?: string; guards: { direction: string; outcome: string }[] } }>
+    >("events?kind=gateway.request&verdict=redacted");
+    const event = redacted.items.find(
+      (e) =>
+        e.payload.answerExcerpt && e.payload.guards.some((g) => g.direction === "response" && g.outcome === "redacted"),
+    );
+    assert.ok(event, "the demo's contact question, answered with a name and an e-mail address");
+    const id = event.id;
+    const asAdmin = await api<{ payload: { promptExcerpt: string; answerExcerpt: string } }>(`events/${id}`);
     const asViewer = await api<{ payload: Record<string, unknown>; withheld: string[] }>(
-      "events/req-attack-1",
+      `events/${id}`,
       server.viewerKey,
     );
     assert.ok(asViewer.withheld.includes("promptExcerpt"));
-    const prompt = asAdmin.payload.promptExcerpt;
+    const { promptExcerpt: prompt, answerExcerpt: answer } = asAdmin.payload;
 
-    const admin = await open(server.adminKey, "activity?request=req-attack-1");
-    await admin.locator('[data-event="req-attack-1"] a').click();
+    const admin = await open(server.adminKey, `activity?request=${id}`);
+    await admin.locator(`[data-event="${id}"] a`).click();
     await admin.locator('[data-excerpt="promptExcerpt"]').waitFor();
     assert.equal(await text(admin, '[data-excerpt="promptExcerpt"] pre'), prompt);
-    assert.equal(await text(admin, '[data-excerpt="answerExcerpt"] pre'), asAdmin.payload.answerExcerpt);
+    assert.equal(await text(admin, '[data-excerpt="answerExcerpt"] pre'), answer);
     assert.equal(await admin.locator("[data-withheld]").count(), 0);
     await admin.getByRole("heading", { name: "Events" }).evaluate((h) => h.scrollIntoView({ block: "start" }));
     await screenshot(admin, "activity-event");
     await admin.context().close();
 
-    const viewer = await open(server.viewerKey, "activity?request=req-attack-1");
-    await viewer.locator('[data-event="req-attack-1"] a').click();
+    const viewer = await open(server.viewerKey, `activity?request=${id}`);
+    await viewer.locator(`[data-event="${id}"] a`).click();
     await viewer.locator("[data-withheld]").waitFor();
     assert.match(await text(viewer, "[data-withheld]"), /only admins/);
     assert.equal(await viewer.locator("[data-excerpt]").count(), 0);
-    assert.ok(!(await viewer.content()).includes(prompt.slice(0, 30)), "the prompt is nowhere in the viewer's page");
+    const content = await viewer.content();
+    assert.ok(!content.includes(prompt.slice(0, 30)), "the prompt is nowhere in the viewer's page");
+    assert.ok(!content.includes(answer.slice(0, 40)), "nor the answer");
     await viewer.context().close();
   });
 
@@ -338,12 +398,14 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
     await waitForCount(page, "[data-table=incidents] tbody tr", list.items.length);
     await screenshot(page, "incidents");
 
-    const incident = list.items.find((i) => i.ruleId === "injection-tool-exec");
-    assert.ok(incident, "the seeded chain opened an incident");
-    const trace = await api<{
-      nodes: { id: string; label: string; type: string; inIncident?: boolean }[];
-      edges: unknown[];
-    }>(`incidents/${incident.id}/trace`);
+    const incident = await jailbreakIncident();
+    const detail = await api<{ timeline: unknown[] }>(`incidents/${incident.id}`);
+    const trace = await api<{ nodes: TraceNode[]; edges: unknown[] }>(`incidents/${incident.id}/trace`);
+    for (const type of ["identity", "request", "signal", "model"])
+      assert.ok(
+        trace.nodes.some((n) => n.type === type),
+        `the trace has a ${type} node`,
+      );
     await page.locator(`[data-incident="${incident.id}"] a`).click();
     await waitForCount(page, "[data-node-id]", trace.nodes.length);
     assert.deepEqual(
@@ -352,46 +414,63 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
     );
     assert.equal(await page.locator("[data-edge]").count(), trace.edges.length);
     assert.equal(await page.locator(".graph-node.in-incident").count(), trace.nodes.filter((n) => n.inIncident).length);
-    assert.ok((await page.locator("[data-list=timeline] li").count()) >= 3);
+    assert.equal(await page.locator("[data-list=timeline] li").count(), detail.timeline.length);
+    assert.match(await text(page, ".page-header"), /Repeated blocked prompt injections/);
 
-    const process = trace.nodes.find((n) => n.type === "process");
-    assert.ok(process);
-    await page.locator(`[data-node-id="${process.id}"]`).click();
-    await page.locator(`[data-detail=node][data-node="${process.id}"]`).waitFor();
-    assert.match(await text(page, "[data-detail=node]"), /process/);
+    const identity = trace.nodes.find((n) => n.type === "identity");
+    assert.ok(identity);
+    assert.deepEqual(incident.summary.groupedBy, [identity.id], "grouped by the attacker's key");
+    await page.locator(`[data-node-id="${identity.id}"]`).click();
+    await page.locator(`[data-detail=node][data-node="${identity.id}"]`).waitFor();
+    assert.match(await text(page, "[data-detail=node]"), /identity/);
 
-    const request = trace.nodes.find((n) => n.type === "request");
-    assert.ok(request);
-    await page.locator(`[data-node-id="${request.id}"]`).focus();
+    const signal = trace.nodes.find((n) => n.type === "signal");
+    assert.ok(signal);
+    await page.locator(`[data-node-id="${signal.id}"]`).focus();
     await page.keyboard.press("Enter");
-    await page.locator(`[data-detail=node][data-node="${request.id}"]`).waitFor();
+    await page.locator(`[data-detail=node][data-node="${signal.id}"]`).waitFor();
+    assert.match(await text(page, "[data-detail=node]"), literally(signal.label));
     assert.match(page.url(), /node=/);
     await page.locator("[data-readonly=status]").waitFor();
     assert.equal(await page.getByRole("form", { name: "Change the incident" }).count(), 0, "a viewer cannot change it");
-    await page.getByRole("heading", { name: "Root-cause graph" }).evaluate((h) => h.scrollIntoView({ block: "start" }));
-    await screenshot(page, "incident");
     await page.context().close();
   });
 
-  it("keeps prompt excerpts out of a viewer's incident trace, as /events does", async () => {
-    const prompt = (await api<{ payload: { promptExcerpt: string } }>("events/req-attack-1")).payload.promptExcerpt;
-    const list = await api<Page_<{ id: string; ruleId: string }>>("incidents", server.viewerKey);
-    const incident = list.items.find((i) => i.ruleId === "injection-tool-exec");
-    assert.ok(incident);
-    const trace = await api<unknown>(`incidents/${incident.id}/trace`, server.viewerKey);
-    assert.ok(!JSON.stringify(trace).includes(prompt), "a viewer's trace carries the prompt excerpt");
-    const adminTrace = await api<unknown>(`incidents/${incident.id}/trace`);
-    assert.ok(JSON.stringify(adminTrace).includes(prompt), "an admin's trace shows it");
+  it("shows a request node's redacted prompt to an admin in the incident graph, and withholds it from a viewer", async () => {
+    const incident = await jailbreakIncident();
+    const trace = await api<{ nodes: TraceNode[] }>(`incidents/${incident.id}/trace`);
+    const request = trace.nodes.find((n) => n.type === "request" && typeof n.detail?.prompt === "string");
+    assert.ok(request, "an admin's trace carries the injection attempt's prompt");
+    const prompt = String(request.detail?.prompt);
+    const viewerTrace = await api<{ nodes: TraceNode[] }>(`incidents/${incident.id}/trace`, server.viewerKey);
+    assert.ok(!JSON.stringify(viewerTrace).includes(prompt), "a viewer's trace carries no prompt text");
+    assert.deepEqual(viewerTrace.nodes.find((n) => n.id === request.id)?.detail?.withheld, ["prompt"]);
+
+    const route = `incidents/${encodeURIComponent(incident.id)}`;
+    const admin = await open(server.adminKey, route);
+    await admin.locator(`[data-node-id="${request.id}"]`).click();
+    await admin.locator(`[data-detail=node][data-node="${request.id}"]`).waitFor();
+    assert.match(await text(admin, "[data-detail=node]"), literally(prompt.slice(0, 30)));
+    await admin
+      .getByRole("heading", { name: "Root-cause graph" })
+      .evaluate((h) => h.scrollIntoView({ block: "start" }));
+    await screenshot(admin, "incident");
+    await admin.context().close();
+
+    const viewer = await open(server.viewerKey, route);
+    await viewer.locator(`[data-node-id="${request.id}"]`).click();
+    await viewer.locator(`[data-detail=node][data-node="${request.id}"]`).waitFor();
+    assert.match(await text(viewer, "[data-detail=node]"), /withheld/);
+    assert.ok(!(await viewer.content()).includes(prompt.slice(0, 30)), "the prompt is nowhere in the viewer's page");
+    await viewer.context().close();
   });
 
   it("lets an admin change an incident's status and owner, recorded in its history", async () => {
-    const list = await api<Page_<{ id: string; ruleId: string }>>("incidents");
-    const incident = list.items.find((i) => i.ruleId === "repeated-jailbreaks");
-    assert.ok(incident);
+    const incident = await jailbreakIncident();
     const page = await open(server.adminKey, `incidents/${encodeURIComponent(incident.id)}`);
     await page.getByRole("combobox", { name: "Status" }).selectOption("acknowledged");
     await page.getByLabel("Owner").fill("sam");
-    await page.getByLabel("Note").fill("looking at the intern laptop");
+    await page.getByLabel("Note").fill("revoking mallory's key");
     await page.getByRole("button", { name: "Save" }).click();
     await page.locator("[data-list=history] li").filter({ hasText: "sam" }).first().waitFor();
     const after = await api<{ status: string; owner: string; history: { detail: string }[] }>(
@@ -399,104 +478,87 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
     );
     assert.equal(after.status, "acknowledged");
     assert.equal(after.owner, "sam");
+    assert.ok(
+      after.history.some((h) => /revoking mallory's key/.test(h.detail ?? "")),
+      JSON.stringify(after.history),
+    );
     assert.match(await text(page, ".page-header"), /acknowledged/);
     await page.context().close();
   });
 
-  it("policy and compliance: show the API's data, or say they are not available while the server lacks them", async () => {
-    for (const name of ["policy", "compliance"] as const) {
-      const page = await open(server.viewerKey, name);
-      const status = await apiStatus(name);
-      if (status === 404) {
-        await page.getByText("is not available").waitFor();
-      } else if (name === "policy") {
-        const policy = await api<{ name: string; exceptions: unknown[] }>("policy");
-        await page.getByRole("heading", { name: "Policy" }).waitFor();
-        assert.match(await text(page, ".page-header"), new RegExp(policy.name));
-        if (policy.exceptions.length > 0)
-          await waitForCount(page, "[data-table=exceptions] tbody tr", policy.exceptions.length);
-      } else {
-        const compliance = await api<{ frameworks: { id: string; items: unknown[] }[] }>("compliance");
-        for (const f of compliance.frameworks)
-          await waitForCount(page, `[data-table="framework-${f.id}"] tbody tr`, f.items.length);
-      }
-      await screenshot(page, name);
-      await page.context().close();
+  it("policy: the effective policy, its files, its exceptions with their expiry, and its gate decisions", async () => {
+    const policy = await api<{
+      name: string;
+      files: string[];
+      spec: Record<string, unknown>;
+      exceptions: { rule: string; target: string; owner: string; expires: string; expired: boolean }[];
+      decisions: { id: string }[];
+    }>("policy", server.viewerKey);
+    assert.ok(policy.exceptions.length > 0, "the example policy has an exception");
+    const page = await open(server.viewerKey, "policy");
+    await page.locator("[data-table=exceptions]").waitFor();
+    assert.match(await text(page, ".page-header"), literally(policy.name));
+    for (const file of policy.files) assert.match(await text(page, "main"), literally(file));
+    const applied = await page.locator("[data-policy=effective]").evaluate((pre) => pre.textContent ?? "");
+    assert.deepEqual(JSON.parse(applied), policy.spec);
+
+    await waitForCount(page, "[data-table=exceptions] tbody tr", policy.exceptions.length);
+    for (const e of policy.exceptions) {
+      const selector = `[data-exception="${e.rule}"][data-target="${e.target}"]`;
+      const row = page.locator(selector);
+      const shown = await text(page, selector);
+      for (const part of [e.owner, e.expires]) assert.ok(shown.includes(part), `${shown} shows ${part}`);
+      assert.equal(await row.evaluate((r) => r.classList.contains("expired")), e.expired);
     }
+    if (policy.decisions.length > 0)
+      await waitForCount(page, "[data-table=decisions] tbody tr", policy.decisions.length);
+    else await page.getByText("No gate decisions recorded yet.").waitFor();
+    await screenshot(page, "policy");
+    await page.context().close();
   });
 
-  it("renders the policy and compliance shapes of the API contract, whatever the server answers today", async () => {
-    // The two endpoints' contract, answered by the browser itself: checks the pages read every field of it.
-    const policy = {
-      name: "production",
-      sources: ["/etc/palisade/policy.yaml"],
-      policy: { gates: { image: { maxSeverity: "high" } } },
-      exceptions: [
-        {
-          id: "exc-1",
-          rule: "image.runs-as-root",
-          target: "registry.local/mcp-files",
-          reason: "vendor image",
-          expires: "2099-01-01",
-          expired: false,
-        },
-        { id: "exc-2", rule: "code.unpinned-model", expires: "2020-01-01", expired: true },
-      ],
-      decisions: [
-        {
-          time: Date.now() - 60_000,
-          gate: "admission",
-          target: "ai/Deployment/vllm",
-          decision: "deny",
-          reasons: ["runs as root"],
-        },
-        { time: Date.now() - 120_000, gate: "ci", target: "repo/shop-assistant", decision: "allow", reasons: [] },
-      ],
-    };
-    const compliance = {
-      frameworks: [
-        {
-          id: "owasp-llm-2025",
-          name: "OWASP Top 10 for LLM Applications 2025",
-          items: [
-            {
-              id: "LLM01:2025",
-              title: "Prompt Injection",
-              controls: [{ id: "guard-injection", name: "Injection guard", enabled: true }],
-              findings: 1,
-            },
-            {
-              id: "LLM02:2025",
-              title: "Sensitive Information Disclosure",
-              controls: [{ id: "guard-pii", name: "PII guard", enabled: false }],
-              findings: 1,
-            },
-          ],
-        },
-        {
-          id: "mitre-atlas",
-          name: "MITRE ATLAS",
-          items: [{ id: "AML.T0051", title: "LLM Prompt Injection", controls: [], findings: 1 }],
-        },
-      ],
-    };
-    const page = await open(server.viewerKey);
-    await page.route("**/api/v1/policy", (route) => route.fulfill({ json: policy }));
-    await page.route("**/api/v1/compliance", (route) => route.fulfill({ json: compliance }));
-    await go(page, "policy");
-    await waitForCount(page, "[data-table=exceptions] tbody tr", 2);
-    assert.match(await text(page, '[data-exception="exc-2"]'), /expired/);
-    assert.equal(await page.locator('[data-exception="exc-2"].expired').count(), 1);
-    await waitForCount(page, "[data-table=decisions] tbody tr", 2);
-    assert.match(await text(page, ".page-header"), /production/);
-    await go(page, "compliance");
-    await waitForCount(page, '[data-table="framework-owasp-llm-2025"] tbody tr', 2);
-    assert.match(await text(page, '[data-coverage="owasp-llm-2025"]'), /1 of 2 items have a control switched on/);
-    assert.equal(
-      await page.locator('[data-item="LLM01:2025"] a').getAttribute("href"),
-      "#/findings?owasp=LLM01%3A2025",
-    );
-    assert.equal(await page.locator('[data-item="AML.T0051"] a').getAttribute("href"), "#/findings?atlas=AML.T0051");
+  it("compliance: each OWASP LLM and ATLAS item with its coverage, its controls' state and a link to its findings", async () => {
+    const compliance = await api<{
+      frameworks: {
+        id: string;
+        items: { id: string; coverage: string; findings: number; controls: { id: string; state: string }[] }[];
+      }[];
+    }>("compliance", server.viewerKey);
+    const page = await open(server.viewerKey, "compliance");
+    for (const f of compliance.frameworks) {
+      await waitForCount(page, `[data-table="framework-${f.id}"] tbody tr`, f.items.length);
+      const covered = f.items.filter((i) => i.coverage !== "off").length;
+      const withFindings = f.items.filter((i) => i.findings > 0).length;
+      assert.match(
+        await text(page, `[data-coverage="${f.id}"]`),
+        new RegExp(
+          `^${covered} of ${f.items.length} items have a control switched on.*; ${withFindings} have findings`,
+        ),
+      );
+      for (const item of f.items) {
+        const row = `[data-table="framework-${f.id}"] [data-item="${item.id}"]`;
+        assert.equal(await page.locator(row).getAttribute("data-coverage-state"), item.coverage);
+        assert.deepEqual(
+          await page
+            .locator(`${row} [data-control]`)
+            .evaluateAll((li) =>
+              li.map((x) => [x.getAttribute("data-control"), x.querySelector(".badge")?.textContent]),
+            ),
+          item.controls.map((c) => [c.id, c.state]),
+        );
+      }
+    }
+    await screenshot(page, "compliance");
+
+    // Following an OWASP item's findings link narrows the findings page to what the API tags with it.
+    const owasp = compliance.frameworks.find((f) => f.id === "owasp-llm-2025");
+    const item = owasp?.items.find((i) => i.findings > 0);
+    assert.ok(item, "a demo finding maps to an OWASP LLM item");
+    const findings = await api<Page_<{ id: string }>>(`findings?limit=50&owasp=${encodeURIComponent(item.id)}`);
+    assert.equal(findings.items.length, item.findings);
+    await page.locator(`[data-item="${item.id}"] a`).click();
+    await waitForCount(page, "[data-table=findings] tbody tr", item.findings);
+    assert.equal(await page.getByLabel("OWASP LLM").inputValue(), item.id);
     await page.context().close();
   });
 
@@ -535,31 +597,18 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
     await page.context().close();
   });
 
-  it("needs no login when the server runs without authentication", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "palisade-dashboard-open-"));
-    const store = openStore({ location: join(dir, "palisade.db") });
-    await store.migrate();
-    const api = createApi({ store, directory: createStoreDirectory({ mcp: {} }), version: "test" });
-    const open = await startApiServer({
-      host: "127.0.0.1",
-      port: 0,
-      api: api.handler,
-      fallback: createStaticHandler(fileURLToPath(new URL("../web/dist", import.meta.url))),
-    });
+  it("needs no login when `palisade up --no-auth` runs", async () => {
     const context = await browser.newContext({ viewport: VIEWPORT });
     try {
       const page = await context.newPage();
-      await page.goto(`${open.url}/#/overview`);
+      await page.goto(`${openUp.url}/#/overview`);
       await page.locator("[data-stat=Findings] .stat-value").waitFor();
-      assert.equal(await text(page, "[data-stat=Findings] .stat-value"), "0");
+      assert.equal(await text(page, "[data-stat=Findings] .stat-value"), "0", "nothing scanned in its store");
       assert.match(await text(page, ".who"), /no authentication/);
       assert.equal(await page.getByRole("button", { name: "Sign out" }).count(), 0);
       assert.equal(await page.getByLabel("API key").count(), 0);
     } finally {
       await context.close();
-      await open.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 

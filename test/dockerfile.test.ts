@@ -68,7 +68,12 @@ describe("Dockerfile", () => {
     // The source of each COPY, relative to the earlier stage's /app.
     const copied = (runtime?.body ?? [])
       .filter((b) => b.op === "COPY")
-      .map((b) => b.args.split(/\s+/).at(-2)?.replace(/^\/app\//, ""));
+      .map((b) =>
+        b.args
+          .split(/\s+/)
+          .at(-2)
+          ?.replace(/^\/app\//, ""),
+      );
     for (const file of [...pkg.files, "package.json", "node_modules"])
       assert.ok(copied.includes(file), `${file} is not copied`);
   });

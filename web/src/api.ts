@@ -184,31 +184,46 @@ export interface IncidentTrace {
   timeline: { time: number; text: string }[];
 }
 
+/** How a control stands under the policy: enforcing, only reporting, or switched off. */
+export type ControlState = "enforce" | "monitor" | "off";
+
+/** GET /api/v1/policy (src/server/routes/policy.ts). */
 export interface PolicyView {
   name: string;
-  sources: string[];
-  policy: unknown;
+  /** The files the policy was merged from; empty for the built-in default. */
+  files: string[];
+  /** The effective policy, defaults filled in. */
+  spec: Record<string, unknown>;
   exceptions: {
-    id: string;
     rule: string;
-    target?: string;
-    reason?: string;
-    expires?: string | number;
+    target: string;
+    owner: string;
+    reason: string;
+    /** A day, YYYY-MM-DD; the exception holds through it. */
+    expires: string;
     expired: boolean;
+    daysLeft: number;
   }[];
-  decisions: { time: number | string; gate: string; target: string; decision: string; reasons: string[] }[];
+  /** Recent gate.* events, newest first. */
+  decisions: { id: string; time: number; kind: string; verdict: string | null; payload: Record<string, unknown> }[];
 }
 
+export interface Control {
+  id: string;
+  name: string;
+  state: ControlState;
+  /** The policy setting (or the scan) that switches it on. */
+  setting: string;
+}
+
+/** GET /api/v1/compliance. */
 export interface ComplianceView {
+  policy: string;
+  controls: Control[];
   frameworks: {
     id: string;
     name: string;
-    items: {
-      id: string;
-      title: string;
-      controls: { id: string; name: string; enabled: boolean }[];
-      findings: number;
-    }[];
+    items: { id: string; title: string; controls: Control[]; coverage: ControlState; findings: number }[];
   }[];
 }
 

@@ -1,5 +1,5 @@
 /** Small labelled chips for severities, verdicts and incident statuses: colour plus the word, never colour alone. */
-import type { IncidentStatus, Severity, Verdict } from "../api";
+import type { ControlState, IncidentStatus, Severity, Verdict } from "../api";
 
 export function SeverityBadge({ severity }: { severity: Severity }) {
   return <span className={`badge sev-${severity}`}>{severity}</span>;
@@ -14,6 +14,7 @@ export function StatusBadge({ status }: { status: IncidentStatus }) {
   return <span className={`badge status-${status}`}>{status}</span>;
 }
 
-export function OnOff({ on }: { on: boolean }) {
-  return <span className={`badge ${on ? "on" : "off"}`}>{on ? "on" : "off"}</span>;
+/** A control's state under the policy: enforce (on), monitor (reports only) or off. */
+export function ControlStateBadge({ state }: { state: ControlState }) {
+  return <span className={`badge control-${state}`}>{state}</span>;
 }

@@ -1,7 +1,7 @@
 /** Compliance: OWASP Top 10 for LLM Applications (2025) and MITRE ATLAS — which controls are on, which findings map where. */
 import { apiPath, type ComplianceView } from "../api";
 import type { PageProps } from "../app";
-import { OnOff } from "../components/badges";
+import { ControlStateBadge } from "../components/badges";
 import { PageHeader, Panel } from "../components/layout";
 import { ErrorNote, Loading, NotAvailable } from "../components/states";
 import { formatCount } from "../format";
@@ -25,22 +25,25 @@ export function CompliancePage(_: PageProps) {
       </div>
     );
   if (compliance.error) return <ErrorNote error={compliance.error} what="compliance" onRetry={compliance.reload} />;
-  if (!compliance.data) return <Loading what="compliance" />;
+  const view = compliance.data;
+  if (!view) return <Loading what="compliance" />;
   return (
     <div className="page">
       <PageHeader title="Compliance" />
-      {compliance.data.frameworks.map((f) => {
-        const covered = f.items.filter((i) => i.controls.some((c) => c.enabled)).length;
+      {view.frameworks.map((f) => {
+        const covered = f.items.filter((i) => i.coverage !== "off").length;
         const withFindings = f.items.filter((i) => i.findings > 0).length;
         return (
           <Panel key={f.id} title={f.name}>
             <p className="muted" data-coverage={f.id}>
-              {covered} of {f.items.length} items have a control switched on; {withFindings} have findings.
+              {covered} of {f.items.length} items have a control switched on under the policy {view.policy};{" "}
+              {withFindings} have findings.
             </p>
             <table className="table" data-table={`framework-${f.id}`}>
               <thead>
                 <tr>
                   <th scope="col">Item</th>
+                  <th scope="col">Coverage</th>
                   <th scope="col">Controls</th>
                   <th scope="col" className="num">
                     Findings
@@ -51,9 +54,12 @@ export function CompliancePage(_: PageProps) {
                 {f.items.map((item) => {
                   const link = item.findings > 0 ? findingsHref(f.id, item.id) : undefined;
                   return (
-                    <tr key={item.id} data-item={item.id}>
+                    <tr key={item.id} data-item={item.id} data-coverage-state={item.coverage}>
                       <td className="wide">
                         <span className="mono small">{item.id}</span> {item.title}
+                      </td>
+                      <td>
+                        <ControlStateBadge state={item.coverage} />
                       </td>
                       <td>
                         {item.controls.length === 0 ? (
@@ -61,8 +67,8 @@ export function CompliancePage(_: PageProps) {
                         ) : (
                           <ul className="plain controls">
                             {item.controls.map((c) => (
-                              <li key={c.id}>
-                                <OnOff on={c.enabled} /> {c.name}
+                              <li key={c.id} data-control={c.id} title={`switched by ${c.setting}`}>
+                                <ControlStateBadge state={c.state} /> {c.name}
                               </li>
                             ))}
                           </ul>

@@ -7,14 +7,32 @@ import { formatTime } from "../format";
 import { href } from "../router";
 import { useApi } from "../use-api";
 
-const DAY = 86_400_000;
+type Decision = PolicyView["decisions"][number];
 
-function expiryNote(expires: string | number | undefined, expired: boolean): string {
-  if (expires === undefined || expires === "") return expired ? "expired" : "never";
-  const t = typeof expires === "number" ? expires : Date.parse(expires);
-  if (expired) return `expired ${formatTime(t)}`;
-  if (Number.isFinite(t) && t - Date.now() < 14 * DAY) return `${formatTime(t)} (soon)`;
-  return formatTime(t);
+/** When an exception ends: the day it names, how many days are left, and whether that is soon (two weeks). */
+function expiryNote(e: PolicyView["exceptions"][number]): string {
+  if (e.expired) return `expired ${e.expires}`;
+  if (e.daysLeft < 1) return `${e.expires} (last day, soon)`;
+  return `${e.expires} (in ${e.daysLeft} day${e.daysLeft === 1 ? "" : "s"}${e.daysLeft < 14 ? ", soon" : ""})`;
+}
+
+const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+/** A gate.* event as a row: which gate, what it judged, its decision and why. Gates name their target differently. */
+function decisionRow(d: Decision) {
+  const p = d.payload;
+  const reasons = Array.isArray(p.reasons)
+    ? p.reasons.flatMap((r) => {
+        const line = text(r) ?? (r && typeof r === "object" ? text((r as { message?: unknown }).message) : undefined);
+        return line ? [line] : [];
+      })
+    : [];
+  return {
+    gate: d.kind.replace(/^gate\./, ""),
+    target: text(p.target) ?? text(p.image) ?? text(p.reference) ?? text(p.workload) ?? text(p.path) ?? "—",
+    decision: d.verdict ?? text(p.decision) ?? "—",
+    reasons,
+  };
 }
 
 export function PolicyPage(_: PageProps) {
@@ -34,13 +52,13 @@ export function PolicyPage(_: PageProps) {
           <Facts
             items={[
               ["Name", p.name],
-              ["Loaded from", p.sources.join(", ") || "built-in defaults"],
+              ["Loaded from", p.files.join(", ") || "built-in defaults"],
             ]}
           />
           <details>
             <summary>The policy as applied (JSON)</summary>
             <pre className="json" data-policy="effective">
-              {JSON.stringify(p.policy, null, 2)}
+              {JSON.stringify(p.spec, null, 2)}
             </pre>
           </details>
         </Panel>
@@ -53,19 +71,26 @@ export function PolicyPage(_: PageProps) {
                 <tr>
                   <th scope="col">Rule</th>
                   <th scope="col">Target</th>
+                  <th scope="col">Owner</th>
                   <th scope="col">Reason</th>
                   <th scope="col">Expires</th>
                 </tr>
               </thead>
               <tbody>
                 {p.exceptions.map((e) => (
-                  <tr key={e.id} data-exception={e.id} className={e.expired ? "expired" : undefined}>
+                  <tr
+                    key={`${e.rule} ${e.target} ${e.expires}`}
+                    data-exception={e.rule}
+                    data-target={e.target}
+                    className={e.expired ? "expired" : undefined}
+                  >
                     <td className="mono small">
                       <a href={href("findings", { rule: e.rule })}>{e.rule}</a>
                     </td>
-                    <td className="mono small">{e.target ?? "any"}</td>
-                    <td>{e.reason ?? "—"}</td>
-                    <td>{expiryNote(e.expires, e.expired)}</td>
+                    <td className="mono small">{e.target}</td>
+                    <td className="small">{e.owner}</td>
+                    <td>{e.reason}</td>
+                    <td>{expiryNote(e)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -88,24 +113,26 @@ export function PolicyPage(_: PageProps) {
               </tr>
             </thead>
             <tbody>
-              {p.decisions.map((d, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list rendered whole; decisions may repeat.
-                <tr key={i}>
-                  <td>{formatTime(d.time)}</td>
-                  <td>{d.gate}</td>
-                  <td className="mono small">{d.target}</td>
-                  <td>
-                    <span className={`badge decision-${d.decision}`}>{d.decision}</span>
-                  </td>
-                  <td>
-                    <ul className="plain small">
-                      {d.reasons.map((r) => (
-                        <li key={r}>{r}</li>
-                      ))}
-                    </ul>
-                  </td>
-                </tr>
-              ))}
+              {p.decisions.map((d) => {
+                const row = decisionRow(d);
+                return (
+                  <tr key={d.id} data-decision={d.id}>
+                    <td>{formatTime(d.time)}</td>
+                    <td>{row.gate}</td>
+                    <td className="mono small">{row.target}</td>
+                    <td>
+                      <span className={`badge decision-${row.decision}`}>{row.decision}</span>
+                    </td>
+                    <td>
+                      <ul className="plain small">
+                        {row.reasons.map((r) => (
+                          <li key={r}>{r}</li>
+                        ))}
+                      </ul>
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         )}
