@@ -493,3 +493,64 @@ describe("config models: values a structure declares a model", () => {
     assert.deepEqual(ids(rb, "code"), ["acme/mini-embed-v2@1"]);
   });
 });
+
+describe("config models: round 7 classes", () => {
+  it("reads settings commented out in YAML: quoted known ids, list items named by their key", () => {
+    const yaml = [
+      "model_providers:",
+      "  - provider_name: local",
+      "    llm_model_ids:",
+      '      - "qwen2:1.5b"',
+      "# - provider_name: openai",
+      "#   llm_model_ids:",
+      '#     - "gpt-4o"',
+      "#     - someorg/custom-7b",
+      "#   reranking_model_ids: []",
+      "# Uncomment this provider to use gpt-4 style models",
+      "#   tags:",
+      "#     - someorg/not-a-model-3",
+    ].join("\n");
+    assert.deepEqual(ids(yaml, "yaml"), ["qwen2:1.5b@4", "gpt-4o@7", "someorg/custom-7b@8"]);
+  });
+
+  it("reads YAML kept in a block scalar, and a known id quoted in a command value", () => {
+    const yaml = [
+      "mounts:",
+      "  - data: |",
+      "      model_providers:",
+      "        - provider_name: gateway",
+      "          llm_model_ids:",
+      '            - "openai-main/gpt-4o-mini"',
+      "env:",
+      "  TEST_ARGS: >-",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions ${{ }} expression is the input
+      "    --llm-provider ${{ inputs.provider || 'vertexai' }}",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions ${{ }} expression is the input
+      "    --models ${{ inputs.model || 'gemini-2.5-pro' }}",
+    ].join("\n");
+    assert.deepEqual(ids(yaml, "yaml"), ["openai-main/gpt-4o-mini@6", "gemini-2.5-pro@9"]);
+  });
+
+  it("reads the id of an entry of a models table, and comma-separated models in dotenv", () => {
+    const json =
+      '{"models": {"quick": {"id": "gpt-5.6-luna", "name": "GPT Luna"}}, "tools": {"search": {"id": "web-search-2"}}}';
+    assert.deepEqual(ids(json, "json"), ["gpt-5.6-luna@1"]);
+    const env = [
+      "# OPENAI_COMPATIBLE_MODELS=deepseek-chat,deepseek-reasoner",
+      "OLLAMA_MODELS=qwen3:8b,llama3.2",
+      "ALLOWED_HOSTS=a.example,b.example",
+    ].join("\n");
+    assert.deepEqual(ids(env, "env"), ["deepseek-chat@1", "deepseek-reasoner@1", "qwen3:8b@2", "llama3.2@2"]);
+  });
+
+  it("reads the repository of a hub model file URL under a model key, not the tokenizer's", () => {
+    const yaml = [
+      "spring.ai.embedding.transformer:",
+      "  onnx:",
+      "    model-uri: https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2/resolve/main/onnx/model.onnx",
+      "  tokenizer:",
+      "    uri: https://huggingface.co/someorg/tok-only/raw/main/tokenizer.json",
+    ].join("\n");
+    assert.deepEqual(ids(yaml, "yaml"), ["sentence-transformers/all-MiniLM-L6-v2@3"]);
+  });
+});

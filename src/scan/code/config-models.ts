@@ -21,7 +21,7 @@ import {
   matchModel,
   ollamaCommandModels,
 } from "./models.js";
-import { embeddedModelCandidates } from "./source/embedded.js";
+import { embeddedModelCandidates, shortFlagValues } from "./source/embedded.js";
 import type { ConfigFormat } from "./walk.js";
 
 export interface ConfigModel {
@@ -85,10 +85,11 @@ function inDataset(data: boolean | undefined, key: string | undefined): string |
  * (n8n resource locators), `model: { name: "x" }`, `llm: { id: "x" }` are named by the model
  * key. A deployment's `name` stays a name.
  */
-function ownerKey(key: string, owner: string | undefined): string {
-  return /^(value|name|id)$/.test(key) && owner !== undefined && isModelContext(owner) && !/deploy/i.test(owner)
-    ? owner
-    : key;
+function ownerKey(key: string, owner: string | undefined, table?: string): string {
+  if (/^(value|name|id)$/.test(key) && owner !== undefined && isModelContext(owner) && !/deploy/i.test(owner))
+    return owner;
+  // `models: { quick: { id: "gpt-5.6-luna" } }`: the id of an entry of a models table is a model.
+  return key === "id" && table !== undefined && MODEL_TABLE.test(table) ? "model" : key;
 }
 
 /**
@@ -143,7 +144,7 @@ function visitValue(
           });
         stack.push({
           value: entry,
-          key: k === "value" && envName ? envName : ownerKey(k, item.key),
+          key: k === "value" && envName ? envName : ownerKey(k, item.key, item.parent),
           parent: item.key,
           data: item.data || isDatasetContext(k),
           ...(modelObject && k === "id" ? { declared: true } : {}),
@@ -156,21 +157,11 @@ function visitValue(
 /** Longest string value read as a command line or as code. */
 const MAX_VALUE_TEXT = 100_000;
 
-/**
- * `-m MODEL` in a command line (`codex -m gpt-5-codex`, `llm -m claude-3.5-sonnet`): the short
- * flag of most LLM command-line tools. Python's `-m module` and `git commit -m message` are not.
- */
-const SHORT_MODEL_FLAG = /([\w./-]+)\s+-m(?:=|\s+)\\?["']?([\w.:/@+-]{2,200})/g;
-const NOT_MODEL_FLAG_OWNER = /^(python[\d.]*|py|pypy[\d.]*|commit|tag|merge|stash|revert|am|note|notes)$/;
-
-/** `-m MODEL` flags in one line of a command. */
+/** `-m MODEL` flags in one line of a command (`shortFlagValues`). */
 export function shortModelFlags(line: string, catalog: AiCatalog): ModelMatch[] {
-  if (!line.includes("-m")) return [];
   const out: ModelMatch[] = [];
-  for (const m of line.matchAll(SHORT_MODEL_FLAG)) {
-    const owner = (m[1] ?? "").slice((m[1] ?? "").lastIndexOf("/") + 1);
-    if (NOT_MODEL_FLAG_OWNER.test(owner) || !m[2]) continue;
-    const match = matchModel(m[2], "model", catalog);
+  for (const value of shortFlagValues(line)) {
+    const match = matchModel(value, "model", catalog);
     if (match && !out.some((o) => o.id === match.id)) out.push(match);
   }
   return out;
@@ -182,7 +173,7 @@ export function shortModelFlags(line: string, catalog: AiCatalog): ModelMatch[] 
  * inside the value.
  */
 function valueTextModels(value: string, catalog: AiCatalog): (ModelMatch & { line: number })[] {
-  if (value.length > MAX_VALUE_TEXT || !/ollama |\s-{1,2}[A-Za-z]|[:=(]\s*["'`]/.test(value)) return [];
+  if (value.length > MAX_VALUE_TEXT || !/ollama |\s-{1,2}[A-Za-z]|[:=(]\s*["'`]|:[ \t]*\n\s*-\s/.test(value)) return [];
   // A Markdown document kept as a value (a help-centre article with ``` examples) is prose, not code to run.
   if (value.includes("```")) return [];
   const out: (ModelMatch & { line: number })[] = [];
@@ -193,8 +184,9 @@ function valueTextModels(value: string, catalog: AiCatalog): (ModelMatch & { lin
     if (text.includes("ollama ")) for (const m of ollamaCommandModels(text)) add(m, offset);
     for (const m of shortModelFlags(text, catalog)) add(m, offset);
   }
-  for (const c of embeddedModelCandidates(value, { comment: false })) {
-    const m = c.context ? matchModel(c.value, c.context, catalog) : undefined;
+  // A quoted id with no name of its own (`${{ inputs.model || 'gemini-2.5-pro' }}`) counts when a strong pattern knows it.
+  for (const c of embeddedModelCandidates(value, { comment: false, quoted: true })) {
+    const m = matchModel(c.value, c.context, catalog);
     if (m) add(m, c.line);
   }
   return out;
@@ -240,7 +232,11 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
             : matchModel(n.value, inDataset(item.data, item.key), catalog);
         const line = counter.linePos(n.range?.[0] ?? 0).line;
         if (match) out.push({ ...match, line });
-        else for (const m of valueTextModels(n.value, catalog)) out.push({ ...m, line: line + m.line });
+        else {
+          // A block scalar (`|`, `>-`) starts on the line after its indicator.
+          const first = n.type === "BLOCK_LITERAL" || n.type === "BLOCK_FOLDED" ? line + 1 : line;
+          for (const m of valueTextModels(n.value, catalog)) out.push({ ...m, line: first + m.line });
+        }
       } else if (isSeq(n)) {
         for (const [i, entry] of n.items.entries()) {
           const prev = n.items[i - 1];
@@ -274,7 +270,7 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
             out.push({ ...keyMatch, line: counter.linePos(pair.key.range?.[0] ?? 0).line });
           stack.push({
             node: pair.value,
-            key: k === "value" && envName ? envName : k === undefined ? k : ownerKey(k, item.key),
+            key: k === "value" && envName ? envName : k === undefined ? k : ownerKey(k, item.key, item.parent),
             parent: item.key,
             data: item.data || isDatasetContext(k),
           });
@@ -283,7 +279,37 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
     }
   };
   for (const doc of docs) if (doc.errors.length === 0) visit(doc.contents, undefined);
+  out.push(...yamlCommentModels(text, catalog, out));
   return out.sort((a, b) => a.line - b.line);
+}
+
+/**
+ * Settings commented out in a YAML file (`# - provider_name: openai` / `#   llm_model_ids:` /
+ * `#     - "gpt-4o"`, an alternative left for the user to switch on): the comment lines read as
+ * the text they would be, with the rules for code in text (`embeddedModelCandidates`): a quoted
+ * value a strong pattern knows, a list item named by its block's key, a `model: "x"` pair.
+ */
+function yamlCommentModels(text: string, catalog: AiCatalog, found: readonly ConfigModel[]): ConfigModel[] {
+  if (!text.includes("#")) return [];
+  const lines = text.split(/\r?\n/, MAX_LINES);
+  let any = false;
+  const commented = lines.map((line) => {
+    const m = /^\s*#+ ?(.*)$/.exec(line);
+    if (!m) return "";
+    any = true;
+    return m[1] ?? "";
+  });
+  if (!any) return [];
+  const out: ConfigModel[] = [];
+  const seen = new Set(found.map((m) => `${m.id}:${m.line}`));
+  for (const c of embeddedModelCandidates(commented.join("\n"), { comment: true })) {
+    const match = matchModel(c.value, c.context, catalog);
+    const line = c.line + 1;
+    if (!match || seen.has(`${match.id}:${line}`)) continue;
+    seen.add(`${match.id}:${line}`);
+    out.push({ ...match, line });
+  }
+  return out;
 }
 
 /** One `key=value` entry of a `.properties` file, with the line it starts on. */
@@ -498,6 +524,22 @@ function modelfileModels(text: string, catalog: AiCatalog): ConfigModel[] {
   return out;
 }
 
+/**
+ * The models of one setting, read whole or, when that is no model, as a comma-separated list
+ * (`OPENAI_COMPATIBLE_MODELS=deepseek-chat,deepseek-reasoner`).
+ */
+function listValueModels(value: string, key: string, catalog: AiCatalog): ModelMatch[] {
+  const whole = matchModel(value, key, catalog);
+  if (whole) return [whole];
+  if (!value.includes(",")) return [];
+  const out: ModelMatch[] = [];
+  for (const part of value.split(",", 100)) {
+    const match = matchModel(part, key, catalog);
+    if (match && !out.some((o) => o.id === match.id)) out.push(match);
+  }
+  return out;
+}
+
 /** Models named in one configuration file. Malformed input throws; the caller records a note. */
 export function configModels(text: string, format: ConfigFormat, catalog: AiCatalog): ConfigModel[] {
   if (format === "yaml") return yamlModels(text, catalog);
@@ -516,15 +558,14 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
   }
   if (format === "env") {
     const out: ConfigModel[] = [];
+    const add = (value: string, key: string, line: number) => {
+      for (const match of listValueModels(value, key, catalog)) out.push({ ...match, line });
+    };
     for (const [index, line] of text.split(/\r?\n/, MAX_LINES).entries()) {
       const m = /^\s*(?:export\s+)?([A-Za-z_][\w]*)\s*=\s*["']?([^"'#\s]+)["']?/.exec(line);
-      const match = m?.[1] && m[2] ? matchModel(m[2], m[1], catalog) : undefined;
-      if (match) out.push({ ...match, line: index + 1 });
+      if (m?.[1] && m[2]) add(m[2], m[1], index + 1);
     }
-    for (const entry of commentedAssignments(text, /#/)) {
-      const match = matchModel(entry.value, entry.key, catalog);
-      if (match) out.push({ ...match, line: entry.line });
-    }
+    for (const entry of commentedAssignments(text, /#/)) add(entry.value, entry.key, entry.line);
     return out.sort((a, b) => a.line - b.line);
   }
   if (format === "code") return codeModels(text, catalog);

@@ -109,10 +109,15 @@ export function mayHoldMcpConfig(text: string): boolean {
   return /mcp|context_servers/i.test(text);
 }
 
-/** A file named as an MCP config, where a top-level `servers` table holds servers too. */
+/**
+ * A file named as an MCP config, where a top-level `servers` table holds servers too: `mcp` in
+ * its name, or a file of a folder named for MCP (`pkg/mcp/default_config.yaml`, `mcp-config/servers.json`).
+ */
 function isMcpFileName(file: string): boolean {
-  const name = file.slice(file.lastIndexOf("/") + 1).toLowerCase();
-  return /mcp/.test(name);
+  const slash = file.lastIndexOf("/");
+  const name = file.slice(slash + 1).toLowerCase();
+  const folder = slash < 0 ? "" : file.slice(file.lastIndexOf("/", slash - 1) + 1, slash).toLowerCase();
+  return /mcp/.test(name) || /(?:^|[-_.])mcp(?:[-_.]|$)/.test(folder);
 }
 
 function clientOf(file: string, key: string): string | undefined {

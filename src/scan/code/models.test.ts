@@ -311,3 +311,58 @@ describe("model identifiers: round 5 families", () => {
     assert.equal(matchDeclaredModel("./weights/model.gguf", catalog), undefined);
   });
 });
+
+describe("model identifiers: round 7 classes", () => {
+  it("needs a tier after a Gemini version, and knows month-year dated previews", () => {
+    for (const id of ["gemini-2.0-flash", "models/gemini-2.5-pro-preview-09-2025", "gemini-pro", "gemini-exp-1206"])
+      assert.equal(matchModel(id, undefined, catalog)?.provider, "google", id);
+    for (const id of ["gemini-2.5", "gemini-3", "models/gemini-1.5"])
+      assert.equal(matchModel(id, undefined, catalog), undefined, id);
+  });
+
+  it("knows ElevenLabs speech-to-text and music models where a name says model", () => {
+    assert.equal(matchModel("scribe_v2", "model_id", catalog)?.provider, "elevenlabs");
+    assert.equal(matchModel("music_v1", "model_id", catalog)?.provider, "elevenlabs");
+    assert.equal(matchModel("music_v1", undefined, catalog), undefined);
+  });
+
+  it("takes a strong id in a prefix list, never a family or an alias", () => {
+    assert.equal(matchModel("claude-opus-4", "ANTHROPIC_ALLOWED_PREFIXES", catalog)?.provider, "anthropic");
+    assert.equal(matchModel("gemini-2.5", "GOOGLE_ALLOWED_PREFIXES", catalog), undefined);
+    assert.equal(matchModel("o1", "OPENAI_ALLOWED_PREFIXES", catalog), undefined);
+    assert.equal(matchModel("gpt-4o", "startswith", catalog), undefined);
+    assert.equal(matchModel("claude-sonnet-4", "aliases", catalog), undefined);
+  });
+
+  it("reads ids routed through a gateway account where a name says model, not local folders", () => {
+    assert.equal(
+      matchModel("truefoundry/openai-main/gpt-4o-mini", "model", catalog)?.id,
+      "truefoundry/openai-main/gpt-4o-mini",
+    );
+    assert.equal(matchModel("truefoundry/openai-main/gpt-4o-mini", undefined, catalog), undefined);
+    assert.equal(matchModel("models/llama/7b-chat", "model", catalog), undefined);
+    assert.equal(matchModel("runs/llama-3-8b-qlora", "peft_model_id", catalog), undefined);
+    assert.equal(matchModel("outputs/checkpoint-500", "model", catalog), undefined);
+  });
+
+  it("reads the repository of a model file URL on the hub where a name says model", () => {
+    const url = "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2/resolve/main/onnx/model.onnx";
+    assert.deepEqual(matchModel(url, "model-uri", catalog), {
+      id: "sentence-transformers/all-MiniLM-L6-v2",
+      provider: "huggingface",
+    });
+    assert.equal(matchModel(url, "tokenizer_uri", catalog), undefined);
+    assert.equal(
+      matchModel("https://huggingface.co/datasets/org/data/resolve/main/x.json", "model_url", catalog),
+      undefined,
+    );
+  });
+
+  it("takes tokenizers and numbered router groups for no model, even of strong families", () => {
+    assert.equal(matchModel("thenlper/gte-small", "tokenizer", catalog), undefined);
+    assert.equal(matchModel("gpt-4o", "tokenizer_name", catalog), undefined);
+    for (const id of ["model-group-1", "model_group_2"])
+      assert.equal(matchModel(id, "model_id", catalog), undefined, id);
+    assert.equal(matchModel("something/else/o3", "model", catalog), undefined);
+  });
+});

@@ -75,16 +75,25 @@ const DATASET_CONTEXT = /dataset|^data_?(path|files?|dir|name|id)$/i;
  */
 const NOT_ID_CONTEXT =
   /alias|prefix|suffix|marker|famil(y|ies)|^(starts?_?with|ends?_?with|start_with|end_with|has_?prefix|has_?suffix)\??$/i;
+/**
+ * Of those, the names of prefix lists (`ANTHROPIC_ALLOWED_PREFIXES = ["claude-opus-4"]`): their
+ * values are families, but one a provider's strong pattern knows whole is that provider's model id
+ * all the same (`gemini-2.5` is a family, `claude-opus-4` an id). A prefix test
+ * (`startswith("gpt-4")`) stays a prefix, and aliases stay nicknames.
+ */
+const STRONG_ONLY_CONTEXT = /prefix/i;
+const PREFIX_TEST = /^(starts?_?with|start_with|has_?prefix)\??$/i;
 /** Placeholder hub orgs of docs and tests (`username/my_model`, `your-org/...`, `test/model`). */
 const PLACEHOLDER_ORG =
-  /^(username|user|your[-_]?\w*|my[-_]?(org|user|username|name|account|namespace)|org|organi[sz]ation|namespace|test|example|foo|dummy)\//i;
+  /^(username|user|your[-_]?\w*|my[-_]?(org|user|username|name|account|namespace)|org|organi[sz]ation|namespace|test|example|foo|dummy|something)\//i;
 /**
  * A template's stand-in for a name the user fills in (`your-deployment-name`, `YOUR_MODEL`), an
  * ARN of the AWS documentation's example account `123456789012`, or a test's numbered stand-in
  * named after the word itself (`test-model-1`, `new-model-2`, `model-1b`): an id whose last word
  * is "model" and a number says "some model", never which.
  */
-const PLACEHOLDER_VALUE = /^your[-_]|^arn:aws:[\w-]+:[\w-]*:123456789012:|(?:^|[-_])models?[-_]?\d{1,3}[a-z]?$/i;
+const PLACEHOLDER_VALUE =
+  /^your[-_]|^arn:aws:[\w-]+:[\w-]*:123456789012:|(?:^|[-_])models?[-_]?\d{1,3}[a-z]?$|^models?[-_][a-z]+[-_]?\d{1,3}$/i;
 /** Placeholder repository names of tests (`cleanup/test`, `org/dummy`, `x/fake-model`). */
 const PLACEHOLDER_NAME = /^[^/]+\/(test|tests|dummy|fake|mock|placeholder|example)([-_]model)?$/i;
 /** Names whose values are tokenizers only (`AutoTokenizer.from_pretrained("gpt2")`). */
@@ -119,9 +128,18 @@ export function isNotModelContext(context: string | undefined): boolean {
     (IMAGE_CONTEXT.test(context) ||
       DATASET_CONTEXT.test(context) ||
       NOT_ID_CONTEXT.test(context) ||
-      NOT_MODEL_CONTEXT.test(context))
+      NOT_MODEL_CONTEXT.test(context) ||
+      TOKENIZER_CONTEXT.test(context))
   );
 }
+
+/**
+ * A file of a model repository on the Hugging Face hub, where a name says model
+ * (`model-uri: https://huggingface.co/org/name/resolve/main/onnx/model.onnx`): the repository is
+ * the model. A bare page link stays a link; datasets, Spaces and docs are not model repositories.
+ */
+const HF_MODEL_URL =
+  /^https?:\/\/(?:www\.)?huggingface\.co\/(?!(?:datasets|spaces|api|docs|blog|papers|collections|organizations|settings|learn|tasks|models|join|login|pricing)\/)([A-Za-z0-9][\w.-]{1,38}\/[A-Za-z0-9][\w.-]{0,95})\/(?:resolve|raw|blob)\/\S+$/;
 
 /** True when `context` (an argument, variable, key or callee name) marks a model. */
 export function isModelContext(context: string | undefined): boolean {
@@ -131,8 +149,24 @@ export function isModelContext(context: string | undefined): boolean {
 
 /** Recognise `value` as a model id given the name that gives it meaning, or return undefined. */
 export function matchModel(value: string, context: string | undefined, catalog: AiCatalog): ModelMatch | undefined {
+  const url = value.includes("huggingface.co/") ? HF_MODEL_URL.exec(value.trim()) : null;
+  if (url?.[1]) return isModelContext(context) && !isNotModelContext(context) ? hubUrlModel(url[1]) : undefined;
   const id = value.trim();
   if (id.length < 2 || id.length > 200 || NOT_A_MODEL.test(id)) return undefined;
+  // A prefix list names a model only by a whole id a strong pattern knows.
+  const strongOnly =
+    context !== undefined &&
+    STRONG_ONLY_CONTEXT.test(context) &&
+    !PREFIX_TEST.test(context) &&
+    !IMAGE_CONTEXT.test(context) &&
+    !DATASET_CONTEXT.test(context) &&
+    !NOT_MODEL_CONTEXT.test(context) &&
+    !TOKENIZER_CONTEXT.test(context) &&
+    !/alias/i.test(context);
+  if (strongOnly) {
+    const strong = catalog.models.find((p) => p.strength === "strong" && p.regex.test(id));
+    return strong && strong.provider !== "unknown" ? { id, provider: strong.provider } : undefined;
+  }
   if (isNotModelContext(context)) return undefined;
   const inContext = isModelContext(context);
   const pathLike =
@@ -159,7 +193,11 @@ export function matchModel(value: string, context: string | undefined, catalog: 
     // A shape that names no provider (`koala-13b`) is held to the generic id's rules: not a model a run writes.
     if (pattern.provider === "unknown" && (placeholder || (context !== undefined && OUTPUT_MODEL_KEY.test(context))))
       continue;
-    if (pattern.strength === "hub" && (!inContext || /deploy/i.test(context ?? "") || pathLike || placeholder))
+    // `runs/llama-3-8b-qlora`, `qlora/output/guanaco-7b`: a local folder, never a hub organisation or account.
+    if (
+      pattern.strength === "hub" &&
+      (!inContext || /deploy/i.test(context ?? "") || pathLike || placeholder || inLocalDir(id))
+    )
       continue;
     if (!pattern.regex.test(id)) continue;
     // A provider-prefixed id (`openai:gpt-4o-mini`, `openai/gpt-4.1`) is kept as written, as the
@@ -175,11 +213,24 @@ export function matchModel(value: string, context: string | undefined, catalog: 
     GENERIC_ID.test(id) &&
     !CLOSED_FAMILY.test(id) &&
     !pathLike &&
+    !inLocalDir(id) &&
     !placeholder &&
     !deployment
   )
     return { id, provider: "unknown" };
   return undefined;
+}
+
+/** A path with a local folder name before its last segment (`runs/x`, `qlora/output/x`). */
+function inLocalDir(id: string): boolean {
+  const parts = id.split("/");
+  return parts.slice(0, -1).some((part) => LOCAL_DIR.test(`${part}/`));
+}
+
+/** The hub repository a model URL names, as the hub-id patterns would report it. */
+function hubUrlModel(repo: string): ModelMatch | undefined {
+  if (PLACEHOLDER_ORG.test(repo) || PLACEHOLDER_NAME.test(repo) || inLocalDir(repo)) return undefined;
+  return { id: repo, provider: "huggingface" };
 }
 
 /**

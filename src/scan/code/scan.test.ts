@@ -423,3 +423,77 @@ describe("notebooks in JavaScript and TypeScript kernels", () => {
     );
   });
 });
+
+describe("round 7 classes in a scanned tree (issue 15)", () => {
+  it("reads an extensionless script by its shebang, and leaves other extensionless files alone", async () => {
+    const root = await project({
+      "dev/tasks/download-model": '#!/usr/bin/env bash\nset -e\nMODEL_REPO="someorg/gemma-3-12b-it-GGUF"\n',
+      "bin/serve": "#!/usr/bin/env python3\nfrom openai import OpenAI\n",
+      NOTES: 'MODEL_REPO="someorg/not-read-7b"\n',
+    });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(
+      report.models.map((m) => `${m.file}:${m.id}`),
+      ["dev/tasks/download-model:someorg/gemma-3-12b-it-GGUF"],
+    );
+    assert.deepEqual(
+      report.sdks.map((s) => `${s.name}:${s.usages[0]?.file}`),
+      ["openai:bin/serve"],
+    );
+  });
+
+  it("reads requirements files named <part>.requirements.txt as manifests", async () => {
+    const root = await project({ "backend/vectordb.requirements.txt": "pymilvus==2.4.10\nweaviate-client==3.25.3\n" });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(report.sdks.map((s) => `${s.name}@${s.manifest}`).sort(), [
+      "pymilvus@backend/vectordb.requirements.txt",
+      "weaviate-client@backend/vectordb.requirements.txt",
+    ]);
+  });
+
+  it("reports packages a Dockerfile pip-installs as declared in no manifest", async () => {
+    const root = await project({
+      "container/Dockerfile": [
+        "FROM python:3.11",
+        "RUN python3 -m pip uninstall -y torch \\",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile ${VAR} is the input
+        " && python3 -m pip install --no-cache-dir -U torch==${PYTORCH} torchvision torchaudio --extra-index-url https://x",
+        "RUN pip install requests && echo pip install not-a-package",
+        "# pip install commented-out",
+      ].join("\n"),
+    });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(report.sdks.map((s) => `${s.name}@${s.manifest ?? null}:${s.usages[0]?.line}`).sort(), [
+      "torchaudio@null:3",
+      "torchvision@null:3",
+    ]);
+  });
+
+  it("reads a client config in a folder named for MCP, its servers listed by name", async () => {
+    const root = await project({
+      "pkg/mcp/default_config.yaml":
+        'servers:\n  - name: sequential-thinking\n    command: npx\n    args: ["-y", "@modelcontextprotocol/server-sequential-thinking"]\n',
+      "pkg/other/config.yaml": "servers:\n  - name: web\n    command: npx\n    args: [web-server]\n",
+    });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(
+      report.mcpServers.map((s) => `${s.file}:${s.name}:${s.transport}`),
+      ["pkg/mcp/default_config.yaml:sequential-thinking:stdio"],
+    );
+  });
+
+  it("attributes an SDK imported under a manifest that declares a package bringing it in", async () => {
+    const root = await project({
+      "build.gradle": "dependencies {\n  implementation 'org.springframework.ai:spring-ai-starter-model-openai'\n}\n",
+      "src/main/java/demo/Chat.java":
+        "package demo;\nimport com.openai.models.ChatModel;\nclass Chat { ChatModel m; }\n",
+      "pyproject.toml": '[project]\nname = "x"\ndependencies = ["arize-phoenix"]\n',
+      "trace.py": "from phoenix.otel import register\nregister()\n",
+    });
+    const report = await scanCodebase(root, { catalog });
+    assert.deepEqual(report.sdks.map((s) => `${s.name}@${s.manifest ?? null}`).sort(), [
+      "arize-phoenix@pyproject.toml",
+      "org.springframework.ai:spring-ai-starter-model-openai@build.gradle",
+    ]);
+  });
+});

@@ -14,6 +14,7 @@ import { type AiCatalog, type Ecosystem, loadAiCatalog, type SdkEntry } from "./
 import { configModels, dockerfileModels } from "./config-models.js";
 import { addProjectName, createFirstParty, type FirstParty, isShadowedByFirstParty } from "./first-party.js";
 import { type GpuUse, type InferenceServerUse, scanDeploymentText } from "./infra.js";
+import { parseDockerfilePipInstalls } from "./manifests/inline.js";
 import { parseManifestFile } from "./manifests/read.js";
 import { type DeclaredPackage, exactVersion, type LockedVersions } from "./manifests/types.js";
 import {
@@ -290,6 +291,10 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
           break;
         }
         case "dockerfile": {
+          // `RUN pip install ...`: packages the image installs, declared in no project manifest.
+          for (const p of parseDockerfilePipInstalls(text))
+            for (const d of declaredSdks(ctx.index, p))
+              uses.push({ sdk: d.sdk, line: p.line ?? 1, kind: "install", file: file.rel });
           const found = scanDeploymentText(text, file.rel, catalog.inferenceServers);
           inferenceServers.push(...found.inferenceServers);
           gpus.push(...found.gpus);

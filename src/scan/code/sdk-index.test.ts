@@ -295,3 +295,17 @@ describe("package families of round 5 (issue 15)", () => {
     assert.equal(index.resolve("go", "github.com/oracle/oci-go-sdk/v65/objectstorage"), undefined);
   });
 });
+
+describe("package families of round 7 (issue 15)", () => {
+  const index = createSdkIndex(loadAiCatalog());
+
+  it("knows the whole @langfuse scope, coding agents by their suffix, and MCP eval tooling", () => {
+    for (const name of ["@langfuse/vercel-ai-sdk", "@langfuse/tracing", "@langfuse/client"])
+      assert.equal(index.byName("npm", name)?.provider, "langfuse", name);
+    for (const name of ["@earendil-works/pi-coding-agent", "@mariozechner/pi-coding-agent"])
+      assert.equal(index.byName("npm", name)?.category, "agents", name);
+    assert.equal(index.byName("npm", "coding-agent"), undefined);
+    assert.equal(index.byName("npm", "mcpvals")?.category, "mcp");
+    assert.equal(index.resolve("npm", "@langfuse/otel")?.name, "@langfuse/otel");
+  });
+});

@@ -3,7 +3,7 @@
  * build output), honour .gitignore files, and classify each file by what the scanner does
  * with it. Reading applies the limits: binary, huge and minified files become notes.
  */
-import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, type Dirent, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import picomatch from "picomatch";
 import { isManifestName, isRequirementsFolderFile } from "./manifests/names.js";
@@ -323,7 +323,7 @@ export function walkTree(
       }
       if (!entry.isFile()) continue;
       const rel = relative(root, path).split(sep).join("/");
-      const role = classifyFile(rel);
+      const role = classifyFile(rel) ?? (entry.name.includes(".") ? undefined : scriptRole(path));
       if (!role) continue;
       // A `.env*` rule keeps secrets out of commits; the template beside them is committed on purpose.
       if ((isIgnored(next, path, false) && !ENV_TEMPLATE.test(entry.name)) || excluded(rel)) continue;
@@ -346,6 +346,34 @@ export function walkTree(
   };
   visit(root, []);
   return { files, notes };
+}
+
+/** `#!/bin/sh`, `#!/usr/bin/env bash`, `#!/usr/bin/env -S python3 -u`: the interpreter a script names. */
+const SHEBANG = /^#![ \t]*(?:\/usr)?\/(?:s?bin|local\/bin)\/(?:env[ \t]+(?:-\S+[ \t]+)*)?([a-z]+)/;
+
+/**
+ * An executable script without an extension (`dev/tasks/download-model`, `bin/setup`), by the
+ * interpreter its first line names: shell scripts are read as scripts, Python ones as Python.
+ * Only the first bytes are read; anything unreadable or else is left out, as before.
+ */
+export function scriptRole(path: string): FileRole | undefined {
+  const head = Buffer.alloc(96);
+  let read = 0;
+  try {
+    const fd = openSync(path, "r");
+    try {
+      read = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  const interpreter = SHEBANG.exec(head.subarray(0, read).toString("latin1"))?.[1];
+  if (!interpreter) return undefined;
+  if (/^(?:ba|z|da|k)?sh$/.test(interpreter)) return { kind: "config", format: "shell" };
+  if (/^python\d*$/.test(interpreter)) return { kind: "source", language: "python" };
+  return undefined;
 }
 
 /** A file the scanner did not read, and why. */

@@ -79,17 +79,42 @@ export function parsePipInstalls(code: string): DeclaredPackage[] {
     let command = m[1];
     for (let next = index + 1; command.trimEnd().endsWith("\\") && next < lines.length; next++)
       command = `${command.trimEnd().slice(0, -1)} ${(lines[next] ?? "").replace(/^[ \t]*#/, "")}`;
-    const args = shellWords(command.replace(/\s(?:&&|;|\||>).*$/, "").replace(/\s#.*$/, ""));
-    for (let i = 0; i < args.length; i++) {
-      const arg = args[i] ?? "";
-      if (arg.startsWith("-")) {
-        if (PIP_VALUE_OPTIONS.test(arg)) i += 1;
-        continue;
-      }
-      if (arg.includes("$") || arg.includes("{")) continue;
-      const req = parsePep508(arg) ?? parseUrlRequirement(arg);
-      if (req) out.push({ ecosystem: "pypi", ...req, line: index + 1 });
+    pipArguments(command, index + 1, out);
+  }
+  return out;
+}
+
+/** The requirements of one `pip install` argument list (up to a `&&`, `;`, pipe or redirect). */
+function pipArguments(command: string, line: number, out: DeclaredPackage[]): void {
+  const args = shellWords(command.replace(/\s(?:&&|;|\||>).*$/, "").replace(/\s#.*$/, ""));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg.startsWith("-")) {
+      if (PIP_VALUE_OPTIONS.test(arg)) i += 1;
+      continue;
     }
+    if (arg.includes("$") || arg.includes("{")) continue;
+    const req = parsePep508(arg) ?? parseUrlRequirement(arg);
+    if (req) out.push({ ecosystem: "pypi", ...req, line });
+  }
+}
+
+/**
+ * Packages a Dockerfile installs with pip in its `RUN` instructions (`RUN pip install a b`,
+ * `&& python3 -m pip install -U torch torchvision` on a continued line): what the image's code
+ * runs with, declared in no project manifest. `${VAR}` arguments are left out.
+ */
+export function parseDockerfilePipInstalls(text: string): DeclaredPackage[] {
+  const out: DeclaredPackage[] = [];
+  if (!text.includes("install")) return out;
+  const lines = text.split(/\r?\n/);
+  let inRun = false;
+  for (const [index, line] of lines.entries()) {
+    const run = /^\s*RUN\s/i.test(line);
+    if (!run && !inRun) continue;
+    inRun = line.trimEnd().endsWith("\\");
+    for (const m of line.matchAll(/(?:^|[\s;&|(])(?:python[\d.]*\s+-m\s+|uv\s+)?pip[\d.]*\s+install\s+([^;&|]+)/g))
+      if (m[1]) pipArguments(m[1].replace(/\\\s*$/, ""), index + 1, out);
   }
   return out;
 }

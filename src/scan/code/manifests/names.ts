@@ -31,8 +31,9 @@ const MANIFEST_NAMES = new Set([
 export function isManifestName(name: string): boolean {
   return (
     MANIFEST_NAMES.has(name) ||
-    // requirements.txt, requirements-dev.txt, and the prefixed spelling dev-requirements.txt.
-    /^([\w.-]+[-_])?requirements[\w.-]*\.(txt|in)$/.test(name) ||
+    // requirements.txt, requirements-dev.txt, and the prefixed spellings dev-requirements.txt
+    // and vectordb.requirements.txt.
+    /^([\w.-]+[-_.])?requirements[\w.-]*\.(txt|in)$/.test(name) ||
     /^[\w.-]+\.gemspec$/.test(name) ||
     // Gradle version catalogs: gradle/libs.versions.toml and any other `*.versions.toml`.
     /^[\w-]+\.versions\.toml$/.test(name)

@@ -8,7 +8,7 @@ import { type AiEndpointMatch, matchAiEndpoint } from "../infra.js";
 import { isModelContext, isNotModelContext, matchModel, ollamaCommandModels } from "../models.js";
 import { ecosystemOf, type SdkIndex } from "../sdk-index.js";
 import type { SourceLanguage } from "../walk.js";
-import { embeddedModelCandidates } from "./embedded.js";
+import { embeddedModelCandidates, proseTokens } from "./embedded.js";
 import type { CallFact, FileFacts } from "./facts.js";
 
 /** What a use of an SDK is: an import, a client, or a kind of API call. */
@@ -123,6 +123,41 @@ function serverName(
     (s) => s.context === ref && (!within || (s.line >= within.line && s.line <= within.endLine)),
   );
   return found ? { name: found.value } : NAME_CONSTANT.test(ref) ? { ref } : {};
+}
+
+/** An MCP SDK imported in a script held as text (`from mcp.server.fastmcp import FastMCP`, `from fastmcp import FastMCP`). */
+const MCP_IMPORT_IN_TEXT = /^[ \t]*(?:from[ \t]+(mcp|fastmcp)(?:\.[\w.]+)?[ \t]+import\b|import[ \t]+(mcp|fastmcp)\b)/m;
+const EMBEDDED_SERVER = /\b(?:FastMCP|McpServer|MCPServer)\(\s*(?:name\s*=\s*)?["']([^"'\n]{1,200})["']/g;
+
+/**
+ * The servers a Python script kept in a string builds (`mcp = FastMCP("Echo Server")` in a
+ * `dedent("""...""")` that a test or an example writes to a file and runs over stdio): a program of
+ * its own, so it counts wherever the string is, a test file included. One per name and file.
+ */
+function embeddedServers(text: string, line: number, done: FileAnalysis): ImplementedMcpServer[] {
+  const imported = MCP_IMPORT_IN_TEXT.exec(text);
+  if (!imported) return [];
+  const sdk = imported[1] ?? imported[2] ?? "mcp";
+  const out: ImplementedMcpServer[] = [];
+  for (const m of text.matchAll(EMBEDDED_SERVER)) {
+    const name = m[1];
+    if (!name || out.some((s) => s.name === name) || done.mcpServers.some((s) => s.name === name)) continue;
+    out.push({ name, line: line + (text.slice(0, m.index).match(/\n/g)?.length ?? 0), sdk, tools: [] });
+  }
+  return out;
+}
+
+/**
+ * A handler that serves a server built elsewhere: `createMcpHandler(() => createMcpServer(), {...})`
+ * (the MCP TypeScript SDK v2's web handler takes a factory). The server is the one the factory
+ * builds, counted where it is constructed; a handler given a setup callback (`(server) => {...}`,
+ * mcp-handler's) builds its own.
+ */
+function servesFactory(call: CallFact): boolean {
+  const callee = call.callee.replace(/^new /, "");
+  if (!/Handler$/.test(callee)) return false;
+  const first = call.positional[0]?.text.trim();
+  return first !== undefined && /^(?:async\s*)?\(\s*\)\s*=>\s*(?:await\s+)?[\w$.]+\(\s*\)$/.test(first);
 }
 
 /** Classify an AI call by its callee's last segments. */
@@ -381,7 +416,7 @@ export function analyzeFacts(options: {
     const kind = usageKind(call.callee);
     result.sdkUses.push({ sdk, line: call.line, kind });
     // A server built in a test file is a fixture of the test, not a server the repository ships.
-    if (kind === "mcp-server" && sdk.category === "mcp" && !TEST_FILE.test(rel)) {
+    if (kind === "mcp-server" && sdk.category === "mcp" && !TEST_FILE.test(rel) && !servesFactory(call)) {
       const named = serverName(call, facts);
       if (named.forwarded) continue;
       result.mcpServers.push({
@@ -475,6 +510,8 @@ export function analyzeFacts(options: {
     seen.add(key);
     result.models.push({ ...match, line: s.line });
   }
+  // MCP server scripts kept in strings, which an example or a test writes out and launches.
+  for (const t of facts.texts) if (!t.comment) result.mcpServers.push(...embeddedServers(t.value, t.line, result));
   // Ids inside comments and docstrings: flags, assignments, calls, quoted strings in comments.
   if (facts.texts.length > 0) {
     const lineContext = new Map<number, string>();
@@ -489,7 +526,14 @@ export function analyzeFacts(options: {
             seen.add(key);
             result.models.push({ ...m, line: t.line + offset });
           }
-      for (const c of embeddedModelCandidates(t.value, { comment: t.comment, quoted: true })) {
+      const candidates = embeddedModelCandidates(t.value, { comment: t.comment, quoted: true });
+      // A help text or docstring names ids in prose too (`language model e.g. gemini-2.0-flash`):
+      // a word there counts when a strong pattern knows it whole. Comments keep to code and quotes.
+      if (!t.comment) {
+        const named = new Set(candidates.map((c) => `${c.value}:${c.line}`));
+        candidates.push(...proseTokens(t.value).filter((c) => !named.has(`${c.value}:${c.line}`)));
+      }
+      for (const c of candidates) {
         const line = t.line + c.line;
         const match = matchModel(c.value, c.context ?? (t.comment ? lineContext.get(line) : undefined), catalog);
         if (!match) continue;

@@ -83,7 +83,7 @@ describe("model context in source (issue 15)", () => {
     assert.deepEqual(await models("python", py), ["someone/rm@6", "someone/tiny-a@2", "someone/tiny-b@3"]);
   });
 
-  it("reads --model flags and model= examples in docstrings, not prose", async () => {
+  it("reads --model flags and model= examples in docstrings, and in prose only ids a strong pattern knows", async () => {
     const py = [
       '"""',
       "Usage:",
@@ -98,7 +98,14 @@ describe("model context in source (issue 15)", () => {
       '"""',
       "import os",
     ].join("\n");
-    assert.deepEqual(await models("python", py), ["Qwen/Qwen2-0.5B@4", "someone/doc-model@9", "someone/teacher@10"]);
+    // Round 7 labels ids written in help texts and docstrings (`language model e.g. gemini-2.0-flash`):
+    // `gpt-4o` in the prose line counts; an `org/name` there stays prose.
+    assert.deepEqual(await models("python", py), [
+      "Qwen/Qwen2-0.5B@4",
+      "gpt-4o@7",
+      "someone/doc-model@9",
+      "someone/teacher@10",
+    ]);
   });
 
   it("reads quoted ids in commented-out code, with the context of the code or of the line", async () => {
@@ -603,5 +610,214 @@ describe("model ids named by the code around them (issue 15, round 5)", () => {
       "const routes = [{ key: 'o3' }];",
     ].join("\n");
     assert.deepEqual(await models("typescript", ts), ["o3@2", "someorg/mini-embed-l6-v2@3"]);
+  });
+});
+
+describe("model ids named by the code around them (issue 15, round 7)", () => {
+  it("names a value compared with a variable, and the values of a loop over a literal, by the variable", async () => {
+    const py = [
+      'if model_name == "o3-mini" or "o1" in model_name:',
+      "    pass",
+      'if kind in ("o3", "chat"):',
+      "    pass",
+      'for model_id in ("o1", "o1-2024-12-17"):',
+      "    register(model_id)",
+      'for name in ("o4-mini",):',
+      "    pass",
+    ].join("\n");
+    assert.deepEqual(await models("python", py), ["o1-2024-12-17@5", "o1@5", "o3-mini@1"]);
+    const go = ["package gollm", 'func f() { if chat.model == "gemma-3-27b-it" { return } }'].join("\n");
+    assert.deepEqual(await models("go", go), ["gemma-3-27b-it@2"]);
+    const ts = 'for (const model of ["o3", "o4-mini"]) {}\nif (x === "o1") {}\n';
+    assert.deepEqual(await models("typescript", ts), ["o3@1", "o4-mini@1"]);
+  });
+
+  it("names a positional argument of a local class by its constructor's parameter, inherited or not", async () => {
+    const py = [
+      "class _Shared:",
+      "    def __init__(self, model_id, key=None):",
+      "        self.model_id = model_id",
+      "class Chat(_Shared, KeyModel):",
+      "    pass",
+      "class Responses(_Shared):",
+      "    def __init__(self, model_id, vision=False):",
+      "        super().__init__(model_id)",
+      "class Tool:",
+      "    def __init__(self, name):",
+      "        self.name = name",
+      'register(Chat("o3"), Responses("o4-mini", vision=True), Tool("o1"))',
+    ].join("\n");
+    assert.deepEqual(await models("python", py), ["o3@12", "o4-mini@12"]);
+  });
+
+  it("names the values of a Literal type by the parameter or field it annotates", async () => {
+    const py = [
+      'def compose(model_id: Literal["music_v1", "music_v2"] = "music_v2", mode: Literal["music_v3"] = "x"):',
+      "    pass",
+      "class Settings:",
+      '    stt_model: Literal["scribe_v1"] = "scribe_v1"',
+    ].join("\n");
+    assert.deepEqual(await models("python", py), ["music_v1@1", "music_v2@1", "scribe_v1@4"]);
+  });
+
+  it("reads known ids in the prose of help texts and docstrings, never in comments or JSDoc", async () => {
+    const go = [
+      "package main",
+      'func flags() { f.StringVar(&o.ModelID, "model", o.ModelID, "language model e.g. gemini-2.0-flash-thinking-exp-01-21, gemini-2.0-flash") }',
+      "// the default model is gemini-2.5-pro-exp-03-25",
+    ].join("\n");
+    assert.deepEqual(await models("go", go), ["gemini-2.0-flash-thinking-exp-01-21@2", "gemini-2.0-flash@2"]);
+    const py = [
+      "def tts(model_id: str):",
+      '    """Models:',
+      "    - eleven_v3: High quality model with most expressive voices",
+      "    - eleven_turbo_v2_5: Balanced quality and speed",
+      "    - music_v2: a weak id in prose, not taken",
+      '    """',
+    ].join("\n");
+    assert.deepEqual(await models("python", py), ["eleven_turbo_v2_5@4", "eleven_v3@3"]);
+    const ts = [
+      "/**",
+      " * @example",
+      " * const agent = new Agent({ model: anthropic('claude-sonnet-4-20250514') });",
+      " *   bun run eval -- --model openai:gpt-5",
+      " */",
+      'program.option("--modelName <model>", "The model to use for Stagehand (default: gemini-2.0-flash)");',
+    ].join("\n");
+    assert.deepEqual(await models("typescript", ts), ["gemini-2.0-flash@6"]);
+  });
+
+  it("reads `-m MODEL` in usage docstrings, and Ollama commands in messages", async () => {
+    const py = [
+      "def prompt():",
+      '    """Execute a prompt',
+      "",
+      "        llm 'Capital of France?' -m gpt-5.5",
+      "        python -m http.server",
+      '    """',
+    ].join("\n");
+    assert.deepEqual(await models("python", py), ["gpt-5.5@4"]);
+    const ts =
+      "console.error('No models found. Pull one:\\n' + '  ollama pull qwen3\\n' + '  ollama pull deepseek-v3.1\\n')";
+    assert.deepEqual(await models("typescript", ts), ["deepseek-v3.1@1", "qwen3@1"]);
+  });
+
+  it("reads JSON and YAML kept in strings: a name under a model object, a list under a model key", async () => {
+    const py = [
+      'PAYLOAD = {"model_configuration": {"name": "truefoundry/openai-main/gpt-4o-mini"}, "name": "other/x-1"}',
+      "class Parser:",
+      '    """',
+      "    {",
+      '        "parameters": {',
+      '            "model_configuration": {',
+      '                "name" : "faster-whisper/Systran/faster-distil-whisper-large-v3"',
+      "            },",
+      '            "name": "someorg/not-a-model-2"',
+      "        }",
+      "    }",
+      '    """',
+      'CONFIG = f"""',
+      "  - provider_name: gateway",
+      "    llm_model_ids:",
+      '      - "openai-main/gpt-4-turbo"',
+      '      - "together-ai/llama-3-70b-chat-hf"',
+      "    base_url: {url}",
+      '"""',
+    ].join("\n");
+    assert.deepEqual(await models("python", py), [
+      "faster-whisper/Systran/faster-distil-whisper-large-v3@7",
+      "openai-main/gpt-4-turbo@16",
+      "together-ai/llama-3-70b-chat-hf@17",
+      "truefoundry/openai-main/gpt-4o-mini@1",
+    ]);
+    const tsx =
+      'export const defaults = `{\n  "model_configuration": {\n    "name": "truefoundry/openai-main/gpt-4o-mini"\n  }\n}`\n';
+    assert.deepEqual(await models("tsx", tsx), ["truefoundry/openai-main/gpt-4o-mini@3"]);
+  });
+
+  it("keeps a strong id in a prefix list, never a bare family or an alias", async () => {
+    const ts = [
+      "const ANTHROPIC_ALLOWED_PREFIXES = ['claude-opus-4', 'claude-haiku-4x']",
+      "const GOOGLE_ALLOWED_PREFIXES = ['gemini-2.5', 'gemini-3']",
+    ].join("\n");
+    assert.deepEqual(await models("typescript", ts), ["claude-opus-4@1"]);
+    const py = 'register(Chat("gpt-4-turbo"), aliases=("gpt-4-turbo-preview", "4-turbo", "4t"))';
+    assert.deepEqual(await models("python", py), ["gpt-4-turbo@1"]);
+  });
+
+  it("does not take tokenizers, hub datasets, local run folders or router groups for models", async () => {
+    const py = [
+      'tok = AutoTokenizer.from_pretrained("thenlper/gte-small")',
+      'snapshot_download(repo_id="gaia-benchmark/GAIA", repo_type="dataset")',
+      'snapshot_download("someorg/space-1", repo_type="space")',
+      'merge(peft_model_id="runs/llama-3-1-8b-qlora-ep1")',
+      'agent = LiteLLMRouterModel(model_id="model-group-1")',
+      'check(model_id="something/else/o3")',
+      'output = "text-embedding-ada-002\\n"',
+    ].join("\n");
+    assert.deepEqual(await models("python", py), ["text-embedding-ada-002@7"]);
+  });
+});
+
+describe("notebook shell cells (issue 15, round 7)", () => {
+  it("reads a %%bash cell as shell: NAME=value assignments and flags", async () => {
+    const notebook = JSON.stringify({
+      cells: [
+        {
+          cell_type: "code",
+          source: [
+            "%%bash\n",
+            "num_gpus=1\n",
+            "model_id=someorg/llama-3-1-8b-math-ep1 # replace with your model id\n",
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: shell ${VAR} syntax is the input
+            "docker run --gpus ${num_gpus} tgi --model-id ${model_id}\n",
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(await models("python", notebookCode(notebook)), ["someorg/llama-3-1-8b-math-ep1@3"]);
+  });
+});
+
+describe("MCP servers in scripts kept as strings, and handlers serving a factory (issue 15, round 7)", () => {
+  async function servers(language: SourceLanguage, text: string, rel: string) {
+    return (await analyzeIn(language, text, rel)).mcpServers.map((s) => `${s.name}@${s.line}`);
+  }
+  async function analyzeIn(language: SourceLanguage, text: string, rel: string) {
+    const parsers = await loadParsers();
+    const tree = parsers[language].parse(text);
+    assert.ok(tree);
+    try {
+      return analyzeFacts({ facts: extractFacts(tree, language), rel, language, text, index, catalog });
+    } finally {
+      tree.delete();
+    }
+  }
+
+  it("names a FastMCP server written in a string that a test launches, once per name", async () => {
+    const py = [
+      "import subprocess",
+      "SCRIPT = dedent(",
+      "    '''",
+      "    from mcp.server.fastmcp import FastMCP",
+      "",
+      '    mcp = FastMCP("Echo Server")',
+      "    '''",
+      ")",
+      'OTHER = """from fastmcp import FastMCP\\nmcp = FastMCP(name="Echo Server")\\n"""',
+      'PROSE = "call FastMCP(\\"not a script\\") to build one"',
+    ].join("\n");
+    assert.deepEqual(await servers("python", py, "tests/test_mcp_client.py"), ["Echo Server@6"]);
+  });
+
+  it("does not count a web handler serving a server its factory builds", async () => {
+    const ts = [
+      'import { McpServer, createMcpHandler } from "@modelcontextprotocol/server";',
+      "function createMcpServer() {",
+      '  return new McpServer({ name: "Context7", version: "1" });',
+      "}",
+      "const handler = createMcpHandler(() => createMcpServer(), { keepAliveMs: 0 });",
+    ].join("\n");
+    assert.deepEqual(await servers("typescript", ts, "src/index.ts"), ["Context7@3"]);
   });
 });

@@ -36,6 +36,67 @@ const QUOTED = /["'`]([^"'`\s]{2,200})["'`]/g;
 const PIPELINE = /\bpipeline\s*\(\s*["'`][\w-]{2,60}["'`]\s*,\s*["'`]([^"'`\s]{2,200})["'`]/g;
 
 /**
+ * `-m MODEL` in a command line (`codex -m gpt-5-codex`, `llm -m claude-3.5-sonnet`): the short
+ * flag of most LLM command-line tools. Python's `-m module` and `git commit -m message` are not.
+ */
+export const SHORT_MODEL_FLAG = /([\w./-]+)\s+-m(?:=|\s+)\\?["']?([\w.:/@+-]{2,200})/g;
+export const NOT_MODEL_FLAG_OWNER = /^(python[\d.]*|py|pypy[\d.]*|commit|tag|merge|stash|revert|am|note|notes)$/;
+
+/** The `-m` values of one line, with the command that takes them not being Python or git. */
+export function shortFlagValues(line: string): string[] {
+  if (!line.includes("-m")) return [];
+  const out: string[] = [];
+  for (const m of line.matchAll(SHORT_MODEL_FLAG)) {
+    const owner = (m[1] ?? "").slice((m[1] ?? "").lastIndexOf("/") + 1);
+    if (!NOT_MODEL_FLAG_OWNER.test(owner) && m[2]) out.push(m[2]);
+  }
+  return out;
+}
+
+/** A YAML key that opens a block (`llm_model_ids:`), and an item of a block list (`- "gpt-4o"`). */
+const YAML_BLOCK_KEY = /^(\s*)(?:-\s+)?["']?([A-Za-z_][\w-]{0,60})["']?\s*:\s*$/;
+const YAML_LIST_ITEM = /^(\s*)-\s+["']?([^"'\s#]{2,200})["']?\s*(?:#.*)?$/;
+/** `model_id=org/name` alone on a line: a shell assignment (a `%%bash` cell, a commented template). */
+const SHELL_ASSIGN = /^\s*(?:(?:#+|\/\/)\s*)?(?:export\s+)?([A-Za-z_]\w{0,60})=([\w.:/@+-]{2,200})(?:\s|$)/;
+
+/**
+ * Words of prose that may be ids (`language model e.g. gemini-2.0-flash, gemini-2.0-flash-thinking-exp-01-21`,
+ * `- eleven_v3: High quality model`): id-shaped tokens with a digit, a `-` or a `_` in them, and no
+ * `/`. The caller takes only those a strong pattern knows, and none that the structure around
+ * them already named (`--dataset_name org/x`).
+ */
+export function proseTokens(text: string): EmbeddedCandidate[] {
+  const out: EmbeddedCandidate[] = [];
+  const lines = text.split("\n", MAX_LINES);
+  for (const [offset, raw] of lines.entries()) {
+    if (out.length >= MAX_CANDIDATES) break;
+    const line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
+    for (const m of line.matchAll(PROSE_TOKEN)) {
+      const value = (m[0] ?? "").replace(/[.:/@+-]+$/, "");
+      // `org/name` in prose is as often a dataset or a repository as a model: left to structure.
+      if (value.length >= 3 && /[\d_-]/.test(value) && /[A-Za-z]/.test(value) && !value.includes("/"))
+        out.push({ value, line: offset });
+    }
+  }
+  return out;
+}
+const PROSE_TOKEN = /[A-Za-z0-9][\w.:/@+-]{1,120}/g;
+
+const OPENS_OBJECT = /["']?([A-Za-z_][\w-]{0,60})["']?\s*:\s*\{\s*$/;
+const MAX_OBJECT_DEPTH = 64;
+
+/** Follow the braces of one line: a keyed object opened at its end, then any other braces in order. */
+function trackObjects(line: string, objects: string[]): void {
+  const keyed = OPENS_OBJECT.exec(line);
+  const body = keyed ? line.slice(0, keyed.index) : line;
+  for (const c of body) {
+    if (c === "{" && objects.length < MAX_OBJECT_DEPTH) objects.push("");
+    else if (c === "}") objects.pop();
+  }
+  if (keyed?.[1] && objects.length < MAX_OBJECT_DEPTH) objects.push(keyed[1]);
+}
+
+/**
  * Candidates in `text`, line by line. `comment`: the text is a comment, so a bare quoted string
  * is a candidate too (with no context of its own: only strong patterns will take it). `quoted`:
  * the same for a docstring or help text (`Model to use (e.g. "gpt-4o")`).
@@ -46,10 +107,25 @@ export function embeddedModelCandidates(
 ): EmbeddedCandidate[] {
   const out: EmbeddedCandidate[] = [];
   const lines = text.split("\n", MAX_LINES);
+  /** The key of the YAML block list being read (`llm_model_ids:` then `- "x"` lines), with its indent. */
+  let block: { key: string; indent: number } | undefined;
+  /** Keys of the JSON objects open at this line (`"model_configuration": {`), innermost last; "" for an unkeyed one. */
+  const objects: string[] = [];
   for (const [offset, raw] of lines.entries()) {
     if (out.length >= MAX_CANDIDATES) break;
     const line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
-    if (line.length < 4) continue;
+    if (line.trim().length === 0) continue;
+    // YAML written in a string or a comment: a list item is named by the key that opens its block.
+    const opens = line.includes(":") ? YAML_BLOCK_KEY.exec(line) : null;
+    const item = line.includes("-") ? YAML_LIST_ITEM.exec(line) : null;
+    if (opens?.[2]) block = { key: opens[2], indent: (opens[1] ?? "").length };
+    else if (block && item?.[2] && (item[1] ?? "").length >= block.indent)
+      out.push({ value: item[2], context: block.key, line: offset });
+    else if (!item) block = undefined;
+    if (line.length < 4) {
+      if (line.includes("{") || line.includes("}")) trackObjects(line, objects);
+      continue;
+    }
     const taken = new Set<string>();
     const add = (value: string | undefined, context: string | undefined) => {
       if (!value || taken.has(value)) return;
@@ -58,10 +134,20 @@ export function embeddedModelCandidates(
     };
     if (line.includes("--")) for (const m of line.matchAll(FLAG)) add(m[2], m[1]);
     if (line.includes(":")) {
-      for (const m of line.matchAll(PAIR)) add(m[2], m[1]);
-      for (const m of line.matchAll(BARE_PAIR)) add(m[2], m[1]);
+      // `"model_configuration": { "name": "x" }` over several lines: a `name` or `id` is named by the object's key.
+      const owner = objects[objects.length - 1];
+      const named = (key: string | undefined) =>
+        owner && key && /^(name|id)$/.test(key) && /model|llm|embedder/i.test(owner) ? `${owner}.${key}` : key;
+      for (const m of line.matchAll(PAIR)) add(m[2], named(m[1]));
+      for (const m of line.matchAll(BARE_PAIR)) add(m[2], named(m[1]));
     }
-    if (line.includes("=")) for (const m of line.matchAll(ENV_ASSIGN)) add(m[2], m[1]);
+    if (line.includes("{") || line.includes("}")) trackObjects(line, objects);
+    if (line.includes("=")) {
+      for (const m of line.matchAll(ENV_ASSIGN)) add(m[2], m[1]);
+      const shell = SHELL_ASSIGN.exec(line);
+      if (shell) add(shell[2], shell[1]);
+    }
+    for (const value of shortFlagValues(line)) add(value, "model");
     if (line.includes("pipeline")) for (const m of line.matchAll(PIPELINE)) add(m[1], "pipeline");
     if (line.includes("=") || line.includes("(")) {
       for (const m of line.matchAll(TUPLE)) add(m[2], m[1]);

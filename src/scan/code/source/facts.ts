@@ -95,13 +95,22 @@ export interface FileFacts {
  */
 const MODEL_SHAPE = /^(?=[^A-Za-z]*[A-Za-z])[\w.:/@+-]{2,200}$/;
 const MAX_ARG_TEXT = 2000;
-/** Texts worth reading for embedded ids: a flag, an assignment or call, and a model-ish word. */
-const EMBEDDED_HINT = /--|=|\(|["']\s*:/;
-const EMBEDDED_WORD = /model|pretrained|checkpoint|engine|deploy|llm/i;
+/**
+ * Texts worth reading for embedded ids: a model-ish word (for code, flags and known ids written
+ * in help texts and docstrings) or an Ollama command (`"  ollama pull qwen3\n"` in a message).
+ */
+const EMBEDDED_WORD = /model|pretrained|checkpoint|engine|deploy|llm|ollama /i;
+/** A server construction in text: an MCP server script kept in a string (`FastMCP("Echo Server")`). */
+const SERVER_IN_TEXT = /\b(?:FastMCP|McpServer|MCPServer)\(/;
 const MAX_TEXT = 100_000;
 /** Strings that may name an AI endpoint: a URL or a bare `host:port`. */
 const URL_HINT = /\/\/|:11434/;
 const COMMENT_TYPES = new Set(["comment", "line_comment", "block_comment"]);
+/**
+ * Comments worth reading for embedded ids: quotes or flags (`# model = "x"`, `# --model x`), an
+ * Ollama command (`#!ollama pull x`), or a shell assignment (`#model_id=org/x`, a line of a `%%bash` cell).
+ */
+const COMMENT_HINT = /["'`]|--|ollama |^[#/\s]*(?:export\s+)?[A-Za-z_]\w*=\S/;
 /** List literals whose string elements are siblings (a list of models is all models). */
 const LIST_TYPES = new Set(["list", "tuple", "set", "array", "array_initializer", "element_value_array_initializer"]);
 const MAX_NODES = 400_000;
@@ -120,7 +129,14 @@ const FUNCTION_TYPES = new Set([
   "lambda_expression",
 ]);
 
-const STRING_TYPES = new Set(["string", "interpreted_string_literal", "raw_string_literal", "string_literal"]);
+/** String literals; JavaScript's template strings too (`\`gpt-4o\``, or a JSON document kept in one). */
+const STRING_TYPES = new Set([
+  "string",
+  "interpreted_string_literal",
+  "raw_string_literal",
+  "string_literal",
+  "template_string",
+]);
 const FRAGMENT_TYPES = new Set([
   "string_content",
   "string_fragment",
@@ -337,6 +353,60 @@ function modelOwned(node: Node, key: string): string | undefined {
   return callee && MODEL_OWNER.test(callee) ? `${callee}.${key}` : undefined;
 }
 
+/** Operators that compare two values whole (a substring test such as `"gpt" in name` is not one). */
+const EQUALITY = new Set(["==", "===", "!=", "!==", "in", "not in"]);
+
+/**
+ * The variable a value is compared with: `model == "x"` (either side), `model in ("x", "y")` (the
+ * value inside the container on the right). `""` when the node is a comparison that names
+ * nothing, undefined when it is no comparison (`"a" + b`).
+ */
+function comparedName(comparison: Node, value: Node): string | undefined {
+  const operator =
+    comparison.childForFieldName("operator")?.type ??
+    comparison.children
+      .filter((c) => !c.isNamed)
+      .map((c) => c.type)
+      .join(" ");
+  if (!EQUALITY.has(operator)) return undefined;
+  const operands = comparison.namedChildren;
+  if (operands.length !== 2) return "";
+  const [left, right] = operands as [Node, Node];
+  if ((operator === "in" || operator === "not in") && right.id !== value.id) return "";
+  const other = left.id === value.id ? right : left;
+  if (!/^[A-Za-z_$][\w$.]{0,100}$/.test(other.text)) return "";
+  // `engine_name == "assistants"`: a deployment or engine name is free-form, so a test of one picks a mode.
+  const name = tail(other.text);
+  return /deploy|engine/i.test(name) ? "" : name;
+}
+
+/**
+ * `{"model_configuration": {"name": "x"}}`, `llm: { id: "x" }`: the `name` or `id` of an object
+ * that is the value of a key saying model is named by that key (`model_configuration.name`). A
+ * deployment's name stays a name.
+ */
+function modelKeyed(object: Node, key: string): string | undefined {
+  const pair = object.parent;
+  if (pair?.type !== "pair" || pair.childForFieldName("value")?.id !== object.id) return undefined;
+  const keyNode = pair.childForFieldName("key");
+  const owner = keyNode ? (stringValue(keyNode) ?? keyNode.text) : undefined;
+  return owner && MODEL_OWNER.test(owner) && !/deploy/i.test(owner) ? `${owner}.${key}` : undefined;
+}
+
+/**
+ * `snapshot_download(repo_id="org/x", repo_type="dataset")`: the Hugging Face hub calls name what
+ * a repository is; a dataset's or a Space's id is named so, never a model.
+ */
+function repoTypeContext(args: Node): string | undefined {
+  for (const arg of args.namedChildren) {
+    if (arg.type !== "keyword_argument" || arg.childForFieldName("name")?.text !== "repo_type") continue;
+    const value = arg.childForFieldName("value");
+    const kind = value ? stringValue(value) : undefined;
+    return kind === "dataset" || kind === "space" ? `${kind}_repo` : undefined;
+  }
+  return undefined;
+}
+
 /** The name that gives a string its meaning, climbing at most a few wrapper nodes. */
 function contextOf(node: Node): string | undefined {
   let current = node;
@@ -355,6 +425,8 @@ function contextOf(node: Node): string | undefined {
       }
       case "keyword_argument": {
         const name = parent.childForFieldName("name")?.text;
+        const repoType = parent.parent ? repoTypeContext(parent.parent) : undefined;
+        if (repoType) return repoType;
         if (name === "default") return defaultOwner(parent) ?? name;
         return name === "name" || name === "id" ? (modelOwned(parent, name) ?? name) : name;
       }
@@ -364,9 +436,11 @@ function contextOf(node: Node): string | undefined {
         const name = stringValue(key) ?? key.text;
         const record = recordListOwner(parent, name);
         if (record) return record;
-        // `new LlmConfig({ name: "x" })`: the object is the call's argument.
-        return (name === "name" || name === "id") && parent.parent?.type === "object"
-          ? (modelOwned(parent.parent, name) ?? name)
+        // `new LlmConfig({ name: "x" })`: the object is the call's argument; `"model_configuration":
+        // {"name": "x"}`: the object is the value of a key that says model.
+        const object = parent.parent;
+        return (name === "name" || name === "id") && (object?.type === "object" || object?.type === "dictionary")
+          ? (modelOwned(object, name) ?? modelKeyed(object, name) ?? name)
           : name;
       }
       case "keyed_element": {
@@ -385,6 +459,42 @@ function contextOf(node: Node): string | undefined {
         if (!container || container.id === current.id || !/^[A-Za-z_$][\w$.]{0,100}$/.test(container.text))
           return undefined;
         return container.text;
+      }
+      // `model_name == "o3-mini"`, Go `chat.model == "gemma-3-27b-it"`, `model in ("o1", "o3")`:
+      // a value compared with a variable is named by it.
+      case "comparison_operator":
+      case "binary_expression": {
+        const compared = comparedName(parent, current);
+        if (compared !== undefined) return compared || undefined;
+        if (!PASS_THROUGH.has(parent.type)) return undefined;
+        current = parent;
+        break;
+      }
+      // `for model_id in ("o1", "o1-2024-12-17"):`, `for (const model of ["a", "b"])`: the loop variable names the values.
+      case "for_statement":
+      case "for_in_statement": {
+        if (parent.childForFieldName("right")?.id !== current.id) return undefined;
+        const left = parent.childForFieldName("left");
+        return left && /^[A-Za-z_$][\w$]*$/.test(left.text) ? left.text : undefined;
+      }
+      // `model_id: Literal["music_v1", "music_v2"]`: the values a type admits are named by what it annotates.
+      case "type": {
+        const owner = parent.parent;
+        if (owner?.type === "type_parameter") {
+          current = parent;
+          break;
+        }
+        if (owner?.type === "typed_parameter" || owner?.type === "typed_default_parameter")
+          return (owner.childForFieldName("name") ?? owner.namedChildren.find((c) => c.type === "identifier"))?.text;
+        if (owner?.type === "assignment" && owner.childForFieldName("type")?.id === parent.id)
+          return owner.childForFieldName("left")?.text;
+        return undefined;
+      }
+      case "type_parameter": {
+        const generic = parent.parent;
+        if (generic?.type !== "generic_type" || generic.namedChildren[0]?.text !== "Literal") return undefined;
+        current = generic;
+        break;
       }
       // `function getRecommendedModel() { ... return "deepseek-v4-flash"; }`: named by the function.
       case "return_statement":
@@ -413,6 +523,8 @@ function contextOf(node: Node): string | undefined {
         const first = info.args[0];
         const envName = first ? stringValue(first) : undefined;
         if (ENV_READERS.test(info.callee) && envName && first?.id !== current.id) return envName;
+        const repoType = repoTypeContext(parent);
+        if (repoType) return repoType;
         const name = tail(info.callee);
         // `pytest.param("org/name", id=...)` is named by the parametrize around it.
         if (name === "param" && call) {
@@ -588,6 +700,34 @@ function enclosingFunctionName(node: Node): string | undefined {
   let current: Node | null = node.parent;
   for (let depth = 0; current && depth < 12; depth++, current = current.parent)
     if (FUNCTION_TYPES.has(current.type)) return functionName(current);
+  return undefined;
+}
+
+/** The class a constructor (`__init__`, `constructor`) is defined in. */
+function enclosingClassName(node: Node): string | undefined {
+  let current: Node | null = node.parent;
+  for (let depth = 0; current && depth < 4; depth++, current = current.parent)
+    if (CLASS_TYPES.has(current.type)) return current.childForFieldName("name")?.text;
+  return undefined;
+}
+
+/**
+ * The constructor parameters of a local class, its own or the nearest base's that has one
+ * (`class Chat(_Shared, KeyModel)` takes `_Shared.__init__`), a few bases deep at most.
+ */
+function constructorOf(
+  name: string,
+  constructors: ReadonlyMap<string, string[]>,
+  classes: readonly ClassFact[] | undefined,
+  depth = 0,
+): string[] | undefined {
+  const own = constructors.get(name);
+  if (own || depth >= 4 || !classes) return own;
+  const cls = classes.find((c) => c.name === name);
+  for (const base of cls?.bases ?? []) {
+    const inherited = constructorOf(tail(base), constructors, classes, depth + 1);
+    if (inherited) return inherited;
+  }
   return undefined;
 }
 
@@ -789,6 +929,8 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
   const facts: FileFacts = { imports: [], calls: [], strings: [], assigns: [], texts: [], urls: [] };
   /** Local functions by name, with their parameter names, to name positional arguments. */
   const functions = new Map<string, string[]>();
+  /** Local classes by name, with their constructor's parameter names. */
+  const constructors = new Map<string, string[]>();
   const positional: { fact: StringFact; callee: string; index: number }[] = [];
   let nextScope = 1;
   const scopes: number[] = [0];
@@ -807,6 +949,9 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
         if (ids.function[id] === 1) {
           const name = functionName(node);
           if (name && !functions.has(name)) functions.set(name, parameterNames(node));
+          // `Responses("o3")` with `class Responses: def __init__(self, model_id, ...)`: a class is called by its constructor's parameters.
+          const cls = name === "__init__" || name === "constructor" ? enclosingClassName(node) : undefined;
+          if (cls && !constructors.has(cls)) constructors.set(cls, parameterNames(node));
         }
         const imported = importFacts(node, language);
         if (imported) facts.imports.push(imported);
@@ -839,7 +984,9 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
           facts.calls.push(callFact(node, call, scope));
         }
         if (isString) {
-          const value = stringValue(node);
+          const literal = stringValue(node);
+          // `"text-embedding-ada-002\n"` (an expected CLI output) is the id all the same.
+          const value = literal?.replace(/(?:\\[nrt])+$/, "").trim();
           if (value !== undefined && MODEL_SHAPE.test(value)) {
             const parent = node.parent;
             const table = parent ? modelTableOfKey(parent, node) : undefined;
@@ -858,26 +1005,27 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
             if (position) positional.push({ fact, ...position });
           }
           // An interpolated string (f-string, template) is read as its source text.
-          const raw = value ?? (node.text.length <= MAX_TEXT ? node.text : "");
+          const raw = literal ?? (node.text.length <= MAX_TEXT ? node.text : "");
           if (
             (value === undefined || !MODEL_SHAPE.test(value)) &&
             raw.length <= MAX_TEXT &&
-            EMBEDDED_HINT.test(raw) &&
-            EMBEDDED_WORD.test(raw)
+            (EMBEDDED_WORD.test(raw) || SERVER_IN_TEXT.test(raw))
           )
             facts.texts.push({ value: raw, line: lineOf(node), comment: false });
           if (URL_HINT.test(raw)) facts.urls.push({ text: raw, line: lineOf(node) });
         } else if (COMMENT_TYPES.has(type)) {
           const text = node.text;
           // Quotes or flags (`# model = "x"`, `# --model x`), or an Ollama command (`#!ollama pull x`).
-          if (text.length <= MAX_TEXT && /["'`]|--|ollama /.test(text))
+          // A documentation block (JSDoc, Javadoc: `/** @example ... */`) is docs, like Markdown: not read.
+          if (text.length <= MAX_TEXT && COMMENT_HINT.test(text) && !text.startsWith("/**"))
             facts.texts.push({ value: text, line: lineOf(node), comment: true });
         } else {
           const assign = assignmentOf(node);
           if (assign) facts.assigns.push({ ...assign, line: lineOf(node), scope });
         }
       }
-      if (!isString && cursor.gotoFirstChild()) {
+      // A template string's `${...}` holds code of its own (calls, other strings): walked into.
+      if ((!isString || type === "template_string") && cursor.gotoFirstChild()) {
         scopes.push(scope);
         continue;
       }
@@ -895,7 +1043,7 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
   // `performChatCompletion(messages, "sonar-pro")` is named by the parameter it binds to, when the
   // function is defined in this file (`function performChatCompletion(messages, model = ...)`).
   for (const p of positional) {
-    const name = functions.get(p.callee)?.[p.index];
+    const name = (functions.get(p.callee) ?? constructorOf(p.callee, constructors, facts.classes))?.[p.index];
     if (name) p.fact.context = name;
   }
   facts.calls.sort((a, b) => a.line - b.line);

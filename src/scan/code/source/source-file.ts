@@ -30,9 +30,25 @@ export interface SourceFileResult {
   script?: DeclaredPackage[];
 }
 
-export async function createSourceContext(catalog: AiCatalog): Promise<SourceContext> {
-  const index = createSdkIndex(catalog);
-  return { catalog, index, parsers: await loadParsers(), prefilter: createPrefilter(index, catalog.aiEndpoints ?? []) };
+/** Contexts already built, by catalog: a catalog is never changed once loaded, so one scan's context serves the next. */
+const contexts = new WeakMap<AiCatalog, Promise<SourceContext>>();
+
+/** The context for `catalog`, built on first use and shared by later scans with the same catalog object. */
+export function createSourceContext(catalog: AiCatalog): Promise<SourceContext> {
+  let ctx = contexts.get(catalog);
+  if (!ctx) {
+    ctx = (async () => {
+      const index = createSdkIndex(catalog);
+      return {
+        catalog,
+        index,
+        parsers: await loadParsers(),
+        prefilter: createPrefilter(index, catalog.aiEndpoints ?? []),
+      };
+    })();
+    contexts.set(catalog, ctx);
+  }
+  return ctx;
 }
 
 /**
@@ -105,6 +121,9 @@ export function notebookCode(text: string): string {
   return readNotebook(text).code;
 }
 
+/** A cell run by a shell cell magic (https://ipython.readthedocs.io/en/stable/interactive/magics.html#cell-magics). */
+const SHELL_CELL = /^\s*%%(?:bash|sh|script[ \t]+(?:ba|z)?sh)\b/;
+
 /** Kernel languages read with the JavaScript and TypeScript parsers (tslab, Deno, IJavascript). */
 const JS_KERNEL_LANGUAGES: Readonly<Record<string, SourceLanguage>> = {
   typescript: "typescript",
@@ -133,10 +152,15 @@ export function readNotebook(text: string): { code: string; language: SourceLang
       : typeof cell.source === "string"
         ? cell.source
         : "";
+    const marker = language === "python" ? "#" : "//";
+    // A shell cell (`%%bash`, `%%sh`, `%%script bash`) is shell throughout: every line is kept as a
+    // comment, where its `NAME=value` and `--flag value` lines are read as code in text.
+    if (SHELL_CELL.test(source)) {
+      parts.push(source.replace(/^/gm, marker));
+      continue;
+    }
     // A magic and the lines it continues with a trailing `\` (`!pip install -q \` / `    a \`).
-    parts.push(
-      source.replace(/^[ \t]*[%!](?:.*\\\r?\n)*.*$/gm, (m) => m.replace(/^/gm, language === "python" ? "#" : "//")),
-    );
+    parts.push(source.replace(/^[ \t]*[%!](?:.*\\\r?\n)*.*$/gm, (m) => m.replace(/^/gm, marker)));
   }
   return { code: parts.join("\n"), language };
 }
