@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { Command } from "commander";
-import { buildProgram, normaliseExitCodeFlag } from "../src/cli/main.js";
+import { buildProgram, defineCommands, normaliseExitCodeFlag } from "../src/cli/main.js";
 import { type CliResult, runCli } from "./helpers/cli.js";
 
 /** A bad-input run must end well within this; a hang is killed and fails the test. */
@@ -69,8 +69,9 @@ async function eachConcurrently<T>(items: readonly T[], check: (item: T) => Prom
 const run = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
   runCli(args, { timeoutMs: TIMEOUT_MS, ...options });
 
-describe("CLI contract on every command", () => {
+describe("CLI contract on every command", async () => {
   const program = buildProgram();
+  await defineCommands(program);
   const commands = commandPaths(program);
 
   it("lists the commands this version ships, and only those", () => {
@@ -303,8 +304,9 @@ describe("CLI logs", () => {
   });
 });
 
-describe("normaliseExitCodeFlag", () => {
+describe("normaliseExitCodeFlag", async () => {
   const program = buildProgram();
+  await defineCommands(program);
   const normalise = (args: string[]) => normaliseExitCodeFlag(program, args);
 
   it("turns Trivy's spellings into the switch on commands that gate", () => {

@@ -37,8 +37,8 @@ describe("gate reasons", () => {
     aFinding({ ruleId: "model/unscannable", title: "file could not be fully analysed", location: { path: "m.h5" } }),
   ];
 
-  it("locates each policy reason at the finding behind it, identical messages in order", () => {
-    const verdict = judgeScan({ target: ".", findings }, { policy: [aPolicy()] });
+  it("locates each policy reason at the finding behind it, identical messages in order", async () => {
+    const verdict = await judgeScan({ target: ".", findings }, { policy: [aPolicy()] });
     assert.equal(verdict.decision, "deny");
     assert.deepEqual(
       verdict.reasons.map((r) => [r.ruleId, r.location && formatLocation(r.location)]),
@@ -50,24 +50,24 @@ describe("gate reasons", () => {
     );
   });
 
-  it("locates the default gate's reasons too", () => {
-    const verdict = judgeScan({ target: ".", findings }, { failOn: "low" });
+  it("locates the default gate's reasons too", async () => {
+    const verdict = await judgeScan({ target: ".", findings }, { failOn: "low" });
     assert.deepEqual(
       verdict.reasons.map((r) => r.location?.path),
       ["app/train.py", "app/low.py", "app/eval.py", "m.h5"],
     );
   });
 
-  it("tells apart two findings on one line by their rule", () => {
+  it("tells apart two findings on one line by their rule", async () => {
     const sameLine = [
       aFinding({ ruleId: "code.unpinned-model-revision", severity: "medium", title: "no revision" }),
       aFinding({ ruleId: "code.trust-remote-code", severity: "high", title: "remote code" }),
     ];
-    const verdict = judgeScan({ target: ".", findings: sameLine }, { policy: [aPolicy()] });
+    const verdict = await judgeScan({ target: ".", findings: sameLine }, { policy: [aPolicy()] });
     assert.deepEqual(findingsBehind(verdict.reasons, sameLine), [1]);
   });
 
-  it("matches each finding to the reason about it, and no finding to other reasons", () => {
+  it("matches each finding to the reason about it, and no finding to other reasons", async () => {
     const behind = findingsBehind(
       [
         { ruleId: "supply-chain.model-not-approved", decision: "deny", message: "model o3-mini is not approved" },
@@ -76,7 +76,7 @@ describe("gate reasons", () => {
       findings,
     );
     assert.deepEqual(behind, [undefined, undefined]);
-    const verdict = judgeScan({ target: ".", findings }, { policy: [aPolicy()] });
+    const verdict = await judgeScan({ target: ".", findings }, { policy: [aPolicy()] });
     assert.deepEqual(findingsBehind(verdict.reasons, findings), [0, 2, 3]);
   });
 });

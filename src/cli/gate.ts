@@ -13,8 +13,7 @@ import {
   type Severity,
   type Verdict,
 } from "../core/index.js";
-import { compilePolicy, loadPolicyFiles, type ScanInputDraft, ScanInputSchema } from "../policy/index.js";
-import { toSarif } from "../sbom/index.js";
+import type { ScanInputDraft } from "../policy/index.js";
 import { packageVersion } from "./commands/version.js";
 import { createOutput, renderTable } from "./output.js";
 
@@ -37,7 +36,8 @@ export function addGateOptions(command: Command): Command {
 }
 
 /** Judge a scan: with a policy its verdict, otherwise deny when a finding reaches --fail-on. */
-export function judgeScan(input: Omit<ScanInputDraft, "kind">, flags: GateFlags): Verdict {
+export async function judgeScan(input: Omit<ScanInputDraft, "kind">, flags: GateFlags): Promise<Verdict> {
+  const { compilePolicy, loadPolicyFiles, ScanInputSchema } = await import("../policy/index.js");
   const parsed = ScanInputSchema.parse({ ...input, kind: "scan" });
   if (flags.policy && flags.policy.length > 0) return compilePolicy(loadPolicyFiles(flags.policy)).evaluate(parsed);
   const threshold = flags.failOn ?? "high";
@@ -86,7 +86,7 @@ export function formatLocation(location: Location): string {
 }
 
 /** Print the verdict summary (table or SARIF is the caller's main output) and apply --exit-code. */
-export function finishGate(
+export async function finishGate(
   verdict: Verdict,
   flags: GateFlags,
   options: {
@@ -95,8 +95,9 @@ export function finishGate(
     /** Absolute path the findings' relative paths are relative to (SARIF `%SRCROOT%`). */
     srcRoot?: string;
   },
-): void {
+): Promise<void> {
   if (options.format === "sarif") {
+    const { toSarif } = await import("../sbom/index.js");
     const behind = findingsBehind(verdict.reasons, options.findings);
     const findingReasons = options.findings.map((_, i) => verdict.reasons[behind.indexOf(i)]);
     createOutput().json(

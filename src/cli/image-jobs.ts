@@ -4,9 +4,8 @@
  * worker died records nothing twice (the records are those of `scan image`).
  */
 import type { Logger } from "../core/index.js";
-import { defaultScanOptions, type ImageJob, type ImageScanReport, scanImage } from "../scan/image/index.js";
+import type { ImageJob, ImageScanReport } from "../scan/image/index.js";
 import type { Store } from "../store/index.js";
-import { toImageInventory } from "./inventory/image.js";
 import { imageId, toScanRecord } from "./inventory/records.js";
 
 /** Registry credentials each worker reads from its own environment, never from the job. */
@@ -22,6 +21,7 @@ export async function alreadyScanned(store: Store, digest: string): Promise<bool
 
 export async function runImageJob(job: ImageJob, store: Store, logger?: Logger): Promise<void> {
   if (await alreadyScanned(store, job.digest)) return;
+  const { defaultScanOptions, scanImage } = await import("../scan/image/index.js");
   const startedAt = Date.now();
   const report = await scanImage(job.reference, {
     ...defaultScanOptions(),
@@ -42,6 +42,7 @@ export async function recordImageReport(
   report: ImageScanReport,
   asked: { digest: string; name: string; startedAt: number },
 ): Promise<void> {
+  const { toImageInventory } = await import("./inventory/image.js");
   await store.recordInventory(
     toScanRecord(toImageInventory(report), { startedAt: asked.startedAt, finishedAt: Date.now() }),
   );

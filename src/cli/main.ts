@@ -1,34 +1,32 @@
 /**
  * The `palisade` command. Commands are thin: they parse flags, call modules, print results.
  * Every failure ends as one line on stderr and an exit code from the one table in exit-codes.ts.
+ * Defining the commands loads no module a command runs with: each loads its own when it runs
+ * (see command-helpers.ts), so starting the CLI costs little whatever the command.
  */
 import { Command, CommanderError, Option } from "commander";
 import { describeError, isPalisadeError, LOG_FORMATS, LOG_LEVELS, loadConfig, PalisadeError } from "../core/index.js";
-import { withExamples } from "./command-helpers.js";
+import {
+  commandContext,
+  defineLater,
+  defineNow,
+  isDefinedLater,
+  RUNS_OWN_ACTION,
+  withExamples,
+} from "./command-helpers.js";
 import { registerAudit } from "./commands/audit.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDb } from "./commands/db.js";
-import { registerDetect } from "./commands/detect.js";
-import { registerDetectInjection } from "./commands/detect-injection.js";
-import { registerEvents } from "./commands/events.js";
-import { RUNS_OWN_ACTION, registerGateAdmission } from "./commands/gate-admission.js";
-import { registerGateRegistry } from "./commands/gate-registry.js";
 import { registerGateway } from "./commands/gateway.js";
-import { registerIncident } from "./commands/incident.js";
 import { registerK8s } from "./commands/k8s.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerMcp } from "./commands/mcp.js";
 import { registerPolicy } from "./commands/policy.js";
-import { registerScanCode } from "./commands/scan-code.js";
-import { registerScanFs } from "./commands/scan-fs.js";
-import { registerScanImage } from "./commands/scan-image.js";
-import { registerScanModel } from "./commands/scan-model.js";
-import { registerScanRegistry } from "./commands/scan-registry.js";
 import { registerSign } from "./commands/sign.js";
 import { registerUp } from "./commands/up.js";
 import { packageVersion, registerVersion } from "./commands/version.js";
 import { registerWorker } from "./commands/worker.js";
-import { createContext, type GlobalOptions } from "./context.js";
+import type { GlobalOptions } from "./context.js";
 import { EXIT, type ExitCode, exitCodeFor } from "./exit-codes.js";
 
 export function buildProgram(): Command {
@@ -58,10 +56,20 @@ export function buildProgram(): Command {
     "\nExamples:\n  $ palisade scan fs .\n  $ palisade scan fs . --policy policy.yaml --exit-code --format sarif\n  $ palisade detect secrets .env\n  $ palisade gateway --upstream http://127.0.0.1:11434 --upstream-kind ollama --no-auth\n\nExit codes: 0 done, 1 gate failed, 2 bad usage or input, 3 internal error.\n",
   );
   registerVersion(program);
-  registerDb(program, (globals) => createContext(globals));
-  registerAudit(program, (globals) => createContext(globals));
+  registerDb(program, commandContext);
+  registerAudit(program, commandContext);
   registerConfig(program);
-  registerDetectInjection(registerDetect(program));
+  // Groups defined when used (defineLater): their commands' choices and defaults come from modules
+  // that are slow to load, which `palisade --help` and every other command should not wait for.
+  const detect = program.command("detect").description("run Palisade's text detectors on text or files");
+  withExamples(detect, ['palisade detect pii --text "call me at +1 415 555 2671"', "palisade detect secrets .env"]);
+  defineLater(detect, async () => {
+    const [{ registerDetect }, { registerDetectInjection }] = await Promise.all([
+      import("./commands/detect.js"),
+      import("./commands/detect-injection.js"),
+    ]);
+    registerDetectInjection(registerDetect(detect));
+  });
   const scan = program
     .command("scan")
     .description("scan source trees, model files, container images and registries for AI risks");
@@ -73,33 +81,90 @@ export function buildProgram(): Command {
     "palisade scan image oci:./layout:latest",
     "palisade scan registry 127.0.0.1:5000 --insecure",
   ]);
-  registerScanCode(scan);
-  registerScanModel(scan);
-  registerScanFs(scan);
-  registerScanImage(scan);
-  registerScanRegistry(scan, (globals) => createContext(globals));
-  registerWorker(program, (globals) => createContext(globals));
-  registerMcp(program, (globals) => createContext(globals));
+  defineLater(scan, async () => {
+    const [code, model, fs, image, registry] = await Promise.all([
+      import("./commands/scan-code.js"),
+      import("./commands/scan-model.js"),
+      import("./commands/scan-fs.js"),
+      import("./commands/scan-image.js"),
+      import("./commands/scan-registry.js"),
+    ]);
+    code.registerScanCode(scan);
+    model.registerScanModel(scan);
+    fs.registerScanFs(scan);
+    image.registerScanImage(scan);
+    registry.registerScanRegistry(scan, commandContext);
+  });
+  registerWorker(program, commandContext);
+  registerMcp(program, commandContext);
   registerPolicy(program);
   registerGateway(program);
   registerUp(program);
   registerKeys(program);
-  registerEvents(program);
-  registerIncident(program);
-  registerGateRegistry(program);
-  registerGateAdmission(program);
-  registerK8s(program, (globals) => createContext(globals));
+  const events = program
+    .command("events")
+    .description("runtime sensor events (Falco, Tetragon) into the store, correlated into incidents");
+  withExamples(events, [
+    "palisade events ingest --source falco falco-events.json",
+    "palisade events serve --listen 127.0.0.1:8790",
+  ]);
+  defineLater(events, async () => (await import("./commands/events.js")).registerEvents(events));
+  const incident = program
+    .command("incident")
+    .description("incidents correlated from gateway, MCP and runtime sensor events, and their root-cause traces");
+  withExamples(incident, [
+    "palisade incident correlate",
+    "palisade incident list --status open",
+    "palisade incident trace INC-3f2a9c1d0b7e --format mermaid",
+  ]);
+  defineLater(incident, async () => (await import("./commands/incident.js")).registerIncident(incident));
+  const gate = program
+    .command("gate")
+    .description("run the registry and Kubernetes admission gates (same policy as CI)");
+  withExamples(gate, [
+    "palisade gate registry --upstream http://127.0.0.1:5000 --listen 127.0.0.1:5050 --policy policy.yaml",
+    "palisade gate admission review pod-review.json --policy policy.yaml",
+    "palisade gate admission manifests --policy policy.yaml --image ghcr.io/acme/palisade:0.1.0",
+  ]);
+  defineLater(gate, async () => {
+    const [{ registerGateRegistry }, { registerGateAdmission }] = await Promise.all([
+      import("./commands/gate-registry.js"),
+      import("./commands/gate-admission.js"),
+    ]);
+    registerGateRegistry(gate);
+    registerGateAdmission(gate);
+  });
+  registerK8s(program, commandContext);
   registerSign(program);
-  for (const group of allCommands(program).filter((c) => c.commands.length > 0 && !RUNS_OWN_ACTION.has(c)))
-    requireSubcommand(group);
   program.hook("preAction", (_root, action) => applyGlobalOptions(program, action));
-  // Subcommands inherit exit override and error output so usage errors are exit 2 everywhere.
-  for (const command of allCommands(program)) {
+  finishCommands(allCommands(program));
+  return program;
+}
+
+/**
+ * What every command gets once defined: a group run without a command is a usage error, and
+ * usage errors are one line and exit 2 everywhere.
+ */
+function finishCommands(commands: readonly Command[]): void {
+  for (const command of commands) {
+    if ((command.commands.length > 0 || isDefinedLater(command)) && !RUNS_OWN_ACTION.has(command))
+      requireSubcommand(command);
     command
       .exitOverride()
       .configureOutput({ outputError: (message, write) => write(`palisade: ${message.replace(/^error: /, "")}`) });
   }
-  return program;
+}
+
+/**
+ * Define the groups left for later (see defineLater) that a command line may reach: those it
+ * names (`palisade detect pii`, `palisade help detect`), or with no arguments given all of them.
+ */
+export async function defineCommands(command: Command, args?: readonly string[]): Promise<void> {
+  for (const sub of command.commands) {
+    if (args && !args.includes(sub.name())) continue;
+    if (await defineNow(sub)) finishCommands(allCommands(sub));
+    await defineCommands(sub, args);
+  }
 }
 
 /**
@@ -243,8 +308,10 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   process.once("uncaughtException", crash);
   process.once("unhandledRejection", crash);
   const program = buildProgram();
+  const args = argv.slice(2);
   try {
-    await program.parseAsync(normaliseExitCodeFlag(program, argv.slice(2)), { from: "user" });
+    await defineCommands(program, args);
+    await program.parseAsync(normaliseExitCodeFlag(program, args), { from: "user" });
     return EXIT.ok;
   } catch (error) {
     return reportError(error);

@@ -2,17 +2,18 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createGatewayDetectors, detectorsPerPolicy } from "../../src/cli/commands/gateway.js";
 import { createLogger, UpstreamConfigSchema } from "../../src/core/index.js";
 import {
   type AuditWriter,
   createAuditWriter,
   createAuthenticator,
+  createGatewayDetectors,
   createGatewayMetrics,
   createGatewayServer,
   createMemoryLimiter,
   createModelRouter,
   createUpstreamPool,
+  detectorsPerPolicy,
   type EventSink,
   type GatewayServer,
   type GuardDetectors,

@@ -2,19 +2,11 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { PalisadeError } from "../../core/index.js";
-import {
-  type AuditAnchor,
-  type AuditReport,
-  isPostgresUrl,
-  parseAuditAnchor,
-  verifyAuditChain,
-} from "../../store/index.js";
-import { formatOption, withExamples } from "../command-helpers.js";
-import type { CommandContext, GlobalOptions } from "../context.js";
+import type { AuditAnchor, AuditReport } from "../../store/index.js";
+import { type Contextual, formatOption, withExamples } from "../command-helpers.js";
+import type { CommandContext } from "../context.js";
 import { readFileText } from "../input.js";
 import { renderPairs, renderTable } from "../output.js";
-
-type Contextual = (globals: GlobalOptions) => CommandContext;
 
 /** An anchors file holds at most this many bytes (one `HASH@SEQ` line is 80). */
 const MAX_ANCHOR_FILE_BYTES = 8 * 1024 * 1024;
@@ -43,11 +35,12 @@ export function registerAudit(program: Command, context: Contextual): void {
     .option("--anchors <file>", "a file of earlier heads, one HASH@SEQ per line (# comments)")
     .addOption(formatOption())
     .action(async (options: VerifyOptions, command: Command) => {
+      const { isPostgresUrl, parseAuditAnchor, verifyAuditChain } = await import("../../store/index.js");
       const anchors = [
         ...options.expect.map(parseAuditAnchor),
-        ...(options.anchors ? readAnchors(options.anchors) : []),
+        ...(options.anchors ? readAnchors(options.anchors, parseAuditAnchor) : []),
       ];
-      const ctx = context(command.optsWithGlobals());
+      const ctx = await context(command.optsWithGlobals());
       if (!isPostgresUrl(ctx.storeLocation) && !existsSync(ctx.storeLocation)) {
         throw new PalisadeError("not-found", `no store at ${ctx.storeLocation}`, { input: ctx.storeLocation });
       }
@@ -80,7 +73,7 @@ export function registerAudit(program: Command, context: Contextual): void {
   ]);
 }
 
-function readAnchors(file: string): AuditAnchor[] {
+function readAnchors(file: string, parseAuditAnchor: (text: string) => AuditAnchor): AuditAnchor[] {
   const text = readFileText(file, { maxBytes: MAX_ANCHOR_FILE_BYTES });
   const anchors: AuditAnchor[] = [];
   for (const [index, raw] of text.split(/\r?\n/).entries()) {

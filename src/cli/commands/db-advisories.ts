@@ -12,25 +12,12 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream } from "node:stream/web";
 import type { Command } from "commander";
-import { EnvHttpProxyAgent, fetch } from "undici";
 import { describeError, PalisadeError, redactUrl } from "../../core/index.js";
 import type { AdvisorySummary, Store } from "../../store/index.js";
-import {
-  DEFAULT_LOAD_LIMITS,
-  ECOSYSTEM_RULES,
-  type LoadProblem,
-  type LoadReport,
-  loadOsvDirectory,
-  loadOsvZip,
-  type OsvAdvisory,
-  osvFormatOf,
-  parseOsvText,
-} from "../../vuln/index.js";
-import { formatOption, withExamples } from "../command-helpers.js";
-import type { CommandContext, GlobalOptions } from "../context.js";
+import type { LoadProblem, LoadReport, OsvAdvisory } from "../../vuln/index.js";
+import { type Contextual, formatOption, withExamples } from "../command-helpers.js";
+import type { CommandContext } from "../context.js";
 import { renderPairs, renderTable } from "../output.js";
-
-type Contextual = (globals: GlobalOptions) => CommandContext;
 
 /** osv.dev's bucket of exports: `<base>/<ecosystem>/all.zip`. PALISADE_OSV_URL points elsewhere (a mirror). */
 export const OSV_EXPORTS_URL = "https://osv-vulnerabilities.storage.googleapis.com";
@@ -60,7 +47,7 @@ export function registerDbAdvisories(db: Command, context: Contextual): void {
     .argument("<paths...>", "OSV folders, all.zip exports or advisory files")
     .addOption(formatOption())
     .action(async (paths: string[], options: { format: string }, command: Command) => {
-      const ctx = context(command.optsWithGlobals());
+      const ctx = await context(command.optsWithGlobals());
       // Every path is checked before the store is touched: a typo must not half-import.
       const kinds = await Promise.all(paths.map(sourceKind));
       await withStore(ctx, async (store) => {
@@ -87,9 +74,13 @@ export function registerDbAdvisories(db: Command, context: Contextual): void {
     )
     .addOption(formatOption())
     .action(async (options: { ecosystem?: string[]; format: string }, command: Command) => {
-      const ctx = context(command.optsWithGlobals());
+      const ctx = await context(command.optsWithGlobals());
       const base = exportsUrl(process.env.PALISADE_OSV_URL);
-      const asked = options.ecosystem ? [...new Set(options.ecosystem.map(canonicalEcosystem))] : undefined;
+      const { ECOSYSTEM_RULES } = await import("../../vuln/index.js");
+      const known = Object.keys(ECOSYSTEM_RULES);
+      const asked = options.ecosystem
+        ? [...new Set(options.ecosystem.map((e) => canonicalEcosystem(e, known)))]
+        : undefined;
       await withStore(ctx, async (store) => {
         const held = (await store.advisorySummary()).ecosystems.map((e) => e.ecosystem);
         const ecosystems = asked ?? (held.length > 0 ? held : [...DEFAULT_UPDATE_ECOSYSTEMS]);
@@ -123,6 +114,7 @@ type SourceKind = "folder" | "zip" | "file";
 
 /** What a path given to `db import` is; exit 2 naming it when it is none of them. */
 async function sourceKind(path: string): Promise<SourceKind> {
+  const { osvFormatOf } = await import("../../vuln/index.js");
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
@@ -179,6 +171,7 @@ async function loadSource(
   path: string,
   kind: SourceKind,
 ): Promise<{ advisories: Iterable<OsvAdvisory>; report: LoadReport }> {
+  const { DEFAULT_LOAD_LIMITS, loadOsvDirectory, loadOsvZip, parseOsvText } = await import("../../vuln/index.js");
   if (kind !== "file") {
     const { index, report } = kind === "folder" ? await loadOsvDirectory(path) : await loadOsvZip(path);
     return { advisories: index.advisories(), report };
@@ -267,9 +260,8 @@ function exportsUrl(configured: string | undefined): string {
   return configured.replace(/\/+$/, "");
 }
 
-/** An ecosystem name as OSV spells it (`pypi` → `PyPI`); only those the matcher knows. */
-function canonicalEcosystem(name: string): string {
-  const known = Object.keys(ECOSYSTEM_RULES);
+/** An ecosystem name as OSV spells it (`pypi` → `PyPI`); only those the matcher knows (`known`). */
+function canonicalEcosystem(name: string, known: readonly string[]): string {
   const found = known.find((k) => k.toLowerCase() === name.toLowerCase());
   if (!found)
     throw new PalisadeError("bad-usage", `unknown ecosystem ${name}: give one of ${known.join(", ")}`, {
@@ -284,6 +276,10 @@ async function download(url: string, file: string): Promise<number> {
   const fail = (reason: string, cause?: unknown): never => {
     throw new PalisadeError("upstream-unavailable", `cannot download ${shown}: ${reason}`, { input: shown, cause });
   };
+  const [{ EnvHttpProxyAgent, fetch }, { DEFAULT_LOAD_LIMITS }] = await Promise.all([
+    import("undici"),
+    import("../../vuln/index.js"),
+  ]);
   const dispatcher = new EnvHttpProxyAgent({
     connect: { timeout: DOWNLOAD_TIMEOUTS.connectMs },
     headersTimeout: DOWNLOAD_TIMEOUTS.idleMs,

@@ -1,13 +1,10 @@
 /** `palisade db migrate|status|import|update`: create and inspect the store, fill it with advisories. */
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { type AdvisorySummary, isPostgresUrl, knownMigrations, type StoreStatus } from "../../store/index.js";
-import { formatOption, withExamples } from "../command-helpers.js";
-import type { CommandContext, GlobalOptions } from "../context.js";
+import type { AdvisorySummary, StoreStatus } from "../../store/index.js";
+import { type Contextual, formatOption, withExamples } from "../command-helpers.js";
 import { renderPairs, renderTable } from "../output.js";
 import { describeAdvisories, registerDbAdvisories } from "./db-advisories.js";
-
-type Contextual = (globals: GlobalOptions) => CommandContext;
 
 export function registerDb(program: Command, context: Contextual): void {
   const db = program.command("db").description("manage the Palisade store (SQLite by default, PostgreSQL by URL)");
@@ -24,7 +21,7 @@ export function registerDb(program: Command, context: Contextual): void {
     .description("create the store or bring its schema up to date")
     .addOption(formatOption())
     .action(async (options: { format: string }, command: Command) => {
-      const ctx = context(command.optsWithGlobals());
+      const ctx = await context(command.optsWithGlobals());
       const store = ctx.openStore();
       try {
         const outcomes = await store.migrate();
@@ -60,7 +57,8 @@ export function registerDb(program: Command, context: Contextual): void {
     .description("show where the store is, its schema version, pending migrations and row counts")
     .addOption(formatOption())
     .action(async (options: { format: string }, command: Command) => {
-      const ctx = context(command.optsWithGlobals());
+      const ctx = await context(command.optsWithGlobals());
+      const { isPostgresUrl, knownMigrations } = await import("../../store/index.js");
       let status: StoreStatus & { exists: boolean; advisories: AdvisorySummary | null };
       if (!isPostgresUrl(ctx.storeLocation) && ctx.storeLocation !== ":memory:" && !existsSync(ctx.storeLocation)) {
         // Reporting must not create the file: say it is missing and what would be applied.

@@ -6,7 +6,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { createRedisJobQueue, PalisadeError } from "../../core/index.js";
-import { createAuthenticator } from "../../gateway/index.js";
 import {
   type AlertDispatcher,
   createAlertDispatcher,
@@ -31,7 +30,6 @@ import {
   type SensorSource,
   startIngestServer,
 } from "../../runtime/index.js";
-import { createApi } from "../../server/index.js";
 import type { Store } from "../../store/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import { type CommandContext, createContext, type GlobalOptions } from "../context.js";
@@ -46,8 +44,11 @@ const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 const LINES_PER_BATCH = 20_000;
 
 /** The policy's alert sinks as a dispatcher, or undefined when it has none. */
-export function alertDispatcher(ctx: CommandContext, files: string[] | undefined): AlertDispatcher | undefined {
-  const alerts = loadPolicyFiles(policyFiles(ctx, files)).spec.alerts;
+export async function alertDispatcher(
+  ctx: CommandContext,
+  files: string[] | undefined,
+): Promise<AlertDispatcher | undefined> {
+  const alerts = loadPolicyFiles(await policyFiles(ctx, files)).spec.alerts;
   if (!alerts || alerts.sinks.length === 0) return undefined;
   return createAlertDispatcher(alerts, { logger: ctx.logger });
 }
@@ -89,15 +90,8 @@ function* fileBatches(source: SensorSource, file: string): Generator<ReturnType<
   }
 }
 
-export function registerEvents(program: Command): void {
-  const events = program
-    .command("events")
-    .description("runtime sensor events (Falco, Tetragon) into the store, correlated into incidents");
-  withExamples(events, [
-    "palisade events ingest --source falco falco-events.json",
-    "palisade events serve --listen 127.0.0.1:8790",
-  ]);
-
+/** Add `ingest` and `serve` to the `events` group (main.ts defines it when used: the sensors come from runtime). */
+export function registerEvents(events: Command): void {
   const ingest = events
     .command("ingest")
     .description("store sensor events from files (Falco JSON output, Tetragon JSON export), then correlate")
@@ -117,7 +111,7 @@ export function registerEvents(program: Command): void {
       ) => {
         const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
         const store = ctx.openStore({ eventWriter: true });
-        const dispatcher = options.correlate ? alertDispatcher(ctx, options.policy) : undefined;
+        const dispatcher = options.correlate ? await alertDispatcher(ctx, options.policy) : undefined;
         const report = { accepted: 0, truncated: 0, rejected: [] as (RejectedEvent & { file: string })[] };
         const changes = new Map<string, IncidentChange>();
         let correlated = 0;
@@ -236,8 +230,13 @@ export function registerEvents(program: Command): void {
       const store = ctx.openStore({ eventWriter: true });
       await store.migrate();
       const correlator = correlatorFor(ctx, store, options.rules);
-      const dispatcher = alertDispatcher(ctx, options.policy);
+      const dispatcher = await alertDispatcher(ctx, options.policy);
       const oidc = ctx.config.gateway.auth.oidc;
+      // Only serve authenticates and serves the API: ingest and --help load neither module.
+      const [{ createAuthenticator }, { createApi }] = await Promise.all([
+        import("../../gateway/index.js"),
+        import("../../server/index.js"),
+      ]);
       const auth = createAuthenticator({
         ...(ctx.config.gateway.auth.apiKeys ? { apiKeys: store } : {}),
         ...(oidc ? { oidc } : {}),

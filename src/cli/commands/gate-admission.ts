@@ -29,14 +29,11 @@ import {
 } from "../../gate/index.js";
 import { compilePolicy, loadPolicyFiles } from "../../policy/index.js";
 import type { RegistryOptions } from "../../scan/image/index.js";
-import { formatOption, withExamples } from "../command-helpers.js";
+import { formatOption, RUNS_OWN_ACTION, withExamples } from "../command-helpers.js";
 import { createContext, type GlobalOptions } from "../context.js";
 import { recordImageReport, registryCredentials } from "../image-jobs.js";
 import { createOutput, renderTable } from "../output.js";
-import { gateGroup, parseListen } from "./gate-registry.js";
-
-/** Commands that run their own action and also have subcommands (main.ts leaves them alone). */
-export const RUNS_OWN_ACTION = new WeakSet<Command>();
+import { parseListen } from "./gate-registry.js";
 
 interface ServeFlags {
   listen: string;
@@ -49,14 +46,8 @@ interface ServeFlags {
   insecureRegistry?: string[];
 }
 
-export function registerGateAdmission(program: Command): Command {
-  const gate = gateGroup(program);
-  // The group's --help examples (the registry gate's registration adds none).
-  withExamples(gate, [
-    "palisade gate registry --upstream http://127.0.0.1:5000 --listen 127.0.0.1:5050 --policy policy.yaml",
-    "palisade gate admission review pod-review.json --policy policy.yaml",
-    "palisade gate admission manifests --policy policy.yaml --image ghcr.io/acme/palisade:0.1.0",
-  ]);
+/** Add `admission` to the `gate` group (main.ts defines the group when used: choices and limits come from gate). */
+export function registerGateAdmission(gate: Command): Command {
   const admission = gate
     .command("admission")
     .description("the Kubernetes validating admission webhook (AdmissionReview v1 over HTTPS)")

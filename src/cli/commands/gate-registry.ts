@@ -32,14 +32,6 @@ interface GateRegistryFlags {
   insecureUpstreamTls?: boolean;
 }
 
-/** The `gate` command group (shared by the registry and admission gates): found, or added. */
-export function gateGroup(program: Command): Command {
-  return (
-    program.commands.find((c) => c.name() === "gate") ??
-    program.command("gate").description("run the registry and Kubernetes admission gates (same policy as CI)")
-  );
-}
-
 /** `host:port` → its parts (`:port` alone listens on 127.0.0.1). */
 export function parseListen(text: string): { host: string; port: number } {
   const m = /^(?:\[?([^\]]*)\]?)?:(\d{1,5})$/.exec(text);
@@ -49,8 +41,9 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: m[1] || "127.0.0.1", port };
 }
 
-export function registerGateRegistry(program: Command): Command {
-  const command = gateGroup(program)
+/** Add `registry` to the `gate` group (main.ts defines the group when used). */
+export function registerGateRegistry(gate: Command): Command {
+  const command = gate
     .command("registry")
     .description(
       "an OCI registry proxy: pulls of images the policy denies (verdict, signatures, provenance) get 403 DENIED",

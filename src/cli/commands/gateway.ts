@@ -7,7 +7,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { type Command, Option } from "commander";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import {
   type GatewayConfig,
   PalisadeError,
@@ -16,30 +16,12 @@ import {
   type UpstreamConfig,
   UpstreamConfigSchema,
 } from "../../core/index.js";
-import {
-  type AuditWriter,
-  createAuditWriter,
-  createAuthenticator,
-  createGatewayDetectors,
-  createGatewayMetrics,
-  createGatewayServer,
-  createGuardPool,
-  createMemoryLimiter,
-  createModelRouter,
-  createRedisLimiter,
-  createUpstreamPool,
-  DEFAULT_POLICY_FILE,
-  detectorsPerPolicy,
-  type GatewayServer,
-  type GuardPool,
-  type OffThreadAnalyser,
-  startAuditRetention,
-} from "../../gateway/index.js";
-import { type CompiledPolicy, createPolicyHolder, type PolicyHolder } from "../../policy/index.js";
-import { createWorkerEventWriter, type Store } from "../../store/index.js";
-import { withExamples } from "../command-helpers.js";
-import { type CommandContext, createContext, type GlobalOptions } from "../context.js";
-import { startTelemetry } from "../telemetry.js";
+import type { AuditWriter, GatewayServer, GuardPool, OffThreadAnalyser } from "../../gateway/index.js";
+import type { CompiledPolicy, PolicyHolder } from "../../policy/index.js";
+import type { Store, WorkerEventWriter } from "../../store/index.js";
+import { commandContext, withExamples } from "../command-helpers.js";
+import type { CommandContext, GlobalOptions } from "../context.js";
+import type { Telemetry } from "../telemetry.js";
 
 interface GatewayFlags {
   listen?: string;
@@ -48,9 +30,6 @@ interface GatewayFlags {
   policy?: string[];
   auth: boolean;
 }
-
-/** Built in src/gateway/detectors.ts (shared with the guard pool's workers); re-exported for test helpers. */
-export { createGatewayDetectors, detectorsPerPolicy };
 
 export function registerGateway(program: Command): void {
   const command = program
@@ -63,7 +42,7 @@ export function registerGateway(program: Command): void {
     .option("--no-auth", "accept requests without credentials (loopback only)")
     .addOption(logFormatOption())
     .action(async (flags: GatewayFlags & { format?: string }, cmd: Command) => {
-      await serveUntilStopped(createContext(serverGlobals(cmd, flags.format)), flags);
+      await serveUntilStopped(await commandContext(serverGlobals(cmd, flags.format)), flags);
     });
   withExamples(command, [
     "palisade gateway --upstream http://127.0.0.1:11434 --upstream-kind ollama --listen 127.0.0.1:8080 --no-auth",
@@ -122,7 +101,12 @@ export async function startGateway(
   if (upstreams.length === 0)
     throw new PalisadeError("bad-config", "no upstream: give --upstream URL or gateway.upstreams in palisade.yaml");
 
-  const policy = watchPolicy(ctx, flags.policy);
+  const [gateways, { Redis }, { startTelemetry }] = await Promise.all([
+    import("../../gateway/index.js"),
+    import("ioredis"),
+    import("../telemetry.js"),
+  ]);
+  const policy = await watchPolicy(ctx, flags.policy);
   const reload = () => policy.reload();
   process.on("SIGHUP", reload);
 
@@ -130,10 +114,10 @@ export async function startGateway(
   // start: a watcher, a worker thread or a Redis client left open keeps a failed process alive.
   let store: Store | undefined;
   let redis: Redis | undefined;
-  let events: ReturnType<typeof createWorkerEventWriter> | undefined;
+  let events: WorkerEventWriter | undefined;
   let gateway: GatewayServer | undefined;
-  let retention: ReturnType<typeof startAuditRetention> | undefined;
-  let telemetry: ReturnType<typeof startTelemetry> | undefined;
+  let retention: ReturnType<typeof gateways.startAuditRetention> | undefined;
+  let telemetry: Telemetry | undefined;
   let guardPool: GuardPool | undefined;
   const closeAll = async (graceMs?: number) => {
     // The gateway closes its audit writer, upstream pool and limiter (and so the Redis client).
@@ -150,7 +134,7 @@ export async function startGateway(
 
   try {
     store = await openStoreIfUp(ctx);
-    let limiter = createMemoryLimiter();
+    let limiter = gateways.createMemoryLimiter();
     if (config.redisUrl) {
       redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
       // Before the first connection the failure is the one error line below, not a log as well.
@@ -168,36 +152,36 @@ export async function startGateway(
           { cause, input: redactUrl(config.redisUrl) },
         );
       }
-      limiter = createRedisLimiter(redis);
+      limiter = gateways.createRedisLimiter(redis);
     }
     // Audit writes (and retention prunes) run in a worker with its own connection, off the request
     // path; it also picks the store up later if it was down at start (the spool is replayed then).
-    const trail = openAuditTrail(ctx);
+    const trail = await openAuditTrail(ctx);
     events = trail.events;
     const audit = trail.audit;
-    const pool = createUpstreamPool(upstreams);
-    guardPool = createGuardPool();
-    gateway = createGatewayServer({
-      auth: createAuthenticator({
+    const pool = gateways.createUpstreamPool(upstreams);
+    guardPool = gateways.createGuardPool();
+    gateway = gateways.createGatewayServer({
+      auth: gateways.createAuthenticator({
         ...(noAuth ? { noAuth: true } : {}),
         ...(store && config.auth.apiKeys ? { apiKeys: store } : {}),
         ...(config.auth.oidc ? { oidc: config.auth.oidc } : {}),
       }),
       policy,
-      router: createModelRouter(pool.upstreams),
+      router: gateways.createModelRouter(pool.upstreams),
       upstreams: pool,
       limiter,
-      detectors: detectorsPerPolicy(createGatewayDetectors()),
+      detectors: gateways.detectorsPerPolicy(gateways.createGatewayDetectors()),
       pool: offThread(guardPool),
       parseLarge: (bytes) => (guardPool as GuardPool).parseJson(bytes),
       audit,
-      metrics: createGatewayMetrics(),
+      metrics: gateways.createGatewayMetrics(),
       maxBodyBytes: config.maxBodyBytes,
       bodyTimeouts: { totalMs: config.bodyTimeoutMs, idleMs: config.idleTimeoutMs },
       logger: ctx.logger,
       hashKey: process.env.PALISADE_HASH_KEY ?? "palisade-audit",
     });
-    retention = startAuditRetention({
+    retention = gateways.startAuditRetention({
       store: events,
       retentionDays: () => policy.current().runtime.logging.retentionDays,
       logger: ctx.logger,
@@ -254,15 +238,19 @@ function upstreamFromFlags(url: string, kind: UpstreamConfig["kind"] | undefined
 }
 
 /** The policy files of the flags, else `gateway.policy`, else the built-in default. */
-export function policyFiles(ctx: CommandContext, files: string[] | undefined): string[] {
+export async function policyFiles(ctx: CommandContext, files: string[] | undefined): Promise<string[]> {
   const configured = ctx.config.gateway.policy;
-  return files ?? (configured.length > 0 ? configured : [DEFAULT_POLICY_FILE]);
+  if (files) return files;
+  if (configured.length > 0) return configured;
+  const { DEFAULT_POLICY_FILE } = await import("../../gateway/index.js");
+  return [DEFAULT_POLICY_FILE];
 }
 
 /** `policyFiles`, loaded and reloaded when they change. */
-export function watchPolicy(ctx: CommandContext, files: string[] | undefined): PolicyHolder {
+export async function watchPolicy(ctx: CommandContext, files: string[] | undefined): Promise<PolicyHolder> {
+  const { createPolicyHolder } = await import("../../policy/index.js");
   return createPolicyHolder({
-    files: policyFiles(ctx, files),
+    files: await policyFiles(ctx, files),
     watch: true,
     onReload: (p) => ctx.logger.info({ policy: p.name }, "policy reloaded"),
     onError: (error) =>
@@ -292,10 +280,11 @@ export async function openStoreIfUp(ctx: CommandContext): Promise<Store | undefi
  * picks the store up later if it was down at start, then replays the spool), batched off the
  * request path.
  */
-export function openAuditTrail(ctx: CommandContext): {
-  events: ReturnType<typeof createWorkerEventWriter>;
-  audit: AuditWriter;
-} {
+export async function openAuditTrail(ctx: CommandContext): Promise<{ events: WorkerEventWriter; audit: AuditWriter }> {
+  const [{ createAuditWriter }, { createWorkerEventWriter }] = await Promise.all([
+    import("../../gateway/index.js"),
+    import("../../store/index.js"),
+  ]);
   const config = ctx.config.gateway;
   const events = createWorkerEventWriter({
     location: ctx.storeLocation,

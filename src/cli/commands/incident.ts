@@ -51,16 +51,8 @@ async function mustGet(store: Store, id: string) {
   return incident;
 }
 
-export function registerIncident(program: Command): void {
-  const incident = program
-    .command("incident")
-    .description("incidents correlated from gateway, MCP and runtime sensor events, and their root-cause traces");
-  withExamples(incident, [
-    "palisade incident correlate",
-    "palisade incident list --status open",
-    "palisade incident trace INC-3f2a9c1d0b7e --format mermaid",
-  ]);
-
+/** Add the incident commands to the `incident` group (main.ts defines it when used: statuses come from incident). */
+export function registerIncident(incident: Command): void {
   const list = incident
     .command("list")
     .description("incidents, newest first")

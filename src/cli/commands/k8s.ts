@@ -10,23 +10,9 @@ import { readFileSync, statSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { parseAllDocuments, stringify } from "yaml";
 import { describeError, PalisadeError } from "../../core/index.js";
-import {
-  type ClusterImportResult,
-  type ClusterListing,
-  createStoreInventory,
-  formatSeverityCounts,
-  type InventoryWorkload,
-  listClusterInventory,
-  listClusterObjects,
-  recordClusterObjects,
-  toNetworkPolicies,
-} from "../../gate/index.js";
-import { compilePolicy, DEFAULT_AI_IMAGES, loadPolicyFiles } from "../../policy/index.js";
-import { formatOption, withExamples } from "../command-helpers.js";
-import type { CommandContext, GlobalOptions } from "../context.js";
+import type { ClusterImportResult, ClusterListing, formatSeverityCounts, InventoryWorkload } from "../../gate/index.js";
+import { type Contextual, formatOption, withExamples } from "../command-helpers.js";
 import { renderTable } from "../output.js";
-
-type Contextual = (globals: GlobalOptions) => CommandContext;
 
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 const MAX_OBJECTS = 100_000;
@@ -57,6 +43,8 @@ export function registerK8s(program: Command, context: Contextual): void {
       for (const flag of ["kubeconfig", "context", "namespace"] as const)
         if (!flags.fromCluster && flags[flag] !== undefined)
           throw new PalisadeError("bad-usage", `k8s import: --${flag} goes with --from-cluster`);
+      const [{ listClusterObjects, recordClusterObjects }, { compilePolicy, DEFAULT_AI_IMAGES, loadPolicyFiles }] =
+        await Promise.all([import("../../gate/index.js"), import("../../policy/index.js")]);
       const aiImages = flags.policy
         ? (compilePolicy(loadPolicyFiles(flags.policy)).kubernetes?.aiImages ?? [])
         : DEFAULT_AI_IMAGES;
@@ -75,7 +63,7 @@ export function registerK8s(program: Command, context: Contextual): void {
         for (const e of listing.errors)
           process.stderr.write(`palisade: warning: ${listing.server}: cannot list ${e.resource}: ${e.reason}\n`);
       } else objects = readObjects(source);
-      const ctx = context(command.optsWithGlobals());
+      const ctx = await context(command.optsWithGlobals());
       const store = ctx.openStore();
       try {
         await store.migrate();
@@ -98,7 +86,8 @@ export function registerK8s(program: Command, context: Contextual): void {
     .option("-n, --namespace <ns>", "only this namespace")
     .addOption(formatOption())
     .action(async (flags: { namespace?: string; format: string }, command: Command) => {
-      const ctx = context(command.optsWithGlobals());
+      const ctx = await context(command.optsWithGlobals());
+      const { formatSeverityCounts, listClusterInventory } = await import("../../gate/index.js");
       const store = ctx.openStore();
       try {
         await store.migrate();
@@ -108,7 +97,7 @@ export function registerK8s(program: Command, context: Contextual): void {
             "palisade: warning: no workloads recorded (palisade k8s import, or the admission webhook, records them)\n",
           );
         if (flags.format === "json") ctx.out.json({ workloads });
-        else ctx.out.text(inventoryTable(workloads));
+        else ctx.out.text(inventoryTable(workloads, formatSeverityCounts));
       } finally {
         await store.close();
       }
@@ -122,7 +111,8 @@ export function registerK8s(program: Command, context: Contextual): void {
     .option("--gateway-namespace <ns>", "namespace Palisade's gateway and MCP proxy run in", "palisade-system")
     .addOption(new Option("-f, --format <format>", "output format").choices(["yaml", "json", "table"]).default("yaml"))
     .action(async (flags: { namespace: string; gatewayNamespace: string; format: string }, command: Command) => {
-      const ctx = context(command.optsWithGlobals());
+      const ctx = await context(command.optsWithGlobals());
+      const { createStoreInventory, toNetworkPolicies } = await import("../../gate/index.js");
       const store = ctx.openStore();
       try {
         await store.migrate();
@@ -190,8 +180,11 @@ function importSummary(source: string, r: ClusterImportResult): string {
   return lines.join("\n");
 }
 
-/** One row per container (or per template image of a workload none of whose containers is recorded). */
-function inventoryTable(workloads: readonly InventoryWorkload[]): string {
+/**
+ * One row per container (or per template image of a workload none of whose containers is
+ * recorded); `severityCounts` is the gate's `formatSeverityCounts`.
+ */
+function inventoryTable(workloads: readonly InventoryWorkload[], severityCounts: typeof formatSeverityCounts): string {
   const rows = workloads.flatMap(({ workload: w, entries }) => {
     const gpu = Object.entries(w.gpu)
       .map(([resource, n]) => `${n} ${resource}`)
@@ -207,7 +200,7 @@ function inventoryTable(workloads: readonly InventoryWorkload[]): string {
       (e.imageDigest ? e.image.replace(/@sha256:[0-9a-f]{64}$/, "") : e.image) || "-",
       e.imageDigest ? e.imageDigest.slice(0, 19) : "-",
       e.scan.status === "scanned"
-        ? `scanned: ${formatSeverityCounts(e.scan.vulnerabilities)}`
+        ? `scanned: ${severityCounts(e.scan.vulnerabilities)}`
         : e.scan.status === "not-scanned"
           ? "not scanned"
           : "no digest",

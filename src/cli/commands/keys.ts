@@ -1,9 +1,8 @@
 /** `palisade keys create|list|revoke`: API keys for the gateways (stored hashed). */
 import type { Command } from "commander";
 import { PalisadeError } from "../../core/index.js";
-import { generateApiKey } from "../../gateway/index.js";
-import { formatOption, withExamples } from "../command-helpers.js";
-import { createContext, type GlobalOptions } from "../context.js";
+import { commandContext, formatOption, withExamples } from "../command-helpers.js";
+import type { GlobalOptions } from "../context.js";
 import { renderPairs, renderTable } from "../output.js";
 
 const DURATION = /^(\d{1,9})([hdwy])$/;
@@ -55,7 +54,8 @@ export function registerKeys(program: Command): void {
         );
       }
       const expiresAt = options.expires === undefined ? undefined : parseExpiry(options.expires, Date.now());
-      const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
+      const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
+      const { generateApiKey } = await import("../../gateway/index.js");
       const store = ctx.openStore();
       try {
         await store.migrate();
@@ -99,7 +99,7 @@ export function registerKeys(program: Command): void {
     .description("list API keys (names, prefixes, roles, status; never the keys)")
     .addOption(formatOption())
     .action(async (options: { format: string }, cmd: Command) => {
-      const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
+      const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       const store = ctx.openStore();
       try {
         await store.migrate();
@@ -135,7 +135,7 @@ export function registerKeys(program: Command): void {
     .argument("<name-or-id>")
     .addOption(formatOption())
     .action(async (nameOrId: string, options: { format: string }, cmd: Command) => {
-      const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
+      const ctx = await commandContext(cmd.optsWithGlobals<GlobalOptions>());
       const store = ctx.openStore();
       try {
         await store.migrate();

@@ -7,25 +7,11 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { PalisadeError } from "../../core/index.js";
-import { createDefaultInjectionDetector } from "../../detect/index.js";
-import {
-  type ApprovalPlan,
-  connectUpstream,
-  type ListedServer,
-  loadClientServers,
-  planApproval,
-  readPins,
-  serverIdentity,
-  type Upstream,
-  writePins,
-} from "../../mcp/index.js";
-import { compilePolicy, loadPolicyFiles } from "../../policy/index.js";
-import { formatOption, withExamples } from "../command-helpers.js";
-import type { CommandContext, GlobalOptions } from "../context.js";
+import type { ApprovalPlan, ListedServer, Upstream } from "../../mcp/index.js";
+import { type Contextual, formatOption, withExamples } from "../command-helpers.js";
+import type { CommandContext } from "../context.js";
 import { renderTable } from "../output.js";
 import { policyFiles } from "./gateway.js";
-
-type Contextual = (globals: GlobalOptions) => CommandContext;
 
 interface ApproveFlags {
   servers?: string;
@@ -54,7 +40,16 @@ export function registerMcpApprove(mcp: Command, context: Contextual): Command {
     .option("--force", "approve tools with poisoning findings too (shadowing is still refused)")
     .addOption(formatOption())
     .action(async (flags: ApproveFlags, cmd: Command) => {
-      const ctx = context(cmd.optsWithGlobals());
+      const ctx = await context(cmd.optsWithGlobals());
+      const [
+        { createDefaultInjectionDetector },
+        { connectUpstream, loadClientServers, planApproval, readPins, serverIdentity, writePins },
+        { compilePolicy, loadPolicyFiles },
+      ] = await Promise.all([
+        import("../../detect/index.js"),
+        import("../../mcp/index.js"),
+        import("../../policy/index.js"),
+      ]);
       const config = flags.servers ? loadClientServers(flags.servers) : ctx.config.mcp;
       const enabled = Object.entries(config.servers).filter(([, server]) => !server.disabled);
       if (enabled.length === 0)
@@ -69,7 +64,7 @@ export function registerMcpApprove(mcp: Command, context: Contextual): Command {
           });
       const pinsFile = resolve(flags.pins ?? ctx.config.mcp.pins);
       const pins = readPins(pinsFile);
-      const runtime = compilePolicy(loadPolicyFiles(policyFiles(ctx, flags.policy))).runtime;
+      const runtime = compilePolicy(loadPolicyFiles(await policyFiles(ctx, flags.policy))).runtime;
 
       const upstreams: Upstream[] = [];
       const failed = new Map<string, string>();

@@ -9,27 +9,14 @@ import { homedir } from "node:os";
 import { isAbsolute, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { type Finding, PalisadeError } from "../../core/index.js";
-import { createDefaultInjectionDetector } from "../../detect/index.js";
-import {
-  auditClientConfigs,
-  type ClientConfig,
-  type ClientConfigLocation,
-  type ConfiguredServer,
-  clientConfigLocations,
-  connectAndCheck,
-  readClientConfig,
-  serverRef,
-} from "../../mcp/index.js";
-import { compileMcpApproval, defaultRuntime, loadPolicyFiles } from "../../policy/index.js";
-import { withRemediation } from "../../sbom/index.js";
-import { MCP_DOCUMENT_LIMITS } from "../../scan/code/index.js";
-import { formatOption, withExamples } from "../command-helpers.js";
-import type { CommandContext, GlobalOptions } from "../context.js";
+import type { TextDetector } from "../../detect/index.js";
+import type { ClientConfig, ClientConfigLocation, ConfiguredServer } from "../../mcp/index.js";
+import { type Contextual, formatOption, withExamples } from "../command-helpers.js";
 import { addGateOptions, finishGate, formatLocation, type GateFlags, judgeScan } from "../gate.js";
 import { createOutput, renderTable } from "../output.js";
-import { secretsDetector } from "./scan-code.js";
 
-type Contextual = (globals: GlobalOptions) => CommandContext;
+/** The MCP module, loaded when the command runs. */
+type Mcp = typeof import("../../mcp/index.js");
 
 interface McpScanFlags extends GateFlags {
   format: string;
@@ -55,13 +42,14 @@ function shownPath(path: string, cwd: string): string {
 
 /** The files to read: the ones named, or those of the known locations that exist. */
 function configFiles(
+  mcp: Mcp,
   files: readonly string[],
   flags: McpScanFlags,
 ): { files: ConfigFile[]; looked: ClientConfigLocation[] } {
   const cwd = process.cwd();
   if (files.length > 0)
     return { files: files.map((f) => ({ path: resolve(f), shown: f, explicit: true })), looked: [] };
-  const looked = clientConfigLocations({
+  const looked = mcp.clientConfigLocations({
     home: homedir(),
     project: resolve(flags.project ?? cwd),
     platform: process.platform,
@@ -85,12 +73,12 @@ function configFiles(
 }
 
 /** Read one file within the size limit; every failure is bad input naming the file. */
-function readConfig(file: ConfigFile, secrets: ReturnType<typeof secretsDetector>): ClientConfig {
+function readConfig(mcp: Mcp, file: ConfigFile, options: { secrets: TextDetector; maxBytes: number }): ClientConfig {
   let text: string;
   try {
     const size = statSync(file.path).size;
-    if (size > MCP_DOCUMENT_LIMITS.maxBytes)
-      throw new PalisadeError("bad-input", `${file.shown}: over ${MCP_DOCUMENT_LIMITS.maxBytes} bytes`, {
+    if (size > options.maxBytes)
+      throw new PalisadeError("bad-input", `${file.shown}: over ${options.maxBytes} bytes`, {
         input: file.shown,
       });
     text = readFileSync(file.path, "utf8");
@@ -102,10 +90,10 @@ function readConfig(file: ConfigFile, secrets: ReturnType<typeof secretsDetector
       { input: file.shown, cause },
     );
   }
-  return readClientConfig(text, {
+  return mcp.readClientConfig(text, {
     file: file.shown,
     ...(file.client ? { client: file.client } : {}),
-    secrets,
+    secrets: options.secrets,
     explicit: file.explicit,
   });
 }
@@ -116,7 +104,7 @@ function launchOf(server: ConfiguredServer): string | undefined {
 }
 
 /** What `--format json` prints of a server: the inventory, never env or header values. */
-function serverJson(server: ConfiguredServer) {
+function serverJson(mcp: Mcp, server: ConfiguredServer) {
   return {
     name: server.name,
     file: server.file,
@@ -125,7 +113,7 @@ function serverJson(server: ConfiguredServer) {
     transport: server.transport,
     ...(server.command ? { command: server.command, args: server.args ?? [] } : {}),
     ...(server.url ? { url: server.url, headers: server.headers } : {}),
-    ...serverRef(server),
+    ...mcp.serverRef(server),
     ...(server.disabled ? { disabled: true } : {}),
   };
 }
@@ -197,19 +185,27 @@ export function registerMcpScan(mcp: Command, context: Contextual): Command {
       throw new PalisadeError("bad-usage", `--timeout ${flags.timeout}: expected milliseconds, 1 to 600000`);
     if (flags.allowPrivate && !flags.connect)
       throw new PalisadeError("bad-usage", "--allow-private only applies with --connect");
-    const { files: toRead, looked } = configFiles(files, flags);
-    const secrets = secretsDetector();
-    const configs = toRead.map((f) => readConfig(f, secrets));
+    const [mcp, { compileMcpApproval, defaultRuntime, loadPolicyFiles }, { MCP_DOCUMENT_LIMITS }, { secretsDetector }] =
+      await Promise.all([
+        import("../../mcp/index.js"),
+        import("../../policy/index.js"),
+        import("../../scan/code/index.js"),
+        import("./scan-code.js"),
+      ]);
+    const { files: toRead, looked } = configFiles(mcp, files, flags);
+    const secrets = await secretsDetector();
+    const configs = toRead.map((f) => readConfig(mcp, f, { secrets, maxBytes: MCP_DOCUMENT_LIMITS.maxBytes }));
     const policy = flags.policy && flags.policy.length > 0 ? loadPolicyFiles(flags.policy) : undefined;
     const approved = policy?.spec.supplyChain?.mcpServers;
-    const findings = auditClientConfigs(configs, {
+    const findings = mcp.auditClientConfigs(configs, {
       ...(approved ? { approval: { isApproved: compileMcpApproval(approved.approved), action: approved.action } } : {}),
     });
     const notes: string[] = [];
     if (flags.connect) {
-      const ctx = context(cmd.optsWithGlobals());
+      const ctx = await context(cmd.optsWithGlobals());
+      const { createDefaultInjectionDetector } = await import("../../detect/index.js");
       const runtime = policy?.spec.runtime ?? defaultRuntime();
-      const connected = await connectAndCheck(
+      const connected = await mcp.connectAndCheck(
         configs.flatMap((c) => c.servers),
         {
           timeoutMs,
@@ -225,17 +221,18 @@ export function registerMcpScan(mcp: Command, context: Contextual): Command {
       findings.push(...connected.findings);
       notes.push(...connected.notes);
     }
+    const { withRemediation } = await import("../../sbom/index.js");
     const report = withRemediation(findings);
     const servers = configs.flatMap((c) => c.servers);
     // The policy judges approval itself (supplyChain.mcpServers); its reasons replace our finding's.
-    const verdict = judgeScan(
+    const verdict = await judgeScan(
       {
         target: files.length > 0 ? files.join(", ") : "mcp client configs",
         components: [],
         models: [],
         mcpServers: servers.map((s) => ({
           name: s.name,
-          ...serverRef(s),
+          ...mcp.serverRef(s),
           ...(s.url ? { url: s.url } : {}),
           location: { path: s.file, ...(s.line ? { line: s.line } : {}) },
         })),
@@ -252,13 +249,13 @@ export function registerMcpScan(mcp: Command, context: Contextual): Command {
           const client = c.client ?? c.servers[0]?.client;
           return { file: c.file, ...(client ? { client } : {}), servers: c.servers.length };
         }),
-        servers: servers.map(serverJson),
+        servers: servers.map((s) => serverJson(mcp, s)),
         findings: report,
         ...(notes.length > 0 ? { notes } : {}),
         verdict,
       });
     else if (flags.format === "table") printTable({ configs, findings: report, looked, notes });
-    finishGate(verdict, flags, { format: flags.format, findings: report, srcRoot: process.cwd() });
+    await finishGate(verdict, flags, { format: flags.format, findings: report, srcRoot: process.cwd() });
   });
   return scan;
 }

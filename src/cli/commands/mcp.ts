@@ -1,31 +1,12 @@
 import type { Command } from "commander";
 import { PalisadeError } from "../../core/index.js";
-import { createDefaultInjectionDetector } from "../../detect/index.js";
-import {
-  createAuthenticator,
-  createGatewayDetectors,
-  createMemoryLimiter,
-  detectorsPerPolicy,
-} from "../../gateway/index.js";
-import {
-  createToolReview,
-  loadClientServers,
-  type McpConfig,
-  mcpAlertEvent,
-  mcpExecEvent,
-  type ProxyControls,
-  serveHttp,
-  serveStdio,
-  startMcpProxy,
-} from "../../mcp/index.js";
+import type { McpConfig, ProxyControls } from "../../mcp/index.js";
 import type { Store } from "../../store/index.js";
-import { formatOption, withExamples } from "../command-helpers.js";
-import type { CommandContext, GlobalOptions } from "../context.js";
+import { type Contextual, formatOption, withExamples } from "../command-helpers.js";
+import type { CommandContext } from "../context.js";
 import { isLoopback, openAuditTrail, openStoreIfUp, watchPolicy } from "./gateway.js";
 import { registerMcpApprove } from "./mcp-approve.js";
 import { registerMcpScan } from "./mcp-scan.js";
-
-type Contextual = (globals: GlobalOptions) => CommandContext;
 
 function hostPort(value: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
@@ -52,19 +33,25 @@ async function openControls(
   flags: { policy?: string[] },
   config: McpConfig,
 ): Promise<{ controls: ProxyControls; store: Store | undefined; close(): Promise<void> }> {
+  const [{ createDefaultInjectionDetector }, { createGatewayDetectors, createMemoryLimiter, detectorsPerPolicy }, mcp] =
+    await Promise.all([
+      import("../../detect/index.js"),
+      import("../../gateway/index.js"),
+      import("../../mcp/index.js"),
+    ]);
   // The AI gateway's policy files, store and audit trail: one identity and one log for both.
-  const policy = watchPolicy(ctx, flags.policy);
+  const policy = await watchPolicy(ctx, flags.policy);
   const store = await openStoreIfUp(ctx);
-  const { events, audit } = openAuditTrail(ctx);
+  const { events, audit } = await openAuditTrail(ctx);
   const limiter = createMemoryLimiter();
   const detectors = detectorsPerPolicy(createGatewayDetectors());
-  const review = createToolReview({
+  const review = mcp.createToolReview({
     policy: () => policy.current(),
     servers: config.servers,
     pinsFile: config.pins,
     injection: createDefaultInjectionDetector(),
     alert: (alert) => {
-      audit.record(mcpAlertEvent(alert, detectors(policy.current())));
+      audit.record(mcp.mcpAlertEvent(alert, detectors(policy.current())));
       ctx.logger.warn(
         { rule: alert.rule, server: alert.server, target: alert.target, action: alert.action },
         alert.message,
@@ -79,7 +66,7 @@ async function openControls(
     limiter,
     record: (event) => audit.record(event),
     recordExec: (exec) => {
-      audit.record(mcpExecEvent(exec, detectors(policy.current())));
+      audit.record(mcp.mcpExecEvent(exec, detectors(policy.current())));
       ctx.logger.info({ server: exec.server, path: exec.path }, "MCP server executed a program");
     },
     hashKey: process.env.PALISADE_HASH_KEY ?? "palisade-audit",
@@ -115,6 +102,10 @@ export async function startMcpHttpGateway(
   config: McpConfig,
   flags: { policy?: string[]; auth: boolean; listen: { host: string; port: number } },
 ): Promise<McpHttpGateway> {
+  const [{ createAuthenticator }, { serveHttp, startMcpProxy }] = await Promise.all([
+    import("../../gateway/index.js"),
+    import("../../mcp/index.js"),
+  ]);
   const gateway = await openControls(ctx, flags, config);
   const started = await startMcpProxy(config, { controls: gateway.controls }).catch(async (error: unknown) => {
     await gateway.close();
@@ -166,12 +157,13 @@ export function registerMcp(program: Command, context: Contextual): Command {
     .option("--no-auth", "over HTTP, accept callers without credentials (loopback only)")
     .addOption(formatOption().default("table"))
     .action(async (flags: ProxyFlags, cmd: Command) => {
-      const ctx = context(cmd.optsWithGlobals());
+      const ctx = await context(cmd.optsWithGlobals());
       const listen = flags.http ? hostPort(flags.http) : undefined;
       if (listen && !flags.auth && !isLoopback(listen.host))
         throw new PalisadeError("bad-usage", `--no-auth is only allowed on a loopback address, not ${listen.host}`, {
           input: listen.host,
         });
+      const { loadClientServers, serveStdio, startMcpProxy } = await import("../../mcp/index.js");
       const config = flags.servers ? loadClientServers(flags.servers) : ctx.config.mcp;
       if (Object.keys(config.servers).length === 0)
         throw new PalisadeError(

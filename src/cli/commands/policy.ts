@@ -3,15 +3,6 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
 import { PalisadeError } from "../../core/index.js";
-import {
-  BUILTIN_RULES,
-  compilePolicy,
-  findPolicyTests,
-  loadPolicyFiles,
-  PolicyDocumentSchema,
-  PolicyInputSchema,
-  runPolicyTestFile,
-} from "../../policy/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import { readFileText, readTextInput } from "../input.js";
 import { createOutput, renderTable } from "../output.js";
@@ -31,7 +22,8 @@ export function registerPolicy(program: Command): void {
     .description("validate policy files (exit 2 with file:line:reason on the first problem)")
     .argument("<files...>", "policy files, merged in the order given")
     .addOption(formatOption())
-    .action((files: string[], options: { format: string }) => {
+    .action(async (files: string[], options: { format: string }) => {
+      const { compilePolicy, loadPolicyFiles } = await import("../../policy/index.js");
       const loaded = loadPolicyFiles(files);
       compilePolicy(loaded);
       const spec = loaded.spec;
@@ -73,6 +65,7 @@ export function registerPolicy(program: Command): void {
     .addOption(formatOption())
     .action(
       async (options: { policy: string[]; input: string; today?: string; exitCode?: boolean; format: string }) => {
+        const { compilePolicy, loadPolicyFiles, PolicyInputSchema } = await import("../../policy/index.js");
         const compiled = compilePolicy(loadPolicyFiles(options.policy));
         const raw = await readInputArgument(options.input);
         const parsed = PolicyInputSchema.safeParse(raw);
@@ -119,7 +112,8 @@ export function registerPolicy(program: Command): void {
     .description("run policy unit tests (YAML files with kind: PolicyTest); exit 1 when one fails")
     .argument("<path>", "a test file or a folder searched recursively")
     .addOption(formatOption())
-    .action((path: string, options: { format: string }) => {
+    .action(async (path: string, options: { format: string }) => {
+      const { findPolicyTests, runPolicyTestFile } = await import("../../policy/index.js");
       const files = findPolicyTests(path);
       if (files.length === 0)
         throw new PalisadeError("bad-input", `no PolicyTest files under ${path}`, { input: path });
@@ -172,7 +166,8 @@ export function registerPolicy(program: Command): void {
     .command("schema")
     .description("print the policy's JSON Schema (for editor validation and completion)")
     .addOption(formatOption().choices(["json"]).default("json"))
-    .action(() => {
+    .action(async () => {
+      const { PolicyDocumentSchema } = await import("../../policy/index.js");
       createOutput().json(z.toJSONSchema(PolicyDocumentSchema, { io: "input" }));
     });
   withExamples(schema, ["palisade policy schema > palisade-policy.schema.json"]);
@@ -181,7 +176,8 @@ export function registerPolicy(program: Command): void {
     .command("rules")
     .description("list the built-in rule ids that reasons and exceptions refer to")
     .addOption(formatOption())
-    .action((options: { format: string }) => {
+    .action(async (options: { format: string }) => {
+      const { BUILTIN_RULES } = await import("../../policy/index.js");
       const out = createOutput();
       if (options.format === "json") out.json(BUILTIN_RULES);
       else out.text(renderTable(["RULE", "MEANING"], Object.entries(BUILTIN_RULES)));

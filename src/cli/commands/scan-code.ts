@@ -4,12 +4,10 @@
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { createSecretsDetector, type TextDetector } from "../../detect/index.js";
-import { withRemediation } from "../../sbom/index.js";
-import { type CodeScanReport, scanCodebase, toCycloneDx, toJsonReport, toScanInput } from "../../scan/code/index.js";
+import type { TextDetector } from "../../detect/index.js";
+import type { CodeScanReport } from "../../scan/code/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import { addGateOptions, finishGate, formatLocation, type GateFlags, judgeScan } from "../gate.js";
-import { toCodeInventory } from "../inventory/code.js";
 import { addStoreOption, recordInStore } from "../inventory/record.js";
 import { createOutput, renderTable } from "../output.js";
 import { packageVersion } from "./version.js";
@@ -21,7 +19,8 @@ interface ScanCodeFlags extends GateFlags {
 }
 
 /** Hard-coded keys in source and config files are found by the shared secrets detector. */
-export function secretsDetector(): TextDetector {
+export async function secretsDetector(): Promise<TextDetector> {
+  const { createSecretsDetector } = await import("../../detect/index.js");
   return createSecretsDetector();
 }
 
@@ -147,7 +146,13 @@ export function registerScanCode(scan: Command): void {
     "palisade scan code . --policy palisade-policy.yaml --exit-code --format sarif > code.sarif",
   ]);
   code.action(async (dir: string, flags: ScanCodeFlags) => {
-    const secrets = secretsDetector();
+    const [{ withRemediation }, { scanCodebase, toCycloneDx, toJsonReport, toScanInput }, { toCodeInventory }] =
+      await Promise.all([
+        import("../../sbom/index.js"),
+        import("../../scan/code/index.js"),
+        import("../inventory/code.js"),
+      ]);
+    const secrets = await secretsDetector();
     const onProgress = progressBar(flags.progress !== false);
     const scanned = await scanCodebase(dir, {
       ...(secrets ? { secrets } : {}),
@@ -155,12 +160,12 @@ export function registerScanCode(scan: Command): void {
       ...(onProgress ? { onProgress } : {}),
     });
     const report: CodeScanReport = { ...scanned, findings: withRemediation(scanned.findings) };
-    const verdict = judgeScan({ ...toScanInput(report), vulnerabilities: [] }, flags);
+    const verdict = await judgeScan({ ...toScanInput(report), vulnerabilities: [] }, flags);
     const out = createOutput();
     if (flags.format === "json") out.json({ ...toJsonReport(report), verdict });
     else if (flags.format === "cyclonedx") out.json(toCycloneDx(report, { toolVersion: packageVersion() }));
     else if (flags.format === "table") printTable(report);
     await recordInStore(code, toCodeInventory(report, dir));
-    finishGate(verdict, flags, { format: flags.format, findings: report.findings, srcRoot: resolve(dir) });
+    await finishGate(verdict, flags, { format: flags.format, findings: report.findings, srcRoot: resolve(dir) });
   });
 }

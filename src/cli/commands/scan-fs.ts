@@ -5,16 +5,14 @@
  */
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
-import { withRemediation } from "../../sbom/index.js";
-import { type CodeScanReport, scanCodebase, toJsonReport, toScanInput } from "../../scan/code/index.js";
+import type { CodeScanReport } from "../../scan/code/index.js";
 import { type ModelScanResult, scanModelPaths, toFindings } from "../../scan/model/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import { addGateOptions, finishGate, type GateFlags, judgeScan } from "../gate.js";
-import { toFsInventory } from "../inventory/code.js";
 import { addStoreOption, recordInStore } from "../inventory/record.js";
 import { createOutput } from "../output.js";
 import { printTable, progressBar, secretsDetector } from "./scan-code.js";
-import { renderResults, summarise, toJson, toPolicyModels } from "./scan-model.js";
+import { modelRemediation, renderResults, summarise, toJson, toPolicyModels } from "./scan-model.js";
 
 interface ScanFsFlags extends GateFlags {
   format: string;
@@ -39,10 +37,17 @@ export function registerScanFs(scan: Command): void {
     "palisade scan fs . --policy palisade-policy.yaml --exit-code --format sarif > palisade.sarif",
   ]);
   fs.action(async (dir: string, flags: ScanFsFlags) => {
+    const [{ remediationOf, withRemediation }, { scanCodebase, toJsonReport, toScanInput }, { toFsInventory }] =
+      await Promise.all([
+        import("../../sbom/index.js"),
+        import("../../scan/code/index.js"),
+        import("../inventory/code.js"),
+      ]);
+    const remediation = modelRemediation(remediationOf);
     const onProgress = progressBar(flags.progress !== false);
     const root = resolve(dir);
     const scanned = await scanCodebase(dir, {
-      secrets: secretsDetector(),
+      secrets: await secretsDetector(),
       ...(flags.exclude ? { exclude: flags.exclude } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
@@ -53,7 +58,7 @@ export function registerScanFs(scan: Command): void {
     );
     const findings = [...code.findings, ...withRemediation(models.flatMap(toFindings))];
     const base = toScanInput(code);
-    const verdict = judgeScan(
+    const verdict = await judgeScan(
       {
         ...base,
         findings,
@@ -65,16 +70,16 @@ export function registerScanFs(scan: Command): void {
     if (flags.format === "json") {
       out.json({
         code: toJsonReport(code),
-        models: { files: models.map(toJson), summary: summarise(models) },
+        models: { files: models.map((m) => toJson(m, remediation)), summary: summarise(models) },
         verdict,
       });
     } else if (flags.format === "table") {
       printTable(code);
       out.text(`\nModel files (${models.length})`);
-      if (models.length > 0) out.text(renderResults(models));
+      if (models.length > 0) out.text(renderResults(models, remediation));
     }
     await recordInStore(fs, toFsInventory(code, models, root));
-    finishGate(verdict, flags, { format: flags.format, findings, srcRoot: root });
+    await finishGate(verdict, flags, { format: flags.format, findings, srcRoot: root });
   });
 }
 

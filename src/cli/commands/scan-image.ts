@@ -3,27 +3,18 @@
  * AI layer, model files), and what is risky about its configuration.
  */
 import type { Command } from "commander";
-import { isAtLeast, SEVERITIES } from "../../core/index.js";
-import { toScanInput } from "../../gate/index.js";
-import { toSarif, toSpdx, withRemediation } from "../../sbom/index.js";
-import {
-  defaultScanOptions,
-  type FoundPackage,
-  type ImageScanReport,
-  scanImage,
-  sizeReport,
-  toCycloneDx,
-} from "../../scan/image/index.js";
-import { advisoryIndexFor, type Store } from "../../store/index.js";
-import { loadOsvDirectory, loadOsvZip } from "../../vuln/index.js";
-import { formatOption, withExamples } from "../command-helpers.js";
-import { createContext, type GlobalOptions } from "../context.js";
+import { type Finding, isAtLeast, SEVERITIES } from "../../core/index.js";
+import type { FoundPackage, ImageScanReport, sizeReport } from "../../scan/image/index.js";
+import type { Store } from "../../store/index.js";
+import { commandContext, formatOption, withExamples } from "../command-helpers.js";
+import type { GlobalOptions } from "../context.js";
 import { addGateOptions, finishGate, judgeScan } from "../gate.js";
 import { registryCredentials } from "../image-jobs.js";
-import { toImageInventory } from "../inventory/image.js";
 import { addStoreOption, recordInStore } from "../inventory/record.js";
 import { createOutput, renderPairs, renderTable, wrapText } from "../output.js";
 import { packageVersion } from "./version.js";
+
+type SizeReport = ReturnType<typeof sizeReport>;
 
 interface ScanImageFlags {
   format: string;
@@ -54,9 +45,16 @@ export function registerScanImage(scan: Command): Command {
         "match packages against OSV advisories: a folder of .json/.yaml files or osv.dev's all.zip",
       ),
   ).action(async (reference: string, flags: ScanImageFlags) => {
+    const [{ toScanInput }, { toSarif, toSpdx, withRemediation }, images, { toImageInventory }] = await Promise.all([
+      import("../../gate/index.js"),
+      import("../../sbom/index.js"),
+      import("../../scan/image/index.js"),
+      import("../inventory/image.js"),
+    ]);
+    const { defaultScanOptions, scanImage, sizeReport, toCycloneDx } = images;
     const out = createOutput();
     // --advisories PATH, else the advisories `palisade db import` put in the store (if any).
-    const advisories = flags.advisories ? await loadAdvisories(flags.advisories) : storedAdvisories(command);
+    const advisories = flags.advisories ? await loadAdvisories(flags.advisories) : await storedAdvisories(command);
     const report = await scanImage(reference, {
       ...defaultScanOptions(),
       ...(advisories ? { advisories } : {}),
@@ -65,20 +63,25 @@ export function registerScanImage(scan: Command): Command {
       registry: { ...(flags.insecure ? { insecure: true } : {}), ...registryCredentials() },
     });
     const findings = withRemediation(report.findings);
+    const size = sizeReport(report);
     const gating = flags.policy !== undefined || flags.exitCode === true;
     const verdict = gating
-      ? judgeScan(toScanInput({ ...report, findings }), {
+      ? await judgeScan(toScanInput({ ...report, findings }), {
           ...(flags.policy ? { policy: flags.policy } : {}),
           ...(flags.failOn ? { failOn: flags.failOn } : {}),
         })
       : undefined;
-    if (flags.format === "json") out.json({ ...toJson(report), ...(verdict ? { verdict } : {}) });
+    if (flags.format === "json") out.json({ ...toJson(report, { findings, size }), ...(verdict ? { verdict } : {}) });
     else if (flags.format === "cyclonedx") out.json(toCycloneDx(report, { toolVersion: packageVersion() }));
     else if (flags.format === "spdx") out.json(toSpdx(report, { toolVersion: packageVersion() }));
-    else if (flags.format === "table") out.text(renderReport(report, flags.failOn));
+    else if (flags.format === "table") out.text(renderReport(report, { findings, size, failOn: flags.failOn }));
     await recordInStore(command, toImageInventory(report));
     if (verdict) {
-      finishGate(verdict, { exitCode: flags.exitCode ?? false }, { format: flags.format, findings, srcRoot: "/" });
+      await finishGate(
+        verdict,
+        { exitCode: flags.exitCode ?? false },
+        { format: flags.format, findings, srcRoot: "/" },
+      );
       return;
     }
     if (flags.format === "sarif") out.json(toSarif({ toolVersion: packageVersion(), findings, srcRoot: "/" }));
@@ -101,13 +104,13 @@ export function registerScanImage(scan: Command): Command {
  * holds none (then vulnerabilities are "not checked", not "none"). A store that cannot be opened
  * counts as none: the scan goes on.
  */
-function storedAdvisories(command: Command) {
+async function storedAdvisories(command: Command) {
   const options = command.optsWithGlobals<GlobalOptions & { store?: boolean }>();
   // --no-store leaves the store alone altogether (it may not exist, or not be writable).
   if (options.store === false) return undefined;
   let store: Store;
   try {
-    store = createContext(options).openStore();
+    store = (await commandContext(options)).openStore();
   } catch {
     return undefined;
   }
@@ -115,6 +118,7 @@ function storedAdvisories(command: Command) {
     try {
       await store.migrate();
       if ((await store.advisorySummary()).total === 0) return undefined;
+      const { advisoryIndexFor } = await import("../../store/index.js");
       return await advisoryIndexFor(store, packages);
     } finally {
       await store.close();
@@ -124,6 +128,7 @@ function storedAdvisories(command: Command) {
 
 /** An OSV folder or zip, loaded into memory; files it could not read are reported on stderr. */
 async function loadAdvisories(path: string) {
+  const { loadOsvDirectory, loadOsvZip } = await import("../../vuln/index.js");
   const { index, report } = path.endsWith(".zip") ? await loadOsvZip(path) : await loadOsvDirectory(path);
   for (const problem of report.problems.slice(0, 5))
     process.stderr.write(`palisade: advisories: ${JSON.stringify(problem)}\n`);
@@ -132,7 +137,8 @@ async function loadAdvisories(path: string) {
   return index;
 }
 
-function toJson(report: ImageScanReport) {
+/** The report as JSON; `findings` are the report's with their remediation. */
+function toJson(report: ImageScanReport, { findings, size }: { findings: readonly Finding[]; size: SizeReport }) {
   return {
     image: {
       reference: report.reference,
@@ -156,8 +162,8 @@ function toJson(report: ImageScanReport) {
       identity: m.result.identity,
       findings: m.result.findings,
     })),
-    findings: withRemediation(report.findings),
-    size: sizeReport(report),
+    findings,
+    size,
     warnings: report.warnings,
     summary: {
       packages: report.packages.length,
@@ -176,7 +182,10 @@ const mb = (bytes: number) =>
       ? `${(bytes / 1024).toFixed(1)} KB`
       : `${bytes} B`;
 
-function renderReport(report: ImageScanReport, failOn: ScanImageFlags["failOn"]): string {
+function renderReport(
+  report: ImageScanReport,
+  { findings, size, failOn }: { findings: readonly Finding[]; size: SizeReport; failOn: ScanImageFlags["failOn"] },
+): string {
   const lines = [
     renderPairs([
       ["image", report.reference],
@@ -214,11 +223,9 @@ function renderReport(report: ImageScanReport, failOn: ScanImageFlags["failOn"])
     `Vulnerabilities: ${report.vulnerabilities ? report.vulnerabilities.length : "not checked (no advisories: palisade db import, or --advisories PATH)"}`,
     `Packages: ${report.packages.length}${byEcosystem.size > 0 ? ` (${[...byEcosystem].map(([e, n]) => `${e} ${n}`).join(", ")})` : ""} — list them with --format json or cyclonedx`,
   );
-  const findings = withRemediation(report.findings).sort(
-    (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity),
-  );
-  lines.push("", findings.length === 0 ? "No findings." : "Findings:");
-  for (const f of findings) {
+  const sorted = [...findings].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+  lines.push("", sorted.length === 0 ? "No findings." : "Findings:");
+  for (const f of sorted) {
     const marker = failOn && isAtLeast(f.severity, failOn) ? "!" : " ";
     lines.push(
       ...wrapText(`${marker}${f.severity.padEnd(9)}${f.ruleId}: ${f.title} — ${f.detail}`, {
@@ -229,7 +236,6 @@ function renderReport(report: ImageScanReport, failOn: ScanImageFlags["failOn"])
     if (f.remediation)
       lines.push(...wrapText(`fix: ${f.remediation}`, { indent: "           ", hanging: "                " }));
   }
-  const size = sizeReport(report);
   if (size.largestFiles.length > 0) {
     lines.push("", "Largest files (a leaner image starts here):");
     lines.push(

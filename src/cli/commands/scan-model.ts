@@ -4,7 +4,6 @@
  */
 import { type Command, Option } from "commander";
 import { PalisadeError } from "../../core/index.js";
-import { remediationOf, toSarif, withRemediation } from "../../sbom/index.js";
 import {
   MODEL_VERDICTS,
   type ModelScanResult,
@@ -15,7 +14,6 @@ import {
 } from "../../scan/model/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import { finishGate, judgeScan } from "../gate.js";
-import { toModelInventory } from "../inventory/model.js";
 import { addStoreOption, recordInStore } from "../inventory/record.js";
 import { createOutput, renderTable, wrapText } from "../output.js";
 import { packageVersion } from "./version.js";
@@ -51,6 +49,11 @@ export function registerScanModel(scan: Command): Command {
     )
     .option("--no-hash", "skip the sha256 of each file (faster on large checkpoints)")
     .action(async (paths: string[], flags: ScanModelFlags) => {
+      const [{ remediationOf, toSarif, withRemediation }, { toModelInventory }] = await Promise.all([
+        import("../../sbom/index.js"),
+        import("../inventory/model.js"),
+      ]);
+      const remediation = modelRemediation(remediationOf);
       const out = createOutput();
       const results = await scanModelPaths(paths, { hash: flags.hash });
       const findings = withRemediation(results.flatMap(toFindings));
@@ -58,7 +61,7 @@ export function registerScanModel(scan: Command): Command {
       const srcRoot = process.cwd();
       const verdict = flags.policy
         ? // One gate for every scanner: the policy judges the findings and the models' identities.
-          judgeScan(
+          await judgeScan(
             {
               target: paths.join(" "),
               findings,
@@ -68,12 +71,16 @@ export function registerScanModel(scan: Command): Command {
           )
         : undefined;
       if (flags.format === "json")
-        out.json({ files: results.map(toJson), summary: summarise(results), ...(verdict ? { verdict } : {}) });
+        out.json({
+          files: results.map((r) => toJson(r, remediation)),
+          summary: summarise(results),
+          ...(verdict ? { verdict } : {}),
+        });
       else if (flags.format === "cyclonedx") out.json(toBom(results));
-      else if (flags.format === "table") out.text(renderResults(results));
+      else if (flags.format === "table") out.text(renderResults(results, remediation));
       await recordInStore(command, toModelInventory(results, paths));
       if (verdict) {
-        finishGate(verdict, { exitCode: flags.exitCode ?? false }, { format: flags.format, findings, srcRoot });
+        await finishGate(verdict, { exitCode: flags.exitCode ?? false }, { format: flags.format, findings, srcRoot });
         return;
       }
       if (flags.format === "sarif") out.json(toSarif({ toolVersion: packageVersion(), findings, srcRoot }));
@@ -101,9 +108,12 @@ function failOnText(level: string): string {
   return level === "malicious" ? "are malicious" : `are ${level} or worse`;
 }
 
-/** How to fix a model finding, from the rule help (model rules are `model/<rule>` outside the scanner). */
-function modelRemediation(rule: string): string {
-  return remediationOf(`model/${rule}`);
+/** How to fix a model finding, by its rule. */
+type Remediation = (rule: string) => string;
+
+/** Model remediations from sbom's rule help (`remediationOf`: model rules are `model/<rule>` outside the scanner). */
+export function modelRemediation(remediationOf: (ruleId: string) => string): Remediation {
+  return (rule) => remediationOf(`model/${rule}`);
 }
 
 /** Model files as the policy judges them: identity, hash, licence, and where the file is. */
@@ -116,7 +126,7 @@ export function toPolicyModels(results: readonly ModelScanResult[]) {
   }));
 }
 
-export function toJson(r: ModelScanResult) {
+export function toJson(r: ModelScanResult, remediation: Remediation) {
   return {
     path: r.path,
     format: r.format,
@@ -127,7 +137,7 @@ export function toJson(r: ModelScanResult) {
       detail: f.detail,
       offset: f.offset ?? null,
       ...(f.entry ? { entry: f.entry } : {}),
-      remediation: modelRemediation(f.rule),
+      remediation: remediation(f.rule),
     })),
     sha256: r.sha256 ?? null,
     size: r.size,
@@ -150,7 +160,7 @@ function toBom(results: readonly ModelScanResult[]) {
   };
 }
 
-export function renderResults(results: readonly ModelScanResult[]): string {
+export function renderResults(results: readonly ModelScanResult[], remediation: Remediation): string {
   if (results.length === 0) return "no model files found";
   const rows = results.map((r) => [r.verdict.toUpperCase(), r.format, r.path, r.sha256?.slice(0, 12)]);
   const lines = [renderTable(["VERDICT", "FORMAT", "PATH", "SHA256"], rows)];
@@ -164,7 +174,7 @@ export function renderResults(results: readonly ModelScanResult[]): string {
           indent: "  ",
           hanging: "           ",
         }),
-        ...wrapText(`fix: ${modelRemediation(f.rule)}`, { indent: "    ", hanging: "         " }),
+        ...wrapText(`fix: ${remediation(f.rule)}`, { indent: "    ", hanging: "         " }),
       );
     }
     if (r.findings.length > 20) lines.push(`  … ${r.findings.length - 20} more (use --format json)`);

@@ -4,14 +4,11 @@
  */
 import type { Command } from "commander";
 import { PalisadeError } from "../../core/index.js";
-import { createMemoryQueue, createRedisQueue, type ImageJob, listRegistryJobs } from "../../scan/image/index.js";
-import { formatOption, withExamples } from "../command-helpers.js";
-import type { CommandContext, GlobalOptions } from "../context.js";
+import type { ImageJob } from "../../scan/image/index.js";
+import { type Contextual, formatOption, withExamples } from "../command-helpers.js";
 import { alreadyScanned, registryCredentials, runImageJob } from "../image-jobs.js";
 import { renderTable } from "../output.js";
 import { type QueueFlags, queueOptions, redisUrlOf } from "../queue-options.js";
-
-type Contextual = (globals: GlobalOptions) => CommandContext;
 
 export function registerScanRegistry(scan: Command, context: Contextual): Command {
   const command = queueOptions(
@@ -37,7 +34,7 @@ export function registerScanRegistry(scan: Command, context: Contextual): Comman
       },
       cmd: Command,
     ) => {
-      const ctx = context(cmd.optsWithGlobals());
+      const ctx = await context(cmd.optsWithGlobals());
       const concurrency = Number(flags.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1)
         throw new PalisadeError(
@@ -45,6 +42,7 @@ export function registerScanRegistry(scan: Command, context: Contextual): Comman
           `--concurrency ${flags.concurrency}: expected a whole number of at least 1`,
         );
       const redisUrl = flags.queue === "redis" ? redisUrlOf(flags) : undefined;
+      const { createMemoryQueue, createRedisQueue, listRegistryJobs } = await import("../../scan/image/index.js");
       const jobs = await listRegistryJobs(target, {
         ...(flags.insecure ? { insecure: true } : {}),
         ...(flags.platform ? { platform: flags.platform } : {}),

@@ -6,8 +6,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { PalisadeError } from "../../core/index.js";
-import { parsePrivateKey, pushAttestation, pushSignature, type SignedArtifact } from "../../gate/index.js";
-import { parseRegistryReference, RegistryClient } from "../../scan/image/index.js";
+import type { SignedArtifact } from "../../gate/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
 import { registryCredentials } from "../image-jobs.js";
 import { createOutput, renderTable } from "../output.js";
@@ -54,6 +53,8 @@ export function registerSign(program: Command): Command {
     .option("--insecure", "plain HTTP and unverified TLS (a registry on this machine)")
     .addOption(formatOption())
     .action(async (text: string, flags: SignFlags) => {
+      const [{ parsePrivateKey, pushAttestation, pushSignature }, { parseRegistryReference, RegistryClient }] =
+        await Promise.all([import("../../gate/index.js"), import("../../scan/image/index.js")]);
       const key = parsePrivateKey(readInput(flags.key, "key", 64 * 1024), flags.key);
       let attestation: unknown;
       if (flags.attest) {

@@ -10,19 +10,12 @@ import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { PalisadeError, UPSTREAM_KINDS, type UpstreamConfig } from "../../core/index.js";
-import { createAuthenticator, generateApiKey } from "../../gateway/index.js";
-import { createCorrelator } from "../../incident/index.js";
-import { loadPolicyFiles } from "../../policy/index.js";
-import { createApi, createStaticHandler, startApiServer } from "../../server/index.js";
 import type { Store } from "../../store/index.js";
-import { withExamples } from "../command-helpers.js";
-import { createContext } from "../context.js";
-import { demoMcpConfig, replayDemoMcp } from "../demo/mcp-traffic.js";
+import { commandContext, withExamples } from "../command-helpers.js";
 import { startSampleUpstream } from "../demo/sample-upstream.js";
 import { EXAMPLES_DIR, runDemoScans } from "../demo/scans.js";
 import { DEMO_CALLERS, replayDemoTraffic } from "../demo/traffic.js";
 import { isLoopback, logFormatOption, policyFiles, serverGlobals, startGateway } from "./gateway.js";
-import { incidentDirectory, incidentRules } from "./incident.js";
 import { startMcpHttpGateway } from "./mcp.js";
 import { packageVersion } from "./version.js";
 
@@ -98,6 +91,7 @@ async function firstAdminKey(store: Store, now: number): Promise<string | undefi
   const usable = keys.some((k) => k.roles.includes("admin") && !k.revokedAt && (!k.expiresAt || k.expiresAt > now));
   if (usable) return undefined;
   const name = keys.some((k) => k.name === FIRST_ADMIN_KEY) ? `${FIRST_ADMIN_KEY}-${now}` : FIRST_ADMIN_KEY;
+  const { generateApiKey } = await import("../../gateway/index.js");
   const generated = generateApiKey();
   await store.createApiKey({ name, prefix: generated.prefix, hash: generated.hash, roles: ["admin"] });
   return generated.key;
@@ -106,6 +100,7 @@ async function firstAdminKey(store: Store, now: number): Promise<string | undefi
 /** Fresh keys for the demo's callers (earlier demo keys of the same names are revoked first). */
 async function demoKeys(store: Store): Promise<Record<keyof typeof DEMO_CALLERS, string>> {
   const keys = {} as Record<keyof typeof DEMO_CALLERS, string>;
+  const { generateApiKey } = await import("../../gateway/index.js");
   for (const [caller, name] of Object.entries(DEMO_CALLERS) as [keyof typeof DEMO_CALLERS, string][]) {
     await store.revokeApiKey(name);
     const generated = generateApiKey();
@@ -136,7 +131,7 @@ async function auditedAtLeast(
 }
 
 async function runUp(cmd: Command, flags: UpFlags): Promise<void> {
-  const ctx = createContext(serverGlobals(cmd, flags.format));
+  const ctx = await commandContext(serverGlobals(cmd, flags.format));
   const api = hostPort(flags.listen, "--listen");
   const gatewayAt = hostPort(flags.gatewayListen, "--gateway-listen");
   const mcpAt = hostPort(flags.mcpListen, "--mcp-listen");
@@ -150,14 +145,37 @@ async function runUp(cmd: Command, flags: UpFlags): Promise<void> {
       "bad-usage",
       "no upstream: give --upstream URL, gateway.upstreams in palisade.yaml, or --demo for a built-in sample upstream",
     );
+  const [
+    { createAuthenticator },
+    { createCorrelator },
+    { loadPolicyFiles },
+    { createApi, createStaticHandler, startApiServer },
+    { incidentDirectory, incidentRules },
+    { demoMcpConfig, replayDemoMcp },
+  ] = await Promise.all([
+    import("../../gateway/index.js"),
+    import("../../incident/index.js"),
+    import("../../policy/index.js"),
+    import("../../server/index.js"),
+    import("./incident.js"),
+    import("../demo/mcp-traffic.js"),
+  ]);
   const files =
-    flags.policy ?? (flags.demo && !ctx.config.gateway.policy.length ? DEMO_POLICY : policyFiles(ctx, undefined));
+    flags.policy ?? (flags.demo && !ctx.config.gateway.policy.length ? DEMO_POLICY : await policyFiles(ctx, undefined));
   loadPolicyFiles(files); // a bad policy is refused before anything starts
 
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
+    for (const close of closers.reverse())
+      await close().catch((error: unknown) =>
+        ctx.logger.warn({ err: (error as Error).message }, "error while stopping"),
+      );
   };
+  // Listening for the stop signals from the start: a stop during the demo still drains the gateways.
+  const stopped = new Promise<void>((resolve) => {
+    process.once("SIGTERM", () => resolve());
+    process.once("SIGINT", () => resolve());
+  });
   try {
     const store = ctx.openStore({ eventWriter: true });
     closers.push(() => store.close());
@@ -203,8 +221,9 @@ async function runUp(cmd: Command, flags: UpFlags): Promise<void> {
     timer.unref();
     closers.push(async () => clearInterval(timer));
 
+    const apiKeys = ctx.config.gateway.auth.apiKeys;
     const authenticator = createAuthenticator({
-      apiKeys: store,
+      ...(apiKeys ? { apiKeys: store } : {}),
       ...(ctx.config.gateway.auth.oidc ? { oidc: ctx.config.gateway.auth.oidc } : {}),
     });
     const server = await startApiServer({
@@ -223,7 +242,8 @@ async function runUp(cmd: Command, flags: UpFlags): Promise<void> {
     });
     closers.push(() => server.close());
 
-    const adminKey = flags.auth ? await firstAdminKey(store, Date.now()) : undefined;
+    // A first admin key only where API keys are how callers sign in (not with OIDC alone).
+    const adminKey = flags.auth && apiKeys ? await firstAdminKey(store, Date.now()) : undefined;
     const gatewayUrl = `http://${gateway.address.host.includes(":") ? `[${gateway.address.host}]` : gateway.address.host}:${gateway.address.port}`;
 
     if (flags.demo) {
@@ -247,17 +267,14 @@ async function runUp(cmd: Command, flags: UpFlags): Promise<void> {
       `  API         ${server.url}/api/v1 (OpenAPI document: ${server.url}/api/v1/openapi.json)`,
       `  AI gateway  ${gatewayUrl}/v1 (OpenAI-compatible)`,
       ...(mcp ? [`  MCP gateway ${mcp.url} (Streamable HTTP; servers: ${mcp.servers.join(", ")})`] : []),
-      `  store       ${ctx.storeLocation}`,
+      `  store       ${store.location}`,
       ...(adminKey ? [`  admin key   ${adminKey} (shown once; only its hash is stored)`] : []),
       ...(flags.auth ? [] : ["  authentication is OFF (--no-auth): every local caller is an admin"]),
       "Press Ctrl+C to stop.",
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
 
-    await new Promise<void>((resolve) => {
-      process.once("SIGTERM", () => resolve());
-      process.once("SIGINT", () => resolve());
-    });
+    await stopped;
     ctx.logger.info("stopping");
   } finally {
     await closeAll();

@@ -6,21 +6,11 @@
  */
 import type { Command } from "commander";
 import { PalisadeError, startRedisJobWorker } from "../../core/index.js";
-import {
-  createEventIngestor,
-  EVENT_BATCH_JOB,
-  type EventJobTypes,
-  incidentAlert,
-  parseEventBatchJob,
-} from "../../incident/index.js";
-import { IMAGE_SCAN_JOB, type ImageJobTypes } from "../../scan/image/index.js";
-import { formatOption, withExamples } from "../command-helpers.js";
-import type { CommandContext, GlobalOptions } from "../context.js";
+import type { EventJobTypes } from "../../incident/index.js";
+import type { ImageJobTypes } from "../../scan/image/index.js";
+import { type Contextual, formatOption, withExamples } from "../command-helpers.js";
 import { runImageJob } from "../image-jobs.js";
 import { redisUrlOf } from "../queue-options.js";
-import { alertDispatcher, correlatorFor } from "./events.js";
-
-type Contextual = (globals: GlobalOptions) => CommandContext;
 
 interface WorkerFlags {
   redisUrl?: string;
@@ -47,15 +37,24 @@ export function registerWorker(program: Command, context: Contextual): Command {
     .option("--rules <paths...>", "more correlation rule files or folders, for event batches")
     .option("--policy <files...>", "policy whose alert sinks are told of new incidents")
     .action(async (flags: WorkerFlags, cmd: Command) => {
-      const ctx = context(cmd.optsWithGlobals());
+      const ctx = await context(cmd.optsWithGlobals());
       const url = redisUrlOf(flags);
       const concurrency = Number(flags.concurrency);
       const lockSeconds = Number(flags.lockSeconds);
       if (!Number.isInteger(concurrency) || concurrency < 1 || !Number.isFinite(lockSeconds) || lockSeconds < 1)
         throw new PalisadeError("bad-usage", "--concurrency and --lock-seconds must be at least 1");
+      const [
+        { createEventIngestor, EVENT_BATCH_JOB, incidentAlert, parseEventBatchJob },
+        { IMAGE_SCAN_JOB },
+        { alertDispatcher, correlatorFor },
+      ] = await Promise.all([
+        import("../../incident/index.js"),
+        import("../../scan/image/index.js"),
+        import("./events.js"),
+      ]);
       const store = ctx.openStore({ eventWriter: true });
       await store.migrate();
-      const dispatcher = alertDispatcher(ctx, flags.policy);
+      const dispatcher = await alertDispatcher(ctx, flags.policy);
       const ingestor = createEventIngestor({
         store,
         correlator: correlatorFor(ctx, store, flags.rules),

@@ -15,10 +15,20 @@ export const DEMO_SCANS: readonly (readonly string[])[] = [
   ["scan", "image", `oci:${EXAMPLES_DIR}image/layout`, "--advisories", `${EXAMPLES_DIR}advisories`],
 ];
 
-function run(args: readonly string[], db: string): Promise<void> {
+/** The environment naming the store `db` (and no other: an inherited URL would win over a path). */
+async function storeEnv(db: string): Promise<NodeJS.ProcessEnv> {
+  const { isPostgresUrl } = await import("../../store/index.js");
+  const { PALISADE_DATABASE_URL: _url, PALISADE_DB: _path, ...env } = process.env;
+  return { ...env, ...(isPostgresUrl(db) ? { PALISADE_DATABASE_URL: db } : { PALISADE_DB: db }) };
+}
+
+async function run(args: readonly string[], db: string): Promise<void> {
+  const env = await storeEnv(db);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args, "--db", db, "--format", "json", "--log-level", "error"], {
+    // The store through the environment: a PostgreSQL URL carries a password, and argv is public.
+    const child = spawn(process.execPath, [CLI, ...args, "--format", "json", "--log-level", "error"], {
       stdio: ["ignore", "ignore", "pipe"],
+      env,
     });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => {

@@ -9,7 +9,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
 import { describeError, isPalisadeError, PalisadeError, redactUrl } from "../../core/index.js";
 import type { RecordedScan, ScanRecord, Store } from "../../store/index.js";
-import { createContext, type GlobalOptions } from "../context.js";
+import { commandContext } from "../command-helpers.js";
+import type { GlobalOptions } from "../context.js";
 import { type Inventory, toScanRecord } from "./records.js";
 
 /**
@@ -22,9 +23,9 @@ export function addStoreOption<T extends Command>(command: T): T {
     "--upload <url>",
     "also send this scan to a Palisade server (`palisade up`), authenticated by $PALISADE_API_KEY (role scans:write)",
   );
-  command.hook("preAction", (_command, action) => {
+  command.hook("preAction", async (_command, action) => {
     const options = action.optsWithGlobals<StoreFlags>();
-    if (options.store !== false) createContext(options);
+    if (options.store !== false) await commandContext(options);
     if (options.upload !== undefined) uploadUrl(options.upload);
   });
   return command;
@@ -46,6 +47,16 @@ function uploadUrl(text: string): URL {
   return new URL(`${base}/api/v1/scans`, url);
 }
 
+/** What POST /api/v1/scans answers: the scan's id and whether it was new. */
+function isUploadAnswer(text: string): boolean {
+  try {
+    const value = JSON.parse(text) as { scanId?: unknown; created?: unknown };
+    return typeof value.scanId === "string" && typeof value.created === "boolean";
+  } catch {
+    return false;
+  }
+}
+
 /** Most of an upload's answer shown in an error: enough for the server's reason. */
 const UPLOAD_ERROR_SHOWN = 300;
 
@@ -58,6 +69,8 @@ async function upload(text: string, record: ScanRecord): Promise<void> {
       method: "POST",
       headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
       body: JSON.stringify(record),
+      // A redirect would turn the POST into a GET that answers 200 with nothing uploaded.
+      redirect: "manual",
       signal: AbortSignal.timeout(60_000),
     });
   } catch (cause) {
@@ -70,7 +83,14 @@ async function upload(text: string, record: ScanRecord): Promise<void> {
       },
     );
   }
-  const answer = (await response.text()).slice(0, UPLOAD_ERROR_SHOWN);
+  const body = await response.text();
+  const answer = body.slice(0, UPLOAD_ERROR_SHOWN);
+  if (response.ok && !isUploadAnswer(body))
+    throw new PalisadeError(
+      "upstream-unavailable",
+      `upload to ${redactUrl(url.toString())} got an answer that is not a Palisade server's (${response.status}); check the URL`,
+      { input: redactUrl(url.toString()) },
+    );
   if (!response.ok)
     throw new PalisadeError(
       response.status === 401 || response.status === 403 ? "bad-usage" : "upstream-unavailable",
@@ -104,7 +124,7 @@ async function recordLocally(
 ): Promise<RecordedScan | undefined> {
   let store: Store | undefined;
   try {
-    const ctx = createContext(options);
+    const ctx = await commandContext(options);
     store = ctx.openStore();
     await migrate(store);
     const recorded = await store.recordInventory(record);
