@@ -444,7 +444,7 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
     const prompt = String(request.detail?.prompt);
     const viewerTrace = await api<{ nodes: TraceNode[] }>(`incidents/${incident.id}/trace`, server.viewerKey);
     assert.ok(!JSON.stringify(viewerTrace).includes(prompt), "a viewer's trace carries no prompt text");
-    assert.deepEqual(viewerTrace.nodes.find((n) => n.id === request.id)?.detail?.withheld, ["prompt"]);
+    assert.deepEqual(viewerTrace.nodes.find((n) => n.id === request.id)?.detail?.withheld, ["prompt", "promptHmac"]);
 
     const route = `incidents/${encodeURIComponent(incident.id)}`;
     const admin = await open(server.adminKey, route);
