@@ -97,15 +97,9 @@ export interface McpHttpGateway {
  * AI gateway's policy, detectors, store and audit trail. `palisade mcp proxy --http` and
  * `palisade up` both run it.
  */
-export async function startMcpHttpGateway(
-  ctx: CommandContext,
-  config: McpConfig,
-  flags: { policy?: string[]; auth: boolean; listen: { host: string; port: number } },
-): Promise<McpHttpGateway> {
-  const [{ createAuthenticator }, { serveHttp, startMcpProxy }] = await Promise.all([
-    import("../../gateway/index.js"),
-    import("../../mcp/index.js"),
-  ]);
+/** The configured servers started behind the gateway's controls (closed again if they cannot start). */
+async function startProxy(ctx: CommandContext, config: McpConfig, flags: { policy?: string[] }) {
+  const { startMcpProxy } = await import("../../mcp/index.js");
   const gateway = await openControls(ctx, flags, config);
   const started = await startMcpProxy(config, { controls: gateway.controls }).catch(async (error: unknown) => {
     await gateway.close();
@@ -116,6 +110,19 @@ export async function startMcpHttpGateway(
     { servers: [...started.upstreams.keys()], policy: gateway.controls.policy().name },
     "mcp proxy ready",
   );
+  return { gateway, started };
+}
+
+export async function startMcpHttpGateway(
+  ctx: CommandContext,
+  config: McpConfig,
+  flags: { policy?: string[]; auth: boolean; listen: { host: string; port: number } },
+): Promise<McpHttpGateway> {
+  const [{ createAuthenticator }, { serveHttp }] = await Promise.all([
+    import("../../gateway/index.js"),
+    import("../../mcp/index.js"),
+  ]);
+  const { gateway, started } = await startProxy(ctx, config, flags);
   try {
     const oidc = ctx.config.gateway.auth.oidc;
     const auth = createAuthenticator({
@@ -163,7 +170,7 @@ export function registerMcp(program: Command, context: Contextual): Command {
         throw new PalisadeError("bad-usage", `--no-auth is only allowed on a loopback address, not ${listen.host}`, {
           input: listen.host,
         });
-      const { loadClientServers, serveStdio, startMcpProxy } = await import("../../mcp/index.js");
+      const { loadClientServers, serveStdio } = await import("../../mcp/index.js");
       const config = flags.servers ? loadClientServers(flags.servers) : ctx.config.mcp;
       if (Object.keys(config.servers).length === 0)
         throw new PalisadeError(
@@ -185,17 +192,8 @@ export function registerMcp(program: Command, context: Contextual): Command {
         await serving.close();
         return;
       }
-      const gateway = await openControls(ctx, flags, config);
       // Over stdio our stdout is the protocol: the upstreams' stderr goes to ours, logs too.
-      const started = await startMcpProxy(config, { controls: gateway.controls }).catch(async (error: unknown) => {
-        await gateway.close();
-        throw error;
-      });
-      for (const [server, reason] of started.failed) ctx.logger.warn({ server, reason }, "upstream not started");
-      ctx.logger.info(
-        { servers: [...started.upstreams.keys()], policy: gateway.controls.policy().name },
-        "mcp proxy ready",
-      );
+      const { gateway, started } = await startProxy(ctx, config, flags);
       try {
         await serveStdio(started);
       } finally {
