@@ -4,7 +4,7 @@
  * schema the OpenAPI document publishes, and every write audited.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +25,21 @@ interface OpenApiOperation {
 
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
 const EXAMPLE_POLICY = new URL("../examples/policy/policy.yaml", import.meta.url).pathname;
+/** Exceptions on top of the example policy: one in force on a finding's path, one expired on a scanned image. */
+const EXCEPTIONS_POLICY = join(mkdtempSync(join(tmpdir(), "palisade-api-policy-")), "exceptions.yaml");
+writeFileSync(
+  EXCEPTIONS_POLICY,
+  [
+    "apiVersion: palisade.dev/v1",
+    "kind: Policy",
+    "metadata: { name: accepted-risks }",
+    "spec:",
+    "  exceptions:",
+    '    - { rule: code.hardcoded-key, target: "app.py", owner: appsec@example.com, reason: test key, expires: 2030-01-01 }',
+    '    - { rule: "image.*", target: "registry.local/*", owner: ml@example.com, reason: rebuild, expires: 2026-11-30 }',
+    "",
+  ].join("\n"),
+);
 const HOUR = 3_600_000;
 
 function gatewayEvent(i: number, over: Partial<Record<string, unknown>> & { identity?: string; time?: number }): Event {
@@ -241,7 +256,7 @@ function apiContract(name: string, open: () => Promise<{ store: Store; cleanup: 
         directory: createStoreDirectory({ mcp: {} }),
         authenticate: (h) => authenticator.authenticate(h),
         version: "test",
-        policy: () => loadPolicyFiles([EXAMPLE_POLICY]),
+        policy: () => loadPolicyFiles([EXAMPLE_POLICY, EXCEPTIONS_POLICY]),
         now: () => NOW,
       });
       server = await startApiServer({ host: "127.0.0.1", port: 0, api: api.handler });
@@ -373,6 +388,42 @@ function apiContract(name: string, open: () => Promise<{ store: Store; cleanup: 
       assert.deepEqual(await ids("scan=scan-image-1"), ["image.vuln"]);
     });
 
+    it("gives each finding its status under the policy's exceptions, and filters and pages by it", async () => {
+      const all = (await call("/api/v1/findings?limit=500", keys.viewer)).body.items as {
+        ruleId: string;
+        status: string;
+        exception: { owner: string; expires: string } | null;
+      }[];
+      const byRule = Object.fromEntries(all.map((f) => [f.ruleId, [f.status, f.exception?.owner ?? null]]));
+      assert.deepEqual(byRule["code.hardcoded-key"], ["excepted", "appsec@example.com"]);
+      assert.deepEqual(byRule["image.vuln"], ["expired", "ml@example.com"]);
+      assert.deepEqual(byRule["mcp.secret-in-env"], ["open", null]);
+      const statusIds = async (status: string) => {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const r = await call(
+            `/api/v1/findings?status=${status}&limit=1${cursor ? `&cursor=${cursor}` : ""}`,
+            keys.viewer,
+          );
+          assert.equal(r.status, 200);
+          seen.push(...r.body.items.map((f: { ruleId: string; status: string }) => `${f.ruleId}:${f.status}`));
+          cursor = r.body.nextCursor;
+        } while (cursor);
+        return seen.sort();
+      };
+      assert.deepEqual(await statusIds("excepted"), ["code.hardcoded-key:excepted"]);
+      assert.deepEqual(await statusIds("expired"), ["image.vuln:expired"]);
+      assert.deepEqual(
+        await statusIds("open"),
+        all
+          .filter((f) => f.status === "open")
+          .map((f) => `${f.ruleId}:open`)
+          .sort(),
+      );
+      assert.equal((await call("/api/v1/findings?status=waived", keys.viewer)).status, 400);
+    });
+
     it("answers bad query parameters and cursors 400, naming the parameter", async () => {
       for (const [query, field] of [
         ["min_severity=urgent", "min_severity"],
@@ -419,6 +470,7 @@ function apiContract(name: string, open: () => Promise<{ store: Store; cleanup: 
       assert.deepEqual([again.status, again.body.created], [200, false]);
       const scan = await call("/api/v1/scans/scan-ci-1", keys.viewer);
       assert.equal(scan.body.findings.medium, 1);
+
       assert.equal((await call("/api/v1/scans?kind=code", keys.viewer)).body.items.length, 2);
 
       assert.equal(
@@ -576,7 +628,7 @@ function apiContract(name: string, open: () => Promise<{ store: Store; cleanup: 
     it("shows the effective policy with its exceptions' expiry", async () => {
       const { status, body } = await call("/api/v1/policy", keys.viewer);
       assert.equal(status, 200);
-      assert.equal(body.name, "example");
+      assert.equal(body.name, "example+accepted-risks");
       const legacy = body.exceptions.find((e: { rule: string }) => e.rule === "image.non-root");
       assert.deepEqual([legacy.expires, legacy.expired, legacy.daysLeft], ["2026-12-31", false, 24]);
       assert.equal((await call("/api/v1/policy", keys.sensor)).status, 403);
@@ -653,6 +705,58 @@ function apiContract(name: string, open: () => Promise<{ store: Store; cleanup: 
       const created = writes.find((w) => w.payload.route === "/api/v1/keys" && w.payload.status === 201);
       assert.ok(created);
       assert.equal(JSON.stringify(writes).includes("pal_"), false, "no key, no body in the audit");
+    });
+
+    it("records the CI gate's decision that comes with an upload, once, among the policy's recent decisions", async () => {
+      const gated = {
+        scan: {
+          id: "scan-ci-gated",
+          kind: "code",
+          target: "github.com/acme/bot@def456",
+          status: "completed",
+          startedAt: NOW - 900,
+          finishedAt: NOW - 500,
+        },
+        assets: [],
+        edges: [],
+        findings: [],
+        gate: {
+          gate: "ci",
+          target: "github.com/acme/bot@def456",
+          decision: "deny",
+          policy: "policy.yaml",
+          reasons: [
+            {
+              ruleId: "supply-chain.model-not-approved",
+              decision: "deny",
+              message: "model claude-3-5-haiku is not approved",
+            },
+          ],
+        },
+      };
+      for (const expected of [201, 200]) {
+        const r = await call("/api/v1/scans", keys.ci, { method: "POST", body: JSON.stringify(gated) });
+        assert.equal(r.status, expected);
+      }
+      const decisions = (await call("/api/v1/policy", keys.viewer)).body.decisions.filter(
+        (d: { payload: { scanId?: string } }) => d.payload.scanId === "scan-ci-gated",
+      );
+      assert.deepEqual(
+        decisions.map((d: { kind: string; verdict: string; payload: { decision: string } }) => [
+          d.kind,
+          d.verdict,
+          d.payload.decision,
+        ]),
+        [["gate.ci", "blocked", "deny"]],
+      );
+      const events = await call("/api/v1/events?kind=gate.ci&verdict=blocked", keys.viewer);
+      assert.equal(events.body.items[0]?.reason, "supply-chain.model-not-approved");
+      const bad = await call("/api/v1/scans", keys.ci, {
+        method: "POST",
+        body: JSON.stringify({ ...gated, gate: { ...gated.gate, gate: "registry" } }),
+      });
+      assert.equal(bad.status, 400);
+      assert.match(bad.body.error.message, /^gate\.gate/);
     });
   });
 }

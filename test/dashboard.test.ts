@@ -266,7 +266,8 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
 
   it("findings: filters by severity, rule and OWASP id narrow the table to what the API returns", async () => {
     const list = async (query: string) =>
-      (await api<Page_<{ id: string; title: string; owasp: string[] }>>(`findings?limit=50${query}`)).items;
+      (await api<Page_<{ id: string; title: string; owasp: string[]; ruleId: string }>>(`findings?limit=50${query}`))
+        .items;
     const ids = async (query: string) => (await list(query)).map((f) => f.id);
     const shown = () => page.locator(rows).evaluateAll((r) => r.map((x) => x.getAttribute("data-finding")));
     const rows = "[data-table=findings] tbody tr";
@@ -305,6 +306,28 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
       narrowed.map((f) => f.id),
     );
     assert.match(await text(page, rows), literally(narrowed[0]?.title ?? "?"));
+
+    // The demo's policy accepts one risk: the status filter shows the finding it waives, and who accepted it.
+    await page.getByLabel("OWASP LLM").selectOption("");
+    await page.getByLabel("Rule").fill("");
+    await page.getByLabel("Status").selectOption("excepted");
+    const excepted = await list("&status=excepted");
+    assert.deepEqual(
+      excepted.map((f) => f.ruleId),
+      ["code.trust-remote-code"],
+    );
+    await waitForCount(page, rows, excepted.length);
+    assert.deepEqual(
+      await shown(),
+      excepted.map((f) => f.id),
+    );
+    assert.equal(
+      await page
+        .locator(`${rows} [data-status=excepted] .badge`)
+        .getAttribute("title")
+        .then((t) => /ml-platform@example\.com/.test(t ?? "")),
+      true,
+    );
     await page.context().close();
   });
 
@@ -492,7 +515,7 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
       files: string[];
       spec: Record<string, unknown>;
       exceptions: { rule: string; target: string; owner: string; expires: string; expired: boolean }[];
-      decisions: { id: string }[];
+      decisions: { id: string; kind: string; payload: { decision?: string; target?: string } }[];
     }>("policy", server.viewerKey);
     assert.ok(policy.exceptions.length > 0, "the example policy has an exception");
     const page = await open(server.viewerKey, "policy");
@@ -510,9 +533,13 @@ describe("dashboard in a browser", { skip, timeout: 300_000 }, () => {
       for (const part of [e.owner, e.expires]) assert.ok(shown.includes(part), `${shown} shows ${part}`);
       assert.equal(await row.evaluate((r) => r.classList.contains("expired")), e.expired);
     }
-    if (policy.decisions.length > 0)
-      await waitForCount(page, "[data-table=decisions] tbody tr", policy.decisions.length);
-    else await page.getByText("No gate decisions recorded yet.").waitFor();
+    // The demo's scans ran through the CI gate under this policy: one decision each, both denied.
+    const ci = policy.decisions.filter((d) => d.kind === "gate.ci");
+    assert.equal(ci.length, 2, JSON.stringify(policy.decisions));
+    assert.ok(ci.every((d) => d.payload.decision === "deny"));
+    await waitForCount(page, "[data-table=decisions] tbody tr", policy.decisions.length);
+    for (const d of ci)
+      assert.match(await text(page, `[data-decision="${d.id}"]`), literally(String(d.payload.target)));
     await screenshot(page, "policy");
     await page.context().close();
   });

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { openStore } from "../src/store/index.js";
 import { runCli } from "./helpers/cli.js";
 import { buildLayer, writeOciLayout } from "./helpers/oci-image.js";
 import { freePort, registrySkipReason, startRegistry, type TestRegistry } from "./helpers/registry.js";
@@ -125,11 +126,30 @@ describe("palisade gate registry and palisade sign image", { skip, timeout: 120_
     await pull(`${gateHost}/prod/app:1.0`, join(dir, "after"));
   });
 
-  it("stops on SIGTERM with exit 0", async () => {
+  it("stops on SIGTERM with exit 0, its decisions recorded in the store's audit trail", async () => {
     const child = gate as ChildProcess;
     child.kill("SIGTERM");
     const code = await new Promise((resolve) => child.once("exit", resolve));
     assert.equal(code, 0);
+    const store = openStore({ location: join(dir, "gate.db") });
+    try {
+      const events = await store.db
+        .selectFrom("events")
+        .select(["kind", "verdict", "payload"])
+        .where("kind", "=", "gate.registry")
+        .orderBy("time")
+        .execute();
+      const decisions = events.map((e) => {
+        const p = JSON.parse(e.payload) as { target: string; decision: string; digest?: string };
+        return [p.target.replace(registry.host, "REG"), p.decision, e.verdict, /^sha256:/.test(p.digest ?? "")];
+      });
+      // The denied pull (its HEAD and GET once), then the signed image served; images by the upstream's name.
+      assert.deepEqual(decisions.at(0), ["REG/prod/app:1.0", "deny", "blocked", true]);
+      assert.deepEqual(decisions.at(-1), ["REG/prod/app:1.0", "allow", "allowed", true]);
+      assert.equal(decisions.filter((d) => d[1] === "deny").length, 1, JSON.stringify(decisions));
+    } finally {
+      await store.close();
+    }
   });
 
   it("a bad PEM key in the policy stops the gate at start with exit 2 naming the policy line", async () => {

@@ -94,6 +94,8 @@ interface Gate {
   gate: RegistryGate;
   judge: ImageJudge;
   store: Store;
+  /** What the gate reported judging, in order. */
+  decisions: { image: string; decision: string }[];
   close(): Promise<void>;
 }
 
@@ -115,9 +117,11 @@ async function startGate(
         recordImageReport(store, report, { digest: image.digest, name: image.repository, startedAt: Date.now() }),
     }),
   });
+  const decisions: Gate["decisions"] = [];
   const gate = createRegistryGate({
     upstream: `http://${upstream}`,
     judge,
+    onDecision: ({ image, judgement }) => decisions.push({ image, decision: judgement.verdict.decision }),
     ...(options.notifications ? { notifications: { token: "s3cret" } } : {}),
   });
   const { port } = await gate.listen("127.0.0.1", 0);
@@ -127,6 +131,7 @@ async function startGate(
     gate,
     judge,
     store,
+    decisions,
     async close() {
       await gate.close();
       await clients.close();
@@ -240,6 +245,10 @@ describe("registry gate", { skip, timeout: 120_000 }, () => {
     });
     assert.equal(head.status, 403);
     await assert.rejects(pull(`${gate.host}/team/root:1.0`, join(dir, "gate-root")), /denied|DENIED/);
+    // Every judgement is reported for the audit trail (GET and HEAD alike; the recorder collapses repeats).
+    const root = gate.decisions.filter((d) => d.image.endsWith("/team/root:1.0"));
+    assert.ok(root.length >= 2, JSON.stringify(gate.decisions));
+    assert.ok(root.every((d) => d.decision === "deny"));
   });
 
   it("blobs stream through untouched, even of a denied image (only manifests are gated)", async () => {

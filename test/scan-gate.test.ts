@@ -59,6 +59,38 @@ describe("CI gate on scan model", () => {
     assert.equal(waived.code, 0, waived.stderr);
   });
 
+  it("records the gate's decision with the scan (gate.ci), and a plain scan decides nothing", async () => {
+    const dir = modelFolder();
+    const policy = join(dir, "policy.yaml");
+    writeFileSync(
+      policy,
+      "apiVersion: palisade.dev/v1\nkind: Policy\nmetadata: { name: g }\nspec:\n  supplyChain:\n    findings: { severity: high }\n",
+    );
+    const db = join(dir, "store.db");
+    await runCli(["scan", "model", dir, "--db", db]);
+    const gated = await runCli(["scan", "model", dir, "--db", db, "--policy", policy, "--exit-code"]);
+    assert.equal(gated.code, 1, gated.stderr);
+    const { openStore } = await import("../src/store/index.js");
+    const store = openStore({ location: db });
+    try {
+      const events = await store.db.selectFrom("events").select(["kind", "verdict", "reason", "payload"]).execute();
+      assert.deepEqual(
+        events.map((e) => [e.kind, e.verdict, e.reason]),
+        [["gate.ci", "blocked", "supply-chain.finding"]],
+      );
+      const payload = JSON.parse(events[0]?.payload ?? "{}");
+      assert.equal(payload.policy, "policy.yaml");
+      assert.equal(payload.decision, "deny");
+      const scans = await store.db.selectFrom("scans").select("id").execute();
+      assert.ok(
+        scans.some((s) => s.id === payload.scanId),
+        "the decision names the scan it judged",
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   it("puts the policy's verdict in its JSON output", async () => {
     const dir = modelFolder();
     const policy = join(dir, "policy.yaml");

@@ -3,6 +3,7 @@
  * result with the policy, `--exit-code` turns a deny into exit 1, and `--format sarif` writes
  * SARIF 2.1.0. Without a policy the scanner's own default applies (e.g. malicious → fail).
  */
+import { basename } from "node:path";
 import { type Command, Option } from "commander";
 import {
   type Finding,
@@ -51,6 +52,24 @@ export async function judgeScan(input: Omit<ScanInputDraft, "kind">, flags: Gate
       ...(f.location ? { location: f.location } : {}),
     })),
   };
+}
+
+/** What the CI gate decided about a scan, recorded with it (src/policy/gate-decision.ts). */
+export interface CiGate {
+  verdict: Verdict;
+  /** The policy files' names, or how the default gate judged. */
+  policy: string;
+}
+
+/** The CI gate's decision, when the user asked for a gate (a policy, or `--exit-code`): a plain scan decides nothing. */
+export function ciGate(verdict: Verdict | undefined, flags: GateFlags): CiGate | undefined {
+  const policies = flags.policy ?? [];
+  if (!verdict || (policies.length === 0 && !flags.exitCode)) return undefined;
+  const policy =
+    policies.length > 0
+      ? policies.map((f) => basename(f)).join("+")
+      : `default gate (--fail-on ${flags.failOn ?? "high"})`;
+  return { verdict, policy };
 }
 
 /**

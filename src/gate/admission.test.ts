@@ -179,7 +179,11 @@ describe("admission: GPU quota from the inventory", () => {
     for (let i = 0; i < 3; i++)
       assert.equal((await judge(c, aReview(gpuPod(`dry${i}`, 5), { dryRun: true }))).response.allowed, true);
     assert.deepEqual(await inventory.workloads(), []);
-    assert.equal((await judge(c, aReview(gpuPod("over", 6), { dryRun: true }))).response.allowed, false);
+    const over = await judge(c, aReview(gpuPod("over", 6), { dryRun: true }));
+    assert.equal(over.response.allowed, false);
+    // What was judged is named for the audit trail, and marked as a dry run.
+    assert.match(over.subject ?? "", /^Pod \S+\/over$/);
+    assert.equal(over.dryRun, true);
     // A dry-run DELETE removes nothing.
     await judge(c, aReview(gpuPod("real", 5)));
     await judge(c, aReview(null, { operation: "DELETE", oldObject: gpuPod("real", 5), dryRun: true }));

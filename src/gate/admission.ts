@@ -79,6 +79,10 @@ export interface AdmissionOutcome {
   review: AdmissionReviewResponse;
   /** undefined when the review could not be judged (malformed) or was not about a workload. */
   verdict?: Verdict;
+  /** What was judged, `Kind namespace/name`, with the verdict. */
+  subject?: string;
+  /** The review was a dry run (`kubectl apply --dry-run=server`): nothing was admitted. */
+  dryRun?: boolean;
   /** HTTP status to answer with: 200 for every judged review, 4xx for a review that could not be read. */
   httpStatus: number;
 }
@@ -228,6 +232,8 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
       return {
         review: toAdmissionReview({ uid, allowed: false, code: 403, message, warnings, auditAnnotations: annotations }),
         verdict,
+        subject: name,
+        ...(request.dryRun === true ? { dryRun: true } : {}),
         httpStatus: 200,
       };
     }
@@ -238,6 +244,8 @@ export function createAdmissionController(options: AdmissionControllerOptions): 
     return {
       review: toAdmissionReview({ uid, allowed: true, warnings, auditAnnotations: annotations }),
       verdict,
+      subject: name,
+      ...(request.dryRun === true ? { dryRun: true } : {}),
       httpStatus: 200,
     };
   };

@@ -44,6 +44,7 @@ export {
   signatureTag,
   toProvenanceFacts,
 } from "./cosign.js";
+export { createGateRecorder, type GateRecorder, type GateRecorderOptions } from "./decision-recorder.js";
 export {
   createGatePolicy,
   createImageJudge,

@@ -35,6 +35,8 @@ export interface RegistryGateOptions {
   /** The registry name images are judged under (policy globs match it); default the upstream's host[:port]. */
   registryName?: string;
   logger?: Logger;
+  /** Told every judged pull (not the children of an index already let through), to record it. */
+  onDecision?: (decision: { image: string; judgement: ImageJudgement }) => void;
   /** Accept push notifications at `POST /notifications`; with a token, only requests bearing it. */
   notifications?: { token?: string };
   /** Largest manifest served (default 4 MiB, the limit of distribution's own). */
@@ -234,16 +236,19 @@ export function createRegistryGate(options: RegistryGateOptions): RegistryGate {
         return send(res, 502, ociError("DIGEST_INVALID", `the upstream manifest does not match ${reference}`));
     }
     const childUntil = allowedChildren.get(digest);
-    const judgement: ImageJudgement =
-      childUntil !== undefined && childUntil > Date.now()
-        ? { digest, verdict: { decision: "allow", reasons: [] }, source: "stored", warnings: [] }
-        : await options.judge.judge({
-            registry: registryName,
-            repository,
-            digest,
-            ...(reference.startsWith("sha256:") ? {} : { tag: reference }),
-          });
     const image = `${registryName}/${repository}${reference.startsWith("sha256:") ? "@" : ":"}${reference}`;
+    let judgement: ImageJudgement;
+    if (childUntil !== undefined && childUntil > Date.now())
+      judgement = { digest, verdict: { decision: "allow", reasons: [] }, source: "stored", warnings: [] };
+    else {
+      judgement = await options.judge.judge({
+        registry: registryName,
+        repository,
+        digest,
+        ...(reference.startsWith("sha256:") ? {} : { tag: reference }),
+      });
+      options.onDecision?.({ image, judgement });
+    }
     const { verdict } = judgement;
     log?.info(
       {

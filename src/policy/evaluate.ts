@@ -20,6 +20,8 @@ export interface CompiledPolicy {
   readonly runtime: RuntimePolicy;
   /** The kubernetes section (admission's knobs: image budget, AI images), when the policy has one. */
   readonly kubernetes: KubernetesPolicy | undefined;
+  /** The policy as loaded (merged spec, files), for views that show it. */
+  readonly loaded: LoadedPolicy;
   evaluate(input: PolicyInput, options?: { today?: Date }): Verdict;
   /** What an identity may do (roles, max_tokens cap, limits), for the gateway's enforcement. */
   access(identity: { id: string; roles: readonly string[] }): EffectiveAccess;
@@ -39,6 +41,7 @@ export function compilePolicy(policy: LoadedPolicy): CompiledPolicy {
     files: policy.files,
     runtime: spec.runtime ?? defaultRuntime(),
     kubernetes: spec.kubernetes,
+    loaded: policy,
     access: (identity) => runtime.access(identity),
     evaluate(input, options = {}) {
       const today = options.today ?? new Date();

@@ -28,6 +28,16 @@ export {
   controlsOf,
 } from "./controls.js";
 export { type CompiledPolicy, compilePolicy } from "./evaluate.js";
+export {
+  GATES,
+  type Gate,
+  type GateDecision,
+  GateDecisionSchema,
+  gateDecisionEvent,
+  MAX_GATE_REASONS,
+  scanGateEvent,
+  toGateDecision,
+} from "./gate-decision.js";
 export { compileGlobs, type Matcher } from "./glob.js";
 export {
   type KubernetesInput,
@@ -87,5 +97,5 @@ export {
 } from "./schema.js";
 export { compileMcpApproval, type McpServerRef } from "./supply-chain.js";
 export { findPolicyTests, type PolicyTestResult, runPolicyTestFile } from "./test-runner.js";
-export { type CompiledException, compileExceptions, toVerdict, type Violation } from "./verdict.js";
+export { type CompiledException, compileExceptions, matchException, toVerdict, type Violation } from "./verdict.js";
 export { createPolicyHolder, type PolicyHolder, type PolicyHolderOptions } from "./watch.js";

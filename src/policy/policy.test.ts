@@ -304,6 +304,41 @@ describe("policy: exceptions", () => {
     assert.equal(verdict.reasons[0]?.waivedBy, undefined);
     assert.match(verdict.reasons[0]?.message ?? "", /an exception expired/);
   });
+
+  it("waives a scanner finding by the finding's own rule, at its path, and nothing else", async () => {
+    const { policy } = await policyFrom(
+      `${header}  supplyChain:\n    findings: { severity: high, action: deny }\n  exceptions:\n    - { rule: "code.secret.*", target: "tests/**", owner: o, reason: fixture keys, expires: 2030-01-01 }\n`,
+    );
+    const finding = (ruleId: string, path: string) => ({
+      ruleId,
+      severity: "high" as const,
+      title: "t",
+      detail: "",
+      location: { path },
+      references: [],
+      owasp: [],
+      atlas: [],
+    });
+    const verdict = policy.evaluate(
+      aScan({
+        findings: [
+          finding("code.secret.aws-key", "tests/fixtures/keys.py"),
+          finding("code.secret.aws-key", "src/app.py"),
+          finding("code.unsafe-eval", "tests/x.py"),
+        ],
+      }),
+      { today: TODAY },
+    );
+    assert.deepEqual(
+      verdict.reasons.map((r) => [r.findingRuleId, r.location?.path, r.waivedBy !== undefined]),
+      [
+        ["code.secret.aws-key", "tests/fixtures/keys.py", true],
+        ["code.secret.aws-key", "src/app.py", false],
+        ["code.unsafe-eval", "tests/x.py", false],
+      ],
+    );
+    assert.equal(verdict.decision, "deny");
+  });
 });
 
 describe("policy: kubernetes", () => {

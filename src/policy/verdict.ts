@@ -23,6 +23,21 @@ export interface CompiledException {
   /** Last day it applies (inclusive), as an ISO date. */
   expires: string;
   label: string;
+  /** The exception as written. */
+  exception: PolicyException;
+}
+
+/** The exceptions matching a rule (or any of several) and a target: one in force, else one that expired. */
+export function matchException(
+  exceptions: readonly CompiledException[],
+  ruleIds: readonly string[],
+  target: string,
+  today: string,
+): { active?: CompiledException; expired?: CompiledException } {
+  const matching = exceptions.filter((e) => ruleIds.some((id) => e.matchesRule(id)) && e.matchesTarget(target));
+  const active = matching.find((e) => e.expires >= today);
+  if (active) return { active };
+  return matching[0] ? { expired: matching[0] } : {};
 }
 
 export function compileExceptions(
@@ -34,6 +49,7 @@ export function compileExceptions(
     matchesTarget: compileGlobs([e.target]),
     expires: e.expires,
     label: `exception ${sourceOf(i)} (owner ${e.owner}, expires ${e.expires}): ${e.reason}`,
+    exception: e,
   }));
 }
 
@@ -46,8 +62,13 @@ export function toVerdict(
   let decision: Decision = "allow";
   const reasons: Reason[] = [];
   for (const v of violations) {
-    const matching = exceptions.filter((e) => e.matchesRule(v.ruleId) && e.matchesTarget(v.target));
-    const active = matching.find((e) => e.expires >= today);
+    // An exception may name the policy rule or, for a scanner finding, the finding's own rule.
+    const { active, expired } = matchException(
+      exceptions,
+      v.findingRuleId === undefined ? [v.ruleId] : [v.ruleId, v.findingRuleId],
+      v.target,
+      today,
+    );
     if (active) {
       reasons.push({
         ruleId: v.ruleId,
@@ -59,7 +80,6 @@ export function toVerdict(
       });
       continue;
     }
-    const expired = matching[0];
     const message = expired ? `${v.message} (an exception expired: ${expired.label})` : v.message;
     reasons.push({
       ruleId: v.ruleId,

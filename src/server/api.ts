@@ -66,7 +66,7 @@ export function createApi(options: ApiOptions): Api {
   const routes: Route[] = [
     ...activityRoutes(store),
     ...inventoryRoutes(store),
-    ...findingRoutes(store),
+    ...findingRoutes(store, options.policy),
     ...scanRoutes(store),
     ...eventRoutes(store),
     ...incidentRoutes({ store, directory: options.directory }),

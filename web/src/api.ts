@@ -108,7 +108,13 @@ export interface Finding {
   assetId: string | null;
   scan: { id: string; kind: string; target: string } | null;
   createdAt: number;
+  /** In the findings list: whether an exception of the policy in force waives it (or did). */
+  status?: FindingStatus;
+  exception?: { rule: string; target: string; owner: string; reason: string; expires: string } | null;
 }
+
+export const FINDING_STATUSES = ["open", "excepted", "expired"] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
 
 export interface AssetDetail extends Asset {
   findings: Finding[];

@@ -16,6 +16,7 @@ import {
   createAdmissionController,
   createAdmissionServer,
   createGatePolicy,
+  createGateRecorder,
   createGateScanner,
   createImageJudge,
   createMemoryInventory,
@@ -34,6 +35,7 @@ import { createContext, type GlobalOptions } from "../context.js";
 import { recordImageReport, registryCredentials } from "../image-jobs.js";
 import { createOutput, renderTable } from "../output.js";
 import { parseListen } from "./gate-registry.js";
+import { openAuditTrail } from "./gateway.js";
 
 interface ServeFlags {
   listen: string;
@@ -105,11 +107,19 @@ export function registerGateAdmission(gate: Command): Command {
         limits: { ...DEFAULT_REVIEW_LIMITS, maxBytes: maxBody },
         onInventoryError: (error) => ctx.logger.warn({ err: describeError(error) }, "inventory not updated"),
       });
+      const trail = await openAuditTrail(ctx, "gate-admission");
+      const recorder = createGateRecorder({
+        gate: "admission",
+        policy: () => policy.name,
+        record: (event) => trail.audit.record(event),
+      });
       const server = createAdmissionServer({
         controller,
         tls,
         maxBodyBytes: maxBody,
-        onReview: ({ outcome, ms }) =>
+        onReview: ({ outcome, ms }) => {
+          // A dry run has no side effects (the webhook says NoneOnDryRun): not even this record.
+          if (outcome.verdict && outcome.subject && !outcome.dryRun) recorder.decided(outcome.subject, outcome.verdict);
           ctx.logger.info(
             {
               uid: outcome.review.response.uid,
@@ -119,7 +129,8 @@ export function registerGateAdmission(gate: Command): Command {
               ms: Math.round(ms * 10) / 10,
             },
             "admission review",
-          ),
+          );
+        },
       });
       const bound = await server.listen(port, host);
       ctx.logger.info({ listen: `${bound.address}:${bound.port}`, policy: policy.name }, "admission webhook ready");
@@ -136,6 +147,8 @@ export function registerGateAdmission(gate: Command): Command {
       });
       await server.close();
       await clients.close();
+      await trail.audit.close();
+      await trail.events.close();
       await store.close();
     });
   RUNS_OWN_ACTION.add(admission);

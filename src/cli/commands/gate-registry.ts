@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { describeError, PalisadeError } from "../../core/index.js";
 import {
   createGatePolicy,
+  createGateRecorder,
   createGateScanner,
   createImageJudge,
   createRegistryClients,
@@ -20,7 +21,7 @@ import { advisoryIndexFor } from "../../store/index.js";
 import { withExamples } from "../command-helpers.js";
 import { createContext } from "../context.js";
 import { recordImageReport, registryCredentials } from "../image-jobs.js";
-import { logFormatOption, serverGlobals } from "./gateway.js";
+import { logFormatOption, openAuditTrail, serverGlobals } from "./gateway.js";
 
 interface GateRegistryFlags {
   upstream: string;
@@ -98,11 +99,20 @@ export function registerGateRegistry(gate: Command): Command {
         ...(flags.scan ? { scan: scanner } : {}),
       });
       const token = process.env.PALISADE_NOTIFY_TOKEN;
+      // Decisions go to the audit trail (batched, spooled while the store is down) for the dashboard.
+      const trail = await openAuditTrail(ctx, "gate-registry");
+      const recorder = createGateRecorder({
+        gate: "registry",
+        policy: () => policy.name,
+        record: (event) => trail.audit.record(event),
+      });
       const gate = createRegistryGate({
         upstream: upstream.toString(),
         judge,
         registryName,
         logger: ctx.logger,
+        onDecision: ({ image, judgement }) =>
+          recorder.decided(image, judgement.verdict, judgement.digest ? { digest: judgement.digest } : {}),
         ...(flags.notifications ? { notifications: token ? { token } : {} } : {}),
         ...(flags.insecureUpstreamTls ? { verifyTls: false } : {}),
       });
@@ -124,6 +134,8 @@ export function registerGateRegistry(gate: Command): Command {
       });
       await gate.close();
       await clients.close();
+      await trail.audit.close();
+      await trail.events.close();
       await store.close();
     });
   withExamples(command, [

@@ -17,7 +17,7 @@ import {
   UpstreamConfigSchema,
 } from "../../core/index.js";
 import type { AuditWriter, GatewayServer, GuardPool, OffThreadAnalyser } from "../../gateway/index.js";
-import type { CompiledPolicy, PolicyHolder } from "../../policy/index.js";
+import type { CompiledPolicy, LoadedPolicy, PolicyHolder } from "../../policy/index.js";
 import type { Store, WorkerEventWriter } from "../../store/index.js";
 import { commandContext, withExamples } from "../command-helpers.js";
 import type { CommandContext, GlobalOptions } from "../context.js";
@@ -85,7 +85,13 @@ async function serveUntilStopped(ctx: CommandContext, flags: GatewayFlags): Prom
 export async function startGateway(
   ctx: CommandContext,
   flags: GatewayFlags,
-): Promise<GatewayServer & { address: { host: string; port: number } }> {
+): Promise<
+  GatewayServer & {
+    address: { host: string; port: number };
+    /** The policy the gateway enforces now (the last good one after a rejected edit). */
+    policy: () => LoadedPolicy;
+  }
+> {
   const config: GatewayConfig = ctx.config.gateway;
   const [host = "127.0.0.1", portText = "8080"] = (flags.listen ?? config.listen).split(/:(?=\d+$)/);
   const port = Number(portText);
@@ -205,7 +211,7 @@ export async function startGateway(
       },
       "gateway listening",
     );
-    return { ...gateway, address, close: closeAll };
+    return { ...gateway, address, close: closeAll, policy: () => policy.current().loaded };
   } catch (error) {
     await closeAll(0).catch(() => undefined);
     throw error;
@@ -280,7 +286,11 @@ export async function openStoreIfUp(ctx: CommandContext): Promise<Store | undefi
  * picks the store up later if it was down at start, then replays the spool), batched off the
  * request path.
  */
-export async function openAuditTrail(ctx: CommandContext): Promise<{ events: WorkerEventWriter; audit: AuditWriter }> {
+export async function openAuditTrail(
+  ctx: CommandContext,
+  /** A spool of its own for a process that is not a gateway, so two processes never share one file. */
+  spoolName?: string,
+): Promise<{ events: WorkerEventWriter; audit: AuditWriter }> {
   const [{ createAuditWriter }, { createWorkerEventWriter }] = await Promise.all([
     import("../../gateway/index.js"),
     import("../../store/index.js"),
@@ -292,7 +302,10 @@ export async function openAuditTrail(ctx: CommandContext): Promise<{ events: Wor
   });
   const audit = createAuditWriter({
     sink: events,
-    spoolDir: config.audit.spoolDir ?? join(process.env.PALISADE_HOME ?? join(homedir(), ".palisade"), "spool"),
+    spoolDir: join(
+      config.audit.spoolDir ?? join(process.env.PALISADE_HOME ?? join(homedir(), ".palisade"), "spool"),
+      spoolName ?? "",
+    ),
     batchSize: config.audit.batchSize,
     flushMs: config.audit.flushMs,
     logger: ctx.logger,

@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import type { TextDetector } from "../../detect/index.js";
 import type { CodeScanReport } from "../../scan/code/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
-import { addGateOptions, finishGate, formatLocation, type GateFlags, judgeScan } from "../gate.js";
+import { addGateOptions, ciGate, finishGate, formatLocation, type GateFlags, judgeScan } from "../gate.js";
 import { addStoreOption, recordInStore } from "../inventory/record.js";
 import { createOutput, renderTable } from "../output.js";
 import { packageVersion } from "./version.js";
@@ -165,7 +165,7 @@ export function registerScanCode(scan: Command): void {
     if (flags.format === "json") out.json({ ...toJsonReport(report), verdict });
     else if (flags.format === "cyclonedx") out.json(toCycloneDx(report, { toolVersion: packageVersion() }));
     else if (flags.format === "table") printTable(report);
-    await recordInStore(code, toCodeInventory(report, dir));
+    await recordInStore(code, toCodeInventory(report, dir), ciGate(verdict, flags));
     await finishGate(verdict, flags, { format: flags.format, findings: report.findings, srcRoot: resolve(dir) });
   });
 }

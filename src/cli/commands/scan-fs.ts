@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import type { CodeScanReport } from "../../scan/code/index.js";
 import { type ModelScanResult, scanModelPaths, toFindings } from "../../scan/model/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
-import { addGateOptions, finishGate, type GateFlags, judgeScan } from "../gate.js";
+import { addGateOptions, ciGate, finishGate, type GateFlags, judgeScan } from "../gate.js";
 import { addStoreOption, recordInStore } from "../inventory/record.js";
 import { createOutput } from "../output.js";
 import { printTable, progressBar, secretsDetector } from "./scan-code.js";
@@ -78,7 +78,7 @@ export function registerScanFs(scan: Command): void {
       out.text(`\nModel files (${models.length})`);
       if (models.length > 0) out.text(renderResults(models, remediation));
     }
-    await recordInStore(fs, toFsInventory(code, models, root));
+    await recordInStore(fs, toFsInventory(code, models, root), ciGate(verdict, flags));
     await finishGate(verdict, flags, { format: flags.format, findings, srcRoot: root });
   });
 }

@@ -8,7 +8,7 @@ import type { FoundPackage, ImageScanReport, sizeReport } from "../../scan/image
 import type { Store } from "../../store/index.js";
 import { commandContext, formatOption, withExamples } from "../command-helpers.js";
 import type { GlobalOptions } from "../context.js";
-import { addGateOptions, finishGate, judgeScan } from "../gate.js";
+import { addGateOptions, ciGate, finishGate, judgeScan } from "../gate.js";
 import { registryCredentials } from "../image-jobs.js";
 import { addStoreOption, recordInStore } from "../inventory/record.js";
 import { createOutput, renderPairs, renderTable, wrapText } from "../output.js";
@@ -75,7 +75,7 @@ export function registerScanImage(scan: Command): Command {
     else if (flags.format === "cyclonedx") out.json(toCycloneDx(report, { toolVersion: packageVersion() }));
     else if (flags.format === "spdx") out.json(toSpdx(report, { toolVersion: packageVersion() }));
     else if (flags.format === "table") out.text(renderReport(report, { findings, size, failOn: flags.failOn }));
-    await recordInStore(command, toImageInventory(report));
+    await recordInStore(command, toImageInventory(report), ciGate(verdict, flags));
     if (verdict) {
       await finishGate(
         verdict,

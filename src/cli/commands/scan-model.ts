@@ -13,7 +13,7 @@ import {
   toFindings,
 } from "../../scan/model/index.js";
 import { formatOption, withExamples } from "../command-helpers.js";
-import { finishGate, judgeScan } from "../gate.js";
+import { ciGate, finishGate, judgeScan } from "../gate.js";
 import { addStoreOption, recordInStore } from "../inventory/record.js";
 import { createOutput, renderTable, wrapText } from "../output.js";
 import { packageVersion } from "./version.js";
@@ -78,7 +78,11 @@ export function registerScanModel(scan: Command): Command {
         });
       else if (flags.format === "cyclonedx") out.json(toBom(results));
       else if (flags.format === "table") out.text(renderResults(results, remediation));
-      await recordInStore(command, toModelInventory(results, paths));
+      await recordInStore(
+        command,
+        toModelInventory(results, paths),
+        ciGate(verdict, { ...(flags.policy ? { policy: flags.policy } : {}), exitCode: flags.exitCode ?? false }),
+      );
       if (verdict) {
         await finishGate(verdict, { exitCode: flags.exitCode ?? false }, { format: flags.format, findings, srcRoot });
         return;

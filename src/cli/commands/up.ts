@@ -38,7 +38,7 @@ const FIRST_ADMIN_KEY = "admin";
 /** The example policy, plus MCP rights for the sample documentation server. */
 const DEMO_POLICY = [
   `${EXAMPLES_DIR}policy/policy.yaml`,
-  fileURLToPath(new URL("../../../rules/policy/demo-mcp.yaml", import.meta.url)),
+  fileURLToPath(new URL("../../../rules/policy/demo.yaml", import.meta.url)),
 ];
 
 export function registerUp(program: Command): void {
@@ -233,7 +233,7 @@ async function runUp(cmd: Command, flags: UpFlags): Promise<void> {
         store,
         directory,
         ...(flags.auth ? { authenticate: (h: string | undefined) => authenticator.authenticate(h) } : {}),
-        policy: () => loadPolicyFiles(files),
+        policy: gateway.policy,
         version: packageVersion(),
         logger: ctx.logger,
       }).handler,
@@ -248,7 +248,7 @@ async function runUp(cmd: Command, flags: UpFlags): Promise<void> {
 
     if (flags.demo) {
       ctx.logger.info("demo: scanning examples/ and sending sample traffic through the gateway");
-      await runDemoScans(ctx.storeLocation);
+      await runDemoScans(ctx.storeLocation, files);
       const before = (await auditedAtLeast(store, {}, 0))["gateway.request"] ?? 0;
       const keys = flags.auth ? await demoKeys(store) : { alice: "", bob: "", mallory: "" };
       const traffic = await replayDemoTraffic(gatewayUrl, keys);

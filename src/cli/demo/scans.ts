@@ -49,8 +49,11 @@ async function run(args: readonly string[], db: string): Promise<void> {
   });
 }
 
-/** Run the demo scans against the store at `db` (a path or URL), side by side. */
-export async function runDemoScans(db: string): Promise<number> {
-  await Promise.all(DEMO_SCANS.map((args) => run(args, db)));
+/**
+ * Run the demo scans against the store at `db` (a path or URL), side by side, each gated by the
+ * `policy` files as a CI job would be (the gate's decisions are recorded with the scans).
+ */
+export async function runDemoScans(db: string, policy: readonly string[]): Promise<number> {
+  await Promise.all(DEMO_SCANS.map((args) => run([...args, "--policy", ...policy], db)));
   return DEMO_SCANS.length;
 }

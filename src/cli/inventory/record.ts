@@ -8,9 +8,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
 import { describeError, isPalisadeError, PalisadeError, redactUrl } from "../../core/index.js";
+import type { GateDecision } from "../../policy/index.js";
 import type { RecordedScan, ScanRecord, Store } from "../../store/index.js";
 import { commandContext } from "../command-helpers.js";
 import type { GlobalOptions } from "../context.js";
+import type { CiGate } from "../gate.js";
 import { type Inventory, toScanRecord } from "./records.js";
 
 /**
@@ -60,7 +62,7 @@ function isUploadAnswer(text: string): boolean {
 /** Most of an upload's answer shown in an error: enough for the server's reason. */
 const UPLOAD_ERROR_SHOWN = 300;
 
-async function upload(text: string, record: ScanRecord): Promise<void> {
+async function upload(text: string, record: ScanRecord & { gate?: GateDecision }): Promise<void> {
   const url = uploadUrl(text);
   const key = process.env.PALISADE_API_KEY;
   let response: Response;
@@ -104,16 +106,25 @@ const MIGRATE_ATTEMPTS = 5;
 
 /**
  * Record `inventory` in the store the command's options name, unless `--no-store`, and send it to
- * the server `--upload` names. The scan started when this process did: one CLI run is one scan.
+ * the server `--upload` names; with the CI gate's decision (`gate`), that is recorded too, as a
+ * `gate.ci` event naming the scan. The scan started when this process did: one CLI run is one scan.
  * Returns what was recorded locally, or undefined when nothing was (skipped, or the store failed
  * and a warning was printed). A failed upload is an error: the job that asked for it must see it.
  */
-export async function recordInStore(command: Command, inventory: Inventory): Promise<RecordedScan | undefined> {
+export async function recordInStore(
+  command: Command,
+  inventory: Inventory,
+  gate?: CiGate,
+): Promise<RecordedScan | undefined> {
   const options = command.optsWithGlobals<StoreFlags>();
   const record = toScanRecord(inventory, { startedAt: Math.round(performance.timeOrigin), finishedAt: Date.now() });
-  const recorded = options.store === false ? undefined : await recordLocally(options, record, inventory);
+  const { toGateDecision } = await import("../../policy/index.js");
+  const decision = gate
+    ? toGateDecision("ci", record.scan.target, gate.verdict, { policy: gate.policy, scanId: record.scan.id })
+    : undefined;
+  const recorded = options.store === false ? undefined : await recordLocally(options, record, inventory, decision);
   // After the local record, so a server that refuses the upload loses nothing here; a CI job fails on it.
-  if (options.upload !== undefined) await upload(options.upload, record);
+  if (options.upload !== undefined) await upload(options.upload, decision ? { ...record, gate: decision } : record);
   return recorded;
 }
 
@@ -121,6 +132,7 @@ async function recordLocally(
   options: StoreFlags,
   record: ScanRecord,
   inventory: Inventory,
+  decision: GateDecision | undefined,
 ): Promise<RecordedScan | undefined> {
   let store: Store | undefined;
   try {
@@ -128,6 +140,10 @@ async function recordLocally(
     store = ctx.openStore();
     await migrate(store);
     const recorded = await store.recordInventory(record);
+    if (decision) {
+      const { scanGateEvent } = await import("../../policy/index.js");
+      await store.appendEvents([scanGateEvent(decision, record.scan)]);
+    }
     ctx.logger.debug(
       { store: store.location, scan: recorded.scanId, created: recorded.created, assets: inventory.assets.length },
       "scan recorded",

@@ -1,9 +1,20 @@
-/** Findings of every scan, newest first, filtered by severity, rule, target, scan, asset and mapping. */
+/**
+ * Findings of every scan, newest first, filtered by severity, rule, target, scan, asset, mapping
+ * and status: open, excepted (an exception of the policy in force waives it) or expired (only an
+ * expired exception matches it).
+ */
 import { z } from "zod";
+import {
+  type CompiledException,
+  compileExceptions,
+  type LoadedPolicy,
+  matchException,
+  type PolicyException,
+} from "../../policy/index.js";
 import type { Store } from "../../store/index.js";
-import { decodeCursor, PageQuery, page, pageOf } from "../cursor.js";
+import { type CursorPosition, decodeCursor, encodeCursor, PageQuery, page, pageOf } from "../cursor.js";
 import { defineRoute, type Route } from "../route.js";
-import { FindingSchema, likeText, toApiFinding } from "../rows.js";
+import { type ApiFinding, FindingSchema, likeText, toApiFinding } from "../rows.js";
 import { severitiesOf, severityFilter } from "./query-params.js";
 
 const FINDING_COLUMNS = [
@@ -27,6 +38,8 @@ export function findingsQuery(store: Store) {
   return store.db.selectFrom("findings").leftJoin("scans", "scans.id", "findings.scan_id").select(FINDING_COLUMNS);
 }
 
+export const FINDING_STATUSES = ["open", "excepted", "expired"] as const;
+
 export const FindingsQuerySchema = z.object({
   ...severityFilter,
   rule: z.string().max(200).optional().describe("rule id, or its start (`model.`, `image.vuln`)"),
@@ -44,19 +57,78 @@ export const FindingsQuerySchema = z.object({
     .optional()
     .describe("findings mapped to this MITRE ATLAS technique"),
   q: z.string().max(200).optional().describe("substring of the title"),
+  status: z
+    .enum(FINDING_STATUSES)
+    .optional()
+    .describe("open, excepted (waived by an exception of the policy in force) or expired (its exception expired)"),
   ...PageQuery,
 });
 
-export function findingRoutes(store: Store): Route[] {
+export const FindingWithStatusSchema = FindingSchema.extend({
+  status: z.enum(FINDING_STATUSES),
+  /** The exception that waives it (excepted) or did (expired). */
+  exception: z
+    .object({ rule: z.string(), target: z.string(), owner: z.string(), reason: z.string(), expires: z.string() })
+    .nullable(),
+});
+
+/** Rows examined per request when filtering by status (globs are matched here, not in SQL). */
+const STATUS_SCAN_BUDGET = 20_000;
+const STATUS_BATCH = 500;
+
+/**
+ * A finding's status under the policy's exceptions, matched as the CI gate's findings rule
+ * matches them: the exception names the finding's rule (or `supply-chain.finding`) and its
+ * target globs the finding's path, else the scanned target.
+ */
+function statusOf(exceptions: readonly CompiledException[], today: string) {
+  return (f: ApiFinding): z.infer<typeof FindingWithStatusSchema> => {
+    const path = typeof f.location?.path === "string" ? f.location.path : undefined;
+    const { active, expired } = matchException(
+      exceptions,
+      [f.ruleId, "supply-chain.finding"],
+      path ?? f.scan?.target ?? "",
+      today,
+    );
+    const by = active ?? expired;
+    return {
+      ...f,
+      status: active ? "excepted" : expired ? "expired" : "open",
+      exception: by ? exceptionOf(by.exception) : null,
+    };
+  };
+}
+
+const exceptionOf = (e: PolicyException) => ({
+  rule: e.rule,
+  target: e.target,
+  owner: e.owner,
+  reason: e.reason,
+  expires: e.expires,
+});
+
+/** Compiled once per loaded policy (a reload makes a new one). */
+const compiled = new WeakMap<LoadedPolicy, CompiledException[]>();
+function exceptionsOf(policy: LoadedPolicy | undefined): CompiledException[] {
+  if (!policy) return [];
+  let found = compiled.get(policy);
+  if (!found) {
+    found = compileExceptions(policy.spec.exceptions, (i) => `exceptions.${i}`);
+    compiled.set(policy, found);
+  }
+  return found;
+}
+
+export function findingRoutes(store: Store, policy?: () => LoadedPolicy): Route[] {
   const list = defineRoute({
     method: "GET",
     path: "/api/v1/findings",
     tag: "findings",
     summary: "List findings, newest first",
     query: FindingsQuerySchema,
-    response: pageOf(FindingSchema),
+    response: pageOf(FindingWithStatusSchema),
     roles: ["viewer"],
-    async handler({ query }) {
+    async handler({ query, now }) {
       let q = findingsQuery(store);
       const severities = severitiesOf(query);
       if (severities) q = q.where("findings.severity", "in", severities.length > 0 ? severities : ["-"]);
@@ -68,22 +140,47 @@ export function findingRoutes(store: Store): Route[] {
       if (query.owasp) q = q.where(likeText("findings.tags", `"${query.owasp}"`));
       if (query.atlas) q = q.where(likeText("findings.tags", `"${query.atlas}"`));
       if (query.q) q = q.where(likeText("findings.title", query.q));
-      if (query.cursor) {
-        const at = decodeCursor(query.cursor);
-        const key = Number(at.key);
-        q = q.where((eb) =>
-          eb.or([
-            eb("findings.created_at", "<", key),
-            eb.and([eb("findings.created_at", "=", key), eb("findings.id", "<", at.id)]),
-          ]),
-        );
+      const withStatus = statusOf(exceptionsOf(policy?.()), new Date(now).toISOString().slice(0, 10));
+      const position = (f: ApiFinding): CursorPosition => ({ key: f.createdAt, id: f.id });
+      const after = (from: CursorPosition | undefined) =>
+        from
+          ? q.where((eb) =>
+              eb.or([
+                eb("findings.created_at", "<", from.key),
+                eb.and([eb("findings.created_at", "=", from.key), eb("findings.id", "<", from.id)]),
+              ]),
+            )
+          : q;
+      const ordered = (from: CursorPosition | undefined, n: number) =>
+        after(from).orderBy("findings.created_at", "desc").orderBy("findings.id", "desc").limit(n).execute();
+      let from = query.cursor ? decodeCursor(query.cursor) : undefined;
+      if (!query.status) {
+        const rows = await ordered(from, query.limit + 1);
+        return {
+          json: page(
+            rows.map((r) => withStatus(toApiFinding(r))),
+            query.limit,
+            position,
+          ),
+        };
       }
-      const rows = await q
-        .orderBy("findings.created_at", "desc")
-        .orderBy("findings.id", "desc")
-        .limit(query.limit + 1)
-        .execute();
-      return { json: page(rows.map(toApiFinding), query.limit, (f) => ({ key: f.createdAt, id: f.id })) };
+      // Exceptions are globs, so the status is known only here: read on in batches until the page
+      // is full, within a budget; a page cut short by the budget still carries a cursor to go on.
+      const items: z.infer<typeof FindingWithStatusSchema>[] = [];
+      for (let examined = 0; examined < STATUS_SCAN_BUDGET; ) {
+        const rows = await ordered(from, STATUS_BATCH);
+        for (const row of rows) {
+          examined++;
+          const finding = withStatus(toApiFinding(row));
+          from = position(finding);
+          if (finding.status !== query.status) continue;
+          if (items.length === query.limit)
+            return { json: { items, nextCursor: encodeCursor(position(items[items.length - 1] as ApiFinding)) } };
+          items.push(finding);
+        }
+        if (rows.length < STATUS_BATCH) return { json: { items, nextCursor: null } };
+      }
+      return { json: { items, nextCursor: from ? encodeCursor(from) : null } };
     },
   });
   return [list];

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { FindingSchema as CoreFindingSchema, SEVERITIES } from "../../core/index.js";
+import { GateDecisionSchema, scanGateEvent } from "../../policy/index.js";
 import { ASSET_KINDS, type Store } from "../../store/index.js";
 import { decodeCursor, PageQuery, page, pageOf } from "../cursor.js";
 import { ApiError, notFound } from "../errors.js";
@@ -53,6 +54,9 @@ export const ScanUploadSchema = z.strictObject({
     )
     .max(MAX_ITEMS),
   findings: z.array(CoreFindingSchema.extend({ assetId: Text(1024).optional() })).max(MAX_ITEMS),
+  gate: GateDecisionSchema.extend({ gate: z.literal("ci") })
+    .optional()
+    .describe("the CI gate's decision on this scan (`palisade scan ... --policy`), recorded as a gate.ci event"),
 });
 
 const ScanSchema = z.object({
@@ -156,7 +160,9 @@ export function scanRoutes(store: Store): Route[] {
     roles: ["scans:write"],
     async handler({ body }) {
       await requireKnownAssets(body);
-      const recorded = await store.recordInventory(body);
+      const { gate, ...record } = body;
+      const recorded = await store.recordInventory(record);
+      if (gate) await store.appendEvents([scanGateEvent(gate, body.scan)]);
       return { status: recorded.created ? 201 : 200, json: recorded };
     },
   });

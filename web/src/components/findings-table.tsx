@@ -26,6 +26,7 @@ export function FindingsTable({
           <th scope="col">Finding</th>
           <th scope="col">Rule</th>
           {showAsset && <th scope="col">Asset / target</th>}
+          {findings.some((f) => f.status) && <th scope="col">Status</th>}
           <th scope="col">Maps to</th>
           <th scope="col">Found</th>
         </tr>
@@ -79,6 +80,23 @@ export function FindingsTable({
                   "—"
                 )}
                 {f.scan && <div className="muted small mono">{f.scan.target}</div>}
+              </td>
+            )}
+            {findings.some((x) => x.status) && (
+              <td data-status={f.status}>
+                {f.status && (
+                  <span
+                    className={`badge finding-${f.status}`}
+                    title={
+                      f.exception
+                        ? `exception for ${f.exception.rule} on ${f.exception.target}, owner ${f.exception.owner}, expires ${f.exception.expires}: ${f.exception.reason}`
+                        : undefined
+                    }
+                  >
+                    {f.status}
+                  </span>
+                )}
+                {f.exception && <div className="muted small">until {f.exception.expires}</div>}
               </td>
             )}
             <td className="small">

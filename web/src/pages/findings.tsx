@@ -1,5 +1,5 @@
-/** Findings: every scan's findings, filtered by severity, rule, target, OWASP and text, cursor-paged. */
-import { apiPath, type Finding, OWASP_LLM_2025, type Page, SEVERITIES } from "../api";
+/** Findings: every scan's findings, filtered by severity, rule, target, OWASP, status (exceptions) and text, cursor-paged. */
+import { apiPath, FINDING_STATUSES, type Finding, OWASP_LLM_2025, type Page, SEVERITIES } from "../api";
 import type { PageProps } from "../app";
 import { Field, FilterBar } from "../components/filters";
 import { FindingsTable } from "../components/findings-table";
@@ -23,6 +23,7 @@ export function FindingsPage({ location }: PageProps) {
       atlas: q.get("atlas"),
       asset: q.get("asset"),
       q: q.get("q"),
+      status: q.get("status"),
       cursor: q.get("cursor"),
       limit: PAGE_SIZE,
     }),
@@ -56,6 +57,16 @@ export function FindingsPage({ location }: PageProps) {
             {OWASP_LLM_2025.map((o) => (
               <option key={o} value={o}>
                 {o}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Status">
+          <select name="status" defaultValue={q.get("status") ?? ""}>
+            <option value="">any</option>
+            {FINDING_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
               </option>
             ))}
           </select>

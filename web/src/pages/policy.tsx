@@ -19,19 +19,26 @@ function expiryNote(e: PolicyView["exceptions"][number]): string {
 const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** A gate.* event as a row: which gate, what it judged, its decision and why. Gates name their target differently. */
+/** Reasons shown per decision; the rest are counted. */
+const REASONS_SHOWN = 5;
+
 function decisionRow(d: Decision) {
   const p = d.payload;
-  const reasons = Array.isArray(p.reasons)
+  const lines = Array.isArray(p.reasons)
     ? p.reasons.flatMap((r) => {
-        const line = text(r) ?? (r && typeof r === "object" ? text((r as { message?: unknown }).message) : undefined);
-        return line ? [line] : [];
+        if (!r || typeof r !== "object") return text(r) ? [text(r) as string] : [];
+        const { ruleId, message, waivedBy } = r as { ruleId?: unknown; message?: unknown; waivedBy?: unknown };
+        const line = [text(ruleId), text(message)].filter(Boolean).join(": ");
+        return line ? [`${line}${text(waivedBy) ? " (waived by an exception)" : ""}`] : [];
       })
     : [];
+  const more = lines.length - REASONS_SHOWN + (typeof p.omitted === "number" ? p.omitted : 0);
   return {
     gate: d.kind.replace(/^gate\./, ""),
-    target: text(p.target) ?? text(p.image) ?? text(p.reference) ?? text(p.workload) ?? text(p.path) ?? "—",
-    decision: d.verdict ?? text(p.decision) ?? "—",
-    reasons,
+    policy: text(p.policy),
+    target: text(p.target) ?? "—",
+    decision: text(p.decision) ?? d.verdict ?? "—",
+    reasons: [...lines.slice(0, REASONS_SHOWN), ...(more > 0 ? [`and ${more} more`] : [])],
   };
 }
 
@@ -118,7 +125,7 @@ export function PolicyPage(_: PageProps) {
                 return (
                   <tr key={d.id} data-decision={d.id}>
                     <td>{formatTime(d.time)}</td>
-                    <td>{row.gate}</td>
+                    <td title={row.policy ? `policy ${row.policy}` : undefined}>{row.gate}</td>
                     <td className="mono small">{row.target}</td>
                     <td>
                       <span className={`badge decision-${row.decision}`}>{row.decision}</span>
