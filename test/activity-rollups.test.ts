@@ -51,7 +51,10 @@ function traffic(seed: number, count: number): Event[] {
             ...(model ? { model } : {}),
             status: rand() < 0.05 ? 502 : 200,
             guards,
-            usage: { prompt: Math.floor(rand() * 100), completion: Math.floor(rand() * 100) },
+            // Some never reached the upstream (refused first): no usage, and their model is only the client's text.
+            ...(rand() < 0.15
+              ? {}
+              : { usage: { prompt: Math.floor(rand() * 100), completion: Math.floor(rand() * 100) } }),
             latencyMs: Math.floor(rand() * 1000),
           },
     };
@@ -64,6 +67,7 @@ function expected(events: readonly Event[], kind: string, from: number, to: numb
   const verdicts: Record<string, number> = {};
   const reasons: Record<string, number> = {};
   const identities: Record<string, number> = {};
+  const models: Record<string, number> = {};
   let tokens = 0;
   for (const e of inRange) {
     const f = eventFacts(e.kind, e.payload);
@@ -72,8 +76,17 @@ function expected(events: readonly Event[], kind: string, from: number, to: numb
     if (f.verdict === "blocked") reasons[f.reason ?? "unknown"] = (reasons[f.reason ?? "unknown"] ?? 0) + 1;
     identities[e.identity ?? "anonymous"] = (identities[e.identity ?? "anonymous"] ?? 0) + 1;
     tokens += f.tokens ?? 0;
+    const model = (f.tokens === null ? null : f.model) ?? "unknown";
+    models[model] = (models[model] ?? 0) + 1;
   }
-  return { verdicts, reasons, identities, tokens, requests: Object.values(verdicts).reduce((s, v) => s + v, 0) };
+  return {
+    verdicts,
+    reasons,
+    identities,
+    models,
+    tokens,
+    requests: Object.values(verdicts).reduce((s, v) => s + v, 0),
+  };
 }
 
 describe("activity over hourly rollups", () => {
@@ -114,6 +127,7 @@ describe("activity over hourly rollups", () => {
             series: { requests: number }[];
             blockedByReason: { reason: string; count: number }[];
             byIdentity: { identity: string; requests: number }[];
+            byModel: { model: string; requests: number }[];
           };
           const want = expected(events, kind, from, to);
           assert.equal(a.totals.requests, want.requests);
@@ -122,6 +136,7 @@ describe("activity over hourly rollups", () => {
             assert.equal(count, want.verdicts[verdict] ?? 0, verdict);
           assert.deepEqual(Object.fromEntries(a.blockedByReason.map((r) => [r.reason, r.count])), want.reasons);
           assert.deepEqual(Object.fromEntries(a.byIdentity.map((r) => [r.identity, r.requests])), want.identities);
+          assert.deepEqual(Object.fromEntries(a.byModel.map((r) => [r.model, r.requests])), want.models);
           assert.equal(
             a.series.reduce((s, p) => s + p.requests, 0),
             want.requests,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,8 +39,15 @@ describe("gateway OpenTelemetry export", () => {
       },
     );
     try {
-      // No PALISADE_HASH_KEY in this environment: the gateway says its audit hashes are weak.
-      assert.match(startupLogOf(child), /PALISADE_HASH_KEY is not set/);
+      // No PALISADE_HASH_KEY in this environment: the gateway keys its audit hashes with a key of
+      // its own, made once, readable by its owner only, and says so.
+      assert.match(
+        startupLogOf(child),
+        /PALISADE_HASH_KEY is not set: audit prompt hashes are keyed by this installation's own key/,
+      );
+      const keyFile = join(dir, "hash-key");
+      assert.match(readFileSync(keyFile, "utf8"), /^[0-9a-f]{64}\n$/);
+      assert.equal(statSync(keyFile).mode & 0o777, 0o600);
       const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
       const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
         method: "POST",

@@ -154,6 +154,6 @@ describe("palisade up: bad usage", () => {
 
   it("refuses a malformed address", async () => {
     const result = await runCli(["up", "--demo", "--listen", "localhost"]);
-    assertOneLineError(result, /--listen must be HOST:PORT, got localhost/);
+    assertOneLineError(result, /--listen must be HOST:PORT \(e\.g\. 127\.0\.0\.1:8080\), got localhost/);
   });
 });

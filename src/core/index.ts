@@ -47,7 +47,7 @@ export {
   redisConnection,
   startRedisJobWorker,
 } from "./jobs.js";
-export { type Listening, listenError, listenOn } from "./listen.js";
+export { type Listening, listenError, listenOn, parseHostPort } from "./listen.js";
 export { createLogger, LOG_FORMATS, type LogFormat, type Logger, type LoggerOptions } from "./logger.js";
 export { redactUrl } from "./redact-url.js";
 export {

@@ -22,6 +22,20 @@ export function listenError(error: NodeJS.ErrnoException, host: string, port: nu
   });
 }
 
+/**
+ * `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (loopback) → its parts: the one reading of a listen
+ * address for every server command, so all of them take and refuse the same spellings.
+ */
+export function parseHostPort(text: string, flag = "--listen"): { host: string; port: number } {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]\s]*)):(\d{1,5})$/.exec(text);
+  const port = Number(m?.[3]);
+  if (!m || port > 65_535)
+    throw new PalisadeError("bad-usage", `${flag} must be HOST:PORT (e.g. 127.0.0.1:8080), got ${text}`, {
+      input: text,
+    });
+  return { host: m[1] ?? (m[2] || "127.0.0.1"), port };
+}
+
 export interface Listening {
   host: string;
   port: number;

@@ -45,7 +45,9 @@ export function rollupsOf(rows: readonly FactRow[]): EventRollupsTable[] {
     const hour = Math.floor(Number(row.time) / ROLLUP_MS) * ROLLUP_MS;
     add(row, hour, "verdict", row.verdict, row.reason ?? "");
     add(row, hour, "identity", row.identity_id ?? "", "");
-    add(row, hour, "model", row.model ?? "", "");
+    // A model counts once the upstream answered (it reported usage): before that the name is only
+    // the client's text, and a caller sending made-up names would grow this table without bound.
+    add(row, hour, "model", row.tokens === null ? "" : (row.model ?? ""), "");
   }
   return [...groups.values()];
 }

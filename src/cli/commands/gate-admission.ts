@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { type Command, Option } from "commander";
-import { describeError, PalisadeError } from "../../core/index.js";
+import { describeError, PalisadeError, parseHostPort } from "../../core/index.js";
 import {
   type AdmissionOutcome,
   admissionManifests,
@@ -34,7 +34,6 @@ import { formatOption, RUNS_OWN_ACTION, withExamples } from "../command-helpers.
 import { createContext, type GlobalOptions } from "../context.js";
 import { recordImageReport, registryCredentials } from "../image-jobs.js";
 import { createOutput, renderTable } from "../output.js";
-import { parseListen } from "./gate-registry.js";
 import { openAuditTrail } from "./gateway.js";
 
 interface ServeFlags {
@@ -71,7 +70,7 @@ export function registerGateAdmission(gate: Command): Command {
           "gate admission needs --tls-cert and --tls-key (the API server only calls webhooks over HTTPS)",
           { input: "--tls-cert" },
         );
-      const { host, port } = parseListen(flags.listen);
+      const { host, port } = parseHostPort(flags.listen);
       const maxBody = parsePositive(flags.maxBody, "--max-body");
       const tls = { cert: readPem(flags.tlsCert, "--tls-cert"), key: readPem(flags.tlsKey, "--tls-key") };
       let policy: GatePolicy = createGatePolicy(loadPolicyFiles(files));

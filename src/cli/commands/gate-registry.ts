@@ -4,7 +4,7 @@
  * records what it scans, and the proxy; serves until SIGTERM/SIGINT. SIGHUP reloads the policy.
  */
 import type { Command } from "commander";
-import { describeError, PalisadeError } from "../../core/index.js";
+import { describeError, PalisadeError, parseHostPort } from "../../core/index.js";
 import {
   createGatePolicy,
   createGateRecorder,
@@ -31,15 +31,6 @@ interface GateRegistryFlags {
   scan: boolean;
   notifications?: boolean;
   insecureUpstreamTls?: boolean;
-}
-
-/** `host:port` → its parts (`:port` alone listens on 127.0.0.1). */
-export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[?([^\]]*)\]?)?:(\d{1,5})$/.exec(text);
-  const port = Number(m?.[2]);
-  if (!m || !Number.isInteger(port) || port > 65_535)
-    throw new PalisadeError("bad-usage", `--listen ${text}: expected HOST:PORT`, { input: text });
-  return { host: m[1] || "127.0.0.1", port };
 }
 
 /** Add `registry` to the `gate` group (main.ts defines the group when used). */
@@ -71,7 +62,7 @@ export function registerGateRegistry(gate: Command): Command {
           input: flags.upstream,
         });
       }
-      const { host, port } = parseListen(flags.listen);
+      const { host, port } = parseHostPort(flags.listen);
       let policy: GatePolicy = createGatePolicy(loadPolicyFiles(flags.policy));
       const registryName = flags.registryName ?? upstream.host;
       const optionsFor = (registry: string): RegistryOptions => ({

@@ -11,6 +11,7 @@ import type { Redis } from "ioredis";
 import {
   type GatewayConfig,
   PalisadeError,
+  parseHostPort,
   redactUrl,
   UPSTREAM_KINDS,
   type UpstreamConfig,
@@ -21,6 +22,7 @@ import type { CompiledPolicy, LoadedPolicy, PolicyHolder } from "../../policy/in
 import type { Store, WorkerEventWriter } from "../../store/index.js";
 import { commandContext, withExamples } from "../command-helpers.js";
 import type { CommandContext, GlobalOptions } from "../context.js";
+import { auditHashKey } from "../hash-key.js";
 import type { Telemetry } from "../telemetry.js";
 
 interface GatewayFlags {
@@ -93,11 +95,9 @@ export async function startGateway(
   }
 > {
   const config: GatewayConfig = ctx.config.gateway;
-  const [host = "127.0.0.1", portText = "8080"] = (flags.listen ?? config.listen).split(/:(?=\d+$)/);
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new PalisadeError("bad-usage", `--listen must be HOST:PORT, got ${flags.listen}`, { input: flags.listen });
+  const { host, port } = parseHostPort(flags.listen ?? config.listen);
   const noAuth = flags.auth === false;
+  const hashKey = auditHashKey();
   if (noAuth && !isLoopback(host)) {
     throw new PalisadeError("bad-usage", `--no-auth is only allowed on a loopback address, not ${host}`, {
       input: host,
@@ -185,7 +185,7 @@ export async function startGateway(
       maxBodyBytes: config.maxBodyBytes,
       bodyTimeouts: { totalMs: config.bodyTimeoutMs, idleMs: config.idleTimeoutMs },
       logger: ctx.logger,
-      hashKey: process.env.PALISADE_HASH_KEY ?? "palisade-audit",
+      hashKey: hashKey.key,
     });
     retention = gateways.startAuditRetention({
       store: events,
@@ -194,9 +194,10 @@ export async function startGateway(
     });
     telemetry = startTelemetry();
     const address = await gateway.listen(host, port);
-    if (!process.env.PALISADE_HASH_KEY)
-      ctx.logger.warn(
-        "PALISADE_HASH_KEY is not set: audit prompt hashes use a public default key, so a known prompt's hash can be recomputed; set it to a secret",
+    if (hashKey.file)
+      ctx.logger.info(
+        { file: hashKey.file },
+        "PALISADE_HASH_KEY is not set: audit prompt hashes are keyed by this installation's own key; give every replica the same PALISADE_HASH_KEY",
       );
     if (noAuth)
       ctx.logger.warn(

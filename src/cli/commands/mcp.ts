@@ -1,20 +1,13 @@
 import type { Command } from "commander";
-import { PalisadeError } from "../../core/index.js";
+import { PalisadeError, parseHostPort } from "../../core/index.js";
 import type { McpConfig, ProxyControls } from "../../mcp/index.js";
 import type { Store } from "../../store/index.js";
 import { type Contextual, formatOption, withExamples } from "../command-helpers.js";
 import type { CommandContext } from "../context.js";
+import { auditHashKey } from "../hash-key.js";
 import { isLoopback, openAuditTrail, openStoreIfUp, watchPolicy } from "./gateway.js";
 import { registerMcpApprove } from "./mcp-approve.js";
 import { registerMcpScan } from "./mcp-scan.js";
-
-function hostPort(value: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
-  const port = Number(match?.[3]);
-  if (!match || port > 65535)
-    throw new PalisadeError("bad-usage", `--http ${value}: expected HOST:PORT, e.g. 127.0.0.1:8931`);
-  return { host: (match[1] ?? match[2]) as string, port };
-}
 
 interface ProxyFlags {
   servers?: string;
@@ -69,7 +62,7 @@ async function openControls(
       audit.record(mcp.mcpExecEvent(exec, detectors(policy.current())));
       ctx.logger.info({ server: exec.server, path: exec.path }, "MCP server executed a program");
     },
-    hashKey: process.env.PALISADE_HASH_KEY ?? "palisade-audit",
+    hashKey: auditHashKey().key,
   };
   return {
     controls,
@@ -165,7 +158,7 @@ export function registerMcp(program: Command, context: Contextual): Command {
     .addOption(formatOption().default("table"))
     .action(async (flags: ProxyFlags, cmd: Command) => {
       const ctx = await context(cmd.optsWithGlobals());
-      const listen = flags.http ? hostPort(flags.http) : undefined;
+      const listen = flags.http ? parseHostPort(flags.http, "--http") : undefined;
       if (listen && !flags.auth && !isLoopback(listen.host))
         throw new PalisadeError("bad-usage", `--no-auth is only allowed on a loopback address, not ${listen.host}`, {
           input: listen.host,

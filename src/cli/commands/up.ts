@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { Option } from "commander";
-import { PalisadeError, UPSTREAM_KINDS, type UpstreamConfig } from "../../core/index.js";
+import { PalisadeError, parseHostPort, UPSTREAM_KINDS, type UpstreamConfig } from "../../core/index.js";
 import type { Store } from "../../store/index.js";
 import { commandContext, withExamples } from "../command-helpers.js";
 import { startSampleUpstream } from "../demo/sample-upstream.js";
@@ -77,14 +77,6 @@ export function registerUp(program: Command): void {
   ]);
 }
 
-function hostPort(text: string, flag: string): { host: string; port: number } {
-  const m = /^(.+):(\d+)$/.exec(text);
-  const port = Number(m?.[2]);
-  if (!m?.[1] || !Number.isInteger(port) || port > 65535)
-    throw new PalisadeError("bad-usage", `${flag} must be HOST:PORT, got ${text}`, { input: text });
-  return { host: m[1].replace(/^\[(.*)\]$/, "$1"), port };
-}
-
 /** An admin key to open the dashboard with: made (and shown once) when the store has no usable one. */
 async function firstAdminKey(store: Store, now: number): Promise<string | undefined> {
   const keys = await store.listApiKeys();
@@ -132,9 +124,9 @@ async function auditedAtLeast(
 
 async function runUp(cmd: Command, flags: UpFlags): Promise<void> {
   const ctx = await commandContext(serverGlobals(cmd, flags.format));
-  const api = hostPort(flags.listen, "--listen");
-  const gatewayAt = hostPort(flags.gatewayListen, "--gateway-listen");
-  const mcpAt = hostPort(flags.mcpListen, "--mcp-listen");
+  const api = parseHostPort(flags.listen, "--listen");
+  const gatewayAt = parseHostPort(flags.gatewayListen, "--gateway-listen");
+  const mcpAt = parseHostPort(flags.mcpListen, "--mcp-listen");
   if (!flags.auth && ![api, gatewayAt, mcpAt].every((a) => isLoopback(a.host)))
     throw new PalisadeError("bad-usage", "--no-auth is only allowed when every address is loopback", {
       input: `${flags.listen} ${flags.gatewayListen} ${flags.mcpListen}`,

@@ -132,9 +132,10 @@ async function countActivity(
       .select([sql<string>`coalesce(identity_id, '')`.as("value"), ...sums])
       .groupBy(sql`coalesce(identity_id, '')`)
       .execute(),
+    // As the rollups count them (store/rollups.ts): a model once the upstream answered.
     raw()
-      .select([sql<string>`coalesce(model, '')`.as("value"), ...sums])
-      .groupBy(sql`coalesce(model, '')`)
+      .select([sql<string>`case when tokens is null then '' else coalesce(model, '') end`.as("value"), ...sums])
+      .groupBy(sql`case when tokens is null then '' else coalesce(model, '') end`)
       .execute(),
   ]);
   const push = (dimension: string, rows: readonly Record<string, unknown>[]) => {
