@@ -27,6 +27,8 @@ const MODULES = [
   "runtime",
   "incident",
   "server",
+  // Red-team probes use detect and policy; only the CLI drives them.
+  "redteam",
   "cli",
 ];
 

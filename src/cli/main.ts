@@ -22,6 +22,7 @@ import { registerK8s } from "./commands/k8s.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerMcp } from "./commands/mcp.js";
 import { registerPolicy } from "./commands/policy.js";
+import { registerRedteam } from "./commands/redteam.js";
 import { registerSign } from "./commands/sign.js";
 import { registerUp } from "./commands/up.js";
 import { packageVersion, registerVersion } from "./commands/version.js";
@@ -136,6 +137,7 @@ export function buildProgram(): Command {
   });
   registerK8s(program, commandContext);
   registerSign(program);
+  registerRedteam(program);
   program.hook("preAction", (_root, action) => applyGlobalOptions(program, action));
   finishCommands(allCommands(program));
   return program;
