@@ -1,15 +1,17 @@
 /**
  * PII detector benchmark (issue 3): MB/s on one core over English prose with 1% PII density,
- * every recogniser on; p50/p99 per 1 KB prompt; streaming overhead per chunk. Prints JSON.
+ * every recogniser on; p50/p99 per 1 KB prompt; streaming overhead per chunk; and the same
+ * throughput and per-prompt figures with `names: "off"` (no gazetteer, issue 22). Prints JSON.
  * Run: npm run bench:pii
  */
-import { createIncrementalDetector, createPiiDetector } from "../src/detect/index.js";
+import { createIncrementalDetector, createPiiDetector, type TextDetector } from "../src/detect/index.js";
 import { mixedText } from "./pii-corpus.js";
 
 const detector = createPiiDetector();
+const namesOff = createPiiDetector({ names: "off" });
 const corpus = mixedText(4 * 1024 * 1024);
 
-function throughput(): number {
+function throughput(detector: TextDetector): number {
   detector.detect(corpus.slice(0, 100_000)); // warm up JIT and the gazetteer
   const runs: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -27,7 +29,7 @@ function percentiles(samples: number[]) {
   return { p50: round(at(0.5)), p99: round(at(0.99)), max: round(sorted[sorted.length - 1] ?? 0) };
 }
 
-function perPrompt(size: number, count: number) {
+function perPrompt(detector: TextDetector, size: number, count: number) {
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
     const offset = (i * 7919) % (corpus.length - size);
@@ -74,9 +76,13 @@ const result = {
   benchmark: "pii",
   corpus_bytes: Buffer.byteLength(corpus),
   pii_density: 0.01,
-  throughput_mb_s: round(throughput()),
-  per_1kb_prompt_us: perPrompt(1024, 2000),
+  throughput_mb_s: round(throughput(detector)),
+  per_1kb_prompt_us: perPrompt(detector, 1024, 2000),
   streaming: streaming(),
+  names_off: {
+    throughput_mb_s: round(throughput(namesOff)),
+    per_1kb_prompt_us: perPrompt(namesOff, 1024, 2000),
+  },
   node: process.version,
 };
 console.log(JSON.stringify(result, null, 2));

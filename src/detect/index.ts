@@ -41,7 +41,14 @@ export {
   type CustomValidator,
   defineCustomRecognizer,
 } from "./pii/custom.js";
-export { createPiiDetector, PII_CONTEXT_REACH, type PiiDetectorOptions, piiEntities } from "./pii/detector.js";
+export {
+  createPiiDetector,
+  PII_CONTEXT_REACH,
+  PII_NAMES_MODES,
+  type PiiDetectorOptions,
+  type PiiNamesMode,
+  piiEntities,
+} from "./pii/detector.js";
 export { definePatternRecognizer, type PatternRecognizerSpec, type Recognizer } from "./pii/recognizer.js";
 export { createLineIndex, type LineIndex, type TextPosition } from "./position.js";
 export {

@@ -95,6 +95,13 @@ const CORPORA: Record<string, string> = {
   "street-addresses": "12 Main Street ",
   assignments: "token=",
   "capitalised-words": "Aa Bb ",
+  // Issue 22: street grammars, national identifiers and BIC shapes.
+  "postal-addresses": "Hauptstraße 5, 10115 Berlin ",
+  "street-types": "Via Roma Calle de la Mayor 12 ",
+  "french-streets": "12 rue de la Paix de la ",
+  ninos: "AB 12 34 56 C ",
+  "capital-runs": "DEUTDEFFXXX ",
+  "digit-groups": "12 345 678 901 ",
 };
 
 const SMALL = 2048;

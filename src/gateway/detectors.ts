@@ -13,10 +13,14 @@ import {
 import type { CompiledPolicy, RuntimePolicy } from "../policy/index.js";
 import type { GuardDetectors } from "./guards.js";
 
-/** What a policy changes about the PII detector: `runtime.pii.thresholds` and `runtime.pii.custom`. */
+/**
+ * What a policy changes about the PII detector: `runtime.pii.thresholds`, `runtime.pii.custom` and
+ * `runtime.pii.names` (absent: `fast`, the built-in default).
+ */
 export interface DetectorSpec {
   thresholds: RuntimePolicy["pii"]["thresholds"];
   custom: RuntimePolicy["pii"]["custom"];
+  names?: RuntimePolicy["pii"]["names"];
 }
 
 /** Injection results kept per process (first in, first out) and the longest message cached. */
@@ -52,7 +56,7 @@ export function createGatewayDetectors(): GuardDetectors {
 
 /** True when the spec leaves the PII detector as built in (the shared detectors apply). */
 export function isDefaultSpec(spec: DetectorSpec): boolean {
-  return spec.custom.length === 0 && Object.keys(spec.thresholds).length === 0;
+  return spec.custom.length === 0 && Object.keys(spec.thresholds).length === 0 && (spec.names ?? "fast") === "fast";
 }
 
 /** The shared detectors with the PII detector (and so `sensitive`) rebuilt for `spec`. */
@@ -61,6 +65,7 @@ export function detectorsForSpec(base: GuardDetectors, spec: DetectorSpec): Guar
   const pii = createPiiDetector({
     thresholds: spec.thresholds,
     extra: spec.custom.map((c) => defineCustomRecognizer(c)),
+    names: spec.names ?? "fast",
   });
   return { ...base, pii, sensitive: combineDetectors([pii, base.secrets]) };
 }
@@ -76,7 +81,7 @@ export function toSpecKey(spec: DetectorSpec): string {
     .sort()
     .map((k) => [k, spec.thresholds[k]]);
   const custom = spec.custom.map((c) => [c.id, c.entity, c.pattern, c.validator, [...c.context], c.score]);
-  return JSON.stringify([thresholds, custom]);
+  return JSON.stringify([thresholds, custom, spec.names ?? "fast"]);
 }
 
 /**

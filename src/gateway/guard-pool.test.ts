@@ -130,6 +130,21 @@ describe("guard pool", () => {
     assert.equal(plain.injection, undefined);
   });
 
+  it("leaves names out in the worker and on the main thread alike under `pii.names: off`", async () => {
+    const text = "Dear Ms Maria Keller, your card 4111 1111 1111 1111 is ready.";
+    const off: DetectorSpec = { ...DEFAULT_SPEC, names: "off" };
+    const entities = async (spec: DetectorSpec) =>
+      (await pool.scan(text, { spec })).detections.map((d) => d.entity).sort();
+    assert.ok((await entities(DEFAULT_SPEC)).includes("PERSON"));
+    assert.deepEqual(await entities(off), ["CREDIT_CARD"]);
+    assert.deepEqual(
+      detectorsForSpec(main, off)
+        .sensitive.detect(text)
+        .map((d) => d.entity),
+      ["CREDIT_CARD"],
+    );
+  });
+
   it("parses a JSON body in a worker, and describes a broken one without quoting it", async () => {
     const body = { model: "m", messages: [{ role: "user", content: "é😀".repeat(1000) }] };
     assert.deepEqual(await pool.parseJson(Buffer.from(JSON.stringify(body))), body);

@@ -179,7 +179,11 @@ export function createGuardPool(options: GuardPoolOptions = {}): GuardPool {
       accepted.add(controller);
       try {
         // Only the fields that build the detector travel; the policy's pii section has more.
-        const task: GuardTask = { text, spec: { thresholds: spec.thresholds, custom: spec.custom }, key: keyOf(spec) };
+        const task: GuardTask = {
+          text,
+          spec: { thresholds: spec.thresholds, custom: spec.custom, ...(spec.names ? { names: spec.names } : {}) },
+          key: keyOf(spec),
+        };
         if (injection) task.injection = injection;
         const result = (await piscina.run(task, {
           signal: signal ? AbortSignal.any([controller.signal, signal]) : controller.signal,

@@ -86,6 +86,7 @@ export {
   type McpAccess,
   type McpArgumentRule,
   type McpRuntimePolicy,
+  PII_NAMES_SETTINGS,
   type PolicyDocument,
   PolicyDocumentSchema,
   type PolicyException,

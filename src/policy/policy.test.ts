@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { ValidationError } from "../core/index.js";
-import { piiEntities } from "../detect/index.js";
+import { PII_NAMES_MODES, piiEntities } from "../detect/index.js";
 import {
   type CompiledPolicy,
   checkPattern,
@@ -13,6 +13,7 @@ import {
   defaultRuntime,
   loadPolicyFiles,
   OPT_IN_PII_ENTITIES,
+  PII_NAMES_SETTINGS,
   type PolicyInput,
   PolicyInputSchema,
   parsePolicyText,
@@ -192,6 +193,11 @@ describe("policy: PII actions", () => {
     assert.equal(action("LOCATION", 0.55, policy, "response"), "block");
     assert.equal(action("PERSON", 0.85, policy, "response"), "allow");
     assert.equal(action("EMAIL_ADDRESS", 1, policy, "response"), "redact", "no default: redact");
+  });
+
+  it("offers the detector's names modes as pii.names, fast by default", () => {
+    assert.deepEqual([...PII_NAMES_SETTINGS], [...PII_NAMES_MODES]);
+    assert.equal(defaultRuntime().pii.names, "fast");
   });
 
   it("lists only entities the detector reports, each with a one-line reason", () => {
@@ -471,6 +477,7 @@ describe("policy: loading", () => {
         /^p\.yaml:6:\d+: spec\.runtime\.guards\.unknownFields: /,
       ],
       [`${header}  runtime:\n    guards: { timeBudgetMs: 0 }\n`, /spec\.runtime\.guards\.timeBudgetMs: /],
+      [`${header}  runtime:\n    pii: { names: full }\n`, /spec\.runtime\.pii\.names: /],
     ];
     for (const [text, pattern] of cases) {
       assert.throws(

@@ -204,6 +204,13 @@ export const REDACTION_STYLES = ["mask", "placeholder", "hash", "pseudonym", "dr
  */
 const DirectionActionsSchema = z.record(z.string(), GuardActionSchema);
 
+/**
+ * `pii.names`: how names, places and organisations are found — `fast` (the gazetteer, default) or
+ * `off` (left out: lower latency, no PERSON, LOCATION or ORGANIZATION). The detector's
+ * PII_NAMES_MODES; a test keeps the two lists equal, so the schema need not load the detectors.
+ */
+export const PII_NAMES_SETTINGS = ["off", "fast"] as const;
+
 /** Most trailing characters the mask style may leave in the clear (`pii.redaction.keepLast`). */
 export const MAX_KEEP_LAST = 4;
 
@@ -262,6 +269,7 @@ const RuntimeSchema = z.strictObject({
         .prefault({}),
       thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
       custom: z.array(CustomRecognizerSchema).default([]),
+      names: z.enum(PII_NAMES_SETTINGS).default("fast"),
     })
     .prefault({}),
   secrets: z

@@ -3,7 +3,9 @@
  * only bounded quantifiers and unambiguous groupings, so matching is linear in the input.
  */
 import { isIPv4, isIPv6 } from "node:net";
+import { addressRecognizer } from "./address.js";
 import { GAZETTEER_MAX_SPAN, loadGazetteer, recognizeWithGazetteer, STREET_SUFFIXES } from "./gazetteer.js";
+import { NOT_AN_ID, nationalRecognizers } from "./national-recognizers.js";
 import { isPlausiblePhone } from "./phone.js";
 import { definePatternRecognizer, type Recognizer } from "./recognizer.js";
 import {
@@ -39,7 +41,6 @@ const PHONE_CONTEXT = [
   "landline",
   "hotline",
   "messages",
-  "number",
   "home",
   "work",
   "answering",
@@ -194,11 +195,15 @@ export function builtinRecognizers(): Recognizer[] {
       pattern: /(?<![\w-])\d(?:[ -]?\d){11,18}(?![\d]|-\d)/,
       baseScore: 0.3,
       // An unknown issuer range with a valid Luhn digit is a card only when the text says "card".
+      // 13-digit Visa numbers are no longer issued: such a number is a card only if nothing says
+      // it is an order or a parcel.
       validate: (v) => {
         const kind = classifyCard(v);
-        return kind === "invalid" || /[ -]{2}/.test(v) ? false : kind === "issuer" ? 1 : 0.3;
+        if (kind === "invalid" || /[ -]{2}/.test(v)) return false;
+        return kind === "issuer" ? (digitsOf(v).length === 13 ? 0.6 : 1) : 0.3;
       },
       context: CARD_CONTEXT,
+      negativeContext: NOT_AN_ID,
       maxLength: 23,
       anchor: "digit",
     }),
@@ -264,8 +269,9 @@ export function builtinRecognizers(): Recognizer[] {
       baseScore: 0.3,
       validate: scorePhone,
       context: PHONE_CONTEXT,
+      weakContext: ["number"],
       contextBoost: 0.4,
-      negativeContext: NOT_PHONE,
+      negativeContext: [...NOT_PHONE, ...NOT_AN_ID],
       // "17151 2450 Crown St": a house number followed by a street is an address, not a phone.
       followedBy: STREET_WORDS,
       maxLength: 32,
@@ -368,5 +374,7 @@ export function builtinRecognizers(): Recognizer[] {
       maxLength: 24,
       anchor: "digit",
     }),
+    ...nationalRecognizers(),
+    addressRecognizer(),
   ];
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { createPiiDetector } from "./detector.js";
+import { definePatternRecognizer } from "./recognizer.js";
 
 const detector = createPiiDetector();
 
@@ -56,6 +57,9 @@ describe("PII recognisers", () => {
     ["an unchecksummed ethereum address without context", "hash 0x52908400098527886e0f7030069857d2e4169ee7"],
     ["a tracking number", "tracking 1Z 999 AA1 01 2345 6784"],
     ["an invoice number shaped like a phone number", "invoice 555-0142-77 is overdue"],
+    ["a part number shaped like a phone number", "Part number 72765807-0777 replaces 23058259-5947."],
+    ["a German invoice number shaped like a phone number", "Rechnung Nr. 8242-030-6813 ist fällig."],
+    ["an Italian parcel number in a Visa range", "Il pacco 4236159639117 è in consegna."],
   ];
   for (const [name, text] of negatives) {
     it(`reports nothing for ${name}`, () => {
@@ -66,6 +70,39 @@ describe("PII recognisers", () => {
   it("raises a bank account number only with whole-word context", () => {
     assert.deepEqual(found("acct 48213377990"), [["US_BANK_NUMBER", "48213377990"]]);
     assert.deepEqual(found("acctx 48213377990"), []);
+  });
+
+  it("leaves names, places and organisations out with names: off, and nothing else", () => {
+    const text = "Dear Maria Keller, Hauptstraße 5, 10115 Berlin, Acme Corp, card 4111 1111 1111 1111.";
+    const off = createPiiDetector({ names: "off" }).detect(text);
+    assert.deepEqual(
+      off.map((d) => [d.entity, text.slice(d.start, d.end)]),
+      [
+        ["STREET_ADDRESS", "Hauptstraße 5, 10115 Berlin"],
+        ["CREDIT_CARD", "4111 1111 1111 1111"],
+      ],
+    );
+    const fast = createPiiDetector({ names: "fast" }).detect(text);
+    assert.deepEqual(
+      fast.map((d) => d.entity),
+      ["PERSON", "STREET_ADDRESS", "ORGANIZATION", "CREDIT_CARD"],
+    );
+  });
+
+  it("counts a weak context word only when no negative word is near", () => {
+    const recognizer = definePatternRecognizer({
+      id: "t",
+      entity: "T",
+      pattern: /\d{4}/,
+      baseScore: 0.3,
+      weakContext: ["number"],
+      negativeContext: ["part"],
+      maxLength: 4,
+    });
+    const score = (text: string) => recognizer.recognize(text, 48)[0]?.score;
+    assert.equal(score("number 1234"), 0.65);
+    assert.equal(score("part number 1234"), 0);
+    assert.equal(score("just 1234"), 0.3);
   });
 
   it("honours per-entity thresholds and entity selection", () => {

@@ -15,7 +15,17 @@ export interface PiiDetectorOptions {
   extra?: readonly Recognizer[];
   /** Leave out the built-in recognisers (only `extra` run). */
   builtins?: boolean;
+  /**
+   * Names, places and organisations: `fast` runs the gazetteer (default), `off` leaves it out
+   * (PERSON, LOCATION and ORGANIZATION are then never reported; street addresses still are, by
+   * the address grammar), trading recall for latency.
+   */
+  names?: PiiNamesMode;
 }
+
+/** How names, places and organisations are found (see `PiiDetectorOptions.names`). */
+export const PII_NAMES_MODES = ["off", "fast"] as const;
+export type PiiNamesMode = (typeof PII_NAMES_MODES)[number];
 
 /** Every entity type the built-in recognisers report. */
 export function piiEntities(): string[] {
@@ -28,9 +38,11 @@ const DEFAULT_THRESHOLD = 0.5;
 
 export function createPiiDetector(options: PiiDetectorOptions = {}): TextDetector {
   const wanted = options.entities ? new Set(options.entities) : undefined;
-  const recognizers = [...(options.builtins === false ? [] : builtinRecognizers()), ...(options.extra ?? [])].filter(
-    (r) => !wanted || r.entities.some((e) => wanted.has(e)),
-  );
+  const builtins = options.builtins === false ? [] : builtinRecognizers();
+  const recognizers = [
+    ...(options.names === "off" ? builtins.filter((r) => r.id !== "gazetteer") : builtins),
+    ...(options.extra ?? []),
+  ].filter((r) => !wanted || r.entities.some((e) => wanted.has(e)));
   const thresholds = options.thresholds ?? {};
   const thresholdOf = (entity: string) => thresholds[entity] ?? thresholds.default ?? DEFAULT_THRESHOLD;
   return {

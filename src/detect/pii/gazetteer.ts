@@ -327,10 +327,26 @@ function isLetterOrDigit(code: number): boolean {
   return LETTER_OR_DIGIT.test(String.fromCharCode(code));
 }
 
+/**
+ * Articles, possessives, pronouns and conjunctions of German, French, Spanish, Italian and Dutch
+ * that the name lists also hold ("Su", "El", "Mon"): alone, capitalised at a sentence start, they
+ * are not names or places. Name particles ("De", "Van", "Di") are left out: they start surnames.
+ */
+const FUNCTION_WORDS = new Set(
+  (
+    "Der Die Das Dem Des Ein Eine Einen Mein Meine Sein Seine Ihr Ihre Unser Wir Sie Er Es Ich Und Oder Aber Bitte Mit Für Bei Nach " +
+    "Les Un Une Mon Ma Mes Ton Ta Son Sa Ses Notre Votre Leur Je Tu Il Elle Nous Vous Ils Elles Et Ou Mais Pour Avec Dans Sur Par Chez Au Aux " +
+    "El Los Las Una Unos Unas Mi Mis Tus Su Sus Yo Él Ella Usted Pero Para Con Por Al " +
+    "Lo Gli Uno Mio Mia Tuo Suo Sua Io Lui Lei Noi Voi Ma Nel Nella " +
+    "Het Een Mijn Uw Zijn Haar Ons Onze Ik Jij Hij Zij Wij En Of Maar Voor Met Op Naar"
+  ).split(" "),
+);
+
 function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): Detection[] {
   // Most runs are a capitalised word at a sentence start: reject those before any real work.
   if (run.length === 1) {
     const only = withoutPossessive((run[0] as Token).bare);
+    if (FUNCTION_WORDS.has(only)) return [];
     const known = g.firstNames.has(only) || g.lastNames.has(only) || g.places.has(only);
     if (!known && !STREET_COMPOUND.test(only.toLowerCase())) return [];
   }
@@ -351,7 +367,10 @@ function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): D
     const streetEnd = last.text.endsWith(".") && !STREET_ABBREVIATIONS.has(lastWord) ? end - 1 : end;
     return [span("STREET_ADDRESS", numberStart, streetEnd, 0.8, "street-address", ["street-suffix"])];
   }
-  if (run.length >= 2 && ORG_SUFFIXES.has(lastWord)) {
+  // "Order AB-123456": a suffix glued to a code by a hyphen or a digit is part of the code.
+  const afterRun = text.charCodeAt(end);
+  const gluedToCode = afterRun === 45 || (afterRun >= 48 && afterRun <= 57);
+  if (run.length >= 2 && ORG_SUFFIXES.has(lastWord) && !gluedToCode) {
     return [span("ORGANIZATION", start, end, 0.75, "organization-suffix", ["org-suffix"])];
   }
 
@@ -361,6 +380,15 @@ function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): D
   while (from < run.length && TITLES.has(lower[from] ?? "")) {
     from++;
     titled = true;
+  }
+  // The line after a closing ("Kind regards,\n", "Mit freundlichen Grüßen\n") is the signer's
+  // name: two or three capitalised words of which one is a known name, first names unlisted too.
+  if (!titled && run.length >= 2 && run.length <= 3 && isAfterClosing(text, start)) {
+    const words = run.map((t) => withoutPossessive(t.bare));
+    if (words.some((w) => g.firstNames.has(w) || g.lastNames.has(w))) {
+      const nameEnd = text[end - 1] === "." ? end - 1 : end;
+      return [span("PERSON", start, nameEnd, 0.85, "person-gazetteer", ["gazetteer:name", "signature"])];
+    }
   }
   // "Email Donald Voet": a capitalised word before the first known name is not part of it.
   if (!titled) {
@@ -406,6 +434,15 @@ function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): D
   }
   const nameEnd = text[end - 1] === "." && (run[run.length - 1]?.bare.length ?? 0) > 1 ? end - 1 : end;
   return [span("PERSON", nameStart, nameEnd, Math.min(1, score), "person-gazetteer", reasons)];
+}
+
+/** Closing formulas of a letter or e-mail, in English, German, French, Spanish, Italian and Dutch. */
+const CLOSING =
+  /(?:regards|sincerely|thanks|thank you|cheers|best|grüßen|grüße|gruß|cordialement|salutations|saludos|saludo|atentamente|saluti|cordialmente|groet|groeten)[,.!]?[ \t]*\r?\n[ \t]*$/iu;
+
+/** Whether the line before `start` is a closing formula ("Kind regards,"). */
+function isAfterClosing(text: string, start: number): boolean {
+  return CLOSING.test(text.slice(Math.max(0, start - 32), start));
 }
 
 function span(entity: string, start: number, end: number, score: number, ruleId: string, reasons: string[]): Detection {

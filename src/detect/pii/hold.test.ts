@@ -16,8 +16,8 @@ describe("PII stream profile", () => {
 
   it("has a shape for every built-in pattern recogniser", () => {
     const ids = builtinRecognizers()
-      .map((r) => r.id)
-      .filter((id) => id !== "gazetteer");
+      .filter((r) => r.id !== "gazetteer" && !r.hold)
+      .map((r) => r.id);
     assert.deepEqual(ids.filter((id) => !BUILTIN_SHAPES[id]).sort(), []);
   });
 

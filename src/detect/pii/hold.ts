@@ -126,6 +126,17 @@ export const BUILTIN_SHAPES: Readonly<Record<string, TokenShape>> = {
     lookahead: 1,
     contextAfter: true,
   },
+  // National identifiers and BICs (national-recognizers.ts).
+  "de-tax-id": { body: /[0-9 ]/, first: DIGIT, notAfter: /[\w-]/, reach: 16, lookahead: 2, contextAfter: true },
+  "fr-nir": { body: /[0-9AB ]/, first: DIGIT, notAfter: /[\w-]/, reach: 23, lookahead: 2, contextAfter: true },
+  "es-dni": { body: /[0-9A-Z -]/, first: DIGIT, notAfter: /[\w-]/, reach: 12, lookahead: 2, contextAfter: true },
+  "es-nie": { body: /[0-9A-Z-]/, first: /[XYZ]/, notAfter: /[\w-]/, reach: 13, lookahead: 2, contextAfter: true },
+  "it-fiscal-code": { body: ALNUM, first: /[A-Za-z]/, notAfter: /\w/, reach: 17, lookahead: 1, contextAfter: true },
+  "uk-nino": { body: /[A-Z0-9 ]/, first: /[A-Z]/, notAfter: /\w/, reach: 14, lookahead: 1, contextAfter: true },
+  "nl-bsn": { body: /[0-9 .]/, first: DIGIT, notAfter: /[\w-]/, reach: 13, lookahead: 2, contextAfter: true },
+  "pl-pesel": { body: DIGIT, first: DIGIT, notAfter: /[\w-]/, reach: 13, lookahead: 2, contextAfter: true },
+  "se-personnummer": { body: /[0-9+-]/, first: DIGIT, notAfter: /[\w+-]/, reach: 15, lookahead: 2, contextAfter: true },
+  "swift-code": { body: /[A-Z0-9]/, first: /[A-Z]/, notAfter: /\w/, reach: 12, lookahead: 1, contextAfter: true },
 };
 
 /** Extra characters held for a recogniser without a shape, past its longest span. */
@@ -150,6 +161,16 @@ export function createPiiStreamProfile(options: PiiStreamOptions): StreamProfile
     const shape = shapes[recognizer.id];
     const tests = shape ? compileShape(shape) : undefined;
     const gazetteer = recognizer.id === "gazetteer";
+    const own = recognizer.hold;
+    if (own) {
+      return {
+        recognizer,
+        contextAfter: true,
+        open: (text: string) => own.openFrom(text),
+        isBreak: (text: string, at: number) => own.isBreak(text, at),
+        window: recognizer.maxLength + after + FALLBACK_PAD,
+      };
+    }
     return {
       recognizer,
       contextAfter: shape?.contextAfter ?? true,

@@ -23,6 +23,11 @@ export interface PatternRecognizerSpec {
   /** Whole words or phrases that make the candidate more likely (added: `contextBoost`). */
   context?: readonly string[];
   contextBoost?: number;
+  /**
+   * Generic context words ("number") that raise the score like `context`, but only when no
+   * negative context word is near: "part number 7276-0777" is a part number.
+   */
+  weakContext?: readonly string[];
   /** Whole words or phrases that make it less likely (subtracted: `negativePenalty`). */
   negativeContext?: readonly string[];
   negativePenalty?: number;
@@ -38,19 +43,25 @@ export interface PatternRecognizerSpec {
    * `maxLength` of such characters instead of over the whole text; matches are identical because
    * no match can lie outside those regions. This is what makes prose with sparse PII fast.
    */
-  anchor?: "digit" | "at-sign";
+  anchor?: AnchorKind;
 }
+
+/**
+ * Characters every match of a recogniser contains: a digit, an `@`, or a run of six capital
+ * letters (a BIC's institution and country).
+ */
+export type AnchorKind = "digit" | "at-sign" | "capitals";
 
 /** Per-scan shared work: where the anchor characters are, computed once per text. */
 export interface ScanHints {
   /** Flat [start, end) pairs of the runs of anchor characters, in text order. */
-  anchors(kind: "digit" | "at-sign"): ArrayLike<number>;
+  anchors(kind: AnchorKind): ArrayLike<number>;
 }
 
 /** Characters of real text kept around a scanned region for look-behind and look-ahead. */
 const LOOK_PAD = 8;
 
-const ANCHOR_PATTERNS = { digit: /\d+/g, "at-sign": /@/g } as const;
+const ANCHOR_PATTERNS = { digit: /\d+/g, "at-sign": /@/g, capitals: /[A-Z]{6,}/g } as const;
 
 /**
  * Runs of anchor characters, cached per text, in a typed array: a text of digits and letters has
@@ -91,6 +102,17 @@ export interface Recognizer {
   /** Longest span it can report (characters). */
   readonly maxLength: number;
   recognize(text: string, contextReach: number, hints?: ScanHints): Detection[];
+  /**
+   * Its own streaming hold, for a recogniser no token shape describes (see hold.ts): the earliest
+   * start of a match that may still read past the end of a text, and characters no match contains.
+   */
+  readonly hold?: RecognizerHold;
+}
+
+/** How a recogniser tells streaming what it may still match (see `Recognizer.hold`). */
+export interface RecognizerHold {
+  openFrom(text: string): number;
+  isBreak(text: string, at: number): boolean;
 }
 
 const DEFAULT_CONTEXT_BOOST = 0.35;
@@ -102,6 +124,9 @@ export function definePatternRecognizer(spec: PatternRecognizerSpec): Recognizer
   if (!flags.has("v")) flags.add("u");
   const pattern = new RegExp(spec.pattern.source, [...flags].join(""));
   const context: ContextMatcher | undefined = spec.context?.length ? createContextMatcher(spec.context) : undefined;
+  const weak: ContextMatcher | undefined = spec.weakContext?.length
+    ? createContextMatcher(spec.weakContext)
+    : undefined;
   const negative: ContextMatcher | undefined = spec.negativeContext?.length
     ? createContextMatcher(spec.negativeContext)
     : undefined;
@@ -142,14 +167,14 @@ export function definePatternRecognizer(spec: PatternRecognizerSpec): Recognizer
             score = validated;
             reasons.push("validated");
           }
-          if (context || negative) {
+          if (context || weak || negative) {
             const words = wordsOf(contextWindow(text, start, end, contextReach));
-            const hit = context?.find(words);
+            const miss = negative?.find(words);
+            const hit = context?.find(words) ?? (miss ? undefined : weak?.find(words));
             if (hit) {
               score += boost;
               reasons.push(`context:${hit}`);
             }
-            const miss = negative?.find(words);
             if (miss) {
               score -= penalty;
               reasons.push(`negative-context:${miss}`);
