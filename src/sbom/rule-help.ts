@@ -172,6 +172,11 @@ const MODEL_RULE_HELP: Record<ModelRuleId, Omit<RuleHelp, "summary">> = {
       "The pickle sets attributes on an imported module, class or function, which can replace library code while the file loads.",
     remediation: DO_NOT_LOAD,
   },
+  "pickle-unknown-call-payload": {
+    description:
+      "The pickle calls a callable outside the allowlist and hands it Python code, a shell command or a URL: the way a payload reaches a gadget no list knows yet.",
+    remediation: DO_NOT_LOAD,
+  },
   "pickle-unknown-global": {
     description:
       "The pickle imports a callable outside the allowlist of known checkpoint callables: custom code that may be harmless or may run anything.",
@@ -208,6 +213,23 @@ const MODEL_RULE_HELP: Record<ModelRuleId, Omit<RuleHelp, "summary">> = {
     remediation:
       "Do not serve the file: replace its chat template with a known-good one, and run a runtime that renders templates in a sandbox (llama-cpp-python 0.2.72 or later).",
   },
+  "chat-template-injection": {
+    description:
+      "A chat template in tokenizer_config.json, chat_template.jinja or a YAML config holds Jinja constructs that reach Python internals; a server that renders it without a sandbox runs the attacker's code.",
+    remediation:
+      "Do not serve the model with this template: replace it with a known-good template, and render templates in a sandboxed Jinja environment.",
+  },
+  "yaml-python-tag": {
+    description:
+      "The YAML config has a Python tag (!!python/object/apply, !!python/name, ...) naming a dangerous callable; loading it with yaml.unsafe_load or an unsafe Loader runs it.",
+    remediation:
+      "Do not load the file with an unsafe YAML loader; use yaml.safe_load, and get the config from a trusted source.",
+  },
+  "yaml-python-object": {
+    description:
+      "The YAML config has a Python tag that builds an object or imports a name; an unsafe YAML loader imports and runs code to do it.",
+    remediation: "Load it with yaml.safe_load, or review the class it names before using an unsafe loader.",
+  },
   "onnx-external-data-escape": {
     description:
       "An external-data location in the ONNX model is absolute or climbs out of the model folder, so loading the model reads files elsewhere on the host.",
@@ -224,6 +246,16 @@ const MODEL_RULE_HELP: Record<ModelRuleId, Omit<RuleHelp, "summary">> = {
     description:
       "Tensor offsets in the safetensors header overlap or lie outside the data section: the file is damaged or crafted to make a parser read out of bounds.",
     remediation: "Do not load the file; download it again from a trusted source and check its sha256.",
+  },
+  "safetensors-metadata-code": {
+    description:
+      "The safetensors metadata carries code or a shell command. Safetensors loaders never run metadata, but an application that reads and evaluates it would.",
+    remediation: "Check what reads the metadata; strip the entry, or re-export the weights from the source model.",
+  },
+  "safetensors-metadata-url": {
+    description:
+      "The safetensors metadata carries a URL; an application that fetches it trusts whoever controls that address.",
+    remediation: "Check the URL and what reads it; remove it if nothing should fetch it.",
   },
   "safetensors-unknown-dtype": {
     description: "A tensor has a dtype that safetensors does not define; loaders reject or misread it.",

@@ -9,6 +9,7 @@ import {
   type ModelScanResult,
   type ModelVerdict,
   scanModelPaths,
+  storeLabel,
   toCycloneDxComponent,
   toFindings,
 } from "../../scan/model/index.js";
@@ -141,11 +142,13 @@ export function toJson(r: ModelScanResult, remediation: Remediation) {
       detail: f.detail,
       offset: f.offset ?? null,
       ...(f.entry ? { entry: f.entry } : {}),
+      ...(f.capability ? { capability: f.capability } : {}),
       remediation: remediation(f.rule),
     })),
     sha256: r.sha256 ?? null,
     size: r.size,
     identity: r.identity,
+    ...(r.stores ? { stores: r.stores } : {}),
   };
 }
 
@@ -166,8 +169,15 @@ function toBom(results: readonly ModelScanResult[]) {
 
 export function renderResults(results: readonly ModelScanResult[], remediation: Remediation): string {
   if (results.length === 0) return "no model files found";
-  const rows = results.map((r) => [r.verdict.toUpperCase(), r.format, r.path, r.sha256?.slice(0, 12)]);
-  const lines = [renderTable(["VERDICT", "FORMAT", "PATH", "SHA256"], rows)];
+  // Files in a model store (Hugging Face cache, Ollama) also show which model and revision they are.
+  const stored = results.some((r) => r.stores);
+  const rows = results.map((r) => {
+    const row = [r.verdict.toUpperCase(), r.format, r.path, r.sha256?.slice(0, 12)];
+    if (stored) row.splice(2, 0, r.stores ? r.stores.map(storeLabel).join(", ") : "");
+    return row;
+  });
+  const header = stored ? ["VERDICT", "FORMAT", "MODEL", "PATH", "SHA256"] : ["VERDICT", "FORMAT", "PATH", "SHA256"];
+  const lines = [renderTable(header, rows)];
   for (const r of results) {
     if (r.findings.length === 0) continue;
     lines.push("", `${r.path}:`);

@@ -1,6 +1,6 @@
 /** Inventory of `scan model`: each model file by its content hash, with its findings. */
 import { basename, resolve } from "node:path";
-import { type ModelScanResult, toFindings } from "../../scan/model/index.js";
+import { type ModelScanResult, storeLabel, toFindings } from "../../scan/model/index.js";
 import type { AssetInput, FindingInput } from "../../store/index.js";
 import { defined, type Inventory, modelFileId } from "./records.js";
 
@@ -25,6 +25,7 @@ export function modelFileAsset(result: ModelScanResult, absolutePath: string): A
       quantisation: identity.quantisation,
       contextLength: identity.contextLength,
       license: identity.license,
+      stores: result.stores?.map(storeLabel).join(", "),
     }),
   };
 }

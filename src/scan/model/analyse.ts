@@ -3,6 +3,8 @@
  * (zip, tar) with limits on depth, member count and bytes extracted.
  */
 import { gunzipSync, inflateSync, constants as zconstants } from "node:zlib";
+import { sniffContainer } from "./containers/magic.js";
+import { decodeStream, extractSevenZip } from "./containers/sevenzip.js";
 import { isTar, readTarDirectory, type TarEntry } from "./containers/tar.js";
 import {
   isZip,
@@ -14,8 +16,10 @@ import {
   zipLocalPrefix,
 } from "./containers/zip.js";
 import { inEntry, unscannable } from "./finding.js";
+import { analyseConfig, configKind, MAX_CONFIG_BYTES, MAX_YAML_BYTES } from "./formats/config.js";
 import { analyseGguf, isGguf } from "./formats/gguf.js";
 import { analyseKerasConfig, analyseKerasH5, analyseKerasH5Bytes, isHdf5 } from "./formats/keras.js";
+import { analyseMsgpack, isMsgpackName } from "./formats/msgpack.js";
 import { analyseNpy, isNpy } from "./formats/npy.js";
 import { analyseOnnx, looksLikeOnnx } from "./formats/onnx.js";
 import type { FormatReport } from "./formats/report.js";
@@ -88,6 +92,18 @@ export async function analyseSource(
   if (head[0] === 0x1f && head[1] === 0x8b) return analyseCompressed(src, options, "gzip");
   if (isZlib(head)) return analyseCompressed(src, options, "zlib");
   if (head.length >= 512 && isTar(head)) return analyseTar(src, options);
+  const container = sniffContainer(head);
+  if (container?.kind === "7z" || container?.kind === "rar") return analyseSevenZip(src, options, container.kind);
+  if (container?.kind === "xz" || container?.kind === "bzip2" || container?.kind === "zstd") {
+    return analyseStream(src, options, container.label);
+  }
+  if (container?.kind === "lz4") {
+    return {
+      format: "unknown",
+      findings: [unscannable("LZ4 stream: this scanner does not decode LZ4, so its content was not analysed")],
+      identity: {},
+    };
+  }
   if (isGguf(head)) return analyseGguf(src);
   if (isHdf5(head)) {
     if (options.path) return analyseKerasH5(options.path);
@@ -97,6 +113,7 @@ export async function analyseSource(
   }
   if (isNpy(head)) return analyseNpy(src);
   if (isBinaryPickle(head)) return analysePickleSource(src);
+  if (isMsgpackName(name)) return analyseMsgpack(src);
   if (isSafetensors(head, src.size)) return analyseSafetensors(src);
   if (/(^|\/)saved_model\.pb$/.test(name)) return analyseSavedModel(src);
   if (/\.pb$/i.test(name) && head[0] === 0x0a) return analyseSavedModel(src, true);
@@ -107,8 +124,13 @@ export async function analyseSource(
     const needsMore = analysis.findings.some((f) => /truncated/.test(f.detail));
     // The VM reads sequentially: a stream that failed inside the probe fails the same way whole.
     if (src.size > PROBE && needsMore) analysis = analysePickle(await src.read(0, src.size));
-    const malicious = analysis.findings.some((f) => f.effect === "malicious");
-    if (analysis.pickles > 0 || malicious || promised) return toReport(analysis, false);
+    // Text is a pickle only when it runs to STOP: a YAML file whose first line starts with `c`
+    // is not a GLOBAL opcode. A name that promises a model keeps what the VM found either way.
+    if (analysis.pickles > 0 || promised) return toReport(analysis, false);
+  }
+  const config = configKind(name);
+  if (config && src.size <= (config === "yaml" ? MAX_YAML_BYTES : MAX_CONFIG_BYTES)) {
+    return analyseConfig(new TextDecoder().decode(await src.read(0, src.size)), config);
   }
   if (promised) {
     return {
@@ -184,8 +206,14 @@ function startsLikeModel(head: Uint8Array): boolean {
     isHdf5(head) ||
     isNpy(head) ||
     isBinaryPickle(head) ||
-    (head[0] === 0x1f && head[1] === 0x8b)
+    (head[0] === 0x1f && head[1] === 0x8b) ||
+    sniffContainer(head) !== undefined
   );
+}
+
+/** Signatures of at least four bytes: zip, 7z, RAR, xz, bzip2, zstd, LZ4, GGUF, HDF5, npy. */
+function hasStrongSignature(head: Uint8Array): boolean {
+  return isZip(head) || sniffContainer(head) !== undefined || isGguf(head) || isHdf5(head) || isNpy(head);
 }
 
 function tooBig(format: FormatReport["format"], size: number): FormatReport {
@@ -275,9 +303,8 @@ async function analyseZip(src: ByteSource, options: Options): Promise<FormatRepo
 
 /** A generic archive with no model inside and nothing wrong with it is not a model file. */
 function plainArchive(report: FormatReport, models: number): boolean {
-  return (
-    (report.format === "zip-archive" || report.format === "tar-archive") && models === 0 && report.findings.length === 0
-  );
+  const plain = ["zip-archive", "tar-archive", "7z-archive", "rar-archive"].includes(report.format);
+  return plain && models === 0 && report.findings.length === 0;
 }
 
 async function zipMember(
@@ -287,6 +314,16 @@ async function zipMember(
   options: Options,
 ): Promise<FormatReport | undefined> {
   if (entry.name.endsWith("/")) return undefined;
+  if (entry.flags & 0x1 || entry.method === 99) {
+    // APPNOTE 4.4.4 bit 0 (traditional or strong encryption), method 99 (WinZip AES): the
+    // data is ciphertext, so nothing in it can be analysed, and it is not parsed as if it were.
+    const how = entry.method === 99 ? "AES-encrypted" : "encrypted";
+    return {
+      format: "unknown",
+      findings: inEntry(entry.name, [unscannable(`zip: member is ${how}; its content cannot be analysed`)]),
+      identity: {},
+    };
+  }
   const { ctx } = options;
   const read = async () => {
     // Inflation stops at what is left of the budget, whatever size the directory claims.
@@ -322,7 +359,12 @@ async function zipMember(
   if (format === "pytorch-zip") {
     // Tensor records are raw bytes: only a member that starts like a pickle is analysed, and
     // only what it proves (a dangerous call, or a complete pickle) is kept.
-    if (!isBinaryPickle(head) || entry.size > MAX_PICKLE_BYTES) return undefined;
+    if (!isBinaryPickle(head)) {
+      // A container or model format hidden as a tensor record is opened, never skipped; only
+      // signatures of four bytes or more count, so float data does not match by chance.
+      return hasStrongSignature(head) ? analyseMember(stored ?? read, entry.name, options) : undefined;
+    }
+    if (entry.size > MAX_PICKLE_BYTES) return undefined;
     const why = stored ? reserve(ctx, stored.size) : undefined;
     if (why) return { format: "pickle", findings: inEntry(entry.name, [unscannable(why)]), identity: {} };
     const analysis = analysePickle(stored ? await stored.read(0, stored.size) : await read());
@@ -353,10 +395,108 @@ async function analyseTar(src: ByteSource, options: Options): Promise<FormatRepo
 
 async function tarMember(src: ByteSource, entry: TarEntry, options: Options): Promise<FormatReport | undefined> {
   const head = await src.read(entry.offset, Math.min(HEAD, entry.size));
-  const named = /(^|\/)(pickle|sys_info|storages|tensors)$/.test(entry.name) || MODEL_EXTENSIONS.test(entry.name);
-  if (!named && !isBinaryPickle(head) && !isZip(head) && !isNpy(head) && !isGguf(head) && !isHdf5(head)) {
+  const named =
+    /(^|\/)(pickle|sys_info|storages|tensors)$/.test(entry.name) ||
+    MODEL_EXTENSIONS.test(entry.name) ||
+    configKind(entry.name) !== undefined;
+  if (!named && !startsLikeModel(head) && !isSafetensors(head, entry.size)) {
     const text = head[0] !== undefined && TEXT_PICKLE_START.has(head[0]);
     if (!text) return undefined;
   }
   return analyseMember(sliceSource(src, entry.offset, entry.size), entry.name, options);
+}
+
+/**
+ * 7z and RAR archives, read with 7-Zip (WebAssembly): the archive is loaded into memory (it
+ * counts against the extraction budget), members are listed, encrypted ones are reported by
+ * name, and the rest are extracted when their listed sizes fit what is left of the budget.
+ */
+async function analyseSevenZip(
+  src: ByteSource,
+  options: Options,
+  kind: "7z" | "rar",
+): Promise<FormatReport | undefined> {
+  const { ctx } = options;
+  const label = kind === "7z" ? "7z" : "RAR";
+  const report: FormatReport = { format: kind === "7z" ? "7z-archive" : "rar-archive", findings: [], identity: {} };
+  const why =
+    src.size > ctx.limits.maxMemberBytes
+      ? `archive of ${src.size} bytes is over the ${ctx.limits.maxMemberBytes}-byte limit`
+      : reserve(ctx, src.size);
+  if (why) {
+    report.findings.push(unscannable(`${label}: ${why}; its members were not analysed`));
+    return report;
+  }
+  // 7-Zip holds the archive and its extracted members in WebAssembly memory (4 GiB at most):
+  // extraction is bounded by the budget left and by two members' worth.
+  const room = Math.max(0, Math.min(ctx.limits.maxExtractedBytes - ctx.extracted, 2 * ctx.limits.maxMemberBytes));
+  const result = await extractSevenZip(await src.read(0, src.size), room);
+  if (result.listing.error) {
+    report.findings.push(
+      unscannable(
+        `${label}: members cannot be listed (encrypted headers or a damaged archive): ${result.listing.error}`,
+      ),
+    );
+    return report;
+  }
+  let models = 0;
+  for (const entry of result.listing.entries) {
+    if (entry.folder) continue;
+    if (++ctx.members > ctx.limits.maxMembers) {
+      report.findings.push(unscannable(`archive has more than ${ctx.limits.maxMembers} members`));
+      break;
+    }
+    if (entry.encrypted) {
+      report.findings.push(
+        ...inEntry(entry.name, [unscannable(`${label}: member is encrypted; its content cannot be analysed`)]),
+      );
+      continue;
+    }
+    const bytes = result.members.get(entry.name);
+    if (!bytes) continue;
+    ctx.extracted += bytes.length;
+    if (entry.size > ctx.limits.maxMemberBytes) {
+      report.findings.push(
+        ...inEntry(entry.name, [unscannable(`member of ${entry.size} bytes is over the size limit`)]),
+      );
+      continue;
+    }
+    if (merge(report, await analyseMember(async () => bytes, entry.name, options))) models++;
+  }
+  if (result.error) report.findings.push(unscannable(`${label}: not every member could be extracted: ${result.error}`));
+  return plainArchive(report, models) ? undefined : report;
+}
+
+/**
+ * A single xz, bzip2 or zstd stream: a decoded prefix is sniffed first (so a compressed log or a
+ * source tarball is not decoded whole); a model inside is decoded up to the member limit.
+ */
+async function analyseStream(src: ByteSource, options: Options, label: string): Promise<FormatReport | undefined> {
+  const { ctx } = options;
+  const prefix = await decodeStream(await src.read(0, Math.min(src.size, 64 * 1024)), HEAD);
+  if (prefix.bytes.length === 0 && prefix.error) {
+    return { format: "unknown", findings: [unscannable(`${label}: does not decode (${prefix.error})`)], identity: {} };
+  }
+  const bare = options.name.replace(/\.(xz|txz|bz2|tbz2?|zst|tzst)$/i, "");
+  if (!startsLikeModel(prefix.bytes) && !MODEL_EXTENSIONS.test(bare)) return undefined;
+  const inner = options.name.replace(/\.(xz|bz2|zst)$/i, "").replace(/\.(txz|tbz2?|tzst)$/i, ".tar");
+  if (src.size > ctx.limits.maxMemberBytes) {
+    return {
+      format: "unknown",
+      findings: [unscannable(`${label}: ${src.size} compressed bytes is over the limit`)],
+      identity: {},
+    };
+  }
+  const limit = Math.max(1, Math.min(ctx.limits.maxMemberBytes, ctx.limits.maxExtractedBytes - ctx.extracted));
+  const decoded = await decodeStream(await src.read(0, src.size), limit);
+  if (decoded.error) {
+    return {
+      format: "unknown",
+      findings: [unscannable(`${label}: ${decoded.overLimit ? decoded.error : `does not decode (${decoded.error})`}`)],
+      identity: {},
+    };
+  }
+  const why = reserve(ctx, decoded.bytes.length);
+  if (why) return { format: "unknown", findings: [unscannable(`${label}: ${why}`)], identity: {} };
+  return analyseMember(async () => decoded.bytes, inner || "content", options);
 }

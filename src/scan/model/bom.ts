@@ -2,6 +2,7 @@
 import { basename } from "node:path";
 import type { Component, Finding } from "../../core/index.js";
 import { MODEL_RULES } from "./rules.js";
+import { storeLabel } from "./stores.js";
 import type { ModelScanResult } from "./types.js";
 
 /** The model as an inventory component (kind `model`). */
@@ -11,6 +12,7 @@ export function toComponent(result: ModelScanResult): Component {
   for (const key of ["architecture", "parameters", "quantisation", "contextLength", "license"] as const) {
     if (id[key] !== undefined) properties[key] = String(id[key]);
   }
+  if (result.stores) properties.stores = result.stores.map(storeLabel).join(", ");
   const component: Component = {
     kind: "model",
     name: id.name ?? basename(result.path),
@@ -52,6 +54,10 @@ export function toCycloneDxComponent(result: ModelScanResult): Record<string, un
   if (id.quantisation) properties.push({ name: "palisade:model:quantisation", value: id.quantisation });
   if (id.contextLength !== undefined)
     properties.push({ name: "palisade:model:context-length", value: String(id.contextLength) });
+  for (const ref of result.stores ?? []) {
+    properties.push({ name: `palisade:model:${ref.store}`, value: storeLabel(ref) });
+    if (ref.digest) properties.push({ name: "palisade:model:store-digest", value: ref.digest });
+  }
   const component: Record<string, unknown> = {
     type: "machine-learning-model",
     "bom-ref": result.sha256 ? `model:sha256:${result.sha256}` : `model:${result.path}`,

@@ -109,6 +109,40 @@ describe("header parsers on generated input", () => {
     });
   }
 
+  // Containers read by 7-Zip (one WebAssembly instance per file, so fewer runs) and LZ4: never
+  // skipped silently, never safe on garbage.
+  const containers: [string, number[]][] = [
+    ["x.7z", [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0x00, 0x04]],
+    ["x.rar", [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x01, 0x00]],
+    ["x.xz", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+    ["x.bz2", [0x42, 0x5a, 0x68, 0x39]],
+    ["x.zst", [0x28, 0xb5, 0x2f, 0xfd]],
+    ["x.lz4", [0x04, 0x22, 0x4d, 0x18]],
+  ];
+  for (const [name, magic] of containers) {
+    it(`survives arbitrary bytes after the ${name} signature, and never calls them safe`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), async (tail) => {
+          const r = await scanWithin(Uint8Array.from([...magic, ...tail]), name);
+          assert.notEqual(r?.verdict, "safe");
+        }),
+        { numRuns: 60 },
+      );
+    });
+  }
+
+  it("survives arbitrary text as YAML, JSON, Jinja and MessagePack", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 2048 }), fc.uint8Array({ maxLength: 2048 }), async (text, bytes) => {
+        for (const name of ["train.yaml", "tokenizer_config.json", "chat_template.jinja"]) {
+          await scanWithin(new TextEncoder().encode(text), name);
+        }
+        await scanWithin(bytes, "flax_model.msgpack");
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("refuses a GGUF that claims billions of keys without allocating them", async () => {
     const head = Uint8Array.from([0x47, 0x47, 0x55, 0x46, 3, 0, 0, 0, ...u64(0), ...u64(2 ** 40)]);
     const r = await scanWithin(head, "huge.gguf");

@@ -3,6 +3,7 @@ export { DEFAULT_ARCHIVE_LIMITS, MODEL_EXTENSIONS } from "./analyse.js";
 export { toComponent, toCycloneDxComponent, toFindings } from "./bom.js";
 export { readTarDirectory, type TarEntry } from "./containers/tar.js";
 export { checkTemplate } from "./formats/gguf.js";
+export { CAPABILITIES, type Capability } from "./pickle/callables.js";
 export { dangerousPrefixes, safeCallables } from "./pickle/classify.js";
 export {
   analysePickle,
@@ -21,6 +22,7 @@ export {
   sha256File,
 } from "./scan.js";
 export { type ByteSource, fileSource } from "./source.js";
+export { type ModelStoreRef, storeLabel } from "./stores.js";
 export {
   MODEL_FORMATS,
   MODEL_VERDICTS,

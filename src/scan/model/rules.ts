@@ -49,6 +49,13 @@ export const MODEL_RULES = {
     owasp: SUPPLY,
     atlas: EXEC,
   },
+  "pickle-unknown-call-payload": {
+    severity: "high",
+    effect: "malicious",
+    title: "pickle calls a callable outside the allowlist with code, a shell command or a URL as argument",
+    owasp: SUPPLY,
+    atlas: EXEC,
+  },
   "pickle-unknown-global": {
     severity: "medium",
     effect: "suspicious",
@@ -98,6 +105,27 @@ export const MODEL_RULES = {
     owasp: ["LLM03:2025", "LLM05:2025"],
     atlas: EXEC,
   },
+  "chat-template-injection": {
+    severity: "critical",
+    effect: "malicious",
+    title: "chat template in a tokenizer or model config contains Jinja server-side template injection",
+    owasp: ["LLM03:2025", "LLM05:2025"],
+    atlas: EXEC,
+  },
+  "yaml-python-tag": {
+    severity: "critical",
+    effect: "malicious",
+    title: "YAML config has a Python tag that imports or calls a dangerous callable under an unsafe loader",
+    owasp: SUPPLY,
+    atlas: EXEC,
+  },
+  "yaml-python-object": {
+    severity: "medium",
+    effect: "suspicious",
+    title: "YAML config has a Python tag that builds an object or imports a name under an unsafe loader",
+    owasp: SUPPLY,
+    atlas: ["AML.T0010"],
+  },
   "onnx-external-data-escape": {
     severity: "high",
     effect: "malicious",
@@ -118,6 +146,20 @@ export const MODEL_RULES = {
     title: "safetensors tensor offsets overlap or lie outside the data section",
     owasp: SUPPLY,
     atlas: ["AML.T0010"],
+  },
+  "safetensors-metadata-code": {
+    severity: "medium",
+    effect: "suspicious",
+    title: "safetensors metadata carries code or a shell command",
+    owasp: SUPPLY,
+    atlas: ["AML.T0010"],
+  },
+  "safetensors-metadata-url": {
+    severity: "info",
+    effect: "info",
+    title: "safetensors metadata carries a URL",
+    owasp: [],
+    atlas: [],
   },
   "safetensors-unknown-dtype": {
     severity: "medium",

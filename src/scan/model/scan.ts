@@ -4,13 +4,14 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream, type Stats } from "node:fs";
-import { stat as fsStat, open, readdir, readFile } from "node:fs/promises";
+import { stat as fsStat, lstat, open, readdir, readFile, realpath } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { PalisadeError } from "../../core/index.js";
 import { type AnalyseContext, type ArchiveLimits, analyseSource, DEFAULT_ARCHIVE_LIMITS } from "./analyse.js";
 import { unscannable } from "./finding.js";
 import type { FormatReport } from "./formats/report.js";
 import { type ByteSource, bytesSource, fileSource } from "./source.js";
+import { type ModelStoreRef, readModelStores } from "./stores.js";
 import { type ModelIdentity, type ModelScanResult, toVerdict } from "./types.js";
 
 export interface ScanModelOptions {
@@ -37,11 +38,14 @@ export async function scanModelPaths(
 
 /** Scan one file or folder (recursively; links to files are followed, links to folders are not). */
 export async function scanModelPath(path: string, options: ScanModelOptions = {}): Promise<ModelScanResult[]> {
-  const files = await listFiles(path, options.maxFiles ?? DEFAULT_MAX_FILES);
+  const files = await withoutLinkedTargets(await listFiles(path, options.maxFiles ?? DEFAULT_MAX_FILES));
+  const stores = await readModelStores(files);
   const results: ModelScanResult[] = [];
   for (const file of files) {
     try {
       const result = await scanModelFile(file, options);
+      const refs = stores.get(file);
+      if (result && refs) addStoreIdentity(result, refs);
       if (result) results.push(result);
     } catch (error) {
       // A named file that cannot be read is bad input; one found inside a folder is a result.
@@ -88,6 +92,37 @@ async function listFiles(path: string, max: number): Promise<string[]> {
     }
   }
   return out.sort();
+}
+
+/**
+ * A file that a link in the same walk points to is scanned once, through the link: a Hugging
+ * Face snapshot file carries the model's identity, the blob it links to does not. A file no
+ * link points to (a blob of a deleted snapshot, say) is still scanned under its own path.
+ */
+async function withoutLinkedTargets(files: string[]): Promise<string[]> {
+  const targets = new Set<string>();
+  for (const file of files) {
+    try {
+      if ((await lstat(file)).isSymbolicLink()) targets.add(await realpath(file));
+    } catch {
+      // a link that cannot be resolved is scanned (and reported) as it is
+    }
+  }
+  if (targets.size === 0) return files;
+  const kept: string[] = [];
+  for (const file of files) {
+    const linked = !(await lstat(file)).isSymbolicLink() && targets.has(await realpath(file).catch(() => file));
+    if (!linked) kept.push(file);
+  }
+  return kept;
+}
+
+/** A file found in a model store is named by the store: repo id or Ollama name:tag. */
+function addStoreIdentity(result: ModelScanResult, refs: ModelStoreRef[]): void {
+  result.stores = refs;
+  const first = refs[0] as ModelStoreRef;
+  result.identity.name = first.store === "ollama" ? `${first.name}:${first.revision}` : first.name;
+  result.identity.source = first.store === "ollama" ? "ollama-manifest" : "huggingface-cache";
 }
 
 /**

@@ -1,6 +1,8 @@
 /** Result types of the model scanner. */
 import type { Severity } from "../../core/index.js";
+import type { Capability } from "./pickle/callables.js";
 import type { FindingEffect, ModelRuleId } from "./rules.js";
+import type { ModelStoreRef } from "./stores.js";
 
 /** A file's verdict: whether it is safe to load. `unscannable` is never a pass. */
 export const MODEL_VERDICTS = ["malicious", "unscannable", "suspicious", "safe"] as const;
@@ -24,6 +26,10 @@ export const MODEL_FORMATS = [
   "tf-graphdef",
   "zip-archive",
   "tar-archive",
+  "7z-archive",
+  "rar-archive",
+  "model-config",
+  "msgpack",
   "unknown",
 ] as const;
 export type ModelFormat = (typeof MODEL_FORMATS)[number];
@@ -37,6 +43,8 @@ export interface ModelFinding {
   offset?: number;
   /** Archive member (`a/b/data.pkl`, nested members joined with `!`) the finding is in. */
   entry?: string;
+  /** What the callable behind the finding can do (rules/model-scan/callables.yaml), when known. */
+  capability?: Capability;
 }
 
 /** What the AI-BOM records about a model file. */
@@ -48,7 +56,7 @@ export interface ModelIdentity {
   quantisation?: string;
   contextLength?: number;
   license?: string;
-  /** Where name/architecture came from: `gguf`, `safetensors`, `config.json`, `pickle`. */
+  /** Where name/architecture came from: `gguf`, `safetensors`, `config.json`, `pickle`, `huggingface-cache`, `ollama-manifest`. */
   source?: string;
 }
 
@@ -62,6 +70,8 @@ export interface ModelScanResult {
   sha256?: string;
   size: number;
   identity: ModelIdentity;
+  /** Where the file sits in a model store (Hugging Face cache, Ollama), when it does. */
+  stores?: ModelStoreRef[];
 }
 
 const ORDER: Record<FindingEffect, number> = { malicious: 3, unscannable: 2, suspicious: 1, info: 0 };

@@ -4,8 +4,10 @@
  * checked the way a strict loader would: valid JSON, known dtypes, offsets inside the data
  * section, no overlaps, sizes that match shapes.
  */
+import { embeddedPickleFindings, payloadKind } from "../embedded.js";
 import { aFinding, unscannable } from "../finding.js";
 import type { ByteSource } from "../source.js";
+import type { ModelFinding } from "../types.js";
 import type { FormatReport } from "./report.js";
 
 export const MAX_SAFETENSORS_HEADER = 100 * 1024 * 1024;
@@ -67,6 +69,7 @@ export async function analyseSafetensors(src: ByteSource): Promise<FormatReport>
     if (name === "__metadata__") {
       const meta = raw as Record<string, unknown>;
       if (meta && typeof meta === "object" && typeof meta.format === "string") report.identity.source = "safetensors";
+      if (meta && typeof meta === "object") report.findings.push(...metadataFindings(meta));
       continue;
     }
     const t = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
@@ -129,4 +132,22 @@ export async function analyseSafetensors(src: ByteSource): Promise<FormatReport>
   report.identity.parameters = parameters;
   if (dtypes.size > 0) report.identity.quantisation = [...dtypes].sort().join("+");
   return report;
+}
+
+/**
+ * `__metadata__` is a string-to-string map that safetensors loaders never execute; an
+ * application that reads it might. Pickles hidden in it are analysed; code or a shell command
+ * makes the file suspicious; a URL is noted.
+ */
+function metadataFindings(meta: Record<string, unknown>): ModelFinding[] {
+  const findings: ModelFinding[] = embeddedPickleFindings(meta, "__metadata__");
+  for (const [key, value] of Object.entries(meta)) {
+    if (typeof value !== "string" || findings.length > 100) continue;
+    const payload = payloadKind(value);
+    if (!payload) continue;
+    const shown = JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value);
+    const rule = payload.kind === "url" ? "safetensors-metadata-url" : "safetensors-metadata-code";
+    findings.push(aFinding(rule, `__metadata__.${key} carries ${payload.says}: ${shown}`));
+  }
+  return findings;
 }

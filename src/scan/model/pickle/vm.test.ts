@@ -11,7 +11,8 @@ describe("pickle VM", () => {
     const a = analysePickle(bytes("cos\nsystem\n(S'id'\ntR."));
     assert.equal(a.pickles, 1);
     assert.equal(a.findings[0]?.rule, "pickle-dangerous-call");
-    assert.equal(a.findings[0]?.detail, 'os.system("id") (os is on the denylist)');
+    assert.equal(a.findings[0]?.detail, 'os.system("id") (can start processes or run shell commands: os)');
+    assert.equal(a.findings[0]?.capability, "spawn-process");
     assert.equal(a.findings[0]?.offset, 19);
   });
 

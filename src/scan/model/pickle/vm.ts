@@ -8,6 +8,7 @@
  */
 import { aFinding, unscannable } from "../finding.js";
 import type { ModelFinding } from "../types.js";
+import { type Capability, callableRules } from "./callables.js";
 import { type CallableClass, classifyGlobal, NESTED_LOADERS, normaliseModule } from "./classify.js";
 import { decodeLong, decodeQuotedString, decodeRawUnicodeEscape, parseIntLine } from "./text.js";
 import { argItems, MAX_KEPT_ITEMS, NONE, type PickleValue, render } from "./values.js";
@@ -76,6 +77,7 @@ interface GlobalRef {
   name: string;
   class: CallableClass;
   reason: string;
+  capability?: Capability;
   offset: number;
   calls: number;
   firstCall?: string;
@@ -205,12 +207,66 @@ function runStream(bytes: Uint8Array, session: Session, maxPickles: number): Pic
 function finishGlobals(session: Session): void {
   for (const ref of session.refs.values()) {
     if (ref.class === "dangerous" && ref.calls === 0) {
-      push(session, aFinding("pickle-dangerous-global", `imports ${ref.name} (${ref.reason})`, ref.offset));
+      push(
+        session,
+        withCapability(aFinding("pickle-dangerous-global", `imports ${ref.name} (${ref.reason})`, ref.offset), ref),
+      );
     } else if (ref.class === "unknown") {
       const how = ref.firstCall ? `, e.g. ${ref.firstCall}` : "";
-      push(session, aFinding("pickle-unknown-global", `imports ${ref.name} (${ref.reason})${how}`, ref.offset));
+      push(
+        session,
+        withCapability(aFinding("pickle-unknown-global", `imports ${ref.name} (${ref.reason})${how}`, ref.offset), ref),
+      );
     }
   }
+}
+
+/** A finding about a callable, tagged with what the callable can do when the rules say. */
+function withCapability(finding: ModelFinding, ref: { capability?: Capability | undefined }): ModelFinding {
+  if (ref.capability) finding.capability = ref.capability;
+  return finding;
+}
+
+/** Strings and bytes an argument value carries (bounded), for payload checks. */
+function argumentTexts(value: PickleValue, out: string[], depth: number): void {
+  if (depth > 4 || out.length > 64) return;
+  switch (value.t) {
+    case "str":
+      out.push(value.v.slice(0, 4096));
+      return;
+    case "bytes":
+      if (value.v) out.push(Buffer.from(value.v.subarray(0, 4096)).toString("latin1"));
+      return;
+    case "tuple":
+    case "list":
+    case "set":
+      for (const item of value.items) argumentTexts(item, out, depth + 1);
+      return;
+    case "dict":
+      for (const [k, v] of value.entries) {
+        argumentTexts(k, out, depth + 1);
+        argumentTexts(v, out, depth + 1);
+      }
+      return;
+    case "call":
+      for (const a of value.args) argumentTexts(a, out, depth + 1);
+      if (value.kwargs) argumentTexts(value.kwargs, out, depth + 1);
+      return;
+    default:
+      return;
+  }
+}
+
+/** The first payload (code, shell command, URL) among a call's arguments, as the rules define them. */
+function payloadOf(args: readonly PickleValue[], kwargs: PickleValue | undefined): string | undefined {
+  const texts: string[] = [];
+  for (const a of args) argumentTexts(a, texts, 0);
+  if (kwargs) argumentTexts(kwargs, texts, 0);
+  if (texts.length === 0) return undefined;
+  for (const p of callableRules().payloads) {
+    if (texts.some((t) => p.regex.test(t))) return p.says;
+  }
+  return undefined;
 }
 
 function push(session: Session, finding: ModelFinding): void {
@@ -569,6 +625,7 @@ class Machine {
         name: qualified,
         class: c.class,
         reason: c.reason,
+        ...(c.capability ? { capability: c.capability } : {}),
         offset: this.session.base + at,
         calls: 0,
       });
@@ -587,7 +644,17 @@ class Machine {
         ref.calls++;
         if (!ref.firstCall) ref.firstCall = render(value);
         if (ref.class === "dangerous" && s.findings.length < s.limits.maxFindings) {
-          push(s, aFinding("pickle-dangerous-call", `${render(value)} (${ref.reason})`, s.base + at));
+          push(
+            s,
+            withCapability(aFinding("pickle-dangerous-call", `${render(value)} (${ref.reason})`, s.base + at), ref),
+          );
+        } else if (ref.class === "unknown" && s.findings.length < s.limits.maxFindings) {
+          // Not on any list, but called with code, a shell command or a URL: judged by its payload.
+          const payload = payloadOf(args, kwargs);
+          if (payload) {
+            const detail = `${render(value)} (${ref.name} is not on the allowlist, and its arguments carry ${payload})`;
+            push(s, withCapability(aFinding("pickle-unknown-call-payload", detail, s.base + at), ref));
+          }
         }
       }
       if (qualified === "copyreg.add_extension") this.registerExtension(args);
