@@ -172,7 +172,11 @@ export function shortModelFlags(line: string, catalog: AiCatalog): ModelMatch[] 
  * `-m X`, and code stored in config (an n8n Code node's `model: "X"`). Each with its line offset
  * inside the value.
  */
-function valueTextModels(value: string, catalog: AiCatalog): (ModelMatch & { line: number })[] {
+function valueTextModels(value: string, catalog: AiCatalog, key?: string): (ModelMatch & { line: number })[] {
+  // The text of an issue, a message, a report or a description (`"body": "...FAST_LLM=openai:gpt-4o..."`)
+  // is written for people: ids quoted there are talked about, not configured. A JSON document kept
+  // under such a key (a recorded HTTP request's `body: '{"model": ...}'`) is data all the same.
+  if (key !== undefined && PROSE_KEY.test(key) && !/^\s*[[{]/.test(value)) return [];
   if (value.length > MAX_VALUE_TEXT || !/ollama |\s-{1,2}[A-Za-z]|[:=(]\s*["'`]|:[ \t]*\n\s*-\s/.test(value)) return [];
   // A Markdown document kept as a value (a help-centre article with ``` examples) is prose, not code to run.
   if (value.includes("```")) return [];
@@ -191,6 +195,27 @@ function valueTextModels(value: string, catalog: AiCatalog): (ModelMatch & { lin
   }
   return out;
 }
+
+/**
+ * `${NAME=default}` (azd parameter files), `${NAME:-default}` / `${NAME-default}` / `${NAME:=default}`
+ * (shell, Docker Compose): a value that is a variable with the default it falls back to.
+ */
+const INTERPOLATION_DEFAULT = /^\$\{([A-Za-z_]\w{0,100})(?::?[-=])([^{}$\s]{2,200})\}$/;
+
+/**
+ * The model a value names as the default of a variable (`${AZURE_OPENAI_CHATGPT_MODEL=gpt-4o-mini}`):
+ * the default, named by the variable, else by the key holding the value.
+ */
+export function interpolatedModel(value: string, key: string | undefined, catalog: AiCatalog): ModelMatch | undefined {
+  if (!value.startsWith("${")) return undefined;
+  const m = INTERPOLATION_DEFAULT.exec(value.trim());
+  if (!m?.[1] || !m[2]) return undefined;
+  return matchModel(m[2], m[1], catalog) ?? matchModel(m[2], key, catalog);
+}
+
+/** Keys whose values are text for people (an issue's body, a message, a description, a report). */
+const PROSE_KEY =
+  /^(body|text|content|message|description|comment|summary|report|evidence|answer|response|reasoning|markdown|notes?|explanation|feedback|reply|question|title|bio|readme)$/i;
 
 /**
  * A piece of a string value as the file spells it, to find its line: the start of the value up to
@@ -229,13 +254,14 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
           ? matchDeclaredModel(n.value, catalog)
           : flag?.[1] && flag[2]
             ? matchModel(flag[2], flag[1], catalog)
-            : matchModel(n.value, inDataset(item.data, item.key), catalog);
+            : (matchModel(n.value, inDataset(item.data, item.key), catalog) ??
+              (item.data ? undefined : interpolatedModel(n.value, item.key, catalog)));
         const line = counter.linePos(n.range?.[0] ?? 0).line;
         if (match) out.push({ ...match, line });
         else {
           // A block scalar (`|`, `>-`) starts on the line after its indicator.
           const first = n.type === "BLOCK_LITERAL" || n.type === "BLOCK_FOLDED" ? line + 1 : line;
-          for (const m of valueTextModels(n.value, catalog)) out.push({ ...m, line: first + m.line });
+          for (const m of valueTextModels(n.value, catalog, item.key)) out.push({ ...m, line: first + m.line });
         }
       } else if (isSeq(n)) {
         for (const [i, entry] of n.items.entries()) {
@@ -430,7 +456,9 @@ function scriptModels(text: string, catalog: AiCatalog): ConfigModel[] {
         out.push({ ...m, line: index + 1 });
       }
     // A flag's value may be quoted inside a quoted alias (`alias x="sgpt -m \"o1-preview\""`).
-    for (const m of line.matchAll(/(?:^|\s)--?([A-Za-z][\w-]*)(?:=|\s+)\\?["']?([\w.:/@+-]+)/g)) add(m[2], m[1]);
+    // A namespaced flag (`--actor.model_name_or_path X`, jsonargparse / Hydra style) is named by its last part.
+    for (const m of line.matchAll(/(?:^|\s)--?([A-Za-z][\w.-]*)(?:=|\s+)\\?["']?([\w.:/@+-]+)/g))
+      add(m[2], m[1]?.slice(m[1].lastIndexOf(".") + 1));
     for (const m of shortModelFlags(line, catalog))
       if (!found.has(m.id)) {
         found.add(m.id);
@@ -563,7 +591,11 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
     };
     for (const [index, line] of text.split(/\r?\n/, MAX_LINES).entries()) {
       const m = /^\s*(?:export\s+)?([A-Za-z_][\w]*)\s*=\s*["']?([^"'#\s]+)["']?/.exec(line);
-      if (m?.[1] && m[2]) add(m[2], m[1], index + 1);
+      if (m?.[1] && m[2]) {
+        const fallback = interpolatedModel(m[2], m[1], catalog);
+        if (fallback) out.push({ ...fallback, line: index + 1 });
+        else add(m[2], m[1], index + 1);
+      }
     }
     for (const entry of commentedAssignments(text, /#/)) add(entry.value, entry.key, entry.line);
     return out.sort((a, b) => a.line - b.line);
@@ -578,11 +610,13 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
     value,
     undefined,
     (v, key, declared) => {
-      const match = declared ? matchDeclaredModel(v, catalog) : matchModel(v, key, catalog);
+      const match = declared
+        ? matchDeclaredModel(v, catalog)
+        : (matchModel(v, key, catalog) ?? (key === "dataset" ? undefined : interpolatedModel(v, key, catalog)));
       if (match) out.push({ ...match, line: lineAt(text, `${quote}${v}`) });
       else {
         // A command line or code kept in a value (`command = "codex -m X"`, an n8n Code node).
-        const found = valueTextModels(v, catalog);
+        const found = valueTextModels(v, catalog, key);
         if (found.length === 0) return;
         // JSON escapes a value's newlines, so it sits on one line; TOML multi-line strings do not.
         const start = lineAt(text, format === "json" ? `"${v.slice(0, 40).split(/[\n\t"\\]/)[0]}` : literalPrefix(v));

@@ -12,6 +12,8 @@ import { packageKey } from "./sdk-index.js";
 /** What the repository itself provides, by ecosystem and Python module. */
 export interface FirstParty {
   names: Set<string>;
+  /** Project names of unpublished workspace packages (`"private": true`), by ecosystem. */
+  privateNames?: Set<string>;
   /** Top-level Python packages, by name. */
   pythonModules: Set<string>;
   /** Single-file Python modules outside packages, as `dir/name` (`.` for the root). */
@@ -33,9 +35,25 @@ export function createFirstParty(relPaths: readonly string[]): FirstParty {
   return { names: new Set(), pythonModules, moduleFiles };
 }
 
-/** Record a project name a manifest declares for itself (pyproject `name`, package.json `name`...). */
-export function addProjectName(firstParty: FirstParty, ecosystem: Ecosystem, name: string): void {
-  firstParty.names.add(`${ecosystem}:${packageKey(ecosystem, name)}`);
+/**
+ * Record a project name a manifest declares for itself (pyproject `name`, package.json `name`...);
+ * `isPrivate` when the manifest says the package is never published.
+ */
+export function addProjectName(firstParty: FirstParty, ecosystem: Ecosystem, name: string, isPrivate = false): void {
+  const key = `${ecosystem}:${packageKey(ecosystem, name)}`;
+  firstParty.names.add(key);
+  if (!isPrivate) return;
+  firstParty.privateNames ??= new Set();
+  firstParty.privateNames.add(key);
+}
+
+/**
+ * True when a declared dependency is an unpublished workspace package of the repository itself
+ * (`"@acme/core": "workspace:*"` with packages/core/package.json `"private": true`): its own code,
+ * not a third-party SDK, whatever its name looks like.
+ */
+export function isPrivateWorkspacePackage(firstParty: FirstParty, ecosystem: Ecosystem, name: string): boolean {
+  return firstParty.privateNames?.has(`${ecosystem}:${packageKey(ecosystem, name)}`) ?? false;
 }
 
 /**

@@ -240,7 +240,9 @@ describe("newer provider naming schemes (round 2)", () => {
     assert.equal(matchModel("meta-llama/llama-3.3-70b-instruct:free", undefined, catalog), undefined);
     assert.equal(matchModel("deepseek-v4-flash", "model", catalog)?.provider, "deepseek");
     assert.equal(matchModel("deepseek-v3.2-exp", "model", catalog)?.provider, "deepseek");
-    assert.equal(matchModel("deepseek-v4-flash", undefined, catalog), undefined);
+    assert.equal(matchModel("deepseek-v3.2-exp", undefined, catalog), undefined);
+    // A V4 id names its tier (`-flash`, `-pro`): specific without a name around it (round 8).
+    assert.equal(matchModel("deepseek-v4-flash", undefined, catalog)?.provider, "deepseek");
     assert.equal(matchModel("open-codestral-mamba", undefined, catalog)?.provider, "mistral");
   });
 });

@@ -13,20 +13,33 @@ const MODEL_CONTEXT =
  * (`new ModelAndView("owners/details")`, `model.addAttribute`), tokenizer-only look-ups
  * (`tiktoken.encoding_for_model("gpt-4")` picks an encoding, it calls no model), and hub repos
  * that hold evaluation results (`LM_EVAL_REPO_ID`, `results_repo_id`); hosts (`OLLAMA_HOST=ollama:11434`)
- * and source repositories (`src.github = "microsoft/playwright-cli"`).
+ * and source repositories (`src.github = "microsoft/playwright-cli"`, `GITHUB_REPO=mistralai/cookbook`:
+ * `github`, `gitlab` or `git` as a word of the name).
  */
 const NOT_MODEL_CONTEXT =
-  /host$|^(github|gitlab|git)$|ModelAndView|ModelMap|^(new )?ModelAttribute$|^add(Attribute|Object)$|encoding_?for_?model|(^|_)(eval|results?|leaderboard|details|logs?|space)_?repo|repo_?(id_?)?_(eval|results?|details|logs?)$/i;
+  /host$|(?:^|[_.-])(?:github|gitlab|git)(?:[_.-]|$)|^(?:github|gitlab)\w|ModelAndView|ModelMap|^(new )?ModelAttribute$|^add(Attribute|Object)$|encoding_?for_?model|(^|_)(eval|results?|leaderboard|details|logs?|space)_?repo|repo_?(id_?)?_(eval|results?|details|logs?)$/i;
+/**
+ * Names of providers (`selected_llm_provider == "qwen"`, `_ANY_MODEL_PROVIDERS = ("ollama", "mistral")`),
+ * even when they say llm or model: a family word there is a provider. Only an id a strong pattern
+ * knows whole is a model under such a name (`extract_model_and_provider("ollama/llama2")`).
+ */
+const PROVIDER_CONTEXT =
+  /(?:^|[_.-]|[a-z](?=P))(?:provider|Provider|PROVIDER)(?:s|S|_?(?:name|id|type|key|NAME|ID|TYPE|KEY))?$/;
+
+/** True when `context` names a provider rather than a model (`llm_provider`, `MODEL_PROVIDERS`). */
+export function isProviderContext(context: string | undefined): boolean {
+  return context !== undefined && PROVIDER_CONTEXT.test(context);
+}
 /**
  * Names that hold exactly one model id (`model=`, `model_name:`, `OPENAI_MODEL`, `modelId`): a value
  * there is a model even when no catalog family knows it (`bielik_v3_q8_tools`, `deepseek-v4-flash`),
  * provided it is shaped like an id (`GENERIC_ID`).
  */
 const EXPLICIT_MODEL_KEY =
-  /^(?:(?:[a-z]+[-_])?model(?:[-_]?(?:name|id))?|[a-z]+Model(?:Name|Id)?|modelName|modelId|(?:[A-Z][A-Z0-9]*_)?MODEL(?:_NAME|_ID)?)$/;
+  /^(?:(?:[a-z]+[-_]){0,3}model(?:[-_]?(?:name|id))?|[a-z]+Model(?:Name|Id)?|modelName|modelId|(?:[A-Z][A-Z0-9]*_){0,4}MODEL(?:_NAME|_ID)?)$/;
 /** Keys naming a model a run writes or pushes (`hub_model_id`, `output_model`), not one it uses. */
 const OUTPUT_MODEL_KEY =
-  /^(hub|output|out|new|save|saved|push|target|finetuned|fine_tuned|trained|merged|export)[-_]?model/i;
+  /(?:^|_)(hub|output|out|new|save|saved|push|target|finetuned|fine_tuned|trained|merged|export)[-_]?model/i;
 /**
  * Families whose patterns list every id shape they use: a value that starts like one but matched
  * none of its patterns is a lookalike (`gpt-4-prompts-and-more-words`), never a generic id.
@@ -41,8 +54,12 @@ const GENERIC_ID = /^(?=(?:[^-_.:/]*[-_.:/]){2})(?=[^\d]*\d)(?=(?:[^A-Za-z]*[A-Z
 /** Calls whose first argument is a model. */
 const MODEL_CALLS =
   /^(from_pretrained|pipeline|SentenceTransformer|CrossEncoder|hf_hub_download|snapshot_download|Llama|LLM|ChatOllama|OllamaLLM|Ollama|OllamaEmbeddings|pull|ChatOpenAI|ChatAnthropic|ChatGoogleGenerativeAI|init_chat_model|GenerativeModel|getGenerativeModel|openai|anthropic|google|mistral|ollama|bedrock|azure|groq|cohere|Agent|languageModel|chatModel|textEmbeddingModel|embedding|completion|chat|ModelId|modelId|modelName|model|deploymentName)$/;
+/**
+ * Names of an Azure deployment (`AZURE_OPENAI_CHATGPT_DEPLOYMENT`, `azureDeploymentName`): the name
+ * ends there, so a deployment's settings (`..._DEPLOYMENT_CAPACITY=80`, `..._DEPLOYMENT_SKU_NAME`) are not one.
+ */
 const DEPLOYMENT_CONTEXT =
-  /azure\w*deployment|deployment\w*(azure|openai)|^(deployment_?name|deployment_?id|azure_?deployment|engine_?name)$/i;
+  /azure\w*deployment(?:_?(?:name|id))?$|deployment\w*(azure|openai)$|^(deployment_?name|deployment_?id|azure_?deployment|engine_?name)$/i;
 /** Words that pick a mode where a deployment name could stand (`engine_name='local'`), not a deployment. */
 const MODE_WORD = /^(?:local|remote|default|none|null|auto|true|false|test|mock|dummy)$/i;
 /** Names whose values are container images, never models (`ollama/ollama:0.4.7`). */
@@ -74,14 +91,15 @@ const DATASET_CONTEXT = /dataset|^data_?(path|files?|dir|name|id)$/i;
  * the argument of a prefix test (`model.starts_with("gpt-4")`, Ruby `start_with?`, Go `HasPrefix`).
  */
 const NOT_ID_CONTEXT =
-  /alias|prefix|suffix|marker|famil(y|ies)|^(starts?_?with|ends?_?with|start_with|end_with|has_?prefix|has_?suffix)\??$/i;
+  /alias|prefix|suffix|marker|famil(y|ies)|keywords?$|patterns?$|regexp?$|regexes$|^(starts?_?with|ends?_?with|start_with|end_with|has_?prefix|has_?suffix)\??$/i;
 /**
  * Of those, the names of prefix lists (`ANTHROPIC_ALLOWED_PREFIXES = ["claude-opus-4"]`): their
  * values are families, but one a provider's strong pattern knows whole is that provider's model id
  * all the same (`gemini-2.5` is a family, `claude-opus-4` an id). A prefix test
- * (`startswith("gpt-4")`) stays a prefix, and aliases stay nicknames.
+ * (`startswith("gpt-4")`) stays a prefix, and aliases stay nicknames. Keyword and pattern lists
+ * (`_MODEL_KEYWORDS = ("mistral", ...)`, `gpt5Pattern = "gpt-5"`) likewise.
  */
-const STRONG_ONLY_CONTEXT = /prefix/i;
+const STRONG_ONLY_CONTEXT = /prefix|keywords?$|patterns?$|regexp?$|regexes$/i;
 const PREFIX_TEST = /^(starts?_?with|start_with|has_?prefix)\??$/i;
 /** Placeholder hub orgs of docs and tests (`username/my_model`, `your-org/...`, `test/model`). */
 const PLACEHOLDER_ORG =
@@ -94,8 +112,19 @@ const PLACEHOLDER_ORG =
  */
 const PLACEHOLDER_VALUE =
   /^your[-_]|^arn:aws:[\w-]+:[\w-]*:123456789012:|(?:^|[-_])models?[-_]?\d{1,3}[a-z]?$|^models?[-_][a-z]+[-_]?\d{1,3}$/i;
-/** Placeholder repository names of tests (`cleanup/test`, `org/dummy`, `x/fake-model`). */
-const PLACEHOLDER_NAME = /^[^/]+\/(test|tests|dummy|fake|mock|placeholder|example)([-_]model)?$/i;
+/**
+ * Placeholder repository names of tests (`cleanup/test`, `org/dummy`, `x/fake-model`, `lms/my-model`)
+ * and one-letter stand-ins (`nex-agi/x`, `openai/gpt-x`).
+ */
+const PLACEHOLDER_NAME =
+  /^[^/]+\/(?:(test|tests|dummy|fake|mock|placeholder|example|my)([-_]model)?|[A-Za-z]|[A-Za-z]+-[xyz])$/i;
+/**
+ * A word that makes an id no family knows a stand-in (`any.model-id:0`, `local-llm-30b`,
+ * `custom-model-name`, `my-llama-7b`): real ids name a family and a size or version, not "model",
+ * "local" or "my". Used only for ids attributed to no provider.
+ */
+const STAND_IN_WORD =
+  /(?:^|[-_.:/])(?:models?|local|custom|my|your|some|any|fake|dummy|mock|test|example|placeholder|sample)(?:[-_.:/]|$)/i;
 /** Names whose values are tokenizers only (`AutoTokenizer.from_pretrained("gpt2")`). */
 const TOKENIZER_CONTEXT = /tokeni[sz]er/i;
 const NOT_A_MODEL =
@@ -153,6 +182,8 @@ export function matchModel(value: string, context: string | undefined, catalog: 
   if (url?.[1]) return isModelContext(context) && !isNotModelContext(context) ? hubUrlModel(url[1]) : undefined;
   const id = value.trim();
   if (id.length < 2 || id.length > 200 || NOT_A_MODEL.test(id)) return undefined;
+  // `org/test`, `openai/gpt-x`: a stand-in repository name, whatever org (a strong one too) it is under.
+  if (id.includes("/") && PLACEHOLDER_NAME.test(id)) return undefined;
   // A prefix list names a model only by a whole id a strong pattern knows.
   const strongOnly =
     context !== undefined &&
@@ -168,6 +199,7 @@ export function matchModel(value: string, context: string | undefined, catalog: 
     return strong && strong.provider !== "unknown" ? { id, provider: strong.provider } : undefined;
   }
   if (isNotModelContext(context)) return undefined;
+  const providerName = isProviderContext(context);
   const inContext = isModelContext(context);
   const pathLike =
     context !== undefined &&
@@ -178,20 +210,24 @@ export function matchModel(value: string, context: string | undefined, catalog: 
         (MODEL_PATH_CONTEXT.test(context) && !WRITE_PATH_CONTEXT.test(context) && HUB_ID_IN_PATH.test(id))
       ));
   const placeholder = PLACEHOLDER_ORG.test(id) || PLACEHOLDER_NAME.test(id) || PLACEHOLDER_VALUE.test(id);
+  const standIn = placeholder || STAND_IN_WORD.test(id);
   const deployment =
     context !== undefined && DEPLOYMENT_CONTEXT.test(context) && !MODE_WORD.test(id) && !PLACEHOLDER_VALUE.test(id);
+  const ownFamily = !inContext && namesFamily(context, id);
   for (const pattern of catalog.models) {
+    if (providerName && pattern.strength !== "strong") continue;
     // `PERPLEXITY_SONAR = "sonar"`: a name that says the provider gives its weak ids context.
     // `MISTRAL: 'mistral'` names the provider itself (an enum of providers), not a model.
+    // `"glm": "glm-5"`, `qwen: "qwen3.7-plus"`: a key naming the id's own family gives it context.
     if (
       pattern.strength === "context" &&
       !inContext &&
-      (!namesProvider(context, pattern.provider) || sameName(context, id))
+      (!(ownFamily || namesProvider(context, pattern.provider)) || sameName(context, id))
     )
       continue;
     if (pattern.strength === "deployment" && !deployment) continue;
     // A shape that names no provider (`koala-13b`) is held to the generic id's rules: not a model a run writes.
-    if (pattern.provider === "unknown" && (placeholder || (context !== undefined && OUTPUT_MODEL_KEY.test(context))))
+    if (pattern.provider === "unknown" && (standIn || (context !== undefined && OUTPUT_MODEL_KEY.test(context))))
       continue;
     // `runs/llama-3-8b-qlora`, `qlora/output/guanaco-7b`: a local folder, never a hub organisation or account.
     if (
@@ -214,8 +250,9 @@ export function matchModel(value: string, context: string | undefined, catalog: 
     !CLOSED_FAMILY.test(id) &&
     !pathLike &&
     !inLocalDir(id) &&
-    !placeholder &&
-    !deployment
+    !standIn &&
+    !deployment &&
+    !providerName
   )
     return { id, provider: "unknown" };
   return undefined;
@@ -261,6 +298,18 @@ export function isOllamaPullList(key: string | undefined, parent: string | undef
  */
 export function isModelObject(table: Readonly<Record<string, unknown>>): boolean {
   return table.object === "model" && typeof table.id === "string";
+}
+
+/**
+ * `glm` for `glm-5`, `qwen` for `qwen3.7-plus`: a name that is the family word an id starts with
+ * (its leading letters, three at least), as in a table of defaults keyed by provider family.
+ */
+function namesFamily(context: string | undefined, id: string): boolean {
+  if (!context) return false;
+  const family = /^[A-Za-z]{3,}/.exec(id)?.[0]?.toLowerCase();
+  return (
+    family !== undefined && family.length < id.length && context.replace(/[^a-z0-9]/gi, "").toLowerCase() === family
+  );
 }
 
 /** `MISTRAL` and `mistral`: a name that only repeats its value. */

@@ -12,7 +12,13 @@ import { PalisadeError } from "../../core/index.js";
 import type { TextDetector } from "../../detect/index.js";
 import { type AiCatalog, type Ecosystem, loadAiCatalog, type SdkEntry } from "./catalog.js";
 import { configModels, dockerfileModels } from "./config-models.js";
-import { addProjectName, createFirstParty, type FirstParty, isShadowedByFirstParty } from "./first-party.js";
+import {
+  addProjectName,
+  createFirstParty,
+  type FirstParty,
+  isPrivateWorkspacePackage,
+  isShadowedByFirstParty,
+} from "./first-party.js";
 import { type GpuUse, type InferenceServerUse, scanDeploymentText } from "./infra.js";
 import { parseDockerfilePipInstalls } from "./manifests/inline.js";
 import { parseManifestFile } from "./manifests/read.js";
@@ -28,6 +34,7 @@ import {
 import type { AiEndpointReport, CodeScanReport, ModelReport, SdkReport } from "./report.js";
 import { declaredSdks } from "./sdk-index.js";
 import type { SdkUse } from "./source/analyze.js";
+import { isDefaultOf } from "./source/analyze.js";
 import { analyzeOnWorkers } from "./source/pool.js";
 import { analyzeSourceFile, createSourceContext, type SourceFileResult, sourceCode } from "./source/source-file.js";
 import { textMcpImplementations } from "./text-code.js";
@@ -59,7 +66,7 @@ const AI_KEY =
  * key, or a word every catalogued strong pattern starts with. Cheap, and most configs have none.
  */
 const CONFIG_HINT =
-  /model|deploy|engine|llm|checkpoint|pretrained|repo_?id|embed|rerank|gpt|claude|gemini|imagen|veo-|bison|gecko|dall-e|whisper|tts-|babbage|davinci|moderation|anthropic|amazon|meta|cohere|ai21|mistral|mixtral|codestral|pixtral|command|llama|qwen|deepseek|grok|sonar|groq|ollama|openai|bedrock|azure|together|fireworks|xai|stability|writer|arn:aws/i;
+  /model|deploy|engine|llm|checkpoint|pretrained|repo_?id|embed|rerank|gpt|claude|gemini|imagen|veo-|bison|gecko|dall-e|whisper|tts-|babbage|davinci|moderation|anthropic|amazon|meta|cohere|ai21|mistral|mixtral|codestral|pixtral|devstral|voxtral|minimax|command|llama|qwen|deepseek|grok|sonar|groq|ollama|openai|bedrock|azure|together|fireworks|xai|stability|writer|arn:aws/i;
 
 /** Manifests written in TOML, whose tool and metadata tables hold configuration as well as dependencies. */
 const TOML_MANIFEST = /^(?:pyproject|Cargo)\.toml$/;
@@ -274,7 +281,8 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
                   viaExtra: d.viaExtra,
                 });
             const ecosystem = result.packages[0]?.ecosystem ?? manifestEcosystem(file.rel);
-            if (result.project && ecosystem) addProjectName(firstParty, ecosystem, result.project);
+            if (result.project && ecosystem)
+              addProjectName(firstParty, ecosystem, result.project, result.privateProject === true);
           }
           // A TOML manifest's tool tables are configuration too (`[tool.bentoml.build.args]
           // model_id = "org/name"`, a Cargo `[package.metadata]` task running `--model=x`).
@@ -336,7 +344,9 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
   options.onProgress?.(files.length, files.length);
   // A constant defined once in the repository names the server (`APP_NAME: str = "arxiv-mcp-server"`).
   for (const { entry, ref } of unnamed) {
-    const values = nameConstants.get(ref);
+    let values = nameConstants.get(ref);
+    // A name parameter no file sets is its default constant's (`defaultServerName = "mcp-grafana"`).
+    if (!values) for (const [constant, v] of nameConstants) if (isDefaultOf(constant, ref)) values = v;
     if (values?.size === 1) entry.name = [...values][0] ?? entry.name;
   }
 
@@ -389,6 +399,8 @@ function assembleSdks(
   const entries = new Map<string, SdkReport>();
   const keyOf = (sdk: SdkEntry, manifest: string | undefined) => `${sdk.ecosystem}:${sdk.name}:${manifest ?? ""}`;
   for (const d of declared) {
+    // A dependency on one of the repository's own unpublished packages is first-party code.
+    if (isPrivateWorkspacePackage(firstParty, d.sdk.ecosystem, d.sdk.name)) continue;
     const key = keyOf(d.sdk, d.manifest);
     const existing = entries.get(key);
     if (existing) {
@@ -436,24 +448,38 @@ function assembleSdks(
       );
     }
     candidates.sort((a, b) => (b.manifest?.length ?? 0) - (a.manifest?.length ?? 0) || a.name.localeCompare(b.name));
+    // `from phoenix.otel import register` in a notebook that runs `!pip install arize-phoenix`: a
+    // package the file installs brings in the imported one, declared in no manifest either.
+    let installer: SdkEntry | undefined;
+    if (candidates.length === 0 && use.sdk.includedIn && use.kind !== "install" && use.kind !== "script-dependency") {
+      const patterns = use.sdk.includedIn;
+      installer = uses.find(
+        (u) =>
+          u.file === use.file &&
+          (u.kind === "install" || u.kind === "script-dependency") &&
+          u.sdk.ecosystem === use.sdk.ecosystem &&
+          patterns.some((p) => (p.endsWith("*") ? u.sdk.name.startsWith(p.slice(0, -1)) : u.sdk.name === p)),
+      )?.sdk;
+    }
     // Declared by another manifest of the repository (an examples monorepo): not "declared nowhere".
     // A Kotlin notebook's `@file:DependsOn` is resolved by its kernel, apart from any Gradle build:
     // its own declaration (a `!pip install` installs into the environment the manifests describe).
-    if (candidates.length === 0 && !(use.kind === "install" && use.sdk.ecosystem === "maven"))
+    if (candidates.length === 0 && !installer && !(use.kind === "install" && use.sdk.ecosystem === "maven"))
       candidates = [...entries.values()]
         .filter((e) => e.name === use.sdk.name && e.ecosystem === use.sdk.ecosystem && e.manifest)
         .sort((a, b) => (a.manifest ?? "").localeCompare(b.manifest ?? ""))
         .slice(0, 1);
     let entry = candidates[0];
     if (!entry) {
-      const key = keyOf(use.sdk, undefined);
+      const sdk = installer ?? use.sdk;
+      const key = keyOf(sdk, undefined);
       entry = entries.get(key);
       if (!entry) {
         entry = {
-          name: use.sdk.name,
-          ecosystem: use.sdk.ecosystem,
-          provider: use.sdk.provider,
-          category: use.sdk.category,
+          name: sdk.name,
+          ecosystem: sdk.ecosystem,
+          provider: sdk.provider,
+          category: sdk.category,
           usages: [],
         };
         entries.set(key, entry);

@@ -66,6 +66,12 @@ const SHELL_EXT = new Set([".sh", ".bash", ".zsh", ".slurm", ".sbatch", ".bat", 
  * `.modelName("id")` (format `code`).
  */
 const TEXT_CODE_EXT = new Set([".rb", ".rs", ".groovy", ".kt", ".scala", ".cs", ".php", ".swift", ".dart"]);
+/**
+ * Infrastructure as code that deploys models (Azure Bicep `modelName: 'gpt-4o-mini'` and its
+ * `.bicepparam` files, Terraform / OpenTofu `model_name = "gpt-4o"` and `.tfvars`): read line by line
+ * the same way (format `code`).
+ */
+const INFRA_CODE_EXT = new Set([".bicep", ".bicepparam", ".tf", ".tfvars"]);
 
 /** What the scanner does with a file. */
 export type FileRole =
@@ -176,7 +182,7 @@ export function classifyFile(rel: string): FileRole | undefined {
   if (ext === ".json") return name.endsWith(".lock.json") ? undefined : { kind: "config", format: "json" };
   // JSON with comments (VS Code settings and the like), read as JSONC.
   if (ext === ".jsonc") return { kind: "config", format: "json" };
-  if (TEXT_CODE_EXT.has(ext)) return { kind: "config", format: "code" };
+  if (TEXT_CODE_EXT.has(ext) || INFRA_CODE_EXT.has(ext)) return { kind: "config", format: "code" };
   if (ext === ".toml") return { kind: "config", format: "toml" };
   // Jsonnet (`mcpServers` tables generated for several clients from one file).
   if (ext === ".jsonnet" || ext === ".libsonnet") return { kind: "config", format: "jsonnet" };
@@ -188,7 +194,7 @@ export function classifyFile(rel: string): FileRole | undefined {
 }
 
 /** A dotenv template (`.env.example`, `.env.sample`, `env.template`): committed, never a secrets file. */
-const ENV_TEMPLATE = /^\.?env[-_.]?(?:example|sample|template|tmpl|dist)$/i;
+const ENV_TEMPLATE = /^\.?env[-_.]?(?:examples?|samples?|template|tmpl|dist)$/i;
 
 /**
  * Dotenv files and their templates: `.env`, `.env.example`, `prod.env`, and the spellings without
@@ -199,8 +205,10 @@ function isEnvFileName(name: string): boolean {
     name === ".env" ||
     name.startsWith(".env.") ||
     name.endsWith(".env") ||
-    /^\.env[-_]?(example|sample|template|tmpl|dist|defaults?|local|dev|prod|test)$/i.test(name) ||
-    /^env\.(example|sample|template|tmpl|dist)$/i.test(name)
+    /^\.env[-_]?(examples?|samples?|template|tmpl|dist|defaults?|local|dev|prod|test)$/i.test(name) ||
+    /^env\.(examples?|samples?|template|tmpl|dist)$/i.test(name) ||
+    // direnv's `.envrc` (https://direnv.net): `export NAME=value` lines loaded into the shell.
+    name === ".envrc"
   );
 }
 
@@ -382,9 +390,16 @@ export interface SkipNote {
   reason: string;
 }
 
+/**
+ * How much larger than `maxFileBytes` a notebook may be: its saved outputs (base64 images, tables)
+ * make most of its bytes, and only its code cells are read, which stay within the limit.
+ */
+export const NOTEBOOK_SIZE_FACTOR = 8;
+
 /** Read a file as text, or say why it is skipped (huge, binary, minified, not UTF-8). */
 export function readSourceText(file: WalkedFile, limits: WalkLimits = DEFAULT_LIMITS): string | SkipNote {
-  if (file.size > limits.maxFileBytes) return { file: file.rel, reason: `larger than ${limits.maxFileBytes} bytes` };
+  const limit = file.role.kind === "notebook" ? limits.maxFileBytes * NOTEBOOK_SIZE_FACTOR : limits.maxFileBytes;
+  if (file.size > limit) return { file: file.rel, reason: `larger than ${limit} bytes` };
   let bytes: Buffer;
   try {
     bytes = readFileSync(file.path);

@@ -25,7 +25,13 @@ import { parseSetupPy } from "./setup-py.js";
 import type { DeclaredPackage, LockedVersions } from "./types.js";
 
 export type ManifestResult =
-  | { kind: "declared"; packages: DeclaredPackage[]; project?: string }
+  | {
+      kind: "declared";
+      packages: DeclaredPackage[];
+      project?: string;
+      /** The project is never published (`"private": true` in a package.json): a workspace package of its repository. */
+      privateProject?: boolean;
+    }
   | { kind: "lock"; ecosystem: Ecosystem; versions: LockedVersions };
 
 /** Parse one manifest; throws on malformed input (the caller turns that into a note). */
@@ -37,7 +43,10 @@ export function parseManifestFile(
   const name = basename(rel);
   const declared = (packages: DeclaredPackage[]): ManifestResult => {
     const project = projectName(name, text);
-    return project ? { kind: "declared", packages, project } : { kind: "declared", packages };
+    if (!project) return { kind: "declared", packages };
+    return isPrivateProject(name, text)
+      ? { kind: "declared", packages, project, privateProject: true }
+      : { kind: "declared", packages, project };
   };
   const lock = (ecosystem: Ecosystem, versions: LockedVersions): ManifestResult => ({
     kind: "lock",
@@ -129,6 +138,14 @@ const PROJECT_NAME: [test: (name: string) => boolean, pattern: RegExp][] = [
   [(n) => n === "Cargo.toml", /^\[package\][^[]*?^name\s*=\s*"([^"\n]{1,200})"/m],
   [(n) => n.endsWith(".gemspec"), /\.name\s*=\s*["']([\w.-]{1,200})["']/],
 ];
+
+/**
+ * A package.json marked `"private": true` (npm refuses to publish it: https://docs.npmjs.com/cli/configuring-npm/package-json#private):
+ * a workspace package of the repository, never one of the registry's.
+ */
+export function isPrivateProject(name: string, text: string): boolean {
+  return name === "package.json" && /^\s{0,4}"private"\s*:\s*true\b/m.test(text.slice(0, 200_000));
+}
 
 /** The name a manifest gives the project itself (not a dependency), found with one bounded pattern. */
 export function projectName(name: string, text: string): string | undefined {

@@ -5,11 +5,18 @@
 import type { Finding } from "../../../core/index.js";
 import type { AiCatalog, SdkEntry } from "../catalog.js";
 import { type AiEndpointMatch, matchAiEndpoint } from "../infra.js";
-import { isModelContext, isNotModelContext, matchModel, ollamaCommandModels } from "../models.js";
+import {
+  isModelContext,
+  isNotModelContext,
+  isProviderContext,
+  type ModelMatch,
+  matchModel,
+  ollamaCommandModels,
+} from "../models.js";
 import { ecosystemOf, type SdkIndex } from "../sdk-index.js";
 import type { SourceLanguage } from "../walk.js";
 import { embeddedModelCandidates, proseTokens } from "./embedded.js";
-import type { CallFact, FileFacts } from "./facts.js";
+import type { CallFact, FileFacts, StringFact } from "./facts.js";
 
 /** What a use of an SDK is: an import, a client, or a kind of API call. */
 export type UsageKind =
@@ -107,22 +114,40 @@ function serverName(
   facts: FileFacts,
   within?: { line: number; endLine: number },
 ): { name?: string; ref?: string; forwarded?: boolean } {
-  const info = call.named.get("serverInfo")?.text;
+  // `const serverInfo = { name: MCP_SERVER_NAME, version }; new McpServer(serverInfo)`: the object a variable holds.
+  const info = call.named.get("serverInfo")?.text ?? objectAssigned(call.positional[0]?.text, call, facts.assigns);
   const literal =
     call.positional[0]?.string ??
     call.named.get("name")?.string ??
     (info ? /\bname\s*:\s*["'`]([^"'`\n]{1,200})["'`]/.exec(info)?.[1] : undefined) ??
     implementationName(call, facts.assigns);
   if (literal) return { name: literal };
-  const text = (call.named.get("name") ?? call.positional[0])?.text;
+  const infoName = info ? /\bname\s*:\s*([A-Za-z_][\w.]{0,200})\s*[,}\n]/.exec(info)?.[1] : undefined;
+  const text = infoName ?? (call.named.get("name") ?? call.positional[0])?.text;
   // `new Server({ name: options.name })` inside a helper: the name is its caller's, the server is not this file's.
   if (text && FORWARDED_NAME.test(text)) return { forwarded: true };
   const ref = text && /^[A-Za-z_][\w.]{0,200}$/.test(text) ? text.slice(text.lastIndexOf(".") + 1) : undefined;
   if (!ref) return {};
-  const found = facts.strings.find(
-    (s) => s.context === ref && (!within || (s.line >= within.line && s.line <= within.endLine)),
-  );
-  return found ? { name: found.value } : NAME_CONSTANT.test(ref) ? { ref } : {};
+  const inScope = (line: number) => !within || (line >= within.line && line <= within.endLine);
+  const found =
+    facts.strings.find((s) => s.context === ref && inScope(s.line))?.value ??
+    facts.names?.find(([name]) => name === ref)?.[1] ??
+    // `NewMCPServer(serverName, ...)` with `const defaultServerName = "mcp-grafana"`: the name's default.
+    facts.strings.find((s) => s.context !== undefined && isDefaultOf(s.context, ref))?.value;
+  return found ? { name: found } : NAME_CONSTANT.test(ref) ? { ref } : {};
+}
+
+/** `defaultServerName`, `DEFAULT_SERVER_NAME`, `default_server_name` for `serverName`: the constant a name defaults to. */
+export function isDefaultOf(constant: string, ref: string): boolean {
+  const norm = (x: string) => x.replace(/[^A-Za-z0-9]/g, "").toLowerCase();
+  return norm(constant) === `default${norm(ref)}`;
+}
+
+/** The object literal a variable passed as the only argument was assigned, in the call's function first. */
+function objectAssigned(text: string | undefined, call: CallFact, assigns: FileFacts["assigns"]): string | undefined {
+  if (!text || !/^[A-Za-z_$][\w$]{0,100}$/.test(text)) return undefined;
+  const objects = assigns.filter((a) => a.target === text && a.valueText.trimStart().startsWith("{"));
+  return (objects.find((a) => a.scope === call.scope) ?? objects[0])?.valueText;
 }
 
 /** An MCP SDK imported in a script held as text (`from mcp.server.fastmcp import FastMCP`, `from fastmcp import FastMCP`). */
@@ -284,6 +309,34 @@ function mentions(text: string, names: ReadonlySet<string>): string | undefined 
   return undefined;
 }
 
+/** Files of a hub repository that hold a tokenizer only (`tokenizer.json`, Mistral's `tekken.json`, SentencePiece models). */
+const TOKENIZER_FILE =
+  /(?:^|\/)(?:tokenizer(?:_config)?\.json|tokenizer\.model|tekken\.json|vocab\.(?:json|txt)|merges\.txt|spiece\.model|sentencepiece\.bpe\.model|special_tokens_map\.json)$/;
+
+/**
+ * Repositories a file downloads a tokenizer file from and nothing else with (`hf_hub_download(repo_id,
+ * filename="tekken.json")` to count tokens): the id literal (`value:line`) or the variable holding it.
+ */
+function tokenizerDownloads(calls: readonly CallFact[]): { values: Set<string>; variables: Set<string> } {
+  const values = new Set<string>();
+  const variables = new Set<string>();
+  const other = new Set<string>();
+  for (const call of calls) {
+    if (!/(^|\.)hf_hub_download$/.test(call.callee)) continue;
+    const repo = call.named.get("repo_id") ?? call.positional[0];
+    const file = (call.named.get("filename") ?? call.positional[1])?.string;
+    if (!repo) continue;
+    const target = repo.string !== undefined ? `${repo.string}:${call.line}` : repo.text;
+    if (file !== undefined && TOKENIZER_FILE.test(file)) (repo.string !== undefined ? values : variables).add(target);
+    else other.add(target);
+  }
+  for (const t of other) variables.delete(t);
+  return { values, variables };
+}
+
+/** Names of lists of search words or patterns, whose family words are no models. */
+const KEYWORD_LIST = /keywords?$|patterns?$|regexp?$|regexes$/i;
+
 /** Recognised elements a list needs, at least, to be read as a list of models (with half its elements). */
 const MIN_LIST_MATCHES = 3;
 
@@ -297,30 +350,39 @@ const MIN_LIST_MATCHES = 3;
 function modelListsOf(
   strings: FileFacts["strings"],
   catalog: AiCatalog,
-): { modelGroups: Set<number>; modelLists: Set<number> } {
-  const counts = new Map<number, { total: number; matched: number; named: boolean }>();
+): { modelGroups: Set<number>; modelLists: Set<number>; matches: Map<StringFact, ModelMatch | undefined> } {
+  /** Each grouped string's own match, reused by the caller. */
+  const matches = new Map<StringFact, ModelMatch | undefined>();
+  const counts = new Map<number, { total: number; matched: number; named: boolean; keys: boolean; listed: boolean }>();
   for (const s of strings) {
     if (s.group === undefined) continue;
     const count = counts.get(s.group) ?? {
       total: 0,
       matched: 0,
+      keys: s.keyGroup === true,
+      // A list of keywords or patterns (`_MODEL_KEYWORDS = ("mistral", "codestral")`) lists families, not models.
+      listed: !KEYWORD_LIST.test(s.context ?? "") && !KEYWORD_LIST.test(s.groupContext ?? ""),
       named:
         s.groupContext !== undefined &&
         isModelContext(s.groupContext) &&
         !isNotModelContext(s.groupContext) &&
+        !isProviderContext(s.groupContext) &&
         !isNotModelContext(s.context),
     };
     count.total += 1;
-    if (matchModel(s.value, s.context, catalog)) count.matched += 1;
+    const match = matchModel(s.value, s.context, catalog);
+    matches.set(s, match);
+    if (match) count.matched += 1;
     counts.set(s.group, count);
   }
   const modelGroups = new Set<number>();
   const modelLists = new Set<number>();
   for (const [group, c] of counts) {
-    if (c.matched > 0) modelGroups.add(group);
-    if (c.named || (c.matched >= MIN_LIST_MATCHES && c.matched * 2 >= c.total)) modelLists.add(group);
+    // The keys of a table count only as a whole: most of them known ids (`_BY_ID = {"deepseek-chat": ...}`).
+    if (c.matched > 0 && !c.keys && c.listed) modelGroups.add(group);
+    if ((c.named && !c.keys) || (c.matched >= MIN_LIST_MATCHES && c.matched * 2 >= c.total)) modelLists.add(group);
   }
-  return { modelGroups, modelLists };
+  return { modelGroups, modelLists, matches };
 }
 
 /** Analyse one file's facts against the catalog. `text` is used only for SDK evidence checks. */
@@ -336,6 +398,8 @@ export function analyzeFacts(options: {
   const ecosystem = ecosystemOf(language);
   const result: FileAnalysis = { sdkUses: [], models: [], mcpServers: [], findings: [], endpoints: [] };
   const bindings = new Map<string, SdkEntry>();
+  /** Local names of renamed imports, to the name the module exports. */
+  const renamed = new Map<string, string>();
   const fields = new Map<string, SdkEntry>();
   const hasEvidence = (sdk: SdkEntry) => !sdk.evidence || sdk.evidence.some((e) => text.includes(e));
 
@@ -350,8 +414,19 @@ export function analyzeFacts(options: {
     for (const b of imp.bindings) {
       const bound = index.resolve(ecosystem, b.module) ?? sdk;
       if (b.name !== "*") bindings.set(b.name, bound);
+      // `import { McpServer as LegacyMcpServer }`, `from fastmcp import FastMCP as Server`: the class it renames.
+      const imported = b.imported ?? (ecosystem === "pypi" ? b.module.slice(b.module.lastIndexOf(".") + 1) : undefined);
+      if (imported && imported !== b.name && b.name !== "*") renamed.set(b.name, imported);
     }
   }
+  /** The callee as its SDK names it: a renamed import's own name in place of its alias. */
+  const kindOf = (callee: string): UsageKind => {
+    const bare = callee.startsWith("new ") ? callee.slice(4) : callee;
+    const dot = bare.indexOf(".");
+    const original = renamed.get(dot < 0 ? bare : bare.slice(0, dot));
+    if (!original) return usageKind(callee);
+    return usageKind(`${callee.startsWith("new ") ? "new " : ""}${original}${dot < 0 ? "" : bare.slice(dot)}`);
+  };
   const sdkOf = (callee: string): SdkEntry | undefined => {
     const name = callee.replace(/^new /, "");
     let best: SdkEntry | undefined;
@@ -397,7 +472,7 @@ export function analyzeFacts(options: {
     for (const call of facts.calls) {
       if (!call.assignedTo) continue;
       const sdk = sdkOf(call.callee);
-      const kind = sdk ? usageKind(call.callee) : undefined;
+      const kind = sdk ? kindOf(call.callee) : undefined;
       if (sdk?.evidence && !countsFor(sdk, call) && namesService(call)) continue;
       if (sdk?.evidence && countsFor(sdk, call)) verified.add(call.assignedTo);
       if (sdk && (kind === "client" || kind === "mcp-server" || kind === "agent")) bind(call.assignedTo, sdk);
@@ -413,7 +488,7 @@ export function analyzeFacts(options: {
     result.findings.push(...riskFindings(call, rel));
     const sdk = sdkOf(call.callee);
     if (!sdk || !countsFor(sdk, call)) continue;
-    const kind = usageKind(call.callee);
+    const kind = kindOf(call.callee);
     result.sdkUses.push({ sdk, line: call.line, kind });
     // A server built in a test file is a fixture of the test, not a server the repository ships.
     if (kind === "mcp-server" && sdk.category === "mcp" && !TEST_FILE.test(rel) && !servesFactory(call)) {
@@ -449,13 +524,23 @@ export function analyzeFacts(options: {
   // implements, named by what its constructor passes up (`super().__init__(name=name)`).
   if (!TEST_FILE.test(rel))
     for (const cls of facts.classes ?? []) {
-      const base = cls.bases.find((b) => sdkOf(b)?.category === "mcp" && usageKind(b) === "mcp-server");
+      const base = cls.bases.find((b) => sdkOf(b)?.category === "mcp" && kindOf(b) === "mcp-server");
       const sdk = base ? sdkOf(base) : undefined;
       const init = facts.calls.find(
         (c) => c.line >= cls.line && c.line <= cls.endLine && (c.callee === "super.__init__" || c.callee === "super"),
       );
       if (!sdk || !init) continue;
       const named = serverName(init, facts, cls);
+      // `class DbtMCP(FastMCP)` passing `*args, **kwargs` up, built as `DbtMCP(name="dbt")`: the
+      // server is named where this file constructs the class.
+      if (!named.name && /\*/.test(init.argText)) {
+        const built = facts.calls
+          .filter((c) => c.callee.replace(/^new /, "") === cls.name)
+          .map((c) => ({ call: c, name: serverName(c, facts).name }))
+          .filter((b): b is { call: CallFact; name: string } => b.name !== undefined);
+        for (const b of built) result.mcpServers.push({ name: b.name, line: b.call.line, sdk: sdk.name, tools: [] });
+        if (built.length > 0) continue;
+      }
       result.mcpServers.push({
         name: named.name ?? "(unnamed)",
         line: init.line,
@@ -464,8 +549,13 @@ export function analyzeFacts(options: {
         ...(named.ref && !named.name ? { nameRef: named.ref } : {}),
       });
     }
+  // Unnamed servers beside a named one (`FastMCP()` sub-servers a named dispatcher routes to, or
+  // mounts) are parts of it: the file's server is the named one.
+  if (result.mcpServers.some((m) => m.name !== "(unnamed)"))
+    result.mcpServers = result.mcpServers.filter((m) => m.name !== "(unnamed)" || m.nameRef !== undefined);
   const constants = facts.strings.filter((s) => s.context !== undefined && NAME_CONSTANT.test(s.context));
-  if (constants.length > 0) result.nameConstants = constants.map((s) => [s.context ?? "", s.value]);
+  const nameValues = [...constants.map((s): [string, string] => [s.context ?? "", s.value]), ...(facts.names ?? [])];
+  if (nameValues.length > 0) result.nameConstants = nameValues;
   // Tool definitions attach to the implemented server of the same file.
   const server = result.mcpServers[0];
   if (server) server.tools.push(...tools);
@@ -493,11 +583,15 @@ export function analyzeFacts(options: {
   }
 
   const seen = new Set<string>(deployments);
-  const { modelGroups, modelLists } = modelListsOf(facts.strings, catalog);
+  const { modelGroups, modelLists, matches } = modelListsOf(facts.strings, catalog);
+  const tokenizerOnly = tokenizerDownloads(facts.calls);
   for (const s of facts.strings) {
+    // `hf_hub_download(repo_id, filename="tekken.json")`: a repository read for its tokenizer only.
+    if (tokenizerOnly.values.has(`${s.value}:${s.line}`) || (s.context && tokenizerOnly.variables.has(s.context)))
+      continue;
     const listed = s.group !== undefined && modelLists.has(s.group);
     const match =
-      matchModel(s.value, s.context, catalog) ??
+      (matches.has(s) ? matches.get(s) : matchModel(s.value, s.context, catalog)) ??
       // A list of models: every element shaped like an id is one, `org/name` included.
       (listed ? matchModel(s.value, "model", catalog) : undefined) ??
       // Only named families (`vicuna`); an `org/name` or a path in a list stays what its own context says.

@@ -19,7 +19,7 @@ const MAX_LINES = 5_000;
 const MAX_LINE = 2_000;
 const MAX_CANDIDATES = 2_000;
 
-const FLAG = /(?:^|[\s"'([,=])--([A-Za-z][\w-]{0,60})(?:=|[ \t]+)["'`]?([\w.:/@+-]{2,200})/g;
+const FLAG = /(?:^|[\s"'([,=])--([A-Za-z][\w.-]{0,60})(?:=|[ \t]+)["'`]?([\w.:/@+-]{2,200})/g;
 const ASSIGN = /([A-Za-z_][\w.]{0,100})\s*(?::\s*[\w[\], .|]{1,40}?\s*)?(=|\()\s*["'`]([^"'`\s]{2,200})["'`]/g;
 const TUPLE = /([A-Za-z_]\w{0,60})\s*,[\w\s,]{0,200}?=\s*["'`]([^"'`\s]{2,200})["'`]/g;
 /** `"model": "x"` in a JSON body or an object literal written in text. */
@@ -29,6 +29,8 @@ const BARE_PAIR = /(?:^|[\s{(,])([A-Za-z_$][\w$]{0,60})\s*:\s*["'`]([^"'`\s]{2,2
 /** `export BASE_MODEL=org/name` written in a message or a comment: an env-style name, unquoted. */
 const ENV_ASSIGN = /\b([A-Z][A-Z0-9_]{1,60})=([\w.:/@+-]{2,200})/g;
 const QUOTED = /["'`]([^"'`\s]{2,200})["'`]/g;
+/** Words that introduce an example in prose, right before a quoted value (`e.g. "x"`, `such as 'x'`). */
+const EXAMPLE_LEAD = /(?:\be\.g\.?|\bi\.e\.?|\bfor example|\bsuch as|\blike|\beg)[,:]?\s*\(?\s*$/i;
 /**
  * `pipeline("task", "model")`: the positional signature of transformers' `pipeline(task, model)`,
  * Transformers.js and Ruby's Informers, where the model is the second argument.
@@ -70,17 +72,36 @@ export function proseTokens(text: string): EmbeddedCandidate[] {
   const lines = text.split("\n", MAX_LINES);
   for (const [offset, raw] of lines.entries()) {
     if (out.length >= MAX_CANDIDATES) break;
-    const line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
+    // A Markdown link's text names a page (`[MiniMax-M1 paper](https://...)`), not a model in use.
+    const cut = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
+    const line = cut.includes("](") ? cut.replace(MARKDOWN_LINK, " ") : cut;
+    // `Enter OpenRouter model ID (e.g. google/gemma-4-26b-a4b-it)`, `(default: openai/gpt-5)`: on a
+    // line that says model (and not dataset), a versioned `org/name` given as an example or a default.
+    const modelLine = line.includes("/") && MODEL_LINE.test(line) && !/dataset/i.test(line);
     for (const m of line.matchAll(PROSE_TOKEN)) {
       const value = (m[0] ?? "").replace(/[.:/@+-]+$/, "");
       // `org/name` in prose is as often a dataset or a repository as a model: left to structure.
-      if (value.length >= 3 && /[\d_-]/.test(value) && /[A-Za-z]/.test(value) && !value.includes("/"))
+      if (
+        value.length >= 3 &&
+        /[\d_-]/.test(value) &&
+        /[A-Za-z]/.test(value) &&
+        (!value.includes("/") ||
+          (modelLine &&
+            VERSIONED_REPO.test(value) &&
+            EXAMPLE_OR_DEFAULT.test(line.slice(Math.max(0, (m.index ?? 0) - 24), m.index))))
+      )
         out.push({ value, line: offset });
     }
   }
   return out;
 }
 const PROSE_TOKEN = /[A-Za-z0-9][\w.:/@+-]{1,120}/g;
+const MODEL_LINE = /\bmodels?\b/i;
+const MARKDOWN_LINK = /\[[^\]\n]{1,200}\]\([^)\s]{1,500}\)/g;
+/** What introduces an example or a default right before a value in prose (`e.g. `, `(default: `). */
+const EXAMPLE_OR_DEFAULT = /(?:\be\.g\.?|\beg|\bfor example|\bsuch as|\bdefault(?:s| is)?)[,:]?\s*\(?\s*$/i;
+/** `org/name` with a digit in the name (a size or version), and no further path. */
+const VERSIONED_REPO = /^[A-Za-z0-9][\w.-]*\/(?=[^/]*\d)[\w.:-]+$/;
 
 const OPENS_OBJECT = /["']?([A-Za-z_][\w-]{0,60})["']?\s*:\s*\{\s*$/;
 const MAX_OBJECT_DEPTH = 64;
@@ -132,7 +153,8 @@ export function embeddedModelCandidates(
       taken.add(value);
       out.push({ value, ...(context ? { context } : {}), line: offset });
     };
-    if (line.includes("--")) for (const m of line.matchAll(FLAG)) add(m[2], m[1]);
+    // A namespaced flag (`--actor.model_name_or_path X`) is named by its last part.
+    if (line.includes("--")) for (const m of line.matchAll(FLAG)) add(m[2], m[1]?.slice(m[1].lastIndexOf(".") + 1));
     if (line.includes(":")) {
       // `"model_configuration": { "name": "x" }` over several lines: a `name` or `id` is named by the object's key.
       const owner = objects[objects.length - 1];
@@ -156,7 +178,12 @@ export function embeddedModelCandidates(
         add(m[3], /Tokeni[sz]er\w*\.from_pretrained$/.test(name) ? "tokenizer" : name.slice(name.lastIndexOf(".") + 1));
       }
     }
-    if (options.comment || options.quoted) for (const m of line.matchAll(QUOTED)) add(m[1], undefined);
+    if (options.comment || options.quoted)
+      for (const m of line.matchAll(QUOTED)) {
+        // `# ... (e.g. "xai/grok-beta")`: an example in a comment's prose, not a setting left in code.
+        if (options.comment && EXAMPLE_LEAD.test(line.slice(Math.max(0, (m.index ?? 0) - 24), m.index))) continue;
+        add(m[1], undefined);
+      }
   }
   return out;
 }

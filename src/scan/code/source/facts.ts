@@ -10,8 +10,11 @@ import type { SourceLanguage } from "../walk.js";
 export interface ImportFact {
   /** Module candidates, most specific first: `google.genai`, `langchain_openai.ChatOpenAI`. */
   modules: string[];
-  /** Local names the import binds, each to the module it stands for. */
-  bindings: { name: string; module: string }[];
+  /**
+   * Local names the import binds, each to the module it stands for; `imported` is the name the
+   * module exports when the import renames it (`import { McpServer as LegacyMcpServer }`).
+   */
+  bindings: { name: string; module: string; imported?: string }[];
   line: number;
 }
 
@@ -49,6 +52,8 @@ export interface StringFact {
   group?: number;
   /** Name the list literal itself has (`MODELS = [...]`, `openrouter: [...]`), for its elements. */
   groupContext?: string;
+  /** The group is the keys of one table (`costs = {"gpt-4o": 0.01, "o3-mini": 0.001}`), not a list. */
+  keyGroup?: boolean;
 }
 
 /** Text that may hold code (a comment, a docstring), read for embedded model ids. */
@@ -81,6 +86,11 @@ export interface ClassFact {
 
 export interface FileFacts {
   classes?: ClassFact[];
+  /**
+   * String constants named as a name whose value no model id could be (`MCP_SERVER_NAME = "Sentry MCP"`):
+   * `[constant, value]`, for server names looked up by constant.
+   */
+  names?: [string, string][];
   imports: ImportFact[];
   calls: CallFact[];
   strings: StringFact[];
@@ -585,8 +595,11 @@ function importFacts(node: Node, language: SourceLanguage): ImportFact | undefin
           } else if (part.type === "named_imports") {
             for (const spec of part.namedChildren) {
               if (spec.type !== "import_specifier") continue;
-              const local = spec.childForFieldName("alias") ?? spec.childForFieldName("name");
-              if (local) bindings.push({ name: local.text, module });
+              const alias = spec.childForFieldName("alias");
+              const imported = spec.childForFieldName("name");
+              const local = alias ?? imported;
+              if (local)
+                bindings.push({ name: local.text, module, ...(alias && imported ? { imported: imported.text } : {}) });
             }
           }
         }
@@ -746,10 +759,46 @@ function functionName(node: Node): string | undefined {
 function listContext(list: Node): string | undefined {
   const inner = contextOf(list);
   const pair = list.parent;
-  if (!pair || (pair.type !== "pair" && pair.type !== "keyed_element")) return inner;
-  const table = pair.parent;
-  const outer = table ? contextOf(table) : undefined;
-  return outer && inner ? `${outer}.${inner}` : (inner ?? outer);
+  let named = inner;
+  if (pair && (pair.type === "pair" || pair.type === "keyed_element")) {
+    const table = pair.parent;
+    const outer = table ? contextOf(table) : undefined;
+    named = outer && inner ? `${outer}.${inner}` : (inner ?? outer);
+  }
+  if (named && MODEL_WORD.test(named)) return named;
+  // `_GLM_MODELS = {"quick": [("GLM-5 - Flagship", "glm-5"), ...]}`: a list nested in a table named
+  // after models is known by that table, however deep (`_GLM_MODELS.quick`).
+  const enclosing = enclosingModelTable(list);
+  return enclosing ? (named ? `${enclosing}.${named}` : enclosing) : named;
+}
+
+const MODEL_WORD = /model|llm/i;
+/** Tables of settings, whose nested lists are values of a setting, not models (`model_kwargs = {"stop": [...]}`). */
+const SETTINGS_NAME = /(kwargs|args|params|settings|headers|aliases)$/i;
+/** Literal containers looked through when climbing from a nested list to the table holding it. */
+const CONTAINER_TYPES = new Set([...LIST_TYPES, "dictionary", "object", "pair", "keyed_element", "literal_value"]);
+
+/**
+ * The nearest name after models (`MODEL_OPTIONS`, `_GLM_MODELS`, `models:`) that a literal is nested
+ * in, through literal containers only (a few levels: lists, tuples, tables and their keys).
+ */
+function enclosingModelTable(node: Node): string | undefined {
+  let current = node;
+  for (let depth = 0; depth < 8; depth++) {
+    const parent = current.parent;
+    if (!parent) return undefined;
+    if (parent.type === "pair" || parent.type === "keyed_element") {
+      const key = parent.type === "pair" ? parent.childForFieldName("key") : parent.namedChildren[0];
+      const name = key && key.id !== current.id ? (stringValue(key) ?? key.text) : undefined;
+      if (name && SETTINGS_NAME.test(name)) return undefined;
+      if (name && MODEL_WORD.test(name)) return name;
+    } else if (!CONTAINER_TYPES.has(parent.type)) {
+      const name = assignedName(parent, current);
+      return name && MODEL_WORD.test(name) && !SETTINGS_NAME.test(name) ? name : undefined;
+    }
+    current = parent;
+  }
+  return undefined;
 }
 
 /**
@@ -761,17 +810,18 @@ const MODEL_TABLE_NAME = /(model|llm)\w*(s|map|table|list|info|registry|catalog|
 const SETTINGS_TABLE_NAME = /(kwargs|args|params|options|settings|headers|aliases)$/i;
 
 /**
- * The table a string is the key of, when the table is keyed by model id: its name and node id.
+ * The table a string is the key of: its node id, and its name when the table is keyed by model id.
  * A key whose value is a list names a group (`{"openai": ["gpt-4o"]}`), not a model.
  */
-function modelTableOfKey(pair: Node, key: Node): { id: number; name: string } | undefined {
+function tableOfKey(pair: Node, key: Node): { id: number; name?: string } | undefined {
   if (pair.type !== "pair" || pair.childForFieldName("key")?.id !== key.id) return undefined;
   const value = pair.childForFieldName("value");
   if (!value || LIST_TYPES.has(value.type)) return undefined;
   const table = pair.parent;
   if (!table || (table.type !== "dictionary" && table.type !== "object")) return undefined;
   const name = contextOf(table);
-  if (!name || !MODEL_TABLE_NAME.test(name) || SETTINGS_TABLE_NAME.test(name)) return undefined;
+  // Any other table's keys are siblings too (`costs = {"gpt-4o": 0.01, "o3-mini": ...}`), unnamed.
+  if (!name || !MODEL_TABLE_NAME.test(name) || SETTINGS_TABLE_NAME.test(name)) return { id: table.id };
   return { id: table.id, name };
 }
 
@@ -847,6 +897,7 @@ const INTERESTING = new Set([
   "assignment_statement",
   "variable_declarator",
   "decorator",
+  "concatenated_string",
   ...COMMENT_TYPES,
   ...STRING_TYPES,
 ]);
@@ -932,6 +983,13 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
   /** Local classes by name, with their constructor's parameter names. */
   const constructors = new Map<string, string[]>();
   const positional: { fact: StringFact; callee: string; index: number }[] = [];
+  /** The names of list literals, by node id (computed once per list). */
+  const listNames = new Map<number, string | undefined>();
+  /**
+   * `"Set FAST_LLM = '<llm_provider>:<llm_model>' " "Eg 'openai:gpt-4o-mini'"`: the pieces of an
+   * implicitly concatenated string are one text, read when one of them says model (up to this offset).
+   */
+  let concatenationSaysModelUntil = -1;
   let nextScope = 1;
   const scopes: number[] = [0];
   const ids = typeIds(tree.language);
@@ -962,6 +1020,10 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
             facts.classes.push(cls);
           }
         }
+        if (type === "concatenated_string") {
+          const text = node.text;
+          if (text.length <= MAX_TEXT && EMBEDDED_WORD.test(text)) concatenationSaysModelUntil = node.endIndex;
+        }
         if (type === "decorator") {
           // `@app.tool` without parentheses: a use of the decorator, recorded like a call.
           const target = node.namedChildren[0];
@@ -989,16 +1051,30 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
           const value = literal?.replace(/(?:\\[nrt])+$/, "").trim();
           if (value !== undefined && MODEL_SHAPE.test(value)) {
             const parent = node.parent;
-            const table = parent ? modelTableOfKey(parent, node) : undefined;
+            const keyOf = parent?.type === "pair" ? tableOfKey(parent, node) : undefined;
+            const table = keyOf?.name !== undefined ? { id: keyOf.id, name: keyOf.name } : undefined;
             const context = table?.name ?? contextOf(node);
-            const group = table ? table.id : parent && LIST_TYPES.has(parent.type) ? parent.id : undefined;
-            const groupContext = table ? table.name : parent && group !== undefined ? listContext(parent) : undefined;
+            const keyTable = table ? undefined : keyOf?.id;
+            const group = table
+              ? table.id
+              : parent && LIST_TYPES.has(parent.type)
+                ? parent.id
+                : keyTable !== undefined
+                  ? keyTable
+                  : undefined;
+            let groupContext = table ? table.name : undefined;
+            if (!table && parent && group !== undefined && keyTable === undefined) {
+              // Every element of a list has the same list name: looked up once per list.
+              if (!listNames.has(parent.id)) listNames.set(parent.id, listContext(parent));
+              groupContext = listNames.get(parent.id);
+            }
             const fact: StringFact = {
               value,
               line: lineOf(node),
               ...(context ? { context } : {}),
               ...(group !== undefined ? { group } : {}),
               ...(groupContext ? { groupContext } : {}),
+              ...(keyTable !== undefined ? { keyGroup: true } : {}),
             };
             facts.strings.push(fact);
             const position = argumentPosition(node);
@@ -1009,9 +1085,17 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
           if (
             (value === undefined || !MODEL_SHAPE.test(value)) &&
             raw.length <= MAX_TEXT &&
-            (EMBEDDED_WORD.test(raw) || SERVER_IN_TEXT.test(raw))
+            (EMBEDDED_WORD.test(raw) || SERVER_IN_TEXT.test(raw) || node.startIndex < concatenationSaysModelUntil)
           )
             facts.texts.push({ value: raw, line: lineOf(node), comment: false });
+          // `MCP_SERVER_NAME = "Sentry MCP"`: a name with spaces, kept for server-name look-ups.
+          if (value !== undefined && SPACED_NAME.test(value)) {
+            const name = nameConstantOf(node);
+            if (name) {
+              facts.names ??= [];
+              facts.names.push([name, value]);
+            }
+          }
           if (URL_HINT.test(raw)) facts.urls.push({ text: raw, line: lineOf(node) });
         } else if (COMMENT_TYPES.has(type)) {
           const text = node.text;
@@ -1049,6 +1133,32 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
   facts.calls.sort((a, b) => a.line - b.line);
   facts.assigns.sort((a, b) => a.line - b.line);
   return facts;
+}
+
+/** A short title with spaces (`Sentry MCP`, `Echo Server`): a few words, no sentence punctuation. */
+const SPACED_NAME = /^[A-Za-z0-9][\w@/+-]*(?: [\w@/+()-]+){1,5}$/;
+
+/** Constants named as a name (`SERVER_NAME`, `MCP_SERVER_NAME`, `defaultServerName`). */
+const NAME_CONSTANT_NAME = /^[A-Za-z_][\w.]{0,60}name$/i;
+
+/** The constant a string literal is assigned to, through `as const` and parentheses, when it is named as a name. */
+function nameConstantOf(node: Node): string | undefined {
+  let current = node;
+  for (let depth = 0; depth < 3; depth++) {
+    const parent = current.parent;
+    if (!parent) return undefined;
+    if (
+      parent.type === "as_expression" ||
+      parent.type === "satisfies_expression" ||
+      parent.type === "parenthesized_expression"
+    ) {
+      current = parent;
+      continue;
+    }
+    const name = assignedName(parent, current);
+    return name && NAME_CONSTANT_NAME.test(name) ? name.slice(name.lastIndexOf(".") + 1) : undefined;
+  }
+  return undefined;
 }
 
 function assignmentOf(node: Node): { target: string; valueText: string } | undefined {

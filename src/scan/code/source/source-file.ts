@@ -92,7 +92,7 @@ export function createPrefilter(
   endpoints: readonly AiEndpointEntry[] = [],
 ): (text: string, language: SourceLanguage | "notebook") => boolean {
   const keywords =
-    "model|deploy|llm|torch\\.load|pickle|joblib|trust_remote_code|from_pretrained|gpt-|claude|gemini|anthropic\\.|amazon\\.|meta\\.|mistral|command-r|text-embedding|dall-e|whisper|llama|qwen|deepseek|grok-|mcp";
+    "model|deploy|llm|torch\\.load|pickle|joblib|trust_remote_code|from_pretrained|gpt-|claude|gemini|anthropic\\.|amazon\\.|meta\\.|mistral|command-r|text-embedding|dall-e|whisper|llama|qwen|deepseek|grok-|minimax|voxtral|devstral|mcp";
   const python = new Set(
     index.prefixes.filter((p) => !p.includes("/") && !p.includes("@")).map((p) => p.split(".")[0] ?? p),
   );
@@ -135,7 +135,7 @@ const JS_KERNEL_LANGUAGES: Readonly<Record<string, SourceLanguage>> = {
  * (`metadata.language_info.name`, else `metadata.kernelspec.language`; nbformat 4) when it is
  * JavaScript or TypeScript, Python otherwise (Python kernels, and those without metadata).
  */
-export function readNotebook(text: string): { code: string; language: SourceLanguage } {
+export function readNotebook(text: string): { code: string; language: SourceLanguage; installCode: string } {
   const doc = JSON.parse(text) as { cells?: unknown; metadata?: unknown };
   if (!Array.isArray(doc.cells)) throw new Error("not a notebook: no cells");
   const meta = (typeof doc.metadata === "object" && doc.metadata !== null ? doc.metadata : {}) as {
@@ -145,6 +145,8 @@ export function readNotebook(text: string): { code: string; language: SourceLang
   const kernel = meta.language_info?.name ?? meta.kernelspec?.language;
   const language = (typeof kernel === "string" && JS_KERNEL_LANGUAGES[kernel.toLowerCase()]) || "python";
   const parts: string[] = [];
+  /** The same lines, with those the author commented out left blank: what the notebook really runs. */
+  const runs: string[] = [];
   for (const cell of doc.cells as { cell_type?: unknown; source?: unknown }[]) {
     if (cell?.cell_type !== "code") continue;
     const source = Array.isArray(cell.source)
@@ -157,12 +159,22 @@ export function readNotebook(text: string): { code: string; language: SourceLang
     // comment, where its `NAME=value` and `--flag value` lines are read as code in text.
     if (SHELL_CELL.test(source)) {
       parts.push(source.replace(/^/gm, marker));
+      runs.push(source.replace(/^/gm, marker));
       continue;
     }
     // A magic and the lines it continues with a trailing `\` (`!pip install -q \` / `    a \`).
-    parts.push(source.replace(/^[ \t]*[%!](?:.*\\\r?\n)*.*$/gm, (m) => m.replace(/^/gm, marker)));
+    const code = source.replace(/^[ \t]*[%!](?:.*\\\r?\n)*.*$/gm, (m) => m.replace(/^/gm, marker));
+    parts.push(code);
+    // `# !pip install x` as the author wrote it is a command left out, not one the notebook runs.
+    const original = source.split("\n");
+    runs.push(
+      code
+        .split("\n")
+        .map((line, i) => (/^[ \t]*(?:#|\/\/)/.test(original[i] ?? "") ? "" : line))
+        .join("\n"),
+    );
   }
-  return { code: parts.join("\n"), language };
+  return { code: parts.join("\n"), language, installCode: runs.join("\n") };
 }
 
 /** The code a source or notebook file holds (notebooks: their code cells). */
@@ -177,7 +189,9 @@ export function analyzeSourceFile(file: WalkedFile, text: string, ctx: SourceCon
   // A JavaScript or TypeScript notebook is analysed as that language; a Python one as a notebook.
   const kind = notebook && language === "python" ? "notebook" : language;
   const code = notebook ? notebook.code : text;
-  const installs = notebook ? [...parsePipInstalls(code), ...parseKotlinNotebookDependencies(code)] : [];
+  const installs = notebook
+    ? [...parsePipInstalls(notebook.installCode), ...parseKotlinNotebookDependencies(notebook.installCode)]
+    : [];
   const script = kind === "python" && text.includes("# /// script") ? parsePep723(text) : [];
   const declared = {
     ...(installs.length > 0 ? { installs } : {}),
