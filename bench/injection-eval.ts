@@ -1,26 +1,37 @@
 /**
  * Held-out evaluation of the injection detector; prints JSON.
- *   node --import tsx bench/injection-eval.ts [--skip-cross]
+ *   node --import tsx bench/injection-eval.ts [--skip-cross] [--skip-document-folds]
  * Figures are on the test split only (a fixed hash of the normalised text; the shipped model
  * never saw it) and on Palisade's own fixture sets, which are evaluation-only. Cross-source
  * figures retrain the model without one source and test on that source.
+ * Document mode is reported three ways: category-disjoint folds (retrained per fold without
+ * the validated attack categories, scripts/train-injection-document.ts), the shipped span model
+ * on the composed `validate` split (unseen contexts, but attack categories it was trained on),
+ * and Palisade's evaluation-only document fixtures; each beside the first pass's windows.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { buildModel } from "../scripts/train-injection.js";
+import { crossValidate, DOCUMENT_SEED, SIZES } from "../scripts/train-injection-document.js";
 import {
   createInjectionDetector,
   type InjectionDetector,
   type InjectionMode,
+  loadDocumentModel,
   loadInjectionModel,
   loadInjectionRules,
+  normaliseText,
   rocAuc,
 } from "../src/detect/injection/index.js";
 import {
   buildDocumentSet,
+  DATASETS,
   loadFixtureSet,
   loadPublicCorpus,
   loadTrainingFixtures,
   type Sample,
 } from "./injection-data.js";
+import { composeDocuments, DOCUMENT_GENRES, loadAttacks } from "./injection-document-data.js";
 
 interface Cell {
   n: number;
@@ -101,13 +112,84 @@ function longBenign(samples: readonly Sample[], per: number): Sample[] {
   return out;
 }
 
+/** Composed `validate` documents (contexts never trained on) as labelled samples. */
+function composedValidation(): Sample[] {
+  return composeDocuments({
+    split: "validate",
+    attacks: loadAttacks(),
+    seed: DOCUMENT_SEED + 301,
+    perGenre: SIZES.validate,
+  }).map((d) => ({
+    text: d.text,
+    label: d.label,
+    source: "composed-validate",
+    category: `${d.genre}:${d.label === 1 ? d.placement : "clean"}`,
+    lang: "en",
+    split: "test",
+    key: "",
+  }));
+}
+
+/** bipia-train e-mails (clean) on which the leetspeak normalisation fires. */
+function leetspeakOnCleanEmails(): { emails: number; leetspeak: number } {
+  const rows = readFileSync(join(DATASETS, "bipia-train/benchmark/email/train.jsonl"), "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => String((JSON.parse(l) as { context: unknown }).context));
+  return {
+    emails: rows.length,
+    leetspeak: rows.filter((t) => normaliseText(t).transformations.includes("leetspeak")).length,
+  };
+}
+
+function documentReport(
+  full: InjectionDetector,
+  windowsOnly: InjectionDetector,
+  rulesOnly: InjectionDetector,
+  documents: readonly Sample[],
+  skipFolds: boolean,
+  rules: Parameters<typeof crossValidate>[0],
+) {
+  const composed = composedValidation();
+  const genreOf = (s: Sample) => s.category.split(":")[0] ?? "";
+  return {
+    categoryDisjoint: skipFolds ? "skipped (--skip-document-folds)" : crossValidate(rules),
+    composedValidate: {
+      note: "shipped span model; contexts unseen, attack categories seen in training (not category-disjoint)",
+      spans: measure(full, composed, "document"),
+      byGenre: Object.fromEntries(
+        DOCUMENT_GENRES.map((g) => [
+          g,
+          measure(
+            full,
+            composed.filter((s) => genreOf(s) === g),
+            "document",
+          ),
+        ]),
+      ),
+      firstPassWindows: measure(windowsOnly, composed, "document"),
+    },
+    palisadeDocumentFixtures: {
+      spans: measure(full, documents, "document"),
+      byPlacement: table(full, documents, (s) => s.category, "document"),
+      firstPassWindows: measure(windowsOnly, documents, "document"),
+      sameSetInUserMode: measure(full, documents, "user"),
+      rulesOnly: measure(rulesOnly, documents, "document"),
+    },
+    leetspeakOnCleanEmails: leetspeakOnCleanEmails(),
+  };
+}
+
 const HARD_NEGATIVES = new Set(["notinject", "xstest-safe", "awesome-act-as", "arena-hard"]);
 
 function main(): void {
   const skipCross = process.argv.includes("--skip-cross");
+  const skipDocumentFolds = process.argv.includes("--skip-document-folds");
   const rules = loadInjectionRules();
   const model = loadInjectionModel();
-  const full = createInjectionDetector({ rules, model });
+  const documentModel = loadDocumentModel();
+  const full = createInjectionDetector({ rules, model, documentModel });
+  const windowsOnly = createInjectionDetector({ rules, model });
   const rulesOnly = createInjectionDetector({ rules });
   const corpus = loadPublicCorpus();
   const test = corpus.samples.filter((s) => s.split === "test");
@@ -144,12 +226,7 @@ function main(): void {
       englishByCategory: table(full, handwritten, (s) => `${s.label === 1 ? "attack" : "benign"}:${s.category}`),
       englishOverall: measure(full, handwritten),
     },
-    documentMode: {
-      overall: measure(full, documents, "document"),
-      byPlacement: table(full, documents, (s) => s.category, "document"),
-      sameSetInUserMode: measure(full, documents, "user"),
-      rulesOnly: measure(rulesOnly, documents, "document"),
-    },
+    documentMode: documentReport(full, windowsOnly, rulesOnly, documents, skipDocumentFolds, rules),
   };
 
   if (!skipCross) {

@@ -27,6 +27,7 @@ interface InjectionOptions {
   threshold?: string;
   rules?: string[];
   model?: string | false;
+  spans?: boolean;
   guardUrl?: string;
   guardTimeout: string;
   guardFailMode: "fail-open" | "fail-closed";
@@ -56,6 +57,7 @@ export function registerDetectInjection(detect: Command, io: DetectInjectionIo =
     .option("--rules <dir...>", "extra rule directories (*.yaml) added to the shipped pack")
     .option("--model <file>", "classifier model file instead of the shipped one")
     .option("--no-model", "run on the rule pack alone")
+    .option("--spans", "document mode: score the document's spans with the span model (experimental, opt-in)")
     .option("--guard-url <url>", "also ask an external guard model served over HTTP (POST {text, mode})")
     .option("--guard-timeout <ms>", "external guard timeout in milliseconds", "300")
     .addOption(
@@ -78,6 +80,7 @@ export function registerDetectInjection(detect: Command, io: DetectInjectionIo =
             : options.model
               ? { modelFile: options.model }
               : {}),
+          ...(options.spans ? { documentModelFile: true as const } : {}),
           ...(threshold !== undefined ? { threshold } : {}),
         });
       if (options.eval) {

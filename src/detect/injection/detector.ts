@@ -4,6 +4,15 @@
  * that explain it. Pure and synchronous; the optional external guard is combined in
  * `detectAsync` through an interface the caller constructs.
  */
+import { createDocumentSpanScorer, type DocumentSpanScorer, OBFUSCATING } from "./document.js";
+import {
+  DISCUSSION_CLASSIFIER_DAMPING,
+  findMetaContext,
+  isInside,
+  type MetaContext,
+  QUOTED_RULE_DAMPING,
+  withoutQuoted,
+} from "./meta.js";
 import { createInjectionClassifier, type InjectionClassifier, type LinearModel } from "./model.js";
 import { type NormalisedText, normaliseText, type Transformation } from "./normalise.js";
 import { type CompiledInjectionRule, matchInjectionRules } from "./rules.js";
@@ -25,6 +34,11 @@ export interface InjectionDetectorOptions {
   rules: readonly CompiledInjectionRule[];
   /** The classifier; without it the detector runs on rules alone. */
   model?: LinearModel;
+  /**
+   * Document mode's span model (document.ts). With it, document mode scores the spans of the
+   * document instead of windows of the user-mode classifier; without it, the windows are used.
+   */
+  documentModel?: LinearModel;
   /** Score at or above which the verdict is `injection`. Default 0.5. */
   threshold?: number;
   /** Multiplier on the classifier probability before combination, in [0, 1]. Default 1. */
@@ -53,6 +67,8 @@ export interface DetectOptions {
 export interface InjectionDetector {
   readonly ruleCount: number;
   readonly hasModel: boolean;
+  /** Whether document mode scores spans with its own model. */
+  readonly hasDocumentModel: boolean;
   detect(text: string, options?: DetectOptions): InjectionResult;
   /** Like detect, then combines an external guard's score, honouring its fail mode. */
   detectAsync(text: string, options?: DetectOptions & { guard?: ExternalGuard }): Promise<InjectionResult>;
@@ -85,6 +101,9 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
   const documentFloor = options.documentClassifierFloor ?? 0.3;
   const window = options.window ?? { size: 480, step: 320 };
   const maxChars = options.maxChars ?? 200_000;
+  const spanScorer: DocumentSpanScorer | undefined = options.documentModel
+    ? createDocumentSpanScorer(options.documentModel, maxChars)
+    : undefined;
 
   const detect = (input: string, detectOptions: DetectOptions = {}): InjectionResult => {
     const mode = detectOptions.mode ?? "user";
@@ -99,9 +118,15 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
       { name: "text", text: normalised.text },
       ...normalised.layers.map((l) => ({ name: l.encoding, text: l.text })),
     ];
+    // User mode: a prompt that translates, matches or discusses a quoted attack is not one (meta.ts).
+    const meta: MetaContext | undefined = mode === "user" ? findMetaContext(normalised.text) : undefined;
     for (const layer of layers) {
       for (const match of matchInjectionRules(rules, layer.text, mode)) {
-        const weight = mode === "document" ? match.rule.documentWeight : match.rule.weight;
+        let weight = mode === "document" ? match.rule.documentWeight : match.rule.weight;
+        if (meta && layer.name === "text" && meta.quoted.length > 0) {
+          const at = layer.text.indexOf(match.evidence.replace(/…$/, ""));
+          if (at >= 0 && isInside(meta.quoted, at, at + match.evidence.length)) weight *= QUOTED_RULE_DAMPING;
+        }
         const existing = byRule.get(match.rule.id);
         if (existing && existing.score >= weight) continue;
         byRule.set(match.rule.id, {
@@ -118,13 +143,40 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
     signals.push(...byRule.values());
     const ruleEvidence = noisyOr([...byRule.values()].map((s) => s.score));
 
-    // Classifier: whole text in user mode; the most suspicious window in document mode.
+    // Classifier: whole text in user mode; in document mode the span model (or, without one,
+    // the most suspicious window of the user-mode classifier).
     let classifierScore = 0;
-    if (classifier) {
+    let document: InjectionResult["document"];
+    const analysis =
+      mode === "document" && spanScorer
+        ? spanScorer.analyse(text, { obfuscated: normalised.transformations.some((t) => OBFUSCATING.has(t)) })
+        : undefined;
+    if (analysis?.instructions) document = { genre: "instructions", spans: [] };
+    if (analysis && !analysis.instructions) {
+      const best = analysis.spans[0];
+      classifierScore = best ? best.score : 0;
+      document = {
+        genre: analysis.genre,
+        spans: analysis.spans.map((s) => ({ start: s.start, end: s.end, kind: s.kind, score: round(s.score) })),
+      };
+      if (best) {
+        const evidence = text.slice(best.start, best.end);
+        signals.push({
+          kind: "span",
+          id: `span:${best.kind}`,
+          score: round(best.score),
+          detail: `${best.kind} at ${best.start}-${best.end} of a ${analysis.genre} document (${analysis.scored} spans scored)`,
+          evidence: evidence.length > 120 ? `${evidence.slice(0, 120)}…` : evidence,
+        });
+      }
+    } else if (classifier) {
       // Document mode scores overlapping windows (which cover the whole text) instead of the whole.
       const windowed = mode === "document" && normalised.text.length > window.size;
-      let best = windowed ? 0 : classifier.predict(normalised.text);
-      let where = "whole text";
+      let best = windowed
+        ? 0
+        : classifier.predict(meta ? withoutQuoted(normalised.text, meta.quoted) : normalised.text);
+      let where = meta ? `${meta.task} request without its quoted object` : "whole text";
+      if (meta && meta.task !== "translate") best *= DISCUSSION_CLASSIFIER_DAMPING;
       if (windowed) {
         for (const [start, end] of windows(normalised.text, window.size, window.step)) {
           const p = classifier.predictRange(normalised.text, start, end);
@@ -193,12 +245,14 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
       mode,
       signals,
       transformations: normalised.transformations,
+      ...(document ? { document } : {}),
     };
   };
 
   return {
     ruleCount: rules.length,
     hasModel: classifier !== undefined,
+    hasDocumentModel: spanScorer !== undefined,
     detect,
     async detectAsync(text, options = {}) {
       const result = detect(text, options);

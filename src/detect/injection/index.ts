@@ -1,4 +1,11 @@
 /** Public surface of the prompt-injection and jailbreak detector. */
+
+export {
+  CUES,
+  type Cue,
+  cueBits,
+  cueWords,
+} from "./address.js";
 export {
   createInjectionDetector,
   type DetectOptions,
@@ -6,12 +13,23 @@ export {
   type InjectionDetector,
   type InjectionDetectorOptions,
 } from "./detector.js";
+export {
+  createDocumentSpanScorer,
+  type DocumentAnalysis,
+  type DocumentSpanScorer,
+  OBFUSCATING,
+  type ScoredSpan,
+  toSpanInputs,
+} from "./document.js";
+export { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from "./features.js";
 export { createExternalGuard, type ExternalGuardOptions, toGuardScore } from "./guard.js";
 export {
   createDefaultInjectionDetector,
   type DefaultInjectionDetectorOptions,
+  DOCUMENT_MODEL_FILE,
   defaultInjectionRulesDir,
   INJECTION_MODEL_FILE,
+  loadDocumentModel,
   loadInjectionModel,
   loadInjectionRules,
 } from "./load.js";
@@ -36,6 +54,16 @@ export {
   InjectionRulePackSchema,
   parseInjectionRulePack,
 } from "./rules.js";
+export {
+  type DocumentSpan,
+  GENRES,
+  type Genre,
+  genreOf,
+  type SegmentedDocument,
+  SPAN_KINDS,
+  type SpanKind,
+  segmentDocument,
+} from "./segment.js";
 export { createRandom, type TrainingExample, type TrainOptions, trainLinearModel } from "./train.js";
 export {
   INJECTION_MODES,
@@ -43,4 +71,5 @@ export {
   type InjectionResult,
   type InjectionSignal,
   type InjectionVerdict,
+  type ReportedSpan,
 } from "./types.js";

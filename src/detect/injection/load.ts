@@ -18,6 +18,8 @@ import {
 
 /** File name of the shipped model under the rules directory. */
 export const INJECTION_MODEL_FILE = "model/injection-classifier.json";
+/** File name of the shipped document-mode span model under the rules directory. */
+export const DOCUMENT_MODEL_FILE = "model/document-span-classifier.json";
 
 /** The shipped `rules/injection` directory, found by walking up from this file (works from src/ and dist/). */
 export function defaultInjectionRulesDir(): string {
@@ -65,18 +67,39 @@ export function loadInjectionModel(file: string = join(defaultInjectionRulesDir(
   return parseInjectionModel(value, file);
 }
 
+/** Read the document-mode span model (default: the shipped one). */
+export function loadDocumentModel(file: string = join(defaultInjectionRulesDir(), DOCUMENT_MODEL_FILE)): LinearModel {
+  return loadInjectionModel(file);
+}
+
 /** Options for the default detector: extra rule directories, another model, detector settings. */
 export interface DefaultInjectionDetectorOptions extends Omit<InjectionDetectorOptions, "rules" | "model"> {
   /** Rule directories added to the shipped pack. */
   extraRuleDirs?: readonly string[];
   /** Model file to use instead of the shipped one; `false` runs on rules alone. */
   modelFile?: string | false;
+  /**
+   * Document mode's span model: `true` the shipped one, or a file. Absent, document mode scores
+   * windows of the user-mode classifier: the span model finds far more hidden instructions in
+   * held-out documents, but it also flags clean documents written to a person (13% of our own
+   * clean fixtures against 0%), so it is opt-in until that is fixed (docs/detectors-injection.md).
+   */
+  documentModelFile?: string | true;
 }
 
 /** The shipped rule pack plus the shipped model, ready to use. */
 export function createDefaultInjectionDetector(options: DefaultInjectionDetectorOptions = {}): InjectionDetector {
-  const { extraRuleDirs = [], modelFile, ...rest } = options;
+  const { extraRuleDirs = [], modelFile, documentModelFile, ...rest } = options;
   const rules = loadInjectionRules([defaultInjectionRulesDir(), ...extraRuleDirs]);
   const model = modelFile === false ? undefined : loadInjectionModel(modelFile ?? undefined);
-  return createInjectionDetector({ ...rest, rules, ...(model ? { model } : {}) });
+  const documentModel =
+    documentModelFile === undefined || modelFile === false
+      ? undefined
+      : loadDocumentModel(documentModelFile === true ? undefined : documentModelFile);
+  return createInjectionDetector({
+    ...rest,
+    rules,
+    ...(model ? { model } : {}),
+    ...(documentModel ? { documentModel } : {}),
+  });
 }

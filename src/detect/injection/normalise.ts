@@ -305,6 +305,15 @@ export function unleetToken(token: string, offset: number, whole: string): strin
   if (letters < 2 || leet === 0 || core.length < 4) return token;
   if (/^[a-z]+[0-9]+$/.test(core) && leet <= 2) return token;
   if (/[0-9]{3,}/.test(core)) return token;
+  // Digits no one uses as a letter (2, 6, 9), ordinals (11th, 2nd) and tokens glued to an
+  // identifier by `_`, `-` or `/` are ids, dates and references, not leetspeak.
+  if (/[269]/.test(core) || /^[0-9]+(?:st|nd|rd|th|s)$/.test(core) || /^[0-9]{2}/.test(core)) return token;
+  const before = whole.charCodeAt(offset - 1);
+  const after = whole.charCodeAt(offset + token.length);
+  if (before === 95 || before === 45 || before === 47 || after === 95 || after === 45 || after === 47) return token;
+  // `|` and `!` alone are separators ("inc.|content:", "thanks!|from"): they count as letters
+  // only beside a digit or sign look-alike.
+  if (!/[0134578@$]/.test(core)) return token;
   const mapped = core.replace(/[0134578@$!|]/g, (ch) => LEET[ch] ?? ch);
   return mapped + token.slice(core.length);
 }

@@ -22,6 +22,12 @@ export interface TrainOptions {
   /** L2 penalty per example step. */
   l2?: number;
   features?: FeatureConfig;
+  /**
+   * Whether texts are normalised (normaliseText) before feature extraction, as the user-mode
+   * classifier is at inference. Default true; the span model passes false because its inputs are
+   * built already normalised (document.ts toSpanInputs).
+   */
+  normalise?: boolean;
 }
 
 /** A small seeded PRNG (mulberry32), so shuffles are reproducible. */
@@ -44,7 +50,7 @@ export function trainLinearModel(examples: readonly TrainingExample[], options: 
   const l2 = options.l2 ?? 1e-6;
   const extractor = createFeatureExtractor(features);
   const rows = examples.map((e) => ({
-    indexes: extractor.extract(normaliseText(e.text).text),
+    indexes: extractor.extract(options.normalise === false ? e.text : normaliseText(e.text).text),
     label: e.label,
     weight: e.weight ?? 1,
   }));

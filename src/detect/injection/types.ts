@@ -8,13 +8,13 @@ export type InjectionMode = (typeof INJECTION_MODES)[number];
 export type InjectionVerdict = "injection" | "benign";
 
 /** Kinds of evidence a result can carry. */
-export const SIGNAL_KINDS = ["rule", "classifier", "obfuscation", "decoded-layer", "external-guard"] as const;
+export const SIGNAL_KINDS = ["rule", "classifier", "span", "obfuscation", "decoded-layer", "external-guard"] as const;
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 
 /** One piece of evidence, readable by an analyst. */
 export interface InjectionSignal {
   kind: SignalKind;
-  /** Rule id, `classifier`, `normalisation:<name>`, `decoded:<encoding>` or `external-guard`. */
+  /** Rule id, `classifier`, `span:<kind>`, `normalisation:<name>`, `decoded:<encoding>` or `external-guard`. */
   id: string;
   /** Contribution in [0, 1] to the combined score. */
   score: number;
@@ -39,4 +39,19 @@ export interface InjectionResult {
   signals: InjectionSignal[];
   /** Normalisation steps that changed the text (obfuscation is itself a signal). */
   transformations: string[];
+  /**
+   * Document mode with a span model: the document's genre and its most suspicious spans
+   * (offsets into the text as given), best first.
+   */
+  document?: { genre: string; spans: ReportedSpan[] };
+}
+
+/** A span of a document and its score, as document mode reports it. */
+export interface ReportedSpan {
+  /** `[start, end)` offsets into the input text. */
+  start: number;
+  end: number;
+  /** sentence, cell, json-string, html-comment, markdown-comment, hidden-html, alt-text, code-comment or code. */
+  kind: string;
+  score: number;
 }
