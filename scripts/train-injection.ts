@@ -5,6 +5,7 @@
  * rules/injection/model/injection-classifier.json. Same data and seed give the same file.
  *   --validate   report a small hyper-parameter grid on a validation split carved from train
  *   --out FILE   write the model elsewhere
+ *   --document   train document mode's span model instead (scripts/train-injection-document.ts)
  */
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
@@ -31,6 +32,7 @@ import {
   trainLinearModel,
 } from "../src/detect/injection/index.js";
 import { augment } from "./injection-augment.js";
+import { trainDocumentModel } from "./train-injection-document.js";
 
 export const SEED = 20_260_401;
 export const HYPER = { epochs: 6, learningRate: 0.1, l2: 1e-4 } as const;
@@ -167,6 +169,10 @@ export function buildModel(
 
 function main(): void {
   const args = process.argv.slice(2);
+  if (args.includes("--document")) {
+    trainDocumentModel(args.filter((a) => a !== "--document"));
+    return;
+  }
   const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
   const outIndex = args.indexOf("--out");
   const out =
