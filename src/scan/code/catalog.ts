@@ -93,6 +93,13 @@ export const ModelCatalogFileSchema = z.strictObject({
       }),
     )
     .min(1),
+  /**
+   * Route prefixes of model routers (LiteLLM's `openrouter/`, `bedrock_converse/`): `<prefix>/<id>`
+   * is a model when the id after the prefix is one a strong pattern knows, attributed to `provider`.
+   */
+  routes: z
+    .array(z.strictObject({ prefix: z.string().regex(/^[\w.-]{2,40}$/), provider: z.string().min(1) }))
+    .optional(),
 });
 
 /** A compiled model-identifier pattern attributed to a provider. */
@@ -134,6 +141,8 @@ export interface AiCatalog {
   sdks: SdkEntry[];
   models: ModelPattern[];
   inferenceServers: InferenceServerEntry[];
+  /** Model router prefixes (`openrouter` → openrouter), lower-case; none when absent. */
+  modelRoutes?: ReadonlyMap<string, string>;
   /** AI API hosts (`rules/ai-catalog/endpoints.yaml`); none when absent. */
   aiEndpoints?: AiEndpointEntry[];
 }
@@ -212,7 +221,9 @@ export function loadAiCatalog(rulesDir: string = RULES): AiCatalog {
     parsed: validateYaml(ModelCatalogFileSchema, parseYamlSource(readFileSync(file, "utf8"), file)),
   }));
   modelFiles.sort((a, b) => a.parsed.order - b.parsed.order || a.file.localeCompare(b.file));
+  const modelRoutes = new Map<string, string>();
   for (const { file, parsed } of modelFiles) {
+    for (const route of parsed.routes ?? []) modelRoutes.set(route.prefix.toLowerCase(), route.provider);
     for (const [index, p] of parsed.patterns.entries()) {
       let regex: RegExp;
       try {
@@ -229,7 +240,7 @@ export function loadAiCatalog(rulesDir: string = RULES): AiCatalog {
   }
   // The catch-all hub pattern (`org/name`) goes last so a provider-specific one wins.
   weak.sort((a, b) => Number(isCatchAll(a)) - Number(isCatchAll(b)));
-  return { sdks, models: [...strong, ...weak], inferenceServers, aiEndpoints };
+  return { sdks, models: [...strong, ...weak], inferenceServers, aiEndpoints, modelRoutes };
 }
 
 function isCatchAll(pattern: ModelPattern): boolean {

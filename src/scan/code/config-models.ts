@@ -15,6 +15,8 @@ import {
   isDatasetContext,
   isModelContext,
   isModelObject,
+  isModelRecord,
+  isModelRecordIdField,
   isOllamaPullList,
   type ModelMatch,
   matchDeclaredModel,
@@ -135,6 +137,7 @@ function visitValue(
       const table = v as Record<string, unknown>;
       const envName = typeof table.name === "string" && "value" in table ? table.name : undefined;
       const modelObject = !item.data && isModelObject(table);
+      const modelRecord = !item.data && !modelObject && isModelRecord(table);
       for (const [k, entry] of Object.entries(table)) {
         if (!item.data)
           emitKey(k, {
@@ -147,7 +150,10 @@ function visitValue(
           key: k === "value" && envName ? envName : ownerKey(k, item.key, item.parent),
           parent: item.key,
           data: item.data || isDatasetContext(k),
-          ...(modelObject && k === "id" ? { declared: true } : {}),
+          ...((modelObject && k === "id") ||
+          (modelRecord && typeof entry === "string" && isModelRecordIdField(k, entry, table))
+            ? { declared: true }
+            : {}),
         });
       }
     }
@@ -175,12 +181,15 @@ export function shortModelFlags(line: string, catalog: AiCatalog): ModelMatch[] 
 function valueTextModels(value: string, catalog: AiCatalog, key?: string): (ModelMatch & { line: number })[] {
   // The text of an issue, a message, a report or a description (`"body": "...FAST_LLM=openai:gpt-4o..."`)
   // is written for people: ids quoted there are talked about, not configured. A JSON document kept
-  // under such a key (a recorded HTTP request's `body: '{"model": ...}'`) is data all the same.
-  if (key !== undefined && PROSE_KEY.test(key) && !/^\s*[[{]/.test(value)) return [];
-  if (value.length > MAX_VALUE_TEXT || !/ollama |\s-{1,2}[A-Za-z]|[:=(]\s*["'`]|:[ \t]*\n\s*-\s/.test(value)) return [];
+  // under such a key (a recorded HTTP request's `body: '{"model": ...}'`) is data all the same, and
+  // so is a recorded stream (`event: message_start` / `data: {"model": ...}` server-sent events).
+  if (key !== undefined && PROSE_KEY.test(key) && !DATA_TEXT.test(value)) return [];
+  const structured = [...jsonTextModels(value, catalog), ...requestUrlModels(value, catalog)];
+  if (value.length > MAX_VALUE_TEXT || !/ollama |\s-{1,2}[A-Za-z]|[:=(]\s*["'`]|:[ \t]*\n\s*-\s/.test(value))
+    return structured;
   // A Markdown document kept as a value (a help-centre article with ``` examples) is prose, not code to run.
-  if (value.includes("```")) return [];
-  const out: (ModelMatch & { line: number })[] = [];
+  if (value.includes("```")) return structured;
+  const out: (ModelMatch & { line: number })[] = [...structured];
   const add = (m: ModelMatch, line: number) => {
     if (!out.some((o) => o.id === m.id && o.line === line)) out.push({ ...m, line });
   };
@@ -193,6 +202,66 @@ function valueTextModels(value: string, catalog: AiCatalog, key?: string): (Mode
     const m = matchModel(c.value, c.context, catalog);
     if (m) add(m, c.line);
   }
+  return out;
+}
+
+/**
+ * The model segment of a model API's request path, as providers define it: Amazon Bedrock
+ * `/model/{modelId}/converse|converse-stream|invoke|invoke-with-response-stream` (percent-encoded:
+ * `amazon.nova-lite-v1%3A0`), Gemini and Vertex AI `/models/{model}:generateContent` (and the other
+ * `:method`s of a model resource), and a `model=` query parameter (Deepgram `/v1/speak?model=`).
+ */
+const REQUEST_URL_MODEL =
+  /\/model\/([^/?#\s]{2,200})\/(?:converse|converse-stream|invoke|invoke-with-response-stream)(?=$|[?#/\s"'])|\/models\/([^/?#:\s]{2,200}):(?:generateContent|streamGenerateContent|embedContent|batchEmbedContents|countTokens|predict|rawPredict|streamRawPredict|predictLongRunning|batchGenerateContent)(?=$|[?#/\s"'])|[?&]model=([^&#\s]{2,200})/g;
+
+/** Models a recorded request's path or URL names (`REQUEST_URL_MODEL`), each at the value's first line. */
+export function requestUrlModels(value: string, catalog: AiCatalog): (ModelMatch & { line: number })[] {
+  if (value.length > MAX_LINE || !/\/models?\/|model=/.test(value)) return [];
+  const out: (ModelMatch & { line: number })[] = [];
+  for (const m of value.matchAll(REQUEST_URL_MODEL)) {
+    const raw = m[1] ?? m[2] ?? m[3];
+    if (!raw || raw.includes("<") || raw.includes("{")) continue;
+    let id: string;
+    try {
+      id = decodeURIComponent(raw);
+    } catch {
+      continue;
+    }
+    // A path segment is a model by the API's definition; a query parameter only as a model id would be under `model:`.
+    const match = m[3] ? matchModel(id, "model", catalog) : matchDeclaredModel(id, catalog);
+    if (match && !out.some((o) => o.id === match.id)) out.push({ ...match, line: 0 });
+  }
+  return out;
+}
+
+/** Longest string value parsed as a JSON document (a recorded response listing every model). */
+const MAX_JSON_VALUE = 8 * 1024 * 1024;
+
+/**
+ * Models in a string value that is a JSON document (a recorded HTTP body: `body: '{"data":[...]}'`),
+ * read as structure like a JSON file: keys name values, model objects and model records declare
+ * their ids. All at the value's first line (JSON kept in a string is one line). Strings inside it
+ * are not parsed again.
+ */
+function jsonTextModels(value: string, catalog: AiCatalog): (ModelMatch & { line: number })[] {
+  if (value.length > MAX_JSON_VALUE || !/^\s*[[{]/.test(value)) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return [];
+  }
+  if (typeof parsed !== "object" || parsed === null) return [];
+  const out: (ModelMatch & { line: number })[] = [];
+  const add = (m: ModelMatch | undefined) => {
+    if (m && !out.some((o) => o.id === m.id)) out.push({ ...m, line: 0 });
+  };
+  visitValue(
+    parsed,
+    undefined,
+    (v, key, declared) => add(declared ? matchDeclaredModel(v, catalog) : matchModel(v, key, catalog)),
+    (key, table) => add(keyModel(key, table, catalog)),
+  );
   return out;
 }
 
@@ -213,6 +282,13 @@ export function interpolatedModel(value: string, key: string | undefined, catalo
   return matchModel(m[2], m[1], catalog) ?? matchModel(m[2], key, catalog);
 }
 
+/**
+ * Text that is data whatever key holds it: a JSON document (`{`, `[`), or a recorded stream of
+ * server-sent events whose first field line is `event:`, `data:`, `id:` or `retry:` with a JSON
+ * or word value (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation).
+ */
+const DATA_TEXT = /^\s*(?:[[{]|(?:event|id|retry):[ \t]*[\w.-]*[ \t]*\r?\n|data:[ \t]*[[{"])/;
+
 /** Keys whose values are text for people (an issue's body, a message, a description, a report). */
 const PROSE_KEY =
   /^(body|text|content|message|description|comment|summary|report|evidence|answer|response|reasoning|markdown|notes?|explanation|feedback|reply|question|title|bio|readme)$/i;
@@ -231,7 +307,9 @@ function literalPrefix(value: string): string {
 function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
   const counter = new LineCounter();
   const out: ConfigModel[] = [];
-  const docs = parseAllDocuments(text, { lineCounter: counter });
+  // A key written twice in one mapping (a settings file edited by hand) is an error to the YAML
+  // spec but not to PyYAML or Ruby's Psych, which keep the last: the file is read all the same.
+  const docs = parseAllDocuments(text, { lineCounter: counter, uniqueKeys: false });
   if (!Array.isArray(docs)) return out;
   let visits = 0;
   const visit = (node: unknown, key: string | undefined) => {

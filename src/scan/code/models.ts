@@ -199,8 +199,13 @@ export function matchModel(value: string, context: string | undefined, catalog: 
     return strong && strong.provider !== "unknown" ? { id, provider: strong.provider } : undefined;
   }
   if (isNotModelContext(context)) return undefined;
+  const routed = routedModel(id, catalog, 0);
+  if (routed) return routed;
   const providerName = isProviderContext(context);
-  const inContext = isModelContext(context);
+  // `O1_MINI = "o1-mini"`, `GUANACO_65B = "togethercomputer/guanaco-65b"`: a constant named after
+  // the versioned id it holds is a table of model constants, its name as good as `model` for the
+  // ids a family pattern knows (not for a shape no family knows: `TLS_1_2 = "tls-1.2"`).
+  const inContext = isModelContext(context) || mirrorsName(context, id);
   const pathLike =
     context !== undefined &&
     PATH_CONTEXT.test(context) &&
@@ -258,6 +263,24 @@ export function matchModel(value: string, context: string | undefined, catalog: 
   return undefined;
 }
 
+/**
+ * `openrouter/openai/gpt-5.2`, `bedrock_converse/eu.anthropic.claude-opus-4-20250514-v1:0`: an id
+ * routed through a model router's prefix (`catalog.modelRoutes`), a model when what follows the
+ * prefix is one a strong pattern knows (or is routed again).
+ */
+function routedModel(id: string, catalog: AiCatalog, depth: number): ModelMatch | undefined {
+  const slash = id.indexOf("/");
+  if (slash < 2 || depth > 2 || !catalog.modelRoutes) return undefined;
+  const provider = catalog.modelRoutes.get(id.slice(0, slash).toLowerCase());
+  if (!provider) return undefined;
+  const rest = id.slice(slash + 1);
+  if (rest.length < 2 || PLACEHOLDER_NAME.test(rest) || PLACEHOLDER_ORG.test(rest)) return undefined;
+  const known =
+    catalog.models.some((p) => p.strength === "strong" && p.provider !== "unknown" && p.regex.test(rest)) ||
+    routedModel(rest, catalog, depth + 1) !== undefined;
+  return known ? { id, provider } : undefined;
+}
+
 /** A path with a local folder name before its last segment (`runs/x`, `qlora/output/x`). */
 function inLocalDir(id: string): boolean {
   const parts = id.split("/");
@@ -301,6 +324,43 @@ export function isModelObject(table: Readonly<Record<string, unknown>>): boolean
 }
 
 /**
+ * Fields of a model's record in a catalog or a provider's model listing: its context and output
+ * limits, its modalities, its owner (OpenRouter `/api/v1/models`: `context_length`, `architecture`,
+ * `top_provider`; Gemini `models.list`: `inputTokenLimit`, `supportedGenerationMethods`; LiteLLM and
+ * RubyLLM registries: `context_window`, `max_output_tokens`, `modalities`). Prices alone are not
+ * one (any product has a price).
+ */
+const MODEL_RECORD_FIELD =
+  /^(?:tool_?calling|supports_?(?:tool_?calling|function_?calling|tools|vision|reasoning)|function_?calling|structured_?outputs|context_?length|context_?window|max_?context_?(?:length|tokens)|contextWindow|contextLength|input_?token_?limit|inputTokenLimit|output_?token_?limit|outputTokenLimit|max_?input_?tokens|max_?output_?tokens|maxInputTokens|maxOutputTokens|supportedGenerationMethods|input_?modalities|output_?modalities|modalities|architecture|top_provider|owned_by|knowledge_?cutoff)$/;
+/** Fields of a model record that hold an id of the model (beside `id`): its slug, its Hugging Face repository. */
+const MODEL_RECORD_ID_FIELD = /^(?:id|canonical_slug|hugging_face_id|model_id|modelId)$/;
+
+/**
+ * True when a parsed table is one model's record in a catalog or a listing: a string `id` (or a
+ * Gemini resource `name: models/...`) beside at least two fields that describe a model
+ * (`MODEL_RECORD_FIELD`), e.g. `{ "id": "x", "context_window": 128000, "max_output_tokens": 16384 }`.
+ */
+export function isModelRecord(table: Readonly<Record<string, unknown>>): boolean {
+  const named = typeof table.id === "string" || typeof table.name === "string";
+  if (!named) return false;
+  let fields = 0;
+  for (const key of Object.keys(table)) if (MODEL_RECORD_FIELD.test(key) && ++fields >= 2) return true;
+  return false;
+}
+
+/**
+ * True when `key` of a model record (`isModelRecord`) holds an id of the model: `id`,
+ * `canonical_slug`, a Gemini `name: models/...`, or the `name` of a record with no `id` (a
+ * benchmark table's `{ "name": "gpt-4o-mini-2024-07-18", "context_window": 128000, ... }`). A
+ * display name beside an id (`"name": "GPT-4o mini"`) is not one.
+ */
+export function isModelRecordIdField(key: string, value: unknown, table: Readonly<Record<string, unknown>>): boolean {
+  if (MODEL_RECORD_ID_FIELD.test(key)) return true;
+  if (key !== "name" || typeof value !== "string") return false;
+  return value.startsWith("models/") || table.id === undefined;
+}
+
+/**
  * `glm` for `glm-5`, `qwen` for `qwen3.7-plus`: a name that is the family word an id starts with
  * (its leading letters, three at least), as in a table of defaults keyed by provider family.
  */
@@ -310,6 +370,18 @@ function namesFamily(context: string | undefined, id: string): boolean {
   return (
     family !== undefined && family.length < id.length && context.replace(/[^a-z0-9]/gi, "").toLowerCase() === family
   );
+}
+
+/**
+ * True when `context` spells `id` (or its last path segment) as an identifier, and the id has a
+ * digit and a separator (`O1_MINI` for `o1-mini`, `GROK_4_6` for `grok-4-6`, `KOALA_13B` for
+ * `togethercomputer/Koala-13B`). A bare word (`MISTRAL = "mistral"`) names a provider instead.
+ */
+function mirrorsName(context: string | undefined, id: string): boolean {
+  if (!context || context.length < 3 || !/\d/.test(id) || !/[-_.:]/.test(id)) return false;
+  const name = context.replace(/[^a-z0-9]/gi, "").toLowerCase();
+  const spell = (s: string) => s.replace(/[^a-z0-9]/gi, "").toLowerCase();
+  return name === spell(id) || (id.includes("/") && name === spell(id.slice(id.lastIndexOf("/") + 1)));
 }
 
 /** `MISTRAL` and `mistral`: a name that only repeats its value. */

@@ -395,10 +395,21 @@ export interface SkipNote {
  * make most of its bytes, and only its code cells are read, which stay within the limit.
  */
 export const NOTEBOOK_SIZE_FACTOR = 8;
+/**
+ * How much larger than `maxFileBytes` a JSON data file may be: a registry of models kept as data
+ * (every model's id, limits and prices, one record each) runs to megabytes, and one JSON parse of
+ * it costs little next to parsing code.
+ */
+export const JSON_DATA_SIZE_FACTOR = 4;
 
 /** Read a file as text, or say why it is skipped (huge, binary, minified, not UTF-8). */
 export function readSourceText(file: WalkedFile, limits: WalkLimits = DEFAULT_LIMITS): string | SkipNote {
-  const limit = file.role.kind === "notebook" ? limits.maxFileBytes * NOTEBOOK_SIZE_FACTOR : limits.maxFileBytes;
+  const limit =
+    file.role.kind === "notebook"
+      ? limits.maxFileBytes * NOTEBOOK_SIZE_FACTOR
+      : file.role.kind === "config" && file.role.format === "json"
+        ? limits.maxFileBytes * JSON_DATA_SIZE_FACTOR
+        : limits.maxFileBytes;
   if (file.size > limit) return { file: file.rel, reason: `larger than ${limit} bytes` };
   let bytes: Buffer;
   try {
