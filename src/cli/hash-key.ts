@@ -5,7 +5,7 @@
  * hashes then stay comparable across restarts. Replicas must share one: they set the variable.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { PalisadeError } from "../core/index.js";
@@ -23,11 +23,17 @@ export function auditHashKey(env: NodeJS.ProcessEnv = process.env): AuditHashKey
   const home = env.PALISADE_HOME ?? join(homedir(), ".palisade");
   const file = join(home, "hash-key");
   mkdirSync(home, { recursive: true, mode: 0o700 });
+  // Written whole under a temporary name, then linked into place: `link` fails when the file
+  // exists, so of two processes starting at once one makes the key and the other reads that one,
+  // never a half-written file.
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  writeFileSync(temporary, `${randomBytes(32).toString("hex")}\n`, { flag: "wx", mode: 0o600 });
   try {
-    // `wx`: when two processes start at once, one makes the key and the other reads it.
-    writeFileSync(file, `${randomBytes(32).toString("hex")}\n`, { flag: "wx", mode: 0o600 });
+    linkSync(temporary, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  } finally {
+    unlinkSync(temporary);
   }
   const key = readFileSync(file, "utf8").trim();
   if (key.length < MIN_KEY_LENGTH)

@@ -131,7 +131,12 @@ async function runRedteam(url: string, options: RedteamOptions, out: Output): Pr
     ? (done: number, total: number) => process.stderr.write(`\rprobing ${target.url}: ${done}/${total}`)
     : undefined;
   const judgeTarget = options.judgeModel
-    ? redteam.createOpenAiTarget({ url: options.judgeUrl ?? url, ...(key ? { apiKey: key } : {}), timeoutMs })
+    ? redteam.createOpenAiTarget({
+        url: options.judgeUrl ?? url,
+        // The target's key goes only to the target: a judge elsewhere gets none.
+        ...(key && (options.judgeUrl === undefined || options.judgeUrl === url) ? { apiKey: key } : {}),
+        timeoutMs,
+      })
     : undefined;
   const outcomes = await redteam.runProbes({
     set,

@@ -454,11 +454,9 @@ async function analyseSevenZip(
     }
     const bytes = result.members.get(entry.name);
     if (!bytes) continue;
-    ctx.extracted += bytes.length;
-    if (entry.size > ctx.limits.maxMemberBytes) {
-      report.findings.push(
-        ...inEntry(entry.name, [unscannable(`member of ${entry.size} bytes is over the size limit`)]),
-      );
+    const why = reserve(ctx, Math.max(bytes.length, entry.size));
+    if (why) {
+      report.findings.push(...inEntry(entry.name, [unscannable(why)]));
       continue;
     }
     if (merge(report, await analyseMember(async () => bytes, entry.name, options))) models++;

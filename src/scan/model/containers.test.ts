@@ -35,6 +35,18 @@ describe("7z archives", () => {
     assert.equal(docs, undefined);
   });
 
+  it("reads a member once however many links in the archive point at it (no copies through links)", async () => {
+    const big = new Uint8Array(4 * 1024 * 1024);
+    big.set(EVIL_PICKLE);
+    const links = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`copy${i}.pkl`, "model.pkl"]));
+    const { extractSevenZip } = await import("./containers/sevenzip.js");
+    const archive = await aSevenZip({ "model.pkl": big }, { links });
+    const result = await extractSevenZip(archive, 16 * 1024 * 1024);
+    assert.deepEqual([...result.members.keys()], ["model.pkl"]);
+    const r = await scan(archive, "x.7z");
+    assert.equal(r?.verdict, "malicious");
+  });
+
   it("reports an encrypted member as unscannable by name, and encrypted headers as unscannable", async () => {
     const members = await scan(await aSevenZip({ "model.pkl": EVIL_PICKLE }, { password: "s3cret" }), "x.7z");
     assert.equal(members?.verdict, "unscannable");

@@ -3,6 +3,7 @@
  * are reported model by model with repo and revision (or name:tag and digest), each file once.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
@@ -40,6 +41,21 @@ const str = (s: string) => Buffer.concat([u64(Buffer.byteLength(s)), Buffer.from
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 describe("Hugging Face hub cache", () => {
+  it("reads refs only from regular files: a FIFO there neither hangs nor fails the scan", async () => {
+    const cache = await tempDir("palisade-hub-fifo-");
+    const repo = join(cache, "models--acme--fifo");
+    const rev = "89abcdef0123456789abcdef0123456789abcdef";
+    mkdirSync(join(repo, "snapshots", rev), { recursive: true });
+    mkdirSync(join(repo, "refs"), { recursive: true });
+    execFileSync("mkfifo", [join(repo, "refs", "main")]);
+    writeFileSync(join(repo, "snapshots", rev, "model.pkl"), EVIL_PICKLE);
+    const results = await scanModelPath(cache, { hash: false });
+    assert.deepEqual(
+      results.map((r) => r.verdict),
+      ["malicious"],
+    );
+  });
+
   it("names each snapshot file by repo, revision and ref, and scans each blob once", async () => {
     const cache = await tempDir("palisade-hub-");
     const repo = join(cache, "models--acme--tiny-bert");

@@ -11,7 +11,7 @@
  * Only small files are read (refs, manifests), each bounded; a store that cannot be read adds
  * no identity, and its files are still scanned as files.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { lstat, readdir, readFile } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 
 /** Where a model file sits in a model store. */
@@ -34,9 +34,11 @@ const MAX_SMALL_FILE = 1024 * 1024;
 const MAX_MANIFESTS = 10_000;
 const OLLAMA_REGISTRY = "registry.ollama.ai";
 
+/** A small regular file's text: a FIFO or a device would block or never end, a link may lead out of the store. */
 async function small(path: string): Promise<string | undefined> {
   try {
-    if ((await stat(path)).size > MAX_SMALL_FILE) return undefined;
+    const info = await lstat(path);
+    if (!info.isFile() || info.size > MAX_SMALL_FILE) return undefined;
     return await readFile(path, "utf8");
   } catch {
     return undefined;

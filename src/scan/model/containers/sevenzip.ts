@@ -184,14 +184,26 @@ export async function extractSevenZip(bytes: Uint8Array, maxBytes: number): Prom
     return { listing, members, error: `members hold ${total} bytes, over the ${maxBytes}-byte limit` };
   zip.fs.mkdir(OUT);
   const { code, failure } = zip.run(["x", "-y", "-bd", "-snl", NO_PASSWORD, `-o${OUT}`, ARCHIVE]);
+  let links = 0;
+  let read = 0;
   for (const entry of wanted) {
     try {
-      members.set(entry.name, zip.fs.readFile(`${OUT}/${entry.name}`));
+      const path = `${OUT}/${entry.name}`;
+      // A link is listed at the length of its target's name but reads as the whole target: a
+      // thousand links to one large member would be a thousand copies. Links are not read.
+      if (zip.fs.isLink(zip.fs.lstat(path).mode)) {
+        links++;
+        continue;
+      }
+      const bytes = zip.fs.readFile(path);
+      read += bytes.length;
+      if (read > maxBytes) return { listing, members, error: `members hold more than ${maxBytes} bytes` };
+      members.set(entry.name, bytes);
     } catch {
       // Not extracted: the error below says why.
     }
   }
-  const missing = wanted.length - members.size;
+  const missing = wanted.length - members.size - links;
   const result: ExtractResult = { listing, members };
   if (missing > 0 || (code !== 0 && code !== 2) || failure) {
     result.error = zip.errorText || failure || `7-Zip exit code ${code}`;

@@ -44,6 +44,21 @@ describe("text that starts like a protocol 0 pickle", () => {
   });
 });
 
+describe("hostile YAML", () => {
+  it("refuses deeply nested flow collections before parsing them (unscannable, quickly)", async () => {
+    const started = performance.now();
+    const r = await scan(`a: ${"[".repeat(200_000)}\n`, "bomb.yaml");
+    assert.equal(r?.verdict, "unscannable");
+    assert.match(r?.findings[0]?.detail ?? "", /nests more than 256 flow collections/);
+    assert.ok(performance.now() - started < 2_000, "not parsed");
+    // Ordinary nesting is parsed as before.
+    assert.equal(
+      (await scan('a: [[1, {b: [2]}]]\ncmd: !!python/object/apply:os.system ["id"]\n', "x.yaml"))?.verdict,
+      "malicious",
+    );
+  });
+});
+
 describe("chat templates outside GGUF", () => {
   it("checks tokenizer_config.json, string and list forms", async () => {
     const single = await scan(

@@ -82,7 +82,33 @@ function walkTemplates(value: unknown, path: string, findings: ModelFinding[], d
 /** PyYAML's Python tags (yaml/constructor.py, FullConstructor and UnsafeConstructor). */
 const PYTHON_TAG = /^tag:yaml\.org,2002:python\/(object\/apply|object\/new|object|name|module):(.*)$/;
 
+/**
+ * Deepest run of unclosed `[` and `{` (quotes ignored, so it over-counts, never under-counts).
+ * The YAML parser spends about 1 KB of heap per open flow collection: four MiB of `[` would take
+ * gigabytes and can end the process with an out-of-memory no handler catches.
+ */
+function flowDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > limit) return deepest;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return deepest;
+}
+
+/** Real configs nest a handful of levels; deeper flow nesting is refused before parsing. */
+const MAX_YAML_FLOW_DEPTH = 256;
+
 function yamlFindings(text: string, findings: ModelFinding[]): void {
+  if (flowDepth(text, MAX_YAML_FLOW_DEPTH) > MAX_YAML_FLOW_DEPTH) {
+    findings.push(aFinding("unscannable", `YAML nests more than ${MAX_YAML_FLOW_DEPTH} flow collections`));
+    return;
+  }
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
   const list = Array.isArray(docs) ? docs : [];
