@@ -11,16 +11,20 @@
  * recognisers were tuned on, `report` was scored once and then looked at, `holdout` (written
  * after that) is what the figures in docs/detectors.md come from (bench/data/pii-multilingual.md).
  *
+ * `holdout2` (its own seed, templates, names and addresses) was written after `holdout` had been
+ * read and before the fixes that reading prompted.
+ *
  * Run `node --import tsx bench/pii-multilingual-data.ts` to (re)write
- * bench/data/pii-multilingual-{tune,report,holdout}.jsonl; bench/pii-multilingual.ts scores them.
+ * bench/data/pii-multilingual-{tune,report,holdout,holdout2}.jsonl; bench/pii-multilingual.ts scores them.
  */
 import { writeFileSync } from "node:fs";
 import type { EvalRecord } from "../src/detect/index.js";
 import { mulberry32 } from "./pii-corpus.js";
 
-export type Split = "tune" | "report" | "holdout";
+export type Split = "tune" | "report" | "holdout" | "holdout2";
 
-const random = mulberry32(2211);
+/** The generator: one seed for the first three splits, its own seed for `holdout2` (set before it is built). */
+let random = mulberry32(2211);
 const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const digits = (n: number) => Array.from({ length: n }, () => int(0, 9)).join("");
@@ -332,6 +336,144 @@ const HOLDOUT_NEGATIVE: Record<Lang, (() => string)[]> = {
   ],
 };
 
+/**
+ * The `holdout2` split's people and places, written after the `holdout` split had been read (it
+ * no longer counts as held out) and before the fixes its errors prompted (frequency stop words,
+ * reference-number words, card context); see bench/data/pii-multilingual.md. New names and
+ * addresses, disjoint from every other split.
+ */
+const HOLDOUT2_POOLS: Pools = {
+  names: {
+    de: ["Dieter Schwarz", "Monika Hartmann", "Florian Brandt", "Petra Schulte"],
+    fr: ["Nathalie Garnier", "Olivier Perrin", "Léa Barbier", "Maxime Renaud"],
+    es: ["Rocío Herrera", "Álvaro Medina", "Nuria Cabrera", "Iván Prieto"],
+    it: ["Elisa Marchetti", "Lorenzo Barbieri", "Martina Fontana", "Simone Lombardi"],
+    nl: ["Wouter Peters", "Esther Vermeulen", "Koen van Leeuwen", "Ilse Dekker"],
+    en: ["Charlotte Bennett", "Oskar Nilsson", "Magdalena Zielińska", "Callum Reid"],
+  },
+  addresses: {
+    de: ["Kirchstraße 8, 01067 Dresden", "Am Hang 21b, 79098 Freiburg", "Mühlenweg 3, 24103 Kiel"],
+    fr: [
+      "17 rue des Carmes, 31000 Toulouse",
+      "2 impasse du Moulin, 44000 Nantes",
+      "33 cours Mirabeau, 13100 Aix-en-Provence",
+    ],
+    es: ["Calle Larios 6, 29005 Málaga", "Plaza del Pilar 2, 50003 Zaragoza", "Avenida del Puerto 77, 46023 Valencia"],
+    it: [
+      "Via Toledo 256, 80134 Napoli",
+      "Corso Vittorio Emanuele 14, 90133 Palermo",
+      "Via dell'Indipendenza 40, 40121 Bologna",
+    ],
+    nl: [
+      "Grote Markt 11, 9711 LV Groningen",
+      "Lange Nieuwstraat 5, 3512 PA Utrecht",
+      "Hoogstraat 81, 5611 JV Eindhoven",
+    ],
+    en: ["9 Park Avenue, Bristol BS8 1TH", "31 High Street, Leeds LS1 6HW", "4 Station Road, Cardiff CF10 1NU"],
+  },
+};
+
+/** The `holdout2` split's templates, all new: positives (names, addresses, identifiers). */
+const HOLDOUT2_POSITIVE: Record<Lang, Template[]> = {
+  de: [
+    (c) =>
+      `Sehr geehrte Frau ${c.f("PERSON", c.name())}, Ihre Steuer-Identifikationsnummer ${c.f("DE_TAX_ID", steuerId())} wurde übernommen.`,
+    (c) => `Zustellung an: ${c.f("PERSON", c.name())}, ${c.f("STREET_ADDRESS", c.address())}`,
+    (c) =>
+      `Gutschrift bitte auf das Konto ${c.f("IBAN_CODE", iban("DE"))} bei der Bank mit BIC ${c.f("SWIFT_CODE", pick(BICS))}.`,
+    (c) => `Viele Grüße\n${c.f("PERSON", c.name())}`,
+  ],
+  fr: [
+    (c) => `Le patient ${c.f("PERSON", c.name())} (NIR ${c.f("FR_NIR", nir())}) est attendu lundi.`,
+    (c) => `Adresse de facturation : ${c.f("STREET_ADDRESS", c.address())}.`,
+    (c) => `Bien à vous,\n${c.f("PERSON", c.name())}`,
+    (c) => `Veuillez créditer le compte ${c.f("IBAN_CODE", iban("FR"))} ouvert au nom de ${c.f("PERSON", c.name())}.`,
+  ],
+  es: [
+    (c) => `Estimada ${c.f("PERSON", c.name())}: hemos recibido su DNI ${c.f("ES_NIF", dni())}.`,
+    (c) => `Remitente: ${c.f("STREET_ADDRESS", c.address())}.`,
+    (c) => `La tarjeta de residencia con NIE ${c.f("ES_NIE", nie())} caduca pronto.`,
+    (c) => `Atentamente,\n${c.f("PERSON", c.name())}\n${c.f("STREET_ADDRESS", c.address())}`,
+  ],
+  it: [
+    (c) =>
+      `Gentile ${c.f("PERSON", c.name())}, il suo codice fiscale ${c.f("IT_FISCAL_CODE", codiceFiscale())} risulta errato.`,
+    (c) => `Indirizzo di consegna: ${c.f("STREET_ADDRESS", c.address())}.`,
+    (c) => `Accredito sul conto ${c.f("IBAN_CODE", iban("IT"))} (BIC ${c.f("SWIFT_CODE", pick(BICS))}).`,
+    (c) => `Distinti saluti,\n${c.f("PERSON", c.name())}`,
+  ],
+  nl: [
+    (c) => `Beste ${c.f("PERSON", c.name())}, uw BSN ${c.f("NL_BSN", bsn())} is gekoppeld aan uw account.`,
+    (c) => `Bezorgadres: ${c.f("STREET_ADDRESS", c.address())}.`,
+    (c) => `Groeten,\n${c.f("PERSON", c.name())}`,
+    (c) => `Het IBAN ${c.f("IBAN_CODE", iban("NL"))} hoort bij ${c.f("PERSON", c.name())}.`,
+  ],
+  en: [
+    (c) => `Dear ${c.f("PERSON", c.name())}, your NI number ${c.f("UK_NINO", nino())} has been updated.`,
+    (c) => `Deliver to ${c.f("STREET_ADDRESS", c.address())} before noon.`,
+    (c) =>
+      `Numer PESEL klienta ${c.f("PL_PESEL", pesel())} jest nieprawidłowy? Personnummer ${c.f("SE_PERSONNUMMER", personnummer())}.`,
+    (c) => `Thanks,\n${c.f("PERSON", c.name())}`,
+  ],
+};
+
+/**
+ * The `holdout2` split's hard negatives, all new: order, parcel, serial and invoice numbers,
+ * dates and phone-like numbers in every language, sentences opening with capitalised function
+ * words. No personal data in any of them.
+ */
+const HOLDOUT2_NEGATIVE: Record<Lang, (() => string)[]> = {
+  de: [
+    () => `Auftragsnummer ${digits(10)} wurde am ${date()} storniert.`,
+    () => `Paketnummer ${digits(14)}: Zustellung voraussichtlich ${date()}.`,
+    () => `Gerätenummer ${digits(3)} ${digits(4)} ${digits(4)} bitte bei Rückfragen angeben.`,
+    () => `Für die Rechnungsnummer ${digits(4)}/${digits(6)} gilt ein Skonto von 2 %.`,
+    () =>
+      `Mit dem Update auf Version ${int(1, 9)}.${int(0, 9)} ändert sich die Chargennummer ${digits(2)}-${digits(5)}-${digits(4)}.`,
+    () => `Als Ersatzteil passt Teilenummer ${digits(4)} ${digits(3)} ${digits(4)}.`,
+  ],
+  fr: [
+    () => `Numéro de commande ${digits(12)}, expédiée le ${date()}.`,
+    () => `Avec le numéro de suivi ${digits(14)}, vous pouvez suivre votre colis.`,
+    () => `Réf. article ${digits(2)} ${digits(2)} ${digits(2)} ${digits(2)} ${digits(2)} en rupture de stock.`,
+    () => `Pour la facture n° ${digits(4)}-${digits(6)}, merci de régler avant le ${date()}.`,
+    () => `Dans le lot ${digits(13)}, trois pièces sont défectueuses.`,
+    () => `Sur le compteur n° ${digits(10)}, l'index relevé est ${digits(5)}.`,
+  ],
+  es: [
+    () => `Número de pedido ${digits(10)}, entregado el ${date()}.`,
+    () => `Con el número de seguimiento ${digits(14)} puede consultar el envío.`,
+    () => `Para la factura n.º ${digits(3)}-${digits(3)}-${digits(4)} se aplicó un descuento.`,
+    () => `Desde el ${date()}, el número de serie ${digits(4)} ${digits(4)} ${digits(4)} está bloqueado.`,
+    () => `Sin el código de pieza ${digits(9)} no podemos tramitar la garantía.`,
+    () => `Entre el ${date()} y el ${date()} se procesaron ${int(100, 999)} pedidos.`,
+  ],
+  it: [
+    () => `Numero d'ordine ${digits(11)}, spedito il ${date()}.`,
+    () => `Con il codice di tracciamento ${digits(14)} può seguire la spedizione.`,
+    () => `Per la fattura n. ${digits(3)} ${digits(3)} ${digits(4)} è previsto lo sconto.`,
+    () => `Dal ${date()} la matricola ${digits(4)}-${digits(4)}-${digits(4)} è fuori garanzia.`,
+    () => `Nel magazzino ${int(1, 9)} il codice ricambio ${digits(10)} è esaurito.`,
+    () => `Sul contatore n. ${digits(9)} la lettura è ${digits(5)}.`,
+  ],
+  nl: [
+    () => `Ordernummer ${digits(10)} is geannuleerd op ${date()}.`,
+    () => `Met trackingnummer ${digits(14)} kunt u het pakket volgen.`,
+    () => `Voor factuur nr. ${digits(4)} ${digits(3)} ${digits(3)} geldt een betalingstermijn van 30 dagen.`,
+    () => `Bij het apparaat hoort onderdeelnummer ${digits(3)}-${digits(3)}-${digits(4)}.`,
+    () => `Na de storing kreeg de melding nummer ${digits(12)}.`,
+    () => `Op de meter met nummer ${digits(10)} staat ${digits(5)} kWh.`,
+  ],
+  en: [
+    () => `Order no. ${digits(12)} was dispatched on ${date()}.`,
+    () => `With tracking number ${digits(14)} you can follow the parcel.`,
+    () => `For invoice no. ${digits(3)}-${digits(3)}-${digits(4)} a late fee applies.`,
+    () => `Per the warranty, serial no. ${digits(4)} ${digits(4)} ${digits(4)} is covered until ${date()}.`,
+    () => `Since ${date()}, part no. ${digits(3)} ${digits(3)} ${digits(4)} has been discontinued.`,
+    () => `Case reference ${digits(15)} was escalated on ${date()}.`,
+  ],
+};
+
 // ---- sentence templates ---------------------------------------------------------------------
 
 type Fill = (entity: string, value: string) => string;
@@ -505,6 +647,17 @@ function record(template: Template, pools: Pools, lang: Lang): EvalRecord {
 /** One split: `perTemplate` records from each of its positive and negative templates. */
 export function buildSplit(split: Split, perTemplate: { positive: number; negative: number }): EvalRecord[] {
   const out: EvalRecord[] = [];
+  if (split === "holdout2") {
+    for (const lang of Object.keys(HOLDOUT2_POSITIVE) as Lang[]) {
+      for (const template of HOLDOUT2_POSITIVE[lang]) {
+        for (let i = 0; i < perTemplate.positive; i++) out.push(record(template, HOLDOUT2_POOLS, lang));
+      }
+      for (const negative of HOLDOUT2_NEGATIVE[lang]) {
+        for (let i = 0; i < perTemplate.negative; i++) out.push({ text: negative(), spans: [] });
+      }
+    }
+    return out;
+  }
   if (split === "holdout") {
     for (const lang of Object.keys(HOLDOUT_POSITIVE) as Lang[]) {
       for (const template of HOLDOUT_POSITIVE[lang]) {
@@ -529,10 +682,16 @@ export function buildSplit(split: Split, perTemplate: { positive: number; negati
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const split of ["tune", "report", "holdout"] as const) {
+  for (const split of ["tune", "report", "holdout", "holdout2"] as const) {
+    // holdout2 has its own seed, so adding it left the first three files byte for byte the same.
+    if (split === "holdout2") random = mulberry32(40_722);
     const records = buildSplit(
       split,
-      split === "holdout" ? { positive: 30, negative: 70 } : { positive: 25, negative: 50 },
+      split === "holdout2"
+        ? { positive: 25, negative: 60 }
+        : split === "holdout"
+          ? { positive: 30, negative: 70 }
+          : { positive: 25, negative: 50 },
     );
     writeFileSync(
       new URL(`data/pii-multilingual-${split}.jsonl`, import.meta.url),

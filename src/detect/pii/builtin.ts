@@ -8,6 +8,7 @@ import { GAZETTEER_MAX_SPAN, loadGazetteer, recognizeWithGazetteer, STREET_SUFFI
 import { NOT_AN_ID, nationalRecognizers } from "./national-recognizers.js";
 import { isPlausiblePhone } from "./phone.js";
 import { definePatternRecognizer, type Recognizer } from "./recognizer.js";
+import { loadReferenceWords } from "./reference-words.js";
 import {
   classifyCard,
   digitsOf,
@@ -52,6 +53,18 @@ const PHONE_CONTEXT = [
   "móvil",
   "telefono",
   "cellulare",
+  "telefonnummer",
+  "handynummer",
+  "mobilnummer",
+  "rufnummer",
+  "faxnummer",
+  "festnetznummer",
+  "rückrufnummer",
+  "telefoonnummer",
+  "mobiel",
+  "gsm",
+  "tél",
+  "tlf",
 ];
 const NOT_PHONE = [
   "order",
@@ -108,6 +121,8 @@ const ACCOUNT_CONTEXT = [
   "account number",
   "account no",
 ];
+/** Lengths at which an issuer-range number is a card without a card word near it. */
+const TYPICAL_CARD_LENGTHS: ReadonlySet<number> = new Set([15, 16, 19]);
 const CARD_CONTEXT = [
   "card",
   "credit",
@@ -120,6 +135,21 @@ const CARD_CONTEXT = [
   "carte",
   "tarjeta",
   "carta",
+  "kreditkarte",
+  "kartennummer",
+  "girocard",
+  "creditcard",
+  "betaalpas",
+  "bancomat",
+  "maestro",
+  "diners",
+  "discover",
+  "jcb",
+  "unionpay",
+  "cvv",
+  "cvc",
+  "expiry",
+  "exp",
 ];
 /** Words after a number that make it a house number: the gazetteer's street types plus unit words. */
 const STREET_WORDS = [...STREET_SUFFIXES, "hill", "park", "suite", "apt", "box", "u"];
@@ -194,16 +224,18 @@ export function builtinRecognizers(): Recognizer[] {
       entity: "CREDIT_CARD",
       pattern: /(?<![\w-])\d(?:[ -]?\d){11,18}(?![\d]|-\d)/,
       baseScore: 0.3,
-      // An unknown issuer range with a valid Luhn digit is a card only when the text says "card".
-      // 13-digit Visa numbers are no longer issued: such a number is a card only if nothing says
-      // it is an order or a parcel.
+      // A card without a card word near it must be in a known issuer range at the lengths cards are
+      // printed with today (15, 16, 19 digits). 12-14 digits (old 13-digit Visa, 14-digit Diners,
+      // short Maestro) and an unknown range with a valid Luhn digit are cards only when the text
+      // says "card": "Il pacco 38886142055241" is a parcel.
       validate: (v) => {
         const kind = classifyCard(v);
         if (kind === "invalid" || /[ -]{2}/.test(v)) return false;
-        return kind === "issuer" ? (digitsOf(v).length === 13 ? 0.6 : 1) : 0.3;
+        return kind === "issuer" && TYPICAL_CARD_LENGTHS.has(digitsOf(v).length) ? 1 : 0.3;
       },
       context: CARD_CONTEXT,
       negativeContext: NOT_AN_ID,
+      referenceWords: loadReferenceWords(),
       maxLength: 23,
       anchor: "digit",
     }),
@@ -272,6 +304,7 @@ export function builtinRecognizers(): Recognizer[] {
       weakContext: ["number"],
       contextBoost: 0.4,
       negativeContext: [...NOT_PHONE, ...NOT_AN_ID],
+      referenceWords: loadReferenceWords(),
       // "17151 2450 Crown St": a house number followed by a street is an address, not a phone.
       followedBy: STREET_WORDS,
       maxLength: 32,

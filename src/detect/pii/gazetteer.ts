@@ -49,6 +49,14 @@ const TITLES = new Set([
   "sr",
   "sra",
   "don",
+  "madame",
+  "monsieur",
+  "signora",
+  "signor",
+  "señora",
+  "señor",
+  "mevrouw",
+  "meneer",
 ]);
 const PERSON_CONTEXT = createContextMatcher([
   "name",
@@ -75,6 +83,24 @@ const PERSON_CONTEXT = createContextMatcher([
   "signed",
   "attn",
   "cc",
+  // salutations in German, French, Spanish, Italian and Dutch
+  "liebe",
+  "lieber",
+  "geehrte",
+  "geehrter",
+  "cher",
+  "chère",
+  "bonjour",
+  "estimada",
+  "estimado",
+  "hola",
+  "gentile",
+  "caro",
+  "cara",
+  "buongiorno",
+  "beste",
+  "geachte",
+  "hallo",
 ]);
 /** Street types written after the name ("Clarke Avenue"), in several languages. */
 export const STREET_SUFFIXES = new Set([
@@ -328,25 +354,34 @@ function isLetterOrDigit(code: number): boolean {
 }
 
 /**
- * Articles, possessives, pronouns and conjunctions of German, French, Spanish, Italian and Dutch
- * that the name lists also hold ("Su", "El", "Mon"): alone, capitalised at a sentence start, they
- * are not names or places. Name particles ("De", "Van", "Di") are left out: they start surnames.
+ * Capitalised words that are not a name or a place on their own: each language's most frequent
+ * function words and the salutations written before a name (rules/pii/stop-words.txt, where the
+ * list's source is stated). Lower case; name particles ("De", "Van", "Di") are not among them.
  */
-const FUNCTION_WORDS = new Set(
-  (
-    "Der Die Das Dem Des Ein Eine Einen Mein Meine Sein Seine Ihr Ihre Unser Wir Sie Er Es Ich Und Oder Aber Bitte Mit Für Bei Nach " +
-    "Les Un Une Mon Ma Mes Ton Ta Son Sa Ses Notre Votre Leur Je Tu Il Elle Nous Vous Ils Elles Et Ou Mais Pour Avec Dans Sur Par Chez Au Aux " +
-    "El Los Las Una Unos Unas Mi Mis Tus Su Sus Yo Él Ella Usted Pero Para Con Por Al " +
-    "Lo Gli Uno Mio Mia Tuo Suo Sua Io Lui Lei Noi Voi Ma Nel Nella " +
-    "Het Een Mijn Uw Zijn Haar Ons Onze Ik Jij Hij Zij Wij En Of Maar Voor Met Op Naar"
-  ).split(" "),
-);
+let stopWords: ReadonlySet<string> | undefined;
+function loadStopWords(): ReadonlySet<string> {
+  stopWords ??= new Set(
+    readFileSync(new URL("stop-words.txt", RULES), "utf8")
+      .split("\n")
+      .map((l) => l.trim().toLowerCase())
+      .filter((l) => l !== "" && !l.startsWith("#")),
+  );
+  return stopWords;
+}
+
+/** Whether a capitalised word is a stop word ("Per", "Bon", "Gentile"). */
+export function isStopWord(word: string): boolean {
+  return loadStopWords().has(word.toLowerCase());
+}
 
 function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): Detection[] {
+  // "Gentile Elisa Marchetti", "Per Lorenzo": a stop word opening a run is not part of the name.
+  while (run.length > 1 && isStopWord((run[0] as Token).bare) && !TITLES.has((run[0] as Token).bare.toLowerCase()))
+    run = run.slice(1);
   // Most runs are a capitalised word at a sentence start: reject those before any real work.
   if (run.length === 1) {
     const only = withoutPossessive((run[0] as Token).bare);
-    if (FUNCTION_WORDS.has(only)) return [];
+    if (isStopWord(only)) return [];
     const known = g.firstNames.has(only) || g.lastNames.has(only) || g.places.has(only);
     if (!known && !STREET_COMPOUND.test(only.toLowerCase())) return [];
   }

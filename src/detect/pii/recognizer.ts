@@ -5,6 +5,7 @@
  */
 import type { Detection } from "../detection.js";
 import { type ContextMatcher, createContextMatcher, wordsOf } from "../words.js";
+import type { ReferenceWords } from "./reference-words.js";
 
 /** Validator outcome: a number sets the score, `false` drops the candidate, `undefined` keeps the base score. */
 export type ValidatorResult = number | false | undefined;
@@ -31,6 +32,12 @@ export interface PatternRecognizerSpec {
   /** Whole words or phrases that make it less likely (subtracted: `negativePenalty`). */
   negativeContext?: readonly string[];
   negativePenalty?: number;
+  /**
+   * Words naming a reference number ("Seriennummer", "colis", "n°"; reference-words.ts) that
+   * lower the score like `negativeContext`, but only when no `context` word is near: "Tel.-Nr."
+   * is still a phone number. Words of `context` itself ("Telefonnummer") never count here.
+   */
+  referenceWords?: ReferenceWords;
   /**
    * Words that, as one of the two words right after the span, mean it is something else
    * (subtracted: `negativePenalty`), e.g. a street name after a house number.
@@ -131,6 +138,7 @@ export function definePatternRecognizer(spec: PatternRecognizerSpec): Recognizer
     ? createContextMatcher(spec.negativeContext)
     : undefined;
   const followedBy = spec.followedBy?.length ? new Set(spec.followedBy) : undefined;
+  const contextWords: ReadonlySet<string> = new Set((spec.context ?? []).flatMap((term) => wordsOf(term)));
   const boost = spec.contextBoost ?? DEFAULT_CONTEXT_BOOST;
   const penalty = spec.negativePenalty ?? DEFAULT_NEGATIVE_PENALTY;
 
@@ -167,10 +175,11 @@ export function definePatternRecognizer(spec: PatternRecognizerSpec): Recognizer
             score = validated;
             reasons.push("validated");
           }
-          if (context || weak || negative) {
+          if (context || weak || negative || spec.referenceWords) {
             const words = wordsOf(contextWindow(text, start, end, contextReach));
-            const miss = negative?.find(words);
-            const hit = context?.find(words) ?? (miss ? undefined : weak?.find(words));
+            const strong = context?.find(words);
+            const miss = negative?.find(words) ?? (strong ? undefined : spec.referenceWords?.find(words, contextWords));
+            const hit = strong ?? (miss ? undefined : weak?.find(words));
             if (hit) {
               score += boost;
               reasons.push(`context:${hit}`);
