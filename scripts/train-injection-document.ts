@@ -42,6 +42,7 @@ import {
   toSpanInputs,
   trainLinearModel,
 } from "../src/detect/injection/index.js";
+import { modelFileJson } from "./model-json.js";
 
 export const DOCUMENT_SEED = 20_261_207;
 /** Knobs for experiments (SPAN_EPOCHS, SPAN_LR, SPAN_L2, SPAN_NGRAMS, SPAN_BIGRAMS, SPAN_MINNORM, SPAN_PROMPTS); the defaults are what ships. */
@@ -302,9 +303,7 @@ export function trainDocumentModel(args: readonly string[]): void {
     categoryDisjointFpr: validation.pooled.overall.fpr,
     split: "contexts: sha256('ctx:'+text) % 5: 0 validate, 1 calibrate, else train; attacks: categories in 5 folds",
   });
-  const f = file.features;
-  const features = `{ "dims": ${f.dims}, "charNgrams": [${f.charNgrams.join(", ")}], "wordBigrams": ${f.wordBigrams}, "minNorm": ${f.minNorm} }`;
-  const json = `${JSON.stringify({ ...file, features: "@FEATURES@" }, null, 2).replace('"@FEATURES@"', features)}\n`;
+  const json = modelFileJson(file);
   writeFileSync(out, json);
   console.log(
     JSON.stringify({

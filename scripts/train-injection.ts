@@ -32,6 +32,7 @@ import {
   trainLinearModel,
 } from "../src/detect/injection/index.js";
 import { augment } from "./injection-augment.js";
+import { modelFileJson } from "./model-json.js";
 import { trainDocumentModel } from "./train-injection-document.js";
 
 export const SEED = 20_260_401;
@@ -236,10 +237,7 @@ function main(): void {
     dataHash,
     split: "sha256(canonical text)[0:8] % 5 == 0 is test; test never used",
   });
-  // Laid out as the repository's formatter (biome) lays out JSON, so a retrain shows no diff.
-  const f = file.features;
-  const features = `{ "dims": ${f.dims}, "charNgrams": [${f.charNgrams.join(", ")}], "wordBigrams": ${f.wordBigrams}, "minNorm": ${f.minNorm} }`;
-  const json = `${JSON.stringify({ ...file, features: "@FEATURES@" }, null, 2).replace('"@FEATURES@"', features)}\n`;
+  const json = modelFileJson(file);
   writeFileSync(out, json);
   console.log(
     JSON.stringify({

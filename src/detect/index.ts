@@ -22,6 +22,7 @@ export {
   createDefaultInjectionDetector,
   createExternalGuard,
   createInjectionDetector,
+  createRandom,
   type DefaultInjectionDetectorOptions,
   type EvaluationSummary,
   type ExternalGuard,

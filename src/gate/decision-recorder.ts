@@ -35,9 +35,8 @@ export function createGateRecorder(options: GateRecorderOptions): GateRecorder {
       if (last !== undefined && at - last < windowMs) return;
       seen.delete(key);
       seen.set(key, at);
-      // Oldest first in insertion order: forgetting them first bounds memory under any load.
-      if (seen.size > MAX_REMEMBERED)
-        for (const k of [...seen.keys()].slice(0, seen.size - MAX_REMEMBERED)) seen.delete(k);
+      // Oldest first in insertion order: forgetting the oldest bounds memory under any load.
+      if (seen.size > MAX_REMEMBERED) seen.delete(seen.keys().next().value as string);
       const decision = toGateDecision(options.gate, target, verdict, {
         policy: options.policy(),
         ...(about.digest ? { digest: about.digest } : {}),

@@ -3,6 +3,7 @@
  * same output) and leaves protected spans (the marker the judge looks for, tool names) intact,
  * so a success is still recognisable after the attack was disguised.
  */
+import { createRandom } from "../detect/index.js";
 
 /** The obfuscations a probe may ask for (`mutate:` in a pack). */
 export const MUTATOR_IDS = ["base64", "leetspeak", "homoglyphs", "zero-width", "tag-smuggling"] as const;
@@ -41,17 +42,8 @@ const BASE64_LEAD_INS = [
 ];
 const TAG_LEAD_INS = ["Please answer the note below.", "Thanks! See the attached note.", "Hello, quick question."];
 
-/** A seeded source of uniform numbers in [0, 1) (mulberry32): small, fast, same sequence everywhere. */
-export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The detectors' seeded source (mulberry32): the same seed gives the same probes everywhere. */
+export { createRandom };
 
 /** One item drawn with the random source. */
 export function pick<T>(items: readonly T[], random: Random): T {

@@ -118,9 +118,11 @@ export async function recordInStore(
 ): Promise<RecordedScan | undefined> {
   const options = command.optsWithGlobals<StoreFlags>();
   const record = toScanRecord(inventory, { startedAt: Math.round(performance.timeOrigin), finishedAt: Date.now() });
-  const { toGateDecision } = await import("../../policy/index.js");
   const decision = gate
-    ? toGateDecision("ci", record.scan.target, gate.verdict, { policy: gate.policy, scanId: record.scan.id })
+    ? (await import("../../policy/index.js")).toGateDecision("ci", record.scan.target, gate.verdict, {
+        policy: gate.policy,
+        scanId: record.scan.id,
+      })
     : undefined;
   const recorded = options.store === false ? undefined : await recordLocally(options, record, inventory, decision);
   // After the local record, so a server that refuses the upload loses nothing here; a CI job fails on it.

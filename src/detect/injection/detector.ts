@@ -14,7 +14,7 @@ import {
   withoutQuoted,
 } from "./meta.js";
 import { createInjectionClassifier, type InjectionClassifier, type LinearModel } from "./model.js";
-import { type NormalisedText, normaliseText, type Transformation } from "./normalise.js";
+import { type NormalisedText, normaliseText } from "./normalise.js";
 import { type CompiledInjectionRule, matchInjectionRules } from "./rules.js";
 import type { InjectionMode, InjectionResult, InjectionSignal } from "./types.js";
 
@@ -74,15 +74,6 @@ export interface InjectionDetector {
   detectAsync(text: string, options?: DetectOptions & { guard?: ExternalGuard }): Promise<InjectionResult>;
 }
 
-/** Transformations that real text rarely needs; each adds evidence when something else fired. */
-const SUSPICIOUS: ReadonlySet<Transformation> = new Set([
-  "tag-characters",
-  "zero-width",
-  "bidi-controls",
-  "confusables",
-  "spaced-letters",
-  "leetspeak",
-]);
 const OBFUSCATION_STEP = 0.15;
 const OBFUSCATION_CAP = 0.3;
 /** Minimum other evidence before obfuscation counts, so stylised benign text does not fire. */
@@ -215,7 +206,7 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
       });
       extra.push(DECODED_LAYER_SCORE);
     }
-    const suspicious = normalised.transformations.filter((t) => SUSPICIOUS.has(t));
+    const suspicious = normalised.transformations.filter((t) => OBFUSCATING.has(t));
     const prior = noisyOr([ruleEvidence, classifierScore]);
     if (suspicious.length > 0 && prior >= OBFUSCATION_GATE) {
       const score = Math.min(OBFUSCATION_CAP, OBFUSCATION_STEP * suspicious.length);

@@ -7,7 +7,7 @@
  */
 import { ADDRESSING_BITS, ASSISTANT_BITS, type Cue, cueBits, cueRates, cueWords, opensWithAction } from "./address.js";
 import { createInjectionClassifier, type InjectionClassifier, type LinearModel } from "./model.js";
-import { normaliseText } from "./normalise.js";
+import { normaliseText, type Transformation } from "./normalise.js";
 import { type DocumentSpan, type Genre, type SegmentedDocument, type SpanKind, segmentDocument } from "./segment.js";
 
 /** A span with its score, as reported. */
@@ -84,8 +84,11 @@ export function toSpanInputs(text: string, segmented: SegmentedDocument, obfusca
   }));
 }
 
-/** Transformations that mean the document was obfuscated and its spans need full normalisation. */
-export const OBFUSCATING: ReadonlySet<string> = new Set([
+/**
+ * Transformations real text rarely needs: a document that needed one was obfuscated (its spans
+ * get full normalisation), and in any text one adds evidence when something else fired.
+ */
+export const OBFUSCATING: ReadonlySet<Transformation> = new Set<Transformation>([
   "tag-characters",
   "zero-width",
   "bidi-controls",
