@@ -454,7 +454,7 @@ async function analyseSevenZip(
     }
     const bytes = result.members.get(entry.name);
     if (!bytes) continue;
-    const why = reserve(ctx, Math.max(bytes.length, entry.size));
+    const why = reserve(ctx, Math.max(bytes.length, entry.size ?? 0));
     if (why) {
       report.findings.push(...inEntry(entry.name, [unscannable(why)]));
       continue;

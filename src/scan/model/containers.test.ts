@@ -60,6 +60,28 @@ describe("7z archives", () => {
     assert.match(headers?.findings[0]?.detail ?? "", /cannot be listed/);
   });
 
+  it("never extracts a member whose size the archive does not record (a streamed RAR5 member)", async () => {
+    const { parseListing, extractionRefusal } = await import("./containers/sevenzip.js");
+    const listing = parseListing([
+      "Type = Rar5",
+      "----------",
+      "Path = weights.pkl",
+      "Size = ",
+      "Encrypted = -",
+      "",
+      "Path = notes.txt",
+      "Size = 12",
+      "",
+    ]);
+    assert.deepEqual(
+      listing.entries.map((e) => e.size),
+      [undefined, 12],
+    );
+    assert.match(extractionRefusal(listing.entries, 1 << 30) ?? "", /"weights\.pkl" has no recorded size/);
+    assert.equal(extractionRefusal(listing.entries.slice(1), 1 << 30), undefined);
+    assert.match(extractionRefusal(listing.entries.slice(1), 11) ?? "", /over the 11-byte limit/);
+  });
+
   it("reports a damaged 7z as unscannable, never skipped", async () => {
     const archive = await aSevenZip({ "model.pkl": EVIL_PICKLE });
     const cut = archive.subarray(0, 40);

@@ -11,7 +11,8 @@ import type { SevenZipModule, SevenZipModuleFactory } from "7z-wasm";
 /** A member as 7-Zip lists it. */
 export interface SevenZipEntry {
   name: string;
-  size: number;
+  /** Undefined when the archive does not record it (RAR5 streamed members may not). */
+  size: number | undefined;
   encrypted: boolean;
   folder: boolean;
 }
@@ -136,7 +137,7 @@ export function parseListing(lines: readonly string[]): SevenZipListing {
     if (block.Path !== undefined) {
       listing.entries.push({
         name: block.Path,
-        size: Number(block.Size ?? 0) || 0,
+        size: listedSize(block.Size),
         encrypted: block.Encrypted === "+",
         folder: block.Folder === "+" || /^D/.test(block.Attributes ?? ""),
       });
@@ -160,6 +161,24 @@ export function parseListing(lines: readonly string[]): SevenZipListing {
   return listing;
 }
 
+/** A listed size only when 7-Zip printed a whole number: an absent size is not zero bytes. */
+function listedSize(text: string | undefined): number | undefined {
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * Why the wanted members cannot be extracted within `maxBytes`, judged from the listing alone:
+ * 7-Zip writes members into its in-memory file system before we can count them, so a member
+ * whose size is not recorded could decode to any length and is never extracted.
+ */
+export function extractionRefusal(wanted: readonly SevenZipEntry[], maxBytes: number): string | undefined {
+  const unsized = wanted.find((e) => e.size === undefined);
+  if (unsized) return `member ${JSON.stringify(unsized.name)} has no recorded size, so it is not extracted`;
+  const total = wanted.reduce((n, e) => n + (e.size ?? 0), 0);
+  if (total > maxBytes) return `members hold ${total} bytes, over the ${maxBytes}-byte limit`;
+  return undefined;
+}
+
 export interface ExtractResult {
   listing: SevenZipListing;
   /** Extracted members by the name 7-Zip lists. */
@@ -178,10 +197,9 @@ export async function extractSevenZip(bytes: Uint8Array, maxBytes: number): Prom
   const members = new Map<string, Uint8Array>();
   if (listing.error) return { listing, members };
   const wanted = listing.entries.filter((e) => !e.folder && !e.encrypted);
-  const total = wanted.reduce((n, e) => n + e.size, 0);
   if (wanted.length === 0) return { listing, members };
-  if (total > maxBytes)
-    return { listing, members, error: `members hold ${total} bytes, over the ${maxBytes}-byte limit` };
+  const refusal = extractionRefusal(wanted, maxBytes);
+  if (refusal) return { listing, members, error: refusal };
   zip.fs.mkdir(OUT);
   const { code, failure } = zip.run(["x", "-y", "-bd", "-snl", NO_PASSWORD, `-o${OUT}`, ARCHIVE]);
   let links = 0;
