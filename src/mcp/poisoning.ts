@@ -8,7 +8,7 @@
  */
 
 import type { Severity } from "../core/index.js";
-import type { InjectionDetector, InjectionResult } from "../detect/index.js";
+import type { InjectionDetector, InjectionResult, InjectionSignal } from "../detect/index.js";
 import { codePointLabel, decodeTagText, escapeInvisible, findInvisible, toMatchText, toNameKey } from "./unicode.js";
 
 /** The rules, defined once: every list of them (help, docs, SARIF) derives from this table. */
@@ -244,15 +244,16 @@ function compare(a: string, b: string): number {
 
 /**
  * Tool descriptions are imperative prose addressed to the model by design ("Use this tool to…",
- * "Pass the path…"): the register the classifier learned as instructions. So the classifier
- * alone counts only CLASSIFIER_ONLY_MARGIN above the threshold; with any rule or decoded-layer
- * evidence, the detector's verdict stands.
+ * "Pass the path…"): the register the classifiers learned as instructions. So the classifiers
+ * alone (the whole-text model and the document span model) count only CLASSIFIER_ONLY_MARGIN
+ * above the threshold; with any rule or decoded-layer evidence, the detector's verdict stands.
  */
 const CLASSIFIER_ONLY_MARGIN = 0.25;
+const LEARNED: ReadonlySet<InjectionSignal["kind"]> = new Set(["classifier", "span"]);
 
 function isInstruction(result: InjectionResult, threshold: number): boolean {
   if (result.verdict !== "injection") return false;
-  if (result.signals.some((s) => s.kind !== "classifier" && s.score > 0)) return true;
+  if (result.signals.some((s) => !LEARNED.has(s.kind) && s.score > 0)) return true;
   return result.score >= Math.min(1, threshold + CLASSIFIER_ONLY_MARGIN);
 }
 
