@@ -14,6 +14,7 @@ import { readJsonnet } from "./jsonnet.js";
 import {
   isDatasetContext,
   isModelContext,
+  isModelKey,
   isModelObject,
   isModelRecord,
   isModelRecordIdField,
@@ -88,8 +89,7 @@ function inDataset(data: boolean | undefined, key: string | undefined): string |
  * key. A deployment's `name` stays a name.
  */
 function ownerKey(key: string, owner: string | undefined, table?: string): string {
-  if (/^(value|name|id)$/.test(key) && owner !== undefined && isModelContext(owner) && !/deploy/i.test(owner))
-    return owner;
+  if (/^(value|name|id)$/.test(key) && owner !== undefined && isModelKey(owner) && !/deploy/i.test(owner)) return owner;
   // `models: { quick: { id: "gpt-5.6-luna" } }`: the id of an entry of a models table is a model.
   return key === "id" && table !== undefined && MODEL_TABLE.test(table) ? "model" : key;
 }
@@ -139,6 +139,9 @@ function visitValue(
       const modelObject = !item.data && isModelObject(table);
       const modelRecord = !item.data && !modelObject && isModelRecord(table);
       for (const [k, entry] of Object.entries(table)) {
+        // A record's display name and family (`"name": "Mistral-Large"`, `"family": "mistral-large"`
+        // beside its `id`) label the model for people; the id is the model.
+        if (modelRecord && RECORD_LABEL_FIELD.test(k) && !isModelRecordIdField(k, entry, table)) continue;
         if (!item.data)
           emitKey(k, {
             name: item.key,
@@ -159,6 +162,9 @@ function visitValue(
     }
   }
 }
+
+/** Fields of a model record that label it for people (`isModelRecord`), beside its id. */
+const RECORD_LABEL_FIELD = /^(?:name|display_?name|displayName|family|description)$/;
 
 /** Longest string value read as a command line or as code. */
 const MAX_VALUE_TEXT = 100_000;
@@ -184,7 +190,7 @@ function valueTextModels(value: string, catalog: AiCatalog, key?: string): (Mode
   // under such a key (a recorded HTTP request's `body: '{"model": ...}'`) is data all the same, and
   // so is a recorded stream (`event: message_start` / `data: {"model": ...}` server-sent events).
   if (key !== undefined && PROSE_KEY.test(key) && !DATA_TEXT.test(value)) return [];
-  const structured = [...jsonTextModels(value, catalog), ...requestUrlModels(value, catalog)];
+  const structured = [...jsonTextModels(value, catalog, key), ...requestUrlModels(value, catalog)];
   if (value.length > MAX_VALUE_TEXT || !/ollama |\s-{1,2}[A-Za-z]|[:=(]\s*["'`]|:[ \t]*\n\s*-\s/.test(value))
     return structured;
   // A Markdown document kept as a value (a help-centre article with ``` examples) is prose, not code to run.
@@ -240,10 +246,11 @@ const MAX_JSON_VALUE = 8 * 1024 * 1024;
 /**
  * Models in a string value that is a JSON document (a recorded HTTP body: `body: '{"data":[...]}'`),
  * read as structure like a JSON file: keys name values, model objects and model records declare
- * their ids. All at the value's first line (JSON kept in a string is one line). Strings inside it
- * are not parsed again.
+ * their ids. The document sits under the key that holds the string, as if written there as
+ * structure (a Helm env var `MODELS: '[{"id": "org/x"}, ...]'` is a list of models). All at the
+ * value's first line (JSON kept in a string is one line). Strings inside it are not parsed again.
  */
-function jsonTextModels(value: string, catalog: AiCatalog): (ModelMatch & { line: number })[] {
+function jsonTextModels(value: string, catalog: AiCatalog, key?: string): (ModelMatch & { line: number })[] {
   if (value.length > MAX_JSON_VALUE || !/^\s*[[{]/.test(value)) return [];
   let parsed: unknown;
   try {
@@ -256,20 +263,24 @@ function jsonTextModels(value: string, catalog: AiCatalog): (ModelMatch & { line
   const add = (m: ModelMatch | undefined) => {
     if (m && !out.some((o) => o.id === m.id)) out.push({ ...m, line: 0 });
   };
+  // A prose key (`body`, `content`) names nothing inside the document it holds.
+  const root = key !== undefined && PROSE_KEY.test(key) ? undefined : key;
   visitValue(
     parsed,
-    undefined,
-    (v, key, declared) => add(declared ? matchDeclaredModel(v, catalog) : matchModel(v, key, catalog)),
-    (key, table) => add(keyModel(key, table, catalog)),
+    root,
+    (v, k, declared) => add(declared ? matchDeclaredModel(v, catalog) : matchModel(v, k, catalog)),
+    (k, table) => add(keyModel(k, table, catalog)),
   );
   return out;
 }
 
 /**
  * `${NAME=default}` (azd parameter files), `${NAME:-default}` / `${NAME-default}` / `${NAME:=default}`
- * (shell, Docker Compose): a value that is a variable with the default it falls back to.
+ * (shell, Docker Compose), `${env://NAME:-default}` / `${env:NAME:-default}` (config files that say
+ * the variable comes from the environment, e.g. mcphost's): a value that is a variable with the
+ * default it falls back to.
  */
-const INTERPOLATION_DEFAULT = /^\$\{([A-Za-z_]\w{0,100})(?::?[-=])([^{}$\s]{2,200})\}$/;
+const INTERPOLATION_DEFAULT = /^\$\{(?:env:(?:\/\/)?)?([A-Za-z_]\w{0,100})(?::?[-=])([^{}$\s]{2,200})\}$/;
 
 /**
  * The model a value names as the default of a variable (`${AZURE_OPENAI_CHATGPT_MODEL=gpt-4o-mini}`):
@@ -406,6 +417,15 @@ function yamlCommentModels(text: string, catalog: AiCatalog, found: readonly Con
   if (!any) return [];
   const out: ConfigModel[] = [];
   const seen = new Set(found.map((m) => `${m.id}:${m.line}`));
+  // `# Need to run "ollama run nomic-embed-text"`: a setup step left in a comment pulls a model.
+  for (const [index, line] of commented.entries()) {
+    if (!line.includes("ollama ")) continue;
+    for (const match of ollamaCommandModels(line)) {
+      if (seen.has(`${match.id}:${index + 1}`)) continue;
+      seen.add(`${match.id}:${index + 1}`);
+      out.push({ ...match, line: index + 1 });
+    }
+  }
   for (const c of embeddedModelCandidates(commented.join("\n"), { comment: true })) {
     const match = matchModel(c.value, c.context, catalog);
     const line = c.line + 1;
@@ -415,6 +435,9 @@ function yamlCommentModels(text: string, catalog: AiCatalog, found: readonly Con
   }
   return out;
 }
+
+/** `# Example: value` / `# e.g. value` alone on a dotenv comment line. */
+const ENV_EXAMPLE = /^\s*#+\s*(?:example|e\.g\.?|eg|for example)\s*[:=]?\s*["'`]?([\w.:/@+-]{2,200})["'`]?\s*$/i;
 
 /** One `key=value` entry of a `.properties` file, with the line it starts on. */
 export interface PropertyEntry {
@@ -667,12 +690,24 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
     const add = (value: string, key: string, line: number) => {
       for (const match of listValueModels(value, key, catalog)) out.push({ ...match, line });
     };
+    /** The value of an `# Example: x` comment waiting for the setting it documents, with its line. */
+    let example: { value: string; line: number } | undefined;
     for (const [index, line] of text.split(/\r?\n/, MAX_LINES).entries()) {
       const m = /^\s*(?:export\s+)?([A-Za-z_][\w]*)\s*=\s*["']?([^"'#\s]+)["']?/.exec(line);
       if (m?.[1] && m[2]) {
         const fallback = interpolatedModel(m[2], m[1], catalog);
         if (fallback) out.push({ ...fallback, line: index + 1 });
         else add(m[2], m[1], index + 1);
+      }
+      // `# Example: openai/whisper-large-v3-turbo` over `TRANSCRIPTION_MODEL=`: the example value of
+      // the setting below the comment block, named by it.
+      const name = m?.[1] ?? /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=/.exec(line)?.[1];
+      if (name && example) add(example.value, name, example.line);
+      const comment = /^\s*#/.test(line);
+      if (!comment) example = undefined;
+      else {
+        const e = ENV_EXAMPLE.exec(line);
+        if (e?.[1]) example = { value: e[1], line: index + 1 };
       }
     }
     for (const entry of commentedAssignments(text, /#/)) add(entry.value, entry.key, entry.line);

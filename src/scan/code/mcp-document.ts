@@ -22,9 +22,10 @@ export interface McpDocument {
 /** Limits on one config document. MCP client configs are small; these leave room for big settings files. */
 export const MCP_DOCUMENT_LIMITS = { maxBytes: 1024 * 1024, maxDepth: 64, maxKeys: 50_000 } as const;
 
-/** The format a file's name implies, or undefined when it is none of them. */
+/** The format a file's name implies (a template's: `x.yaml.example`), or undefined when it is none of them. */
 export function formatOfFile(file: string): McpDocumentFormat | undefined {
-  const lower = file.toLowerCase();
+  // A template (`mcp.json.example`) has the format of the file it stands for.
+  const lower = file.toLowerCase().replace(/\.(?:examples?|samples?|template|tmpl|dist)$/, "");
   if (/\.jsonc?$/.test(lower) || lower.endsWith(".json5")) return "json";
   if (/\.ya?ml$/.test(lower)) return "yaml";
   if (lower.endsWith(".toml")) return "toml";

@@ -11,13 +11,16 @@
  */
 import type { Finding } from "../../core/index.js";
 import type { TextDetector } from "../../detect/index.js";
-import { formatOfFile, type McpDocument, readMcpDocument } from "./mcp-document.js";
+import { formatOfFile, type McpDocument, type McpDocumentFormat, readMcpDocument } from "./mcp-document.js";
 import { type ServerValue, serverSecretFindings } from "./mcp-secrets.js";
 
-/** One MCP server configured for a client (a server this repository talks to). */
+/**
+ * One MCP server configured for a client (a server this repository talks to). `builtin`: a server
+ * the client ships and runs in its own process, configured by name (mcphost's `type: builtin`).
+ */
 export interface McpServerEntry {
   name: string;
-  transport: "stdio" | "http" | "sse";
+  transport: "stdio" | "http" | "sse" | "builtin";
   command?: string;
   args?: string[];
   url?: string;
@@ -96,6 +99,8 @@ export interface McpConfigOptions {
   file: string;
   /** Secrets detector for credentials in env, headers, arguments and URLs. */
   secrets?: TextDetector;
+  /** The document's format when the file's name does not say it (a script's YAML front matter). */
+  format?: McpDocumentFormat;
 }
 
 /** Servers read from one file at most; a config with more is not a hand-written client config. */
@@ -202,6 +207,8 @@ function declaredStdio(raw: Table): Launch | undefined {
 }
 
 const URL_KEYS = ["url", "serverUrl", "httpUrl", "uri"] as const;
+/** A server entry's type for a server built into the client (mcphost: `type: builtin`, `name: fs`). */
+const BUILTIN_TYPE = /^(?:builtin|built-in|inprocess|in-process)$/i;
 const NAMED_VALUE_FIELDS: readonly (readonly [string, string])[] = [
   ["env", "env"],
   ["environment", "env"],
@@ -226,7 +233,8 @@ function readServer(
 ): { server: McpServerEntry; findings: Finding[] } | undefined {
   const url = URL_KEYS.map((k) => stringOf(raw[k])).find((u) => u !== undefined);
   const launch = url ? undefined : (commandOf(raw) ?? declaredStdio(raw));
-  if (!url && !launch) return undefined;
+  const builtin = !url && !launch && BUILTIN_TYPE.test(stringOf(raw.type) ?? stringOf(raw.transport) ?? "");
+  if (!url && !launch && !builtin) return undefined;
   const line = at.doc.lineOf(path);
   const disabled = raw.disabled === true || raw.enabled === false || raw.disabled === "true" || raw.enabled === "false";
   const base = {
@@ -238,7 +246,8 @@ function readServer(
   };
   const findings: Finding[] = [];
   let server: McpServerEntry;
-  if (url) {
+  if (builtin) server = { ...base, transport: "builtin" };
+  else if (url) {
     const type = stringOf(raw.type) ?? stringOf(raw.transport) ?? "";
     server = { ...base, transport: /sse/i.test(type) ? "sse" : "http", url };
   } else if (launch) {
@@ -380,6 +389,19 @@ function findServerTables(value: unknown, at: Located, into: McpConfigResult): v
     if (!isTable(node)) return;
     for (const [key, child] of Object.entries(node)) {
       const parent = path[path.length - 1];
+      // `MCP_SERVERS: '[{"name": ..., "url": ...}]'`: the table kept as JSON in an environment
+      // variable (a Helm chart's `envVars`, a Compose `environment`), read as if written in place.
+      const inString = typeof child === "string" && SERVER_TABLE_KEYS.has(key.toLowerCase());
+      if (inString) {
+        const table = jsonInString(child);
+        if (table !== undefined) {
+          const keyPath = [...path, key];
+          const doc = { value: table, lineOf: () => at.doc.lineOf(keyPath) };
+          const client = at.client ?? clientOf(at.file, key);
+          readServerTable(table, keyPath, { ...at, doc, ...(client ? { client } : {}) }, into);
+        }
+        continue;
+      }
       const holdsServers =
         SERVER_TABLE_KEYS.has(key) ||
         (key === "servers" && (parent === "mcp" || (mcpFile && depth === 0))) ||
@@ -398,6 +420,20 @@ function findServerTables(value: unknown, at: Located, into: McpConfigResult): v
   if (mcpFile && into.servers.length === before && isTable(value) && isBareServerTable(value)) {
     const client = at.client ?? clientOf(at.file, "");
     readServerTable(value, [], { ...at, ...(client ? { client } : {}) }, into);
+  }
+}
+
+/** Longest string read as a JSON server table. */
+const MAX_JSON_IN_STRING = 256 * 1024;
+
+/** A JSON object or array kept in a string value, or undefined when the string is not one. */
+function jsonInString(value: string): unknown {
+  if (value.length > MAX_JSON_IN_STRING || !/^\s*[[{]/.test(value)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === "object" && parsed !== null ? parsed : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -420,7 +456,7 @@ function isBareServerTable(value: Table): boolean {
  */
 export function parseMcpConfig(text: string, options: McpConfigOptions): McpConfigResult {
   const into: McpConfigResult = { servers: [], implementations: [], findings: [] };
-  const format = formatOfFile(options.file) ?? "json";
+  const format = options.format ?? formatOfFile(options.file) ?? "json";
   const doc = readMcpDocument(text, format, options.file);
   if (!isTable(doc.value)) return into;
   const at: Located = { doc, file: options.file, ...(options.secrets ? { secrets: options.secrets } : {}) };

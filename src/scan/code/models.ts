@@ -5,9 +5,12 @@
  */
 import type { AiCatalog } from "./catalog.js";
 
-/** Names that say "this value is a model": arguments, variables, keys, env vars (a TTS `vocoder_id` is a model too). */
+/**
+ * Names that say "this value is a model": arguments, variables, keys, env vars (a TTS `vocoder_id`
+ * is a model too; the Ollama client's `create(model, from_="gemma3")` names the base model `from_`).
+ */
 const MODEL_CONTEXT =
-  /model|deployment|engine(_?(name|id))?$|checkpoint|pretrained|repo_?id|llm|embedder|reranker|vocoder|lora|peft|adapters?_?(name|id|weights|path)/i;
+  /model|deployment|engine(_?(name|id))?$|checkpoint|pretrained|repo_?id|llm|embedder|reranker|vocoder|lora|peft|adapters?_?(name|id|weights|path)|^from_$/i;
 /**
  * Names with "model" in them that hold something else: Spring MVC views and model attributes
  * (`new ModelAndView("owners/details")`, `model.addAttribute`), tokenizer-only look-ups
@@ -51,9 +54,9 @@ const CLOSED_FAMILY = /^(chatgpt|gpt|claude|gemini|o\d|text-embedding|dall-e)-/i
  * version (`v1.2`) or a one-dash lookalike (`o1-visa`) is not one.
  */
 const GENERIC_ID = /^(?=(?:[^-_.:/]*[-_.:/]){2})(?=[^\d]*\d)(?=(?:[^A-Za-z]*[A-Za-z]){3})[A-Za-z][\w.:/-]{4,120}$/;
-/** Calls whose first argument is a model. */
+/** Calls whose first argument is a model (`ollama.generate("gemma3", prompt)`, `ollama.show("llava")` among them). */
 const MODEL_CALLS =
-  /^(from_pretrained|pipeline|SentenceTransformer|CrossEncoder|hf_hub_download|snapshot_download|Llama|LLM|ChatOllama|OllamaLLM|Ollama|OllamaEmbeddings|pull|ChatOpenAI|ChatAnthropic|ChatGoogleGenerativeAI|init_chat_model|GenerativeModel|getGenerativeModel|openai|anthropic|google|mistral|ollama|bedrock|azure|groq|cohere|Agent|languageModel|chatModel|textEmbeddingModel|embedding|completion|chat|ModelId|modelId|modelName|model|deploymentName)$/;
+  /^(from_pretrained|pipeline|SentenceTransformer|CrossEncoder|hf_hub_download|snapshot_download|Llama|LLM|ChatOllama|OllamaLLM|Ollama|OllamaEmbeddings|pull|ChatOpenAI|ChatAnthropic|ChatGoogleGenerativeAI|init_chat_model|GenerativeModel|getGenerativeModel|openai|anthropic|google|mistral|ollama|bedrock|azure|groq|cohere|Agent|languageModel|chatModel|textEmbeddingModel|embedding|completion|chat|generate|show|ModelId|modelId|modelName|model|deploymentName)$/;
 /**
  * Names of an Azure deployment (`AZURE_OPENAI_CHATGPT_DEPLOYMENT`, `azureDeploymentName`): the name
  * ends there, so a deployment's settings (`..._DEPLOYMENT_CAPACITY=80`, `..._DEPLOYMENT_SKU_NAME`) are not one.
@@ -101,9 +104,12 @@ const NOT_ID_CONTEXT =
  */
 const STRONG_ONLY_CONTEXT = /prefix|keywords?$|patterns?$|regexp?$|regexes$/i;
 const PREFIX_TEST = /^(starts?_?with|start_with|has_?prefix)\??$/i;
-/** Placeholder hub orgs of docs and tests (`username/my_model`, `your-org/...`, `test/model`). */
+/**
+ * Placeholder hub orgs of docs and tests (`username/my_model`, `your-org/...`, `test/model`,
+ * `test-org/...`, `some-org/...`).
+ */
 const PLACEHOLDER_ORG =
-  /^(username|user|your[-_]?\w*|my[-_]?(org|user|username|name|account|namespace)|org|organi[sz]ation|namespace|test|example|foo|dummy|something)\//i;
+  /^(username|user|your[-_]?\w*|my[-_]?(org|user|username|name|account|namespace)|org|organi[sz]ation|namespace|test|example|foo|dummy|something|(?:test|some|example|fake|dummy|mock)[-_](?:org|organi[sz]ation|user|company|corp))\//i;
 /**
  * A template's stand-in for a name the user fills in (`your-deployment-name`, `YOUR_MODEL`), an
  * ARN of the AWS documentation's example account `123456789012`, or a test's numbered stand-in
@@ -113,11 +119,11 @@ const PLACEHOLDER_ORG =
 const PLACEHOLDER_VALUE =
   /^your[-_]|^arn:aws:[\w-]+:[\w-]*:123456789012:|(?:^|[-_])models?[-_]?\d{1,3}[a-z]?$|^models?[-_][a-z]+[-_]?\d{1,3}$/i;
 /**
- * Placeholder repository names of tests (`cleanup/test`, `org/dummy`, `x/fake-model`, `lms/my-model`)
- * and one-letter stand-ins (`nex-agi/x`, `openai/gpt-x`).
+ * Placeholder repository names of tests (`cleanup/test`, `org/dummy`, `x/fake-model`, `lms/my-model`,
+ * `openai/custom-model`, a bare `org/model`) and one-letter stand-ins (`nex-agi/x`, `openai/gpt-x`).
  */
 const PLACEHOLDER_NAME =
-  /^[^/]+\/(?:(test|tests|dummy|fake|mock|placeholder|example|my)([-_]model)?|[A-Za-z]|[A-Za-z]+-[xyz])$/i;
+  /^[^/]+\/(?:(test|tests|dummy|fake|mock|placeholder|example|my|custom|some|any)([-_]model)?|models?|[A-Za-z]|[A-Za-z]+-[xyz])$/i;
 /**
  * A word that makes an id no family knows a stand-in (`any.model-id:0`, `local-llm-30b`,
  * `custom-model-name`, `my-llama-7b`): real ids name a family and a size or version, not "model",
@@ -174,6 +180,16 @@ const HF_MODEL_URL =
 export function isModelContext(context: string | undefined): boolean {
   if (!context || TOKENIZER_CONTEXT.test(context) || DATASET_CONTEXT.test(context)) return false;
   return MODEL_CONTEXT.test(context) || MODEL_CALLS.test(context);
+}
+
+/**
+ * True when a config key names a model as a word of its own (`model`, `llm`, `checkpoint`), not
+ * as a call that takes one (`mistral(...)`, `openai(...)`): a provider's entry in a catalog
+ * (`"mistral": { "id": "mistral", "models": {...} }`) is not an object named after a model.
+ */
+export function isModelKey(key: string | undefined): boolean {
+  if (!key || TOKENIZER_CONTEXT.test(key) || DATASET_CONTEXT.test(key)) return false;
+  return MODEL_CONTEXT.test(key);
 }
 
 /** Recognise `value` as a model id given the name that gives it meaning, or return undefined. */
@@ -331,7 +347,7 @@ export function isModelObject(table: Readonly<Record<string, unknown>>): boolean
  * one (any product has a price).
  */
 const MODEL_RECORD_FIELD =
-  /^(?:tool_?calling|supports_?(?:tool_?calling|function_?calling|tools|vision|reasoning)|function_?calling|structured_?outputs|context_?length|context_?window|max_?context_?(?:length|tokens)|contextWindow|contextLength|input_?token_?limit|inputTokenLimit|output_?token_?limit|outputTokenLimit|max_?input_?tokens|max_?output_?tokens|maxInputTokens|maxOutputTokens|supportedGenerationMethods|input_?modalities|output_?modalities|modalities|architecture|top_provider|owned_by|knowledge_?cutoff)$/;
+  /^(?:tool_?calling|tool_?call|open_?weights|supports_?(?:tool_?calling|function_?calling|tools|vision|reasoning)|function_?calling|structured_?outputs|context_?length|context_?window|max_?context_?(?:length|tokens)|contextWindow|contextLength|input_?token_?limit|inputTokenLimit|output_?token_?limit|outputTokenLimit|max_?input_?tokens|max_?output_?tokens|maxInputTokens|maxOutputTokens|supportedGenerationMethods|input_?modalities|output_?modalities|modalities|architecture|top_provider|owned_by|knowledge_?cutoff)$/;
 /** Fields of a model record that hold an id of the model (beside `id`): its slug, its Hugging Face repository. */
 const MODEL_RECORD_ID_FIELD = /^(?:id|canonical_slug|hugging_face_id|model_id|modelId)$/;
 
@@ -373,15 +389,24 @@ function namesFamily(context: string | undefined, id: string): boolean {
 }
 
 /**
- * True when `context` spells `id` (or its last path segment) as an identifier, and the id has a
- * digit and a separator (`O1_MINI` for `o1-mini`, `GROK_4_6` for `grok-4-6`, `KOALA_13B` for
- * `togethercomputer/Koala-13B`). A bare word (`MISTRAL = "mistral"`) names a provider instead.
+ * True when `context` spells `id` (or its last path segment) as an identifier, whole or in its
+ * last words, and the id has a digit and a separator (`O1_MINI` for `o1-mini`, `GROK_4_6` for
+ * `grok-4-6`, `KOALA_13B` for `togethercomputer/Koala-13B`, `XENOVA_ALL_MINILM_L6_V2` for
+ * `all-MiniLM-L6-v2`). A bare word (`MISTRAL = "mistral"`) names a provider instead.
  */
 function mirrorsName(context: string | undefined, id: string): boolean {
   if (!context || context.length < 3 || !/\d/.test(id) || !/[-_.:]/.test(id)) return false;
-  const name = context.replace(/[^a-z0-9]/gi, "").toLowerCase();
   const spell = (s: string) => s.replace(/[^a-z0-9]/gi, "").toLowerCase();
-  return name === spell(id) || (id.includes("/") && name === spell(id.slice(id.lastIndexOf("/") + 1)));
+  const name = spell(context);
+  for (const spelled of [spell(id), ...(id.includes("/") ? [spell(id.slice(id.lastIndexOf("/") + 1))] : [])]) {
+    if (name === spelled) return true;
+    // Its last words after a prefix of its own (`XENOVA_ALL_MINILM_L6_V2`): the id starts a word.
+    if (spelled.length === 0 || !name.endsWith(spelled)) continue;
+    const words = context.split(/[^A-Za-z0-9]+/).filter((w) => w.length > 0);
+    for (let start = 1; start < words.length; start += 1)
+      if (words.slice(start).join("").toLowerCase() === spelled) return true;
+  }
+  return false;
 }
 
 /** `MISTRAL` and `mistral`: a name that only repeats its value. */

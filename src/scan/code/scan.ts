@@ -19,6 +19,7 @@ import {
   isPrivateWorkspacePackage,
   isShadowedByFirstParty,
 } from "./first-party.js";
+import { frontMatterYaml } from "./front-matter.js";
 import { type GpuUse, type InferenceServerUse, scanDeploymentText } from "./infra.js";
 import { parseDockerfilePipInstalls } from "./manifests/inline.js";
 import { parseManifestFile } from "./manifests/read.js";
@@ -319,7 +320,19 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
             file.role.format === "modelfile"
               ? undefined
               : detectMcpConfig(text, { file: file.rel, ...(options.secrets ? { secrets: options.secrets } : {}) });
-          addMcp(file, text, mcp);
+          // A script's YAML front matter (`#!/usr/bin/env -S mcphost script` / `---` / `mcpServers:`)
+          // is a config of its own, read as YAML.
+          const front = file.role.format === "shell" ? frontMatterYaml(text) : undefined;
+          const frontMcp =
+            front === undefined
+              ? undefined
+              : detectMcpConfig(front, {
+                  file: file.rel,
+                  format: "yaml",
+                  ...(options.secrets ? { secrets: options.secrets } : {}),
+                });
+          addMcp(file, text, mcp ?? frontMcp);
+          if (front !== undefined && CONFIG_HINT.test(front)) addModels(file.rel, configModels(front, "yaml", catalog));
           // Palisade's own policies and policy tests name models and GPU quotas as rules, not uses.
           if (file.role.format === "yaml" && isPalisadePolicyFile(text)) break;
           if (file.role.format === "yaml") {

@@ -16,8 +16,6 @@ export const IGNORED_DIRS = new Set([
   ".svn",
   "venv",
   ".venv",
-  "env",
-  ".env",
   "virtualenv",
   "__pycache__",
   ".tox",
@@ -40,6 +38,26 @@ export const IGNORED_DIRS = new Set([
   ".ipynb_checkpoints",
   ".idea",
 ]);
+
+/**
+ * Names a Python virtual environment is often given but a project's own folder has too (a Helm
+ * chart's `chart/env/`): such a folder is skipped only when it is one (`isVirtualEnv`).
+ */
+const VIRTUALENV_NAMES = new Set(["env", ".env"]);
+
+/**
+ * A Python virtual environment or conda environment: `pyvenv.cfg` (PEP 405, written by `venv` and
+ * by virtualenv 20+), an `activate` script (older virtualenv), or `conda-meta/`. A folder named
+ * `env` that is none of these (a Helm chart's `chart/env/prod.yaml`) is the project's own.
+ */
+export function isVirtualEnv(dir: string): boolean {
+  return (
+    existsSync(join(dir, "pyvenv.cfg")) ||
+    existsSync(join(dir, "bin", "activate")) ||
+    existsSync(join(dir, "Scripts", "activate")) ||
+    existsSync(join(dir, "conda-meta"))
+  );
+}
 
 export const SOURCE_LANGUAGES = ["python", "javascript", "typescript", "tsx", "go", "java"] as const;
 export type SourceLanguage = (typeof SOURCE_LANGUAGES)[number];
@@ -160,6 +178,13 @@ export function classifyFile(rel: string): FileRole | undefined {
   )
     return { kind: "dockerfile" };
   if (isEnvFileName(name)) return { kind: "config", format: "env" };
+  // A config template committed beside the file it stands for (`docker-compose.override.yml.example`,
+  // `config.json.sample`, `settings.toml.dist`) is read as that file.
+  const template = CONFIG_TEMPLATE.exec(name);
+  if (template?.[1]) {
+    const role = classifyFile(template[1]);
+    return role?.kind === "config" || role?.kind === "mcp-config" ? role : undefined;
+  }
   // Ollama Modelfiles (`FROM llama3.2`): https://github.com/ollama/ollama/blob/main/docs/modelfile.md
   if (
     name === "Modelfile" ||
@@ -192,6 +217,9 @@ export function classifyFile(rel: string): FileRole | undefined {
   if (ext === ".robot" || ext === ".resource") return { kind: "config", format: "robot" };
   return undefined;
 }
+
+/** A template of a named file: `NAME.EXT.example` and the like. */
+const CONFIG_TEMPLATE = /^(.+\.[A-Za-z0-9]{1,10})\.(?:examples?|samples?|template|tmpl|dist)$/i;
 
 /** A dotenv template (`.env.example`, `.env.sample`, `env.template`): committed, never a secrets file. */
 const ENV_TEMPLATE = /^\.?env[-_.]?(?:examples?|samples?|template|tmpl|dist)$/i;
@@ -325,6 +353,7 @@ export function walkTree(
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (IGNORED_DIRS.has(entry.name) || entry.name.endsWith(".egg-info")) continue;
+        if (VIRTUALENV_NAMES.has(entry.name) && isVirtualEnv(path)) continue;
         if (isIgnored(next, path, true) || excluded(relative(root, path).split(sep).join("/"))) continue;
         visit(path, next);
         continue;

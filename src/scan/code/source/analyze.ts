@@ -620,7 +620,11 @@ export function analyzeFacts(options: {
             seen.add(key);
             result.models.push({ ...m, line: t.line + offset });
           }
-      const candidates = embeddedModelCandidates(t.value, { comment: t.comment, quoted: true });
+      const candidates = embeddedModelCandidates(t.value, {
+        comment: t.comment,
+        quoted: true,
+        ...(t.lead ? { lead: t.lead } : {}),
+      });
       // A help text or docstring names ids in prose too (`language model e.g. gemini-2.0-flash`):
       // a word there counts when a strong pattern knows it whole. Comments keep to code and quotes.
       if (!t.comment) {

@@ -512,7 +512,7 @@ describe("model ids named by the code around them (issue 15, round 3)", () => {
       'function label() { return "llama3.1"; }',
     ].join("\n");
     assert.deepEqual(await models("typescript", ts), ["deepseek-v4-flash@3", "llama3.2@4", "qwen2.5-coder@7"]);
-    const py = 'def get_default_model_name():\n    return "mistral-nemo"\n';
+    const py = 'def get_default_model_name():\n    return "nemo-house"\n';
     assert.deepEqual(await models("python", py), []);
     const py2 = 'def get_default_model_name():\n    return "deepseek-v3"\n';
     assert.deepEqual(await models("python", py2), ["deepseek-v3@2"]);

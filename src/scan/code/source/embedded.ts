@@ -104,15 +104,24 @@ const EXAMPLE_OR_DEFAULT = /(?:\be\.g\.?|\beg|\bfor example|\bsuch as|\bdefault(
 const VERSIONED_REPO = /^[A-Za-z0-9][\w.-]*\/(?=[^/]*\d)[\w.:-]+$/;
 
 const OPENS_OBJECT = /["']?([A-Za-z_][\w-]{0,60})["']?\s*:\s*\{\s*$/;
+/**
+ * A call whose arguments follow on the next lines (Kotlin `LLModel(` / `id = "x",`, Python
+ * `ModelConfig(` / `name="x",`): its arguments are named by the callee, as an object by its key.
+ */
+const OPENS_CALL = /(?:^|[^\w.])([A-Za-z_]\w{0,60})\s*\(\s*$/;
 const MAX_OBJECT_DEPTH = 64;
 
-/** Follow the braces of one line: a keyed object opened at its end, then any other braces in order. */
+/**
+ * Follow the braces and parentheses of one line: a keyed object or a call opened at its end,
+ * then any other braces in order. Parentheses are followed only inside a call opened so.
+ */
 function trackObjects(line: string, objects: string[]): void {
-  const keyed = OPENS_OBJECT.exec(line);
+  const keyed = OPENS_OBJECT.exec(line) ?? OPENS_CALL.exec(line);
   const body = keyed ? line.slice(0, keyed.index) : line;
+  const parens = objects.length > 0;
   for (const c of body) {
-    if (c === "{" && objects.length < MAX_OBJECT_DEPTH) objects.push("");
-    else if (c === "}") objects.pop();
+    if ((c === "{" || (parens && c === "(")) && objects.length < MAX_OBJECT_DEPTH) objects.push("");
+    else if (c === "}" || (parens && c === ")")) objects.pop();
   }
   if (keyed?.[1] && objects.length < MAX_OBJECT_DEPTH) objects.push(keyed[1]);
 }
@@ -120,11 +129,12 @@ function trackObjects(line: string, objects: string[]): void {
 /**
  * Candidates in `text`, line by line. `comment`: the text is a comment, so a bare quoted string
  * is a candidate too (with no context of its own: only strong patterns will take it). `quoted`:
- * the same for a docstring or help text (`Model to use (e.g. "gpt-4o")`).
+ * the same for a docstring or help text (`Model to use (e.g. "gpt-4o")`). `lead`: the end of the
+ * comment line before, when the text continues it (`// the model (e.g.,` then `// "gpt-4o")`).
  */
 export function embeddedModelCandidates(
   text: string,
-  options: { comment: boolean; quoted?: boolean },
+  options: { comment: boolean; quoted?: boolean; lead?: string },
 ): EmbeddedCandidate[] {
   const out: EmbeddedCandidate[] = [];
   const lines = text.split("\n", MAX_LINES);
@@ -143,11 +153,21 @@ export function embeddedModelCandidates(
     else if (block && item?.[2] && (item[1] ?? "").length >= block.indent)
       out.push({ value: item[2], context: block.key, line: offset });
     else if (!item) block = undefined;
+    const braces =
+      line.includes("{") ||
+      line.includes("}") ||
+      (line.includes("(") && (objects.length > 0 || line.trimEnd().endsWith("("))) ||
+      (objects.length > 0 && line.includes(")"));
     if (line.length < 4) {
-      if (line.includes("{") || line.includes("}")) trackObjects(line, objects);
+      if (braces) trackObjects(line, objects);
       continue;
     }
     const taken = new Set<string>();
+    // `"model_configuration": { "name": "x" }` over several lines, Kotlin `LLModel(` / `id = "x"`:
+    // a `name` or `id` is named by the object's key or the call's name.
+    const owner = objects[objects.length - 1];
+    const named = (key: string | undefined) =>
+      owner && key && /^(name|id)$/.test(key) && /model|llm|embedder/i.test(owner) ? `${owner}.${key}` : key;
     const add = (value: string | undefined, context: string | undefined) => {
       if (!value || taken.has(value)) return;
       taken.add(value);
@@ -156,14 +176,10 @@ export function embeddedModelCandidates(
     // A namespaced flag (`--actor.model_name_or_path X`) is named by its last part.
     if (line.includes("--")) for (const m of line.matchAll(FLAG)) add(m[2], m[1]?.slice(m[1].lastIndexOf(".") + 1));
     if (line.includes(":")) {
-      // `"model_configuration": { "name": "x" }` over several lines: a `name` or `id` is named by the object's key.
-      const owner = objects[objects.length - 1];
-      const named = (key: string | undefined) =>
-        owner && key && /^(name|id)$/.test(key) && /model|llm|embedder/i.test(owner) ? `${owner}.${key}` : key;
       for (const m of line.matchAll(PAIR)) add(m[2], named(m[1]));
       for (const m of line.matchAll(BARE_PAIR)) add(m[2], named(m[1]));
     }
-    if (line.includes("{") || line.includes("}")) trackObjects(line, objects);
+    if (braces) trackObjects(line, objects);
     if (line.includes("=")) {
       for (const m of line.matchAll(ENV_ASSIGN)) add(m[2], m[1]);
       const shell = SHELL_ASSIGN.exec(line);
@@ -175,15 +191,44 @@ export function embeddedModelCandidates(
       for (const m of line.matchAll(TUPLE)) add(m[2], m[1]);
       for (const m of line.matchAll(ASSIGN)) {
         const name = m[1] ?? "";
-        add(m[3], /Tokeni[sz]er\w*\.from_pretrained$/.test(name) ? "tokenizer" : name.slice(name.lastIndexOf(".") + 1));
+        // `String::from("x")`, `Cow::from("x")`: a conversion names nothing; what it converts is a bare string.
+        if (m[2] === "(" && line[(m.index ?? 0) - 1] === ":" && /^(from|new)$/.test(name)) {
+          add(m[3], undefined);
+          continue;
+        }
+        add(
+          m[3],
+          /Tokeni[sz]er\w*\.from_pretrained$/.test(name)
+            ? "tokenizer"
+            : m[2] === "="
+              ? named(name.slice(name.lastIndexOf(".") + 1))
+              : name.slice(name.lastIndexOf(".") + 1),
+        );
       }
     }
-    if (options.comment || options.quoted)
+    if (options.comment || options.quoted) {
+      /** Where the last quoted example ended, so that `"a" or "b"` after it are examples too. */
+      let exampleEnd = -1;
       for (const m of line.matchAll(QUOTED)) {
-        // `# ... (e.g. "xai/grok-beta")`: an example in a comment's prose, not a setting left in code.
-        if (options.comment && EXAMPLE_LEAD.test(line.slice(Math.max(0, (m.index ?? 0) - 24), m.index))) continue;
+        const index = m.index ?? 0;
+        // `# ... (e.g. "xai/grok-beta")`: an example in a comment's prose, not a setting left in code;
+        // also when the lead ends the comment line before (`// ... (e.g.,` / `// "x" or "y")`).
+        const before = line.slice(Math.max(0, index - 24), index);
+        const example =
+          options.comment &&
+          (EXAMPLE_LEAD.test(before) ||
+            (exampleEnd >= 0 && /^\s*(?:,|or|and|\/)\s*$/.test(line.slice(exampleEnd, index))) ||
+            (offset === 0 &&
+              options.lead !== undefined &&
+              /^\s*(?:\/\/+|#+|\*|--)?\s*\(?\s*$/.test(line.slice(0, index)) &&
+              EXAMPLE_LEAD.test(options.lead.trimEnd())));
+        if (example) {
+          exampleEnd = index + m[0].length;
+          continue;
+        }
         add(m[1], undefined);
       }
+    }
   }
   return out;
 }

@@ -61,6 +61,8 @@ export interface TextFact {
   value: string;
   line: number;
   comment: boolean;
+  /** The end of the comment on the line before, when this comment continues it (`// (e.g.,` / `// "x")`). */
+  lead?: string;
 }
 
 /** A string literal (plain or interpolated) that names an AI API endpoint. */
@@ -275,6 +277,12 @@ function assignedName(parent: Node, value: Node): string | undefined {
     case "var_spec":
     case "const_spec":
       return parent.childForFieldName("name")?.text;
+    // TypeScript `enum Models { GPT_4O = "gpt-4o" }`: a member is named like a constant.
+    case "enum_assignment": {
+      const v = parent.childForFieldName("value");
+      if (v && v.id !== value.id) return undefined;
+      return parent.childForFieldName("name")?.text;
+    }
     case "pair":
     case "keyed_element": {
       // A struct or object field: `{client: openai.NewClient(key)}` binds the field `.client`.
@@ -322,7 +330,8 @@ const COMPARISONS = new Set([
 
 const PROMPT_HUB = /(^|\.)hub\.pull$|(^|\.)pull_prompt$|(^|\.)pullPrompt$/;
 
-const ENV_READERS = /(^|\.)(getenv|get|Getenv|LookupEnv|getProperty|environ\.get|setdefault|env)$/;
+const ENV_READERS =
+  /(^|\.)(getenv|get|Getenv|LookupEnv|getProperty|environ\.get|setdefault|env|get_?env_?(?:var|variable)?|getEnv(?:Var|Variable)?)$/;
 
 /**
  * What a `default=` names: the option of an argparse / click / typer declaration
@@ -417,6 +426,9 @@ function repoTypeContext(args: Node): string | undefined {
   return undefined;
 }
 
+/** `Literal`, `typing.Literal`, `typing_extensions.Literal`: a type whose values are listed. */
+const LITERAL_TYPE = /^(?:typing(?:_extensions)?\.)?Literal$/;
+
 /** The name that gives a string its meaning, climbing at most a few wrapper nodes. */
 function contextOf(node: Node): string | undefined {
   let current = node;
@@ -468,6 +480,11 @@ function contextOf(node: Node): string | undefined {
           parent.childForFieldName("operand");
         if (!container || container.id === current.id || !/^[A-Za-z_$][\w$.]{0,100}$/.test(container.text))
           return undefined;
+        // `KnownModelName = Literal["a", "b"]`: a Literal type written as a value is named by what holds it.
+        if (LITERAL_TYPE.test(container.text)) {
+          current = parent;
+          break;
+        }
         return container.text;
       }
       // `model_name == "o3-mini"`, Go `chat.model == "gemma-3-27b-it"`, `model in ("o1", "o3")`:
@@ -541,8 +558,9 @@ function contextOf(node: Node): string | undefined {
           current = call;
           break;
         }
-        // `@pytest.mark.parametrize("model_id", [...])`: the argument names name the values.
-        if (name === "parametrize" && envName && first?.id !== current.id) return envName;
+        // `@pytest.mark.parametrize("model_id", [...])`: the argument names name the values;
+        // `TypeAliasType("KnownModelName", Literal[...])` (PEP 695's backport) names its type.
+        if ((name === "parametrize" || name === "TypeAliasType") && envName && first?.id !== current.id) return envName;
         if (name === "from_pretrained" && /Tokeni[sz]er/.test(info.callee)) return "tokenizer";
         // LangChain Hub / LangSmith prompts (`hub.pull("rlm/rag-prompt")`) are prompts, not models.
         if (PROMPT_HUB.test(info.callee)) return "prompt";
@@ -978,6 +996,8 @@ function typeIds(language: Language): TypeIds {
  */
 export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
   const facts: FileFacts = { imports: [], calls: [], strings: [], assigns: [], texts: [], urls: [] };
+  /** The last comment met and the row it ends on, for a comment that continues it on the next line. */
+  let previousComment: { row: number; tail: string } | undefined;
   /** Local functions by name, with their parameter names, to name positional arguments. */
   const functions = new Map<string, string[]>();
   /** Local classes by name, with their constructor's parameter names. */
@@ -1101,8 +1121,12 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
           const text = node.text;
           // Quotes or flags (`# model = "x"`, `# --model x`), or an Ollama command (`#!ollama pull x`).
           // A documentation block (JSDoc, Javadoc: `/** @example ... */`) is docs, like Markdown: not read.
-          if (text.length <= MAX_TEXT && COMMENT_HINT.test(text) && !text.startsWith("/**"))
-            facts.texts.push({ value: text, line: lineOf(node), comment: true });
+          if (text.length <= MAX_TEXT && COMMENT_HINT.test(text) && !text.startsWith("/**")) {
+            const lead =
+              previousComment && previousComment.row === node.startPosition.row - 1 ? previousComment.tail : undefined;
+            facts.texts.push({ value: text, line: lineOf(node), comment: true, ...(lead ? { lead } : {}) });
+          }
+          previousComment = { row: node.endPosition.row, tail: text.slice(-40) };
         } else {
           const assign = assignmentOf(node);
           if (assign) facts.assigns.push({ ...assign, line: lineOf(node), scope });
@@ -1126,7 +1150,10 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
   }
   // `performChatCompletion(messages, "sonar-pro")` is named by the parameter it binds to, when the
   // function is defined in this file (`function performChatCompletion(messages, model = ...)`).
+  // An environment reader of the file's own (`get_env_variable("EMBEDDINGS_MODEL", "x")`) keeps the
+  // variable's name, as a library's `os.getenv` does.
   for (const p of positional) {
+    if (p.index > 0 && ENV_READERS.test(p.callee)) continue;
     const name = (functions.get(p.callee) ?? constructorOf(p.callee, constructors, facts.classes))?.[p.index];
     if (name) p.fact.context = name;
   }
