@@ -4,7 +4,16 @@
  */
 import { isIPv4, isIPv6 } from "node:net";
 import { addressRecognizer } from "./address.js";
-import { GAZETTEER_MAX_SPAN, loadGazetteer, recognizeWithGazetteer, STREET_SUFFIXES } from "./gazetteer.js";
+import { addressBlockRecognizer } from "./address-block.js";
+import {
+  createLowerCaseHold,
+  GAZETTEER_MAX_SPAN,
+  LOWER_CASE_LINE_MAX,
+  loadGazetteer,
+  recognizeLowerCaseLines,
+  recognizeWithGazetteer,
+  STREET_SUFFIXES,
+} from "./gazetteer.js";
 import { NOT_AN_ID, nationalRecognizers } from "./national-recognizers.js";
 import { isPlausiblePhone } from "./phone.js";
 import { definePatternRecognizer, type Recognizer } from "./recognizer.js";
@@ -209,6 +218,13 @@ export function builtinRecognizers(): Recognizer[] {
       maxLength: GAZETTEER_MAX_SPAN,
       recognize: (text, reach) => recognizeWithGazetteer(text, loadGazetteer(), reach),
     },
+    {
+      id: "gazetteer-lower-case",
+      entities: ["PERSON", "LOCATION"],
+      maxLength: LOWER_CASE_LINE_MAX,
+      hold: createLowerCaseHold(loadGazetteer),
+      recognize: (text, reach) => recognizeLowerCaseLines(text, loadGazetteer(), reach),
+    },
     definePatternRecognizer({
       id: "email-address",
       entity: "EMAIL_ADDRESS",
@@ -409,5 +425,6 @@ export function builtinRecognizers(): Recognizer[] {
     }),
     ...nationalRecognizers(),
     addressRecognizer(),
+    addressBlockRecognizer((name) => loadGazetteer().places.has(name)),
   ];
 }

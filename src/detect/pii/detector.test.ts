@@ -170,3 +170,50 @@ describe("PII recognisers", () => {
     );
   });
 });
+
+describe("names, places and organisations from context", () => {
+  const positives: [string, string, string][] = [
+    ["a name no list holds, after 'my name is'", "Hello, my name is Kenjirou", "PERSON:Kenjirou"],
+    ["a name no list holds, before 'shouted'", "Klimek shouted at the driver.", "PERSON:Klimek"],
+    ["an unlisted name in a list of names", "Our founders: Kovalev, Lee and Phillips.", "PERSON:Kovalev"],
+    ["a lone surname in a list of names", "Our founders: Kovalev, Lee and Phillips.", "PERSON:Phillips"],
+    ["a name in lower-case text", "i'm so jealous! said petra to michael", "PERSON:petra"],
+    ["first and last name in lower-case text", "my partner is roberto garcia", "PERSON:roberto garcia"],
+    ["an unlisted town after 'lives in'", "My friend lives in Punkaharju", "LOCATION:Punkaharju"],
+    ["a town in capitals after 'I am in'", "I am in PORSGRUNN for a business trip", "LOCATION:PORSGRUNN"],
+    ["a place whose last word is a first name", "I am in Mansilla de la Sierra now", "LOCATION:Mansilla de la Sierra"],
+    ["a company before 'office'", "The Social Explorer office is at the corner.", "ORGANIZATION:Social Explorer"],
+    ["an employer after 'works at'", "She works at Innography these days.", "ORGANIZATION:Innography"],
+  ];
+  for (const [name, text, value] of positives) {
+    it(`finds ${name}`, () => {
+      const got = detector.detect(text).map((d) => `${d.entity}:${text.slice(d.start, d.end)}`);
+      assert.ok(got.includes(value), `got ${JSON.stringify(got)}`);
+    });
+  }
+
+  const negatives: [string, string][] = [
+    ["a street with a surname", "The shows on Hansen Street were important to them."],
+    ["a unit word after a name", "Diana Weöres Apt. 434"],
+    ["a name followed by a label", "Anbei meine Daten: Heike Vogel, IdNr. 40225691733."],
+    ["common words in lower-case text", "i said it will rain in the park later"],
+  ];
+  const wrong: Record<string, string[]> = {
+    "a street with a surname": ["PERSON:Hansen Street", "PERSON:Hansen"],
+    "a unit word after a name": ["PERSON:Diana Weöres Apt"],
+    "a name followed by a label": ["PERSON:IdNr", "PERSON:Vogel"],
+    "common words in lower-case text": ["PERSON:said", "PERSON:park", "LOCATION:park"],
+  };
+  for (const [name, text] of negatives) {
+    it(`does not report ${name}`, () => {
+      const got = detector.detect(text).map((d) => `${d.entity}:${text.slice(d.start, d.end)}`);
+      for (const bad of wrong[name] ?? []) assert.ok(!got.includes(bad), `got ${JSON.stringify(got)}`);
+    });
+  }
+
+  it("leaves a letterhead's places and organisation out with names: off", () => {
+    const text = "Paula Brandt\nDemystdata\n55 Halsey Road\n Suite 881\n Hayborough\n Thailand 52574";
+    const off = createPiiDetector({ names: "off" }).detect(text);
+    assert.deepEqual([...new Set(off.map((d) => d.entity))], ["STREET_ADDRESS"]);
+  });
+});

@@ -32,6 +32,12 @@ export function piiEntities(): string[] {
   return [...new Set(builtinRecognizers().flatMap((r) => r.entities))].sort();
 }
 
+/** The recognisers `names: off` leaves out. */
+const NAME_RECOGNIZERS: ReadonlySet<string> = new Set(["gazetteer", "gazetteer-lower-case"]);
+
+/** The entities `names: off` never reports. */
+const NAME_ENTITIES: ReadonlySet<string> = new Set(["PERSON", "LOCATION", "ORGANIZATION"]);
+
 /** Characters around a span searched for context words. */
 export const PII_CONTEXT_REACH = 48;
 const DEFAULT_THRESHOLD = 0.5;
@@ -40,9 +46,11 @@ export function createPiiDetector(options: PiiDetectorOptions = {}): TextDetecto
   const wanted = options.entities ? new Set(options.entities) : undefined;
   const builtins = options.builtins === false ? [] : builtinRecognizers();
   const recognizers = [
-    ...(options.names === "off" ? builtins.filter((r) => r.id !== "gazetteer") : builtins),
+    ...(options.names === "off" ? builtins.filter((r) => !NAME_RECOGNIZERS.has(r.id)) : builtins),
     ...(options.extra ?? []),
   ].filter((r) => !wanted || r.entities.some((e) => wanted.has(e)));
+  // With names off, a letterhead's city, country and organisation lines go unreported too.
+  const dropped: ReadonlySet<string> = options.names === "off" ? NAME_ENTITIES : new Set();
   const thresholds = options.thresholds ?? {};
   const thresholdOf = (entity: string) => thresholds[entity] ?? thresholds.default ?? DEFAULT_THRESHOLD;
   return {
@@ -58,7 +66,8 @@ export function createPiiDetector(options: PiiDetectorOptions = {}): TextDetecto
       const hints = createScanHints(text);
       for (const recognizer of recognizers) {
         for (const d of recognizer.recognize(text, PII_CONTEXT_REACH, hints)) {
-          if (d.score >= thresholdOf(d.entity) && (!wanted || wanted.has(d.entity))) candidates.push(d);
+          if (d.score >= thresholdOf(d.entity) && (!wanted || wanted.has(d.entity)) && !dropped.has(d.entity))
+            candidates.push(d);
         }
       }
       return toOriginalDetections(resolveOverlaps(candidates), scan);

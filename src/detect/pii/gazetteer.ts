@@ -2,13 +2,15 @@
  * Gazetteer recognisers for PERSON, LOCATION, STREET_ADDRESS and ORGANIZATION: runs of
  * capitalised words checked against name and place lists (rules/pii/*.txt, built from open data
  * by scripts/build-gazetteer.ts), with titles, street and company suffixes and context words.
- * No model is downloaded; this is the best in-process method without one, and it misses names
- * written in lower case or absent from the lists (see docs/detectors.md for measured figures).
+ * Context phrases ("my name is", "lives in", "works at") and lists of names cover some words the
+ * lists lack, and lines written all in lower case get a second reading (`recognizeLowerCaseLines`).
+ * No model is downloaded; this is the best in-process method without one, and it still misses most
+ * names absent from the lists (see docs/detectors.md for measured figures).
  */
 import { readFileSync } from "node:fs";
 import type { Detection } from "../detection.js";
 import { createContextMatcher, wordsOf } from "../words.js";
-import { contextWindow } from "./recognizer.js";
+import { contextWindow, type RecognizerHold } from "./recognizer.js";
 
 export interface Gazetteer {
   firstNames: ReadonlySet<string>;
@@ -302,11 +304,335 @@ interface Token {
 export const GAZETTEER_MAX_SPAN = 120;
 
 export function recognizeWithGazetteer(text: string, gazetteer: Gazetteer, contextReach: number): Detection[] {
+  return recognizeCased(text, gazetteer, contextReach);
+}
+
+/** Longest line read for names in lower case; longer lines are left to the cased rules. */
+export const LOWER_CASE_LINE_MAX = 320;
+
+/**
+ * Names and places in lines written all in lower case ("said petra to michael"), each line on
+ * its own so a streamed text gets the same answer as the whole: a line counts once it ends (or the
+ * text does) and has no capital letter and at most LOWER_CASE_LINE_MAX characters.
+ */
+export function recognizeLowerCaseLines(text: string, gazetteer: Gazetteer, contextReach: number): Detection[] {
   const out: Detection[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    if (end - start <= LOWER_CASE_LINE_MAX) {
+      const line = text.slice(start, end);
+      if (/\p{Ll}/u.test(line) && !/\p{Lu}/u.test(line)) {
+        for (const d of recognizeLowerCase(line, gazetteer, contextReach))
+          out.push({ ...d, start: d.start + start, end: d.end + start });
+      }
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+/**
+ * Streaming hold for lower-case lines: the last line is open while it has no capital letter and
+ * may still be at most LOWER_CASE_LINE_MAX long, from its first word the lists would capitalise
+ * (every match starts at one); a line break ends every match.
+ */
+export function createLowerCaseHold(load: () => Gazetteer): RecognizerHold {
+  return {
+    openFrom(text) {
+      const start = text.lastIndexOf("\n") + 1;
+      if (text.length - start > LOWER_CASE_LINE_MAX) return text.length;
+      const line = text.slice(start);
+      if (/\p{Lu}/u.test(line)) return text.length;
+      const g = load();
+      const words = /\p{Ll}[\p{Ll}\p{M}'’-]*/gu;
+      for (let m = words.exec(line); m !== null; m = words.exec(line)) {
+        // The last word may still grow into a listed one.
+        if (m.index + m[0].length === line.length || isCapitalisedWhenLower(m[0], g)) return start + m.index;
+      }
+      return text.length;
+    },
+    isBreak(text, at) {
+      return text[at] === "\n";
+    },
+  };
+}
+
+/** Whether a lower-case reading capitalises a word: a listed name, place or title. */
+function isCapitalisedWhenLower(word: string, g: Gazetteer): boolean {
+  const head = (word[0] as string).toUpperCase();
+  if (head.length !== 1) return false;
+  const capital = head + word.slice(1);
+  const known = g.firstNames.has(capital) || g.lastNames.has(capital) || g.places.has(capital) || TITLES.has(word);
+  return known && !isStopWord(word) && !LOWER_CASE_WORDS.has(word);
+}
+
+/** Names that are also frequent English verbs or nouns written in lower case ("said", "says"). */
+const LOWER_CASE_WORDS = new Set(["said", "says", "royal", "princess", "prince", "baby", "sung", "long", "young"]);
+
+/**
+ * Text written all in lower case ("said petra to michael"): the words the lists know (names,
+ * places, titles) are capitalised in a copy of the same length, which the cased rules then read.
+ * Many names are ordinary words too ("faith", "park"), so only the evidence that survives case
+ * counts: a first and last name together, a title or a name phrase, a place of several words or
+ * after "in", "from".
+ */
+function recognizeLowerCase(text: string, g: Gazetteer, contextReach: number): Detection[] {
+  const cased = text.replace(/\p{Ll}[\p{Ll}\p{M}'’-]*/gu, (word) =>
+    isCapitalisedWhenLower(word, g) ? (word[0] as string).toUpperCase() + word.slice(1) : word,
+  );
+  return recognizeCased(cased, g, contextReach).filter((d) => {
+    const words = cased.slice(d.start, d.end).split(" ").length;
+    if (d.entity === "PERSON")
+      return (
+        (words >= 2 && d.score >= 0.85) ||
+        d.reasons.some((r) => r === "title" || r === "enumeration" || r.startsWith("context:name"))
+      );
+    if (d.entity === "LOCATION") return words >= 2 || d.score >= 0.7;
+    return false;
+  });
+}
+
+function recognizeCased(text: string, gazetteer: Gazetteer, contextReach: number): Detection[] {
+  const out: Detection[] = [];
+  // The last run, its name candidate if any, for enumerations ("Kovalev, Lee and Phillips").
+  let previous:
+    | { run: Token[]; person: Detection | undefined; unknown: boolean; empty: boolean; weakPlace: boolean }
+    | undefined;
   forEachCapitalisedRun(text, (run) => {
-    for (const detection of classifyRun(text, run, gazetteer, contextReach)) out.push(detection);
+    // Most runs are one capitalised function word at a sentence start ("The", "We"): nothing to do.
+    if (run.length === 1 && isStopWord((run[0] as Token).bare)) {
+      previous = undefined;
+      return;
+    }
+    let found = classifyRun(text, run, gazetteer, contextReach);
+    // A lone surname or first name the lists give a low score, or a lone word taken for a place,
+    // may still be named by its context.
+    if (found.every((d) => (d.entity === "PERSON" || d.entity === "LOCATION") && d.score < ENUMERATED_SCORE)) {
+      const named = nameByContext(text, run, gazetteer);
+      if (named.length > 0) found = named;
+    }
+    const organization = organizationByContext(text, run, gazetteer);
+    if (organization) out.push(organization);
+    const place = placeByContext(text, run);
+    if (place) out.push(place);
+    for (const detection of found) out.push(detection);
+    const current = {
+      run,
+      person: found.find((d) => d.entity === "PERSON"),
+      unknown: false,
+      empty: found.length === 0,
+      weakPlace: isWeakPlaceName(found, run, gazetteer),
+    };
+    // Items of one list with a name among them are names, in either order: a lone surname or an
+    // unlisted word is raised to a name's score. Whether a word is unknown is asked only in a list.
+    const listed = previous !== undefined && isEnumerationGap(text, previous.run, run);
+    if (listed) {
+      current.unknown = (found.length === 0 && isUnknownWord(run, gazetteer)) || current.weakPlace;
+      if (previous && !previous.person) previous.unknown = previous.empty && isUnknownWord(previous.run, gazetteer);
+      if (previous && !previous.person && previous.weakPlace) previous.unknown = true;
+    }
+    if (
+      previous &&
+      listed &&
+      (previous.person || previous.unknown) &&
+      (current.person || current.unknown) &&
+      (previous.person || current.person)
+    ) {
+      // Each pair is judged on what the lists and context said of its two items, never on what an
+      // earlier pair concluded, so the answer depends only on text near the items (streaming).
+      for (const item of [previous, current]) {
+        if (item.person && item.person.score < ENUMERATED_SCORE)
+          out.push({ ...item.person, score: ENUMERATED_SCORE, reasons: [...item.person.reasons, "enumeration"] });
+        else if (!item.person) out.push(enumerated(item.run));
+      }
+    }
+    previous = current;
   });
   return out;
+}
+
+/** Words before a name that say one follows ("my name is", "directed by", "call me"). */
+const NAME_BEFORE = createPhraseSet(
+  "name is|names are|call me|calls me|called|named|starring|directed by|written by|produced by|sung by|featuring|" +
+    "says|said|i am|i'm|i’m|he is|she is|hieß|heiße|je m'appelle|me llamo|mi chiamo|ik heet|mijn naam is|" +
+    "mi nombre es|mein name ist|je suis",
+);
+/** Words after a name that say it was one ("Klimek shouted", "Ana says"). */
+const NAME_AFTER: ReadonlySet<string> = new Set(
+  "says said shouted asked replied told wrote explained whispered answered".split(" "),
+);
+
+/**
+ * A run no list knows, named a person by the words around it: one or two capitalised words after
+ * "my name is", "call me", "directed by", or before "said", "shouted". Places and stop words stay out.
+ */
+function nameByContext(text: string, run: Token[], g: Gazetteer): Detection[] {
+  if (run.length > 2) return [];
+  const start = (run[0] as Token).start;
+  const last = run[run.length - 1] as Token;
+  const end = last.text.endsWith(".") ? last.end - 1 : last.end;
+  // The context first: it rejects almost every run with a look at one word.
+  if (!followsPhrase(text, start, NAME_BEFORE) && !precedesWord(text, end, NAME_AFTER)) return [];
+  const words = run.map((t) => withoutPossessive(t.bare));
+  if (words.some((w) => isStopWord(w) || TITLES.has(w.toLowerCase()) || w.length < 2)) return [];
+  // A place is a name here only if the lists know it as a name too ("starring Martinez").
+  const listedName = words.every((w) => g.firstNames.has(w) || g.lastNames.has(w));
+  if (g.places.has(words.join(" ")) && !listedName) return [];
+  if (words.some((w) => ORG_SUFFIXES.has(w.toLowerCase()))) return [];
+  if (words.some((w) => STREET_SUFFIXES.has(w.toLowerCase()))) return [];
+  return [span("PERSON", start, end, 0.6, "person-context", ["context:name-phrase"])];
+}
+
+/** Words before an employer ("works at", "joined"), and after a company ("the Redfin office"). */
+const ORG_BEFORE = createPhraseSet(
+  "works at|works for|work at|work for|worked at|worked for|working at|working for|employed by|employed at|" +
+    "spent a year at|interned at|joined|hired by|customer of|acquired by",
+);
+const ORG_AFTER: ReadonlySet<string> = new Set("office offices headquarters HQ employees staff board".split(" "));
+
+/** Whether the word right after `end` (one space after it) is in the set, as written. */
+function precedesWord(text: string, end: number, words: ReadonlySet<string>): boolean {
+  if (text.charCodeAt(end) !== 32) return false;
+  let to = end + 1;
+  while (to < text.length && to - end <= 16 && isLetterOrDigit(text.charCodeAt(to))) to++;
+  return to > end + 1 && words.has(text.slice(end + 1, to));
+}
+
+/**
+ * A run that the words around it make an organisation: after "works at", "joined", or before
+ * "office", "headquarters" ("The Social Explorer office is at ..."). Places stay places.
+ */
+function organizationByContext(text: string, run: Token[], g: Gazetteer): Detection | undefined {
+  let first = 0;
+  while (first < run.length - 1 && isStopWord((run[first] as Token).bare)) first++;
+  const start = (run[first] as Token).start;
+  const last = run[run.length - 1] as Token;
+  const end = last.text.endsWith(".") && !ORG_SUFFIXES.has(last.bare.toLowerCase()) ? last.end - 1 : last.end;
+  if (!followsPhrase(text, start, ORG_BEFORE) && !precedesWord(text, end, ORG_AFTER)) return undefined;
+  const words = run.slice(first).map((t) => t.bare);
+  if (words.length === 1 && (isStopWord(words[0] as string) || TITLES.has((words[0] as string).toLowerCase())))
+    return undefined;
+  if (g.places.has(words.join(" "))) return undefined;
+  return span("ORGANIZATION", start, end, 0.65, "organization-context", ["context:organization"]);
+}
+
+/** Words before a place that say it is one ("lives in", "grew up in", "I'm in", "moved here from"). */
+const PLACE_BEFORE = createPhraseSet(
+  "lives in|live in|living in|lived in|grew up in|born in|i am in|i'm in|i’m in|we are in|moved to|moved from|" +
+    "moved here from|came here from|based in|located in|traveling to|travelling to|flying to|flew to|city of|" +
+    "town of|village of|home city|street in|arrived in|wohnt in|wohne in|habite à|j'habite à|vivo en|vivo a|" +
+    "woon in|woont in",
+);
+
+/** Phrases of up to four words, matched whole against the words right before a span. */
+interface PhraseSet {
+  phrases: ReadonlySet<string>;
+  /** The last word of every phrase: most runs are rejected on the word right before them. */
+  lastWords: ReadonlySet<string>;
+  maxWords: number;
+}
+
+function createPhraseSet(list: string): PhraseSet {
+  const phrases = list.split("|");
+  return {
+    phrases: new Set(phrases),
+    lastWords: new Set(phrases.map((p) => p.slice(p.lastIndexOf(" ") + 1))),
+    maxWords: Math.max(...phrases.map((p) => p.split(" ").length)),
+  };
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 10 || code === 9 || code === 13;
+}
+
+/**
+ * Whether the words right before `start` (one space before it) end with a phrase of the set,
+ * compared in lower case: a lookup per phrase length, not a regular expression over the text.
+ */
+function followsPhrase(text: string, start: number, set: PhraseSet): boolean {
+  if (start < 2 || text.charCodeAt(start - 1) !== 32) return false;
+  let at = start - 1;
+  let phrase = "";
+  for (let n = 0; n < set.maxWords; n++) {
+    let from = at;
+    while (from > 0 && start - from < 40 && !isSpace(text.charCodeAt(from - 1))) from--;
+    if (from === at) return false;
+    const word = text.slice(from, at).toLowerCase();
+    if (n === 0 && !set.lastWords.has(word)) return false;
+    phrase = phrase === "" ? word : `${word} ${phrase}`;
+    if (set.phrases.has(phrase)) return true;
+    if (from === 0 || text.charCodeAt(from - 1) !== 32) return false;
+    at = from - 1;
+  }
+  return false;
+}
+
+/**
+ * A run the words before it make a place: one to four capitalised words after "lives in",
+ * "grew up in", "I'm in". Scored above a lone listed name, below a full one ("lives in Mansilla de
+ * la Sierra" is a place; "lives in Anna Smith's flat" stays a person).
+ */
+function placeByContext(text: string, run: Token[]): Detection | undefined {
+  if (run.length > 4) return undefined;
+  const start = (run[0] as Token).start;
+  if (!followsPhrase(text, start, PLACE_BEFORE)) return undefined;
+  const words = run.map((t) => t.bare);
+  if (words.some((w) => isStopWord(w) || TITLES.has(w.toLowerCase()) || ORG_SUFFIXES.has(w.toLowerCase())))
+    return undefined;
+  const last = run[run.length - 1] as Token;
+  const end = last.text.endsWith(".") && last.bare.length > 1 ? last.end - 1 : last.end;
+  return span("LOCATION", start, end, 0.8, "location-context", ["context:place"]);
+}
+
+/** Whether a run is one word taken for a place without context that the lists also know as a name. */
+function isWeakPlaceName(found: readonly Detection[], run: Token[], g: Gazetteer): boolean {
+  if (run.length !== 1 || found.length !== 1) return false;
+  const only = found[0] as Detection;
+  const word = withoutPossessive((run[0] as Token).bare);
+  return (
+    only.entity === "LOCATION" && only.score < ENUMERATED_SCORE && (g.firstNames.has(word) || g.lastNames.has(word))
+  );
+}
+
+/** Whether a run is one capitalised word no list knows and no stop word: a name candidate. */
+function isUnknownWord(run: Token[], g: Gazetteer): boolean {
+  if (run.length !== 1) return false;
+  const word = withoutPossessive((run[0] as Token).bare);
+  return (
+    word.length >= 2 &&
+    !isStopWord(word) &&
+    !TITLES.has(word.toLowerCase()) &&
+    !g.places.has(word) &&
+    !ORG_SUFFIXES.has(word.toLowerCase()) &&
+    !STREET_SUFFIXES.has(word.toLowerCase()) &&
+    /^\p{Lu}[\p{Ll}\p{M}'’-]+$/u.test(word)
+  );
+}
+
+/** Whether two runs are items of one list: ", ", " and ", ", and ", " & " between them. */
+function isEnumerationGap(text: string, a: Token[], b: Token[]): boolean {
+  const aEnd = (a[a.length - 1] as Token).end;
+  const bStart = (b[0] as Token).start;
+  const gap = text.slice(aEnd, bStart);
+  if (gap === " and " || gap === ", and " || gap === " & ") return true;
+  if (gap !== ", ") return false;
+  // A comma alone joins list items only in a list of three or more ("Malon, Mark, Kaylee and
+  // Jennifer"); "Heike Vogel, IdNr." is a name and a label.
+  const bEnd = (b[b.length - 1] as Token).end;
+  const aStart = (a[0] as Token).start;
+  return (
+    /^(?:,| and | & )/u.test(text.slice(bEnd, bEnd + 5)) || /, $/u.test(text.slice(Math.max(0, aStart - 2), aStart))
+  );
+}
+
+const ENUMERATED_SCORE = 0.6;
+
+function enumerated(run: Token[]): Detection {
+  const only = run[0] as Token;
+  const end = only.text.endsWith(".") ? only.end - 1 : only.end;
+  return span("PERSON", only.start, end, ENUMERATED_SCORE, "person-gazetteer", ["enumeration"]);
 }
 
 /**
@@ -330,12 +656,39 @@ function forEachCapitalisedRun(text: string, onRun: (run: Token[]) => void): voi
     const bare = word.endsWith(".") ? word.slice(0, -1) : word;
     const last = current[current.length - 1];
     if (last && !isJoiner(text, last.end, start)) flush();
+    // "Diana Weöres Apt. 434": a unit word ends a name.
+    if (bare.length >= 3 && bare.length <= 5 && UNIT_WORDS.has(bare.toLowerCase())) {
+      flush();
+      continue;
+    }
     current.push({ text: word, bare, start, end: start + word.length });
     if (current.length > MAX_RUN) current.shift();
     if (word.endsWith(".") && !TITLES.has(bare.toLowerCase()) && !ORG_SUFFIXES.has(bare.toLowerCase())) flush();
   }
   flush();
 }
+
+/** Words that open a unit of an address ("Apt. 434"), never part of a name. */
+const UNIT_WORDS = new Set(["apt", "suite", "unit", "flat"]);
+
+/** Street types written in full: a run holding one names a street, not a person ("Hansen Street"). */
+const FULL_STREET_TYPES = new Set([
+  "street",
+  "avenue",
+  "road",
+  "lane",
+  "drive",
+  "boulevard",
+  "parkway",
+  "highway",
+  "terrace",
+  "crescent",
+  "strasse",
+  "straße",
+  "calle",
+  "rue",
+  "via",
+]);
 
 /** The word without a trailing possessive `'s` or `’s` ("Liam's" is "Liam"). */
 function withoutPossessive(word: string): string {
@@ -432,6 +785,7 @@ function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): D
   }
   const names = run.slice(from).map((t) => withoutPossessive(t.bare));
   if (names.length === 0) return [];
+  if (names.some((n) => FULL_STREET_TYPES.has(n.toLowerCase()))) return [];
   const isFirst = names.map((n) => g.firstNames.has(n));
   const isLast = names.map((n) => g.lastNames.has(n));
   const known = names.map((_, k) => isFirst[k] || isLast[k]);
@@ -440,7 +794,8 @@ function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): D
   const isPlace = g.places.has(placeText);
   const placeContext = isPlace && wordsOf(contextWindow(text, start, end, reach)).some((w) => PLACE_CONTEXT.has(w));
   const looksLikeName = names.length > 1 ? isFirst[0] && isLast[names.length - 1] : isFirst[0] && !placeContext;
-  if (isPlace && !looksLikeName) {
+  // "Mr. Rodriguez": a title makes a person of a word that is also a place.
+  if (isPlace && !looksLikeName && !titled) {
     const score = placeText.includes(" ") || placeContext ? 0.7 : 0.55;
     // "Tell me about Germany." — the sentence's full stop is not part of the place.
     const placeEnd = text[end - 1] === "." && (run[run.length - 1]?.bare.length ?? 0) > 1 ? end - 1 : end;
