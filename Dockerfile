@@ -20,7 +20,10 @@ RUN npm rebuild better-sqlite3 esbuild && npm run build
 FROM node:20-bookworm AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm rebuild better-sqlite3
+# onnxruntime-node (the optional injection classifier stage) bundles its native library for every
+# platform, ~290 MB; the Linux ones (x64 and arm64, ~70 MB) are all a Linux image can load.
+RUN npm ci --omit=dev --ignore-scripts && npm rebuild better-sqlite3 \
+ && rm -rf node_modules/onnxruntime-node/bin/napi-v6/darwin node_modules/onnxruntime-node/bin/napi-v6/win32
 
 FROM gcr.io/distroless/nodejs20-debian12:nonroot
 WORKDIR /app

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type InjectionDetector, type InjectionMode, rocAuc } from "../src/detect/injection/index.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const DATASETS = resolve(ROOT, "../shared/datasets/prompt-attacks");
@@ -275,4 +276,48 @@ export function buildDocumentSet(): Sample[] {
     add(whois.replaceAll("{INJECTION_MARKER}", pick(instructions, w * 2 + 5)), 1, "whois:field");
   }
   return out;
+}
+
+/** Recall, false-positive rate and AUC of a detector on labelled texts (one row of a report). */
+export interface MeasuredCell {
+  n: number;
+  attacks: number;
+  benign: number;
+  recall: number | null;
+  fpr: number | null;
+  auc?: number;
+}
+
+export function measureDetector(
+  detector: InjectionDetector,
+  samples: readonly { text: string; label: 0 | 1 }[],
+  mode: InjectionMode = "user",
+): MeasuredCell {
+  let tp = 0;
+  let fp = 0;
+  let attacks = 0;
+  let benign = 0;
+  const scored: { label: 0 | 1; score: number }[] = [];
+  for (const s of samples) {
+    const r = detector.detect(s.text, { mode });
+    scored.push({ label: s.label, score: r.score });
+    if (s.label === 1) {
+      attacks++;
+      if (r.verdict === "injection") tp++;
+    } else {
+      benign++;
+      if (r.verdict === "injection") fp++;
+    }
+  }
+  const round = (x: number) => Math.round(x * 10000) / 10000;
+  const cell: MeasuredCell = {
+    n: samples.length,
+    attacks,
+    benign,
+    recall: attacks ? round(tp / attacks) : null,
+    fpr: benign ? round(fp / benign) : null,
+  };
+  const auc = attacks && benign ? rocAuc(scored) : null;
+  if (auc !== null) cell.auc = auc;
+  return cell;
 }

@@ -21,7 +21,6 @@ import {
   loadInjectionModel,
   loadInjectionRules,
   normaliseText,
-  rocAuc,
 } from "../src/detect/injection/index.js";
 import {
   buildDocumentSet,
@@ -29,46 +28,12 @@ import {
   loadFixtureSet,
   loadPublicCorpus,
   loadTrainingFixtures,
+  measureDetector,
   type Sample,
 } from "./injection-data.js";
 import { composeDocuments, DOCUMENT_GENRES, loadAttacks } from "./injection-document-data.js";
 
-interface Cell {
-  n: number;
-  attacks: number;
-  benign: number;
-  recall: number | null;
-  fpr: number | null;
-  auc?: number | null;
-}
-
-function measure(detector: InjectionDetector, samples: readonly Sample[], mode: InjectionMode = "user"): Cell {
-  let tp = 0;
-  let fp = 0;
-  let attacks = 0;
-  let benign = 0;
-  const scored: { label: 0 | 1; score: number }[] = [];
-  for (const s of samples) {
-    const r = detector.detect(s.text, { mode });
-    scored.push({ label: s.label, score: r.score });
-    if (s.label === 1) {
-      attacks++;
-      if (r.verdict === "injection") tp++;
-    } else {
-      benign++;
-      if (r.verdict === "injection") fp++;
-    }
-  }
-  const cell: Cell = {
-    n: samples.length,
-    attacks,
-    benign,
-    recall: attacks ? round(tp / attacks) : null,
-    fpr: benign ? round(fp / benign) : null,
-  };
-  if (attacks && benign) cell.auc = rocAuc(scored);
-  return cell;
-}
+const measure = measureDetector;
 
 function groupBy(samples: readonly Sample[], key: (s: Sample) => string): Map<string, Sample[]> {
   const groups = new Map<string, Sample[]>();
@@ -93,10 +58,6 @@ function table(
 function lengthBucket(s: Sample): string {
   const n = s.text.length;
   return n < 200 ? "a:<200" : n < 1000 ? "b:200-1000" : n < 4000 ? "c:1000-4000" : "d:>=4000";
-}
-
-function round(x: number): number {
-  return Math.round(x * 10000) / 10000;
 }
 
 /** Concatenate benign texts into long inputs: the model must not learn "long = attack". */

@@ -19,10 +19,15 @@ export {
   scoreSpans,
 } from "./evaluate.js";
 export {
+  type CascadeResult,
+  type CascadeStage,
   createDefaultInjectionDetector,
   createExternalGuard,
+  createInjectionCascade,
   createInjectionDetector,
+  createOnnxClassifier,
   createRandom,
+  createThreadedOnnxClassifier,
   type DefaultInjectionDetectorOptions,
   type EvaluationSummary,
   type ExternalGuard,
@@ -32,6 +37,9 @@ export {
   type InjectionResult,
   type InjectionSignal,
   loadInjectionRules,
+  type OnnxClassifier,
+  OnnxClassifierError,
+  type OnnxClassifierOptions,
   summariseEvaluation,
 } from "./injection/index.js";
 export { resolveOverlaps } from "./overlap.js";

@@ -177,6 +177,8 @@ const chat: FieldTable = {
   request: obj({
     ...COMMON_REQUEST,
     messages: each(message),
+    // Anthropic-style top-level system prompt (a string or text blocks), which some servers accept.
+    system: content("system"),
     tools: toolDefs,
     functions: each(functionDef),
     tool_choice: toolChoice,

@@ -52,7 +52,7 @@ export interface GuardScan {
 
 /** What to scan a text with. */
 export interface GuardScanOptions {
-  /** The policy's `runtime.pii` (only `thresholds` and `custom` are read). */
+  /** The policy's `runtime.pii` (`thresholds`, `custom`, `names`) and its injection classifier stage, if any. */
   spec: DetectorSpec;
   /** Also score prompt injection, in this mode. */
   injection?: InjectionMode;
@@ -181,7 +181,12 @@ export function createGuardPool(options: GuardPoolOptions = {}): GuardPool {
         // Only the fields that build the detector travel; the policy's pii section has more.
         const task: GuardTask = {
           text,
-          spec: { thresholds: spec.thresholds, custom: spec.custom, ...(spec.names ? { names: spec.names } : {}) },
+          spec: {
+            thresholds: spec.thresholds,
+            custom: spec.custom,
+            ...(spec.names ? { names: spec.names } : {}),
+            ...(spec.injectionClassifier ? { injectionClassifier: spec.injectionClassifier } : {}),
+          },
           key: keyOf(spec),
         };
         if (injection) task.injection = injection;

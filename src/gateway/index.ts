@@ -14,7 +14,14 @@ export {
   generateApiKey,
   hashApiKey,
 } from "./auth.js";
-export { createGatewayDetectors, type DetectorSpec, detectorsPerPolicy } from "./detectors.js";
+export {
+  createGatewayDetectors,
+  type DetectorSpec,
+  detectorSpecOf,
+  detectorsPerPolicy,
+  type InjectionClassifierSpec,
+  injectionClassifierSpec,
+} from "./detectors.js";
 export { ENDPOINTS, type EndpointSpec } from "./endpoints.js";
 export { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode, toErrorResponse } from "./errors.js";
 export { alt, each, leaf, obj, pick, type Spec } from "./fields.js";

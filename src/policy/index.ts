@@ -40,6 +40,11 @@ export {
 } from "./gate-decision.js";
 export { compileGlobs, type Matcher } from "./glob.js";
 export {
+  CLASSIFIER_MODES,
+  type InjectionClassifierPolicy,
+  InjectionClassifierSchema,
+} from "./injection-classifier.js";
+export {
   type KubernetesInput,
   KubernetesInputSchema,
   type PolicyInput,

@@ -15,6 +15,7 @@ import {
   type YamlSource,
 } from "../core/index.js";
 import { nestedQuantifierReason } from "../detect/index.js";
+import { missingClassifierFiles, resolveClassifierPaths } from "./injection-classifier.js";
 import { type PolicyDocument, PolicyDocumentSchema, type PolicySpec } from "./schema.js";
 
 /** Where each part of the merged policy came from, for reasons that name file and line. */
@@ -84,8 +85,24 @@ export function parsePolicyText(text: string, file: string): ParsedPolicy {
       issues.push({ path: path.join("."), ...source.locate(path), message: problem });
     }
   });
+  issues.push(...resolveClassifierFiles(document, source, file));
   if (issues.length > 0) throw new ValidationError({ file, issues });
   return { file, document, source };
+}
+
+/**
+ * `runtime.injection.classifier` file paths, resolved in place against the policy file's
+ * directory (so a policy and its model can move together); a file that does not exist is an
+ * issue at its field.
+ */
+function resolveClassifierFiles(document: PolicyDocument, source: YamlSource, file: string): ValidationIssue[] {
+  const injection = document.spec.runtime?.injection;
+  if (!injection?.classifier) return [];
+  injection.classifier = resolveClassifierPaths(injection.classifier, file);
+  return missingClassifierFiles(injection.classifier).map(({ field, file: missing }) => {
+    const path = ["spec", "runtime", "injection", "classifier", field];
+    return { path: path.join("."), ...source.locate(path), message: `no such file: ${missing}` };
+  });
 }
 
 /** A policy-supplied regular expression must compile and pass the shared safety check. */

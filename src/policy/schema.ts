@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { SeveritySchema } from "../core/index.js";
 import { AlertsPolicySchema } from "./alerts.js";
+import { classifierBandIssues, InjectionClassifierSchema } from "./injection-classifier.js";
 
 export const ACTIONS = ["deny", "warn"] as const;
 /** What a violated rule does: deny fails the gate / blocks the request; warn only reports. */
@@ -230,6 +231,21 @@ export const STREAM_MODES = ["window", "buffer", "audit"] as const;
 /** A text-bearing request field the gateway's field table does not know: guard it, or refuse it. */
 export const UNKNOWN_FIELD_MODES = ["guard", "reject"] as const;
 
+/** `injection.classifier.band` must contain the threshold of every mode the classifier serves. */
+function checkClassifierBand(
+  injection: { classifier?: z.infer<typeof InjectionClassifierSchema> } & Record<string, unknown>,
+  ctx: z.RefinementCtx,
+): void {
+  if (!injection.classifier) return;
+  const thresholds: Record<string, number> = {};
+  for (const [mode, section] of Object.entries(injection)) {
+    const threshold = (section as { threshold?: unknown } | undefined)?.threshold;
+    if (mode !== "classifier" && typeof threshold === "number") thresholds[mode] = threshold;
+  }
+  for (const message of classifierBandIssues(injection.classifier, thresholds))
+    ctx.addIssue({ code: "custom", message, path: ["classifier", "band"] });
+}
+
 const RuntimeSchema = z.strictObject({
   roles: z.array(RoleSchema).default([]),
   /** Role applied to authenticated identities that match no role (none: deny everything). */
@@ -283,7 +299,17 @@ const RuntimeSchema = z.strictObject({
       document: z
         .strictObject({ threshold: z.number().min(0).max(1).default(0.5), action: GuardActionSchema.default("block") })
         .prefault({}),
+      /**
+       * System and developer messages (and `system` fields), scored in the detector's system mode:
+       * developer directives are trusted, attacks placed there are not. `allow` stops scoring them.
+       */
+      system: z
+        .strictObject({ threshold: z.number().min(0).max(1).default(0.5), action: GuardActionSchema.default("block") })
+        .prefault({}),
+      /** A local ONNX classifier for the texts the fast detector is unsure about (injection-classifier.ts). */
+      classifier: InjectionClassifierSchema.optional(),
     })
+    .superRefine(checkClassifierBand)
     .prefault({}),
   systemPrompts: z.array(z.strictObject({ route: Glob, text: z.string().min(1) })).default([]),
   mcp: z

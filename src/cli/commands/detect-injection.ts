@@ -49,7 +49,10 @@ export function registerDetectInjection(detect: Command, io: DetectInjectionIo =
     .argument("[file]", "file to read, or - for stdin (default: stdin when piped)")
     .option("-t, --text <text>", "text to analyse")
     .addOption(
-      new Option("-m, --mode <mode>", "user prompt or document (tool output, web page, e-mail)")
+      new Option(
+        "-m, --mode <mode>",
+        "user prompt, document (tool output, web page, e-mail) or system (system and developer messages)",
+      )
         .choices(INJECTION_MODES)
         .default("user"),
     )

@@ -17,7 +17,7 @@ import {
   type UpstreamConfig,
   UpstreamConfigSchema,
 } from "../../core/index.js";
-import type { AuditWriter, GatewayServer, GuardPool, OffThreadAnalyser } from "../../gateway/index.js";
+import type { AuditWriter, DetectorSpec, GatewayServer, GuardPool, OffThreadAnalyser } from "../../gateway/index.js";
 import type { CompiledPolicy, LoadedPolicy, PolicyHolder } from "../../policy/index.js";
 import type { Store, WorkerEventWriter } from "../../store/index.js";
 import { commandContext, withExamples } from "../command-helpers.js";
@@ -178,7 +178,7 @@ export async function startGateway(
       upstreams: pool,
       limiter,
       detectors: gateways.detectorsPerPolicy(gateways.createGatewayDetectors()),
-      pool: offThread(guardPool),
+      pool: offThread(guardPool, gateways.detectorSpecOf),
       parseLarge: (bytes) => (guardPool as GuardPool).parseJson(bytes),
       audit,
       metrics: gateways.createGatewayMetrics(),
@@ -221,11 +221,14 @@ export async function startGateway(
 
 /** `--upstream URL --upstream-kind KIND` as one upstream, with one-line errors naming the flag. */
 /** Large texts of a request are scanned by the pool's threads with the policy's own recognisers. */
-function offThread(pool: GuardPool): (policy: CompiledPolicy) => OffThreadAnalyser {
+function offThread(
+  pool: GuardPool,
+  specOf: (runtime: CompiledPolicy["runtime"]) => DetectorSpec,
+): (policy: CompiledPolicy) => OffThreadAnalyser {
   return (policy) => ({
     scan: (text, injection, signal) =>
       pool.scan(text, {
-        spec: { thresholds: policy.runtime.pii.thresholds, custom: policy.runtime.pii.custom },
+        spec: specOf(policy.runtime),
         ...(injection ? { injection } : {}),
         ...(signal ? { signal } : {}),
       }),

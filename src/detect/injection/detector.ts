@@ -15,7 +15,15 @@ import {
 } from "./meta.js";
 import { createInjectionClassifier, type InjectionClassifier, type LinearModel } from "./model.js";
 import { type NormalisedText, normaliseText } from "./normalise.js";
-import { type CompiledInjectionRule, matchInjectionRules } from "./rules.js";
+import { type CompiledInjectionRule, matchInjectionRules, weightIn } from "./rules.js";
+import {
+  DEFENSIVE_RULE_DAMPING,
+  findSystemContext,
+  isForbidden,
+  type SystemContext,
+  sentencePairs,
+  withoutRanges,
+} from "./system.js";
 import type { InjectionMode, InjectionResult, InjectionSignal } from "./types.js";
 
 /** An external classifier or guard model, called over HTTP by the composition root. */
@@ -51,6 +59,11 @@ export interface InjectionDetectorOptions {
   classifierFloor?: number;
   /** The floor in document mode, where the maximum over many windows runs higher. Default 0.3. */
   documentClassifierFloor?: number;
+  /**
+   * The floor in system mode, where the user-mode classifier reads a developer's directives as
+   * lukewarm evidence even after the directive sentences are left out. Default SYSTEM_CLASSIFIER_FLOOR.
+   */
+  systemClassifierFloor?: number;
   /** Document-mode window size and step, in characters of normalised text. */
   window?: { size: number; step: number };
   /** Inputs longer than this are analysed on their first part only (a signal says so). Default 200,000. */
@@ -79,6 +92,13 @@ const OBFUSCATION_CAP = 0.3;
 /** Minimum other evidence before obfuscation counts, so stylised benign text does not fire. */
 const OBFUSCATION_GATE = 0.2;
 const DECODED_LAYER_SCORE = 0.25;
+/** System mode's classifier floor, chosen on the tune split of bench/injection-system-data.ts. */
+export const SYSTEM_CLASSIFIER_FLOOR = 0.4;
+/**
+ * System mode's floor for the best pair of consecutive sentences (system.ts sentencePairs); on the
+ * tune split no benign system prompt's pair reached 0.7.
+ */
+export const SYSTEM_WINDOW_FLOOR = 0.7;
 
 /** Create a detector from a compiled rule pack and an optional model. */
 export function createInjectionDetector(options: InjectionDetectorOptions): InjectionDetector {
@@ -90,6 +110,7 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
   const classifierWeight = options.classifierWeight ?? 1;
   const userFloor = options.classifierFloor ?? 0;
   const documentFloor = options.documentClassifierFloor ?? 0.3;
+  const systemFloor = options.systemClassifierFloor ?? SYSTEM_CLASSIFIER_FLOOR;
   const window = options.window ?? { size: 480, step: 320 };
   const maxChars = options.maxChars ?? 200_000;
   const spanScorer: DocumentSpanScorer | undefined = options.documentModel
@@ -111,12 +132,20 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
     ];
     // User mode: a prompt that translates, matches or discusses a quoted attack is not one (meta.ts).
     const meta: MetaContext | undefined = mode === "user" ? findMetaContext(normalised.text) : undefined;
+    // System mode: developer directives and defensive lines that quote attacks to refuse them (system.ts).
+    const system: SystemContext | undefined = mode === "system" ? findSystemContext(normalised.text) : undefined;
     for (const layer of layers) {
       for (const match of matchInjectionRules(rules, layer.text, mode)) {
-        let weight = mode === "document" ? match.rule.documentWeight : match.rule.weight;
+        let weight = weightIn(match.rule, mode);
         if (meta && layer.name === "text" && meta.quoted.length > 0) {
           const at = layer.text.indexOf(match.evidence.replace(/…$/, ""));
           if (at >= 0 && isInside(meta.quoted, at, at + match.evidence.length)) weight *= QUOTED_RULE_DAMPING;
+        }
+        if (system && layer.name === "text") {
+          const at = layer.text.indexOf(match.evidence.replace(/…$/, ""));
+          if (at >= 0 && isInside(system.defensive, at, at + match.evidence.length)) weight *= DEFENSIVE_RULE_DAMPING;
+          // "Never reveal the system prompt" forbids what an extraction asks for.
+          if (at >= 0 && match.rule.category === "system-prompt-extraction" && isForbidden(layer.text, at)) weight = 0;
         }
         const existing = byRule.get(match.rule.id);
         if (existing && existing.score >= weight) continue;
@@ -163,10 +192,14 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
     } else if (classifier) {
       // Document mode scores overlapping windows (which cover the whole text) instead of the whole.
       const windowed = mode === "document" && normalised.text.length > window.size;
-      let best = windowed
-        ? 0
-        : classifier.predict(meta ? withoutQuoted(normalised.text, meta.quoted) : normalised.text);
-      let where = meta ? `${meta.task} request without its quoted object` : "whole text";
+      const input = classifierInput(normalised.text, meta, system);
+      // A system text that is all directives leaves the classifier nothing to read.
+      let best = windowed || (system && !/\p{L}{2}/u.test(input)) ? 0 : classifier.predict(input);
+      let where = meta
+        ? `${meta.task} request without its quoted object`
+        : system && system.directives.length + system.defensive.length > 0
+          ? `system text without ${system.directives.length} directive and ${system.defensive.length} defensive sentences`
+          : "whole text";
       if (meta && meta.task !== "translate") best *= DISCUSSION_CLASSIFIER_DAMPING;
       if (windowed) {
         for (const [start, end] of windows(normalised.text, window.size, window.step)) {
@@ -177,6 +210,23 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
           }
         }
       }
+      if (system && !windowed) {
+        // An attack appended to a long benign prompt: the best pair of sentences, on a higher floor.
+        let pair = 0;
+        let pairAt = 0;
+        for (const [start, end] of sentencePairs(input)) {
+          const p = classifier.predictRange(input, start, end);
+          if (p > pair) {
+            pair = p;
+            pairAt = start;
+          }
+        }
+        const lifted = systemFloor + ((pair - SYSTEM_WINDOW_FLOOR) / (1 - SYSTEM_WINDOW_FLOOR)) * (1 - systemFloor);
+        if (pair > SYSTEM_WINDOW_FLOOR && lifted > best) {
+          best = lifted;
+          where = `sentences at ${pairAt}, p=${round(pair)} over a floor of ${SYSTEM_WINDOW_FLOOR}`;
+        }
+      }
       for (const layer of normalised.layers) {
         const p = classifier.predict(layer.text);
         if (p > best) {
@@ -184,7 +234,7 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
           where = `decoded ${layer.encoding}`;
         }
       }
-      const floor = mode === "document" ? documentFloor : userFloor;
+      const floor = mode === "document" ? documentFloor : mode === "system" ? systemFloor : userFloor;
       classifierScore = Math.max(0, (best - floor) / (1 - floor)) * classifierWeight;
       signals.push({
         kind: "classifier",
@@ -275,6 +325,13 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
       return { ...result, score, verdict: score >= result.threshold ? "injection" : "benign", signals };
     },
   };
+}
+
+/** What the classifier reads: the text without a meta-request's quoted object or a system text's directives. */
+function classifierInput(text: string, meta: MetaContext | undefined, system: SystemContext | undefined): string {
+  if (meta) return withoutQuoted(text, meta.quoted);
+  if (system) return withoutRanges(text, [...system.directives, ...system.defensive]);
+  return text;
 }
 
 /** Probability that at least one independent piece of evidence is right. */

@@ -7,6 +7,16 @@ export {
   cueWords,
 } from "./address.js";
 export {
+  CASCADE_STAGES,
+  type CascadeResult,
+  type CascadeScore,
+  type CascadeStage,
+  createInjectionCascade,
+  type InjectionCascade,
+  type InjectionCascadeOptions,
+  toPolicyScale,
+} from "./cascade.js";
+export {
   createInjectionDetector,
   type DetectOptions,
   type ExternalGuard,
@@ -48,6 +58,21 @@ export {
   toInjectionModelFile,
 } from "./model.js";
 export { type NormalisedText, normaliseText, TRANSFORMATIONS, type Transformation } from "./normalise.js";
+export {
+  type ClassifierScore,
+  type ClassifierSession,
+  createOnnxClassifier,
+  ONNX_CLASSIFIER_FAILURES,
+  type OnnxClassifier,
+  OnnxClassifierError,
+  type OnnxClassifierFailure,
+  type OnnxClassifierOptions,
+} from "./onnx-classifier.js";
+export {
+  createThreadedOnnxClassifier,
+  type ThreadedOnnxClassifier,
+  type ThreadedOnnxClassifierOptions,
+} from "./onnx-thread.js";
 export {
   type CompiledInjectionRule,
   compileInjectionRules,

@@ -29,6 +29,11 @@ export const InjectionRuleSchema = z
     weight: z.number().min(0).max(1),
     /** Weight in document mode, where instructions addressed to the AI are more suspicious. */
     documentWeight: z.number().min(0).max(1).optional(),
+    /**
+     * Weight in system mode (system and developer messages), where developers write directives
+     * to the assistant: lower for rules that fire on ordinary directives. Default: `weight`.
+     */
+    systemWeight: z.number().min(0).max(1).optional(),
     description: z.string().min(1),
     patterns: z.array(z.string().min(1).max(MAX_PATTERN_LENGTH)).min(1),
   })
@@ -54,6 +59,7 @@ export interface CompiledInjectionRule {
   description: string;
   weight: number;
   documentWeight: number;
+  systemWeight: number;
   patterns: RegExp[];
   /**
    * Per pattern: literals of which at least one must occur for the pattern to match (derived
@@ -99,6 +105,7 @@ export function compileInjectionRules(
         description: rule.description,
         weight: rule.weight,
         documentWeight: rule.documentWeight ?? rule.weight,
+        systemWeight: rule.systemWeight ?? rule.weight,
         patterns,
         anchors: rule.patterns.map((pattern) => leadingLiterals(pattern)),
       });
@@ -283,7 +290,7 @@ export function matchInjectionRules(
   const found = new Map<number, string>();
   const active = (r: number) => {
     const rule = rules[r];
-    return rule !== undefined && !found.has(r) && (mode === "document" ? rule.documentWeight : rule.weight) > 0;
+    return rule !== undefined && !found.has(r) && weightIn(rule, mode) > 0;
   };
   const record = (r: number, m: RegExpExecArray) =>
     found.set(r, m[0].length > MAX_EVIDENCE ? `${m[0].slice(0, MAX_EVIDENCE)}…` : m[0]);
@@ -313,6 +320,11 @@ export function matchInjectionRules(
     if (evidence !== undefined) matches.push({ rule, evidence });
   }
   return matches;
+}
+
+/** A rule's weight in a detection mode. */
+export function weightIn(rule: CompiledInjectionRule, mode: InjectionMode): number {
+  return mode === "document" ? rule.documentWeight : mode === "system" ? rule.systemWeight : rule.weight;
 }
 
 function isAsciiWordChar(code: number): boolean {

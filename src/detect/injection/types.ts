@@ -1,7 +1,11 @@
 /** Shared types of the prompt-injection detector. */
 
-/** `user`: a prompt addressed to the assistant. `document`: retrieved text, tool output, web pages, e-mails. */
-export const INJECTION_MODES = ["user", "document"] as const;
+/**
+ * `user`: a prompt addressed to the assistant. `document`: retrieved text, tool output, web pages,
+ * e-mails. `system`: the developer's instructions (system and developer messages), where
+ * directives to the assistant are the genre and only attacks count (system.ts).
+ */
+export const INJECTION_MODES = ["user", "document", "system"] as const;
 export type InjectionMode = (typeof INJECTION_MODES)[number];
 
 /** Verdict against the policy threshold. */
