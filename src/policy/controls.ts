@@ -37,6 +37,7 @@ const actionState = (action: string | undefined): ControlState =>
 export const CONTROL_IDS = [
   "guard.injection",
   "guard.injection-documents",
+  "guard.injection-system",
   "guard.pii-prompt",
   "guard.pii-response",
   "guard.secrets",
@@ -72,6 +73,11 @@ export function controlsOf(spec: PolicySpec): Control[] {
       name: "Injection guard on documents and tool results",
       state: guardState(runtime, acts(runtime.injection.document.action) || acts(runtime.mcp.results.injection)),
       setting: "runtime.injection.document.action, runtime.mcp.results.injection",
+    },
+    "guard.injection-system": {
+      name: "Injection guard on system and developer text",
+      state: guardState(runtime, acts(runtime.injection.system.action)),
+      setting: "runtime.injection.system.action",
     },
     "guard.pii-prompt": {
       name: "PII guard on prompts",

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { controlsOf, mergePolicies, parsePolicyText } from "../../policy/index.js";
 import { COMPLIANCE_FILES, loadComplianceMappings } from "./policy.js";
 
 describe("compliance mappings", () => {
@@ -23,5 +24,21 @@ describe("compliance mappings", () => {
       "framework: mitre-atlas\nname: x\nitems:\n  - { id: AML.T0051, title: t, controls: [guard.injektion] }\n",
     );
     assert.throws(() => loadComplianceMappings([file]), /bad\.yaml: AML\.T0051: no control guard\.injektion/);
+  });
+
+  it("map jailbreaks to the system-text guard, which an operator can switch off on its own", () => {
+    const [, atlas] = loadComplianceMappings();
+    assert.ok(atlas?.items.find((i) => i.id === "AML.T0054")?.controls.includes("guard.injection-system"));
+    const policy = (system: string) =>
+      mergePolicies([
+        parsePolicyText(
+          `apiVersion: palisade.dev/v1\nkind: Policy\nmetadata: { name: p }\nspec:\n  runtime:\n    injection:\n      system: { action: ${system} }\n`,
+          "p.yaml",
+        ),
+      ]);
+    const state = (system: string) =>
+      controlsOf(policy(system).spec).find((c) => c.id === "guard.injection-system")?.state;
+    assert.equal(state("block"), "enforce");
+    assert.equal(state("allow"), "off");
   });
 });
