@@ -84,11 +84,18 @@ function inDataset(data: boolean | undefined, key: string | undefined): string |
 }
 
 /**
+ * An entry that holds its model under a key of its own (`modelSpec: [{ name: llama3, modelURL:
+ * meta-llama/Llama-3.1-8B-Instruct }]`, a Helm chart's deployments): its `name` labels the entry.
+ */
+const ENTRY_MODEL_KEY = /^model(?:[-_]?(?:url|uri|id|name|path|repo|repository))?$/i;
+
+/**
  * The context of a generic key inside an object named after a model: `model: { value: "x" }`
  * (n8n resource locators), `model: { name: "x" }`, `llm: { id: "x" }` are named by the model
  * key. A deployment's `name` stays a name.
  */
-function ownerKey(key: string, owner: string | undefined, table?: string): string {
+function ownerKey(key: string, owner: string | undefined, table?: string, labelled?: boolean): string {
+  if (key === "name" && labelled) return key;
   if (/^(value|name|id)$/.test(key) && owner !== undefined && isModelKey(owner) && !/deploy/i.test(owner)) return owner;
   // `models: { quick: { id: "gpt-5.6-luna" } }`: the id of an entry of a models table is a model.
   return key === "id" && table !== undefined && MODEL_TABLE.test(table) ? "model" : key;
@@ -137,6 +144,7 @@ function visitValue(
       const table = v as Record<string, unknown>;
       const envName = typeof table.name === "string" && "value" in table ? table.name : undefined;
       const modelObject = !item.data && isModelObject(table);
+      const labelled = "name" in table && Object.keys(table).some((k) => ENTRY_MODEL_KEY.test(k));
       const modelRecord = !item.data && !modelObject && isModelRecord(table);
       for (const [k, entry] of Object.entries(table)) {
         // A record's display name and family (`"name": "Mistral-Large"`, `"family": "mistral-large"`
@@ -150,7 +158,7 @@ function visitValue(
           });
         stack.push({
           value: entry,
-          key: k === "value" && envName ? envName : ownerKey(k, item.key, item.parent),
+          key: k === "value" && envName ? envName : ownerKey(k, item.key, item.parent, labelled),
           parent: item.key,
           data: item.data || isDatasetContext(k),
           ...((modelObject && k === "id") ||
@@ -180,6 +188,25 @@ export function shortModelFlags(line: string, catalog: AiCatalog): ModelMatch[] 
 }
 
 /**
+ * The model a serving command takes as its first argument: `vllm serve ORG/NAME` (vLLM's CLI,
+ * https://docs.vllm.ai/en/latest/cli/serve.html), `lmdeploy serve api_server ORG/NAME`, `trtllm-serve ORG/NAME`.
+ */
+const SERVE_COMMAND =
+  /(?:^|[\s;&|(`"'])(?:vllm\s+serve|lmdeploy\s+serve\s+api_server|trtllm-serve(?:\s+serve)?)\s+["']?([\w.:/@+-]{2,200})/g;
+
+/** Models a serving command on `line` names (`SERVE_COMMAND`). */
+export function serveCommandModels(line: string, catalog: AiCatalog): ModelMatch[] {
+  if (!line.includes("serve")) return [];
+  const out: ModelMatch[] = [];
+  for (const m of line.matchAll(SERVE_COMMAND)) {
+    const value = m[1];
+    const match = value && !value.startsWith("$") ? matchModel(value, "model", catalog) : undefined;
+    if (match && !out.some((o) => o.id === match.id)) out.push(match);
+  }
+  return out;
+}
+
+/**
  * Models in a string value that holds a command line or code: `ollama pull X`, `--model X`,
  * `-m X`, and code stored in config (an n8n Code node's `model: "X"`). Each with its line offset
  * inside the value.
@@ -202,6 +229,7 @@ function valueTextModels(value: string, catalog: AiCatalog, key?: string): (Mode
   for (const [offset, text] of value.split("\n", 5_000).entries()) {
     if (text.includes("ollama ")) for (const m of ollamaCommandModels(text)) add(m, offset);
     for (const m of shortModelFlags(text, catalog)) add(m, offset);
+    for (const m of serveCommandModels(text, catalog)) add(m, offset);
   }
   // A quoted id with no name of its own (`${{ inputs.model || 'gemini-2.5-pro' }}`) counts when a strong pattern knows it.
   for (const c of embeddedModelCandidates(value, { comment: false, quoted: true })) {
@@ -372,6 +400,8 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
           nameItem && isScalar(nameItem.value) && typeof nameItem.value.value === "string"
             ? nameItem.value.value
             : undefined;
+        const labelled =
+          nameItem !== undefined && n.items.some((p) => isScalar(p.key) && ENTRY_MODEL_KEY.test(String(p.key.value)));
         for (const pair of n.items) {
           if (!isPair(pair)) continue;
           const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
@@ -385,7 +415,8 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
             out.push({ ...keyMatch, line: counter.linePos(pair.key.range?.[0] ?? 0).line });
           stack.push({
             node: pair.value,
-            key: k === "value" && envName ? envName : k === undefined ? k : ownerKey(k, item.key, item.parent),
+            key:
+              k === "value" && envName ? envName : k === undefined ? k : ownerKey(k, item.key, item.parent, labelled),
             parent: item.key,
             data: item.data || isDatasetContext(k),
           });
@@ -534,6 +565,9 @@ function propertyContext(key: string): string {
 }
 
 /** `NAME=value` (sh, `export`, batch `set`) and `--flag value` / `--flag=value` in a script. */
+/** A `"model": "x"` pair of JSON written in a script (escaped quotes too: `\"model\": \"x\"`). */
+const JSON_MODEL_PAIR = /\\?"(model(?:_?(?:id|name))?)\\?"\s*:\s*\\?"([\w.:/@+-]{2,200})\\?"/gi;
+
 function scriptModels(text: string, catalog: AiCatalog): ConfigModel[] {
   const out: ConfigModel[] = [];
   for (const [index, raw] of text.split(/\r?\n/, MAX_LINES).entries()) {
@@ -551,6 +585,8 @@ function scriptModels(text: string, catalog: AiCatalog): ConfigModel[] {
       line,
     );
     if (assign) add(assign[2], assign[1]);
+    // A JSON request body on a command line (`curl -d '{"model": "org/name", ...}'`).
+    if (line.includes('"model')) for (const m of line.matchAll(JSON_MODEL_PAIR)) add(m[2], m[1]);
     for (const m of ollamaCommandModels(line))
       if (!found.has(m.id)) {
         found.add(m.id);
@@ -560,7 +596,7 @@ function scriptModels(text: string, catalog: AiCatalog): ConfigModel[] {
     // A namespaced flag (`--actor.model_name_or_path X`, jsonargparse / Hydra style) is named by its last part.
     for (const m of line.matchAll(/(?:^|\s)--?([A-Za-z][\w.-]*)(?:=|\s+)\\?["']?([\w.:/@+-]+)/g))
       add(m[2], m[1]?.slice(m[1].lastIndexOf(".") + 1));
-    for (const m of shortModelFlags(line, catalog))
+    for (const m of [...shortModelFlags(line, catalog), ...serveCommandModels(line, catalog)])
       if (!found.has(m.id)) {
         found.add(m.id);
         out.push({ ...m, line: index + 1 });

@@ -4,7 +4,7 @@
  * Cline's settings) or by content in any JSON/JSONC, YAML, TOML or `.properties` file: an
  * `mcpServers` table (or list), `servers` in an MCP file or under `mcp` (VS Code), Zed's
  * `context_servers`, opencode's `mcp`, Codex's `[mcp_servers.NAME]`, Spring AI's
- * `spring.ai.mcp.client.*.connections`. Each server becomes an entry with its transport and
+ * `spring.ai.mcp.client.*.connections`, goose's `extensions`. Each server becomes an entry with its transport and
  * command or URL. Findings: a server launched from an unpinned package, and a literal
  * credential in a server's env, headers, arguments or URL. A Spring AI `spring.ai.mcp.server`
  * block is an MCP server this repository implements, kept apart from the configured ones.
@@ -111,7 +111,7 @@ const SERVER_TABLE_KEYS = new Set(["mcpServers", "mcp_servers", "mcp-servers", "
 
 /** Cheap test run before parsing a general config file: every MCP key names MCP or context servers. */
 export function mayHoldMcpConfig(text: string): boolean {
-  return /mcp|context_servers/i.test(text);
+  return /mcp|context_servers|^extensions:|serverInfo/im.test(text);
 }
 
 /**
@@ -130,6 +130,7 @@ function clientOf(file: string, key: string): string | undefined {
   if (key === "context_servers") return "zed";
   if (key === "mcp_servers" || lower.includes("codex")) return "codex";
   if (key === "mcp") return "opencode";
+  if (key === "extensions") return "goose";
   if (lower.endsWith("claude_desktop_config.json")) return "claude-desktop";
   if (lower.includes(".vscode/") || key === "servers") return "vscode";
   if (lower.includes(".cursor/")) return "cursor";
@@ -166,7 +167,8 @@ interface Launch {
 }
 
 function commandOf(raw: Table): Launch | undefined {
-  const command = raw.command;
+  // goose: `cmd: npx`.
+  const command = raw.command ?? raw.cmd;
   if (typeof command === "string" && command.trim() !== "") return { command, args: stringsOf(raw.args) };
   // opencode: `command: ["npx", "-y", "pkg"]`.
   if (Array.isArray(command)) {
@@ -375,6 +377,23 @@ function readSpring(value: Table, at: Located, into: McpConfigResult): void {
   }
 }
 
+/**
+ * A server defined as data: a document whose top level is the `serverInfo` an MCP server answers
+ * `initialize` with (`{ name, version }`, the protocol's Implementation) beside the `tools` it
+ * serves (a declarative test server's config). The server this repository implements.
+ */
+function readServerDefinition(value: Table, at: Located, into: McpConfigResult): void {
+  const info = value.serverInfo;
+  if (!isTable(info) || !Array.isArray(value.tools)) return;
+  const name = stringOf(info.name);
+  if (!name || stringOf(info.version) === undefined) return;
+  const tools = value.tools
+    .map((t) => (isTable(t) ? (stringOf(t.name) ?? stringOf(t.preset)) : undefined))
+    .filter((t): t is string => t !== undefined);
+  const line = at.doc.lineOf(["serverInfo", "name"]);
+  into.implementations.push({ name, file: at.file, ...(line ? { line } : {}), tools });
+}
+
 /** Walk a document for server tables, a few levels deep (`projects.<dir>.mcpServers`, `mcp.servers`). */
 function findServerTables(value: unknown, at: Located, into: McpConfigResult): void {
   const mcpFile = isMcpFileName(at.file);
@@ -383,7 +402,15 @@ function findServerTables(value: unknown, at: Located, into: McpConfigResult): v
     // A list of tables (Claude Code's plugin marketplace: `plugins: [{ name, mcpServers }]`).
     if (Array.isArray(node)) {
       if (depth < 3)
-        for (const [i, item] of node.slice(0, MAX_MCP_SERVERS).entries()) visit(item, [...path, i], depth + 1);
+        for (const [i, item] of node.slice(0, MAX_MCP_SERVERS).entries()) {
+          // A tool list's MCP entry (a Codex skill's `dependencies.tools: [{ type: mcp, value: NAME, url }]`).
+          const name = isTable(item) && item.type === "mcp" ? (stringOf(item.name) ?? stringOf(item.value)) : undefined;
+          const read = name && isTable(item) ? readServer(name, item, [...path, i], at) : undefined;
+          if (read && into.servers.length < MAX_MCP_SERVERS) {
+            into.servers.push(read.server);
+            into.findings.push(...read.findings);
+          } else visit(item, [...path, i], depth + 1);
+        }
       return;
     }
     if (!isTable(node)) return;
@@ -404,6 +431,7 @@ function findServerTables(value: unknown, at: Located, into: McpConfigResult): v
       }
       const holdsServers =
         SERVER_TABLE_KEYS.has(key) ||
+        (key === "extensions" && isGooseExtensions(child)) ||
         (key === "servers" && (parent === "mcp" || (mcpFile && depth === 0))) ||
         (key === "mcp" && isTable(child));
       if (holdsServers) {
@@ -437,6 +465,22 @@ function jsonInString(value: string): unknown {
   }
 }
 
+/**
+ * goose's `extensions` (https://block.github.io/goose/docs/guides/config-file): a table of
+ * entries each with a `type` of goose's extension kinds (`stdio` with `cmd`, `sse` or
+ * `streamable_http` with `uri`, `builtin` by name), one of them at least an MCP server.
+ */
+const GOOSE_TYPES = /^(?:stdio|sse|streamable_http|builtin|platform|frontend|inline_python)$/;
+function isGooseExtensions(value: unknown): boolean {
+  if (!isTable(value)) return false;
+  const entries = Object.values(value);
+  return (
+    entries.length > 0 &&
+    entries.every((e) => isTable(e) && typeof e.type === "string" && GOOSE_TYPES.test(e.type)) &&
+    entries.some((e) => isTable(e) && (typeof e.cmd === "string" || typeof e.uri === "string" || e.type === "builtin"))
+  );
+}
+
 /** Keys that only a server entry has. */
 const SERVER_ENTRY_KEYS = ["command", "url", "serverUrl", "httpUrl"];
 
@@ -462,6 +506,7 @@ export function parseMcpConfig(text: string, options: McpConfigOptions): McpConf
   const at: Located = { doc, file: options.file, ...(options.secrets ? { secrets: options.secrets } : {}) };
   findServerTables(doc.value, at, into);
   readSpring(doc.value, at, into);
+  readServerDefinition(doc.value, at, into);
   return into;
 }
 

@@ -100,7 +100,7 @@ describe("round 9 classes", () => {
     assert.ok(typeof big === "string" || !big.reason.startsWith("larger"));
     const tooBig = readSourceText(file(1000 * JSON_DATA_SIZE_FACTOR + 1, "json"), limits);
     assert.ok(typeof tooBig !== "string" && tooBig.reason.startsWith("larger"));
-    const yaml = readSourceText(file(3000, "yaml"), limits);
+    const yaml = readSourceText(file(1000 * JSON_DATA_SIZE_FACTOR + 1, "yaml"), limits);
     assert.ok(typeof yaml !== "string" && yaml.reason.startsWith("larger"));
   });
 

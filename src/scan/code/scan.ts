@@ -34,8 +34,8 @@ import {
 } from "./mcp.js";
 import type { AiEndpointReport, CodeScanReport, ModelReport, SdkReport } from "./report.js";
 import { declaredSdks } from "./sdk-index.js";
-import type { SdkUse } from "./source/analyze.js";
-import { isDefaultOf } from "./source/analyze.js";
+import type { SdkUse, ServerClass, ServerClassCall } from "./source/analyze.js";
+import { isDefaultOf, subclassServers } from "./source/analyze.js";
 import { analyzeOnWorkers } from "./source/pool.js";
 import { analyzeSourceFile, createSourceContext, type SourceFileResult, sourceCode } from "./source/source-file.js";
 import { textMcpImplementations } from "./text-code.js";
@@ -197,6 +197,8 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
       mcpImplementations.push(entry);
       if (s.nameRef) unnamed.push({ entry, ref: s.nameRef });
     }
+    for (const c of analysis.serverClasses ?? []) serverClasses.push({ ...c, file: file.rel });
+    for (const c of analysis.serverClassCalls ?? []) serverClassCalls.push({ ...c, file: file.rel });
     for (const [name, value] of analysis.nameConstants ?? []) {
       const values = nameConstants.get(name) ?? new Set<string>();
       values.add(value);
@@ -206,6 +208,9 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
   /** Servers named by a constant of another file (`Server(settings.APP_NAME)`), and the constants seen. */
   const unnamed: { entry: McpImplementation; ref: string }[] = [];
   const nameConstants = new Map<string, Set<string>>();
+  /** MCP server classes of the repository's own and their constructions, matched across files. */
+  const serverClasses: (ServerClass & { file: string })[] = [];
+  const serverClassCalls: (ServerClassCall & { file: string })[] = [];
 
   const isSource = (file: WalkedFile) => file.role.kind === "source" || file.role.kind === "notebook";
   const sourceFiles = files.filter(isSource);
@@ -362,6 +367,17 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
     if (!values) for (const [constant, v] of nameConstants) if (isDefaultOf(constant, ref)) values = v;
     if (values?.size === 1) entry.name = [...values][0] ?? entry.name;
   }
+
+  // Servers built from the repository's own server classes, which may live in other files.
+  const subclassed = subclassServers(serverClasses, serverClassCalls, mcpImplementations);
+  if (subclassed.classes.length > 0)
+    for (let i = mcpImplementations.length - 1; i >= 0; i--) {
+      const m = mcpImplementations[i];
+      const inClass = (c: { file: string; line: number; endLine: number }) =>
+        m !== undefined && c.file === m.file && m.line !== undefined && m.line >= c.line && m.line <= c.endLine;
+      if (m?.name === "(unnamed)" && subclassed.classes.some(inClass)) mcpImplementations.splice(i, 1);
+    }
+  mcpImplementations.push(...subclassed.servers);
 
   const sdks = assembleSdks(declared, locks, uses, firstParty);
   const providers = [

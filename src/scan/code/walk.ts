@@ -83,7 +83,8 @@ const SHELL_EXT = new Set([".sh", ".bash", ".zsh", ".slurm", ".sbatch", ".bat", 
  * Dart): read line by line for model ids written as `NAME = "id"`, `model: "id"`,
  * `.modelName("id")` (format `code`).
  */
-const TEXT_CODE_EXT = new Set([".rb", ".rs", ".groovy", ".kt", ".scala", ".cs", ".php", ".swift", ".dart"]);
+/** Source read line by line; `.sql` migrations and seeds set a default model (`DEFAULT 'gpt-4o'`). */
+const TEXT_CODE_EXT = new Set([".rb", ".rs", ".groovy", ".kt", ".scala", ".cs", ".php", ".swift", ".dart", ".sql"]);
 /**
  * Infrastructure as code that deploys models (Azure Bicep `modelName: 'gpt-4o-mini'` and its
  * `.bicepparam` files, Terraform / OpenTofu `model_name = "gpt-4o"` and `.tfvars`): read line by line
@@ -430,13 +431,19 @@ export const NOTEBOOK_SIZE_FACTOR = 8;
  * it costs little next to parsing code.
  */
 export const JSON_DATA_SIZE_FACTOR = 4;
+/**
+ * The same allowance for a YAML config (a vendored OpenAPI spec, a large values file), read only
+ * when it is written line by line: no line over `YAML_LARGE_MAX_LINE` characters. A recorded
+ * HTTP cassette of that size is a payload (base64 images) on a few long lines, and is skipped.
+ */
+const YAML_LARGE_MAX_LINE = 8_192;
 
 /** Read a file as text, or say why it is skipped (huge, binary, minified, not UTF-8). */
 export function readSourceText(file: WalkedFile, limits: WalkLimits = DEFAULT_LIMITS): string | SkipNote {
   const limit =
     file.role.kind === "notebook"
       ? limits.maxFileBytes * NOTEBOOK_SIZE_FACTOR
-      : file.role.kind === "config" && file.role.format === "json"
+      : file.role.kind === "config" && (file.role.format === "json" || file.role.format === "yaml")
         ? limits.maxFileBytes * JSON_DATA_SIZE_FACTOR
         : limits.maxFileBytes;
   if (file.size > limit) return { file: file.rel, reason: `larger than ${limit} bytes` };
@@ -449,7 +456,25 @@ export function readSourceText(file: WalkedFile, limits: WalkLimits = DEFAULT_LI
   if (bytes.subarray(0, 8192).includes(0)) return { file: file.rel, reason: "binary file" };
   const text = bytes.toString("utf8");
   if (file.role.kind === "source" && isMinified(text)) return { file: file.rel, reason: "minified file" };
+  if (
+    file.role.kind === "config" &&
+    file.role.format === "yaml" &&
+    file.size > limits.maxFileBytes &&
+    longestLine(text) > YAML_LARGE_MAX_LINE
+  )
+    return { file: file.rel, reason: `larger than ${limits.maxFileBytes} bytes, with long lines` };
   return text;
+}
+
+/** The length of the longest line of `text`. */
+function longestLine(text: string): number {
+  let longest = 0;
+  let start = 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
+    longest = Math.max(longest, i - start);
+    start = i + 1;
+  }
+  return Math.max(longest, text.length - start);
 }
 
 /** Minified or generated one-liners: very long lines and few of them. */

@@ -62,9 +62,31 @@ export interface EndpointUse extends AiEndpointMatch {
   line: number;
 }
 
+/**
+ * A class that may be an MCP server class of the repository's own, for the scanner to resolve
+ * across files: `sdk` when a base is an SDK's server class (`class Base(FastMCP)`), else its bases
+ * (`class AtlassianMCP(ErrorPreservingFastMCP)`, a subclass of another file's subclass).
+ */
+export interface ServerClass {
+  name: string;
+  bases: string[];
+  sdk?: string;
+  line: number;
+  endLine: number;
+}
+
+/** A construction of a class that may be another file's MCP server class, with the name it gives. */
+export interface ServerClassCall {
+  callee: string;
+  name: string;
+  line: number;
+}
+
 export interface FileAnalysis {
   /** String constants whose name says they are a name (`APP_NAME = "x"`): `[constant, value]`. */
   nameConstants?: [string, string][];
+  serverClasses?: ServerClass[];
+  serverClassCalls?: ServerClassCall[];
   sdkUses: SdkUse[];
   models: ModelUse[];
   mcpServers: ImplementedMcpServer[];
@@ -99,6 +121,15 @@ function implementationName(call: CallFact, assigns: FileFacts["assigns"]): stri
 
 /** A name read from an options bag a helper receives (`options.name`, `opts.serverName`): its caller's. */
 const FORWARDED_NAME = /^(options|opts|config|cfg|params|args|props|init|serverOptions|serverInfo)\.\w*name$/i;
+
+/** Class names that may name an MCP server class (`ErrorPreservingFastMCP`, `AtlassianMCP`, `McpServer`). */
+const SERVER_CLASS_NAME = /mcp/i;
+
+/** A base class written with type arguments or a module (`fastmcp.FastMCP[Ctx]`) as its bare name. */
+function bareClassName(base: string): string {
+  const name = base.replace(/[[<(].*$/s, "").trim();
+  return name.slice(name.lastIndexOf(".") + 1);
+}
 
 /** Constants that hold a name (`APP_NAME`, `SERVER_NAME`, `server_name`), looked up for server names. */
 const NAME_CONSTANT = /^[A-Za-z_]\w{0,60}name$/i;
@@ -549,6 +580,24 @@ export function analyzeFacts(options: {
         ...(named.ref && !named.name ? { nameRef: named.ref } : {}),
       });
     }
+  // Classes and constructions the scanner matches across files (`SERVER_CLASS_NAME`).
+  const serverClasses: ServerClass[] = [];
+  const serverClassCalls: ServerClassCall[] = [];
+  for (const cls of facts.classes ?? []) {
+    const bases = cls.bases.map(bareClassName).filter((b) => SERVER_CLASS_NAME.test(b));
+    if (bases.length === 0) continue;
+    const base = cls.bases.find((b) => sdkOf(b)?.category === "mcp" && kindOf(b) === "mcp-server");
+    const sdk = base ? sdkOf(base)?.name : undefined;
+    serverClasses.push({ name: cls.name, bases, ...(sdk ? { sdk } : {}), line: cls.line, endLine: cls.endLine });
+  }
+  if (serverClasses.length > 0) result.serverClasses = serverClasses;
+  for (const call of facts.calls) {
+    const callee = call.callee.replace(/^new /, "");
+    if (!/^[A-Z][\w$]{0,100}$/.test(callee) || !SERVER_CLASS_NAME.test(callee) || sdkOf(callee)) continue;
+    const name = serverName(call, facts).name;
+    if (name) serverClassCalls.push({ callee, name, line: call.line });
+  }
+  if (serverClassCalls.length > 0) result.serverClassCalls = serverClassCalls;
   // Unnamed servers beside a named one (`FastMCP()` sub-servers a named dispatcher routes to, or
   // mounts) are parts of it: the file's server is the named one.
   if (result.mcpServers.some((m) => m.name !== "(unnamed)"))
@@ -650,4 +699,48 @@ export function analyzeFacts(options: {
     result.endpoints.push({ ...endpoint, line: u.line });
   }
   return result;
+}
+
+/**
+ * MCP servers built from the repository's own server classes in other files: a class whose base
+ * is an SDK's server class (`class ErrorPreservingFastMCP(FastMCP)`), or a subclass of one however
+ * deep (`class AtlassianMCP(ErrorPreservingFastMCP)`), constructed with a name anywhere
+ * (`AtlassianMCP("Atlassian MCP")`). `classes`: the spans of the server classes so constructed, whose
+ * own unnamed entry is then no server of its own.
+ */
+export function subclassServers(
+  classes: readonly (ServerClass & { file: string })[],
+  calls: readonly (ServerClassCall & { file: string })[],
+  known: readonly { name: string; file: string }[],
+): {
+  servers: { name: string; file: string; line: number; sdk: string; tools: string[] }[];
+  classes: { file: string; line: number; endLine: number }[];
+} {
+  const sdkOfClass = new Map<string, string>();
+  for (const c of classes) if (c.sdk) sdkOfClass.set(c.name, c.sdk);
+  for (let changed = true, round = 0; changed && round < 16; round++) {
+    changed = false;
+    for (const c of classes) {
+      if (sdkOfClass.has(c.name)) continue;
+      const sdk = c.bases.map((b) => sdkOfClass.get(b)).find((x) => x !== undefined);
+      if (sdk) {
+        sdkOfClass.set(c.name, sdk);
+        changed = true;
+      }
+    }
+  }
+  const seen = new Set(known.map((k) => `${k.file}\0${k.name}`));
+  const servers: { name: string; file: string; line: number; sdk: string; tools: string[] }[] = [];
+  for (const call of calls) {
+    const sdk = sdkOfClass.get(call.callee);
+    const key = `${call.file}\0${call.name}`;
+    if (!sdk || seen.has(key)) continue;
+    seen.add(key);
+    servers.push({ name: call.name, file: call.file, line: call.line, sdk, tools: [] });
+  }
+  const built = new Set(calls.filter((c) => sdkOfClass.has(c.callee)).map((c) => c.callee));
+  return {
+    servers,
+    classes: built.size === 0 ? [] : classes.filter((c) => sdkOfClass.has(c.name)),
+  };
 }

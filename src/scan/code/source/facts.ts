@@ -124,6 +124,26 @@ const COMMENT_TYPES = new Set(["comment", "line_comment", "block_comment"]);
  */
 const COMMENT_HINT = /["'`]|--|ollama |^[#/\s]*(?:export\s+)?[A-Za-z_]\w*=\S/;
 /** List literals whose string elements are siblings (a list of models is all models). */
+/**
+ * The block of named constants a string is the whole value of: a Go `const (...)` or `var (...)`
+ * declaration (const_spec → expression_list → string) or a TypeScript enum body. Its id, or undefined.
+ */
+function constantBlockOf(node: Node): number | undefined {
+  const parent = node.parent;
+  if (!parent) return undefined;
+  if (parent.type === "enum_assignment") return parent.parent?.type === "enum_body" ? parent.parent.id : undefined;
+  if (parent.type !== "expression_list" || parent.namedChildCount !== 1) return undefined;
+  const spec = parent.parent;
+  if (spec?.type !== "const_spec" && spec?.type !== "var_spec") return undefined;
+  const declaration = spec.parent;
+  return declaration && (declaration.type === "const_declaration" || declaration.type === "var_declaration")
+    ? declaration.id
+    : undefined;
+}
+
+/** A constant (or a constant's attribute) written in capitals, which holds an environment variable's name. */
+const ENV_NAME_REF = /^(?:[A-Za-z_][\w]{0,60}\.)?[A-Z][A-Z0-9_]{2,80}$/;
+
 const LIST_TYPES = new Set(["list", "tuple", "set", "array", "array_initializer", "element_value_array_initializer"]);
 const MAX_NODES = 400_000;
 
@@ -517,6 +537,13 @@ function contextOf(node: Node): string | undefined {
           return owner.childForFieldName("left")?.text;
         return undefined;
       }
+      // TypeScript `type GroqLLMID = | "llama3-8b-8192" | "gemma-7b-it"`: the members of a union of
+      // string literals are named by the type alias that holds them.
+      case "literal_type": {
+        let up = parent.parent;
+        while (up?.type === "union_type" || up?.type === "parenthesized_type") up = up.parent;
+        return up?.type === "type_alias_declaration" ? up.childForFieldName("name")?.text : undefined;
+      }
       case "type_parameter": {
         const generic = parent.parent;
         if (generic?.type !== "generic_type" || generic.namedChildren[0]?.text !== "Literal") return undefined;
@@ -550,6 +577,9 @@ function contextOf(node: Node): string | undefined {
         const first = info.args[0];
         const envName = first ? stringValue(first) : undefined;
         if (ENV_READERS.test(info.callee) && envName && first?.id !== current.id) return envName;
+        // `os.getenv(DEFAULT_MODEL_ENV_NAME, "gpt-5")`: a default named by the constant holding the variable's name.
+        if (ENV_READERS.test(info.callee) && first && first.id !== current.id && ENV_NAME_REF.test(first.text))
+          return first.text.slice(first.text.lastIndexOf(".") + 1);
         const repoType = repoTypeContext(parent);
         if (repoType) return repoType;
         const name = tail(info.callee);
@@ -1075,13 +1105,16 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
             const table = keyOf?.name !== undefined ? { id: keyOf.id, name: keyOf.name } : undefined;
             const context = table?.name ?? contextOf(node);
             const keyTable = table ? undefined : keyOf?.id;
+            // `const ( GPT4o = "gpt-4o"; O1 = "o1" )` (Go), `enum Model { A = "a" }` (TypeScript):
+            // the constants of one block, a group counted like a table's keys (mostly known ids).
+            const block = table || keyTable !== undefined ? undefined : constantBlockOf(node);
             const group = table
               ? table.id
               : parent && LIST_TYPES.has(parent.type)
                 ? parent.id
                 : keyTable !== undefined
                   ? keyTable
-                  : undefined;
+                  : block;
             let groupContext = table ? table.name : undefined;
             if (!table && parent && group !== undefined && keyTable === undefined) {
               // Every element of a list has the same list name: looked up once per list.
@@ -1094,7 +1127,7 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
               ...(context ? { context } : {}),
               ...(group !== undefined ? { group } : {}),
               ...(groupContext ? { groupContext } : {}),
-              ...(keyTable !== undefined ? { keyGroup: true } : {}),
+              ...(keyTable !== undefined || block !== undefined ? { keyGroup: true } : {}),
             };
             facts.strings.push(fact);
             const position = argumentPosition(node);
