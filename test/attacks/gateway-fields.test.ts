@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import OpenAI from "openai";
-import { OPEN_POLICY_BLOCKING_INJECTION, startTestGateway, type TestGateway } from "../helpers/gateway.js";
+import { OPEN_POLICY_BLOCKING_INJECTION, postJson, startTestGateway, type TestGateway } from "../helpers/gateway.js";
 import { chatAnswer, chatChunks, type ScriptedUpstream, startScriptedUpstream } from "../helpers/scripted-upstream.js";
 
 const CARD = "4111 1111 1111 1111";
@@ -90,12 +90,7 @@ describe("attack: text in fields the guards used to skip", () => {
   let upstream: ScriptedUpstream;
   let gw: TestGateway;
   let key: string;
-  const post = (path: string, body: unknown) =>
-    fetch(`${gw.url}${path}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
+  const post = (path: string, body: unknown) => postJson(gw, key, path, body);
 
   before(async () => {
     upstream = await startScriptedUpstream();

@@ -50,6 +50,15 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+/** POST a JSON body to the gateway with an API key, as a client that is not the openai package would. */
+export function postJson(gw: TestGateway, key: string, path: string, body: unknown): Promise<Response> {
+  return fetch(`${gw.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
 let detectors: GuardDetectors | undefined;
 
 export async function startTestGateway(options: {

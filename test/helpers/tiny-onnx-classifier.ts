@@ -184,6 +184,26 @@ export function toTinyOnnxModel(): Uint8Array {
   return ModelProto.encode(message).finish();
 }
 
+/** A BERT-style `[CLS] A [SEP]` post-processor (ids 2 and 3), with the `A [SEP] B [SEP]` pair form or none. */
+export function clsSepTemplate(options: { pair: boolean }): object {
+  const single = [
+    { SpecialToken: { id: "[CLS]", type_id: 0 } },
+    { Sequence: { id: "A", type_id: 0 } },
+    { SpecialToken: { id: "[SEP]", type_id: 0 } },
+  ];
+  return {
+    type: "TemplateProcessing",
+    single,
+    pair: options.pair
+      ? [...single, { Sequence: { id: "B", type_id: 1 } }, { SpecialToken: { id: "[SEP]", type_id: 1 } }]
+      : [],
+    special_tokens: {
+      "[CLS]": { id: "[CLS]", ids: [2], tokens: ["[CLS]"] },
+      "[SEP]": { id: "[SEP]", ids: [3], tokens: ["[SEP]"] },
+    },
+  };
+}
+
 /** A WordPiece tokenizer.json (BERT-style: lower-cased, `[CLS] ... [SEP]`) over TINY_VOCAB. */
 export function toTinyTokenizerJson(): object {
   const vocab = Object.fromEntries(TINY_VOCAB.map((word, id) => [word, id]));
@@ -209,25 +229,7 @@ export function toTinyTokenizerJson(): object {
       lowercase: true,
     },
     pre_tokenizer: { type: "BertPreTokenizer" },
-    post_processor: {
-      type: "TemplateProcessing",
-      single: [
-        { SpecialToken: { id: "[CLS]", type_id: 0 } },
-        { Sequence: { id: "A", type_id: 0 } },
-        { SpecialToken: { id: "[SEP]", type_id: 0 } },
-      ],
-      pair: [
-        { SpecialToken: { id: "[CLS]", type_id: 0 } },
-        { Sequence: { id: "A", type_id: 0 } },
-        { SpecialToken: { id: "[SEP]", type_id: 0 } },
-        { Sequence: { id: "B", type_id: 1 } },
-        { SpecialToken: { id: "[SEP]", type_id: 1 } },
-      ],
-      special_tokens: {
-        "[CLS]": { id: "[CLS]", ids: [2], tokens: ["[CLS]"] },
-        "[SEP]": { id: "[SEP]", ids: [3], tokens: ["[SEP]"] },
-      },
-    },
+    post_processor: clsSepTemplate({ pair: true }),
     decoder: { type: "WordPiece", prefix: "##", cleanup: true },
     model: {
       type: "WordPiece",

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { TINY_VOCAB, writeTinyClassifier } from "../../../test/helpers/tiny-onnx-classifier.js";
+import { clsSepTemplate, TINY_VOCAB, writeTinyClassifier } from "../../../test/helpers/tiny-onnx-classifier.js";
 import {
   attackIndices,
   type ClassifierSession,
@@ -121,19 +121,7 @@ describe("ONNX sequence classifier", () => {
       ].map(([content, id]) => ({ id, content, special: true, normalized: false, lstrip: false, rstrip: false })),
       normalizer: null,
       pre_tokenizer: { type: "Metaspace", replacement: "▁", prepend_scheme: "always", split: true },
-      post_processor: {
-        type: "TemplateProcessing",
-        single: [
-          { SpecialToken: { id: "[CLS]", type_id: 0 } },
-          { Sequence: { id: "A", type_id: 0 } },
-          { SpecialToken: { id: "[SEP]", type_id: 0 } },
-        ],
-        pair: [],
-        special_tokens: {
-          "[CLS]": { id: "[CLS]", ids: [2], tokens: ["[CLS]"] },
-          "[SEP]": { id: "[SEP]", ids: [3], tokens: ["[SEP]"] },
-        },
-      },
+      post_processor: clsSepTemplate({ pair: false }),
       decoder: { type: "Metaspace", replacement: "▁", prepend_scheme: "always" },
       model: {
         type: "Unigram",

@@ -14,28 +14,20 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { PalisadeError } from "../../core/index.js";
 
-/** Why the classifier could not load or score. */
-export const ONNX_CLASSIFIER_FAILURES = [
+/** Why the classifier could not load (the policy's files are wrong: `bad-config`)... */
+const LOAD_FAILURE_LIST = [
   "missing-file",
   "invalid-model",
   "invalid-tokenizer",
   "invalid-config",
   "unknown-labels",
   "runtime-missing",
-  "timeout",
-  "busy",
-  "run-failed",
 ] as const;
+/** ...or could not score a text it was given (`internal`). */
+export const ONNX_CLASSIFIER_FAILURES = [...LOAD_FAILURE_LIST, "timeout", "busy", "run-failed"] as const;
 export type OnnxClassifierFailure = (typeof ONNX_CLASSIFIER_FAILURES)[number];
 
-const LOAD_FAILURES = new Set<OnnxClassifierFailure>([
-  "missing-file",
-  "invalid-model",
-  "invalid-tokenizer",
-  "invalid-config",
-  "unknown-labels",
-  "runtime-missing",
-]);
+const LOAD_FAILURES: ReadonlySet<OnnxClassifierFailure> = new Set(LOAD_FAILURE_LIST);
 
 /** The classifier could not load (a `bad-config` naming the file) or could not score a text (`internal`). */
 export class OnnxClassifierError extends PalisadeError {
