@@ -8,16 +8,27 @@
  * `holdout`, written after that, was scored and read; `holdout2`, written before the fixes that
  * reading prompted, is the one to quote (see bench/data/pii-multilingual.md).
  * Run: node --import tsx bench/pii-multilingual.ts [--split tune|report|holdout|holdout2] [--errors]
+ * [--names off|fast|full] (default fast, the detector's default).
  */
 import { readFileSync } from "node:fs";
-import { createPiiDetector, type EvalRecord, parseEvalRecords, scoreSpans } from "../src/detect/index.js";
+import {
+  createPiiDetector,
+  type EvalRecord,
+  PII_NAMES_MODES,
+  type PiiNamesMode,
+  parseEvalRecords,
+  scoreSpans,
+} from "../src/detect/index.js";
 
 const args = process.argv.slice(2);
 const splitArg = args.includes("--split") ? args[args.indexOf("--split") + 1] : undefined;
 // holdout2 is scored only when named: it is scored once, at the end of a round of fixes.
 const splits = splitArg ? [splitArg] : ["tune", "report", "holdout"];
 const showErrors = args.includes("--errors");
-const detector = createPiiDetector();
+const namesArg = process.argv.includes("--names") ? process.argv[process.argv.indexOf("--names") + 1] : "fast";
+if (!PII_NAMES_MODES.some((m) => m === namesArg))
+  throw new Error(`--names must be one of ${PII_NAMES_MODES.join(", ")}`);
+const detector = createPiiDetector({ names: namesArg as PiiNamesMode });
 
 function evaluate(split: string) {
   const file = new URL(`data/pii-multilingual-${split}.jsonl`, import.meta.url);

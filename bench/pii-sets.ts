@@ -5,10 +5,17 @@
  *  - hard negatives: sentences full of things that look like PII but are not (order numbers,
  *    UUIDs, versions, timestamps, tracking numbers, invoice numbers shaped like phones...).
  * Prints JSON: per-entity scores on the banking set, false positives per 1,000 hard-negative
- * sentences. Run: npm run bench:pii-sets (add --write to save the sets as JSONL in bench/data/).
+ * sentences. Run: npm run bench:pii-sets (add --write to save the sets as JSONL in bench/data/;
+ * `-- --names off|fast|full` to score another names mode).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createPiiDetector, type EvalRecord, scoreSpans } from "../src/detect/index.js";
+import {
+  createPiiDetector,
+  type EvalRecord,
+  PII_NAMES_MODES,
+  type PiiNamesMode,
+  scoreSpans,
+} from "../src/detect/index.js";
 import { mulberry32 } from "./pii-corpus.js";
 
 const random = mulberry32(7);
@@ -168,7 +175,10 @@ function hardNegatives(count: number): string[] {
   return Array.from({ length: count }, (_, i) => (NEGATIVE_TEMPLATES[i % NEGATIVE_TEMPLATES.length] as () => string)());
 }
 
-const detector = createPiiDetector();
+const namesArg = process.argv.includes("--names") ? process.argv[process.argv.indexOf("--names") + 1] : "fast";
+if (!PII_NAMES_MODES.some((m) => m === namesArg))
+  throw new Error(`--names must be one of ${PII_NAMES_MODES.join(", ")}`);
+const detector = createPiiDetector({ names: namesArg as PiiNamesMode });
 const banking = bankingSet(1100);
 const negatives = hardNegatives(2000);
 const bankingTypes = new Set(banking.flatMap((r) => r.spans.map((s) => s.type)));

@@ -48,6 +48,21 @@ describe("palisade detect pii", () => {
     assert.ok(!result.stdout.includes("4111 1111 1111 1111"));
   });
 
+  it("chooses how names are found with --names off|fast|full, and refuses another mode", async () => {
+    const text = "Unlike the Takuda novel, the song by Sousa was loud. Card 4111 1111 1111 1111.";
+    const entities = async (names: string) => {
+      const result = await runCli(["detect", "pii", "--names", names, "--text", text, "--format", "json"]);
+      assert.equal(result.code, 0, result.stderr);
+      const out = JSON.parse(result.stdout) as { detections: { entity: string; start: number; end: number }[] };
+      return out.detections.map((d) => `${d.entity}:${text.slice(d.start, d.end)}`);
+    };
+    assert.deepEqual(await entities("off"), ["CREDIT_CARD:4111 1111 1111 1111"]);
+    assert.ok(!(await entities("fast")).includes("PERSON:Sousa"));
+    assert.ok((await entities("full")).includes("PERSON:Sousa"));
+    const bad = await runCli(["detect", "pii", "--names", "nlp", "--text", text]);
+    assert.equal(bad.code, 2);
+  });
+
   it("redacts a file in every style", async () => {
     const dir = await mkdtemp(join(tmpdir(), "palisade-detect-"));
     const file = join(dir, "chat.txt");

@@ -301,3 +301,67 @@ describe("combined stream profile", () => {
     assert.equal(combined.stream?.holdFrom(text), 2);
   });
 });
+
+describe("streaming names, places and organisations, names: fast and full", () => {
+  const full = createPiiDetector({ names: "full" });
+  const nameText = fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(
+          "I met John Smith from Acme Corp in Paris.",
+          "Unlike the Takuda novel, the song by Sousa was loud!",
+          "Dear Ms. Kristi Bragadóttir,",
+          "\nKind regards,\nAnna Schmidt\n",
+          "Mr. J. Wilson moved to Berlin? ",
+          "Send it to Mayer-Watkins. ",
+          "card 4111 1111 1111 1111",
+          "Hi Danival, here's Gregorina's address:",
+          "The Jones, Mitchell and Williams office",
+          "our founders: Leehy, Perkins and Copeland",
+          "Smith, Jones & Brown",
+          "the University of Oslo and the Bank of the West",
+          "The Department Of Better Technology",
+          "the Czech Republic",
+          "my name is janice beneventi.",
+        ),
+        fc.string({ maxLength: 10 }),
+        fc.constantFrom(". ", "\n", " ", ", "),
+      ),
+      { maxLength: 10 },
+    )
+    .map((parts) => parts.join(" "));
+
+  for (const [name, det] of [
+    ["fast", createPiiDetector({ names: "fast" })],
+    ["full", full],
+  ] as const) {
+    it(`gives the whole-text spans, scores and reasons for any split and chunking, ${name} (property)`, () => {
+      fc.assert(
+        fc.property(
+          nameText,
+          fc.array(fc.nat(), { maxLength: 12 }),
+          fc.constantFrom(1, 8, 64),
+          (text, cuts, minScan) => {
+            const whole = det.detect(text);
+            for (let cut = 0; cut <= text.length; cut += 7) {
+              const result = streamAll(det, [text.slice(0, cut), text.slice(cut)], 1);
+              assert.deepEqual(result.detections, whole, `split at ${cut} of ${JSON.stringify(text)}`);
+            }
+            const chunked = streamAll(det, splitAt(text, cuts), minScan);
+            assert.equal(chunked.text, text);
+            assert.deepEqual(chunked.detections, whole, `chunks ${JSON.stringify(splitAt(text, cuts))}`);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+  }
+
+  it("gives the whole-text result one character per chunk, with sentences longer than the NLP reads", () => {
+    const long = `${"the quick brown fox jumps over the lazy dog and ".repeat(6)}then Sousa sang`;
+    const text = `Unlike the Takuda novel, the song by Sousa was loud. ${long}. I met John Smith in Paris.\nRegards,\nAnna Schmidt`;
+    const whole = full.detect(text);
+    assert.ok(whole.some((d) => text.slice(d.start, d.end) === "Sousa"));
+    assert.deepEqual(streamAll(full, [...text], 1).detections, whole);
+  });
+});

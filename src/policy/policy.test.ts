@@ -200,6 +200,14 @@ describe("policy: PII actions", () => {
     assert.equal(defaultRuntime().pii.names, "fast");
   });
 
+  it("accepts pii.names: full", () => {
+    const policy = parsePolicyText(
+      "apiVersion: palisade.dev/v1\nkind: Policy\nmetadata: { name: full }\nspec:\n  runtime:\n    pii: { names: full }\n",
+      "p.yaml",
+    );
+    assert.equal(policy.document.spec.runtime?.pii.names, "full");
+  });
+
   it("lists only entities the detector reports, each with a one-line reason", () => {
     const known = new Set(piiEntities());
     for (const [entity, optIn] of Object.entries(OPT_IN_PII_ENTITIES)) {
@@ -477,7 +485,7 @@ describe("policy: loading", () => {
         /^p\.yaml:6:\d+: spec\.runtime\.guards\.unknownFields: /,
       ],
       [`${header}  runtime:\n    guards: { timeBudgetMs: 0 }\n`, /spec\.runtime\.guards\.timeBudgetMs: /],
-      [`${header}  runtime:\n    pii: { names: full }\n`, /spec\.runtime\.pii\.names: /],
+      [`${header}  runtime:\n    pii: { names: nlp }\n`, /spec\.runtime\.pii\.names: /],
     ];
     for (const [text, pattern] of cases) {
       assert.throws(

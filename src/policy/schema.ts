@@ -206,11 +206,12 @@ export const REDACTION_STYLES = ["mask", "placeholder", "hash", "pseudonym", "dr
 const DirectionActionsSchema = z.record(z.string(), GuardActionSchema);
 
 /**
- * `pii.names`: how names, places and organisations are found — `fast` (the gazetteer, default) or
- * `off` (left out: lower latency, no PERSON, LOCATION or ORGANIZATION). The detector's
+ * `pii.names`: how names, places and organisations are found — `fast` (the gazetteer, default),
+ * `full` (the gazetteer and an NLP pass: more names, tens of milliseconds per KB) or `off` (left
+ * out: lower latency, no PERSON, LOCATION or ORGANIZATION). The detector's
  * PII_NAMES_MODES; a test keeps the two lists equal, so the schema need not load the detectors.
  */
-export const PII_NAMES_SETTINGS = ["off", "fast"] as const;
+export const PII_NAMES_SETTINGS = ["off", "fast", "full"] as const;
 
 /** Most trailing characters the mask style may leave in the clear (`pii.redaction.keepLast`). */
 export const MAX_KEEP_LAST = 4;

@@ -16,6 +16,8 @@ import {
   GOLD_TYPE_ALIASES,
   loadSecretRules,
   maskValue,
+  PII_NAMES_MODES,
+  type PiiNamesMode,
   parseEvalRecords,
   piiEntities,
   REDACTION_STYLES,
@@ -32,8 +34,10 @@ import { createOutput, renderTable } from "../output.js";
 interface DetectorKind {
   name: DetectorFamily;
   description: string;
-  create(options: { entities?: string[]; threshold?: number }): TextDetector;
+  create(options: { entities?: string[]; threshold?: number; names?: PiiNamesMode }): TextDetector;
   entities(): string[];
+  /** Options only this kind takes (`--names` for PII). */
+  options?: () => Option[];
   examples: string[];
 }
 
@@ -81,17 +85,24 @@ const KINDS: DetectorKind[] = [
   {
     name: "pii",
     description: "find personal data (cards, IBANs, SSNs, phones, e-mail, names, addresses...) in text",
-    create: ({ entities, threshold }) =>
+    create: ({ entities, threshold, names }) =>
       createPiiDetector({
         ...(entities ? { entities } : {}),
         ...(threshold === undefined ? {} : { thresholds: { default: threshold } }),
+        ...(names ? { names } : {}),
       }),
     entities: piiEntities,
+    options: () => [
+      new Option("--names <mode>", "names, places and organisations: gazetteer (fast), plus NLP (full), or off")
+        .choices(PII_NAMES_MODES)
+        .default("fast"),
+    ],
     examples: [
       'palisade detect pii --text "my card is 4111 1111 1111 1111"',
       "palisade detect pii chat.txt --redact mask --format json",
       "cat answer.txt | palisade detect pii - --redact placeholder",
       "palisade detect pii --eval ../shared/datasets/pii/presidio-research/synth_dataset_v2.json --format json",
+      "palisade detect pii --names full --text 'Unlike the Takuda novel, the song by Sousa was loud.'",
     ],
   },
   {
@@ -123,6 +134,7 @@ interface DetectOptions {
   entities?: string;
   threshold?: string;
   eval?: string;
+  names?: PiiNamesMode;
   format: string;
 }
 
@@ -159,7 +171,11 @@ function registerKind(detect: Command, kind: DetectorKind): void {
       }
       const threshold = options.threshold === undefined ? undefined : parseUnit(options.threshold, "--threshold");
       const createDetector = () =>
-        kind.create({ ...(entities ? { entities } : {}), ...(threshold === undefined ? {} : { threshold }) });
+        kind.create({
+          ...(entities ? { entities } : {}),
+          ...(threshold === undefined ? {} : { threshold }),
+          ...(options.names ? { names: options.names } : {}),
+        });
       const out = createOutput();
       if (options.eval) {
         const records = readEvalRecords(options.eval);
@@ -242,6 +258,7 @@ function registerKind(detect: Command, kind: DetectorKind): void {
       out.text("");
       for (const line of remediationFooter(rows)) out.text(line);
     });
+  for (const option of kind.options?.() ?? []) command.addOption(option);
   withExamples(command, kind.examples);
 }
 

@@ -184,6 +184,31 @@ describe("names, places and organisations from context", () => {
     ["a place whose last word is a first name", "I am in Mansilla de la Sierra now", "LOCATION:Mansilla de la Sierra"],
     ["a company before 'office'", "The Social Explorer office is at the corner.", "ORGANIZATION:Social Explorer"],
     ["an employer after 'works at'", "She works at Innography these days.", "ORGANIZATION:Innography"],
+    ["an unlisted name after a greeting", "Hi Danival, I'm contacting you about the invoice.", "PERSON:Danival"],
+    ["an unlisted name after 'Dear'", "Dear Heiðbrá,\nthanks for your letter.", "PERSON:Heiðbrá"],
+    ["an unlisted name owning an address", "As promised, here's Gregorina's address:", "PERSON:Gregorina"],
+    ["an unlisted name after 'follow up with'", "Please follow up with Okonkwo next week.", "PERSON:Okonkwo"],
+    ["an institution written 'X of Y'", "She studied at the University of Oslo.", "ORGANIZATION:University of Oslo"],
+    ["a bank written 'X of the Y'", "We bank with the Bank of the West.", "ORGANIZATION:Bank of the West"],
+    [
+      "an institution with a capitalised 'Of'",
+      "The Department Of Better Technology opened.",
+      "ORGANIZATION:Department Of Better Technology",
+    ],
+    [
+      "a firm named after three partners",
+      "The Jones, Mitchell and Williams office is at the corner.",
+      "ORGANIZATION:Jones, Mitchell and Williams",
+    ],
+    ["a firm written with '&'", "I retained Smith, Jones & Brown last year.", "ORGANIZATION:Smith, Jones & Brown"],
+    ["a company ending in 'Agency'", "Kroll Bond Ratings Agency called.", "ORGANIZATION:Kroll Bond Ratings Agency"],
+    ["a country whose last word is a place type", "The Czech Republic joined in 2004.", "LOCATION:Czech Republic"],
+    [
+      "an unlisted surname in lower-case text after 'my name is'",
+      "my name is janice beneventi.",
+      "PERSON:janice beneventi",
+    ],
+    ["a lower-case name before a possessive", "my name is ashley spencer's cousin", "PERSON:ashley spencer"],
   ];
   for (const [name, text, value] of positives) {
     it(`finds ${name}`, () => {
@@ -197,12 +222,24 @@ describe("names, places and organisations from context", () => {
     ["a unit word after a name", "Diana Weöres Apt. 434"],
     ["a name followed by a label", "Anbei meine Daten: Heike Vogel, IdNr. 40225691733."],
     ["common words in lower-case text", "i said it will rain in the park later"],
+    ["a greeting to the world or a team", "Hello World! Hi Team, the build is green."],
+    ["the last items of a list of people as a firm", "Our founders: Kovalev, Lee and Phillips."],
+    ["three places as a firm", "Paris, London and Rome are lovely in spring."],
+    ["a lower-case bank of a river", "we sat on the bank of the river"],
+    ["a verb after a lower-case name", "my name is marie and i said my name is janice just now"],
+    ["a listed word further after a naming phrase", "my name is ashley spencer's cousin"],
   ];
   const wrong: Record<string, string[]> = {
     "a street with a surname": ["PERSON:Hansen Street", "PERSON:Hansen"],
     "a unit word after a name": ["PERSON:Diana Weöres Apt"],
     "a name followed by a label": ["PERSON:IdNr", "PERSON:Vogel"],
     "common words in lower-case text": ["PERSON:said", "PERSON:park", "LOCATION:park"],
+    "a greeting to the world or a team": ["PERSON:World", "PERSON:Team"],
+    "the last items of a list of people as a firm": ["ORGANIZATION:Kovalev, Lee and Phillips"],
+    "three places as a firm": ["ORGANIZATION:Paris, London and Rome"],
+    "a lower-case bank of a river": ["ORGANIZATION:bank of the river"],
+    "a verb after a lower-case name": ["PERSON:marie and", "PERSON:janice just"],
+    "a listed word further after a naming phrase": ["PERSON:cousin"],
   };
   for (const [name, text] of negatives) {
     it(`does not report ${name}`, () => {

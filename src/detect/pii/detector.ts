@@ -3,7 +3,9 @@ import type { Detection, TextDetector } from "../detection.js";
 import { resolveOverlaps } from "../overlap.js";
 import { toOriginalDetections, toScanText } from "../scan-text.js";
 import { builtinRecognizers } from "./builtin.js";
+import { loadGazetteer } from "./gazetteer.js";
 import { createPiiStreamProfile } from "./hold.js";
+import { createNlpNamesRecognizer } from "./nlp-names.js";
 import { createScanHints, type Recognizer } from "./recognizer.js";
 
 export interface PiiDetectorOptions {
@@ -16,15 +18,16 @@ export interface PiiDetectorOptions {
   /** Leave out the built-in recognisers (only `extra` run). */
   builtins?: boolean;
   /**
-   * Names, places and organisations: `fast` runs the gazetteer (default), `off` leaves it out
-   * (PERSON, LOCATION and ORGANIZATION are then never reported; street addresses still are, by
-   * the address grammar), trading recall for latency.
+   * Names, places and organisations: `fast` runs the gazetteer (default), `full` adds an NLP
+   * pass (compromise, nlp-names.ts) to it, `off` leaves both out (PERSON, LOCATION and
+   * ORGANIZATION are then never reported; street addresses still are, by the address grammar),
+   * trading recall for latency.
    */
   names?: PiiNamesMode;
 }
 
 /** How names, places and organisations are found (see `PiiDetectorOptions.names`). */
-export const PII_NAMES_MODES = ["off", "fast"] as const;
+export const PII_NAMES_MODES = ["off", "fast", "full"] as const;
 export type PiiNamesMode = (typeof PII_NAMES_MODES)[number];
 
 /** Every entity type the built-in recognisers report. */
@@ -47,6 +50,7 @@ export function createPiiDetector(options: PiiDetectorOptions = {}): TextDetecto
   const builtins = options.builtins === false ? [] : builtinRecognizers();
   const recognizers = [
     ...(options.names === "off" ? builtins.filter((r) => !NAME_RECOGNIZERS.has(r.id)) : builtins),
+    ...(options.names === "full" ? [createNlpNamesRecognizer(loadGazetteer)] : []),
     ...(options.extra ?? []),
   ].filter((r) => !wanted || r.entities.some((e) => wanted.has(e)));
   // With names off, a letterhead's city, country and organisation lines go unreported too.

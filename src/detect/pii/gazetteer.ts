@@ -245,6 +245,20 @@ const ORG_SUFFIXES = new Set([
   "solutions",
   "labs",
   "ministry",
+  // Nouns that close a company's or an institution's name ("Kroll Bond Ratings Agency").
+  "agency",
+  "associates",
+  "consulting",
+  "enterprises",
+  "industries",
+  "insurance",
+  "international",
+  "laboratories",
+  "networks",
+  "research",
+  "services",
+  "software",
+  "ventures",
 ]);
 
 const PLACE_CONTEXT = new Set([
@@ -368,6 +382,54 @@ function isCapitalisedWhenLower(word: string, g: Gazetteer): boolean {
   return known && !isStopWord(word) && !LOWER_CASE_WORDS.has(word);
 }
 
+/**
+ * Whether a reason says the words right before a name name one: the name-phrase rule, or a
+ * context phrase ("my name is", not one word such as "with") written right before `start`.
+ */
+function isNamingContext(reason: string, text: string, start: number): boolean {
+  if (reason.startsWith("context:name")) return true;
+  if (!reason.startsWith("context:") || !reason.includes(" ")) return false;
+  const phrase = reason.slice("context:".length);
+  return text.slice(Math.max(0, start - phrase.length - 1), start).toLowerCase() === `${phrase} `;
+}
+
+/**
+ * English words that follow a name in a sentence and are no surname: auxiliaries, frequent verbs
+ * and adverbs (the stop words hold only the closed classes of each language).
+ */
+const COMMON_AFTER_NAME: ReadonlySet<string> = new Set(
+  (
+    "is was are were be been being has have had do does did will would can could shall should may might must " +
+    "just also not never always still only even now then again too very really please thanks thank time " +
+    "says said told asks asked wants wanted needs needed likes liked loves loved thinks thought knows knew " +
+    "gets got goes went comes came makes made takes took gives gave sees saw calls called works worked lives " +
+    "lived seems seemed feels felt tries tried uses used writes wrote sent sends"
+  ).split(" "),
+);
+
+/** A lower-case word right after a name, up to the next non-letter. */
+const NEXT_LOWER_WORD = /^ (\p{Ll}[\p{Ll}\p{M}'’-]{1,30})(?![\p{L}\p{M}])/u;
+
+/**
+ * In lower-case text, a listed first name that the words before it name a person ("my name is
+ * janice beneventi", "follow up with jessica kadyrov") takes the word after it as its surname
+ * when no list holds that word and it is not a function word.
+ */
+function withUnlistedSurname(cased: string, d: Detection, g: Gazetteer): Detection {
+  if (d.entity !== "PERSON" || !d.reasons.some((r) => isNamingContext(r, cased, d.start))) return d;
+  const name = cased.slice(d.start, d.end);
+  if (name.includes(" ") || !g.firstNames.has(name)) return d;
+  const next = NEXT_LOWER_WORD.exec(cased.slice(d.end, d.end + 34));
+  const written = next?.[1];
+  // "ashley spencer's": the possessive is not part of the name.
+  const word = written && /['’]s$/u.test(written) ? written.slice(0, -2) : written;
+  if (!word || word.length < 2 || isStopWord(word) || LOWER_CASE_WORDS.has(word) || COMMON_AFTER_NAME.has(word))
+    return d;
+  const capital = (word[0] as string).toUpperCase() + word.slice(1);
+  if (g.places.has(capital)) return d;
+  return { ...d, end: d.end + 1 + word.length, reasons: [...d.reasons, "unlisted-surname"] };
+}
+
 /** Names that are also frequent English verbs or nouns written in lower case ("said", "says"). */
 const LOWER_CASE_WORDS = new Set(["said", "says", "royal", "princess", "prince", "baby", "sung", "long", "young"]);
 
@@ -382,37 +444,57 @@ function recognizeLowerCase(text: string, g: Gazetteer, contextReach: number): D
   const cased = text.replace(/\p{Ll}[\p{Ll}\p{M}'’-]*/gu, (word) =>
     isCapitalisedWhenLower(word, g) ? (word[0] as string).toUpperCase() + word.slice(1) : word,
   );
-  return recognizeCased(cased, g, contextReach).filter((d) => {
-    const words = cased.slice(d.start, d.end).split(" ").length;
-    if (d.entity === "PERSON")
-      return (
-        (words >= 2 && d.score >= 0.85) ||
-        d.reasons.some((r) => r === "title" || r === "enumeration" || r.startsWith("context:name"))
-      );
-    if (d.entity === "LOCATION") return words >= 2 || d.score >= 0.7;
-    return false;
-  });
+  return recognizeCased(cased, g, contextReach)
+    .map((d) => withUnlistedSurname(cased, d, g))
+    .filter((d) => {
+      const words = cased.slice(d.start, d.end).split(" ").length;
+      if (d.entity === "PERSON")
+        return (
+          (words >= 2 && d.score >= 0.85) ||
+          d.reasons.some((r) => r === "title" || r === "enumeration" || isNamingContext(r, cased, d.start))
+        );
+      if (d.entity === "LOCATION") return words >= 2 || d.score >= 0.7;
+      return false;
+    });
 }
 
 function recognizeCased(text: string, gazetteer: Gazetteer, contextReach: number): Detection[] {
-  const out: Detection[] = [];
+  const out: Detection[] = firmsOf(text, gazetteer);
   // The last run, its name candidate if any, for enumerations ("Kovalev, Lee and Phillips").
   let previous:
     | { run: Token[]; person: Detection | undefined; unknown: boolean; empty: boolean; weakPlace: boolean }
     | undefined;
+  // The last run if it ends with an institution's head word ("Bank", "University"), for "of".
+  let head: Token[] | undefined;
   forEachCapitalisedRun(text, (run) => {
+    const institution = institutionOf(text, head, run);
+    if (institution) out.push(institution);
+    head = undefined;
+    const lastBare = (run[run.length - 1] as Token).bare;
+    if (INSTITUTION_HEADS.has(lastBare.toLowerCase())) {
+      head = run;
+      // Below every threshold: it only keeps a stream holding "Bank of" until what follows arrives.
+      const from = run.find((t) => !isStopWord(t.bare)) ?? (run[0] as Token);
+      const end = (run[run.length - 1] as Token).end;
+      out.push(span("ORGANIZATION", from.start, end, 0.3, "organization-head", ["org-head"]));
+    }
     // Most runs are one capitalised function word at a sentence start ("The", "We"): nothing to do.
     if (run.length === 1 && isStopWord((run[0] as Token).bare)) {
       previous = undefined;
       return;
     }
-    let found = classifyRun(text, run, gazetteer, contextReach);
+    let found = placeTypeOf(classifyRun(text, run, gazetteer, contextReach), text);
     // A lone surname or first name the lists give a low score, or a lone word taken for a place,
     // may still be named by its context.
     if (found.every((d) => (d.entity === "PERSON" || d.entity === "LOCATION") && d.score < ENUMERATED_SCORE)) {
       const named = nameByContext(text, run, gazetteer);
       if (named.length > 0) found = named;
     }
+    // "Gregorina's addr…": below every threshold, it holds a stream until the word after the
+    // possessive, which may make the run a name, is complete.
+    const lastToken = run[run.length - 1] as Token;
+    if (found.length === 0 && isPossessiveAt(text, lastToken.end))
+      out.push(span("PERSON", (run[0] as Token).start, lastToken.end, 0.3, "person-context", ["possessive"]));
     const organization = organizationByContext(text, run, gazetteer);
     if (organization) out.push(organization);
     const place = placeByContext(text, run);
@@ -457,7 +539,9 @@ function recognizeCased(text: string, gazetteer: Gazetteer, contextReach: number
 const NAME_BEFORE = createPhraseSet(
   "name is|names are|call me|calls me|called|named|starring|directed by|written by|produced by|sung by|featuring|" +
     "says|said|i am|i'm|i’m|he is|she is|hieß|heiße|je m'appelle|me llamo|mi chiamo|ik heet|mijn naam is|" +
-    "mi nombre es|mein name ist|je suis",
+    "mi nombre es|mein name ist|je suis|shouted at|yelled at|smiled at|thanked|texted|emailed|follow up with|" +
+    "followed up with|meet with|met with|meeting with|spoke with|spoke to|talked to|talk to|speak to|speak with|" +
+    "reach out to|married",
 );
 /** Words after a name that say it was one ("Klimek shouted", "Ana says"). */
 const NAME_AFTER: ReadonlySet<string> = new Set(
@@ -468,14 +552,24 @@ const NAME_AFTER: ReadonlySet<string> = new Set(
  * A run no list knows, named a person by the words around it: one or two capitalised words after
  * "my name is", "call me", "directed by", or before "said", "shouted". Places and stop words stay out.
  */
-function nameByContext(text: string, run: Token[], g: Gazetteer): Detection[] {
+function nameByContext(text: string, whole: Token[], g: Gazetteer): Detection[] {
+  // A capitalised greeting opens the run itself ("Hi Danival,").
+  const greeted = whole.length > 1 && GREETING_WORDS.has((whole[0] as Token).bare.toLowerCase());
+  const run = greeted ? whole.slice(1) : whole;
   if (run.length > 2) return [];
   const start = (run[0] as Token).start;
   const last = run[run.length - 1] as Token;
   const end = last.text.endsWith(".") ? last.end - 1 : last.end;
   // The context first: it rejects almost every run with a look at one word.
-  if (!followsPhrase(text, start, NAME_BEFORE) && !precedesWord(text, end, NAME_AFTER)) return [];
+  if (
+    !followsPhrase(text, start, NAME_BEFORE) &&
+    !precedesWord(text, end, NAME_AFTER) &&
+    !((greeted || followsPhrase(text, start, GREETINGS)) && endsGreeting(text, end)) &&
+    !isPossessor(text, end)
+  )
+    return [];
   const words = run.map((t) => withoutPossessive(t.bare));
+  if (words.some((w) => VOCATIVES.has(w.toLowerCase()))) return [];
   if (words.some((w) => isStopWord(w) || TITLES.has(w.toLowerCase()) || w.length < 2)) return [];
   // A place is a name here only if the lists know it as a name too ("starring Martinez").
   const listedName = words.every((w) => g.firstNames.has(w) || g.lastNames.has(w));
@@ -483,6 +577,161 @@ function nameByContext(text: string, run: Token[], g: Gazetteer): Detection[] {
   if (words.some((w) => ORG_SUFFIXES.has(w.toLowerCase()))) return [];
   if (words.some((w) => STREET_SUFFIXES.has(w.toLowerCase()))) return [];
   return [span("PERSON", start, end, 0.6, "person-context", ["context:name-phrase"])];
+}
+
+/** Last words that make a run a place, not a person ("Czech Republic", "Hamilton East"). */
+const PLACE_TYPES: ReadonlySet<string> = new Set(
+  (
+    "republic kingdom island islands county province state city town village valley river lake mountains " +
+    "north south east west heights hills bay"
+  ).split(" "),
+);
+
+/** A person of two or more words ending with a place's type word is that place. */
+function placeTypeOf(found: Detection[], text: string): Detection[] {
+  return found.map((d) => {
+    if (d.entity !== "PERSON") return d;
+    const value = text.slice(d.start, d.end);
+    const space = value.lastIndexOf(" ");
+    if (space < 0 || !PLACE_TYPES.has(value.slice(space + 1).toLowerCase())) return d;
+    return {
+      ...d,
+      entity: "LOCATION",
+      score: Math.max(d.score, 0.6),
+      ruleId: "location-type",
+      reasons: ["place-type"],
+    };
+  });
+}
+
+/** Greetings that open a message with the name of who it is for ("Hi Danival,"). */
+const GREETINGS = createPhraseSet("hi|hello|hey|dear|good morning|good afternoon|good evening|hallo|hola|ciao|bonjour");
+
+/** The one-word greetings, as the first word of a capitalised run. */
+const GREETING_WORDS: ReadonlySet<string> = new Set("hi hello hey dear hallo hola ciao bonjour".split(" "));
+
+/** Words written after a greeting that name no one ("Hello World", "Hi Team"). */
+const VOCATIVES: ReadonlySet<string> = new Set(
+  "world all everyone everybody team folks guys friends there sir madam colleagues customer user".split(" "),
+);
+
+/** Whether a greeting's name ends here: a comma, `!`, `:` or the end of the line follows. */
+function endsGreeting(text: string, end: number): boolean {
+  const c = text.charCodeAt(end);
+  return Number.isNaN(c) ? false : c === 44 || c === 33 || c === 58 || c === 10 || c === 13;
+}
+
+/** What belongs to a person ("Gregorina's address", "Tom's wife"), read after a possessive. */
+const POSSESSED: ReadonlySet<string> = new Set(
+  (
+    "address addresses phone number email e-mail account accounts birthday password wife husband son daughter " +
+    "mother father sister brother mom dad parents partner children kids family boss manager car house flat apartment"
+  ).split(" "),
+);
+
+function isPossessiveAt(text: string, end: number): boolean {
+  const quote = text.charCodeAt(end);
+  return (quote === 39 || quote === 0x2019) && text.charCodeAt(end + 1) === 115;
+}
+
+/** Whether the name ending at `end` is followed by a possessive and something only a person has. */
+function isPossessor(text: string, end: number): boolean {
+  const quote = text.charCodeAt(end);
+  if ((quote !== 39 && quote !== 0x2019) || text.charCodeAt(end + 1) !== 115) return false;
+  return precedesWord(text, end + 2, POSSESSED);
+}
+
+/**
+ * Head words of an institution's name written "X of Y" ("Bank of America", "University of
+ * Oslo", "Department of Labor"): the head run, "of" (or "of the") and the next run are one
+ * organisation. Also within one run when "Of" is capitalised ("Department Of Better Technology").
+ */
+const INSTITUTION_HEADS: ReadonlySet<string> = new Set(
+  (
+    "academy agency association bank board bureau chamber church college commission council court department " +
+    "embassy federation hospital institute library ministry museum office school society university"
+  ).split(" "),
+);
+
+/** The organisation "head of run" when `run` follows `head` after " of " or " of the ". */
+function institutionOf(text: string, head: Token[] | undefined, run: Token[]): Detection | undefined {
+  let words = run;
+  let startRun = head;
+  if (
+    !startRun ||
+    !/^ of (?:the )?$/.test(text.slice((startRun[startRun.length - 1] as Token).end, (run[0] as Token).start))
+  ) {
+    // "Department Of Better Technology": one run holding a head, "Of" and more.
+    const at = run.findIndex(
+      (t, i) => i > 0 && t.bare === "Of" && INSTITUTION_HEADS.has((run[i - 1] as Token).bare.toLowerCase()),
+    );
+    if (at < 0 || at === run.length - 1) return undefined;
+    startRun = run.slice(0, at);
+    words = run.slice(at + 1);
+  }
+  let first = 0;
+  while (first < startRun.length - 1 && isStopWord((startRun[first] as Token).bare)) first++;
+  const last = words[words.length - 1] as Token;
+  if (words.every((t) => isStopWord(t.bare))) return undefined;
+  const end = last.text.endsWith(".") && !ORG_SUFFIXES.has(last.bare.toLowerCase()) ? last.end - 1 : last.end;
+  return span("ORGANIZATION", (startRun[first] as Token).start, end, 0.75, "organization-head", ["org-head"]);
+}
+
+const FIRM_WORD = String.raw`\p{Lu}[\p{L}\p{M}'’]*(?:-\p{Lu}[\p{L}\p{M}'’]*)?`;
+/** "Davis, Reynolds and Williamson": three surnames, the last after "and" or "&". */
+const FIRM = new RegExp(
+  String.raw`(${FIRM_WORD}), (${FIRM_WORD}) (?:and|&) (${FIRM_WORD})(?![\p{L}\p{M}\p{N}'’-])`,
+  "uy",
+);
+const FIRM_WORD_CHAR = /[\p{L}\p{M}\p{N}'’-]/u;
+/** Longest first word of a firm's name looked back for from its comma. */
+const FIRM_WORD_MAX = 40;
+/** The start of a firm's name that may still be completed at the end of a text ("Davis, Reynolds an"). */
+const FIRM_OPEN = new RegExp(
+  String.raw`(?<![\p{L}\p{M}\p{N}'’-])${FIRM_WORD}, ${FIRM_WORD}(?: (?:a|an|and|&)?)?$`,
+  "u",
+);
+const FIRM_OPEN_WINDOW = 96;
+
+/**
+ * Firms named after their partners ("Davis, Reynolds and Williamson", "Smith, Jones & Brown"):
+ * three single words, each a listed surname or unknown to the lists, at least two of them
+ * listed surnames, and no place among the unlisted. Not after ", " or ":" (then they are the last
+ * items of a list of people: "our founders: Leehy, Perkins and Copeland").
+ */
+function firmsOf(text: string, g: Gazetteer): Detection[] {
+  const out: Detection[] = [];
+  // From each ", " before a capital letter: a regular expression tried at every position of a
+  // long text (a look-behind first) would cost more than the rest of the gazetteer.
+  for (let comma = text.indexOf(", "); comma >= 0; comma = text.indexOf(", ", comma + 1)) {
+    const next = text.charCodeAt(comma + 2);
+    if (!(next >= 65 && next <= 90) && !(next >= 0xc0 && /\p{Lu}/u.test(text[comma + 2] as string))) continue;
+    let start = comma;
+    while (start > 0 && comma - start <= FIRM_WORD_MAX && FIRM_WORD_CHAR.test(text[start - 1] as string)) start--;
+    if (start === comma || (start > 0 && FIRM_WORD_CHAR.test(text[start - 1] as string))) continue;
+    FIRM.lastIndex = start;
+    const m = FIRM.exec(text);
+    if (!m) continue;
+    const end = start + m[0].length;
+    const before = text.slice(Math.max(0, start - 2), start);
+    const words = [m[1], m[2], m[3]] as string[];
+    const surnames = words.filter((w) => g.lastNames.has(w)).length;
+    const fits =
+      !/[,:;]\s?$/.test(before) &&
+      surnames >= 2 &&
+      words.every(
+        (w) =>
+          !isStopWord(w) &&
+          !TITLES.has(w.toLowerCase()) &&
+          (g.lastNames.has(w) || (!g.firstNames.has(w) && !g.places.has(w))),
+      );
+    // A candidate either way: a stream holds the words until the judgement is final.
+    out.push(span("ORGANIZATION", start, end, fits ? 0.7 : 0.3, "organization-firm", ["firm-name"]));
+  }
+  const tailFrom = Math.max(0, text.length - FIRM_OPEN_WINDOW);
+  const open = FIRM_OPEN.exec(text.slice(tailFrom));
+  if (open) out.push(span("ORGANIZATION", tailFrom + open.index, text.length, 0.3, "organization-firm", ["firm-name"]));
+  return out;
 }
 
 /** Words before an employer ("works at", "joined"), and after a company ("the Redfin office"). */
@@ -720,6 +969,16 @@ function loadStopWords(): ReadonlySet<string> {
       .filter((l) => l !== "" && !l.startsWith("#")),
   );
   return stopWords;
+}
+
+/** Whether a word is a company suffix ("Inc", "GmbH", "Ltd"), any case. */
+export function isOrgSuffix(word: string): boolean {
+  return ORG_SUFFIXES.has(word.toLowerCase());
+}
+
+/** Whether a word is a title or salutation written before a name ("Mr", "Frau", "Señora"), any case. */
+export function isTitle(word: string): boolean {
+  return TITLES.has(word.toLowerCase());
 }
 
 /** Whether a capitalised word is a stop word ("Per", "Bon", "Gentile"). */

@@ -79,7 +79,47 @@ export function openNameRunStart(text: string): number {
   const n = text.length;
   const tail = Math.max(0, n - 8);
   const number = HOUSE_NUMBER_SO_FAR.exec(text.slice(tail));
-  return Math.min(number ? tail + number.index : n, openRunStart(text));
+  return Math.min(number ? tail + number.index : n, openRunStart(text), openListItemStart(text));
+}
+
+/** Gaps between the items of a list of names (gazetteer.ts isEnumerationGap). */
+const LIST_GAPS = [", ", " and ", ", and ", " & "] as const;
+/** Characters after a run within which its own judgement may still change (context after it). */
+const RUN_DECIDED_AFTER = 32;
+
+/**
+ * Items of a list of names are judged in pairs ("Kovalev, Lee and Phillips": a lone surname is
+ * raised when the next item is a name), so an item stays open while the item after it may
+ * still change: while the text ends in what may become a list gap after it ("Lee and"), and
+ * while the next item is open or its context after it is incomplete. Returns the start of the
+ * earliest such item, or text.length.
+ */
+function openListItemStart(text: string): number {
+  const n = text.length;
+  const runs = capitalisedRuns(text);
+  const last = runs[runs.length - 1];
+  if (!last) return n;
+  const after = text.slice(last.end);
+  if (LIST_GAPS.some((gap) => gap.startsWith(after) && after.length < gap.length)) return last.start;
+  if (last.end + RUN_DECIDED_AFTER < n) return n;
+  const previous = runs[runs.length - 2];
+  const gap = previous ? text.slice(previous.end, last.start) : "";
+  return previous && LIST_GAPS.some((g) => g === gap) ? previous.start : n;
+}
+
+/** The runs of capitalised words (joined as names are) in the last NAME_WINDOW characters. */
+function capitalisedRuns(text: string): { start: number; end: number }[] {
+  const re = new RegExp(CAP_WORD.source, "gu");
+  re.lastIndex = Math.max(0, text.length - NAME_WINDOW);
+  const runs: { start: number; end: number }[] = [];
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m.index > 0 && WORD_CHAR.test(text[m.index - 1] as string)) continue;
+    const end = m.index + m[0].replace(/['’]s$/, "").length;
+    const last = runs[runs.length - 1];
+    if (last && JOINER_GAP.test(text.slice(last.end, m.index))) last.end = end;
+    else runs.push({ start: m.index, end });
+  }
+  return runs;
 }
 
 function openRunStart(text: string): number {
