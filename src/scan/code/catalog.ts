@@ -90,6 +90,8 @@ export const ModelCatalogFileSchema = z.strictObject({
         regex: z.string().min(1).max(2000),
         strength: z.enum(MODEL_STRENGTHS),
         provider: z.string().min(1).optional(),
+        /** Match letters in either case (`Llama`, `LLaMA`, `llama`): model names are written in every case. */
+        ignoreCase: z.boolean().optional(),
       }),
     )
     .min(1),
@@ -227,7 +229,7 @@ export function loadAiCatalog(rulesDir: string = RULES): AiCatalog {
     for (const [index, p] of parsed.patterns.entries()) {
       let regex: RegExp;
       try {
-        regex = new RegExp(p.regex, "u");
+        regex = new RegExp(p.regex, p.ignoreCase ? "iu" : "u");
       } catch (cause) {
         throw new PalisadeError("bad-config", `${file}: patterns.${index}.regex: invalid regular expression`, {
           input: file,

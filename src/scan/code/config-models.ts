@@ -10,6 +10,7 @@ import { type ParseError, parse as parseJsonc, printParseErrorCode } from "jsonc
 import { parse as parseToml } from "smol-toml";
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
 import type { AiCatalog } from "./catalog.js";
+import { readHttprr } from "./httprr.js";
 import { readJsonnet } from "./jsonnet.js";
 import {
   isDatasetContext,
@@ -243,17 +244,18 @@ function valueTextModels(value: string, catalog: AiCatalog, key?: string): (Mode
  * The model segment of a model API's request path, as providers define it: Amazon Bedrock
  * `/model/{modelId}/converse|converse-stream|invoke|invoke-with-response-stream` (percent-encoded:
  * `amazon.nova-lite-v1%3A0`), Gemini and Vertex AI `/models/{model}:generateContent` (and the other
- * `:method`s of a model resource), and a `model=` query parameter (Deepgram `/v1/speak?model=`).
+ * `:method`s of a model resource), a `model=` query parameter (Deepgram `/v1/speak?model=`), and the
+ * Hugging Face serverless Inference API `https://api-inference.huggingface.co/models/{org}/{name}`.
  */
 const REQUEST_URL_MODEL =
-  /\/model\/([^/?#\s]{2,200})\/(?:converse|converse-stream|invoke|invoke-with-response-stream)(?=$|[?#/\s"'])|\/models\/([^/?#:\s]{2,200}):(?:generateContent|streamGenerateContent|embedContent|batchEmbedContents|countTokens|predict|rawPredict|streamRawPredict|predictLongRunning|batchGenerateContent)(?=$|[?#/\s"'])|[?&]model=([^&#\s]{2,200})/g;
+  /\/model\/([^/?#\s]{2,200})\/(?:converse|converse-stream|invoke|invoke-with-response-stream)(?=$|[?#/\s"'])|\/models\/([^/?#:\s]{2,200}):(?:generateContent|streamGenerateContent|embedContent|batchEmbedContents|countTokens|predict|rawPredict|streamRawPredict|predictLongRunning|batchGenerateContent)(?=$|[?#/\s"'])|[?&]model=([^&#\s]{2,200})|\/\/api-inference\.huggingface\.co\/models\/([\w.-]{1,96}\/[\w.-]{1,96})(?=$|[?#\s"'])/g;
 
 /** Models a recorded request's path or URL names (`REQUEST_URL_MODEL`), each at the value's first line. */
 export function requestUrlModels(value: string, catalog: AiCatalog): (ModelMatch & { line: number })[] {
   if (value.length > MAX_LINE || !/\/models?\/|model=/.test(value)) return [];
   const out: (ModelMatch & { line: number })[] = [];
   for (const m of value.matchAll(REQUEST_URL_MODEL)) {
-    const raw = m[1] ?? m[2] ?? m[3];
+    const raw = m[1] ?? m[2] ?? m[3] ?? m[4];
     if (!raw || raw.includes("<") || raw.includes("{")) continue;
     let id: string;
     try {
@@ -705,6 +707,19 @@ function listValueModels(value: string, key: string, catalog: AiCatalog): ModelM
   return out;
 }
 
+/**
+ * Models in a recorded HTTP trace (`readHttprr`): the model segment of each request URL and the
+ * models its JSON bodies declare, read like the bodies of a YAML cassette.
+ */
+function traceModels(text: string, catalog: AiCatalog): ConfigModel[] {
+  const out: ConfigModel[] = [];
+  for (const part of readHttprr(text)) {
+    const found = part.kind === "url" ? requestUrlModels(part.text, catalog) : jsonTextModels(part.text, catalog);
+    for (const m of found) out.push({ ...m, line: part.line });
+  }
+  return out;
+}
+
 /** Models named in one configuration file. Malformed input throws; the caller records a note. */
 export function configModels(text: string, format: ConfigFormat, catalog: AiCatalog): ConfigModel[] {
   if (format === "yaml") return yamlModels(text, catalog);
@@ -752,6 +767,7 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
   if (format === "code") return codeModels(text, catalog);
   if (format === "robot") return robotModels(text, catalog);
   if (format === "modelfile") return modelfileModels(text, catalog);
+  if (format === "httprr") return traceModels(text, catalog);
   const value = format === "json" ? parseJson(text) : format === "jsonnet" ? readJsonnet(text).value : parseToml(text);
   const out: ConfigModel[] = [];
   const quote = format === "json" ? '"' : "";

@@ -236,7 +236,12 @@ function readServer(
   const url = URL_KEYS.map((k) => stringOf(raw[k])).find((u) => u !== undefined);
   const launch = url ? undefined : (commandOf(raw) ?? declaredStdio(raw));
   const builtin = !url && !launch && BUILTIN_TYPE.test(stringOf(raw.type) ?? stringOf(raw.transport) ?? "");
-  if (!url && !launch && !builtin) return undefined;
+  // Zed runs a context server an extension provides from the extension's own command; the user's
+  // settings only name it and configure it (`"source": "extension"`, `"settings": {...}`,
+  // https://zed.dev/docs/ai/mcp).
+  const extension =
+    !url && !launch && !builtin && at.client === "zed" && (raw.source === "extension" || isTable(raw.settings));
+  if (!url && !launch && !builtin && !extension) return undefined;
   const line = at.doc.lineOf(path);
   const disabled = raw.disabled === true || raw.enabled === false || raw.disabled === "true" || raw.enabled === "false";
   const base = {
@@ -249,6 +254,7 @@ function readServer(
   const findings: Finding[] = [];
   let server: McpServerEntry;
   if (builtin) server = { ...base, transport: "builtin" };
+  else if (extension) server = { ...base, transport: "stdio" };
   else if (url) {
     const type = stringOf(raw.type) ?? stringOf(raw.transport) ?? "";
     server = { ...base, transport: /sse/i.test(type) ? "sse" : "http", url };
@@ -374,6 +380,71 @@ function readSpring(value: Table, at: Located, into: McpConfigResult): void {
       const line = at.doc.lineOf([...base, "server", "name"]);
       into.implementations.push({ name, file: at.file, ...(line ? { line } : {}), sdk: "spring-ai", tools: [] });
     }
+  }
+}
+
+/** Keys of one Quarkus LangChain4j MCP client (`quarkus.langchain4j.mcp.NAME.KEY`). */
+const QUARKUS_MCP_CLIENT_KEY =
+  /^(transport-type|command|url|environment|log-requests|log-responses|tool-execution-timeout|resources-timeout|ping-timeout|headers|tls-configuration-name|cache-tool-list|microprofile-health-check[\w-]*)$/;
+
+/**
+ * Quarkus LangChain4j (https://docs.quarkiverse.io/quarkus-langchain4j/dev/mcp.html): one client
+ * connection per `quarkus.langchain4j.mcp.NAME` (`transport-type`, `command` as a comma-separated
+ * list, `url`), in `application.properties` and in its profile files, which may only tune a server
+ * the main file defines (`application-dev.properties` turning on its request logs); and the server
+ * a Quarkus MCP server application exposes (https://docs.quarkiverse.io/quarkus-mcp-server/dev/):
+ * `quarkus.mcp.server[.NAME].server-info.name`.
+ */
+function readQuarkus(value: Table, at: Located, into: McpConfigResult): void {
+  const quarkus = value.quarkus;
+  if (!isTable(quarkus)) return;
+  const langchain4j = quarkus.langchain4j;
+  const clients = isTable(langchain4j) ? langchain4j.mcp : undefined;
+  if (isTable(clients))
+    for (const [name, raw] of Object.entries(clients)) {
+      if (!isTable(raw) || !Object.keys(raw).some((k) => QUARKUS_MCP_CLIENT_KEY.test(k))) continue;
+      // The general walk may have taken the table already, with Quarkus' comma-separated command whole.
+      const seen = into.servers.findIndex((s) => s.name === name && s.file === at.file);
+      if (seen < 0 && into.servers.length >= MAX_MCP_SERVERS) break;
+      const path = ["quarkus", "langchain4j", "mcp", name];
+      const type = stringOf(raw["transport-type"]) ?? "";
+      const command = stringOf(raw.command);
+      const table: Table =
+        command?.includes(",") && raw.args === undefined
+          ? { ...raw, command: command.split(",")[0] ?? command, args: command.split(",").slice(1) }
+          : raw;
+      const read = readServer(name, { ...table, type }, path, { ...at, client: "quarkus-langchain4j" });
+      if (read) {
+        if (seen >= 0) into.servers[seen] = read.server;
+        else {
+          into.servers.push(read.server);
+          into.findings.push(...read.findings);
+        }
+        continue;
+      }
+      if (seen >= 0) continue;
+      const line = at.doc.lineOf(path) ?? at.doc.lineOf([...path, Object.keys(raw)[0] ?? ""]);
+      into.servers.push({
+        name,
+        transport: /stdio/i.test(type) ? "stdio" : /sse/i.test(type) ? "sse" : "http",
+        file: at.file,
+        ...(line ? { line } : {}),
+        client: "quarkus-langchain4j",
+      });
+    }
+  const mcp = quarkus.mcp;
+  const server = isTable(mcp) ? mcp.server : undefined;
+  if (!isTable(server)) return;
+  const named: [string | undefined, Table][] = [[undefined, server]];
+  for (const [key, child] of Object.entries(server))
+    if (isTable(child) && key !== "server-info") named.push([key, child]);
+  for (const [key, block] of named) {
+    const info = block["server-info"];
+    const name = isTable(info) ? stringOf(info.name) : undefined;
+    if (!name) continue;
+    const path = ["quarkus", "mcp", "server", ...(key ? [key] : []), "server-info", "name"];
+    const line = at.doc.lineOf(path);
+    into.implementations.push({ name, file: at.file, ...(line ? { line } : {}), sdk: "quarkus-mcp-server", tools: [] });
   }
 }
 
@@ -506,6 +577,7 @@ export function parseMcpConfig(text: string, options: McpConfigOptions): McpConf
   const at: Located = { doc, file: options.file, ...(options.secrets ? { secrets: options.secrets } : {}) };
   findServerTables(doc.value, at, into);
   readSpring(doc.value, at, into);
+  readQuarkus(doc.value, at, into);
   readServerDefinition(doc.value, at, into);
   return into;
 }

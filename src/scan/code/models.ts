@@ -15,12 +15,14 @@ const MODEL_CONTEXT =
  * Names with "model" in them that hold something else: Spring MVC views and model attributes
  * (`new ModelAndView("owners/details")`, `model.addAttribute`), tokenizer-only look-ups
  * (`tiktoken.encoding_for_model("gpt-4")` picks an encoding, it calls no model), and hub repos
- * that hold evaluation results (`LM_EVAL_REPO_ID`, `results_repo_id`); hosts (`OLLAMA_HOST=ollama:11434`)
+ * that hold evaluation results (`LM_EVAL_REPO_ID`, `results_repo_id`) or compute kernels
+ * (`kernel_repo`, what a Kernel Hub loader's argument is named); a transformers architecture
+ * name (`config.model_type == "phi3"`, `architectures`: the code's class of model, not a model); hosts (`OLLAMA_HOST=ollama:11434`)
  * and source repositories (`src.github = "microsoft/playwright-cli"`, `GITHUB_REPO=mistralai/cookbook`:
  * `github`, `gitlab` or `git` as a word of the name).
  */
 const NOT_MODEL_CONTEXT =
-  /host$|(?:^|[_.-])(?:github|gitlab|git)(?:[_.-]|$)|^(?:github|gitlab)\w|ModelAndView|ModelMap|^(new )?ModelAttribute$|^add(Attribute|Object)$|encoding_?for_?model|(^|_)(eval|results?|leaderboard|details|logs?|space)_?repo|repo_?(id_?)?_(eval|results?|details|logs?)$/i;
+  /host$|(?:^|[_.-])(?:github|gitlab|git)(?:[_.-]|$)|^(?:github|gitlab)\w|ModelAndView|ModelMap|^(new )?ModelAttribute$|^add(Attribute|Object)$|encoding_?for_?model|(^|_)(eval|results?|leaderboard|details|logs?|space|kernel)_?repo|(?:^|[._])(?:model_?type|architectures?)$|repo_?(id_?)?_(eval|results?|details|logs?)$/i;
 /**
  * Names of providers (`selected_llm_provider == "qwen"`, `_ANY_MODEL_PROVIDERS = ("ollama", "mistral")`),
  * even when they say llm or model: a family word there is a provider. Only an id a strong pattern
@@ -136,6 +138,14 @@ const TOKENIZER_CONTEXT = /tokeni[sz]er/i;
 const NOT_A_MODEL =
   /\s|:\/\/|^[./~\\]|[./_-]$|\$\{|\{\{|[<>|"'`]|\.(csv|json|jsonl|txt|md|py|js|ts|yaml|yml|toml|pt|pth|bin|gguf|safetensors|onnx|pkl|h5|ckpt|zip|tar|gz|png|jpg|html)$/i;
 
+/**
+ * An AWS IAM action (`bedrock:InvokeModel`, `bedrock:InvokeModelWithResponseStream`,
+ * `sagemaker:InvokeEndpoint`): `service:Action`, the action in PascalCase
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonbedrock.html).
+ * A policy that allows calling models names no model.
+ */
+const IAM_ACTION = /^[a-z][a-z0-9-]{1,40}:[A-Z][a-z]+(?:[A-Z][a-z]*)*\*?$/;
+
 /** True when `context` names `provider` (`OLLAMA_DEFAULT` → ollama); never for the catch-all. */
 function namesProvider(context: string | undefined, provider: string): boolean {
   if (!context || provider === "other" || provider.length < 4) return false;
@@ -197,7 +207,7 @@ export function matchModel(value: string, context: string | undefined, catalog: 
   const url = value.includes("huggingface.co/") ? HF_MODEL_URL.exec(value.trim()) : null;
   if (url?.[1]) return isModelContext(context) && !isNotModelContext(context) ? hubUrlModel(url[1]) : undefined;
   const id = value.trim();
-  if (id.length < 2 || id.length > 200 || NOT_A_MODEL.test(id)) return undefined;
+  if (id.length < 2 || id.length > 200 || NOT_A_MODEL.test(id) || IAM_ACTION.test(id)) return undefined;
   // `org/test`, `openai/gpt-x`: a stand-in repository name, whatever org (a strong one too) it is under.
   if (id.includes("/") && PLACEHOLDER_NAME.test(id)) return undefined;
   // A prefix list names a model only by a whole id a strong pattern knows.
@@ -317,7 +327,7 @@ function hubUrlModel(repo: string): ModelMatch | undefined {
  */
 export function matchDeclaredModel(value: string, catalog: AiCatalog): ModelMatch | undefined {
   const id = value.trim();
-  if (id.length < 2 || id.length > 200 || NOT_A_MODEL.test(id)) return undefined;
+  if (id.length < 2 || id.length > 200 || NOT_A_MODEL.test(id) || IAM_ACTION.test(id)) return undefined;
   return matchModel(id, "model", catalog) ?? { id, provider: "unknown" };
 }
 

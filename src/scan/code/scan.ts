@@ -74,8 +74,12 @@ const TOML_MANIFEST = /^(?:pyproject|Cargo)\.toml$/;
 
 const PALISADE_API = /^palisade\.dev\/v\d+$/;
 
-/** Ruby, Rust and Kotlin test files (`*_spec.rb`, `*_test.rb`, `tests/*.rs`, `*Test.kt`): their servers are fixtures. */
-const TEST_SOURCE = /_(spec|test)\.rb$|(^|\/)tests\/[^/]+\.rs$|Test\.kt$/;
+/**
+ * Ruby and Kotlin test files (`*_spec.rb`, `*_test.rb`, `*Test.kt`): their servers are fixtures. A
+ * Rust integration test (`tests/*.rs`) that builds a named server is one the repository implements,
+ * as a Python or TypeScript test's is.
+ */
+const TEST_SOURCE = /_(spec|test)\.rb$|Test\.kt$/;
 
 /**
  * A file of Palisade policies or policy tests only. Every document must be one: a policy in
@@ -322,7 +326,8 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
             file.role.format === "env" ||
             file.role.format === "code" ||
             file.role.format === "robot" ||
-            file.role.format === "modelfile"
+            file.role.format === "modelfile" ||
+            file.role.format === "httprr"
               ? undefined
               : detectMcpConfig(text, { file: file.rel, ...(options.secrets ? { secrets: options.secrets } : {}) });
           // A script's YAML front matter (`#!/usr/bin/env -S mcphost script` / `---` / `mcpServers:`)

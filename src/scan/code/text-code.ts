@@ -29,6 +29,13 @@ const SERVER_NAMES: readonly { regex: RegExp; sdk: string; test: (text: string) 
 /** An `Implementation` that describes the client side of a connection (`clientInfo = ...`). */
 const CLIENT_INFO = /\b(?:clientInfo|client_info)\s*[=:]\s*(?:\w+::)*$/;
 
+/**
+ * A client description under way (`ClientInfo::new(`, `ClientCapabilities::...`,
+ * `meta.set_client_info(`) with no server's after it.
+ */
+const CLIENT_INFO_CALL =
+  /(?:ClientInfo|ClientCapabilities|client_info|client_context)\b(?![\s\S]*(?:ServerInfo|ServerCapabilities|server_info)\b)[\s\S]*$/;
+
 /** Servers a Ruby, Rust or Kotlin file builds, by the name it gives them; one per name. */
 export function textMcpImplementations(text: string, file: string): McpImplementation[] {
   const out: McpImplementation[] = [];
@@ -38,6 +45,8 @@ export function textMcpImplementations(text: string, file: string): McpImplement
       const name = m[1] ?? m[2];
       if (!name || out.some((s) => s.name === name)) continue;
       if (CLIENT_INFO.test(text.slice(Math.max(0, m.index - 40), m.index).trimEnd())) continue;
+      // rmcp's `ClientInfo::new(ClientCapabilities..., Implementation::new("my-client", ...))`: a client's own description.
+      if (CLIENT_INFO_CALL.test(text.slice(Math.max(0, m.index - 400), m.index))) continue;
       const line = text.slice(0, m.index).split("\n").length;
       out.push({
         name,

@@ -73,7 +73,9 @@ export type ConfigFormat =
   | "code"
   | "robot"
   | "modelfile"
-  | "jsonnet";
+  | "jsonnet"
+  /** Recorded HTTP traces of Go tests (`rsc.io/httprr`): request URLs and JSON bodies. */
+  | "httprr";
 
 /** Shell and batch-job scripts: they export model variables and pass `--model_name_or_path X`. */
 const SHELL_RC = /^\.?(?:bashrc|bash_profile|bash_aliases|bash_login|profile|zshrc|zprofile|zshenv|zlogin|aliases)$/;
@@ -216,6 +218,7 @@ export function classifyFile(rel: string): FileRole | undefined {
   if (SHELL_EXT.has(ext)) return { kind: "config", format: "shell" };
   // Robot Framework suites set `${model}    qwen2.5-coder:3b` in their Variables table.
   if (ext === ".robot" || ext === ".resource") return { kind: "config", format: "robot" };
+  if (ext === ".httprr") return { kind: "config", format: "httprr" };
   return undefined;
 }
 

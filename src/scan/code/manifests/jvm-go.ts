@@ -47,7 +47,29 @@ function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-/** pom.xml: dependencies and dependencyManagement, with `${...}` from properties and the project. */
+/**
+ * Every `<dependencies>` list of a pom, wherever it sits: the project's own and its
+ * dependencyManagement, each profile's (`mvn -P azure-openai` builds with those too), a plugin's
+ * `<dependencies>` and the dependency lists of plugin configurations (`<extraDependencies>` of the
+ * Quarkus extension plugin). Exclusions are `<exclusion>` elements, so they are never taken.
+ */
+function dependencyLists(project: Table): Table[] {
+  const lists: Table[] = [];
+  const visit = (node: unknown, depth: number): void => {
+    if (depth > 12) return;
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item, depth + 1);
+      return;
+    }
+    if (!isTable(node)) return;
+    if (node.dependency !== undefined) lists.push(node);
+    for (const [key, value] of Object.entries(node)) if (key !== "dependency") visit(value, depth + 1);
+  };
+  visit(project, 0);
+  return lists;
+}
+
+/** pom.xml: every dependency list (`dependencyLists`), with `${...}` from properties and the project. */
 export function parsePom(text: string): DeclaredPackage[] {
   const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, processEntities: false });
   const doc = parser.parse(text) as unknown;
@@ -67,16 +89,7 @@ export function parsePom(text: string): DeclaredPackage[] {
           return v === undefined ? whole : resolve(v, depth + 1);
         });
   const out: DeclaredPackage[] = [];
-  // The project's own lists, then each profile's (`mvn -P azure-openai` builds with those too).
-  const scopes = [project, ...asArray(isTable(project.profiles) ? project.profiles.profile : undefined)];
-  const lists = scopes
-    .filter(isTable)
-    .flatMap((scope) => [
-      scope.dependencies,
-      isTable(scope.dependencyManagement) ? scope.dependencyManagement.dependencies : undefined,
-    ]);
-  for (const list of lists) {
-    if (!isTable(list)) continue;
+  for (const list of dependencyLists(project)) {
     for (const dep of asArray(list.dependency)) {
       if (!isTable(dep) || typeof dep.groupId !== "string" || typeof dep.artifactId !== "string") continue;
       const groupId = resolve(dep.groupId.trim());

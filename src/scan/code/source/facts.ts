@@ -348,6 +348,13 @@ const COMPARISONS = new Set([
   "contains",
 ]);
 
+/** String options of Go's `flag` package and of spf13/pflag (cobra's `cmd.Flags()`). */
+const GO_FLAG = /^(?:String|StringVar|StringP|StringVarP)$/;
+const GO_FLAG_OWNER = /(?:^|\.)(?:flag|pflag|Flags|PersistentFlags)(?:\(\))?\.\w+$/;
+
+/** Go's standard comparison functions, `strings.HasPrefix(model, "gpt-5")`: the first operand names the second. */
+const GO_COMPARISONS = /^(?:strings|bytes)\.(?:Contains|HasPrefix|HasSuffix|EqualFold)$/;
+
 const PROMPT_HUB = /(^|\.)hub\.pull$|(^|\.)pull_prompt$|(^|\.)pullPrompt$/;
 
 const ENV_READERS =
@@ -437,6 +444,11 @@ function modelKeyed(object: Node, key: string): string | undefined {
  * a repository is; a dataset's or a Space's id is named so, never a model.
  */
 function repoTypeContext(args: Node): string | undefined {
+  // Hugging Face Kernel Hub loaders (`load_kernel(module="moe", repo_id="kernels-community/moe")`,
+  // `get_kernel("kernels-community/activation")`, https://huggingface.co/docs/kernels): compute
+  // kernels kept in hub repositories, not models.
+  const call = args.parent ? asCall(args.parent) : undefined;
+  if (call && KERNEL_LOADER.test(tail(call.callee))) return "kernel_repo";
   for (const arg of args.namedChildren) {
     if (arg.type !== "keyword_argument" || arg.childForFieldName("name")?.text !== "repo_type") continue;
     const value = arg.childForFieldName("value");
@@ -445,6 +457,9 @@ function repoTypeContext(args: Node): string | undefined {
   }
   return undefined;
 }
+
+/** Calls that load a compute kernel from the Hugging Face Kernel Hub. */
+const KERNEL_LOADER = /^(?:load|get|get_locked|load_locked)_kernel$/;
 
 /** `Literal`, `typing.Literal`, `typing_extensions.Literal`: a type whose values are listed. */
 const LITERAL_TYPE = /^(?:typing(?:_extensions)?\.)?Literal$/;
@@ -470,6 +485,10 @@ function contextOf(node: Node): string | undefined {
         const repoType = parent.parent ? repoTypeContext(parent.parent) : undefined;
         if (repoType) return repoType;
         if (name === "default") return defaultOwner(parent) ?? name;
+        // `ModelFactory.create(model_type="mistral-large")` (CAMEL): a call's `model_type=` names the
+        // model it builds, where an attribute or a comparison (`config.model_type == "phi3"`) holds
+        // a transformers architecture name.
+        if (name === "model_type") return "model";
         return name === "name" || name === "id" ? (modelOwned(parent, name) ?? name) : name;
       }
       case "pair": {
@@ -599,6 +618,20 @@ function contextOf(node: Node): string | undefined {
         if (COMPARISONS.has(name) && info.callee.includes(".")) {
           const full = /^equals/.test(name) || /[-:]/.test(stringValue(current) ?? "");
           return full ? tail(info.callee.slice(0, -name.length - 1)) : undefined;
+        }
+        // Go's flag and pflag packages: `flag.String("model", "o1-preview", usage)`,
+        // `cmd.Flags().StringVarP(&m, "model", "m", "gpt-4o", usage)`: the default is named by the flag.
+        if (GO_FLAG.test(name) && GO_FLAG_OWNER.test(info.callee)) {
+          const nameAt = name.startsWith("StringVar") ? 1 : 0;
+          const flag = info.args[nameAt];
+          const flagName = flag ? stringValue(flag) : undefined;
+          if (info.args[nameAt + (name.endsWith("P") ? 2 : 1)]?.id === current.id && flagName) return flagName;
+        }
+        // Go's comparisons are functions of both operands: `strings.Contains(modelLower, "o1-mini")`.
+        const compared = info.args[0];
+        if (GO_COMPARISONS.test(info.callee) && compared && info.args[1]?.id === current.id) {
+          const full = name === "EqualFold" || /[-:]/.test(stringValue(current) ?? "");
+          return full && /^[\w.]+$/.test(compared.text) ? tail(compared.text) : undefined;
         }
         return name;
       }

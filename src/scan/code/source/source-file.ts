@@ -92,7 +92,10 @@ export function createPrefilter(
   endpoints: readonly AiEndpointEntry[] = [],
 ): (text: string, language: SourceLanguage | "notebook") => boolean {
   const keywords =
-    "model|deploy|llm|torch\\.load|pickle|joblib|trust_remote_code|from_pretrained|gpt-|claude|gemini|anthropic\\.|amazon\\.|meta\\.|mistral|command-r|text-embedding|dall-e|whisper|llama|qwen|deepseek|grok-|minimax|voxtral|devstral|mcp";
+    "model|deploy|llm|torch\\.load|pickle|joblib|trust_remote_code|from_pretrained|gpt-|claude|gemini|anthropic\\.|amazon\\.|meta\\.|mistral|command-r|text-embedding|dall-e|whisper|llama|qwen|deepseek|grok-|minimax|voxtral|devstral|mcp" +
+    // Open-weight families a hub id carries (`launcher("bigcode/starcoder2-3b")` with no model word
+    // around it) and the vendor families a strong pattern knows whole.
+    "|starcoder|santacoder|bloom|gemma|pythia|neox|idefics|llava|zephyr|vicuna|stablelm|smollm|phi-\\d|flan-t5|gpt2|mpt-\\d|jina-|sabia|ernie-|aura-|saaras|bulbul|sarvam|zerank|universal-streaming|simba-";
   const python = new Set(
     index.prefixes.filter((p) => !p.includes("/") && !p.includes("@")).map((p) => p.split(".")[0] ?? p),
   );
