@@ -8,9 +8,11 @@
  *
  * Splits: contexts by hash (train / calibrate / validate); attacks by category into
  * CATEGORY_FOLDS folds. For each fold a model is trained without that fold's categories, its
- * operating point is set on clean `calibrate` and `validate` documents (every genre at most
- * TARGET_FPR; see calibrationDocuments), and it is measured on `validate` documents: clean
- * ones (other compositions), and ones carrying attacks of the held-out categories only. The shipped model is trained on every category, calibrated the same way.
+ * operating point (one bias shift plus an offset per detected genre, see calibrate) is set on
+ * clean `calibrate` and `validate` documents (every genre at most TARGET_FPR; see
+ * calibrationDocuments), and it is measured on `validate` documents: clean ones (other
+ * compositions), and ones carrying attacks of the held-out categories only. The shipped model
+ * is trained on every category, calibrated the same way.
  *   --folds-only   print the category-disjoint figures without writing the model
  *   --out FILE     write the model elsewhere
  */
@@ -45,7 +47,10 @@ import {
 import { modelFileJson } from "./model-json.js";
 
 export const DOCUMENT_SEED = 20_261_207;
-/** Knobs for experiments (SPAN_EPOCHS, SPAN_LR, SPAN_L2, SPAN_NGRAMS, SPAN_BIGRAMS, SPAN_MINNORM, SPAN_PROMPTS); the defaults are what ships. */
+/**
+ * Knobs for experiments (SPAN_EPOCHS, SPAN_LR, SPAN_L2, SPAN_NGRAMS, SPAN_BIGRAMS, SPAN_MINNORM,
+ * SPAN_PROMPTS, SPAN_MAX_OFFSET, SPAN_OFFSET_FPR, SPAN_OFFSET_MARGIN); the defaults are what ships.
+ */
 const env = (name: string): string | undefined => process.env[name];
 /**
  * Chosen on the category-disjoint validation (see docs/detectors-injection.md): 16 epochs at rate
@@ -137,8 +142,16 @@ function withPrompts(): Attack[] {
 /** Per document: the best span's logit and the other evidence (rules, decoded layers) at the model's bias. */
 interface Scored {
   doc: ComposedDocument;
+  /** The genre the detector gave the document (segment.ts), which picks its bias offset. */
+  genre: string;
   logit: number;
   other: number;
+}
+
+/** An operating point: one bias shift, plus an offset per detected genre. */
+interface OperatingPoint {
+  shift: number;
+  genreBias: Record<string, number>;
 }
 
 function scoreDocuments(
@@ -155,48 +168,97 @@ function scoreDocuments(
     // A text judged as a prompt (analysis.instructions) gets no span score: the detector's other path scores it.
     const best = analysis.instructions ? 0 : (analysis.spans[0]?.score ?? 0);
     const p = Math.min(1 - 1e-9, Math.max(1e-9, best));
-    return { doc, logit: Math.log(p / (1 - p)), other: silent.detect(doc.text, { mode: "document" }).score };
+    return {
+      doc,
+      genre: analysis.genre,
+      logit: Math.log(p / (1 - p)),
+      other: silent.detect(doc.text, { mode: "document" }).score,
+    };
   });
 }
 
-function scoreAt(s: Scored, shift: number): number {
-  const p = 1 / (1 + Math.exp(-(s.logit + shift)));
+function scoreAt(s: Scored, point: OperatingPoint): number {
+  const p = 1 / (1 + Math.exp(-(s.logit + point.shift + (point.genreBias[s.genre] ?? 0))));
   return 1 - (1 - s.other) * (1 - p);
 }
 
-/** Highest clean-document false-positive rate over the genres at a bias shift (threshold 0.5). */
-function worstGenreFpr(clean: readonly Scored[], shift: number): number {
+/** Highest clean-document false-positive rate over the composed genres at an operating point (threshold 0.5). */
+function worstGenreFpr(clean: readonly Scored[], point: OperatingPoint): number {
   let worst = 0;
   for (const genre of DOCUMENT_GENRES) {
     const list = clean.filter((s) => s.doc.genre === genre);
     if (list.length === 0) continue;
-    const flagged = list.filter((s) => scoreAt(s, shift) >= 0.5).length;
+    const flagged = list.filter((s) => scoreAt(s, point) >= 0.5).length;
     worst = Math.max(worst, flagged / list.length);
   }
   return worst;
 }
 
-/** The bias shift closest to zero (or above it) at which no genre's clean FPR exceeds the target. */
-export function calibrate(clean: readonly Scored[]): number {
-  let low = -10;
-  let high = 6;
-  if (worstGenreFpr(clean, high) <= TARGET_FPR) return high;
+/** The largest value in [low, high] for which `ok` holds (`ok` monotone: true below some point), or low. */
+function largest(low: number, high: number, ok: (x: number) => boolean): number {
+  if (ok(high)) return high;
   for (let i = 0; i < 30 && high - low > 0.005; i++) {
     const mid = (low + high) / 2;
-    if (worstGenreFpr(clean, mid) <= TARGET_FPR) low = mid;
+    if (ok(mid)) low = mid;
     else high = mid;
   }
   return low;
 }
 
+/** Most a genre's offset may raise its spans' logits above the shared shift (env SPAN_MAX_OFFSET). */
+const MAX_GENRE_OFFSET = Number(env("SPAN_MAX_OFFSET") ?? 4);
+/**
+ * Logit taken from the shared shift after the search: a context repeated in many clean
+ * documents otherwise sits exactly on the threshold (0.4999), and the user-mode classifier's
+ * faint evidence in the full detector tipped 18% of clean code-Q&A documents over it.
+ */
+const SHIFT_MARGIN = 0.25;
+/**
+ * The clean-document FPR the genre offsets may reach: half the target, a margin for documents
+ * composed differently from the calibration ones (at the full target, validation web pages came
+ * out at 1.5%).
+ */
+const GENRE_OFFSET_FPR = Number(env("SPAN_OFFSET_FPR") ?? TARGET_FPR / 2);
+/** Logit taken back from each genre offset found, a further margin (env SPAN_OFFSET_MARGIN). */
+const GENRE_OFFSET_MARGIN = Number(env("SPAN_OFFSET_MARGIN") ?? 0.5);
+
+/**
+ * The operating point: first the one shift at which no composed genre's clean FPR exceeds the
+ * target; then, genre by genre of the detector's own genres, the largest offset (up to
+ * MAX_GENRE_OFFSET) that keeps every composed genre at or under GENRE_OFFSET_FPR (or where the
+ * shared shift left it, if higher). A genre
+ * whose clean documents score low (e-mail) then no longer waits on the genre that scores
+ * highest (code Q&A).
+ */
+export function calibrate(clean: readonly Scored[]): OperatingPoint {
+  const point: OperatingPoint = { shift: 0, genreBias: {} };
+  point.shift = largest(-10, 6, (x) => worstGenreFpr(clean, { shift: x, genreBias: {} }) <= TARGET_FPR) - SHIFT_MARGIN;
+  const fprOf = (genre: string, at: OperatingPoint) => {
+    const list = clean.filter((s) => s.doc.genre === genre);
+    return list.length === 0 ? 0 : list.filter((s) => scoreAt(s, at) >= 0.5).length / list.length;
+  };
+  const bound = new Map(DOCUMENT_GENRES.map((g) => [g, Math.max(GENRE_OFFSET_FPR, fprOf(g, point))]));
+  for (const genre of [...new Set(clean.map((s) => s.genre))].sort()) {
+    const offset = largest(0, MAX_GENRE_OFFSET, (x) => {
+      const at = { shift: point.shift, genreBias: { ...point.genreBias, [genre]: x } };
+      return DOCUMENT_GENRES.every((g) => fprOf(g, at) <= (bound.get(g) ?? TARGET_FPR));
+    });
+    const kept = offset - GENRE_OFFSET_MARGIN;
+    if (kept > 0) point.genreBias[genre] = Math.round(kept * 1000) / 1000;
+  }
+  return point;
+}
+
+const AT_ZERO: OperatingPoint = { shift: 0, genreBias: {} };
+
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
 /** Recall and FPR of scored documents at a shift, overall and by genre. */
-function figures(scored: readonly Scored[], shift: number) {
+function figures(scored: readonly Scored[], point: OperatingPoint) {
   const cell = (list: readonly Scored[]) => {
     const attacks = list.filter((s) => s.doc.label === 1);
     const clean = list.filter((s) => s.doc.label === 0);
-    const flagged = (l: readonly Scored[]) => l.filter((s) => scoreAt(s, shift) >= 0.5).length;
+    const flagged = (l: readonly Scored[]) => l.filter((s) => scoreAt(s, point) >= 0.5).length;
     return {
       attacks: attacks.length,
       clean: clean.length,
@@ -230,19 +292,20 @@ export function crossValidate(rules: readonly CompiledInjectionRule[], attacks: 
         perGenre: SIZES.train,
       }),
     );
-    const shift = calibrate(scoreDocuments(model, rules, calibrationClean));
+    const point = calibrate(scoreDocuments(model, rules, calibrationClean));
     const validation = scoreDocuments(
       model,
       rules,
       composeDocuments({ split: "validate", attacks: unseen, seed: DOCUMENT_SEED + 201 + f, perGenre: SIZES.validate }),
     );
     // Re-express every score at shift 0 so the pooled figures use each fold's own operating point.
-    for (const s of validation) pooled.push({ ...s, logit: s.logit + shift });
+    for (const s of validation) pooled.push({ ...s, logit: s.logit + point.shift + (point.genreBias[s.genre] ?? 0) });
     perFold.push({
       fold: f,
       heldOutCategories: [...new Set(unseen.map((a) => a.category))].sort(),
-      shift: Math.round(shift * 1000) / 1000,
-      ...figures(validation, shift).overall,
+      shift: Math.round(point.shift * 1000) / 1000,
+      genreBias: point.genreBias,
+      ...figures(validation, point).overall,
     });
   }
   const byCategory: Record<string, { attacks: number; recall: number | null }> = {};
@@ -250,7 +313,7 @@ export function crossValidate(rules: readonly CompiledInjectionRule[], attacks: 
     const list = pooled.filter((s) => s.doc.category === category);
     byCategory[category] = {
       attacks: list.length,
-      recall: round(list.filter((s) => scoreAt(s, 0) >= 0.5).length / Math.max(1, list.length)),
+      recall: round(list.filter((s) => scoreAt(s, AT_ZERO) >= 0.5).length / Math.max(1, list.length)),
     };
   }
   const byPlacement: Record<string, { attacks: number; recall: number | null }> = {};
@@ -258,10 +321,10 @@ export function crossValidate(rules: readonly CompiledInjectionRule[], attacks: 
     const list = pooled.filter((s) => s.doc.label === 1 && s.doc.placement === placement);
     byPlacement[placement] = {
       attacks: list.length,
-      recall: round(list.filter((s) => scoreAt(s, 0) >= 0.5).length / Math.max(1, list.length)),
+      recall: round(list.filter((s) => scoreAt(s, AT_ZERO) >= 0.5).length / Math.max(1, list.length)),
     };
   }
-  return { pooled: figures(pooled, 0), perFold, byCategory, byPlacement };
+  return { pooled: figures(pooled, AT_ZERO), perFold, byCategory, byPlacement };
 }
 
 /** Train, validate and write the span model; `args` as on the command line. */
@@ -287,8 +350,9 @@ export function trainDocumentModel(args: readonly string[]): void {
       perGenre: SIZES.train,
     }),
   );
-  const shift = calibrate(scoreDocuments(model, rules, calibrationDocuments()));
-  const shipped = { ...model, bias: model.bias + shift };
+  const point = calibrate(scoreDocuments(model, rules, calibrationDocuments()));
+  const shift = point.shift;
+  const shipped = { ...model, bias: model.bias + shift, genreBias: point.genreBias };
   const file = toInjectionModelFile(shipped, {
     seed: DOCUMENT_SEED,
     ...DOCUMENT_HYPER,
@@ -298,7 +362,7 @@ export function trainDocumentModel(args: readonly string[]): void {
     biasShift: Math.round(shift * 1000) / 1000,
     targetFpr: TARGET_FPR,
     operatingPoint:
-      "clean calibrate- and validate-split documents of every genre flagged at most targetFpr at threshold 0.5",
+      "one bias shift: clean calibrate- and validate-split documents of every genre flagged at most targetFpr at threshold 0.5, less 0.25; then genreBias: per detected genre the largest offset (at most 4) keeping every genre at most targetFpr/2 (or its level at the shift), less 0.5",
     categoryDisjointRecall: validation.pooled.overall.recall,
     categoryDisjointFpr: validation.pooled.overall.fpr,
     split: "contexts: sha256('ctx:'+text) % 5: 0 validate, 1 calibrate, else train; attacks: categories in 5 folds",

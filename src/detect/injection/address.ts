@@ -32,6 +32,11 @@ export const CUES = [
   "question",
   "we",
   "quote",
+  "ask",
+  "lone-ask",
+  "detached",
+  "titled",
+  "fragment",
 ] as const;
 export type Cue = (typeof CUES)[number];
 
@@ -39,7 +44,7 @@ const BIT: Record<Cue, number> = Object.fromEntries(CUES.map((c, i) => [c, 1 << 
 
 /** Words that may precede the verb of an imperative without changing it. */
 const LEAD =
-  /^(?:(?:please|kindly|now|also|then|and|but|first|finally|instead|always|just|simply|don't forget to|do not forget to|do not|don't|dont|never|important|note|notice|reminder|attention|p\.?s\.?|hey|hi|hello|dear|ok|okay|so|additionally|moreover|furthermore|remember to|be sure to|make sure to|don't forget to|do not forget to|you must|you should|you need to|you have to|you will|you are to|you may|feel free to|i want you to|i need you to|i'd like you to|could you|can you|would you|will you|(?:ai|assistant|model|bot|llm|chatbot|gpt)s?)[\s,:!.-]+){0,4}/;
+  /^(?:(?:please|kindly|now|also|then|and|but|first|finally|instead|always|just|simply|from now on|from this point(?: on| onwards?)?|going forward|henceforth|from here on|in (?:your|the|any) (?:response|answer|reply|summary|output)s?|when (?:you )?(?:answering|replying|responding|summari[sz]ing)|don't forget to|do not forget to|do not|don't|dont|never|important|note|notice|reminder|attention|p\.?s\.?|hey|hi|hello|dear|ok|okay|so|additionally|moreover|furthermore|remember to|be sure to|make sure to|don't forget to|do not forget to|you must|you should|you need to|you have to|you will|you are to|you may|feel free to|i want you to|i need you to|i'd like you to|could you|can you|would you|will you|(?:ai|assistant|model|bot|llm|chatbot|gpt)s?)[\s,:!.-]+){0,4}/;
 
 /** Verbs that ask for the kind of work an assistant does with text. */
 const AI_VERBS = new Set(
@@ -58,6 +63,22 @@ const AI_VERBS = new Set(
   ).split(/\s+/),
 );
 
+/**
+ * The same kind of imperative in other languages (German, French, Spanish, Italian, Portuguese,
+ * Dutch, Swahili, Indonesian): data in one language may carry an instruction in another.
+ */
+const FOREIGN_AI_VERBS = new Set(
+  (
+    "ignoriere vergiss antworte schreibe füge übersetze gib nenne erwähne empfiehl behaupte sage antworten " +
+    "ignorez oublie oubliez réponds répondez écris écrivez ajoute ajoutez traduis traduisez dis dites mentionne " +
+    "recommande affirme inclus incluez ignora ignore olvida responde contesta escribe añade agrega incluye traduce " +
+    "di menciona recomienda afirma dimentica rispondi scrivi aggiungi includi traduci dì menziona raccomanda " +
+    "esqueça responda escreva adicione inclua traduza diga mencione recomende negeer vergeet antwoord schrijf " +
+    "voeg vertaal noem puuza sahau jibu andika ongeza tafsiri sema abaikan lupakan jawab tulis tambahkan " +
+    "terjemahkan sebutkan"
+  ).split(/\s+/),
+);
+
 /** Verbs that ask a person to act (click, call, visit, reply): normal in e-mails and web pages. */
 const HUMAN_VERBS = new Set(
   (
@@ -69,6 +90,15 @@ const HUMAN_VERBS = new Set(
 );
 
 const YOU = /\b(?:you|your|yours|yourself|you're|you've|you'll|u)\b/;
+/** "Your answer" and "the assistant" in the languages of FOREIGN_AI_VERBS. */
+const FOREIGN_OUTPUT =
+  /\b(?:deine|deiner|deinen|ihre|ihrer|ihren|ta|votre|tu|su|tua|sua|je|uw) (?:antwort|réponse|respuesta|risposta|resposta|antwoord)\b|(?:jibu lako|jawabanmu|jawaban anda)\b/;
+/**
+ * Letters or words that every text matched by FOREIGN_OUTPUT or FOREIGN_ROLE contains: a cheap
+ * test first, so English spans skip those scans.
+ */
+const NON_ENGLISH_HINT = /[\u00c0-\u024f]|antw|respu|rispo|respo|jibu|jawab|asist|assist|msaidizi/;
+const FOREIGN_ROLE = /\b(?:asistente|assistente|assistent|l'assistant|ki-assistent|msaidizi|asisten)\b/;
 const YOUR_OUTPUT =
   /\b(?:your) (?:own )?(?:response|responses|answer|answers|reply|replies|output|outputs|summary|summaries|message|text|translation|explanation|code|implementation|solution|result|results|words|letters|sentences|writing|completion|analysis|report|feedback|elucidation|codebase|program|script|function|algorithm|logic|reasoning|next message|final answer)\b|\b(?:in|to|into|within|throughout|at the (?:end|start|beginning) of) (?:your|the) (?:response|answer|reply|output|summary)\b|(?<!\b(?:the|an|this|that|my|his|her|their|our) )\b(?:respond|reply|answer) (?:only |exclusively |solely )(?:in|with|using)\b|^(?:please |now |always )?(?:respond|reply|answer) (?:in|with|using)\b/;
 const ROLE =
@@ -90,6 +120,12 @@ const EXEC =
   /\b(?:subprocess|os\.system|popen|exec\(|eval\(|chmod|sudo|rm -rf|dd if=|mkfs|shutdown|systemctl|kill|fork|nohup|crontab|schtasks|iptables|netsh)\b/;
 const MODAL = /\b(?:must|should|need to|have to|shall|are required to|is required to)\b/;
 const WE = /\b(?:we|our|us|i|my|me)\b/;
+/** A question in the form one puts to an assistant: a question word or an auxiliary, then a question mark (and no "you"). */
+const ASK =
+  /^(?:(?:so|and|but|also|now|ok|okay|hey|hi|quick question|question)[\s,:]+)?(?:what|what's|who|whom|whose|which|when|where|why|how|is|are|was|were|do|does|did|can|could|would|will|should|may|might|shall|has|have)\b/;
+/** Words that tie a span to the document it sits in (its writer, its attachments, its other parts). */
+const TIED =
+  /\b(?:we|our|us|i|my|me|i'm|i'll|i've|this|these|attached|enclosed|below|above|herein|hereby|following|here)\b/;
 
 const DETERMINERS = new Set("the a an all any each every one your its this these those some multiple".split(" "));
 /** First words that come before a determiner without being verbs. */
@@ -121,20 +157,116 @@ export function opensWithAction(text: string): boolean {
   return verb.endsWith("s") && known(verb.slice(0, -1));
 }
 
-/** The cue bits of one (normalised, lower-case) span. */
-export function cueBits(text: string): number {
+/** Sentence punctuation inside a span (a span's own final full stop has nothing after it). */
+const INNER_STOP = /[.!?;:]\s/;
+
+/** Most clauses of one span looked at for an imperative opening. */
+const MAX_CLAUSES = 6;
+
+/** The imperative cue of one clause: an AI-work verb, a verb asking a person to act, or neither. */
+function imperativeOf(clause: string): number {
+  const lead = LEAD.exec(clause);
+  const rest = lead ? clause.slice(lead[0].length) : clause;
+  // Letters of any script, so foreign verbs with accents (`füge`, `réponds`) are read whole.
+  const verb = /^[\p{L}'-]+/u.exec(rest)?.[0] ?? "";
+  if (!verb) return 0;
+  if (AI_VERBS.has(verb) || FOREIGN_AI_VERBS.has(verb)) return BIT["imp-ai"];
+  if (HUMAN_VERBS.has(verb)) return BIT["imp-human"];
+  if (lead && lead[0].length > 0 && /you|please|kindly/.test(lead[0])) return BIT["imp-other"];
+  return 0;
+}
+
+/**
+ * Whether raw span text has an AI-work verb opening a sentence inside it: after sentence
+ * punctuation, or capitalised after lower-case text (an instruction appended to a cell value,
+ * `Paris Translate your answer into French`). Needs the text before lower-casing.
+ */
+export function hasInnerImperative(raw: string): boolean {
+  const re = /(?:[.!?;:]\s+|[a-z0-9)\]]\s+)([A-Z][a-z']+)\b/g;
+  let n = 0;
+  for (let m = re.exec(raw); m !== null && n < MAX_CLAUSES; m = re.exec(raw), n++) {
+    const word = (m[1] ?? "").toLowerCase();
+    if (AI_VERBS.has(word) || FOREIGN_AI_VERBS.has(word)) return true;
+  }
+  return false;
+}
+
+/** 2 for an upper-case letter, 1 for a lower-case one, 0 for a character without case. */
+function casedKind(ch: string): number {
+  const up = ch.toUpperCase();
+  if (up === ch.toLowerCase()) return 0;
+  return ch === up ? 2 : 1;
+}
+
+/**
+ * Whether raw span text is written in title case (`Stop The Bleeding`, `Say That You Love Me`):
+ * names of songs, books and products in tables, which open with verbs without being imperatives.
+ */
+export function isTitleCase(raw: string): boolean {
+  if (raw.length > 80 || /[.!?]\s*$/.test(raw)) return false;
+  // Words are runs of letters (a cased letter: its upper and lower forms differ), apostrophes and
+  // hyphens; one pass over the characters, as this runs on every short cell.
+  let words = 0;
+  let lower = 0;
+  let long = 0;
+  let longCapital = 0;
+  let length = 0;
+  let capital = false;
+  const close = () => {
+    if (length === 0) return;
+    words++;
+    if (!capital) lower++;
+    if (length >= 4) {
+      long++;
+      if (capital) longCapital++;
+    }
+    length = 0;
+  };
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    // ASCII letters by range; other characters by whether they have a case.
+    const kind = c >= 65 && c <= 90 ? 2 : c >= 97 && c <= 122 ? 1 : c < 128 ? 0 : casedKind(raw.charAt(i));
+    if (kind !== 0) {
+      if (length === 0) capital = kind === 2;
+      length++;
+    } else if (length > 0 && (c === 39 || c === 45)) length++;
+    else close();
+  }
+  close();
+  if (words < 2) return false;
+  // Every word capitalised, or every word of four letters or more when there are two (`Stop the Gunfight`).
+  return lower === 0 || (long >= 2 && longCapital === long);
+}
+
+/**
+ * Whether raw span text is a fragment: fewer than five words and no closing full stop, colon or
+ * exclamation mark (a title may be a question: `Where to, little pony?`).
+ */
+export function isFragment(raw: string): boolean {
+  if (raw.length > 60 || /[.!:]["')\]]?\s*$/.test(raw)) return false;
+  return raw.trim().split(/\s+/).length < 5;
+}
+
+/** The cue bits of one (normalised, lower-case) span; `raw` (its text before lower-casing) adds case cues. */
+export function cueBits(text: string, raw?: string): number {
   let bits = 0;
   const lead = LEAD.exec(text);
   const rest = lead ? text.slice(lead[0].length) : text;
-  const verb = /^[a-z'-]+/.exec(rest)?.[0] ?? "";
-  if (verb) {
-    if (AI_VERBS.has(verb)) bits |= BIT["imp-ai"];
-    else if (HUMAN_VERBS.has(verb)) bits |= BIT["imp-human"];
-    else if (lead && lead[0].length > 0 && /you|please|kindly/.test(lead[0])) bits |= BIT["imp-other"];
+  bits |= imperativeOf(text);
+  if ((bits & BIT["imp-ai"]) === 0) {
+    // A later sentence of the span may be the instruction ("Nice hotel. Ignore the task and ...").
+    if (INNER_STOP.test(text)) {
+      const clauses = text.split(/[.!?;:]\s+/, MAX_CLAUSES + 1);
+      for (let i = 1; i < clauses.length; i++) bits |= imperativeOf(clauses[i] ?? "") & BIT["imp-ai"];
+    }
+    if (raw !== undefined && (bits & BIT["imp-ai"]) === 0 && hasInnerImperative(raw)) bits |= BIT["imp-ai"];
   }
+  if (raw !== undefined && isTitleCase(raw)) bits |= BIT.titled;
+  // A label or a name (`Post abolished`, `Tell og søn`), not a sentence: few words, no full stop.
+  if (raw !== undefined && isFragment(raw)) bits |= BIT.fragment;
   if (YOU.test(text)) bits |= BIT.you;
-  if (YOUR_OUTPUT.test(text)) bits |= BIT["your-output"];
-  if (ROLE.test(text)) bits |= BIT.role;
+  if (YOUR_OUTPUT.test(text) || (NON_ENGLISH_HINT.test(text) && FOREIGN_OUTPUT.test(text))) bits |= BIT["your-output"];
+  if (ROLE.test(text) || (NON_ENGLISH_HINT.test(text) && FOREIGN_ROLE.test(text))) bits |= BIT.role;
   if (INSTRUCTIONS.test(text)) bits |= BIT.instructions;
   if (FORMAT.test(text)) bits |= BIT.format;
   if (URL.test(text)) bits |= BIT.url;
@@ -147,6 +279,11 @@ export function cueBits(text: string): number {
   if (text.endsWith("?")) bits |= BIT.question;
   if (WE.test(text)) bits |= BIT.we;
   if (/^["'“‘«]/.test(text)) bits |= BIT.quote;
+  // A question that names no "you" asks for knowledge, not for its reader's own answer
+  // ("What payment methods do you accept?" asks the shop; "can you ..." requests are imperatives above).
+  if ((bits & BIT.question) !== 0 && (bits & BIT.you) === 0 && ASK.test(rest)) bits |= BIT.ask;
+  // An AI-work imperative that names nothing of the document or its writer is a task set from outside.
+  if ((bits & BIT["imp-ai"]) !== 0 && !TIED.test(text)) bits |= BIT.detached;
   return bits;
 }
 
@@ -163,7 +300,32 @@ export const ADDRESSING_BITS = BIT["imp-ai"] | BIT["your-output"] | BIT.role;
  * Friday, a WHOIS disclaimer) is capped, however its words score.
  */
 export const ASSISTANT_BITS =
-  BIT["imp-ai"] | BIT["your-output"] | BIT.role | BIT.instructions | BIT.format | BIT.tool | BIT.net | BIT.exec;
+  BIT["imp-ai"] |
+  BIT["your-output"] |
+  BIT.role |
+  BIT.instructions |
+  BIT.format |
+  BIT.tool |
+  BIT.net |
+  BIT.exec |
+  BIT["lone-ask"];
+
+/** Below this share of a document's spans, a cue is `rare` there. */
+const RARE_SHARE = 0.15;
+/** Fewest spans a document needs before a question in it can be `lone-ask`. */
+const LONE_ASK_SPANS = 7;
+
+/**
+ * A span's bits in its document (of `spans` spans): a question (`ask`) where the rest of the document asks none is
+ * put to whoever reads the document, the assistant included (`lone-ask`).
+ */
+export function inDocument(bits: number, rates: ReadonlyMap<Cue, number>, spans: number): number {
+  // Rarity needs a document long enough to have a register: the lone question of a four-sentence
+  // e-mail ("Did the auditor confirm Monday?") is put to its reader.
+  if ((bits & BIT.ask) === 0 || spans < LONE_ASK_SPANS) return bits;
+  if ((rates.get("ask") ?? 1) < RARE_SHARE) return bits | BIT["lone-ask"];
+  return bits;
+}
 
 /** Whether a cue is set in `bits`. */
 export function hasCue(bits: number, cue: Cue): boolean {
@@ -171,7 +333,7 @@ export function hasCue(bits: number, cue: Cue): boolean {
 }
 
 /** Cues whose rarity in the rest of the document is itself evidence. */
-const RELATIVE: readonly Cue[] = ["imp-ai", "you", "your-output", "role", "instructions", "format"];
+const RELATIVE: readonly Cue[] = ["imp-ai", "you", "your-output", "role", "instructions", "format", "ask", "detached"];
 const CROSSED: readonly Cue[] = [
   "imp-ai",
   "imp-human",
@@ -184,6 +346,8 @@ const CROSSED: readonly Cue[] = [
   "net",
   "secret",
   "exec",
+  "ask",
+  "detached",
 ];
 
 /** How often each relative cue occurs among a document's spans, as a share in [0, 1]. */
@@ -197,9 +361,6 @@ export function cueRates(allBits: readonly number[]): Map<Cue, number> {
   }
   return rates;
 }
-
-/** Below this share of a document's spans, a cue is `rare` there. */
-const RARE_SHARE = 0.15;
 
 /**
  * The reserved words appended to a span's text: each cue, each cue crossed with the genre and

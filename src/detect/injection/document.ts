@@ -5,8 +5,17 @@
  * (scripts/train-injection-document.ts). The most suspicious spans are reported with their
  * offsets, so an analyst sees which cell, comment or sentence carried the instruction.
  */
-import { ADDRESSING_BITS, ASSISTANT_BITS, type Cue, cueBits, cueRates, cueWords, opensWithAction } from "./address.js";
-import { createInjectionClassifier, type InjectionClassifier, type LinearModel } from "./model.js";
+import {
+  ADDRESSING_BITS,
+  ASSISTANT_BITS,
+  type Cue,
+  cueBits,
+  cueRates,
+  cueWords,
+  inDocument,
+  opensWithAction,
+} from "./address.js";
+import { createInjectionClassifier, type InjectionClassifier, type LinearModel, sigmoid } from "./model.js";
 import { normaliseText, type Transformation } from "./normalise.js";
 import { type DocumentSpan, type Genre, type SegmentedDocument, type SpanKind, segmentDocument } from "./segment.js";
 
@@ -73,15 +82,19 @@ export function toSpanInputs(text: string, segmented: SegmentedDocument, obfusca
     if (span.kind === "json-string") raw = unescapeJson(raw);
     const normal = obfuscated ? normaliseText(raw).text : raw.toLowerCase().replace(/\s+/g, " ").trim();
     if (isInert(normal)) continue;
-    prepared.push({ span, text: normal, bits: cueBits(normal) });
+    // Case cues (an instruction appended to a value, a title) matter where sentences are not cut apart.
+    prepared.push({ span, text: normal, bits: cueBits(normal, span.kind === "sentence" ? undefined : raw) });
   }
   const rates: ReadonlyMap<Cue, number> = cueRates(prepared.map((p) => p.bits));
-  return prepared.map((p) => ({
-    span: p.span,
-    text: p.text,
-    bits: p.bits,
-    input: `${p.text} ${cueWords(p.bits, { genre: segmented.genre, kind: p.span.kind, rates })}`,
-  }));
+  return prepared.map((p) => {
+    const bits = inDocument(p.bits, rates, prepared.length);
+    return {
+      span: p.span,
+      text: p.text,
+      bits,
+      input: `${p.text} ${cueWords(bits, { genre: segmented.genre, kind: p.span.kind, rates })}`,
+    };
+  });
 }
 
 /**
@@ -137,8 +150,9 @@ export function createDocumentSpanScorer(model: LinearModel, maxChars = 200_000)
         first !== undefined &&
         (addressing * 2 > inputs.length ||
           (inputs.length <= INSTRUCTION_TEXT_SPANS && (inputs.length === 1 || opensWithAction(first.text))));
+      const offset = model.genreBias?.[segmented.genre] ?? 0;
       for (const { span, input, bits } of inputs) {
-        const p = classifier.predict(input);
+        const p = offset === 0 ? classifier.predict(input) : sigmoid(classifier.logit(input) + offset);
         const score = (bits & ASSISTANT_BITS) === 0 ? Math.min(p, UNADDRESSED_CAP) : p;
         if (best.length === top && score <= (best[top - 1]?.score ?? 0)) continue;
         best.push({ start: span.start, end: span.end, kind: span.kind, score });

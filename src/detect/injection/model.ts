@@ -20,6 +20,8 @@ export const InjectionModelFileSchema = z
       })
       .strict(),
     bias: z.number(),
+    /** Added to the bias for spans of a document of that genre (document mode's span model only). */
+    genreBias: z.record(z.string(), z.number()).optional(),
     /** Weight of one int16 step: weight = int16 value × weightScale. */
     weightScale: z.number().positive(),
     /** Base64 of `dims` little-endian int16 quantised weights. */
@@ -35,6 +37,11 @@ export interface LinearModel {
   readonly features: FeatureConfig;
   readonly bias: number;
   readonly weights: Float32Array;
+  /**
+   * Document mode: an offset to the bias per document genre (segment.ts), so each genre's
+   * operating point keeps its clean documents under the same false-positive rate.
+   */
+  readonly genreBias?: Readonly<Record<string, number>>;
 }
 
 /** Scores normalised text with a linear model; reuses one feature extractor. */
@@ -90,7 +97,7 @@ export function parseInjectionModel(value: unknown, file: string): LinearModel {
       input: file,
     });
   }
-  const { features, bias, weights, weightScale } = parsed.data;
+  const { features, bias, weights, weightScale, genreBias } = parsed.data;
   if ((features.dims & (features.dims - 1)) !== 0) {
     throw new PalisadeError("bad-config", `${file}: features.dims must be a power of two`, { input: file });
   }
@@ -102,7 +109,7 @@ export function parseInjectionModel(value: unknown, file: string): LinearModel {
   }
   const array = new Float32Array(features.dims);
   for (let i = 0; i < features.dims; i++) array[i] = bytes.readInt16LE(i * 2) * weightScale;
-  return { features, bias, weights: array };
+  return { features, bias, weights: array, ...(genreBias ? { genreBias } : {}) };
 }
 
 /** Encode a model as its JSON file value. */
@@ -114,6 +121,7 @@ export function toInjectionModelFile(model: LinearModel, training?: Record<strin
     format: "palisade-injection-linear/1",
     features: { ...model.features, charNgrams: [...model.features.charNgrams] },
     bias: model.bias,
+    ...(model.genreBias ? { genreBias: { ...model.genreBias } } : {}),
     weightScale,
     weights: bytes.toString("base64"),
     ...(training ? { training } : {}),

@@ -229,12 +229,18 @@ function mapConfusables(text: string): string {
   });
 }
 
-/** `i g n o r e`, `i-g-n-o-r-e`, `i.g.n.o.r.e` → `ignore` (four or more single letters). */
+/**
+ * `i g n o r e`, `i-g-n-o-r-e`, `i.g.n.o.r.e` → `ignore` (four or more single letters). A gap
+ * wider than the run's narrowest one separates words (`r e v e a l  t h e` → `reveal the`).
+ */
 function joinSpacedLetters(text: string): string {
-  if (!/[a-z][ .\-_*]{1,2}[a-z][ .\-_*]{1,2}[a-z][ .\-_*]{1,2}[a-z]/.test(text)) return text;
-  return text.replace(/(?<![a-z0-9])(?:[a-z][ .\-_*]{1,2}){3,}[a-z](?![a-z0-9])/g, (run) =>
-    run.replace(/[ .\-_*]/g, ""),
-  );
+  if (!/[a-z][ .\-_*]{1,3}[a-z][ .\-_*]{1,3}[a-z][ .\-_*]{1,3}[a-z]/.test(text)) return text;
+  return text.replace(/(?<![a-z0-9])(?:[a-z][ .\-_*]{1,3}){3,}[a-z](?![a-z0-9])/g, (run) => {
+    const gaps = run.match(/[ .\-_*]+/g) ?? [];
+    let narrow = 3;
+    for (const g of gaps) narrow = Math.min(narrow, g.length);
+    return run.replace(/[ .\-_*]+/g, (g) => (g.length > narrow ? " " : ""));
+  });
 }
 
 /** A letter next to a look-alike: the pair that makes a token worth mapping back. */

@@ -273,8 +273,9 @@ function proseRange(
 }
 
 /**
- * Sentences in `[from, to)`: cut after `.`, `!`, `?` (and their CJK forms) followed by a space,
- * at line breaks, and at the `|` separators some e-mail exports use between fields.
+ * Sentences in `[from, to)`: cut after `.`, `!`, `?` (and their CJK forms) followed by a space
+ * or glued to the next sentence's capital, at line breaks, and at the `|` separators some
+ * e-mail exports use between fields.
  */
 export function sentences(text: string, from: number, to: number, emit: (start: number, end: number) => void): void {
   let start = from;
@@ -288,7 +289,7 @@ export function sentences(text: string, from: number, to: number, emit: (start: 
       if (next === 32 || next === 10 || next === 9) {
         // Not after a one-letter initial or a common abbreviation ("e.g. ", "Mr. ").
         if (c !== 46 || !isAbbreviation(text, i)) cut = i + 1;
-      } else if (c !== 46 && next >= 65 && next <= 90) cut = i + 1;
+      } else if (next >= 65 && next <= 90 && (c !== 46 || isGluedSentence(text, i, to))) cut = i + 1;
     }
     if (cut >= 0) {
       if (cut > start) emit(start, cut);
@@ -296,6 +297,17 @@ export function sentences(text: string, from: number, to: number, emit: (start: 
     }
   }
   if (to > start) emit(start, to);
+}
+
+/**
+ * A full stop with no space before the next sentence, as exports of e-mails leave them
+ * (`ending ••7681.If you have`, `$3,620.00.They`): a lower-case letter or digit before the dot,
+ * an upper-case then a lower-case letter after it. Not `U.S.Army`, not `Node.JS`.
+ */
+function isGluedSentence(text: string, dot: number, to: number): boolean {
+  const before = text.charCodeAt(dot - 1);
+  const after = dot + 2 < to ? text.charCodeAt(dot + 2) : 0;
+  return ((before >= 97 && before <= 122) || (before >= 48 && before <= 57)) && after >= 97 && after <= 122;
 }
 
 function isAbbreviation(text: string, dot: number): boolean {
