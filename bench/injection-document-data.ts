@@ -4,7 +4,11 @@
  * bipia-train's contexts (read in place from ../shared/datasets/prompt-attacks/bipia-train; its
  * test split is never read) and from the parts in src/detect/injection/fixtures/document-parts.json,
  * each clean or with one attack hidden in a place that genre offers (a sentence, a cell, a JSON
- * value, an HTML or Markdown comment, hidden HTML, alt text, a code comment).
+ * value, an HTML or Markdown comment, hidden HTML, alt text, a code comment). Half the documents,
+ * clean and attacked alike, also carry notes written to a person reading them (reviewers,
+ * customers, employees; security advice, disclaimers, how-to steps, recipes, forms), from
+ * src/detect/injection/fixtures/document-reader-notes.json: instructions to a human are part of
+ * data, and only what addresses the assistant is an injection.
  *
  * Two splits keep the figures honest:
  * - contexts (and benign parts) by a hash of their text: `train` (3/5), `calibrate` (1/5, sets
@@ -95,6 +99,14 @@ export function loadPromptPool(): Attack[] {
     .map((s) => ({ category: `prompt:${s.source}`, text: s.text.trim() }));
 }
 
+/** Sentences written to a person reading a document, by kind (document-reader-notes.json). */
+export function loadReaderNotes(): string[] {
+  const value = JSON.parse(readFileSync(join(FIXTURES, "document-reader-notes.json"), "utf8")) as {
+    notes: Record<string, string[]>;
+  };
+  return Object.values(value.notes).flat();
+}
+
 function loadParts(): Parts {
   return JSON.parse(readFileSync(join(FIXTURES, "document-parts.json"), "utf8")) as Parts;
 }
@@ -174,6 +186,15 @@ export function composeDocuments(options: ComposeOptions): ComposedDocument[] {
     string[]
   >;
   const benignOf = (kind: string): string => pick(benign[kind]?.length ? benign[kind] : (parts.benign[kind] ?? [""]));
+  // Reader notes draw from their own random stream, so the documents around them stay as they were.
+  const noteRandom = createRandom(options.seed + 7919);
+  const notes = inSplit(loadReaderNotes());
+  const readerNotes = (): string[] => {
+    const off = env("SPAN_NOTES") === "0" || (env("SPAN_NOTES") === "train" && options.split !== "train");
+    if (off || notes.length === 0 || noteRandom() >= NOTE_SHARE) return [];
+    const n = 1 + Math.floor(noteRandom() * 2);
+    return Array.from({ length: n }, () => notes[Math.floor(noteRandom() * notes.length)] ?? "");
+  };
   const out: ComposedDocument[] = [];
 
   const textAttacks = options.attacks;
@@ -182,7 +203,7 @@ export function composeDocuments(options: ComposeOptions): ComposedDocument[] {
       const attacked = i % 2 === 1 && textAttacks.length > 0;
       if (i % 2 === 1 && !attacked) continue;
       const attack = attacked ? pick(textAttacks) : undefined;
-      const doc = composeOne(genre, attack, { pick, random, ctx, benignOf });
+      const doc = composeOne(genre, attack, { pick, random, ctx, benignOf, notes: readerNotes(), noteRandom });
       if (doc) out.push(doc);
     }
   }
@@ -194,12 +215,31 @@ interface Tools {
   random: () => number;
   ctx: Contexts;
   benignOf: (kind: string) => string;
+  /** Reader notes to add to this document (often none). */
+  notes: readonly string[];
+  noteRandom: () => number;
 }
+
+const env = (name: string): string | undefined => process.env[name];
+/**
+ * Share of composed documents that carry reader notes, in every split (env SPAN_NOTE_SHARE;
+ * SPAN_NOTES=0 turns them off, SPAN_NOTES=train keeps them out of calibration and validation).
+ */
+export const NOTE_SHARE = Number(env("SPAN_NOTE_SHARE") ?? 0.5);
 
 /** Build one document; the attack (if any) is placed where the genre allows and located afterwards. */
 function composeOne(genre: DocumentGenre, attack: Attack | undefined, tools: Tools): ComposedDocument | undefined {
-  const { pick, random, ctx, benignOf } = tools;
+  const { pick, random, ctx, benignOf, notes, noteRandom } = tools;
   const a = attack?.text ?? "";
+  /** `items` with the reader notes (each made by `wrap`) at places of the note stream's choosing. */
+  const withNotes = (items: string[], wrap: (note: string) => string = (n) => n): string[] => {
+    let out = items;
+    for (const note of notes) {
+      const at = Math.floor(noteRandom() * (out.length + 1));
+      out = [...out.slice(0, at), wrap(note), ...out.slice(at)];
+    }
+    return out;
+  };
   let text = "";
   let placement = "clean";
   let needle = a;
@@ -212,6 +252,7 @@ function composeOne(genre: DocumentGenre, attack: Attack | undefined, tools: Too
       if (ctx.emails.length === 0) return undefined;
       const sentences = proseSentences(pick(ctx.emails));
       let body = random() < 0.5 ? placeIn(sentences, benignOf("email")) : sentences;
+      body = withNotes(body);
       if (attack) {
         placement = "sentence";
         body = placeIn(body, a);
@@ -226,6 +267,11 @@ function composeOne(genre: DocumentGenre, attack: Attack | undefined, tools: Too
       const rows = tableRows(pick(ctx.tables)).slice(0, 25);
       if (rows.length < 2) return undefined;
       const header = rows[0] ?? [];
+      // A note sits in a cell of its own row (a remark under a table, a comment line in a sheet).
+      for (const note of notes) {
+        const at = 1 + Math.floor(noteRandom() * rows.length);
+        rows.splice(Math.min(at, rows.length), 0, [note, ...header.slice(1).map(() => "")]);
+      }
       const body = rows.slice(1);
       const r = 1 + Math.floor(random() * body.length);
       const row = rows[r] ?? [];
@@ -251,6 +297,11 @@ function composeOne(genre: DocumentGenre, attack: Attack | undefined, tools: Too
         const objects = body.map((cells) => Object.fromEntries(header.map((h, k) => [h || `col${k}`, cells[k] ?? ""])));
         const result: Record<string, unknown> = { status: "ok", count: objects.length, results: objects };
         if (random() < 0.5) result.message = benignOf("json");
+        for (const note of notes) {
+          const target = objects[Math.floor(noteRandom() * objects.length)];
+          if (target) target[noteRandom() < 0.5 ? "note" : "instructions"] = note;
+          else result.notice = note;
+        }
         if (attack) {
           const target = objects[Math.floor(random() * objects.length)] ?? {};
           const keys = Object.keys(target);
@@ -284,7 +335,7 @@ function composeOne(genre: DocumentGenre, attack: Attack | undefined, tools: Too
         `<footer>${benignOf("web")}</footer>`,
       ];
       if (random() < 0.3) items.splice(1, 0, `<span style="display:none">${benignOf("web")}</span>`);
-      let body = items;
+      let body = withNotes(items, (n) => (noteRandom() < 0.5 ? `<p>${n}</p>` : `<li>${n}</li>`));
       if (attack) {
         const mode = Math.floor(random() * 5);
         const variants = [
@@ -297,7 +348,7 @@ function composeOne(genre: DocumentGenre, attack: Attack | undefined, tools: Too
         const [snippet, where] = variants[mode] ?? variants[0];
         placement = where;
         if (where === "alt-text") needle = a.replace(/"/g, "'");
-        body = placeIn(items, snippet);
+        body = placeIn(body, snippet);
       }
       text = `<html><head><title>${paragraphs[0]?.slice(0, 60) ?? "Page"}</title></head><body>\n${body.join("\n")}\n</body></html>`;
       break;
@@ -308,6 +359,7 @@ function composeOne(genre: DocumentGenre, attack: Attack | undefined, tools: Too
       let blocks = [`## ${proseSentences(prose)[0]?.slice(0, 50) ?? "Notes"}`, ...prose.split(/\n{2,}/)];
       if (random() < 0.5) blocks = placeIn(blocks, `[//]: # (${benignOf("markdown-comment")})`);
       if (random() < 0.3) blocks = placeIn(blocks, `![${benignOf("alt-text")}](images/figure.png)`);
+      blocks = withNotes(blocks, (n) => (noteRandom() < 0.5 ? n : `${noteRandom() < 0.5 ? "-" : "1."} ${n}`));
       if (attack) {
         const mode = Math.floor(random() * 4);
         const single = a.replace(/\n+/g, " ");
@@ -335,6 +387,10 @@ function composeOne(genre: DocumentGenre, attack: Attack | undefined, tools: Too
         const k = Math.floor(random() * lines.length);
         lines.splice(k, 0, `${indentAt(k)}# ${benignOf("code-comment")}`);
       }
+      for (const note of notes) {
+        const k = Math.floor(noteRandom() * lines.length);
+        lines.splice(k, 0, `${indentAt(k)}# ${note}`);
+      }
       if (attack) {
         const single = a.replace(/\n+/g, " ");
         const k = Math.floor(random() * (lines.length + 1));
@@ -353,7 +409,7 @@ function composeOne(genre: DocumentGenre, attack: Attack | undefined, tools: Too
     }
     case "code-qa": {
       if (ctx.codeQa.length === 0) return undefined;
-      let blocks = pick(ctx.codeQa).split(/\n{2,}/);
+      let blocks = withNotes(pick(ctx.codeQa).split(/\n{2,}/));
       if (attack) {
         placement = "paragraph";
         blocks = placeIn(blocks, a);

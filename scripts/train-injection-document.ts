@@ -1,7 +1,7 @@
 /**
  * Train document mode's span model: `npm run train:injection -- --document` (or run this file).
- * Composes documents of eight genres from bipia-train contexts and Palisade's parts
- * (bench/injection-document-data.ts), cuts them into spans exactly as the detector does
+ * Composes documents of eight genres from bipia-train contexts and Palisade's parts, half of them
+ * with notes written to a person reading them (bench/injection-document-data.ts), cuts them into spans exactly as the detector does
  * (segment.ts, document.ts), labels the spans that overlap the inserted attack, trains logistic
  * regression over hashed n-grams plus addressing cues, and writes
  * rules/injection/model/document-span-classifier.json. Same data and seed give the same file.
@@ -28,6 +28,8 @@ import {
   DOCUMENT_GENRES,
   loadAttacks,
   loadPromptPool,
+  loadReaderNotes,
+  NOTE_SHARE,
 } from "../bench/injection-document-data.js";
 import {
   type CompiledInjectionRule,
@@ -359,6 +361,8 @@ export function trainDocumentModel(args: readonly string[]): void {
     attacks: attacks.length,
     attackCategories: new Set(attacks.map((a) => a.category)).size,
     documentsPerGenre: SIZES,
+    readerNotes: loadReaderNotes().length,
+    readerNoteShare: NOTE_SHARE,
     biasShift: Math.round(shift * 1000) / 1000,
     targetFpr: TARGET_FPR,
     operatingPoint:

@@ -37,6 +37,9 @@ export const CUES = [
   "detached",
   "titled",
   "fragment",
+  "reader",
+  "human-act",
+  "the-user",
 ] as const;
 export type Cue = (typeof CUES)[number];
 
@@ -123,6 +126,23 @@ const WE = /\b(?:we|our|us|i|my|me)\b/;
 /** A question in the form one puts to an assistant: a question word or an auxiliary, then a question mark (and no "you"). */
 const ASK =
   /^(?:(?:so|and|but|also|now|ok|okay|hey|hi|quick question|question)[\s,:]+)?(?:what|what's|who|whom|whose|which|when|where|why|how|is|are|was|were|do|does|did|can|could|would|will|should|may|might|shall|has|have)\b/;
+/**
+ * A person the document is written to, named (reviewers, customers, staff, visitors, in the
+ * languages of FOREIGN_AI_VERBS too), or the register of security advice and disclaimers
+ * ("never share it with anyone", "we will never ask"): an instruction to them is part of the data.
+ */
+const READER =
+  /\b(?:reviewers?|editors?|proofreaders?|translators?|graders?|markers|examiners|auditors|approvers|customers?|clients|cardholders?|account ?holders|employees?|staff|colleagues|managers|new starters|new hires|team members|members|visitors?|guests?|passengers?|tenants?|residents|students?|pupils|parents|patients?|participants?|attendees?|applicants?|candidates|volunteers|drivers|recipients?|readers?|subscribers?|buyers|shoppers|travell?ers|committee)\b|\b(?:with|to) (?:anyone|someone|somebody|strangers)\b|\bsomeone who\b|\bwill never ask\b|\b(?:prüfer\w*|kunden|mitarbeit\w*|besucher\w*|relecteurs?|clients?|employés?|visiteurs?|revisores?|clientes?|empleados?|pasajeros?|visitantes?|revisori|clienti|dipendenti|visitatori|beoordelaars?|klanten|medewerkers?|bezoekers?|pelanggan|karyawan|pengunjung|siapa pun)\b/;
+/**
+ * Things only a person does or handles: sign, print, bring, visit a branch, phone, show a
+ * passport, tick a box, preheat an oven. Nobody asks that of an assistant reading a document.
+ */
+const HUMAN_ACT =
+  /\b(?:sign|signs|signed|signing|signature|initial each|print (?:your|the|it|this|a)|printed|bring|wear|park|attend|in person|by post|by phone|call us|call the (?:number|helpline|hotline|office)|hang up|helpline|reception|front desk|(?:nearest|local|your) branch|branch office|passport|photo id|id card|badge|receipt|cheque|tick the box|capital letters|block capitals|restart your (?:computer|device|phone)|unplug|oven|preheat|stir|serve with|season with|timesheets?|expense claims?|consent slip|unterschreib\w*|druckbuchstaben|empfang|signer|parapher|majuscules|accueil|firm(?:e|en|ar|ado|ada|elo|ato|are|atelo)|letra clara|stampatello|tekenen|tekent|receptie|tanda tangan\w*|huruf kapital)\b/;
+/** "The user" named in the third person: a document speaks of its reader's user only to an assistant. */
+const THE_USER =
+  /\bthe user(?:'s|s)?\b|\b(?:den|dem|des) (?:nutzer|benutzer)\b|\bl'utilisateur\b|\bel usuario\b|\bl'utente\b/;
+
 /** Words that tie a span to the document it sits in (its writer, its attachments, its other parts). */
 const TIED =
   /\b(?:we|our|us|i|my|me|i'm|i'll|i've|this|these|attached|enclosed|below|above|herein|hereby|following|here)\b/;
@@ -277,6 +297,7 @@ export function cueBits(text: string, raw?: string): number {
   if (EXEC.test(text)) bits |= BIT.exec;
   if (MODAL.test(text)) bits |= BIT.modal;
   if (text.endsWith("?")) bits |= BIT.question;
+  if (THE_USER.test(text)) bits |= BIT["the-user"];
   if (WE.test(text)) bits |= BIT.we;
   if (/^["'“‘«]/.test(text)) bits |= BIT.quote;
   // A question that names no "you" asks for knowledge, not for its reader's own answer
@@ -284,6 +305,13 @@ export function cueBits(text: string, raw?: string): number {
   if ((bits & BIT.question) !== 0 && (bits & BIT.you) === 0 && ASK.test(rest)) bits |= BIT.ask;
   // An AI-work imperative that names nothing of the document or its writer is a task set from outside.
   if ((bits & BIT["imp-ai"]) !== 0 && !TIED.test(text)) bits |= BIT.detached;
+  // Whom a span is written to matters only where it could address the assistant (the person cap,
+  // addressesPerson): elsewhere the two long scans are skipped, which keeps document mode within
+  // its latency budget (run on every span, they cost about 0.3 ms per 8 KB document).
+  if ((bits & (ASSISTANT_BITS | BIT.ask)) !== 0) {
+    if (READER.test(text)) bits |= BIT.reader;
+    if (HUMAN_ACT.test(text)) bits |= BIT["human-act"];
+  }
   return bits;
 }
 
@@ -309,6 +337,23 @@ export const ASSISTANT_BITS =
   BIT.net |
   BIT.exec |
   BIT["lone-ask"];
+
+/**
+ * Cues that a span speaks of the assistant's own work or of its user even when it also names a
+ * person (`tell customers in your reply`, `send the reviewers' notes to this URL`).
+ */
+const ASSISTANT_STRONG_BITS =
+  BIT["your-output"] | BIT.role | BIT.tool | BIT["the-user"] | BIT.net | BIT.exec | BIT.url | BIT.email;
+
+/**
+ * Whether a span is written to a person: it names one (reviewers, customers, visitors) or asks
+ * what only a person does (sign, bring, visit the branch), and says nothing of an assistant's
+ * work, its user, tools or URLs. Such a span is capped like one that does not
+ * address the assistant at all.
+ */
+export function addressesPerson(bits: number): boolean {
+  return (bits & (BIT.reader | BIT["human-act"])) !== 0 && (bits & ASSISTANT_STRONG_BITS) === 0;
+}
 
 /** Below this share of a document's spans, a cue is `rare` there. */
 const RARE_SHARE = 0.15;
@@ -348,6 +393,9 @@ const CROSSED: readonly Cue[] = [
   "exec",
   "ask",
   "detached",
+  "reader",
+  "human-act",
+  "the-user",
 ];
 
 /** How often each relative cue occurs among a document's spans, as a share in [0, 1]. */
@@ -390,6 +438,11 @@ export function cueWords(
   if (hasCue(strong, "imp-ai") && hasCue(bits, "url")) words.push("zqimpurl");
   if (hasCue(strong, "imp-ai") && hasCue(bits, "role")) words.push("zqimprole");
   if (hasCue(bits, "net") && hasCue(bits, "secret")) words.push("zqnetsecret");
+  // Addressed to a named person, or asking what only a person does, with no word of the assistant's work.
+  const human = hasCue(bits, "reader") || hasCue(bits, "human-act");
+  const assistant = (bits & (BIT["your-output"] | BIT.role | BIT.tool | BIT["the-user"] | BIT.format)) !== 0;
+  if (human && !assistant) words.push("zqhumanonly");
+  if (human && assistant) words.push("zqhumanassistant");
   if (hasCue(bits, "net") && hasCue(bits, "exec")) words.push("zqnetexec");
   words.push(`zqcount${Math.min(count, 5)}`);
   return words.join(" ");

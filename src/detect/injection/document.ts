@@ -8,6 +8,7 @@
 import {
   ADDRESSING_BITS,
   ASSISTANT_BITS,
+  addressesPerson,
   type Cue,
   cueBits,
   cueRates,
@@ -110,7 +111,10 @@ export const OBFUSCATING: ReadonlySet<Transformation> = new Set<Transformation>(
   "leetspeak",
 ]);
 
-/** Highest score of a span with no cue that it addresses the assistant (address.ts ASSISTANT_BITS). */
+/**
+ * Highest score of a span with no cue that it addresses the assistant (address.ts ASSISTANT_BITS),
+ * or one written to a person and not to the assistant (address.ts addressesPerson).
+ */
 export const UNADDRESSED_CAP = 0.3;
 
 /** Most spans a short text written to the assistant has, when judged by its opening (tool descriptions). */
@@ -153,7 +157,9 @@ export function createDocumentSpanScorer(model: LinearModel, maxChars = 200_000)
       const offset = model.genreBias?.[segmented.genre] ?? 0;
       for (const { span, input, bits } of inputs) {
         const p = offset === 0 ? classifier.predict(input) : sigmoid(classifier.logit(input) + offset);
-        const score = (bits & ASSISTANT_BITS) === 0 ? Math.min(p, UNADDRESSED_CAP) : p;
+        // So is a span written to a person (reviewers, customers; sign, bring) that names no assistant work.
+        const capped = (bits & ASSISTANT_BITS) === 0 || addressesPerson(bits);
+        const score = capped ? Math.min(p, UNADDRESSED_CAP) : p;
         if (best.length === top && score <= (best[top - 1]?.score ?? 0)) continue;
         best.push({ start: span.start, end: span.end, kind: span.kind, score });
         best.sort((a, b) => b.score - a.score);

@@ -1,10 +1,12 @@
 /** Public surface of the prompt-injection and jailbreak detector. */
 
 export {
+  addressesPerson,
   CUES,
   type Cue,
   cueBits,
   cueWords,
+  hasCue,
 } from "./address.js";
 export {
   CASCADE_STAGES,
