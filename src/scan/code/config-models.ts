@@ -26,6 +26,7 @@ import {
   ollamaCommandModels,
 } from "./models.js";
 import { embeddedModelCandidates, shortFlagValues } from "./source/embedded.js";
+import { renderTemplateShape } from "./template-text.js";
 import type { ConfigFormat } from "./walk.js";
 
 export interface ConfigModel {
@@ -66,6 +67,23 @@ function keyModel(
   if (!table.settings || !MODEL_KEY_SHAPE.test(key) || /^(max|min|top|temperature|timeout)/i.test(key))
     return undefined;
   return { id: key, provider: owner ?? "other" };
+}
+
+/**
+ * A key that names the model under it (Docker Compose's top-level `models: { qwen3-small: { model:
+ * ai/qwen3:8B-Q4_0 } }`, https://docs.docker.com/reference/compose-file/models/, and a service's
+ * binding of it, `models: { qwen3-small: { model_var: MODEL } }`): an alias, not an id, unless a
+ * strong pattern knows it whole.
+ */
+function isAliasKey(key: string, value: unknown, catalog: AiCatalog): boolean {
+  if (!isMap(value)) return false;
+  // A service's binding of a model by that alias (`models: { qwen3-small: { model_var: X } }`).
+  if (value.items.some((p) => isScalar(p.key) && (p.key.value === "model_var" || p.key.value === "endpoint_var")))
+    return !catalog.models.some((p) => p.strength === "strong" && p.provider !== "unknown" && p.regex.test(key));
+  const model = value.items.find((p) => isScalar(p.key) && p.key.value === "model");
+  if (!model || !isScalar(model.value) || typeof model.value.value !== "string" || model.value.value === key)
+    return false;
+  return !catalog.models.some((p) => p.strength === "strong" && p.provider !== "unknown" && p.regex.test(key));
 }
 
 function lineAt(text: string, needle: string): number {
@@ -368,7 +386,8 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
       const n = item.node as Node | null;
       if (isScalar(n)) {
         if (typeof n.value !== "string") continue;
-        const flag = /^--?([\w-]+)=(.+)$/.exec(n.value);
+        // `--model=x` in a command list; `OPENAI_MODEL_NAME=x` in a Compose `environment` list.
+        const flag = /^--?([\w-]+)=(.+)$/.exec(n.value) ?? /^([A-Za-z_][A-Za-z0-9_]{0,100})=([^\s=]+)$/.exec(n.value);
         const match = item.pullList
           ? matchDeclaredModel(n.value, catalog)
           : flag?.[1] && flag[2]
@@ -410,7 +429,7 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
           const settings =
             pair.value === null || isMap(pair.value) || (isScalar(pair.value) && pair.value.value === null);
           const keyMatch =
-            k !== undefined && isScalar(pair.key) && !item.data
+            k !== undefined && isScalar(pair.key) && !item.data && !isAliasKey(k, pair.value, catalog)
               ? keyModel(k, { name: item.key, owner: item.parent, settings }, catalog)
               : undefined;
           if (keyMatch && isScalar(pair.key))
@@ -587,6 +606,10 @@ function scriptModels(text: string, catalog: AiCatalog): ConfigModel[] {
       line,
     );
     if (assign) add(assign[2], assign[1]);
+    // Assignments later on the line: make's command-line variables (`$(MAKE) pull MODEL=llama3.2`),
+    // `env MODEL=x cmd`, `docker run -e MODEL=x`.
+    if (line.includes("="))
+      for (const m of line.matchAll(/\s([A-Za-z_]\w{0,60})=["']?([^"'\s;#&|]{2,200})/g)) add(m[2], m[1]);
     // A JSON request body on a command line (`curl -d '{"model": "org/name", ...}'`).
     if (line.includes('"model')) for (const m of line.matchAll(JSON_MODEL_PAIR)) add(m[2], m[1]);
     for (const m of ollamaCommandModels(line))
@@ -646,7 +669,15 @@ function codeModels(text: string, catalog: AiCatalog): ConfigModel[] {
     seen.add(`${match.id}:${line}`);
     out.push({ ...match, line });
   };
-  const lines = text.split("\n", MAX_LINES);
+  // A line that is all comment (`// const MODEL = "x"`, `/// e.g. "openai::gpt-4"`, `# x`) names
+  // an id in prose or code left out: read as a blank line.
+  // A fenced example in a doc comment (rustdoc's `//! ```` blocks, compiled as doctests) is code.
+  let fenced = false;
+  const lines = text.split("\n", MAX_LINES).map((l) => {
+    if (!COMMENT_LINE.test(l)) return l;
+    if (DOC_FENCE.test(l)) fenced = !fenced;
+    return fenced ? l : "";
+  });
   for (const [index, raw] of lines.entries()) {
     if (!raw.includes(":")) continue;
     const line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
@@ -655,8 +686,70 @@ function codeModels(text: string, catalog: AiCatalog): ConfigModel[] {
     if (line.includes("Some(") || line.includes("::"))
       for (const m of line.matchAll(WRAPPED)) add(m[2], m[1], index + 1);
   }
-  for (const c of embeddedModelCandidates(text, { comment: true })) add(c.value, c.context, c.line + 1);
+  for (const c of embeddedModelCandidates(lines.join("\n"), { comment: true })) add(c.value, c.context, c.line + 1);
+  for (const item of modelListItems(lines, catalog)) {
+    const match = matchDeclaredModel(item.value, catalog);
+    if (match && !seen.has(`${match.id}:${item.line}`)) {
+      seen.add(`${match.id}:${item.line}`);
+      out.push({ ...match, line: item.line });
+    }
+  }
   return out.sort((a, b) => a.line - b.line);
+}
+
+/** A code fence in a comment line (`//! ```rust`, `/// ````, ` * ````). */
+const DOC_FENCE = /^\s*(?:\/\/[/!]?|\*|#)\s*```/;
+/** A line of code that is only a comment: `//`, `///`, `/*`, ` * `, `#` (not Rust's `#[attr]` or `#!`), SQL's `--`. */
+const COMMENT_LINE = /^\s*(?:\/\/|\/\*|\*|#(?![[!])|--(?!-))/;
+
+/**
+ * A list literal named for models that opens at the end of its line: Rust's `const MODELS:
+ * &[&str] = &[`, Kotlin's `val models = listOf(`, Ruby's `MODELS = %w[`, Swift's `let models = [`.
+ */
+const MODEL_LIST_OPEN =
+  /\b([A-Za-z_]\w{0,60})\s*(?::[^=]{1,60})?=\s*&?\s*(?:vec!\s*)?(?:\[|(?:listOf|arrayOf|setOf|mutableListOf|List\.of|Set\.of|Arrays\.asList)\s*\(|%[wi][[(])\s*$/;
+/** The name of a list of models (`MODELS`, `SUPPORTED_MODELS`, `chatModels`), not of their prefixes or keywords. */
+const MODEL_LIST_NAME = /models?$/i;
+/** A quoted item of a list, with the key before it when the item is a record's field. */
+const LIST_ITEM = /(?:([A-Za-z_]\w{0,60})["']?\s*(?::|=>|=)\s*)?(?:"([^"\s]{2,200})"|'([^'\s]{2,200})')/g;
+/** Lines read for one list's items at most. */
+const MAX_LIST_LINES = 2_000;
+/** Recognised items a named list needs to be read as a list of models: two, and a quarter of its items. */
+const MIN_LIST_KNOWN = 2;
+
+/**
+ * The items of model lists in code: each list literal named for models (MODEL_LIST_OPEN) whose
+ * items are mostly ids — two known ones at least and a quarter of them — gives every item, known
+ * or not (a provider's catalogue of its own model names: `"ERNIE-4.0-8K"`, `"command-light"`).
+ * A list of other things named so (a Rails app's `MODELS = %w[User Post]`) has no known id.
+ */
+function modelListItems(lines: readonly string[], catalog: AiCatalog): { value: string; line: number }[] {
+  const out: { value: string; line: number }[] = [];
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i] ?? "";
+    if (!line.includes("=")) continue;
+    const open = MODEL_LIST_OPEN.exec(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line);
+    if (!open?.[1] || !MODEL_LIST_NAME.test(open[1])) continue;
+    const words = /%[wi][[(]\s*$/.test(line);
+    const items: { value: string; line: number }[] = [];
+    let j = i + 1;
+    for (; j < lines.length && j <= i + MAX_LIST_LINES; j += 1) {
+      const body = (lines[j] ?? "").trim();
+      if (/^[\])]/.test(body)) break;
+      if (body.startsWith("//") || body.startsWith("#")) continue;
+      if (words) for (const w of body.split(/\s+/)) w && items.push({ value: w, line: j + 1 });
+      else
+        for (const m of body.matchAll(LIST_ITEM)) {
+          // An item that is a record (`{ model: 'x', voice: 'y' }`) gives its model's value only.
+          const value = m[2] ?? m[3];
+          if (value && (m[1] === undefined || /model|^id$|^name$/i.test(m[1]))) items.push({ value, line: j + 1 });
+        }
+    }
+    const known = items.filter((it) => matchModel(it.value, "model", catalog) !== undefined).length;
+    if (known >= MIN_LIST_KNOWN && known * 4 >= items.length) out.push(...items);
+    i = j;
+  }
+  return out;
 }
 
 /** A Robot Framework variable: `${model}    value`, `${MODEL}=  value`, `Set Variable`-free. */
@@ -720,6 +813,28 @@ function traceModels(text: string, catalog: AiCatalog): ConfigModel[] {
   return out;
 }
 
+/**
+ * Models in a recorded body: the whole text when it is JSON, else each server-sent event's
+ * `data:` line (https://html.spec.whatwg.org/multipage/server-sent-events.html) read as JSON.
+ */
+function recordingModels(text: string, catalog: AiCatalog): ConfigModel[] {
+  const out: ConfigModel[] = [];
+  if (/^\s*[[{]/.test(text)) {
+    for (const m of jsonTextModels(text, catalog)) out.push({ ...m, line: lineAt(text, `"${m.id}"`) });
+    return out;
+  }
+  const seen = new Set<string>();
+  for (const [index, line] of text.split("\n", MAX_LINES).entries()) {
+    if (!line.startsWith("data:")) continue;
+    for (const m of jsonTextModels(line.slice(5), catalog)) {
+      if (seen.has(m.id)) continue;
+      seen.add(m.id);
+      out.push({ ...m, line: index + 1 });
+    }
+  }
+  return out;
+}
+
 /** Models named in one configuration file. Malformed input throws; the caller records a note. */
 export function configModels(text: string, format: ConfigFormat, catalog: AiCatalog): ConfigModel[] {
   if (format === "yaml") return yamlModels(text, catalog);
@@ -768,7 +883,23 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
   if (format === "robot") return robotModels(text, catalog);
   if (format === "modelfile") return modelfileModels(text, catalog);
   if (format === "httprr") return traceModels(text, catalog);
-  const value = format === "json" ? parseJson(text) : format === "jsonnet" ? readJsonnet(text).value : parseToml(text);
+  if (format === "recording") return recordingModels(text, catalog);
+  const parse = (body: string) =>
+    format === "json" ? parseJson(body) : format === "jsonnet" ? readJsonnet(body).value : parseToml(body);
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (cause) {
+    // A template (chezmoi's `config.toml.tmpl`) is read in the shape it renders to, lines kept.
+    const shape = renderTemplateShape(text);
+    if (shape === undefined) throw cause;
+    try {
+      value = parse(shape);
+    } catch {
+      throw cause;
+    }
+    text = shape;
+  }
   const out: ConfigModel[] = [];
   const quote = format === "json" ? '"' : "";
   visitValue(

@@ -13,6 +13,7 @@ import type { Finding } from "../../core/index.js";
 import type { TextDetector } from "../../detect/index.js";
 import { formatOfFile, type McpDocument, type McpDocumentFormat, readMcpDocument } from "./mcp-document.js";
 import { type ServerValue, serverSecretFindings } from "./mcp-secrets.js";
+import { renderTemplateShape } from "./template-text.js";
 
 /**
  * One MCP server configured for a client (a server this repository talks to). `builtin`: a server
@@ -126,7 +127,9 @@ function isMcpFileName(file: string): boolean {
 }
 
 function clientOf(file: string, key: string): string | undefined {
-  const lower = file.toLowerCase();
+  // chezmoi spells a leading dot `dot_` (`dot_cursor/mcp.json`).
+  const lower = file.toLowerCase().replace(/(^|\/)(?:private_)?dot_/g, "$1.");
+  if (key.startsWith("amp.")) return "amp";
   if (key === "context_servers") return "zed";
   if (key === "mcp_servers" || lower.includes("codex")) return "codex";
   if (key === "mcp") return "opencode";
@@ -500,8 +503,12 @@ function findServerTables(value: unknown, at: Located, into: McpConfigResult): v
         }
         continue;
       }
+      // A settings file with flat dotted keys (Amp's `"amp.mcpServers"`, VS Code's `"mcp.servers"`).
+      const dotted = key.includes(".") ? key.split(".").slice(-2) : undefined;
       const holdsServers =
         SERVER_TABLE_KEYS.has(key) ||
+        (dotted !== undefined &&
+          (SERVER_TABLE_KEYS.has(dotted[1] ?? "") || (dotted[0] === "mcp" && dotted[1] === "servers"))) ||
         (key === "extensions" && isGooseExtensions(child)) ||
         (key === "servers" && (parent === "mcp" || (mcpFile && depth === 0))) ||
         (key === "mcp" && isTable(child));
@@ -564,6 +571,67 @@ function isBareServerTable(value: Table): boolean {
   );
 }
 
+/** Docker's MCP gateway image (`docker/mcp-gateway:latest`) or its CLI (`docker mcp gateway run`). */
+const DOCKER_GATEWAY_IMAGE = /(?:^|\/)mcp-gateway(?:[:@]|$)/;
+const DOCKER_GATEWAY_RUN = /\bmcp\s+gateway\s+run\b/;
+
+/**
+ * Docker's MCP gateway (https://github.com/docker/mcp-gateway) run as a Compose service: it
+ * starts the catalog's servers named by `--servers=a,b` (or `--servers a,b`) in its command,
+ * each one a server the application configures.
+ */
+function readDockerGateway(value: Table, at: Located, into: McpConfigResult): void {
+  const services = value.services;
+  if (!isTable(services)) return;
+  for (const [service, raw] of Object.entries(services)) {
+    if (!isTable(raw)) continue;
+    const image = stringOf(raw.image) ?? "";
+    const command = typeof raw.command === "string" ? raw.command.split(/\s+/) : stringsOf(raw.command);
+    const entrypoint = typeof raw.entrypoint === "string" ? raw.entrypoint.split(/\s+/) : stringsOf(raw.entrypoint);
+    if (!DOCKER_GATEWAY_IMAGE.test(image) && !DOCKER_GATEWAY_RUN.test([...entrypoint, ...command].join(" "))) continue;
+    const args = Array.isArray(raw.command) ? raw.command : [];
+    command.forEach((arg, i) => {
+      const inline = /^--servers=(.*)$/.exec(arg);
+      const names = inline ? inline[1] : arg === "--servers" ? command[i + 1] : undefined;
+      if (!names) return;
+      const line = at.doc.lineOf(
+        args.length > 0 ? ["services", service, "command", i] : ["services", service, "command"],
+      );
+      for (const name of names
+        .split(",")
+        .map((n) => n.trim())
+        .filter((n) => /^[\w.-]+$/.test(n))) {
+        if (into.servers.length >= MAX_MCP_SERVERS) return;
+        into.servers.push({
+          name,
+          transport: "stdio",
+          file: at.file,
+          ...(line ? { line } : {}),
+          client: "docker-mcp-gateway",
+        });
+      }
+    });
+  }
+}
+
+/**
+ * The document, or when it does not parse and is a template (chezmoi's `mcp.json.tmpl`, a
+ * Jinja `config.toml.j2`), the shape of the template rendered without data (template-text.ts).
+ */
+function readTemplated(text: string, format: McpDocumentFormat, file: string): McpDocument {
+  try {
+    return readMcpDocument(text, format, file);
+  } catch (cause) {
+    const shape = renderTemplateShape(text);
+    if (shape === undefined) throw cause;
+    try {
+      return readMcpDocument(shape, format, file);
+    } catch {
+      throw cause;
+    }
+  }
+}
+
 /**
  * Read an MCP client config, or any config file that may hold one. Returns empty lists for a
  * file with no MCP servers. Throws `PalisadeError` (`bad-input`) when the file is malformed or
@@ -572,13 +640,14 @@ function isBareServerTable(value: Table): boolean {
 export function parseMcpConfig(text: string, options: McpConfigOptions): McpConfigResult {
   const into: McpConfigResult = { servers: [], implementations: [], findings: [] };
   const format = options.format ?? formatOfFile(options.file) ?? "json";
-  const doc = readMcpDocument(text, format, options.file);
+  const doc = readTemplated(text, format, options.file);
   if (!isTable(doc.value)) return into;
   const at: Located = { doc, file: options.file, ...(options.secrets ? { secrets: options.secrets } : {}) };
   findServerTables(doc.value, at, into);
   readSpring(doc.value, at, into);
   readQuarkus(doc.value, at, into);
   readServerDefinition(doc.value, at, into);
+  readDockerGateway(doc.value, at, into);
   return into;
 }
 

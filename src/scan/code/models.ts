@@ -135,8 +135,9 @@ const STAND_IN_WORD =
   /(?:^|[-_.:/])(?:models?|local|custom|my|your|some|any|fake|dummy|mock|test|example|placeholder|sample)(?:[-_.:/]|$)/i;
 /** Names whose values are tokenizers only (`AutoTokenizer.from_pretrained("gpt2")`). */
 const TOKENIZER_CONTEXT = /tokeni[sz]er/i;
+/** Never a model: a UUID, a MIME type (`application/json`), whitespace, a URL, a path, a template, a file name. */
 const NOT_A_MODEL =
-  /\s|:\/\/|^[./~\\]|[./_-]$|\$\{|\{\{|[<>|"'`]|\.(csv|json|jsonl|txt|md|py|js|ts|yaml|yml|toml|pt|pth|bin|gguf|safetensors|onnx|pkl|h5|ckpt|zip|tar|gz|png|jpg|html)$/i;
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^(?:application|multipart)\/[\w.+-]+$|\s|:\/\/|^[./~\\]|[./_-]$|\$\{|\{\{|[<>|"'`]|\.(csv|json|jsonl|txt|md|py|js|ts|yaml|yml|toml|pt|pth|bin|gguf|safetensors|onnx|pkl|h5|ckpt|zip|tar|gz|png|jpg|html)$/i;
 
 /**
  * An AWS IAM action (`bedrock:InvokeModel`, `bedrock:InvokeModelWithResponseStream`,
@@ -225,7 +226,7 @@ export function matchModel(value: string, context: string | undefined, catalog: 
     return strong && strong.provider !== "unknown" ? { id, provider: strong.provider } : undefined;
   }
   if (isNotModelContext(context)) return undefined;
-  const routed = routedModel(id, catalog, 0);
+  const routed = routedModel(id, catalog, 0) ?? namespacedModel(id, catalog);
   if (routed) return routed;
   const providerName = isProviderContext(context);
   // `O1_MINI = "o1-mini"`, `GUANACO_65B = "togethercomputer/guanaco-65b"`: a constant named after
@@ -272,6 +273,15 @@ export function matchModel(value: string, context: string | undefined, catalog: 
     // provider the prefix names is the report's `provider` field.
     return { id, provider: deployment ? "azure-openai" : pattern.provider };
   }
+  // `model: "GPT-4o"`: an id a strong pattern knows in lower case, written in capitals where a
+  // name says model (ids compare case-insensitively).
+  if (context !== undefined && EXPLICIT_MODEL_KEY.test(context) && !providerName && /[A-Z]/.test(id) && !standIn) {
+    const lower = id.toLowerCase();
+    const strong = catalog.models.find(
+      (p) => p.strength === "strong" && p.provider !== "unknown" && p.regex.test(lower),
+    );
+    if (strong) return { id, provider: strong.provider };
+  }
   if (
     context !== undefined &&
     EXPLICIT_MODEL_KEY.test(context) &&
@@ -305,6 +315,28 @@ function routedModel(id: string, catalog: AiCatalog, depth: number): ModelMatch 
     catalog.models.some((p) => p.strength === "strong" && p.provider !== "unknown" && p.regex.test(rest)) ||
     routedModel(rest, catalog, depth + 1) !== undefined;
   return known ? { id, provider } : undefined;
+}
+
+/** `adapter::model` (genai's `openai_resp::gpt-5.4-mini`, `baidu-coding-openai::glm-5`): a lower-case namespace. */
+const NAMESPACED = /^([a-z][a-z0-9_-]{1,40})::(.+)$/;
+
+/**
+ * An id in a namespace that picks the adapter or endpoint (rust-genai's `cohere::command-r7b-12-2024`,
+ * `fireworks::kimi-k3`): a model when what follows `::` is an id a named provider's pattern knows,
+ * strong or in a model's context. Kept as written, with the provider of the id after the namespace.
+ */
+function namespacedModel(id: string, catalog: AiCatalog): ModelMatch | undefined {
+  if (!id.includes("::")) return undefined;
+  const m = NAMESPACED.exec(id);
+  const rest = m?.[2];
+  if (!rest || rest.length < 2 || rest.includes("::") || PLACEHOLDER_NAME.test(rest) || PLACEHOLDER_ORG.test(rest))
+    return undefined;
+  const known = catalog.models.find(
+    (p) => (p.strength === "strong" || p.strength === "context") && p.provider !== "unknown" && p.regex.test(rest),
+  );
+  if (known) return { id, provider: known.provider };
+  const routed = routedModel(rest, catalog, 1);
+  return routed ? { id, provider: routed.provider } : undefined;
 }
 
 /** A path with a local folder name before its last segment (`runs/x`, `qlora/output/x`). */

@@ -327,7 +327,8 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
             file.role.format === "code" ||
             file.role.format === "robot" ||
             file.role.format === "modelfile" ||
-            file.role.format === "httprr"
+            file.role.format === "httprr" ||
+            file.role.format === "recording"
               ? undefined
               : detectMcpConfig(text, { file: file.rel, ...(options.secrets ? { secrets: options.secrets } : {}) });
           // A script's YAML front matter (`#!/usr/bin/env -S mcphost script` / `---` / `mcpServers:`)

@@ -75,7 +75,9 @@ export type ConfigFormat =
   | "modelfile"
   | "jsonnet"
   /** Recorded HTTP traces of Go tests (`rsc.io/httprr`): request URLs and JSON bodies. */
-  | "httprr";
+  | "httprr"
+  /** A recorded response or request body kept as text: JSON, or a server-sent event stream. */
+  | "recording";
 
 /** Shell and batch-job scripts: they export model variables and pass `--model_name_or_path X`. */
 const SHELL_RC = /^\.?(?:bashrc|bash_profile|bash_aliases|bash_login|profile|zshrc|zprofile|zshenv|zlogin|aliases)$/;
@@ -181,6 +183,9 @@ export function classifyFile(rel: string): FileRole | undefined {
   )
     return { kind: "dockerfile" };
   if (isEnvFileName(name)) return { kind: "config", format: "env" };
+  // A chezmoi source file (`dot_cursor/private_mcp.json.tmpl`) is read as the file it writes.
+  const target = chezmoiTarget(name);
+  if (target !== undefined) return classifyFile(target);
   // A config template committed beside the file it stands for (`docker-compose.override.yml.example`,
   // `config.json.sample`, `settings.toml.dist`) is read as that file.
   const template = CONFIG_TEMPLATE.exec(name);
@@ -198,6 +203,10 @@ export function classifyFile(rel: string): FileRole | undefined {
     return { kind: "config", format: "modelfile" };
   // Shell start-up files (dotfiles repositories keep aliases such as `alias ai='llm -m gpt-4o'`).
   if (SHELL_RC.test(name)) return { kind: "config", format: "shell" };
+  // Makefiles: their recipes are shell commands (`lorax-launcher --model-id org/name`) and their
+  // variables assignments (`MODEL ?= llama3.2`), read like a script.
+  if (name === "Makefile" || name === "GNUmakefile" || name === "makefile" || name.endsWith(".mk"))
+    return { kind: "config", format: "shell" };
   const dot = name.lastIndexOf(".");
   if (dot <= 0) return undefined;
   const ext = name.slice(dot).toLowerCase();
@@ -219,11 +228,36 @@ export function classifyFile(rel: string): FileRole | undefined {
   // Robot Framework suites set `${model}    qwen2.5-coder:3b` in their Variables table.
   if (ext === ".robot" || ext === ".resource") return { kind: "config", format: "robot" };
   if (ext === ".httprr") return { kind: "config", format: "httprr" };
+  // A test's recorded API exchange (`response_000.txt`, `request.txt`, `stream.sse`): JSON or an
+  // SSE stream whose `data:` lines are JSON.
+  if ((ext === ".txt" && RECORDING_NAME.test(name)) || ext === ".sse") return { kind: "config", format: "recording" };
   return undefined;
 }
 
+/** A recorded request or response body: `response_000.txt`, `request.txt`, `responses-2.txt`. */
+const RECORDING_NAME = /^(?:request|response)s?(?:[-_.]?[\w]{0,20})?\.txt$/i;
+
 /** A template of a named file: `NAME.EXT.example` and the like. */
 const CONFIG_TEMPLATE = /^(.+\.[A-Za-z0-9]{1,10})\.(?:examples?|samples?|template|tmpl|dist)$/i;
+
+/**
+ * chezmoi's source-state attributes (https://www.chezmoi.io/reference/source-state-attributes/):
+ * prefixes on a dotfiles repository's file names (`private_`, `dot_` for a leading dot) and the
+ * `.tmpl` suffix of a template. `symlink_` files hold a link target, not the file, and are left as they are.
+ */
+const CHEZMOI_PREFIXES =
+  /^(?:(?:after|before|create|empty|encrypted|exact|executable|literal|modify|once|onchange|private|readonly|remove|run)_)+(?=.)|^(?=dot_)/;
+
+/** The name a chezmoi source file writes (`private_dot_mcp.json.tmpl` → `.mcp.json`), or undefined when it is none. */
+export function chezmoiTarget(name: string): string | undefined {
+  const prefix = CHEZMOI_PREFIXES.exec(name);
+  if (!prefix) return undefined;
+  let target = name.slice(prefix[0].length);
+  if (target.startsWith("dot_")) target = `.${target.slice(4)}`;
+  else if (prefix[0] === "") return undefined;
+  if (target.endsWith(".tmpl")) target = target.slice(0, -5);
+  return target !== "" && target !== name ? target : undefined;
+}
 
 /** A dotenv template (`.env.example`, `.env.sample`, `env.template`): committed, never a secrets file. */
 const ENV_TEMPLATE = /^\.?env[-_.]?(?:examples?|samples?|template|tmpl|dist)$/i;

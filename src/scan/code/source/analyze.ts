@@ -4,6 +4,7 @@
  */
 import type { Finding } from "../../../core/index.js";
 import type { AiCatalog, SdkEntry } from "../catalog.js";
+import { requestUrlModels } from "../config-models.js";
 import { type AiEndpointMatch, matchAiEndpoint } from "../infra.js";
 import {
   isModelContext,
@@ -157,6 +158,8 @@ function serverName(
   const text = infoName ?? (call.named.get("name") ?? call.positional[0])?.text;
   // `new Server({ name: options.name })` inside a helper: the name is its caller's, the server is not this file's.
   if (text && FORWARDED_NAME.test(text)) return { forwarded: true };
+  // `ServerInfo.NAME` (Java's constants interface): a bare `NAME` says nothing without its type.
+  const qualified = text !== undefined && QUALIFIED_NAME.test(text) ? text : undefined;
   const ref = text && /^[A-Za-z_][\w.]{0,200}$/.test(text) ? text.slice(text.lastIndexOf(".") + 1) : undefined;
   if (!ref) return {};
   const inScope = (line: number) => !within || (line >= within.line && line <= within.endLine);
@@ -165,8 +168,53 @@ function serverName(
     facts.names?.find(([name]) => name === ref)?.[1] ??
     // `NewMCPServer(serverName, ...)` with `const defaultServerName = "mcp-grafana"`: the name's default.
     facts.strings.find((s) => s.context !== undefined && isDefaultOf(s.context, ref))?.value;
-  return found ? { name: found } : NAME_CONSTANT.test(ref) ? { ref } : {};
+  return found ? { name: found } : NAME_CONSTANT.test(ref) ? { ref } : qualified ? { ref: qualified } : {};
 }
+
+/**
+ * Java builders of an MCP server's description: the MCP Java SDK's
+ * `McpServer.sync(transport).serverInfo(name, version)` and builders of a `Mcp...ServerInfo`
+ * (`McpSseServerInfo.builder().name(name)`, the declarative SDKs'). The name is a literal, or a
+ * constant (`ServerInfo.NAME`) looked up here, then across the repository.
+ */
+const JAVA_SERVER_BUILDERS: readonly { regex: RegExp; sdk: string }[] = [
+  {
+    regex:
+      /\bMcpServer\s*\.\s*(?:sync|async)\s*\([^;]{0,300}?\.serverInfo\(\s*(?:"([^"\n]{1,200})"|([A-Za-z_][\w.]{0,160}))\s*[,)]/g,
+    sdk: "io.modelcontextprotocol.sdk:mcp",
+  },
+  {
+    regex:
+      /\bMcp\w{0,40}ServerInfo\s*\.\s*builder\(\s*\)[^;]{0,300}?\.name\(\s*(?:"([^"\n]{1,200})"|([A-Za-z_][\w.]{0,160}))\s*\)/g,
+    sdk: "mcp-declarative-java-sdk",
+  },
+];
+
+/** Servers a Java file describes with a builder (JAVA_SERVER_BUILDERS). */
+function javaBuilderServers(text: string, facts: FileFacts): ImplementedMcpServer[] {
+  const out: ImplementedMcpServer[] = [];
+  for (const { regex, sdk } of JAVA_SERVER_BUILDERS)
+    for (const m of text.matchAll(regex)) {
+      const line = text.slice(0, m.index).split("\n").length;
+      const ref = m[2];
+      const field = ref?.slice(ref.lastIndexOf(".") + 1);
+      const local = field ? facts.strings.find((s) => s.context === field && !ref?.includes("."))?.value : undefined;
+      const name = m[1] ?? local;
+      if (name) out.push({ name, line, sdk, tools: [] });
+      else if (ref && (QUALIFIED_NAME.test(ref) || (field !== undefined && NAME_CONSTANT.test(field))))
+        out.push({
+          name: "(unnamed)",
+          line,
+          sdk,
+          tools: [],
+          nameRef: QUALIFIED_NAME.test(ref) ? ref : (field ?? ref),
+        });
+    }
+  return out;
+}
+
+/** A type's bare name constant (`ServerInfo.NAME`), looked up as `Type.NAME` across files. */
+const QUALIFIED_NAME = /^[A-Z]\w{0,100}\.(?:NAME|name)$/;
 
 /** `defaultServerName`, `DEFAULT_SERVER_NAME`, `default_server_name` for `serverName`: the constant a name defaults to. */
 export function isDefaultOf(constant: string, ref: string): boolean {
@@ -416,6 +464,25 @@ function modelListsOf(
   return { modelGroups, modelLists, matches };
 }
 
+/**
+ * A document model registered with an object-document mapper: Mongoose's `mongoose.model('User',
+ * userSchema)`, `db.model(name, schema)` (https://mongoosejs.com/docs/models.html). The name is a
+ * collection's model, not an AI model, in the file that registers it (`mongoose.model('User')`
+ * looks it up again).
+ */
+const ODM_MODEL = /\.model\(\s*(['"`])([^'"`\n]{1,200})\1\s*,\s*(?:new\s+)?[\w.]*[Ss]chema\w*/g;
+
+/** A URL of a raw call to a model: Gemini's `/models/{id}:generateContent`, Bedrock's `/model/{id}/converse`. */
+const RAW_CALL_URL = /\/models?\/[^/?#\s]{2,200}(?::[a-zA-Z]+|\/(?:converse|invoke))/;
+
+/** The names `text` registers as ODM models (ODM_MODEL). */
+function odmModelNames(text: string): Set<string> {
+  const out = new Set<string>();
+  if (!text.includes(".model(")) return out;
+  for (const m of text.matchAll(ODM_MODEL)) if (m[2]) out.add(m[2]);
+  return out;
+}
+
 /** Analyse one file's facts against the catalog. `text` is used only for SDK evidence checks. */
 export function analyzeFacts(options: {
   facts: FileFacts;
@@ -602,8 +669,19 @@ export function analyzeFacts(options: {
   // mounts) are parts of it: the file's server is the named one.
   if (result.mcpServers.some((m) => m.name !== "(unnamed)"))
     result.mcpServers = result.mcpServers.filter((m) => m.name !== "(unnamed)" || m.nameRef !== undefined);
+  if (language === "java" && text.includes("ServerInfo")) {
+    for (const built of javaBuilderServers(text, facts))
+      if (!result.mcpServers.some((m) => m.name === built.name && m.nameRef === built.nameRef))
+        result.mcpServers.push(built);
+  }
   const constants = facts.strings.filter((s) => s.context !== undefined && NAME_CONSTANT.test(s.context));
   const nameValues = [...constants.map((s): [string, string] => [s.context ?? "", s.value]), ...(facts.names ?? [])];
+  // Java names a file for its public type: its `NAME` constant is `Type.NAME` to other files.
+  if (language === "java") {
+    const type = rel.slice(rel.lastIndexOf("/") + 1).replace(/\.java$/, "");
+    for (const s of facts.strings)
+      if (s.context === "NAME" || s.context === "name") nameValues.push([`${type}.${s.context}`, s.value]);
+  }
   if (nameValues.length > 0) result.nameConstants = nameValues;
   // Tool definitions attach to the implemented server of the same file.
   const server = result.mcpServers[0];
@@ -634,7 +712,9 @@ export function analyzeFacts(options: {
   const seen = new Set<string>(deployments);
   const { modelGroups, modelLists, matches } = modelListsOf(facts.strings, catalog);
   const tokenizerOnly = tokenizerDownloads(facts.calls);
+  const odm = odmModelNames(text);
   for (const s of facts.strings) {
+    if (odm.has(s.value)) continue;
     // `hf_hub_download(repo_id, filename="tekken.json")`: a repository read for its tokenizer only.
     if (tokenizerOnly.values.has(`${s.value}:${s.line}`) || (s.context && tokenizerOnly.variables.has(s.context)))
       continue;
@@ -647,7 +727,17 @@ export function analyzeFacts(options: {
       (s.group !== undefined && modelGroups.has(s.group) && !s.value.includes("/")
         ? matchModel(s.value, "model", catalog)
         : undefined);
-    if (!match) continue;
+    if (!match) {
+      // A raw call's URL names its model (`.../v1beta/models/gemini-2.5-flash:generateContent`).
+      if (s.value.includes("://") && RAW_CALL_URL.test(s.value))
+        for (const m of requestUrlModels(s.value, catalog)) {
+          const key = `${m.id}:${s.line}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          result.models.push({ id: m.id, provider: m.provider, line: s.line });
+        }
+      continue;
+    }
     const key = `${match.id}:${s.line}`;
     if (seen.has(key)) continue;
     seen.add(key);
