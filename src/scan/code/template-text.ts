@@ -35,60 +35,80 @@ function keepNewlines(text: string): string {
   return text.replace(/[^\n]/g, "");
 }
 
+/** Spaces, tabs and carriage returns up to the end of the line (or of the text). */
+const REST_OF_LINE_BLANK = /[ \t\r]*(?:\n|$)/y;
+
 /**
  * `text` rendered without data as described above, or undefined when it has no template syntax.
- * Linear in the length of the text.
+ * Linear in the length of the text: the open blocks being dropped are counted, and the quotes
+ * and blankness of the output's current line are kept as it grows, so no action rescans a line
+ * or the block stack (a one-line file of many actions would otherwise be quadratic).
  */
 export function renderTemplateShape(text: string): string | undefined {
   if (!hasTemplateSyntax(text)) return undefined;
   let out = "";
+  /** Whether the output's current line has an odd number of `"`, and holds only white space. */
+  let lineOddQuotes = false;
+  let lineBlank = true;
+  const append = (piece: string) => {
+    out += piece;
+    const newline = piece.lastIndexOf("\n");
+    if (newline >= 0) {
+      lineOddQuotes = false;
+      lineBlank = true;
+    }
+    for (let i = newline + 1; i < piece.length; i++) {
+      const c = piece.charCodeAt(i);
+      if (c === 34) lineOddQuotes = !lineOddQuotes;
+      if (c !== 32 && c !== 9 && c !== 13) lineBlank = false;
+    }
+  };
   let last = 0;
-  /** One frame per open block: true while its current branch is dropped. */
+  /** One frame per open block: true while its current branch is dropped; `droppedFrames` counts the true ones. */
   const dropping: boolean[] = [];
-  const dropped = () => dropping.includes(true);
+  let droppedFrames = 0;
   /** Values stand in as `_1`, `_2`...: distinct, so templated keys (`[projects."{{ . }}"]`) stay distinct. */
   let values = 0;
   for (const match of text.matchAll(ACTION)) {
     const start = match.index;
     const between = text.slice(last, start);
-    out += dropped() ? keepNewlines(between) : between;
+    append(droppedFrames > 0 ? keepNewlines(between) : between);
     last = start + match[0].length;
     const go = match[1] !== undefined;
     const jinja = match[2] !== undefined;
     const body = (match[1] ?? match[2] ?? "").trim();
     if ((go && GO_CLOSE.test(body)) || (jinja && JINJA_CLOSE.test(body))) {
-      dropping.pop();
-      out += keepNewlines(match[0]);
+      if (dropping.pop()) droppedFrames -= 1;
+      append(keepNewlines(match[0]));
       continue;
     }
     if ((go && GO_BRANCH.test(body)) || (jinja && JINJA_BRANCH.test(body))) {
-      if (dropping.length > 0) dropping[dropping.length - 1] = true;
-      out += keepNewlines(match[0]);
+      if (dropping.length > 0 && !dropping[dropping.length - 1]) {
+        dropping[dropping.length - 1] = true;
+        droppedFrames += 1;
+      }
+      append(keepNewlines(match[0]));
       continue;
     }
     if ((go && GO_OPEN.test(body)) || (jinja && JINJA_OPEN.test(body))) {
       dropping.push(false);
-      out += keepNewlines(match[0]);
+      append(keepNewlines(match[0]));
       continue;
     }
     // A comment (`{# #}`), a Jinja statement that is no block, a Go action that renders nothing.
-    if (!go || GO_SILENT.test(body) || dropped()) {
-      out += keepNewlines(match[0]);
+    if (!go || GO_SILENT.test(body) || droppedFrames > 0) {
+      append(keepNewlines(match[0]));
       continue;
     }
     // A value action: inside a quoted string on its line, nothing; alone on its line, nothing;
     // else a string standing in for the value.
-    const lineStart = out.lastIndexOf("\n") + 1;
-    const before = out.slice(lineStart);
-    const lineEnd = text.indexOf("\n", last);
-    const after = text.slice(last, lineEnd < 0 ? text.length : lineEnd);
-    const quotes = (before.match(/"/g) ?? []).length;
     values += 1;
-    if (quotes % 2 === 1) out += `_${values}${keepNewlines(match[0])}`;
-    else if (before.trim() === "" && after.trim() === "") out += keepNewlines(match[0]);
-    else out += `"_${values}"${keepNewlines(match[0])}`;
+    REST_OF_LINE_BLANK.lastIndex = last;
+    if (lineOddQuotes) append(`_${values}${keepNewlines(match[0])}`);
+    else if (lineBlank && REST_OF_LINE_BLANK.test(text)) append(keepNewlines(match[0]));
+    else append(`"_${values}"${keepNewlines(match[0])}`);
   }
   const rest = text.slice(last);
-  out += dropped() ? keepNewlines(rest) : rest;
+  out += droppedFrames > 0 ? keepNewlines(rest) : rest;
   return out;
 }
