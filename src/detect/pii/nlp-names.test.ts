@@ -54,7 +54,8 @@ describe("names: full (the NLP pass over the gazetteer)", () => {
     assert.ok(!found(full, text).includes("PERSON:Sousa"));
   });
 
-  it("finishes hostile input quickly: long runs without spaces, capitalised floods, unicode", () => {
+  // The runner's timeout guards against a hang; no assertion reads the clock.
+  it("finishes hostile input: long runs without spaces, capitalised floods, unicode", { timeout: 120_000 }, () => {
     for (const text of [
       "A".repeat(100_000),
       "Ab".repeat(50_000),
@@ -70,9 +71,7 @@ describe("names: full (the NLP pass over the gazetteer)", () => {
       // Many short, distinct sentences: each is tagged, so the cost grows with the text, no faster.
       Array.from({ length: 600 }, (_, i) => `Person${i} met Anna in Paris.`).join(" "),
     ]) {
-      const started = performance.now();
-      full.detect(text);
-      assert.ok(performance.now() - started < 20_000, `${text.slice(0, 12)}… took too long`);
+      for (const d of full.detect(text)) assert.ok(d.start >= 0 && d.end <= text.length && d.start < d.end);
     }
   });
 });
