@@ -10,15 +10,10 @@ import { openStore } from "../src/store/index.js";
 import { type FakeUpstream, startFakeUpstream } from "./helpers/fake-upstream.js";
 import { startTestGateway } from "./helpers/gateway.js";
 import { startGatewayProcess, startupLogOf, stopGatewayProcess } from "./helpers/gateway-process.js";
+import { startOfMinuteWithRoom } from "./helpers/rate-window.js";
 import { redisSkipReason, startRedis } from "./helpers/redis.js";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
-
-/** Waits, if needed, for the next minute to begin, so `needMs` of work stays inside one rate window. */
-async function startOfMinuteWithRoom(needMs: number): Promise<void> {
-  const left = 60_000 - (Date.now() % 60_000);
-  if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
-}
 
 describe("gateway operations", () => {
   let upstream: FakeUpstream;

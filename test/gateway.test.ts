@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import OpenAI from "openai";
 import { type FakeUpstream, startFakeUpstream } from "./helpers/fake-upstream.js";
 import { OPEN_POLICY_BLOCKING_INJECTION, startTestGateway, type TestGateway } from "./helpers/gateway.js";
+import { startOfMinuteWithRoom } from "./helpers/rate-window.js";
 
 const IBAN = "DE89 3704 0044 0532 0130 00";
 /** Script an answer without the PII being visible in the prompt (the prompt guard would redact it). */
@@ -178,6 +179,7 @@ spec:
 
   it("answers 429 with Retry-After over the rate limit", async () => {
     const tiny = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: await gw.key("tiny"), maxRetries: 0 });
+    await startOfMinuteWithRoom(5_000);
     for (let i = 0; i < 2; i++)
       await tiny.chat.completions.create({ model: "any", messages: [{ role: "user", content: "say: ok" }] });
     await assert.rejects(
