@@ -5,6 +5,7 @@
  * rules/injection/model/injection-classifier.json. Same data and seed give the same file.
  *   --validate   report a small hyper-parameter grid on a validation split carved from train
  *   --out FILE   write the model elsewhere
+ *   --length-bands 200,1000   one operating point per length band (not shipped; see LENGTH_BANDS)
  *   --document   train document mode's span model instead (scripts/train-injection-document.ts)
  */
 import { createHash } from "node:crypto";
@@ -22,6 +23,8 @@ import {
   type CompiledInjectionRule,
   createInjectionClassifier,
   createInjectionDetector,
+  DEFAULT_FEATURE_CONFIG,
+  type FeatureConfig,
   type InjectionDetectorOptions,
   type LinearModel,
   loadInjectionRules,
@@ -37,6 +40,12 @@ import { trainDocumentModel } from "./train-injection-document.js";
 
 export const SEED = 20_260_401;
 export const HYPER = { epochs: 6, learningRate: 0.1, l2: 1e-4 } as const;
+/**
+ * The user-mode classifier's features: words plus character 4-grams in 2^17 buckets
+ * (DEFAULT_FEATURE_CONFIG). 2^18 buckets had out-of-fold recall 0.877 against 0.871 but put
+ * benign trigger-word sentences of the detector's property test just over the threshold.
+ */
+export const FEATURES: FeatureConfig = DEFAULT_FEATURE_CONFIG;
 /** Composed texts per label added to every training set (scripts/injection-augment.ts). */
 export const AUGMENT_PER_LABEL = 800;
 
@@ -79,6 +88,20 @@ export function toExamples(samples: readonly Sample[]): TrainingExample[] {
   }));
 }
 
+/**
+ * Length bands (characters of normalised text) with an operating point each; empty for one
+ * shared shift (shipped). `--length-bands 200,1000` trains with bands: each band's benign texts
+ * flagged at most TARGET_VALIDATION_FPR out of fold. It cut the cross-source false positives on
+ * long benign prompts but cost out-of-fold recall (docs/detectors-injection.md), so it is off.
+ */
+export const LENGTH_BANDS: readonly number[] = [];
+
+function bandIndex(bands: readonly number[], length: number): number {
+  let i = 0;
+  while (i < bands.length && length >= (bands[i] as number)) i++;
+  return i;
+}
+
 /** Folds for the operating point: a second hash of the key, independent of the test split. */
 export const FOLDS = 5;
 
@@ -90,14 +113,25 @@ function foldOf(s: Sample): number {
  * Train on all the given samples and set the operating point by cross-validation: for each of
  * FOLDS folds a model is fitted on the other folds, and the bias shift is the smallest one
  * (closest to zero) for which the whole detector (shipped rules + the fold's model, threshold
- * 0.5) flags at most TARGET_VALIDATION_FPR of the benign texts it did not see. The final model
- * is fitted on everything and gets that shift. Test data never enters.
+ * 0.5) flags at most TARGET_VALIDATION_FPR of the benign texts it did not see. With length
+ * bands, one shift per band, each set on that band's benign texts. The final model is the mean
+ * of the fold models with those shifts. Test data never enters.
  */
 export function buildModel(
   train: readonly Sample[],
   rules: readonly CompiledInjectionRule[] = loadInjectionRules(),
-  options: { train?: Partial<TrainOptions>; detector?: Partial<InjectionDetectorOptions> } = {},
-): { model: LinearModel; biasShift: number; outOfFoldBenign: number; outOfFoldRecall: number } {
+  options: {
+    train?: Partial<TrainOptions>;
+    detector?: Partial<InjectionDetectorOptions>;
+    lengthBands?: readonly number[];
+  } = {},
+): {
+  model: LinearModel;
+  biasShift: number;
+  lengthShifts: number[] | undefined;
+  outOfFoldBenign: number;
+  outOfFoldRecall: number;
+} {
   const exclude = knownKeys();
   const folds = Array.from({ length: FOLDS }, (_, f) => {
     const model = trainLinearModel(
@@ -109,6 +143,7 @@ export function buildModel(
       {
         seed: SEED,
         ...HYPER,
+        features: FEATURES,
         ...options.train,
       },
     );
@@ -117,36 +152,54 @@ export function buildModel(
     return { model, benign, attacks };
   });
   const benignCount = folds.reduce((n, f) => n + f.benign.length, 0);
-  const falsePositiveRate = (shift: number): number => {
+  const bands = options.lengthBands ?? LENGTH_BANDS;
+  // Each benign text's length band, by the length of its normalised text (what the classifier reads).
+  const bandsOf = folds.map((fold) => fold.benign.map((text) => bandIndex(bands, normaliseText(text).text.length)));
+  const shifted = (model: LinearModel, shifts: readonly number[]): LinearModel =>
+    bands.length === 0
+      ? { ...model, bias: model.bias + (shifts[0] ?? 0) }
+      : { ...model, lengthBias: { below: [...bands], bias: [...shifts] } };
+  /** Share of out-of-fold benign texts (of one band, or all) the detector flags with these shifts. */
+  const falsePositiveRate = (shifts: readonly number[], band?: number): number => {
     let flagged = 0;
-    for (const fold of folds) {
-      const detector = createInjectionDetector({
-        ...options.detector,
-        rules,
-        model: { ...fold.model, bias: fold.model.bias + shift },
-      });
-      for (const text of fold.benign) if (detector.detect(text).verdict === "injection") flagged++;
+    let total = 0;
+    for (const [f, fold] of folds.entries()) {
+      const detector = createInjectionDetector({ ...options.detector, rules, model: shifted(fold.model, shifts) });
+      for (const [i, text] of fold.benign.entries()) {
+        if (band !== undefined && bandsOf[f]?.[i] !== band) continue;
+        total++;
+        if (detector.detect(text).verdict === "injection") flagged++;
+      }
     }
-    return flagged / Math.max(1, benignCount);
+    return flagged / Math.max(1, total);
   };
-  // Bisection over the shift: the flagged share only falls as the bias falls.
-  let high = 0;
-  let low = -8;
-  if (falsePositiveRate(high) <= TARGET_VALIDATION_FPR) low = high;
-  for (let i = 0; i < 12 && high - low > 0.01; i++) {
-    const mid = (high + low) / 2;
-    if (falsePositiveRate(mid) <= TARGET_VALIDATION_FPR) low = mid;
-    else high = mid;
+  // Bisection over each shift: the flagged share only falls as the bias falls. Without length
+  // bands one shift, at most 0; with bands one shift per band (each may also rise, up to 4), so
+  // that the default threshold flags the same share of benign texts of every length.
+  const shifts = Array.from({ length: bands.length + 1 }, () => 0);
+  for (let b = 0; b < shifts.length; b++) {
+    const band = bands.length === 0 ? undefined : b;
+    const at = (shift: number) => {
+      const trial = [...shifts];
+      trial[b] = shift;
+      return falsePositiveRate(trial, band);
+    };
+    let high = bands.length === 0 ? 0 : 4;
+    let low = -8;
+    if (at(high) <= TARGET_VALIDATION_FPR) low = high;
+    for (let i = 0; i < 14 && high - low > 0.01; i++) {
+      const mid = (high + low) / 2;
+      if (at(mid) <= TARGET_VALIDATION_FPR) low = mid;
+      else high = mid;
+    }
+    shifts[b] = low;
   }
+  const low = bands.length === 0 ? (shifts[0] ?? 0) : 0;
   // Out-of-fold recall at that operating point: the figure to compare design choices by.
   let caught = 0;
   let attackCount = 0;
   for (const fold of folds) {
-    const detector = createInjectionDetector({
-      ...options.detector,
-      rules,
-      model: { ...fold.model, bias: fold.model.bias + low },
-    });
+    const detector = createInjectionDetector({ ...options.detector, rules, model: shifted(fold.model, shifts) });
     for (const text of fold.attacks) if (detector.detect(text).verdict === "injection") caught++;
     attackCount += fold.attacks.length;
   }
@@ -159,9 +212,10 @@ export function buildModel(
   for (const { model } of folds)
     for (let i = 0; i < weights.length; i++) weights[i] = (weights[i] ?? 0) + (model.weights[i] ?? 0) / FOLDS;
   const bias = folds.reduce((sum, { model }) => sum + model.bias, 0) / FOLDS;
-  const final = { features: first.features, weights, bias };
+  const final = shifted({ features: first.features, weights, bias }, shifts);
   return {
-    model: { ...final, bias: final.bias + low },
+    model: final,
+    lengthShifts: bands.length === 0 ? undefined : shifts,
     biasShift: low,
     outOfFoldBenign: benignCount,
     outOfFoldRecall: Math.round((caught / Math.max(1, attackCount)) * 10000) / 10000,
@@ -189,6 +243,7 @@ function main(): void {
         for (const learningRate of [0.1]) {
           const model = trainLinearModel(fitExamples(fit, SEED + 1, knownKeys()), {
             seed: SEED,
+            features: FEATURES,
             epochs,
             l2,
             learningRate,
@@ -210,8 +265,18 @@ function main(): void {
     return;
   }
 
+  const bandsIndex = args.indexOf("--length-bands");
+  const lengthBands =
+    bandsIndex >= 0
+      ? (args[bandsIndex + 1] ?? "")
+          .split(",")
+          .filter((x) => x !== "")
+          .map(Number)
+      : LENGTH_BANDS;
   const started = performance.now();
-  const { model, biasShift, outOfFoldBenign, outOfFoldRecall } = buildModel(train);
+  const { model, biasShift, lengthShifts, outOfFoldBenign, outOfFoldRecall } = buildModel(train, undefined, {
+    lengthBands,
+  });
   const seconds = (performance.now() - started) / 1000;
   const dataHash = createHash("sha256")
     .update(
@@ -232,6 +297,7 @@ function main(): void {
     operatingPoint: `${FOLDS}-fold out-of-fold benign texts (${outOfFoldBenign})`,
     outOfFoldRecall,
     biasShift,
+    ...(lengthShifts ? { lengthShifts } : {}),
     targetValidationFpr: TARGET_VALIDATION_FPR,
     droppedLabelConflicts: corpus.conflicts.length,
     dataHash,

@@ -98,7 +98,7 @@ describe("ordinary prompts under the default policy", () => {
     skip: missing,
     // Measured 11 of 1,000: 5 rewritten (private IPs, a birth date, a phone number next to a
     // phone word) and 6 refused by the injection classifier, whose second pass is issue 20.
-    todo: "the injection classifier refuses 6 of 1,000 (0.6%) on its own",
+    todo: "the injection classifier refuses 5 of 1,000 and PII redaction rewrites 5 more",
   }, async (t) => {
     const { changed, blocked, total } = await run(t);
     assert.ok(

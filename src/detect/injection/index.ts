@@ -55,7 +55,9 @@ export {
 export {
   createInjectionClassifier,
   type InjectionClassifier,
+  type LengthBias,
   type LinearModel,
+  lengthOffset,
   parseInjectionModel,
   toInjectionModelFile,
 } from "./model.js";

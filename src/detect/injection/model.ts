@@ -22,6 +22,16 @@ export const InjectionModelFileSchema = z
     bias: z.number(),
     /** Added to the bias for spans of a document of that genre (document mode's span model only). */
     genreBias: z.record(z.string(), z.number()).optional(),
+    /**
+     * Added to the bias by the length of the scored text (user-mode classifier only): `bias[i]`
+     * for texts shorter than `below[i]` characters (and not an earlier bound), the last entry for
+     * longer ones. Sets one operating point per length band (scripts/train-injection.ts).
+     */
+    lengthBias: z
+      .object({ below: z.array(z.number().int().positive()), bias: z.array(z.number()) })
+      .strict()
+      .refine((l) => l.bias.length === l.below.length + 1, "lengthBias needs one more bias than bounds")
+      .optional(),
     /** Weight of one int16 step: weight = int16 value × weightScale. */
     weightScale: z.number().positive(),
     /** Base64 of `dims` little-endian int16 quantised weights. */
@@ -42,6 +52,22 @@ export interface LinearModel {
    * operating point keeps its clean documents under the same false-positive rate.
    */
   readonly genreBias?: Readonly<Record<string, number>>;
+  /** An offset to the bias by text length (see the file schema): one operating point per band. */
+  readonly lengthBias?: LengthBias;
+}
+
+/** Bias offsets by length band: `bias[i]` below `below[i]` characters, the last one above them all. */
+export interface LengthBias {
+  readonly below: readonly number[];
+  readonly bias: readonly number[];
+}
+
+/** The offset for a text of `length` characters (0 without length bands). */
+export function lengthOffset(bands: LengthBias | undefined, length: number): number {
+  if (!bands) return 0;
+  let i = 0;
+  while (i < bands.below.length && length >= (bands.below[i] as number)) i++;
+  return bands.bias[i] ?? 0;
 }
 
 /** Scores normalised text with a linear model; reuses one feature extractor. */
@@ -59,15 +85,18 @@ export interface InjectionClassifier {
 export function createInjectionClassifier(model: LinearModel): InjectionClassifier {
   const extractor: FeatureExtractor = createFeatureExtractor(model.features);
   const { quantised, scale } = quantise(model.weights);
+  const bands = model.lengthBias;
   const logit = (text: string): number => {
+    const bias = model.bias + lengthOffset(bands, text.length);
     const { sum, count } = extractor.dot(text, quantised);
-    if (count === 0) return model.bias;
-    return model.bias + sum * scale * featureScale(model.features, count);
+    if (count === 0) return bias;
+    return bias + sum * scale * featureScale(model.features, count);
   };
   const predictRange = (text: string, from: number, to: number): number => {
+    const bias = model.bias + lengthOffset(bands, Math.min(text.length, to) - Math.max(0, from));
     const { sum, count } = extractor.dotRange(text, from, to, quantised);
-    if (count === 0) return sigmoid(model.bias);
-    return sigmoid(model.bias + sum * scale * featureScale(model.features, count));
+    if (count === 0) return sigmoid(bias);
+    return sigmoid(bias + sum * scale * featureScale(model.features, count));
   };
   return { model, logit, predict: (text) => sigmoid(logit(text)), predictRange };
 }
@@ -97,7 +126,7 @@ export function parseInjectionModel(value: unknown, file: string): LinearModel {
       input: file,
     });
   }
-  const { features, bias, weights, weightScale, genreBias } = parsed.data;
+  const { features, bias, weights, weightScale, genreBias, lengthBias } = parsed.data;
   if ((features.dims & (features.dims - 1)) !== 0) {
     throw new PalisadeError("bad-config", `${file}: features.dims must be a power of two`, { input: file });
   }
@@ -109,7 +138,13 @@ export function parseInjectionModel(value: unknown, file: string): LinearModel {
   }
   const array = new Float32Array(features.dims);
   for (let i = 0; i < features.dims; i++) array[i] = bytes.readInt16LE(i * 2) * weightScale;
-  return { features, bias, weights: array, ...(genreBias ? { genreBias } : {}) };
+  return {
+    features,
+    bias,
+    weights: array,
+    ...(genreBias ? { genreBias } : {}),
+    ...(lengthBias ? { lengthBias } : {}),
+  };
 }
 
 /** Encode a model as its JSON file value. */
@@ -122,6 +157,9 @@ export function toInjectionModelFile(model: LinearModel, training?: Record<strin
     features: { ...model.features, charNgrams: [...model.features.charNgrams] },
     bias: model.bias,
     ...(model.genreBias ? { genreBias: { ...model.genreBias } } : {}),
+    ...(model.lengthBias
+      ? { lengthBias: { below: [...model.lengthBias.below], bias: [...model.lengthBias.bias] } }
+      : {}),
     weightScale,
     weights: bytes.toString("base64"),
     ...(training ? { training } : {}),
