@@ -28,7 +28,7 @@ const showErrors = args.includes("--errors");
 const namesArg = process.argv.includes("--names") ? process.argv[process.argv.indexOf("--names") + 1] : "fast";
 if (!PII_NAMES_MODES.some((m) => m === namesArg))
   throw new Error(`--names must be one of ${PII_NAMES_MODES.join(", ")}`);
-const detector = createPiiDetector({ names: namesArg as PiiNamesMode });
+const detector = createPiiDetector({ names: namesArg as PiiNamesMode, tagger: !args.includes("--no-tagger") });
 
 function evaluate(split: string) {
   const file = new URL(`data/pii-multilingual-${split}.jsonl`, import.meta.url);
@@ -77,6 +77,10 @@ function mistakes(
         out.push(
           `miss ${g.type} "${text.slice(g.start, g.end)}" got ${predicted.map((p) => `${p.entity}:${text.slice(p.start, p.end)}@${p.score}`).join(" | ")} :: ${text}`,
         );
+    }
+    for (const p of predicted) {
+      if (!gold.some((g) => p.entity === g.type && p.start === g.start && p.end === g.end))
+        out.push(`extra ${p.entity} "${text.slice(p.start, p.end)}"@${p.score} ${p.ruleId} :: ${text}`);
     }
   });
   return [...new Set(out)].slice(0, 80);

@@ -178,7 +178,7 @@ function hardNegatives(count: number): string[] {
 const namesArg = process.argv.includes("--names") ? process.argv[process.argv.indexOf("--names") + 1] : "fast";
 if (!PII_NAMES_MODES.some((m) => m === namesArg))
   throw new Error(`--names must be one of ${PII_NAMES_MODES.join(", ")}`);
-const detector = createPiiDetector({ names: namesArg as PiiNamesMode });
+const detector = createPiiDetector({ names: namesArg as PiiNamesMode, tagger: !process.argv.includes("--no-tagger") });
 const banking = bankingSet(1100);
 const negatives = hardNegatives(2000);
 const bankingTypes = new Set(banking.flatMap((r) => r.spans.map((s) => s.type)));

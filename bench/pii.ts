@@ -2,7 +2,8 @@
  * PII detector benchmark (issue 3): MB/s on one core over English prose with 1% PII density,
  * every recogniser on; p50/p99 per 1 KB prompt; streaming overhead per chunk; and the same
  * throughput and per-prompt figures with `names: "off"` (no gazetteer, issue 22) and `names:
- * "full"` (gazetteer plus the NLP pass; on 256 KB and 300 prompts, as it is slower). Prints JSON.
+ * "full"` (gazetteer plus the NLP pass; on 256 KB and 300 prompts, as it is slower), and the default
+ * without the name tagger (`tagger: false`) to compare side by side. Prints JSON.
  * Run: npm run bench:pii
  */
 import { createIncrementalDetector, createPiiDetector, type TextDetector } from "../src/detect/index.js";
@@ -10,6 +11,7 @@ import { mixedText } from "./pii-corpus.js";
 
 const detector = createPiiDetector();
 const namesOff = createPiiDetector({ names: "off" });
+const noTagger = createPiiDetector({ tagger: false });
 const namesFull = createPiiDetector({ names: "full" });
 const corpus = mixedText(4 * 1024 * 1024);
 
@@ -81,6 +83,10 @@ const result = {
   throughput_mb_s: round(throughput(detector)),
   per_1kb_prompt_us: perPrompt(detector, 1024, 2000),
   streaming: streaming(),
+  fast_without_tagger: {
+    throughput_mb_s: round(throughput(noTagger)),
+    per_1kb_prompt_us: perPrompt(noTagger, 1024, 2000),
+  },
   names_off: {
     throughput_mb_s: round(throughput(namesOff)),
     per_1kb_prompt_us: perPrompt(namesOff, 1024, 2000),

@@ -155,7 +155,10 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-const after = combineDetectors([createPiiDetector(), createSecretsDetector()]);
+const after = combineDetectors([
+  createPiiDetector({ tagger: !process.argv.includes("--no-tagger") }),
+  createSecretsDetector(),
+]);
 const before = withFixedWindow(after);
 // Warm up the JIT, the gazetteer and the rule set.
 for (const { text } of SCENARIOS) {

@@ -5,6 +5,7 @@ import { toOriginalDetections, toScanText } from "../scan-text.js";
 import { builtinRecognizers } from "./builtin.js";
 import { loadGazetteer } from "./gazetteer.js";
 import { createPiiStreamProfile } from "./hold.js";
+import { createNameTaggerRecognizer, loadNameTagger } from "./name-tagger.js";
 import { createNlpNamesRecognizer } from "./nlp-names.js";
 import { createScanHints, type Recognizer } from "./recognizer.js";
 
@@ -18,12 +19,17 @@ export interface PiiDetectorOptions {
   /** Leave out the built-in recognisers (only `extra` run). */
   builtins?: boolean;
   /**
-   * Names, places and organisations: `fast` runs the gazetteer (default), `full` adds an NLP
-   * pass (compromise, nlp-names.ts) to it, `off` leaves both out (PERSON, LOCATION and
+   * Names, places and organisations: `fast` runs the gazetteer and the name tagger (default),
+   * `full` adds an NLP pass (compromise, nlp-names.ts) to them, `off` leaves all three out (PERSON, LOCATION and
    * ORGANIZATION are then never reported; street addresses still are, by the address grammar),
    * trading recall for latency.
    */
   names?: PiiNamesMode;
+  /**
+   * With names `fast` or `full`, the name tagger (name-tagger.ts) adds people and organisations
+   * the lists and rules miss (default true; false gives the detector as it was without it).
+   */
+  tagger?: boolean;
 }
 
 /** How names, places and organisations are found (see `PiiDetectorOptions.names`). */
@@ -50,6 +56,9 @@ export function createPiiDetector(options: PiiDetectorOptions = {}): TextDetecto
   const builtins = options.builtins === false ? [] : builtinRecognizers();
   const recognizers = [
     ...(options.names === "off" ? builtins.filter((r) => !NAME_RECOGNIZERS.has(r.id)) : builtins),
+    ...(options.names === "off" || options.builtins === false || options.tagger === false
+      ? []
+      : [createNameTaggerRecognizer(loadNameTagger, loadGazetteer)]),
     ...(options.names === "full" ? [createNlpNamesRecognizer(loadGazetteer)] : []),
     ...(options.extra ?? []),
   ].filter((r) => !wanted || r.entities.some((e) => wanted.has(e)));

@@ -107,7 +107,7 @@ export function sentencesOf(text: string): [number, number][] {
 }
 
 /** Start of the last sentence of `text`, or -1 when it began more than SENTENCE_MAX characters back. */
-function lastSentenceStart(text: string): number {
+export function lastSentenceStart(text: string): number {
   for (let i = text.length - 1; i >= 0 && i >= text.length - SENTENCE_MAX - 1; i--) {
     if (text.charCodeAt(i) === 10 || isSentenceEnd(text, i)) return i + 1;
   }
@@ -115,12 +115,13 @@ function lastSentenceStart(text: string): number {
 }
 
 /** `.`, `!` or `?` followed by white space, unless the word before is a title or an initial. */
-function isSentenceEnd(text: string, at: number): boolean {
-  const c = text[at];
-  if (c !== "." && c !== "!" && c !== "?") return false;
+export function isSentenceEnd(text: string, at: number): boolean {
+  // Character codes first: this runs on every character of a text.
+  const code = text.charCodeAt(at);
+  if (code !== 46 && code !== 33 && code !== 63) return false;
   const next = text.charCodeAt(at + 1);
   if (!(next === 32 || next === 9 || next === 13)) return false;
-  if (c !== ".") return true;
+  if (code !== 46) return true;
   let from = at;
   while (from > 0 && from > at - 12 && /\p{L}/u.test(text[from - 1] as string)) from--;
   const word = text.slice(from, at);

@@ -1,0 +1,269 @@
+/**
+ * Train the name tagger (src/detect/pii/name-tagger.ts): `node --import tsx scripts/train-name-tagger.ts`.
+ * Reads Presidio's generated_large.json (../shared/datasets/pii/presidio-research, MIT; never
+ * synth_dataset_v2.json, the report set), labels each token of each sentence with a BIO tag of
+ * PERSON, LOCATION (Presidio's GPE too) or ORGANIZATION, trains an averaged perceptron with a
+ * fixed seed and writes rules/pii/name-tagger.json. Same data and seed give the same bytes.
+ *   --out FILE   write the model elsewhere
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Gazetteer, loadGazetteer } from "../src/detect/pii/gazetteer.js";
+import {
+  allowed,
+  featuresOf,
+  isCandidate,
+  type NameTaggerModel,
+  type NameTaggerModelFile,
+  prepareSentence,
+  TAGS,
+} from "../src/detect/pii/name-tagger.js";
+import { SENTENCE_MAX, sentencesOf } from "../src/detect/pii/nlp-names.js";
+
+export const SEED = 20_261_207;
+export const EPOCHS = 4;
+const SCALE = 1000;
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const TRAIN_FILE = resolve(ROOT, "../shared/datasets/pii/presidio-research/generated_large.json");
+
+export interface PresidioRecord {
+  full_text: string;
+  spans: { entity_type: string; start_position: number; end_position: number }[];
+  template_id?: number;
+}
+
+const TAG_OF: Readonly<Record<string, number>> = { PERSON: 1, LOCATION: 3, GPE: 3, ORGANIZATION: 5 };
+
+interface Example {
+  sentence: ReturnType<typeof prepareSentence>;
+  gold: Uint8Array;
+}
+
+/** Sentences of the records with a gold tag per token. */
+export function examplesOf(records: readonly PresidioRecord[], g: Gazetteer): Example[] {
+  const out: Example[] = [];
+  for (const r of records) {
+    const text = r.full_text;
+    const spans = r.spans
+      .filter((s) => TAG_OF[s.entity_type] !== undefined)
+      .map((s) => ({ start: s.start_position, end: s.end_position, tag: TAG_OF[s.entity_type] as number }));
+    for (const [start, end] of sentencesOf(text)) {
+      if (end - start > SENTENCE_MAX) continue;
+      const sentence = prepareSentence(text, start, end, g);
+      const gold = new Uint8Array(sentence.tokens.length);
+      for (const span of spans) {
+        let first = true;
+        sentence.tokens.forEach((t, i) => {
+          if (t.start >= span.start && t.end <= span.end) {
+            gold[i] = first ? span.tag : span.tag + 1;
+            first = false;
+          }
+        });
+      }
+      out.push({ sentence, gold });
+    }
+  }
+  return out;
+}
+
+/**
+ * Copies of the records with their people and places replaced by others (`copies` per record):
+ * names from the lists or made-up words, written in the case of the word they replace, so the
+ * model learns the contexts names stand in rather than the generator's few names.
+ */
+export function augment(
+  records: readonly PresidioRecord[],
+  g: Gazetteer,
+  copies: number,
+  seed: number,
+): PresidioRecord[] {
+  const next = random(seed);
+  const firsts = [...g.firstNames].sort();
+  const lasts = [...g.lastNames].sort();
+  const places = [...g.places].filter((p) => !p.includes(" ")).sort();
+  const pick = (list: readonly string[]) => list[Math.floor(next() * list.length)] as string;
+  const syllables = "ka lo mi ra ten vo su be da ni gor el an is tu ma re zo pa li".split(" ");
+  const madeUp = () => {
+    let w = "";
+    const n = 2 + Math.floor(next() * 2);
+    for (let k = 0; k < n; k++) w += pick(syllables);
+    return (w[0] as string).toUpperCase() + w.slice(1);
+  };
+  const out: PresidioRecord[] = [];
+  for (let copy = 0; copy < copies; copy++) {
+    for (const r of records) {
+      const spans = [...r.spans].sort((a, b) => a.start_position - b.start_position);
+      let text = "";
+      let at = 0;
+      let shift = 0;
+      const moved: PresidioRecord["spans"] = [];
+      for (const s of spans) {
+        if (s.start_position < at) continue; // overlapping gold spans: leave the record's later ones out
+        const value = r.full_text.slice(s.start_position, s.end_position);
+        let replacement = value;
+        const simple = /^[\p{L}' .-]+$/u.test(value);
+        if (s.entity_type === "PERSON" && simple) {
+          const words = value.split(" ").length;
+          const last = next() < 0.25 ? madeUp() : pick(lasts);
+          const first = next() < 0.25 ? madeUp() : pick(firsts);
+          replacement = words >= 2 ? `${first} ${last}` : next() < 0.5 ? first : last;
+        } else if ((s.entity_type === "LOCATION" || s.entity_type === "GPE") && simple && !value.includes(" ")) {
+          replacement = next() < 0.2 ? madeUp() : pick(places);
+        }
+        if (value === value.toLowerCase()) replacement = replacement.toLowerCase();
+        text += r.full_text.slice(at, s.start_position);
+        const start = s.start_position + shift;
+        text += replacement;
+        shift += replacement.length - value.length;
+        moved.push({ ...s, start_position: start, end_position: start + replacement.length });
+        at = s.end_position;
+      }
+      text += r.full_text.slice(at);
+      out.push({ full_text: text, spans: moved, template_id: r.template_id });
+    }
+  }
+  return out;
+}
+
+/** mulberry32: a small seeded generator, so the training order is the same every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NTAGS = TAGS.length;
+
+/** Averaged perceptron over the examples; greedy decoding with the predicted previous tag. */
+export function trainTagger(
+  examples: readonly Example[],
+  options: { epochs?: number; seed?: number } = {},
+): NameTaggerModel {
+  const epochs = options.epochs ?? EPOCHS;
+  const next = random(options.seed ?? SEED);
+  const w = new Map<number, Float64Array>();
+  const acc = new Map<number, Float64Array>();
+  const stamp = new Map<number, Float64Array>();
+  let step = 1;
+  const get = (map: Map<number, Float64Array>, f: number) => {
+    let v = map.get(f);
+    if (!v) {
+      v = new Float64Array(NTAGS);
+      map.set(f, v);
+    }
+    return v;
+  };
+  const bump = (f: number, t: number, by: number) => {
+    const wf = get(w, f);
+    const af = get(acc, f);
+    const sf = get(stamp, f);
+    af[t] = (af[t] as number) + (step - (sf[t] as number)) * (wf[t] as number);
+    sf[t] = step;
+    wf[t] = (wf[t] as number) + by;
+  };
+  const order = examples.map((_, i) => i);
+  const scores = new Float64Array(NTAGS);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
+    }
+    for (const index of order) {
+      const { sentence, gold } = examples[index] as Example;
+      let prev = 0;
+      for (let i = 0; i < sentence.tokens.length; i++) {
+        if (!isCandidate(sentence, i, prev)) {
+          prev = 0;
+          continue;
+        }
+        const features = featuresOf(sentence, i, prev);
+        scores.fill(0);
+        for (const f of features) {
+          const wf = w.get(f);
+          if (wf) for (let t = 0; t < NTAGS; t++) scores[t] = (scores[t] as number) + (wf[t] as number);
+        }
+        let best = -1;
+        for (let t = 0; t < NTAGS; t++) {
+          if (!allowed(prev, t)) continue;
+          if (best < 0 || (scores[t] as number) > (scores[best] as number)) best = t;
+        }
+        let truth = gold[i] as number;
+        if (!allowed(prev, truth)) truth = truth - 1; // an I- tag after a miss: its B- tag
+        if (best !== truth) {
+          for (const f of features) {
+            bump(f, truth, 1);
+            bump(f, best, -1);
+          }
+        }
+        step++;
+        prev = best;
+      }
+    }
+  }
+  const weights = new Map<number, Float64Array>();
+  for (const [f, wf] of w) {
+    const af = acc.get(f) as Float64Array;
+    const sf = stamp.get(f) as Float64Array;
+    const avg = new Float64Array(NTAGS);
+    let keep = false;
+    for (let t = 0; t < NTAGS; t++) {
+      const total = (af[t] as number) + (step - (sf[t] as number)) * (wf[t] as number);
+      avg[t] = Math.round((total / step) * SCALE) / SCALE;
+      if (avg[t] !== 0) keep = true;
+    }
+    if (keep) weights.set(f, avg);
+  }
+  return { weights };
+}
+
+/** The model as its file: features sorted, weights as integers (× SCALE), zero weights left out. */
+export function toModelFile(model: NameTaggerModel): NameTaggerModelFile {
+  const weights: Record<string, number[]> = {};
+  for (const f of [...model.weights.keys()].sort((a, b) => a - b)) {
+    const wf = model.weights.get(f) as Float64Array;
+    const pairs: number[] = [];
+    for (let t = 0; t < NTAGS; t++) {
+      const v = Math.round((wf[t] as number) * SCALE);
+      if (v !== 0) pairs.push(t, v);
+    }
+    if (pairs.length > 0) weights[f] = pairs;
+  }
+  return { format: "palisade-name-tagger/2", tags: [...TAGS], scale: SCALE, weights };
+}
+
+export function loadTrainingRecords(file = TRAIN_FILE): PresidioRecord[] {
+  return JSON.parse(readFileSync(file, "utf8")) as PresidioRecord[];
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const outAt = args.indexOf("--out");
+  const out = outAt >= 0 ? resolve(args[outAt + 1] as string) : resolve(ROOT, "rules/pii/name-tagger.json");
+  const raw = readFileSync(TRAIN_FILE);
+  const records = JSON.parse(raw.toString("utf8")) as PresidioRecord[];
+  const examples = examplesOf(records, loadGazetteer());
+  const model = trainTagger(examples);
+  const file = toModelFile(model);
+  const provenance = {
+    source:
+      "presidio-research tests/data/generated_large.json (github.com/microsoft/presidio-research, commit " +
+      "7622dec1e5f7d25dc60b57c28c39f4c4af197018), MIT licence; synthetic text generated with Faker",
+    sha256: createHash("sha256").update(raw).digest("hex"),
+    records: records.length,
+    sentences: examples.length,
+    epochs: EPOCHS,
+    seed: SEED,
+    trainer: "scripts/train-name-tagger.ts",
+  };
+  writeFileSync(out, `${JSON.stringify({ ...file, provenance })}\n`);
+  console.log(`${out}: ${Object.keys(file.weights).length} features from ${examples.length} sentences`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
