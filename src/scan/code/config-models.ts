@@ -25,6 +25,7 @@ import {
   matchModel,
   ollamaCommandModels,
 } from "./models.js";
+import { readNix } from "./nix.js";
 import { embeddedModelCandidates, shortFlagValues } from "./source/embedded.js";
 import { renderTemplateShape } from "./template-text.js";
 import type { ConfigFormat } from "./walk.js";
@@ -41,9 +42,12 @@ const MAX_LINES = 200_000;
 /** Longest logical line kept (a continuation chain is cut there). */
 const MAX_LINE = 8_192;
 
-/** Keys whose table maps model ids to their settings: `models: { gpt-4o: {...} }`. */
+/**
+ * Keys whose table maps model ids to their settings (`models: { gpt-4o: {...} }`), or to the id
+ * that replaces each (Codex's `[notice.model_migrations]`: `"gpt-5.2" = "gpt-5.2-codex"`).
+ */
 const MODEL_TABLE =
-  /^(models?|llms?|chat_?models|embedding_?models|model_?(list|map|table|configs?|settings|catalog)|deployments)$/i;
+  /^(models?|llms?|chat_?models|embedding_?models|model_?(list|map|table|configs?|settings|catalog|migrations)|deployments)$/i;
 
 /** A key shaped like a model id that no catalog pattern knows: a letter first, a digit in it. */
 const MODEL_KEY_SHAPE = /^(?=[^\d]*\d)[A-Za-z][\w.:@/-]{1,120}$/;
@@ -885,7 +889,13 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
   if (format === "httprr") return traceModels(text, catalog);
   if (format === "recording") return recordingModels(text, catalog);
   const parse = (body: string) =>
-    format === "json" ? parseJson(body) : format === "jsonnet" ? readJsonnet(body).value : parseToml(body);
+    format === "json"
+      ? parseJson(body)
+      : format === "jsonnet"
+        ? readJsonnet(body).value
+        : format === "nix"
+          ? readNix(body).value
+          : parseToml(body);
   let value: unknown;
   try {
     value = parse(text);

@@ -10,8 +10,9 @@ import { parse as parseToml } from "smol-toml";
 import { isMap, isSeq, parseDocument } from "yaml";
 import { PalisadeError } from "../../core/index.js";
 import { type JsonnetNode, readJsonnet } from "./jsonnet.js";
+import { readNix } from "./nix.js";
 
-export type McpDocumentFormat = "json" | "yaml" | "toml" | "properties" | "jsonnet";
+export type McpDocumentFormat = "json" | "yaml" | "toml" | "properties" | "jsonnet" | "nix";
 
 /** A parsed config and the 1-based line of the key at a path (undefined when it cannot tell). */
 export interface McpDocument {
@@ -31,6 +32,7 @@ export function formatOfFile(file: string): McpDocumentFormat | undefined {
   if (lower.endsWith(".toml")) return "toml";
   if (lower.endsWith(".properties")) return "properties";
   if (lower.endsWith(".jsonnet") || lower.endsWith(".libsonnet")) return "jsonnet";
+  if (lower.endsWith(".nix")) return "nix";
   return undefined;
 }
 
@@ -69,17 +71,22 @@ export function readMcpDocument(text: string, format: McpDocumentFormat, file: s
     case "properties":
       return readProperties(body);
     case "jsonnet":
-      return readJsonnetDocument(body, file);
+      return readJsonnetDocument(body, file, readJsonnet);
+    case "nix":
+      return readJsonnetDocument(body, file, readNix);
   }
 }
 
-/** Jsonnet read without evaluating it (see jsonnet.ts): what it spells out as JSON, with member lines. */
-function readJsonnetDocument(text: string, file: string): McpDocument {
+/**
+ * Jsonnet or Nix read without evaluating it (see jsonnet.ts, nix.ts): what it spells out as data,
+ * with member lines.
+ */
+function readJsonnetDocument(text: string, file: string, read: (text: string) => JsonnetNode): McpDocument {
   let root: JsonnetNode;
   try {
-    root = readJsonnet(text);
+    root = read(text);
   } catch (cause) {
-    throw new PalisadeError("bad-input", `${file}: ${cause instanceof Error ? cause.message : "not Jsonnet"}`, {
+    throw new PalisadeError("bad-input", `${file}: ${cause instanceof Error ? cause.message : "cannot be read"}`, {
       input: file,
       cause,
     });

@@ -341,9 +341,12 @@ describe("MCP configs without a servers key, and in Jsonnet (issue 15, round 3)"
     assert.equal(result?.servers[0]?.client, "codex");
   });
 
-  it("does not read the top level of other files, nor one with a non-server entry", () => {
-    const servers = JSON.stringify({ arxiv: { command: "uvx", args: ["arxiv-mcp-server"] } });
+  it("does not read the top level of other files unless every entry says MCP, nor one with a non-server entry", () => {
+    // Round 14: a bare table whose every entry says MCP is read in any file (round14.test.ts).
+    const servers = JSON.stringify({ arxiv: { command: "uvx", args: ["arxiv-server"] } });
     assert.equal(detectMcpConfig(servers, { file: "tools/settings.json" }), undefined);
+    const marked = JSON.stringify({ arxiv: { command: "uvx", args: ["arxiv-mcp-server"] } });
+    assert.equal(detectMcpConfig(marked, { file: "tools/settings.json" })?.servers[0]?.name, "arxiv");
     const mixed = JSON.stringify({ arxiv: { command: "uvx" }, version: "1", build: { target: "x" } });
     assert.equal(detectMcpConfig(mixed, { file: "mcp-manifest.json" }), undefined);
   });

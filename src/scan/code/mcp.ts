@@ -523,10 +523,54 @@ function findServerTables(value: unknown, at: Located, into: McpConfigResult): v
   visit(value, [], 0);
   // An MCP-named file that is the server table itself (`.codex-mcp.json`: `{ "arxiv": { "command": ... } }`):
   // read its top level when no table key held servers and every entry there is a server entry.
-  if (mcpFile && into.servers.length === before && isTable(value) && isBareServerTable(value)) {
+  // Any other file may be such a table too (a server library that a script merges into
+  // `~/.claude.json`) when every entry also says MCP: an MCP transport type or `mcp` in its launch.
+  if (
+    into.servers.length === before &&
+    isTable(value) &&
+    isBareServerTable(value) &&
+    (mcpFile || Object.values(value).every(saysMcp))
+  ) {
     const client = at.client ?? clientOf(at.file, "");
     readServerTable(value, [], { ...at, ...(client ? { client } : {}) }, into);
   }
+  // A file of an MCP folder that is one server's entry, named by the file (a sync repository keeping
+  // Zed's `context_servers` as `mcp/<name>.json`, each holding only that server's value).
+  if (into.servers.length === before && isTable(value) && isMcpFolderFile(at.file)) readServerFile(value, at, into);
+}
+
+/** An MCP transport named in an entry's `type` or `transport`. */
+const MCP_TRANSPORT = /^(?:stdio|sse|http|streamable[-_]?https?|streamableHttp)$/i;
+
+/** True when a server entry says MCP: its transport type, or `mcp` in its command, arguments or URL. */
+function saysMcp(entry: unknown): boolean {
+  if (!isTable(entry)) return false;
+  if (MCP_TRANSPORT.test(stringOf(entry.type) ?? stringOf(entry.transport) ?? "")) return true;
+  const launch = [stringOf(entry.command), ...stringsOf(entry.args), ...URL_KEYS.map((k) => stringOf(entry[k]))];
+  return launch.some((s) => s !== undefined && /mcp/i.test(s));
+}
+
+/** A file directly in a folder named for MCP (`config/mcp/playwright.json`). */
+function isMcpFolderFile(file: string): boolean {
+  const slash = file.lastIndexOf("/");
+  const folder = slash < 0 ? "" : file.slice(file.lastIndexOf("/", slash - 1) + 1, slash).toLowerCase();
+  return /(?:^|[-_.])mcp(?:[-_.]|$)/.test(folder);
+}
+
+/**
+ * One server's entry as a whole file, its name the file's stem: a `command` or URL, or Zed's entry
+ * for a server an extension provides (`{ "enabled": true, "remote": false, "settings": {...} }`).
+ */
+function readServerFile(value: Table, at: Located, into: McpConfigResult): void {
+  const base = at.file.slice(at.file.lastIndexOf("/") + 1);
+  const name = base.includes(".") ? base.slice(0, base.lastIndexOf(".")) : base;
+  if (!/^[\w.@-]{1,100}$/.test(name)) return;
+  const zed = isTable(value.settings) && (typeof value.enabled === "boolean" || typeof value.remote === "boolean");
+  const client = at.client ?? (zed ? "zed" : undefined);
+  const read = readServer(name, value, [], { ...at, ...(client ? { client } : {}) });
+  if (!read) return;
+  into.servers.push(read.server);
+  into.findings.push(...read.findings);
 }
 
 /** Longest string read as a JSON server table. */

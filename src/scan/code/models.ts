@@ -10,7 +10,7 @@ import type { AiCatalog } from "./catalog.js";
  * is a model too; the Ollama client's `create(model, from_="gemma3")` names the base model `from_`).
  */
 const MODEL_CONTEXT =
-  /model|deployment|engine(_?(name|id))?$|checkpoint|pretrained|repo_?id|llm|embedder|reranker|vocoder|lora|peft|adapters?_?(name|id|weights|path)|^from_$/i;
+  /model|deployment|engine(_?(name|id))?$|checkpoint|pretrained|repo_?id|llm|embedder|reranker|vocoder|lora|peft|adapters?_?(name|id|weights|path)|^from_$|^init_?from$/i;
 /**
  * Names with "model" in them that hold something else: Spring MVC views and model attributes
  * (`new ModelAndView("owners/details")`, `model.addAttribute`), tokenizer-only look-ups
@@ -67,6 +67,10 @@ const DEPLOYMENT_CONTEXT =
   /azure\w*deployment(?:_?(?:name|id))?$|deployment\w*(azure|openai)$|^(deployment_?name|deployment_?id|azure_?deployment|engine_?name)$/i;
 /** Words that pick a mode where a deployment name could stand (`engine_name='local'`), not a deployment. */
 const MODE_WORD = /^(?:local|remote|default|none|null|auto|true|false|test|mock|dummy)$/i;
+/** A transformers-style architecture name (`model_type`, `config.model_type`). */
+const ARCH_CONTEXT = /(?:^|[._])model_?type$/i;
+/** A size word or a parameter count ending a word of an id (`-medium`, `-xl`, `-7b`, `-base-uncased`). */
+const SIZED_CHECKPOINT = /-(?:tiny|mini|small|base|medium|large|xl|xxl|\d{1,4}(?:\.\d)?[bm])(?:-|$)/i;
 /** Names whose values are container images, never models (`ollama/ollama:0.4.7`). */
 const IMAGE_CONTEXT =
   /^(image|images|repository|from|base_?image|from_(registry|dockerhub|aws_ecr|gcp_artifact_registry))$/i;
@@ -135,9 +139,12 @@ const STAND_IN_WORD =
   /(?:^|[-_.:/])(?:models?|local|custom|my|your|some|any|fake|dummy|mock|test|example|placeholder|sample)(?:[-_.:/]|$)/i;
 /** Names whose values are tokenizers only (`AutoTokenizer.from_pretrained("gpt2")`). */
 const TOKENIZER_CONTEXT = /tokeni[sz]er/i;
-/** Never a model: a UUID, a MIME type (`application/json`), whitespace, a URL, a path, a template, a file name. */
+/**
+ * Never a model: a UUID, a MIME type (`application/json`), whitespace, a URL, a path, a template, a file
+ * name, the head of a concatenation (`"ollama/ollama:" + version`, ending on a separator).
+ */
 const NOT_A_MODEL =
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^(?:application|multipart)\/[\w.+-]+$|\s|:\/\/|^[./~\\]|[./_-]$|\$\{|\{\{|[<>|"'`]|\.(csv|json|jsonl|txt|md|py|js|ts|yaml|yml|toml|pt|pth|bin|gguf|safetensors|onnx|pkl|h5|ckpt|zip|tar|gz|png|jpg|html)$/i;
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^(?:application|multipart)\/[\w.+-]+$|\s|:\/\/|^[./~\\]|[./_:-]$|\$\{|\{\{|[<>|"'`]|\.(csv|json|jsonl|txt|md|py|js|ts|yaml|yml|toml|pt|pth|bin|gguf|safetensors|onnx|pkl|h5|ckpt|zip|tar|gz|png|jpg|html)$/i;
 
 /**
  * An AWS IAM action (`bedrock:InvokeModel`, `bedrock:InvokeModelWithResponseStream`,
@@ -160,6 +167,11 @@ function namesProvider(context: string | undefined, provider: string): boolean {
 export interface ModelMatch {
   id: string;
   provider: string;
+}
+
+/** True when `context` names an architecture (`model_type`), whose sized values are checkpoints (see `matchModel`). */
+export function isArchContext(context: string | undefined): boolean {
+  return context !== undefined && ARCH_CONTEXT.test(context);
 }
 
 /** True when `context` names datasets (`datasets:`, `dataset_mixture`, `data_files`). */
@@ -204,7 +216,10 @@ export function isModelKey(key: string | undefined): boolean {
 }
 
 /** Recognise `value` as a model id given the name that gives it meaning, or return undefined. */
-export function matchModel(value: string, context: string | undefined, catalog: AiCatalog): ModelMatch | undefined {
+export function matchModel(value: string, given: string | undefined, catalog: AiCatalog): ModelMatch | undefined {
+  // `model_type` names an architecture (`gpt2`, `llama`), but one with a size (`gpt2-medium`,
+  // `bert-base-uncased`) is a released checkpoint: no architecture is named with a size.
+  const context = given !== undefined && ARCH_CONTEXT.test(given) && SIZED_CHECKPOINT.test(value) ? "model" : given;
   const url = value.includes("huggingface.co/") ? HF_MODEL_URL.exec(value.trim()) : null;
   if (url?.[1]) return isModelContext(context) && !isNotModelContext(context) ? hubUrlModel(url[1]) : undefined;
   const id = value.trim();

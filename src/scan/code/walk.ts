@@ -74,6 +74,8 @@ export type ConfigFormat =
   | "robot"
   | "modelfile"
   | "jsonnet"
+  /** Nix modules (NixOS, home-manager: `programs.mcp.servers`, `services.ollama.loadModels`). */
+  | "nix"
   /** Recorded HTTP traces of Go tests (`rsc.io/httprr`): request URLs and JSON bodies. */
   | "httprr"
   /** A recorded response or request body kept as text: JSON, or a server-sent event stream. */
@@ -223,6 +225,7 @@ export function classifyFile(rel: string): FileRole | undefined {
   if (ext === ".toml") return { kind: "config", format: "toml" };
   // Jsonnet (`mcpServers` tables generated for several clients from one file).
   if (ext === ".jsonnet" || ext === ".libsonnet") return { kind: "config", format: "jsonnet" };
+  if (ext === ".nix") return { kind: "config", format: "nix" };
   if (ext === ".properties") return { kind: "config", format: "properties" };
   if (SHELL_EXT.has(ext)) return { kind: "config", format: "shell" };
   // Robot Framework suites set `${model}    qwen2.5-coder:3b` in their Variables table.

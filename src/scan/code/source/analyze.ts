@@ -7,6 +7,7 @@ import type { AiCatalog, SdkEntry } from "../catalog.js";
 import { requestUrlModels } from "../config-models.js";
 import { type AiEndpointMatch, matchAiEndpoint } from "../infra.js";
 import {
+  isArchContext,
   isModelContext,
   isNotModelContext,
   isProviderContext,
@@ -449,7 +450,10 @@ function modelListsOf(
         !isNotModelContext(s.context),
     };
     count.total += 1;
-    const match = matchModel(s.value, s.context, catalog);
+    // `model_type in {"gpt2", "gpt2-medium"}`: a set of choices of an architecture name, whose sized
+    // members are checkpoints (and make the set a list of models).
+    const context = s.context ?? (isArchContext(s.groupContext) ? s.groupContext : undefined);
+    const match = matchModel(s.value, context, catalog);
     matches.set(s, match);
     if (match) count.matched += 1;
     counts.set(s.group, count);

@@ -78,17 +78,36 @@ export function proseTokens(text: string): EmbeddedCandidate[] {
     // `Enter OpenRouter model ID (e.g. google/gemma-4-26b-a4b-it)`, `(default: openai/gpt-5)`: on a
     // line that says model (and not dataset), a versioned `org/name` given as an example or a default.
     const modelLine = line.includes("/") && MODEL_LINE.test(line) && !/dataset/i.test(line);
+    // `Supported models: flux, turbo.`: the ids a list names after the label, to the sentence's end.
+    const named: [number, number][] = [];
+    if (/models?\s{0,3}:/i.test(line))
+      for (const g of line.matchAll(MODELS_LABEL)) {
+        const from = (g.index ?? 0) + g[0].length;
+        const stop = line.indexOf(". ", from);
+        named.push([from - 1, Math.min(stop < 0 ? line.length : stop, from + 200)]);
+      }
     for (const m of line.matchAll(PROSE_TOKEN)) {
       const value = (m[0] ?? "").replace(/[.:/@+-]+$/, "");
+      // `Default model: openai/gpt-4o-mini.`, `Uses deepseek-v4-flash model by default`, `many models
+      // including google/gemini-2.5-flash-image` in a help text: the prose itself names the value a model.
+      const lead = line.slice(Math.max(0, (m.index ?? 0) - 24), m.index);
+      const at = m.index ?? 0;
+      const inList = named.some(([from, to]) => at > from && at < to);
+      const tail = line.slice(at + (m[0]?.length ?? 0), at + (m[0]?.length ?? 0) + 24);
+      if (
+        value.length >= 2 &&
+        /[A-Za-z]/.test(value) &&
+        (inList || DEFAULT_MODEL_LEAD.test(lead) || (DEFAULT_MODEL_TAIL.test(tail) && /\d/.test(value)))
+      ) {
+        out.push({ value, context: "model", line: offset });
+        continue;
+      }
       // `org/name` in prose is as often a dataset or a repository as a model: left to structure.
       if (
         value.length >= 3 &&
         /[\d_-]/.test(value) &&
         /[A-Za-z]/.test(value) &&
-        (!value.includes("/") ||
-          (modelLine &&
-            VERSIONED_REPO.test(value) &&
-            EXAMPLE_OR_DEFAULT.test(line.slice(Math.max(0, (m.index ?? 0) - 24), m.index))))
+        (!value.includes("/") || (modelLine && VERSIONED_REPO.test(value) && EXAMPLE_OR_DEFAULT.test(lead)))
       )
         out.push({ value, line: offset });
     }
@@ -100,6 +119,12 @@ const MODEL_LINE = /\bmodels?\b/i;
 const MARKDOWN_LINK = /\[[^\]\n]{1,200}\]\([^)\s]{1,500}\)/g;
 /** What introduces an example or a default right before a value in prose (`e.g. `, `(default: `). */
 const EXAMPLE_OR_DEFAULT = /(?:\be\.g\.?|\beg|\bfor example|\bsuch as|\bdefault(?:s| is)?)[,:]?\s*\(?\s*$/i;
+/** `Default model:`, `Supported models:`, `Available models:` as a label before ids. */
+const MODELS_LABEL = /\b(?:default|supported|available)\s{1,3}models?\s{0,3}:/gi;
+/** `Default model: `, `default model is `, `models including ` right before a value. */
+const DEFAULT_MODEL_LEAD = /\bdefault\s+model(?:\s+is)?\s*[:=]?\s*$|\bmodels\s+including\s+$/i;
+/** `Uses X model by default` right after a value. */
+const DEFAULT_MODEL_TAIL = /^\s+model\s+by\s+default\b/i;
 /** `org/name` with a digit in the name (a size or version), and no further path. */
 const VERSIONED_REPO = /^[A-Za-z0-9][\w.-]*\/(?=[^/]*\d)[\w.:-]+$/;
 
