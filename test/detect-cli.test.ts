@@ -49,7 +49,8 @@ describe("palisade detect pii", () => {
   });
 
   it("chooses how names are found with --names off|fast|full, and refuses another mode", async () => {
-    const text = "Unlike the Takuda novel, the song by Sousa was loud. Card 4111 1111 1111 1111.";
+    // Lake Tahoe: a place only the NLP pass (`full`) reads from the sentence.
+    const text = "Our trip to Lake Tahoe was short. Card 4111 1111 1111 1111.";
     const entities = async (names: string) => {
       const result = await runCli(["detect", "pii", "--names", names, "--text", text, "--format", "json"]);
       assert.equal(result.code, 0, result.stderr);
@@ -57,8 +58,8 @@ describe("palisade detect pii", () => {
       return out.detections.map((d) => `${d.entity}:${text.slice(d.start, d.end)}`);
     };
     assert.deepEqual(await entities("off"), ["CREDIT_CARD:4111 1111 1111 1111"]);
-    assert.ok(!(await entities("fast")).includes("PERSON:Sousa"));
-    assert.ok((await entities("full")).includes("PERSON:Sousa"));
+    assert.ok(!(await entities("fast")).includes("LOCATION:Lake Tahoe"));
+    assert.ok((await entities("full")).includes("LOCATION:Lake Tahoe"));
     const bad = await runCli(["detect", "pii", "--names", "nlp", "--text", text]);
     assert.equal(bad.code, 2);
   });
