@@ -119,7 +119,9 @@ const ENTRY_MODEL_KEY = /^model(?:[-_]?(?:url|uri|id|name|path|repo|repository))
  */
 function ownerKey(key: string, owner: string | undefined, table?: string, labelled?: boolean): string {
   if (key === "name" && labelled) return key;
-  if (/^(value|name|id)$/.test(key) && owner !== undefined && isModelKey(owner) && !/deploy/i.test(owner)) return owner;
+  // LibreChat's `models: { default: ["glm-5.1"] }`: the default of a models key names models too.
+  if (/^(value|name|id|default)$/.test(key) && owner !== undefined && isModelKey(owner) && !/deploy/i.test(owner))
+    return owner;
   // `models: { quick: { id: "gpt-5.6-luna" } }`: the id of an entry of a models table is a model.
   return key === "id" && table !== undefined && MODEL_TABLE.test(table) ? "model" : key;
 }
@@ -149,7 +151,9 @@ function visitValue(
     const v = item.value;
     if (typeof v === "string") {
       const flag = /^--?([\w-]+)=(.+)$/.exec(v);
+      const alias = item.key === "alias" ? AIDER_ALIAS.exec(v) : null;
       if (item.declared) emit(v, item.key, true);
+      else if (alias?.[1]) emit(alias[1], "model");
       else if (flag?.[1] && flag[2]) emit(flag[2], flag[1]);
       else emit(v, inDataset(item.data, item.key));
     } else if (Array.isArray(v)) {
@@ -169,7 +173,11 @@ function visitValue(
       const modelObject = !item.data && isModelObject(table);
       const labelled = "name" in table && Object.keys(table).some((k) => ENTRY_MODEL_KEY.test(k));
       const modelRecord = !item.data && !modelObject && isModelRecord(table);
+      const gitSource = GIT_SOURCE.test(String(table.source ?? table.type ?? ""));
       for (const [k, entry] of Object.entries(table)) {
+        // `"source": { "source": "github", "repo": "openai/codex-plugin-cc" }` (a Claude Code plugin
+        // marketplace): a repository on a git host, not a model repository.
+        if (gitSource && GIT_REPO_KEY.test(k)) continue;
         // A record's display name and family (`"name": "Mistral-Large"`, `"family": "mistral-large"`
         // beside its `id`) label the model for people; the id is the model.
         if (modelRecord && RECORD_LABEL_FIELD.test(k) && !isModelRecordIdField(k, entry, table)) continue;
@@ -193,6 +201,13 @@ function visitValue(
     }
   }
 }
+
+/** aider's `alias: ["fast:gpt-4o-mini"]` (https://aider.chat/docs/config/model-aliases.html): `ALIAS:MODEL`. */
+const AIDER_ALIAS = /^[\w.-]{1,60}:([\w./:@-]{2,200})$/;
+
+/** A record's `source`/`type` naming a git host, and the keys that name its repository there. */
+const GIT_SOURCE = /^(?:github|gitlab|git|bitbucket)$/i;
+const GIT_REPO_KEY = /^(?:repo|repository|url)$/;
 
 /** Fields of a model record that label it for people (`isModelRecord`), beside its id. */
 const RECORD_LABEL_FIELD = /^(?:name|display_?name|displayName|family|description)$/;
@@ -392,12 +407,15 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
         if (typeof n.value !== "string") continue;
         // `--model=x` in a command list; `OPENAI_MODEL_NAME=x` in a Compose `environment` list.
         const flag = /^--?([\w-]+)=(.+)$/.exec(n.value) ?? /^([A-Za-z_][A-Za-z0-9_]{0,100})=([^\s=]+)$/.exec(n.value);
-        const match = item.pullList
-          ? matchDeclaredModel(n.value, catalog)
-          : flag?.[1] && flag[2]
-            ? matchModel(flag[2], flag[1], catalog)
-            : (matchModel(n.value, inDataset(item.data, item.key), catalog) ??
-              (item.data ? undefined : interpolatedModel(n.value, item.key, catalog)));
+        const alias = item.key === "alias" ? AIDER_ALIAS.exec(n.value) : null;
+        const match = alias?.[1]
+          ? matchModel(alias[1], "model", catalog)
+          : item.pullList
+            ? matchDeclaredModel(n.value, catalog)
+            : flag?.[1] && flag[2]
+              ? matchModel(flag[2], flag[1], catalog)
+              : (matchModel(n.value, inDataset(item.data, item.key), catalog) ??
+                (item.data ? undefined : interpolatedModel(n.value, item.key, catalog)));
         const line = counter.linePos(n.range?.[0] ?? 0).line;
         if (match) out.push({ ...match, line });
         else {
@@ -648,8 +666,22 @@ function parseJson(text: string): unknown {
 
 /** `name: "value"` (Ruby, Kotlin and Swift named arguments and hash keys) and Ruby's `:name => "value"`. */
 const KEYWORD_ARG = /(?:^|[\s(,{]):?([A-Za-z_]\w{0,60})(?::|\s*=>)\s*["']([^"'\s]{2,200})["']/g;
+/** Typed constants one table of model constants is read from at most, and the known ids it needs. */
+const MAX_CONSTS = 5_000;
+const MIN_CONST_TABLE = 3;
 /** `NAME: &str = "value"`, `val name: String = "value"`: a typed constant (Rust, Kotlin, Scala, Swift). */
 const TYPED_CONST = /\b([A-Za-z_]\w{0,60})\s*:\s*&?(?:'static\s+)?[\w<>[\]?]{1,40}\s*=\s*["']([^"'\s]{2,200})["']/g;
+
+/**
+ * Rust's `QwenModel::QwenMax => "qwen-max".to_string()`: the value a match arm gives an enum's
+ * variant is named by the enum (`Self::X` by the type of the `impl` around it).
+ */
+const MATCH_ARM =
+  /(?:^|[\s(,{|])(?:[A-Za-z_]\w{0,60}::)*([A-Z]\w{0,60})::[A-Za-z_]\w{0,60}(?:\s*[({][^=]{0,80}?[)}])?\s*=>\s*(?:\{\s*)?(?:String::from\(\s*)?"([^"\s]{2,200})"/g;
+/** An enum whose variants are models: `QwenModel`, `ChatModels`, `EmbeddingModelName`. */
+const ENUM_OF_MODELS = /Model(?:s|Name|Id)?$/;
+/** `impl ToString for QwenModel {`, `impl<'a> QwenModel {`: the type a `Self::` arm names. */
+const IMPL_LINE = /^\s*impl\b(?:<[^>]{0,80}>)?\s+(?:[\w:<>]{1,80}\s+for\s+)?(?:\w+::)*([A-Z]\w{0,60})/;
 
 /**
  * A field or variable set through a wrapper: Rust's `default_model: Some(String::from("x"))`,
@@ -682,14 +714,42 @@ function codeModels(text: string, catalog: AiCatalog): ConfigModel[] {
     if (DOC_FENCE.test(l)) fenced = !fenced;
     return fenced ? l : "";
   });
+  let implType: string | undefined;
+  // `pub const O1: &str = "o1"; pub const GPT4: &str = "gpt-4";`: a run of typed constants (blank
+  // and comment lines between) that are mostly known ids is a table of model constants, each read
+  // as named model (as Go's const blocks).
+  let run: { value: string; line: number }[] = [];
+  const closeRun = () => {
+    const known = run.filter((c) => seen.has(`${c.value}:${c.line}`)).length;
+    if (known >= MIN_CONST_TABLE && known * 2 >= run.length) for (const c of run) add(c.value, "model", c.line);
+    run = [];
+  };
   for (const [index, raw] of lines.entries()) {
-    if (!raw.includes(":")) continue;
+    if (!raw.includes(":")) {
+      if (raw.trim() !== "") closeRun();
+      if (raw.includes("impl")) implType = IMPL_LINE.exec(raw.slice(0, MAX_LINE))?.[1] ?? implType;
+      continue;
+    }
     const line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
-    for (const m of line.matchAll(TYPED_CONST)) add(m[2], m[1], index + 1);
+    if (line.includes("impl")) implType = IMPL_LINE.exec(line)?.[1] ?? implType;
+    let typed = false;
+    for (const m of line.matchAll(TYPED_CONST)) {
+      typed = true;
+      if (m[2] !== undefined && run.length < MAX_CONSTS) run.push({ value: m[2], line: index + 1 });
+      add(m[2], m[1], index + 1);
+    }
+    if (!typed && line.trim() !== "") closeRun();
+    if (line.includes("=>"))
+      for (const m of line.matchAll(MATCH_ARM)) {
+        const enumName = m[1] === "Self" ? implType : m[1];
+        // An enum of models (`QwenModel`), not of their kinds or providers (`ModelKind::OpenAI => "chat/completions"`).
+        if (enumName && ENUM_OF_MODELS.test(enumName)) add(m[2], enumName, index + 1);
+      }
     for (const m of line.matchAll(KEYWORD_ARG)) add(m[2], m[1], index + 1);
     if (line.includes("Some(") || line.includes("::"))
       for (const m of line.matchAll(WRAPPED)) add(m[2], m[1], index + 1);
   }
+  closeRun();
   for (const c of embeddedModelCandidates(lines.join("\n"), { comment: true })) add(c.value, c.context, c.line + 1);
   for (const item of modelListItems(lines, catalog)) {
     const match = matchDeclaredModel(item.value, catalog);

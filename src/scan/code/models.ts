@@ -137,6 +137,8 @@ const PLACEHOLDER_NAME =
  */
 const STAND_IN_WORD =
   /(?:^|[-_.:/])(?:models?|local|custom|my|your|some|any|fake|dummy|mock|test|example|placeholder|sample)(?:[-_.:/]|$)/i;
+/** A variable standing for a value in an API spec's examples (OpenAI's spec: `VAR_model_id`, `VAR_chat_model_id`). */
+const SPEC_VARIABLE = /^VAR_\w+$/;
 /** Names whose values are tokenizers only (`AutoTokenizer.from_pretrained("gpt2")`). */
 const TOKENIZER_CONTEXT = /tokeni[sz]er/i;
 /**
@@ -290,10 +292,17 @@ export function matchModel(value: string, given: string | undefined, catalog: Ai
   }
   // `model: "GPT-4o"`: an id a strong pattern knows in lower case, written in capitals where a
   // name says model (ids compare case-insensitively).
-  if (context !== undefined && EXPLICIT_MODEL_KEY.test(context) && !providerName && /[A-Z]/.test(id) && !standIn) {
+  // A family pattern counts too (`models: { default: ["GLM-4.7"] }`): the key already says model.
+  if (
+    context !== undefined &&
+    (EXPLICIT_MODEL_KEY.test(context) || /^models$/i.test(context)) &&
+    !providerName &&
+    /[A-Z]/.test(id) &&
+    !standIn
+  ) {
     const lower = id.toLowerCase();
     const strong = catalog.models.find(
-      (p) => p.strength === "strong" && p.provider !== "unknown" && p.regex.test(lower),
+      (p) => (p.strength === "strong" || p.strength === "context") && p.provider !== "unknown" && p.regex.test(lower),
     );
     if (strong) return { id, provider: strong.provider };
   }
@@ -375,6 +384,8 @@ function hubUrlModel(repo: string): ModelMatch | undefined {
 export function matchDeclaredModel(value: string, catalog: AiCatalog): ModelMatch | undefined {
   const id = value.trim();
   if (id.length < 2 || id.length > 200 || NOT_A_MODEL.test(id) || IAM_ACTION.test(id)) return undefined;
+  // `"id": "VAR_model_id"` (an API spec's example response): the name of a value, not one.
+  if (SPEC_VARIABLE.test(id)) return undefined;
   return matchModel(id, "model", catalog) ?? { id, provider: "unknown" };
 }
 

@@ -201,6 +201,11 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
       mcpImplementations.push(entry);
       if (s.nameRef) unnamed.push({ entry, ref: s.nameRef });
     }
+    // `MultiServerMCPClient({...})`: a client's servers written in code, read as a config's table.
+    for (const t of analysis.mcpTables ?? []) {
+      const table = parseMcpConfig(JSON.stringify({ mcpServers: t.servers }), { file: file.rel, format: "json" });
+      mcpServers.push(...table.servers.map((s) => ({ ...s, line: t.line })));
+    }
     for (const c of analysis.serverClasses ?? []) serverClasses.push({ ...c, file: file.rel });
     for (const c of analysis.serverClassCalls ?? []) serverClassCalls.push({ ...c, file: file.rel });
     for (const [name, value] of analysis.nameConstants ?? []) {

@@ -71,6 +71,15 @@ function literalPrefix(match: string, sep: string): string | undefined {
   return trimmed || undefined;
 }
 
+/** A JitPack coordinate of a GitHub repository: `com.github.USER.REPO:ARTIFACT`. */
+const JITPACK_FORK = /^com\.github\.[\w-]{1,60}\.([\w.-]{3,100}):([\w.-]{3,100})$/;
+
+/** An entry without its module rules (a concrete package stands for itself only). */
+function strip(sdk: SdkEntry): SdkEntry {
+  const { modules: _m, ...rest } = sdk;
+  return rest;
+}
+
 export function createSdkIndex(catalog: AiCatalog): SdkIndex {
   const prefixes = new Map<Ecosystem, { prefix: string; sdk: SdkEntry }[]>();
   const names = new Map<string, SdkEntry>();
@@ -115,6 +124,24 @@ export function createSdkIndex(catalog: AiCatalog): SdkIndex {
   }
   for (const list of families.values()) list.sort((a, b) => b.stem.length - a.stem.length);
   const concrete = new Map<string, SdkEntry>();
+  /**
+   * JitPack's build of a fork, `com.github.USER.REPO:ARTIFACT` where the artifact starts with the
+   * repository's name (`com.github.someone.kotlin-sdk:kotlin-sdk-jvm`): the catalogued SDK whose
+   * artifact (or artifact family) it is, published from a fork of its repository.
+   */
+  const jitpackFork = (key: string): SdkEntry | undefined => {
+    const m = JITPACK_FORK.exec(key);
+    const repo = m?.[1];
+    const artifact = m?.[2];
+    if (!repo || !artifact?.startsWith(repo)) return undefined;
+    for (const [k, sdk] of names)
+      if (k.startsWith("maven:") && !k.startsWith("maven:com.github.") && k.endsWith(`:${artifact}`)) return strip(sdk);
+    const family = families.get("maven")?.find((f) => {
+      const stem = f.stem.slice(f.stem.indexOf(":") + 1);
+      return f.stem.includes(":") && stem.length >= repo.length && artifact.startsWith(stem);
+    });
+    return family ? strip(family.sdk) : undefined;
+  };
   const named = (ecosystem: Ecosystem, raw: string): SdkEntry | undefined => {
     const key = packageKey(ecosystem, raw);
     const exact = names.get(`${ecosystem}:${key}`);
@@ -143,6 +170,12 @@ export function createSdkIndex(catalog: AiCatalog): SdkIndex {
       suffixes
         .get(ecosystem)
         ?.find((f) => key.endsWith(f.stem) && key.length > f.stem.length && !key.endsWith(`/${f.stem}`));
+    const fork = family ? undefined : jitpackFork(key);
+    if (fork) {
+      const entry: SdkEntry = { ...fork, name: raw };
+      concrete.set(cacheKey, entry);
+      return entry;
+    }
     if (!family) return undefined;
     const { modules: _m, ...rest } = family.sdk;
     const entry: SdkEntry = { ...rest, name: ecosystem === "pypi" ? key : raw };

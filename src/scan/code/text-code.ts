@@ -26,8 +26,11 @@ const SERVER_NAMES: readonly { regex: RegExp; sdk: string; test: (text: string) 
   },
 ];
 
-/** An `Implementation` that describes the client side of a connection (`clientInfo = ...`). */
-const CLIENT_INFO = /\b(?:clientInfo|client_info)\s*[=:]\s*(?:\w+::)*$/;
+/**
+ * An `Implementation` that describes the client side of a connection (`clientInfo = ...`), or the
+ * Kotlin SDK's `Client(Implementation(name = "test-client", ...))`.
+ */
+const CLIENT_INFO = /\b(?:(?:clientInfo|client_info)\s*[=:]\s*(?:\w+::)*|Client\()$/;
 
 /**
  * A client description under way (`ClientInfo::new(`, `ClientCapabilities::...`,

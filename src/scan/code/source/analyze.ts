@@ -92,6 +92,8 @@ export interface FileAnalysis {
   sdkUses: SdkUse[];
   models: ModelUse[];
   mcpServers: ImplementedMcpServer[];
+  /** MCP server tables a client is built with in code, read like a config's `mcpServers`. */
+  mcpTables?: { servers: Record<string, unknown>; line: number }[];
   findings: Finding[];
   endpoints: EndpointUse[];
 }
@@ -433,12 +435,18 @@ function modelListsOf(
 ): { modelGroups: Set<number>; modelLists: Set<number>; matches: Map<StringFact, ModelMatch | undefined> } {
   /** Each grouped string's own match, reused by the caller. */
   const matches = new Map<StringFact, ModelMatch | undefined>();
-  const counts = new Map<number, { total: number; matched: number; named: boolean; keys: boolean; listed: boolean }>();
+  /** The strings of each table's keys, by group. */
+  const keyStrings = new Map<number, StringFact[]>();
+  const counts = new Map<
+    number,
+    { total: number; matched: number; family: number; named: boolean; keys: boolean; listed: boolean }
+  >();
   for (const s of strings) {
     if (s.group === undefined) continue;
     const count = counts.get(s.group) ?? {
       total: 0,
       matched: 0,
+      family: 0,
       keys: s.keyGroup === true,
       // A list of keywords or patterns (`_MODEL_KEYWORDS = ("mistral", "codestral")`) lists families, not models.
       listed: !KEYWORD_LIST.test(s.context ?? "") && !KEYWORD_LIST.test(s.groupContext ?? ""),
@@ -456,14 +464,27 @@ function modelListsOf(
     const match = matchModel(s.value, context, catalog);
     matches.set(s, match);
     if (match) count.matched += 1;
+    if (count.keys) {
+      const keys = keyStrings.get(s.group) ?? [];
+      keys.push(s);
+      keyStrings.set(s.group, keys);
+    }
     counts.set(s.group, count);
   }
   const modelGroups = new Set<number>();
   const modelLists = new Set<number>();
   for (const [group, c] of counts) {
+    // Only a table with a known key is worth matching its other keys as named models.
+    if (c.keys && c.matched > 0 && c.total >= MIN_LIST_MATCHES)
+      for (const k of keyStrings.get(group) ?? [])
+        if (matches.get(k) ?? matchModel(k.value, "model", catalog)) c.family += 1;
     // The keys of a table count only as a whole: most of them known ids (`_BY_ID = {"deepseek-chat": ...}`).
     if (c.matched > 0 && !c.keys && c.listed) modelGroups.add(group);
-    if ((c.named && !c.keys) || (c.matched >= MIN_LIST_MATCHES && c.matched * 2 >= c.total)) modelLists.add(group);
+    // `PRICING = {"gpt-4": ..., "llama-2-70b-chat-hf": ...}`: a table keyed by a known id whose other
+    // keys are all ids a family pattern knows (where a name says model) is a table of models.
+    const familyTable = c.keys && c.matched > 0 && c.family >= MIN_LIST_MATCHES && c.family === c.total;
+    if ((c.named && !c.keys) || (c.matched >= MIN_LIST_MATCHES && c.matched * 2 >= c.total) || familyTable)
+      modelLists.add(group);
   }
   return { modelGroups, modelLists, matches };
 }
@@ -498,7 +519,14 @@ export function analyzeFacts(options: {
 }): FileAnalysis {
   const { facts, rel, language, text, index, catalog } = options;
   const ecosystem = ecosystemOf(language);
-  const result: FileAnalysis = { sdkUses: [], models: [], mcpServers: [], findings: [], endpoints: [] };
+  const result: FileAnalysis = {
+    sdkUses: [],
+    models: [],
+    mcpServers: [],
+    findings: [],
+    endpoints: [],
+    ...(facts.mcpTables ? { mcpTables: facts.mcpTables } : {}),
+  };
   const bindings = new Map<string, SdkEntry>();
   /** Local names of renamed imports, to the name the module exports. */
   const renamed = new Map<string, string>();
@@ -673,7 +701,8 @@ export function analyzeFacts(options: {
   // mounts) are parts of it: the file's server is the named one.
   if (result.mcpServers.some((m) => m.name !== "(unnamed)"))
     result.mcpServers = result.mcpServers.filter((m) => m.name !== "(unnamed)" || m.nameRef !== undefined);
-  if (language === "java" && text.includes("ServerInfo")) {
+  // `.serverInfo("x", "1")` of the builder or `McpServerInfo.builder()`: either case of the S.
+  if (language === "java" && text.includes("erverInfo")) {
     for (const built of javaBuilderServers(text, facts))
       if (!result.mcpServers.some((m) => m.name === built.name && m.nameRef === built.nameRef))
         result.mcpServers.push(built);

@@ -29,6 +29,8 @@ const BARE_PAIR = /(?:^|[\s{(,])([A-Za-z_$][\w$]{0,60})\s*:\s*["'`]([^"'`\s]{2,2
 /** `export BASE_MODEL=org/name` written in a message or a comment: an env-style name, unquoted. */
 const ENV_ASSIGN = /\b([A-Z][A-Z0-9_]{1,60})=([\w.:/@+-]{2,200})/g;
 const QUOTED = /["'`]([^"'`\s]{2,200})["'`]/g;
+/** A comparison with a repository's name, right before a quoted value (`github.repository == 'x'`). */
+const REPOSITORY_COMPARED = /\b(?:repository|repo|full_name)\s*[!=]==?\s*$/;
 /** Words that introduce an example in prose, right before a quoted value (`e.g. "x"`, `such as 'x'`). */
 const EXAMPLE_LEAD = /(?:\be\.g\.?|\bi\.e\.?|\bfor example|\bsuch as|\blike|\beg)[,:]?\s*\(?\s*$/i;
 /**
@@ -251,6 +253,8 @@ export function embeddedModelCandidates(
           exampleEnd = index + m[0].length;
           continue;
         }
+        // `github.repository == 'groq/groq-python'` (a workflow's `if:`): a repository's name.
+        if (REPOSITORY_COMPARED.test(before)) continue;
         add(m[1], undefined);
       }
     }

@@ -6,6 +6,7 @@
  */
 import type { Language, Node, Tree } from "web-tree-sitter";
 import type { SourceLanguage } from "../walk.js";
+import { literalValue } from "./literal-value.js";
 
 export interface ImportFact {
   /** Module candidates, most specific first: `google.genai`, `langchain_openai.ChatOpenAI`. */
@@ -99,6 +100,8 @@ export interface FileFacts {
   assigns: AssignFact[];
   texts: TextFact[];
   urls: UrlFact[];
+  /** MCP server tables an MCP client is built with in code (MCP_CLIENT_TABLE), as data. */
+  mcpTables?: { servers: Record<string, unknown>; line: number }[];
 }
 
 /**
@@ -209,6 +212,32 @@ function toArg(node: Node): ArgValue {
   if (node.type === "true" || node.text === "True") return { bool: true, text };
   if (node.type === "false" || node.text === "False") return { bool: false, text };
   return { text };
+}
+
+/**
+ * MCP clients built from a table of servers written like a config file's `mcpServers`: LangChain's
+ * `MultiServerMCPClient({"math": {"command": "python", ...}})` (langchain-mcp-adapters, Python and
+ * JavaScript; the JavaScript one also takes `{ mcpServers: {...} }`).
+ */
+const MCP_CLIENT_TABLE = "MultiServerMCPClient";
+/** The client's constructor, bare, imported under a module (`langchain_mcp_adapters.client.X`) or `new`. */
+const MCP_CLIENT_CALLEE = /^(?:new )?(?:[\w$]+\.)*MultiServerMCPClient$/;
+
+/** The server table of an MCP client's arguments: the first table, or `connections=`. */
+function mcpClientTable(args: Node[]): Record<string, unknown> | undefined {
+  for (const arg of args) {
+    const named = arg.type === "keyword_argument" ? arg.childForFieldName("name")?.text : undefined;
+    if (arg.type === "keyword_argument" && named !== "connections") continue;
+    const node = named ? arg.childForFieldName("value") : arg;
+    const value = node ? literalValue(node, stringValue) : undefined;
+    if (value === null || typeof value !== "object" || Array.isArray(value)) continue;
+    const table = value as Record<string, unknown>;
+    const inner = table.mcpServers;
+    return inner !== null && typeof inner === "object" && !Array.isArray(inner)
+      ? (inner as Record<string, unknown>)
+      : table;
+  }
+  return undefined;
 }
 
 /** Last segment of a dotted name. */
@@ -464,6 +493,33 @@ const KERNEL_LOADER = /^(?:load|get|get_locked|load_locked)_kernel$/;
 /** `Literal`, `typing.Literal`, `typing_extensions.Literal`: a type whose values are listed. */
 const LITERAL_TYPE = /^(?:typing(?:_extensions)?\.)?Literal$/;
 
+/** The name a switch statement tests (`cfg.ModelName` → `ModelName`), when it is a plain name. */
+function switchSubject(statement: Node | null | undefined): string | undefined {
+  if (statement?.type !== "expression_switch_statement" && statement?.type !== "switch_statement") return undefined;
+  const text = statement.childForFieldName("value")?.text.replace(/^\(\s*|\s*\)$/g, "");
+  return text && /^[A-Za-z_$][\w$.]{0,100}$/.test(text) ? tail(text) : undefined;
+}
+
+/** Typing generics a Literal is wrapped in without changing what its values name. */
+const TYPE_WRAPPERS = new Set(["Literal", "Union", "Optional", "Required", "NotRequired", "Annotated", "ReadOnly"]);
+
+/** The outermost typing generic around a `type_parameter`, climbing only TYPE_WRAPPERS (bounded by the tree's depth). */
+function typeWrapperTop(parameter: Node): Node | undefined {
+  let top: Node | undefined;
+  let at: Node | null = parameter;
+  while (at?.type === "type_parameter") {
+    const generic: Node | null = at.parent;
+    const head = generic?.namedChildren[0]?.text.replace(/^(?:typing(?:_extensions)?\.)/, "");
+    // The values themselves are a Literal's (`Optional["Config"]` is a forward reference).
+    if (generic?.type !== "generic_type" || !head || !(top ? TYPE_WRAPPERS.has(head) : head === "Literal")) break;
+    top = generic;
+    // `Union[str, Literal[...]]`: the generic sits in a `type` of the next parameter list up.
+    const wrapper: Node | null = generic.parent;
+    at = wrapper?.type === "type" ? wrapper.parent : null;
+  }
+  return top;
+}
+
 /** The name that gives a string its meaning, climbing at most a few wrapper nodes. */
 function contextOf(node: Node): string | undefined {
   let current = node;
@@ -563,12 +619,20 @@ function contextOf(node: Node): string | undefined {
         while (up?.type === "union_type" || up?.type === "parenthesized_type") up = up.parent;
         return up?.type === "type_alias_declaration" ? up.childForFieldName("name")?.text : undefined;
       }
+      // `model: Required[Union[str, Literal["a", "b"]]]` (a generated SDK's TypedDict): the typing
+      // wrappers around a Literal are climbed in one step, whatever their depth.
       case "type_parameter": {
-        const generic = parent.parent;
-        if (generic?.type !== "generic_type" || generic.namedChildren[0]?.text !== "Literal") return undefined;
+        const generic = typeWrapperTop(parent);
+        if (!generic) return undefined;
         current = generic;
         break;
       }
+      // Go `switch cfg.ModelName { case "llama3-gradient": }`, JavaScript `switch (model) { case "o1": }`:
+      // a case's value is named by what the switch tests.
+      case "expression_case":
+        return parent.childForFieldName("value")?.id === current.id ? switchSubject(parent.parent) : undefined;
+      case "switch_case":
+        return parent.childForFieldName("value")?.id === current.id ? switchSubject(parent.parent?.parent) : undefined;
       // `function getRecommendedModel() { ... return "deepseek-v4-flash"; }`: named by the function.
       case "return_statement":
         return modelGetter(enclosingFunctionName(parent));
@@ -636,6 +700,11 @@ function contextOf(node: Node): string | undefined {
         return name;
       }
       default: {
+        // Go's `case "a", "b":` lists its values.
+        if (parent.type === "expression_list" && parent.parent?.type === "expression_case") {
+          current = parent;
+          break;
+        }
         const name = assignedName(parent, current);
         if (name) return name;
         if (!PASS_THROUGH.has(parent.type)) return undefined;
@@ -1127,6 +1196,13 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
           const req = requireFact(node, call);
           if (req) facts.imports.push(req);
           facts.calls.push(callFact(node, call, scope));
+          if (call.callee.endsWith(MCP_CLIENT_TABLE) && MCP_CLIENT_CALLEE.test(call.callee)) {
+            const table = mcpClientTable(call.args);
+            if (table) {
+              facts.mcpTables ??= [];
+              facts.mcpTables.push({ servers: table, line: lineOf(node) });
+            }
+          }
         }
         if (isString) {
           const literal = stringValue(node);
