@@ -3,10 +3,8 @@
  * its own.
  */
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
+import { aTree } from "../../../test/helpers/tree.js";
 import { loadAiCatalog } from "./catalog.js";
 import { configModels } from "./config-models.js";
 import { parseMcpConfig } from "./mcp.js";
@@ -14,16 +12,6 @@ import { matchModel } from "./models.js";
 import { scanCodebase } from "./scan.js";
 
 const catalog = loadAiCatalog();
-
-/** A temp directory holding `files` (path relative to it → content). */
-async function aTree(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), "palisade-r11-"));
-  for (const [rel, text] of Object.entries(files)) {
-    await mkdir(dirname(join(root, rel)), { recursive: true });
-    await writeFile(join(root, rel), text);
-  }
-  return root;
-}
 
 describe("round 11 classes", () => {
   it("knows OpenAI's realtime, transcription, image, video, moderation and first-generation embedding families", () => {

@@ -3,10 +3,8 @@
  * its own.
  */
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
+import { aTree } from "../../../test/helpers/tree.js";
 import { loadAiCatalog } from "./catalog.js";
 import { configModels } from "./config-models.js";
 import { readHttprr } from "./httprr.js";
@@ -20,16 +18,6 @@ import { classifyFile } from "./walk.js";
 
 const catalog = loadAiCatalog();
 const index = createSdkIndex(catalog);
-
-/** A temp directory holding `files` (path relative to it → content). */
-async function aTree(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), "palisade-r12-"));
-  for (const [rel, text] of Object.entries(files)) {
-    await mkdir(dirname(join(root, rel)), { recursive: true });
-    await writeFile(join(root, rel), text);
-  }
-  return root;
-}
 
 /** An httprr trace of `exchanges` ([request, response] texts), lengths counted in bytes. */
 function aTrace(exchanges: [string, string][]): string {

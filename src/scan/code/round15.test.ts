@@ -3,11 +3,9 @@
  * case of its own.
  */
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { aTree } from "../../../test/helpers/tree.js";
 import { loadAiCatalog } from "./catalog.js";
 import { matchDeclaredModel, matchModel } from "./models.js";
 import { scanCodebase } from "./scan.js";
@@ -17,16 +15,6 @@ import { loadParsers } from "./source/parsers.js";
 import { textMcpImplementations } from "./text-code.js";
 
 const catalog = loadAiCatalog();
-
-/** A temp directory holding `files` (path relative to it → content). */
-async function aTree(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), "palisade-r15-"));
-  for (const [rel, text] of Object.entries(files)) {
-    await mkdir(dirname(join(root, rel)), { recursive: true });
-    await writeFile(join(root, rel), text);
-  }
-  return root;
-}
 
 const modelsOf = async (files: Record<string, string>) =>
   (await scanCodebase(await aTree(files), { catalog })).models.map((m) => `${m.id}@${m.line}`).sort();
