@@ -177,8 +177,7 @@ export function createSdkIndex(catalog: AiCatalog): SdkIndex {
       return entry;
     }
     if (!family) return undefined;
-    const { modules: _m, ...rest } = family.sdk;
-    const entry: SdkEntry = { ...rest, name: ecosystem === "pypi" ? key : raw };
+    const entry: SdkEntry = { ...strip(family.sdk), name: ecosystem === "pypi" ? key : raw };
     concrete.set(cacheKey, entry);
     return entry;
   };
