@@ -167,6 +167,25 @@ describe("round 15-16 classes", () => {
     ]);
   });
 
+  it("keeps what the config reader finds in a server table written in code, on the table's line", async () => {
+    const root = await aTree({
+      "agent.py": [
+        "from langchain_mcp_adapters.client import MultiServerMCPClient",
+        "",
+        "client = MultiServerMCPClient({",
+        '    "fetch": {"transport": "stdio", "command": "npx", "args": ["-y", "@acme/fetch-mcp"]},',
+        "})",
+        "",
+      ].join("\n"),
+    });
+    const report = await scanCodebase(root, { catalog });
+    const unpinned = report.findings.filter((f) => f.ruleId === "code.mcp-unpinned-server");
+    assert.deepEqual(
+      unpinned.map((f) => `${f.location?.path}:${f.location?.line}`),
+      ["agent.py:3"],
+    );
+  });
+
   it("takes the Kotlin SDK's Client(Implementation(...)) for a client, not a server implemented", () => {
     const text = [
       'val server = Server(Implementation(name = "weather", version = "1.0"), ServerOptions())',

@@ -202,9 +202,17 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
       if (s.nameRef) unnamed.push({ entry, ref: s.nameRef });
     }
     // `MultiServerMCPClient({...})`: a client's servers written in code, read as a config's table.
+    // Its findings (a secret in a server's `env`, an unpinned launch) are kept, placed on the table's line.
     for (const t of analysis.mcpTables ?? []) {
-      const table = parseMcpConfig(JSON.stringify({ mcpServers: t.servers }), { file: file.rel, format: "json" });
+      const table = parseMcpConfig(JSON.stringify({ mcpServers: t.servers }), {
+        file: file.rel,
+        format: "json",
+        ...(options.secrets ? { secrets: options.secrets } : {}),
+      });
       mcpServers.push(...table.servers.map((s) => ({ ...s, line: t.line })));
+      findings.push(
+        ...table.findings.map((f) => ({ ...f, location: { ...f.location, path: file.rel, line: t.line } })),
+      );
     }
     for (const c of analysis.serverClasses ?? []) serverClasses.push({ ...c, file: file.rel });
     for (const c of analysis.serverClassCalls ?? []) serverClassCalls.push({ ...c, file: file.rel });
