@@ -10,6 +10,8 @@ import {
   augment,
   examplesOf,
   loadTrainingRecords,
+  OWN_COPIES,
+  ownRecords,
   type PresidioRecord,
   trainTagger,
 } from "../scripts/train-name-tagger.js";
@@ -40,13 +42,19 @@ const po = (lone?: number): TaggerScoring => ({
   PERSON: { score: 0.52, sureScore: 0.6, sure: 2, lone },
   ORGANIZATION: { score: 0.52, sureScore: 0.6, sure: 2, lone },
 });
+const { LOCATION: _places, ...peopleAndOrgs } = DEFAULT_TAGGER_SCORING;
 const scorings: Record<string, TaggerScoring> = {
   shipped: DEFAULT_TAGGER_SCORING,
   "P+O, no lone": po(),
   "P+O lone@5": po(5),
-  "P+O+L": { ...DEFAULT_TAGGER_SCORING, LOCATION: { score: 0.52, sureScore: 0.6, sure: 2, lone: 10 } },
+  "P+O (no L)": peopleAndOrgs,
+  "P+O+L lone@10": { ...peopleAndOrgs, LOCATION: { score: 0.52, sureScore: 0.6, sure: 2, lone: 10 } },
+  "P+O+L sure@4": { ...peopleAndOrgs, LOCATION: { score: 0, sureScore: 0.6, sure: 4 } },
 };
 const augmentCopies = args.includes("--augment") ? Number(args[args.indexOf("--augment") + 1]) : 0;
+// Our own generated records (scripts/data/name-tagger-templates.txt) join the training data of
+// every fold, as in the shipped model; they are never scored. `--own 0` leaves them out.
+const ownCopies = args.includes("--own") ? Number(args[args.indexOf("--own") + 1]) : OWN_COPIES;
 
 const toEval = (r: PresidioRecord): EvalRecord => ({
   text: r.full_text,
@@ -60,12 +68,13 @@ function listOf(name: string): { gold: EvalRecord["spans"]; predicted: Detection
 }
 const base = createPiiDetector({ names: "fast", tagger: false });
 const g = loadGazetteer();
+const own = ownRecords(g, ownCopies);
 let trainMs = 0;
 for (let fold = 0; fold < folds; fold++) {
   const train = records.filter((r) => foldOf.get(r.template_id ?? 0) !== fold);
   const test = records.filter((r) => foldOf.get(r.template_id ?? 0) === fold);
   const started = performance.now();
-  const model: NameTaggerModel = trainTagger(examplesOf([...train, ...augment(train, g, augmentCopies, 7)], g));
+  const model: NameTaggerModel = trainTagger(examplesOf([...train, ...augment(train, g, augmentCopies, 7), ...own], g));
   trainMs += performance.now() - started;
   for (const r of test) items.base?.push({ gold: toEval(r).spans, predicted: base.detect(r.full_text) });
   for (const [name, scoring] of Object.entries(scorings)) {
@@ -98,7 +107,9 @@ for (let fold = 0; fold < folds; fold++) {
 const labelled = new Set(records.flatMap((r) => r.spans.map((s) => GOLD_TYPE_ALIASES[s.entity_type] ?? s.entity_type)));
 const supported = new Set(piiEntities().filter((e) => labelled.has(e)));
 const show = ["PERSON", "LOCATION", "ORGANIZATION", "STREET_ADDRESS"];
-console.log(`folds ${folds} by template (${templates.length} templates), training ${Math.round(trainMs)} ms in all`);
+console.log(
+  `folds ${folds} by template (${templates.length} templates), ${own.length} own records, training ${Math.round(trainMs)} ms in all`,
+);
 console.log(["setting".padEnd(14), ...show.map((e) => e.slice(0, 6).padStart(16)), "OVERALL".padStart(16)].join(""));
 for (const [name, list] of Object.entries(items)) {
   const s = scoreSpans(list, name === "tagger alone" ? new Set(["PERSON", "LOCATION", "ORGANIZATION"]) : supported);

@@ -1,7 +1,9 @@
 /**
  * Train the name tagger (src/detect/pii/name-tagger.ts): `node --import tsx scripts/train-name-tagger.ts`.
  * Reads Presidio's generated_large.json (../shared/datasets/pii/presidio-research, MIT; never
- * synth_dataset_v2.json, the report set), labels each token of each sentence with a BIO tag of
+ * synth_dataset_v2.json, the report set, nor Presidio's templates.txt) and our own records
+ * (ownRecords: hand-written templates in scripts/data/, filled from the gazetteers with a fixed
+ * seed), labels each token of each sentence with a BIO tag of
  * PERSON, LOCATION (Presidio's GPE too) or ORGANIZATION, trains an averaged perceptron with a
  * fixed seed and writes rules/pii/name-tagger.json. Same data and seed give the same bytes.
  *   --out FILE   write the model elsewhere
@@ -127,6 +129,142 @@ export function augment(
   return out;
 }
 
+/** Our own sentence templates (scripts/data/name-tagger-templates.txt, written by hand; see its header). */
+export const OWN_TEMPLATES_FILE = resolve(ROOT, "scripts/data/name-tagger-templates.txt");
+/** Records generated per template, and the generator's seed. */
+export const OWN_COPIES = 12;
+export const OWN_SEED = 20_261_208;
+
+const PARTICLES = ["van", "van der", "van den", "de", "de la", "del", "von", "di", "da", "dos", "le", "al", "ter"];
+const GENERATIONS = ["Jr.", "Sr.", "II", "III"];
+const TITLE_WORDS = ["Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Prof.", "Miss"];
+const COMPANY_SUFFIXES = [
+  "Inc.",
+  "Ltd",
+  "Ltd.",
+  "LLC",
+  "GmbH",
+  "AG",
+  "S.A.",
+  "SAS",
+  "SRL",
+  "S.p.A.",
+  "B.V.",
+  "plc",
+  "Corp.",
+  "& Co.",
+];
+const COMPANY_NOUNS = (
+  "Solutions Systems Group Holdings Partners Consulting Logistics Technologies Labs Software Foods Insurance " +
+  "Capital Media Energy Motors Pharma Analytics Networks Industries Trading Services Studio Design Bank Telecom " +
+  "Robotics Ventures Health Airlines Textiles Construction Legal Finance Retail"
+).split(" ");
+const INSTITUTIONS = ["University of", "Bank of", "Museum of", "Hospital of", "Port of", "Chamber of Commerce of"];
+
+/**
+ * Records from our own templates (OWN_TEMPLATES_FILE), each filled `copies` times with names from
+ * the gazetteer's lists, places from its place list and organisations built from surnames, places,
+ * made-up words, company nouns and legal suffixes; one in ten written in lower case, one in
+ * twenty-five in capitals, and the names alone in capitals one in twenty. Template ids are negative
+ * so they never meet a Presidio template's.
+ */
+export function ownRecords(g: Gazetteer, copies = OWN_COPIES, seed = OWN_SEED): PresidioRecord[] {
+  const next = random(seed);
+  const lines = readFileSync(OWN_TEMPLATES_FILE, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "" && !l.startsWith("#"));
+  // "THING: a, b, c" lines list capitalised phrases that name nobody, for the {THING} slot.
+  const things = lines
+    .filter((l) => l.startsWith("THING:"))
+    .flatMap((l) => l.slice(6).split(","))
+    .map((t) => t.trim())
+    .filter((t) => t !== "");
+  const templates = lines.filter((l) => !l.startsWith("THING:")).map((l) => l.replaceAll("\\n", "\n"));
+  const firsts = [...g.firstNames].sort();
+  const lasts = [...g.lastNames].sort();
+  const places = [...g.places].sort();
+  const onePlaces = places.filter((p) => !p.includes(" "));
+  const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)] as T;
+  const syllables = "ka lo mi ra ten vo su be da ni gor el an is tu ma re zo pa li ve tro nix qua".split(" ");
+  const madeUp = () => {
+    let w = "";
+    const n = 2 + Math.floor(next() * 2);
+    for (let k = 0; k < n; k++) w += pick(syllables);
+    return (w[0] as string).toUpperCase() + w.slice(1);
+  };
+  const person = (): string => {
+    const r = next();
+    const first = pick(firsts);
+    const last = pick(lasts);
+    if (r < 0.55) return `${first} ${last}`;
+    if (r < 0.63) return `${first} ${pick(firsts)} ${last}`;
+    if (r < 0.7) return `${first[0]}. ${last}`;
+    if (r < 0.74) return `${first} ${pick(firsts)[0]}. ${last}`;
+    if (r < 0.8) return `${first} ${pick(PARTICLES)} ${last}`;
+    if (r < 0.87) return `${first} ${last}-${pick(lasts)}`;
+    if (r < 0.94) return `${first}-${pick(firsts)} ${last}`;
+    if (r < 0.97) return `${first} ${last} ${pick(GENERATIONS)}`;
+    return `${first} ${madeUp()}`;
+  };
+  const organisation = (): string => {
+    const r = next();
+    if (r < 0.25) return `${pick(lasts)} ${pick(COMPANY_SUFFIXES)}`;
+    if (r < 0.4) return `${pick(lasts)} ${pick(COMPANY_NOUNS)}`;
+    if (r < 0.5) return `${pick(lasts)} & ${pick(lasts)}`;
+    if (r < 0.7) return `${madeUp()} ${pick(COMPANY_NOUNS)}${next() < 0.4 ? ` ${pick(COMPANY_SUFFIXES)}` : ""}`;
+    if (r < 0.8) return madeUp();
+    if (r < 0.9) return `${pick(onePlaces)} ${pick(COMPANY_NOUNS)}`;
+    return `${pick(INSTITUTIONS)} ${pick(places)}`;
+  };
+  const out: PresidioRecord[] = [];
+  for (let copy = 0; copy < copies; copy++) {
+    templates.forEach((template, id) => {
+      const lower = next() < 0.1;
+      const upper = !lower && next() < 0.04;
+      const namesUpper = !lower && !upper && next() < 0.05;
+      let text = "";
+      const spans: PresidioRecord["spans"] = [];
+      let at = 0;
+      for (const m of template.matchAll(/\{(PER|FIRST|LAST|TITLE|LOC|ORG|THING)\}/g)) {
+        text += template.slice(at, m.index);
+        at = (m.index as number) + m[0].length;
+        const slot = m[1] as string;
+        let value =
+          slot === "PER"
+            ? person()
+            : slot === "FIRST"
+              ? pick(firsts)
+              : slot === "LAST"
+                ? pick(lasts)
+                : slot === "TITLE"
+                  ? pick(TITLE_WORDS)
+                  : slot === "THING"
+                    ? pick(things)
+                    : slot === "LOC"
+                      ? pick(places)
+                      : organisation();
+        if (namesUpper && slot !== "TITLE") value = value.toUpperCase();
+        const entity =
+          slot === "LOC"
+            ? "LOCATION"
+            : slot === "ORG"
+              ? "ORGANIZATION"
+              : slot === "TITLE" || slot === "THING"
+                ? ""
+                : "PERSON";
+        if (entity)
+          spans.push({ entity_type: entity, start_position: text.length, end_position: text.length + value.length });
+        text += value;
+      }
+      text += template.slice(at);
+      if (lower) text = text.toLowerCase();
+      if (upper) text = text.toUpperCase();
+      out.push({ full_text: text, spans, template_id: -1 - id });
+    });
+  }
+  return out;
+}
+
 /** mulberry32: a small seeded generator, so the training order is the same every run. */
 function random(seed: number): () => number {
   let a = seed >>> 0;
@@ -248,7 +386,9 @@ function main(): void {
   const out = outAt >= 0 ? resolve(args[outAt + 1] as string) : resolve(ROOT, "rules/pii/name-tagger.json");
   const raw = readFileSync(TRAIN_FILE);
   const records = JSON.parse(raw.toString("utf8")) as PresidioRecord[];
-  const examples = examplesOf(records, loadGazetteer());
+  const g = loadGazetteer();
+  const own = ownRecords(g);
+  const examples = examplesOf([...records, ...own], g);
   const model = trainTagger(examples);
   const file = toModelFile(model);
   const provenance = {
@@ -257,6 +397,15 @@ function main(): void {
       "7622dec1e5f7d25dc60b57c28c39f4c4af197018), MIT licence; synthetic text generated with Faker",
     sha256: createHash("sha256").update(raw).digest("hex"),
     records: records.length,
+    own: {
+      source:
+        "scripts/data/name-tagger-templates.txt: sentence templates written by hand for Palisade (Apache-2.0), " +
+        "filled by ownRecords() from rules/pii/first-names.txt, last-names.txt and places.txt",
+      sha256: createHash("sha256").update(readFileSync(OWN_TEMPLATES_FILE)).digest("hex"),
+      records: own.length,
+      copies: OWN_COPIES,
+      seed: OWN_SEED,
+    },
     sentences: examples.length,
     epochs: EPOCHS,
     seed: SEED,

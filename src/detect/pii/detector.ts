@@ -26,7 +26,7 @@ export interface PiiDetectorOptions {
    */
   names?: PiiNamesMode;
   /**
-   * With names `fast` or `full`, the name tagger (name-tagger.ts) adds people and organisations
+   * With names `fast` or `full`, the name tagger (name-tagger.ts) adds people, places and organisations
    * the lists and rules miss (default true; false gives the detector as it was without it).
    */
   tagger?: boolean;
