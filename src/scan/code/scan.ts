@@ -475,6 +475,12 @@ function assembleSdks(
       usages: [],
     });
   }
+  // A call through a Go package (`openai.NewChatModel`) names no import path; the file's import
+  // of that SDK does.
+  const goImports = new Map<string, string>();
+  for (const use of uses)
+    if (use.module && !goImports.has(`${use.file}\u0000${use.sdk.name}`))
+      goImports.set(`${use.file}\u0000${use.sdk.name}`, use.module);
   for (const use of uses) {
     let candidates = [...entries.values()].filter(
       (e) =>
@@ -483,6 +489,18 @@ function assembleSdks(
         e.manifest &&
         isUnder(use.file, posix.dirname(e.manifest)),
     );
+    // A Go import inside a nested module of the catalogued one: the declared module it is in.
+    const module = use.module ?? goImports.get(`${use.file}\u0000${use.sdk.name}`);
+    const nested = (e: SdkReport) =>
+      module !== undefined &&
+      e.ecosystem === "go" &&
+      e.name.startsWith(`${use.sdk.name}/`) &&
+      (module === e.name || module.startsWith(`${e.name}/`));
+    if (candidates.length === 0 && module)
+      candidates = [...entries.values()]
+        .filter((e) => nested(e) && e.manifest && isUnder(use.file, posix.dirname(e.manifest)))
+        .sort((a, b) => b.name.length - a.name.length || (b.manifest?.length ?? 0) - (a.manifest?.length ?? 0))
+        .slice(0, 1);
     if (candidates.length === 0 && use.sdk.includedIn) {
       const patterns = use.sdk.includedIn;
       const covers = (name: string) =>
@@ -514,7 +532,7 @@ function assembleSdks(
     // its own declaration (a `!pip install` installs into the environment the manifests describe).
     if (candidates.length === 0 && !installer && !(use.kind === "install" && use.sdk.ecosystem === "maven"))
       candidates = [...entries.values()]
-        .filter((e) => e.name === use.sdk.name && e.ecosystem === use.sdk.ecosystem && e.manifest)
+        .filter((e) => ((e.name === use.sdk.name && e.ecosystem === use.sdk.ecosystem) || nested(e)) && e.manifest)
         .sort((a, b) => (a.manifest ?? "").localeCompare(b.manifest ?? ""))
         .slice(0, 1);
     let entry = candidates[0];

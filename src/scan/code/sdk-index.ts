@@ -74,6 +74,21 @@ function literalPrefix(match: string, sep: string): string | undefined {
 /** A JitPack coordinate of a GitHub repository: `com.github.USER.REPO:ARTIFACT`. */
 const JITPACK_FORK = /^com\.github\.[\w-]{1,60}\.([\w.-]{3,100}):([\w.-]{3,100})$/;
 
+/**
+ * The catalogued Go module that `key` is nested in: the longest catalogued path (major-version
+ * suffix dropped) that is a parent of it. Only parents of three or more segments (host, owner,
+ * repository) count, so a catalogued vanity path never claims its whole host.
+ */
+function outerGoModule(names: ReadonlyMap<string, SdkEntry>, key: string): SdkEntry | undefined {
+  const segments = key.split("/");
+  for (let n = segments.length - 1; n >= 3; n -= 1) {
+    const parent = segments.slice(0, n).join("/");
+    const found = names.get(`go:${parent}`) ?? names.get(`go:${parent.replace(/\/v\d+$/, "")}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** An entry without its module rules (a concrete package stands for itself only). */
 function strip(sdk: SdkEntry): SdkEntry {
   const { modules: _m, ...rest } = sdk;
@@ -154,6 +169,15 @@ export function createSdkIndex(catalog: AiCatalog): SdkIndex {
     const major = ecosystem === "go" ? names.get(`go:${key.replace(/\/v\d+$/, "")}`) : undefined;
     if (major) {
       const entry: SdkEntry = { ...major, name: raw };
+      concrete.set(cacheKey, entry);
+      return entry;
+    }
+    // A module nested in a catalogued module's repository (`github.com/cloudwego/eino-ext/
+    // components/model/openai`, its own go.mod in a multi-module repository) is a component of
+    // the same project, reported under its own path.
+    const outer = ecosystem === "go" ? outerGoModule(names, key) : undefined;
+    if (outer) {
+      const entry: SdkEntry = { ...strip(outer), name: raw };
       concrete.set(cacheKey, entry);
       return entry;
     }

@@ -1,6 +1,6 @@
 /**
  * MCP servers implemented in source languages that have no parser here, read from the text:
- * Ruby's `MCP::Server.new(name: "weather")`, Rust rmcp's `Implementation::new("weather", ...)`,
+ * Ruby's `MCP::Server.new(name: "weather")` and fast-mcp's `FastMcp::Server.new(name: "weather")`, Rust rmcp's `Implementation::new("weather", ...)`,
  * `Implementation { name: "weather".into(), .. }` and `server_info.name = "weather"`, and the
  * Kotlin SDK's `Implementation(name = "weather", ...)` (not a client's `clientInfo = Implementation(...)`),
  * and the Java SDK's builder as Kotlin or Groovy write it, `McpServer.sync(t).serverInfo("weather", "1")`.
@@ -12,6 +12,14 @@ const SERVER_NAMES: readonly { regex: RegExp; sdk: string; test: (text: string) 
     regex: /\bMCP::Server\.new\(\s*(?:[^)]{0,300}?[\s,(])?name:\s*["']([^"'\n]{1,200})["']/g,
     sdk: "mcp",
     test: (t) => t.includes("MCP::Server"),
+  },
+  // The fast-mcp gem: `FastMcp::Server.new(name:)` and the Rack/Rails helpers that build one
+  // (`FastMcp.rack_middleware(app, name: ...)`, `authenticated_rack_middleware`, `mount_in_rails`).
+  {
+    regex:
+      /\bFastMcp(?:::Server\.new|\.(?:authenticated_rack_middleware|rack_middleware|mount_in_rails))\(\s*(?:[^)]{0,300}?[\s,(])?name:\s*["']([^"'\n]{1,200})["']/g,
+    sdk: "fast-mcp",
+    test: (t) => t.includes("FastMcp"),
   },
   {
     regex:

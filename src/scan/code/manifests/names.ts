@@ -35,6 +35,8 @@ export function isManifestName(name: string): boolean {
     // and vectordb.requirements.txt.
     /^([\w.-]+[-_.])?requirements[\w.-]*\.(txt|in)$/.test(name) ||
     /^[\w.-]+\.gemspec$/.test(name) ||
+    // Alternate Gemfiles (`gemfiles/rails7.gemfile`, run through BUNDLE_GEMFILE by Appraisal and CI matrices).
+    /^[\w.-]+\.gemfile$/.test(name) ||
     // Gradle version catalogs: gradle/libs.versions.toml and any other `*.versions.toml`.
     /^[\w-]+\.versions\.toml$/.test(name)
   );

@@ -241,7 +241,10 @@ export function parseCondaEnvironment(text: string): DeclaredPackage[] {
     } else if (isTable(entry) && Array.isArray(entry.pip)) {
       for (const line of entry.pip.slice(0, 10_000)) {
         if (typeof line !== "string") continue;
-        const req = parsePep508(line) ?? parseUrlRequirement(line);
+        // `-e git+https://...#egg=clip`: an editable VCS install names its package as any URL does.
+        const editable = /^(?:-e|--editable)(?:\s+|=)(\S.*)$/.exec(line.trim())?.[1];
+        const req =
+          editable !== undefined ? parseUrlRequirement(editable) : (parsePep508(line) ?? parseUrlRequirement(line));
         if (req) out.push({ ...withExtras(req), line: lineOf(text, line) });
       }
     }

@@ -99,6 +99,7 @@ export function parseManifestFile(
       return declared(parseGradle(text, text.includes("libs.") ? nearestVersionCatalog(readInclude) : undefined));
     default:
       if (name.endsWith(".gemspec")) return declared(parseGemspec(text));
+      if (name.endsWith(".gemfile")) return declared(parseGemfile(text));
       if (name.endsWith(".versions.toml"))
         // The build next to the catalog's `gradle/` folder declares what it uses through
         // `libs.*`; a catalog with no build beside it stands for its libraries itself.

@@ -39,6 +39,8 @@ export interface SdkUse {
   sdk: SdkEntry;
   line: number;
   kind: UsageKind;
+  /** The Go import path, to find which nested module of a multi-module repository declares it. */
+  module?: string;
 }
 
 export interface ModelUse {
@@ -535,12 +537,19 @@ export function analyzeFacts(options: {
 
   for (const imp of facts.imports) {
     let sdk: SdkEntry | undefined;
+    let imported: string | undefined;
     for (const module of imp.modules) {
       sdk = index.resolve(ecosystem, module);
+      imported = module;
       if (sdk) break;
     }
     if (!sdk || !hasEvidence(sdk)) continue;
-    result.sdkUses.push({ sdk, line: imp.line, kind: "import" });
+    result.sdkUses.push({
+      sdk,
+      line: imp.line,
+      kind: "import",
+      ...(ecosystem === "go" && imported !== sdk.name ? { module: imported } : {}),
+    });
     for (const b of imp.bindings) {
       const bound = index.resolve(ecosystem, b.module) ?? sdk;
       if (b.name !== "*") bindings.set(b.name, bound);
