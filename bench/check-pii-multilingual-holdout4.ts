@@ -15,8 +15,31 @@ import { fileURLToPath } from "node:url";
 
 const FILE = join(dirname(fileURLToPath(import.meta.url)), "data", "pii-multilingual-holdout4.jsonl");
 // Records are written in language blocks (see bench/data/pii-multilingual.md, section holdout4).
-const BLOCKS: [string, number][] = [["de", 208], ["fr", 208], ["es", 252], ["it", 208], ["nl", 208], ["en", 208], ["pl", 208], ["sv", 208]];
-const TYPES = ["DE_TAX_ID", "FR_NIR", "ES_NIF", "ES_NIE", "IT_FISCAL_CODE", "UK_NINO", "NL_BSN", "PL_PESEL", "SE_PERSONNUMMER", "SWIFT_CODE", "IBAN_CODE", "PERSON", "STREET_ADDRESS"];
+const BLOCKS: [string, number][] = [
+  ["de", 208],
+  ["fr", 208],
+  ["es", 252],
+  ["it", 208],
+  ["nl", 208],
+  ["en", 208],
+  ["pl", 208],
+  ["sv", 208],
+];
+const TYPES = [
+  "DE_TAX_ID",
+  "FR_NIR",
+  "ES_NIF",
+  "ES_NIE",
+  "IT_FISCAL_CODE",
+  "UK_NINO",
+  "NL_BSN",
+  "PL_PESEL",
+  "SE_PERSONNUMMER",
+  "SWIFT_CODE",
+  "IBAN_CODE",
+  "PERSON",
+  "STREET_ADDRESS",
+];
 
 // ------------------------------------------------------------------ validators
 function validSteuerId(raw: string): boolean {
@@ -48,14 +71,19 @@ function validSteuerId(raw: string): boolean {
 }
 
 function validNir(raw: string): boolean {
-  if (!/^[12]\d{4}(\d{2}|2[AB])\d{6}\d{2}$|^[12] \d{2} \d{2} (\d{2}|2[AB]) \d{3} \d{3} \d{2}$|^[12]\d{4}(\d{2}|2[AB])\d{6} \d{2}$/.test(raw)) return false;
+  if (
+    !/^[12]\d{4}(\d{2}|2[AB])\d{6}\d{2}$|^[12] \d{2} \d{2} (\d{2}|2[AB]) \d{3} \d{3} \d{2}$|^[12]\d{4}(\d{2}|2[AB])\d{6} \d{2}$/.test(
+      raw,
+    )
+  )
+    return false;
   const s = raw.replace(/ /g, "");
   const month = Number(s.slice(3, 5));
   if (!(month >= 1 && month <= 12)) return false;
   const dept = s.slice(5, 7);
   let num = s.slice(0, 13);
-  if (dept === "2A") num = num.slice(0, 5) + "19" + num.slice(7);
-  else if (dept === "2B") num = num.slice(0, 5) + "18" + num.slice(7);
+  if (dept === "2A") num = `${num.slice(0, 5)}19${num.slice(7)}`;
+  else if (dept === "2B") num = `${num.slice(0, 5)}18${num.slice(7)}`;
   else if (dept === "00" || dept === "20" || dept === "96" || dept === "98") return false;
   if (dept === "97" && !/^[1-6]$/.test(s[7])) return false;
   let r = 0;
@@ -82,9 +110,42 @@ const ODD_MAP = "BAKPLCQDREVOSFTGUHMINJWZYX"; // letter at value v is the char w
 function cfOddValue(ch: string): number {
   // published table for characters in odd positions
   const table: Record<string, number> = {
-    "0": 1, "1": 0, "2": 5, "3": 7, "4": 9, "5": 13, "6": 15, "7": 17, "8": 19, "9": 21,
-    A: 1, B: 0, C: 5, D: 7, E: 9, F: 13, G: 15, H: 17, I: 19, J: 21, K: 2, L: 4, M: 18,
-    N: 20, O: 11, P: 3, Q: 6, R: 8, S: 12, T: 14, U: 16, V: 10, W: 22, X: 25, Y: 24, Z: 23,
+    "0": 1,
+    "1": 0,
+    "2": 5,
+    "3": 7,
+    "4": 9,
+    "5": 13,
+    "6": 15,
+    "7": 17,
+    "8": 19,
+    "9": 21,
+    A: 1,
+    B: 0,
+    C: 5,
+    D: 7,
+    E: 9,
+    F: 13,
+    G: 15,
+    H: 17,
+    I: 19,
+    J: 21,
+    K: 2,
+    L: 4,
+    M: 18,
+    N: 20,
+    O: 11,
+    P: 3,
+    Q: 6,
+    R: 8,
+    S: 12,
+    T: 14,
+    U: 16,
+    V: 10,
+    W: 22,
+    X: 25,
+    Y: 24,
+    Z: 23,
   };
   return table[ch];
 }
@@ -102,7 +163,11 @@ function validCodiceFiscale(raw: string): boolean {
   const OMO = "LMNPQRSTUV";
   const D = `[0-9${OMO}]`;
   if (!new RegExp(`^[A-Z]{6}${D}{2}[ABCDEHLMPRST]${D}{2}[A-Z]${D}{3}[A-Z]$`).test(s)) return false;
-  const decode = (x: string) => x.split("").map((c) => (/\d/.test(c) ? c : String(OMO.indexOf(c)))).join("");
+  const decode = (x: string) =>
+    x
+      .split("")
+      .map((c) => (/\d/.test(c) ? c : String(OMO.indexOf(c))))
+      .join("");
   const day = Number(decode(s.slice(9, 11)));
   if (!((day >= 1 && day <= 31) || (day >= 41 && day <= 71))) return false;
   return cinOf(s.slice(0, 15)) === s[15];
@@ -136,13 +201,23 @@ function validPesel(raw: string): boolean {
   const w = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
   const sum = w.reduce((a, x, i) => a + x * d[i], 0);
   if ((10 - (sum % 10)) % 10 !== d[10]) return false;
-  let yy = d[0] * 10 + d[1], mm = d[2] * 10 + d[3];
+  let yy = d[0] * 10 + d[1],
+    mm = d[2] * 10 + d[3];
   const dd = d[4] * 10 + d[5];
   let century = 1900;
-  if (mm > 80) { century = 1800; mm -= 80; }
-  else if (mm > 60) { century = 2200; mm -= 60; }
-  else if (mm > 40) { century = 2100; mm -= 40; }
-  else if (mm > 20) { century = 2000; mm -= 20; }
+  if (mm > 80) {
+    century = 1800;
+    mm -= 80;
+  } else if (mm > 60) {
+    century = 2200;
+    mm -= 60;
+  } else if (mm > 40) {
+    century = 2100;
+    mm -= 40;
+  } else if (mm > 20) {
+    century = 2000;
+    mm -= 20;
+  }
   yy += century;
   return realDate(yy, mm, dd);
 }
@@ -172,7 +247,25 @@ function validPersonnummer(raw: string): boolean {
   return realDate(year, Number(mo), Number(dd));
 }
 
-const BIC_COUNTRIES = new Set(["DE", "FR", "ES", "IT", "NL", "GB", "PL", "SE", "AT", "BE", "CH", "IE", "LU", "PT", "DK", "FI", "NO"]);
+const BIC_COUNTRIES = new Set([
+  "DE",
+  "FR",
+  "ES",
+  "IT",
+  "NL",
+  "GB",
+  "PL",
+  "SE",
+  "AT",
+  "BE",
+  "CH",
+  "IE",
+  "LU",
+  "PT",
+  "DK",
+  "FI",
+  "NO",
+]);
 function validBic(raw: string): boolean {
   if (!/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(raw)) return false;
   if (!BIC_COUNTRIES.has(raw.slice(4, 6))) return false;
@@ -198,10 +291,14 @@ function validIban(raw: string): { ok: boolean; why?: string } {
   if (mod97Str(s.slice(4) + s.slice(0, 4)) !== 1) return { ok: false, why: "mod97" };
   const b = s.slice(4);
   switch (cc) {
-    case "DE": if (!/^\d{18}$/.test(b)) return { ok: false, why: "DE bban" }; break;
+    case "DE":
+      if (!/^\d{18}$/.test(b)) return { ok: false, why: "DE bban" };
+      break;
     case "FR": {
       if (!/^\d{23}$/.test(b)) return { ok: false, why: "FR bban" };
-      const bank = BigInt(b.slice(0, 5)), branch = BigInt(b.slice(5, 10)), acct = BigInt(b.slice(10, 21));
+      const bank = BigInt(b.slice(0, 5)),
+        branch = BigInt(b.slice(5, 10)),
+        acct = BigInt(b.slice(10, 21));
       const key = 97n - ((89n * bank + 15n * branch + 3n * acct) % 97n);
       if (key !== BigInt(b.slice(21))) return { ok: false, why: "RIB key" };
       break;
@@ -209,8 +306,11 @@ function validIban(raw: string): { ok: boolean; why?: string } {
     case "ES": {
       if (!/^\d{20}$/.test(b)) return { ok: false, why: "ES bban" };
       const w = [1, 2, 4, 8, 5, 10, 9, 7, 3, 6];
-      const dc = (ten: string) => { const r = 11 - (w.reduce((a, x, i) => a + x * Number(ten[i]), 0) % 11); return r === 11 ? 0 : r === 10 ? 1 : r; };
-      if (`${dc("00" + b.slice(0, 8))}${dc(b.slice(10))}` !== b.slice(8, 10)) return { ok: false, why: "ES DC" };
+      const dc = (ten: string) => {
+        const r = 11 - (w.reduce((a, x, i) => a + x * Number(ten[i]), 0) % 11);
+        return r === 11 ? 0 : r === 10 ? 1 : r;
+      };
+      if (`${dc(`00${b.slice(0, 8)}`)}${dc(b.slice(10))}` !== b.slice(8, 10)) return { ok: false, why: "ES DC" };
       break;
     }
     case "IT":
@@ -227,7 +327,9 @@ function validIban(raw: string): { ok: boolean; why?: string } {
       }
       break;
     }
-    case "GB": if (!/^[A-Z]{4}\d{14}$/.test(b)) return { ok: false, why: "GB bban" }; break;
+    case "GB":
+      if (!/^[A-Z]{4}\d{14}$/.test(b)) return { ok: false, why: "GB bban" };
+      break;
     case "PL": {
       if (!/^\d{24}$/.test(b)) return { ok: false, why: "PL bban" };
       const w = [3, 9, 7, 1, 3, 9, 7];
@@ -235,23 +337,30 @@ function validIban(raw: string): { ok: boolean; why?: string } {
       if ((10 - (t % 10)) % 10 !== Number(b[7])) return { ok: false, why: "PL sort-code check" };
       break;
     }
-    case "SE": if (!/^\d{20}$/.test(b)) return { ok: false, why: "SE bban" }; break;
+    case "SE":
+      if (!/^\d{20}$/.test(b)) return { ok: false, why: "SE bban" };
+      break;
   }
   return { ok: true };
 }
 
-const TITLE_WORDS = /^(Herr|Frau|Dr\.?|Mme|Madame|M\.|Monsieur|Sr\.|Sra\.|Don|Doña|Dña\.|D\.|Sig\.|Sig\.ra|Dott\.|Dott\.ssa|mevrouw|mevr\.|meneer|dhr\.|heer|Mr|Mrs|Ms|Miss|Pan|Pani|dr)\b/;
+const TITLE_WORDS =
+  /^(Herr|Frau|Dr\.?|Mme|Madame|M\.|Monsieur|Sr\.|Sra\.|Don|Doña|Dña\.|D\.|Sig\.|Sig\.ra|Dott\.|Dott\.ssa|mevrouw|mevr\.|meneer|dhr\.|heer|Mr|Mrs|Ms|Miss|Pan|Pani|dr)\b/;
 function validPerson(v: string): boolean {
   if (/\d|[,;:()\n]/.test(v)) return false;
   if (TITLE_WORDS.test(v)) return false;
   return /^[\p{L}][\p{L}'’ .-]*[\p{L}]$/u.test(v);
 }
 function validAddress(v: string): boolean {
-  return /\d/.test(v) && !/\n/.test(v) && /\p{L}/u.test(v) && !/^(in der|im|am|au|en|in|op|at|på|pod adresem|przy)\s/.test(v);
+  return (
+    /\d/.test(v) && !/\n/.test(v) && /\p{L}/u.test(v) && !/^(in der|im|am|au|en|in|op|at|på|pod adresem|przy)\s/.test(v)
+  );
 }
 
 // ------------------------------------------------------------------ checks
-const lines = readFileSync(FILE, "utf8").split("\n").filter((l) => l.length);
+const lines = readFileSync(FILE, "utf8")
+  .split("\n")
+  .filter((l) => l.length);
 const errors: string[] = [];
 const err = (i: number, m: string) => errors.push(`line ${i + 1}: ${m}`);
 const seen = new Map<string, number>();
@@ -260,28 +369,49 @@ for (const t of TYPES) count[t] = {};
 const sentences: Record<string, { pos: number; neg: number }> = {};
 const blockOf = (i: number): string => {
   let acc = 0;
-  for (const [l, n] of BLOCKS) { acc += n; if (i < acc) return l; }
+  for (const [l, n] of BLOCKS) {
+    acc += n;
+    if (i < acc) return l;
+  }
   return "??";
 };
-if (lines.length !== BLOCKS.reduce((a, [, n]) => a + n, 0)) errors.push(`expected ${BLOCKS.reduce((a, [, n]) => a + n, 0)} records, found ${lines.length}`);
+if (lines.length !== BLOCKS.reduce((a, [, n]) => a + n, 0))
+  errors.push(`expected ${BLOCKS.reduce((a, [, n]) => a + n, 0)} records, found ${lines.length}`);
 
 const IDV: Record<string, (s: string) => boolean> = {
-  DE_TAX_ID: validSteuerId, FR_NIR: validNir, ES_NIF: validDni, ES_NIE: validNie, IT_FISCAL_CODE: validCodiceFiscale,
-  UK_NINO: validNino, NL_BSN: validBsn, PL_PESEL: validPesel, SE_PERSONNUMMER: validPersonnummer, SWIFT_CODE: validBic,
-  PERSON: validPerson, STREET_ADDRESS: validAddress,
+  DE_TAX_ID: validSteuerId,
+  FR_NIR: validNir,
+  ES_NIF: validDni,
+  ES_NIE: validNie,
+  IT_FISCAL_CODE: validCodiceFiscale,
+  UK_NINO: validNino,
+  NL_BSN: validBsn,
+  PL_PESEL: validPesel,
+  SE_PERSONNUMMER: validPersonnummer,
+  SWIFT_CODE: validBic,
+  PERSON: validPerson,
+  STREET_ADDRESS: validAddress,
 };
 const chance: Record<string, number> = {};
-let phoneOrMail = 0;
+let _phoneOrMail = 0;
 
 lines.forEach((line, i) => {
   let rec: { text: unknown; spans: unknown };
-  try { rec = JSON.parse(line); } catch { err(i, "not JSON"); return; }
+  try {
+    rec = JSON.parse(line);
+  } catch {
+    err(i, "not JSON");
+    return;
+  }
   const keys = Object.keys(rec).sort().join(",");
   if (keys !== "spans,text") err(i, `keys ${keys}`);
   const text = rec.text as string;
   const spans = rec.spans as { start: number; end: number; type: string }[];
-  if (typeof text !== "string" || !Array.isArray(spans)) { err(i, "shape"); return; }
-  if (seen.has(text)) err(i, `duplicate of line ${seen.get(text)! + 1}`);
+  if (typeof text !== "string" || !Array.isArray(spans)) {
+    err(i, "shape");
+    return;
+  }
+  if (seen.has(text)) err(i, `duplicate of line ${(seen.get(text) ?? 0) + 1}`);
   seen.set(text, i);
   const lang = blockOf(i);
   sentences[lang] ??= { pos: 0, neg: 0 };
@@ -289,20 +419,37 @@ lines.forEach((line, i) => {
   else sentences[lang].neg++;
   let lastEnd = -1;
   for (const s of spans) {
-    if (!Number.isInteger(s.start) || !Number.isInteger(s.end) || s.start < 0 || s.end > text.length || s.start >= s.end) { err(i, `bad offsets ${JSON.stringify(s)}`); continue; }
+    if (
+      !Number.isInteger(s.start) ||
+      !Number.isInteger(s.end) ||
+      s.start < 0 ||
+      s.end > text.length ||
+      s.start >= s.end
+    ) {
+      err(i, `bad offsets ${JSON.stringify(s)}`);
+      continue;
+    }
     if (s.start < lastEnd) err(i, "spans overlap or unsorted");
     lastEnd = s.end;
-    if (!TYPES.includes(s.type)) { err(i, `type ${s.type}`); continue; }
+    if (!TYPES.includes(s.type)) {
+      err(i, `type ${s.type}`);
+      continue;
+    }
     const v = text.slice(s.start, s.end);
     if (v !== v.trim() || /^[,.;:]|[,;:]$/.test(v)) err(i, `untrimmed span ${JSON.stringify(v)}`);
     // a span must not cut a word or number in two
-    if (/[\p{L}\d]/u.test(text[s.start - 1] ?? "") || /[\p{L}\d]/u.test(text[s.end] ?? "")) err(i, `span cuts a token: ${JSON.stringify(v)}`);
+    if (/[\p{L}\d]/u.test(text[s.start - 1] ?? "") || /[\p{L}\d]/u.test(text[s.end] ?? ""))
+      err(i, `span cuts a token: ${JSON.stringify(v)}`);
     const ok = s.type === "IBAN_CODE" ? validIban(v).ok : IDV[s.type](v);
-    if (!ok) err(i, `${s.type} fails its rule: ${JSON.stringify(v)}${s.type === "IBAN_CODE" ? " (" + validIban(v).why + ")" : ""}`);
+    if (!ok)
+      err(i, `${s.type} fails its rule: ${JSON.stringify(v)}${s.type === "IBAN_CODE" ? ` (${validIban(v).why})` : ""}`);
     count[s.type][lang] = (count[s.type][lang] ?? 0) + 1;
   }
   if (spans.length) {
-    if (/@|(?<![\d\w])\+\d{2}\s?\d|\b0\d{2,4}[ /-]\d{5,8}\b/.test(text)) { phoneOrMail++; err(i, "e-mail or phone number in a positive sentence"); }
+    if (/@|(?<![\d\w])\+\d{2}\s?\d|\b0\d{2,4}[ /-]\d{5,8}\b/.test(text)) {
+      _phoneOrMail++;
+      err(i, "e-mail or phone number in a positive sentence");
+    }
   } else {
     // information only: identifier-shaped runs in negatives that pass a check by chance
     for (const m of text.matchAll(/(?<![\d.])\d{9}(?![\d.])/g)) if (validBsn(m[0])) chance.BSN = (chance.BSN ?? 0) + 1;
@@ -310,11 +457,15 @@ lines.forEach((line, i) => {
       if (validSteuerId(m[0])) chance.SteuerId = (chance.SteuerId ?? 0) + 1;
       if (validPesel(m[0])) chance.PESEL = (chance.PESEL ?? 0) + 1;
     }
-    for (const m of text.matchAll(/(?<!\d)\d{10}(?!\d)/g)) if (validPersonnummer(m[0])) chance.Personnummer = (chance.Personnummer ?? 0) + 1;
-    for (const m of text.matchAll(/(?<![\dA-Z])\d{8}[A-Z](?![A-Z\d])/g)) if (validDni(m[0])) chance.DNI = (chance.DNI ?? 0) + 1;
-    for (const m of text.matchAll(/(?<![\dA-Z])[XYZ]\d{7}[A-Z](?![A-Z\d])/g)) if (validNie(m[0])) chance.NIE = (chance.NIE ?? 0) + 1;
+    for (const m of text.matchAll(/(?<!\d)\d{10}(?!\d)/g))
+      if (validPersonnummer(m[0])) chance.Personnummer = (chance.Personnummer ?? 0) + 1;
+    for (const m of text.matchAll(/(?<![\dA-Z])\d{8}[A-Z](?![A-Z\d])/g))
+      if (validDni(m[0])) chance.DNI = (chance.DNI ?? 0) + 1;
+    for (const m of text.matchAll(/(?<![\dA-Z])[XYZ]\d{7}[A-Z](?![A-Z\d])/g))
+      if (validNie(m[0])) chance.NIE = (chance.NIE ?? 0) + 1;
     for (const m of text.matchAll(/(?<!\d)[12]\d{14}(?!\d)/g)) if (validNir(m[0])) chance.NIR = (chance.NIR ?? 0) + 1;
-    for (const m of text.matchAll(/\b[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]\b/g)) if (validCodiceFiscale(m[0])) chance.CodiceFiscale = (chance.CodiceFiscale ?? 0) + 1;
+    for (const m of text.matchAll(/\b[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]\b/g))
+      if (validCodiceFiscale(m[0])) chance.CodiceFiscale = (chance.CodiceFiscale ?? 0) + 1;
     for (const m of text.matchAll(/\b[A-Z]{2}\d{6}[A-D]\b/g)) if (validNino(m[0])) chance.NINO = (chance.NINO ?? 0) + 1;
   }
 });
@@ -323,13 +474,17 @@ lines.forEach((line, i) => {
 const langs = BLOCKS.map(([l]) => l);
 console.log(`| type | ${langs.join(" | ")} | total |`);
 console.log(`|---|${langs.map(() => "---").join("|")}|---|`);
-for (const t of TYPES) console.log(`| ${t} | ${langs.map((l) => count[t][l] ?? "").join(" | ")} | ${Object.values(count[t]).reduce((a, b) => a + b, 0)} |`);
-const pos = Object.values(sentences).reduce((a, s) => a + s.pos, 0), neg = Object.values(sentences).reduce((a, s) => a + s.neg, 0);
+for (const t of TYPES)
+  console.log(
+    `| ${t} | ${langs.map((l) => count[t][l] ?? "").join(" | ")} | ${Object.values(count[t]).reduce((a, b) => a + b, 0)} |`,
+  );
+const pos = Object.values(sentences).reduce((a, s) => a + s.pos, 0),
+  neg = Object.values(sentences).reduce((a, s) => a + s.neg, 0);
 console.log(`records ${lines.length}: ${pos} with PII, ${neg} hard negatives`);
 console.log(langs.map((l) => `${l} ${sentences[l]?.pos}/${sentences[l]?.neg}`).join(", "));
 console.log(`negatives with identifier-shaped runs passing a check by chance: ${JSON.stringify(chance)}`);
 if (errors.length) {
-  console.error(`${errors.length} problem(s):\n` + errors.slice(0, 60).join("\n"));
+  console.error(`${errors.length} problem(s):\n${errors.slice(0, 60).join("\n")}`);
   process.exit(1);
 }
 console.log("OK: offsets, types, identifier rules, uniqueness");
