@@ -1,6 +1,8 @@
 /**
  * Held-out evaluation of the injection detector; prints JSON.
  *   node --import tsx bench/injection-eval.ts [--skip-cross] [--skip-document-folds]
+ *     [--model FILE --candidate NAME]   a candidate user-mode model (scripts/train-injection.ts
+ *     CANDIDATES) instead of the shipped one; cross-source figures retrain that candidate
  * Figures are on the test split only (a fixed hash of the normalised text; the shipped model
  * never saw it) and on Palisade's own fixture sets, which are evaluation-only. Cross-source
  * figures retrain the model without one source and test on that source.
@@ -11,7 +13,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildModel } from "../scripts/train-injection.js";
+import { buildModel, CANDIDATES } from "../scripts/train-injection.js";
 import { crossValidate, DOCUMENT_SEED, SIZES } from "../scripts/train-injection-document.js";
 import {
   createInjectionDetector,
@@ -147,7 +149,15 @@ function main(): void {
   const skipCross = process.argv.includes("--skip-cross");
   const skipDocumentFolds = process.argv.includes("--skip-document-folds");
   const rules = loadInjectionRules();
-  const model = loadInjectionModel();
+  const argument = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+  };
+  const modelFile = argument("--model");
+  const candidate = argument("--candidate") ?? "linear";
+  const trainOptions = CANDIDATES[candidate];
+  if (!trainOptions) throw new Error(`unknown candidate ${candidate}`);
+  const model = loadInjectionModel(modelFile);
   const documentModel = loadDocumentModel();
   const full = createInjectionDetector({ rules, model, documentModel });
   const windowsOnly = createInjectionDetector({ rules, model });
@@ -160,6 +170,7 @@ function main(): void {
   const benignTest = test.filter((s) => s.label === 0);
 
   const report: Record<string, unknown> = {
+    model: { file: modelFile ?? "shipped", candidate },
     data: {
       publicDistinctTexts: corpus.samples.length,
       droppedLabelConflicts: corpus.conflicts.length,
@@ -212,7 +223,7 @@ function main(): void {
       const train = [...corpus.samples, ...loadTrainingFixtures()].filter(
         (s) => s.split === "train" && s.source !== source && !heldKeys.has(s.key),
       );
-      const { model: crossModel } = buildModel(train);
+      const { model: crossModel } = buildModel(train, rules, { train: trainOptions });
       const detector = createInjectionDetector({ rules, model: crossModel });
       cross[source] = { ...measure(detector, held), trainSamples: train.length };
     }

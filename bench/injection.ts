@@ -1,6 +1,6 @@
 /**
  * Latency and memory of the injection detector; prints JSON.
- *   taskset -c 0 node --expose-gc --import tsx bench/injection.ts
+ *   taskset -c 0 node --expose-gc --import tsx bench/injection.ts [--model FILE]
  * User mode: inputs of about 200 B, 2 KB, 8 KB and 20 KB cut from the prompt-attack datasets
  * (half attacks, half benign). Document mode: inputs of the same sizes cut from composed
  * documents of every genre (bench/injection-document-data.ts, half with a hidden attack), timed
@@ -64,7 +64,8 @@ function main(): void {
   const before = memory();
   const loadStarted = performance.now();
   const rules = loadInjectionRules();
-  const model = loadInjectionModel();
+  const modelAt = process.argv.indexOf("--model");
+  const model = loadInjectionModel(modelAt >= 0 ? process.argv[modelAt + 1] : undefined);
   const documentModel = loadDocumentModel();
   const detector = createInjectionDetector({ rules, model, documentModel });
   const loadMs = performance.now() - loadStarted;

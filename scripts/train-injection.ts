@@ -6,6 +6,7 @@
  *   --validate   report a small hyper-parameter grid on a validation split carved from train
  *   --out FILE   write the model elsewhere
  *   --length-bands 200,1000   one operating point per length band (not shipped; see LENGTH_BANDS)
+ *   --candidate NAME   train one of CANDIDATES (default `linear`, the shipped one)
  *   --document   train document mode's span model instead (scripts/train-injection-document.ts)
  */
 import { createHash } from "node:crypto";
@@ -46,6 +47,27 @@ export const HYPER = { epochs: 6, learningRate: 0.1, l2: 1e-4 } as const;
  * benign trigger-word sentences of the detector's property test just over the threshold.
  */
 export const FEATURES: FeatureConfig = DEFAULT_FEATURE_CONFIG;
+/**
+ * Model candidates by name (`--candidate NAME`; scripts/train-injection-validate.ts compares them
+ * on the train split). `linear` is the shipped configuration; the others add a hidden layer
+ * (units per fold model × hidden buckets; the shipped file would hold five folds' units).
+ */
+export const CANDIDATES: Record<string, Partial<TrainOptions>> = {
+  linear: {},
+  "mlp-8x2^15": { hidden: { units: 8, dims: 1 << 15 } },
+  "mlp-8x2^16": { hidden: { units: 8, dims: 1 << 16 } },
+  "mlp-16x2^15": { hidden: { units: 16, dims: 1 << 15 } },
+  "mlp-8x2^15-lr0.02": { hidden: { units: 8, dims: 1 << 15, learningRate: 0.02 } },
+  "mlp-8x2^15-lr0.1": { hidden: { units: 8, dims: 1 << 15, learningRate: 0.1 } },
+  "mlp-8x2^15-init0.2": { hidden: { units: 8, dims: 1 << 15, init: 0.2 } },
+  "mlp-4x2^16": { hidden: { units: 4, dims: 1 << 16 } },
+  "mlp-8x2^15-norm1": { hidden: { units: 8, dims: 1 << 15, minNorm: 1 } },
+  "mlp-8x2^15-norm50": { hidden: { units: 8, dims: 1 << 15, minNorm: 50 } },
+  "mlp-8x2^15-norm50-lr0.02": { hidden: { units: 8, dims: 1 << 15, minNorm: 50, learningRate: 0.02 } },
+  "mlp-16x2^15-lr0.02": { hidden: { units: 16, dims: 1 << 15, learningRate: 0.02 } },
+  "mlp-8x2^15-lr0.01": { hidden: { units: 8, dims: 1 << 15, learningRate: 0.01 } },
+};
+
 /** Composed texts per label added to every training set (scripts/injection-augment.ts). */
 export const AUGMENT_PER_LABEL = 800;
 
@@ -131,6 +153,8 @@ export function buildModel(
   lengthShifts: number[] | undefined;
   outOfFoldBenign: number;
   outOfFoldRecall: number;
+  /** Each out-of-fold text's verdict at the operating point (for validation reports). */
+  outOfFold: { sample: Sample; flagged: boolean; score: number }[];
 } {
   const exclude = knownKeys();
   const folds = Array.from({ length: FOLDS }, (_, f) => {
@@ -198,27 +222,71 @@ export function buildModel(
   // Out-of-fold recall at that operating point: the figure to compare design choices by.
   let caught = 0;
   let attackCount = 0;
-  for (const fold of folds) {
+  const outOfFold: { sample: Sample; flagged: boolean; score: number }[] = [];
+  for (const [f, fold] of folds.entries()) {
     const detector = createInjectionDetector({ ...options.detector, rules, model: shifted(fold.model, shifts) });
-    for (const text of fold.attacks) if (detector.detect(text).verdict === "injection") caught++;
-    attackCount += fold.attacks.length;
+    for (const sample of train.filter((s) => foldOf(s) === f)) {
+      const result = detector.detect(sample.text);
+      const flagged = result.verdict === "injection";
+      if (sample.label === 1) {
+        attackCount++;
+        if (flagged) caught++;
+      }
+      outOfFold.push({ sample, flagged, score: result.score });
+    }
   }
   // The shipped model is the mean of the fold models rather than a refit on everything: the
   // operating point was measured on exactly these models, and a refit on more data scores
   // higher overall, so its false-positive rate would drift above the target.
-  const first = folds[0]?.model;
-  if (!first) throw new Error("no folds");
-  const weights = new Float32Array(first.weights.length);
-  for (const { model } of folds)
-    for (let i = 0; i < weights.length; i++) weights[i] = (weights[i] ?? 0) + (model.weights[i] ?? 0) / FOLDS;
-  const bias = folds.reduce((sum, { model }) => sum + model.bias, 0) / FOLDS;
-  const final = shifted({ features: first.features, weights, bias }, shifts);
+  const mean = meanModel(folds.map((f) => f.model));
+  const final = shifted(mean, shifts);
   return {
     model: final,
     lengthShifts: bands.length === 0 ? undefined : shifts,
     biasShift: low,
     outOfFoldBenign: benignCount,
     outOfFoldRecall: Math.round((caught / Math.max(1, attackCount)) * 10000) / 10000,
+    outOfFold,
+  };
+}
+
+/**
+ * The mean of the fold models' logits as one model: the linear weights and biases averaged, and
+ * (for an MLP) the fold models' hidden units side by side with their output weights divided by
+ * the number of folds, so the hidden term is also the mean of the folds' (units × folds in all).
+ */
+export function meanModel(models: readonly LinearModel[]): LinearModel {
+  const first = models[0];
+  if (!first) throw new Error("no folds");
+  const n = models.length;
+  const weights = new Float32Array(first.weights.length);
+  for (const model of models)
+    for (let i = 0; i < weights.length; i++) weights[i] = (weights[i] ?? 0) + (model.weights[i] ?? 0) / n;
+  const bias = models.reduce((sum, model) => sum + model.bias, 0) / n;
+  const layers = models.map((m) => m.hidden).filter((h) => h !== undefined);
+  if (layers.length === 0) return { features: first.features, weights, bias };
+  const one = layers[0];
+  if (!one || layers.length !== n) throw new Error("every fold model needs the same hidden layer");
+  const units = one.units * n;
+  const dims = one.dims;
+  const input = new Float32Array(dims * units);
+  for (const [m, layer] of layers.entries())
+    for (let row = 0; row < dims; row++)
+      for (let j = 0; j < one.units; j++)
+        input[row * units + m * one.units + j] = layer.input[row * one.units + j] as number;
+  const hiddenBias = new Float32Array(units);
+  const output = new Float32Array(units);
+  for (const [m, layer] of layers.entries())
+    for (let j = 0; j < one.units; j++) {
+      hiddenBias[m * one.units + j] = layer.bias[j] as number;
+      output[m * one.units + j] = (layer.output[j] as number) / n;
+    }
+  const minNorm = one.minNorm !== undefined ? { minNorm: one.minNorm } : {};
+  return {
+    features: first.features,
+    weights,
+    bias,
+    hidden: { units, dims, input, bias: hiddenBias, output, ...minNorm },
   };
 }
 
@@ -273,9 +341,14 @@ function main(): void {
           .filter((x) => x !== "")
           .map(Number)
       : LENGTH_BANDS;
+  const candidateIndex = args.indexOf("--candidate");
+  const candidate = candidateIndex >= 0 ? (args[candidateIndex + 1] ?? "") : "linear";
+  const trainOptions = CANDIDATES[candidate];
+  if (!trainOptions) throw new Error(`unknown candidate ${candidate}; one of ${Object.keys(CANDIDATES).join(", ")}`);
   const started = performance.now();
   const { model, biasShift, lengthShifts, outOfFoldBenign, outOfFoldRecall } = buildModel(train, undefined, {
     lengthBands,
+    train: trainOptions,
   });
   const seconds = (performance.now() - started) / 1000;
   const dataHash = createHash("sha256")
@@ -290,6 +363,7 @@ function main(): void {
   const file = toInjectionModelFile(model, {
     seed: SEED,
     ...HYPER,
+    ...(trainOptions.hidden ? { hidden: trainOptions.hidden } : {}),
     trainSamples: train.length,
     trainPositives: train.filter((s) => s.label === 1).length,
     trainNegatives: train.filter((s) => s.label === 0).length,

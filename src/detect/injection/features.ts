@@ -53,6 +53,11 @@ export interface FeatureExtractor {
   dot(text: string, weights: Int16Array): { sum: number; count: number };
   /** `dot` over `text.slice(from, to)` without allocating the slice (document windows). */
   dotRange(text: string, from: number, to: number, weights: Int16Array): { sum: number; count: number };
+  /**
+   * The buckets found by the last call, in its first `count` entries: a scratch buffer that the
+   * next call overwrites (the hidden layer reads it right after `dot`, without a copy).
+   */
+  lastIndexes(): Uint32Array;
 }
 
 /** Build an extractor for one feature configuration. */
@@ -197,6 +202,9 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
     },
     dotRange(text, from, to, weights) {
       return scan(text, weights, Math.max(0, from), Math.min(text.length, to));
+    },
+    lastIndexes() {
+      return out;
     },
   };
 }

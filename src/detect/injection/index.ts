@@ -54,6 +54,7 @@ export {
 } from "./metrics.js";
 export {
   createInjectionClassifier,
+  type HiddenLayer,
   type InjectionClassifier,
   type LengthBias,
   type LinearModel,

@@ -1,7 +1,9 @@
 /**
- * The learned classifier: logistic regression over hashed n-gram features (features.ts).
- * Stored as JSON with the weights quantised to little-endian int16 (times `weightScale`) in
- * base64, which keeps the file well under a megabyte; inference is pure TypeScript.
+ * The learned classifier: logistic regression over hashed n-gram features (features.ts),
+ * optionally with one hidden ReLU layer over the same features beside the linear term (a
+ * "wide and deep" MLP; format `palisade-injection-mlp/1`). Stored as JSON with the linear
+ * weights quantised to little-endian int16 (times `weightScale`) and the hidden layer's input
+ * weights to int8 (times `hidden.inputScale`), each in base64; inference is pure TypeScript.
  */
 import { z } from "zod";
 import { PalisadeError } from "../../core/index.js";
@@ -10,7 +12,7 @@ import { createFeatureExtractor, type FeatureConfig, type FeatureExtractor, feat
 /** The model file as committed (`rules/injection/model/injection-classifier.json`). */
 export const InjectionModelFileSchema = z
   .object({
-    format: z.literal("palisade-injection-linear/1"),
+    format: z.enum(["palisade-injection-linear/1", "palisade-injection-mlp/1"]),
     features: z
       .object({
         dims: z.number().int().positive(),
@@ -36,10 +38,31 @@ export const InjectionModelFileSchema = z
     weightScale: z.number().positive(),
     /** Base64 of `dims` little-endian int16 quantised weights. */
     weights: z.string(),
+    /** The MLP's hidden layer (format `palisade-injection-mlp/1` only). */
+    hidden: z
+      .object({
+        units: z.number().int().positive().max(1024),
+        /** Buckets of the hidden layer's input: a feature's bucket modulo `dims` (a power of two). */
+        dims: z.number().int().positive(),
+        /** Weight of one int8 step of `input`. */
+        inputScale: z.number().positive(),
+        /** Base64 of `dims × units` int8 weights, one row of `units` per bucket. */
+        input: z.string(),
+        bias: z.array(z.number()),
+        output: z.array(z.number()),
+        /** Floor on the feature count for the hidden layer's scale; absent, `features.minNorm`. */
+        minNorm: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .optional(),
     /** How it was trained: seed, data counts, hyper-parameters (informational). */
     training: z.record(z.string(), z.unknown()).optional(),
   })
-  .strict();
+  .strict()
+  .refine(
+    (m) => (m.format === "palisade-injection-mlp/1") === (m.hidden !== undefined),
+    "an mlp model needs a hidden layer and a linear one has none",
+  );
 export type InjectionModelFile = z.infer<typeof InjectionModelFileSchema>;
 
 /** A loaded linear model. */
@@ -54,6 +77,24 @@ export interface LinearModel {
   readonly genreBias?: Readonly<Record<string, number>>;
   /** An offset to the bias by text length (see the file schema): one operating point per band. */
   readonly lengthBias?: LengthBias;
+  /** One hidden ReLU layer over the same features, added to the linear logit (the MLP). */
+  readonly hidden?: HiddenLayer;
+}
+
+/**
+ * The MLP's hidden layer: logit += Σ_j output[j] · relu(bias[j] + s · Σ_f input[f mod dims][j]),
+ * with s the same feature scale as the linear term (featureScale).
+ */
+export interface HiddenLayer {
+  readonly units: number;
+  /** Hidden-layer buckets (a power of two, at most the feature dims): bucket = feature & (dims - 1). */
+  readonly dims: number;
+  /** `dims × units`, one row of `units` weights per bucket. */
+  readonly input: Float32Array;
+  readonly bias: Float32Array;
+  readonly output: Float32Array;
+  /** The hidden layer's own floor on the feature count for its scale; absent, the features' minNorm. */
+  readonly minNorm?: number;
 }
 
 /** Bias offsets by length band: `bias[i]` below `below[i]` characters, the last one above them all. */
@@ -86,19 +127,61 @@ export function createInjectionClassifier(model: LinearModel): InjectionClassifi
   const extractor: FeatureExtractor = createFeatureExtractor(model.features);
   const { quantised, scale } = quantise(model.weights);
   const bands = model.lengthBias;
+  const hidden = model.hidden ? createHiddenScorer(model.hidden) : undefined;
+  const hiddenFloor = Math.max(model.hidden?.minNorm ?? model.features.minNorm, 1);
+  const hiddenScale = (count: number): number => 1 / Math.sqrt(Math.max(count, hiddenFloor));
+  const combine = (bias: number, sum: number, count: number): number => {
+    const s = count === 0 ? 0 : featureScale(model.features, count);
+    const linear = bias + sum * scale * s;
+    return hidden ? linear + hidden(extractor.lastIndexes(), count, count === 0 ? 0 : hiddenScale(count)) : linear;
+  };
   const logit = (text: string): number => {
-    const bias = model.bias + lengthOffset(bands, text.length);
     const { sum, count } = extractor.dot(text, quantised);
-    if (count === 0) return bias;
-    return bias + sum * scale * featureScale(model.features, count);
+    return combine(model.bias + lengthOffset(bands, text.length), sum, count);
   };
   const predictRange = (text: string, from: number, to: number): number => {
     const bias = model.bias + lengthOffset(bands, Math.min(text.length, to) - Math.max(0, from));
     const { sum, count } = extractor.dotRange(text, from, to, quantised);
-    if (count === 0) return sigmoid(bias);
-    return sigmoid(bias + sum * scale * featureScale(model.features, count));
+    return sigmoid(combine(bias, sum, count));
   };
   return { model, logit, predict: (text) => sigmoid(logit(text)), predictRange };
+}
+
+/**
+ * The hidden layer's contribution for the first `count` buckets of `indexes`, each scaled by `s`.
+ * Int8 weights summed in an Int32Array: the rows stay in cache and the adds are integer.
+ */
+function createHiddenScorer(layer: HiddenLayer): (indexes: Uint32Array, count: number, s: number) => number {
+  const { quantised, scale } = quantise8(layer.input);
+  const units = layer.units;
+  const mask = layer.dims - 1;
+  const sums = new Int32Array(units);
+  const bias = Float64Array.from(layer.bias);
+  const output = Float64Array.from(layer.output);
+  return (indexes, count, s) => {
+    sums.fill(0);
+    for (let k = 0; k < count; k++) {
+      const row = ((indexes[k] as number) & mask) * units;
+      for (let j = 0; j < units; j++) sums[j] = (sums[j] as number) + (quantised[row + j] as number);
+    }
+    const step = s * scale;
+    let z = 0;
+    for (let j = 0; j < units; j++) {
+      const a = (bias[j] as number) + (sums[j] as number) * step;
+      if (a > 0) z += a * (output[j] as number);
+    }
+    return z;
+  };
+}
+
+/** Int8 weights and their step (the hidden layer's input weights), as stored in the model file. */
+export function quantise8(weights: Float32Array): { quantised: Int8Array; scale: number } {
+  let max = 0;
+  for (const w of weights) max = Math.max(max, Math.abs(w));
+  const scale = max > 0 ? max / 127 : 1;
+  const quantised = new Int8Array(weights.length);
+  for (let i = 0; i < weights.length; i++) quantised[i] = Math.round((weights[i] ?? 0) / scale);
+  return { quantised, scale };
 }
 
 /**
@@ -126,7 +209,7 @@ export function parseInjectionModel(value: unknown, file: string): LinearModel {
       input: file,
     });
   }
-  const { features, bias, weights, weightScale, genreBias, lengthBias } = parsed.data;
+  const { features, bias, weights, weightScale, genreBias, lengthBias, hidden } = parsed.data;
   if ((features.dims & (features.dims - 1)) !== 0) {
     throw new PalisadeError("bad-config", `${file}: features.dims must be a power of two`, { input: file });
   }
@@ -144,6 +227,31 @@ export function parseInjectionModel(value: unknown, file: string): LinearModel {
     weights: array,
     ...(genreBias ? { genreBias } : {}),
     ...(lengthBias ? { lengthBias } : {}),
+    ...(hidden ? { hidden: parseHidden(hidden, features.dims, file) } : {}),
+  };
+}
+
+function parseHidden(
+  hidden: NonNullable<InjectionModelFile["hidden"]>,
+  featureDims: number,
+  file: string,
+): HiddenLayer {
+  const { units, dims } = hidden;
+  const bad = (why: string) => new PalisadeError("bad-config", `${file}: ${why}`, { input: file });
+  if ((dims & (dims - 1)) !== 0 || dims > featureDims) throw bad("hidden.dims must be a power of two ≤ features.dims");
+  if (hidden.bias.length !== units || hidden.output.length !== units)
+    throw bad("hidden.bias and output need one value per unit");
+  const bytes = Buffer.from(hidden.input, "base64");
+  if (bytes.length !== dims * units) throw bad(`expected ${dims * units} hidden weights, found ${bytes.length}`);
+  const input = new Float32Array(dims * units);
+  for (let i = 0; i < input.length; i++) input[i] = bytes.readInt8(i) * hidden.inputScale;
+  return {
+    units,
+    dims,
+    input,
+    bias: Float32Array.from(hidden.bias),
+    output: Float32Array.from(hidden.output),
+    ...(hidden.minNorm !== undefined ? { minNorm: hidden.minNorm } : {}),
   };
 }
 
@@ -152,8 +260,9 @@ export function toInjectionModelFile(model: LinearModel, training?: Record<strin
   const { quantised, scale: weightScale } = quantise(model.weights);
   const bytes = Buffer.alloc(quantised.length * 2);
   for (let i = 0; i < quantised.length; i++) bytes.writeInt16LE(quantised[i] ?? 0, i * 2);
+  const hidden = model.hidden;
   return {
-    format: "palisade-injection-linear/1",
+    format: hidden ? "palisade-injection-mlp/1" : "palisade-injection-linear/1",
     features: { ...model.features, charNgrams: [...model.features.charNgrams] },
     bias: model.bias,
     ...(model.genreBias ? { genreBias: { ...model.genreBias } } : {}),
@@ -162,6 +271,20 @@ export function toInjectionModelFile(model: LinearModel, training?: Record<strin
       : {}),
     weightScale,
     weights: bytes.toString("base64"),
+    ...(hidden ? { hidden: toHiddenFile(hidden) } : {}),
     ...(training ? { training } : {}),
+  };
+}
+
+function toHiddenFile(hidden: HiddenLayer): NonNullable<InjectionModelFile["hidden"]> {
+  const { quantised, scale } = quantise8(hidden.input);
+  return {
+    units: hidden.units,
+    dims: hidden.dims,
+    inputScale: scale,
+    input: Buffer.from(quantised.buffer, quantised.byteOffset, quantised.byteLength).toString("base64"),
+    bias: [...hidden.bias],
+    output: [...hidden.output],
+    ...(hidden.minNorm !== undefined ? { minNorm: hidden.minNorm } : {}),
   };
 }
