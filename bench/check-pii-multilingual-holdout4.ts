@@ -41,6 +41,14 @@ const TYPES = [
   "STREET_ADDRESS",
 ];
 
+// ------------------------------------------------------------------ helpers
+/** `arr[i]`, throwing if the index is out of range (for array and string indexing under noUncheckedIndexedAccess). */
+function at<T>(arr: ArrayLike<T>, i: number): T {
+  const v = arr[i];
+  if (v === undefined) throw new Error(`index ${i} out of range (length ${arr.length})`);
+  return v;
+}
+
 // ------------------------------------------------------------------ validators
 function validSteuerId(raw: string): boolean {
   if (!/^\d{11}$|^\d{2} \d{3} \d{3} \d{3}$|^\d{3} \d{3} \d{3} \d{2}$/.test(raw)) return false;
@@ -51,12 +59,12 @@ function validSteuerId(raw: string): boolean {
   for (const d of head) counts.set(d, (counts.get(d) ?? 0) + 1);
   const multi = [...counts.entries()].filter(([, c]) => c > 1);
   if (multi.length !== 1) return false;
-  const [digit, times] = multi[0];
+  const [digit, times] = at(multi, 0);
   if (times === 2 && counts.size !== 9) return false;
   if (times === 3) {
     if (counts.size !== 8) return false;
     const pos = head.map((d, i) => (d === digit ? i : -1)).filter((i) => i >= 0);
-    if (pos[1] === pos[0] + 1 && pos[2] === pos[1] + 1) return false;
+    if (at(pos, 1) === at(pos, 0) + 1 && at(pos, 2) === at(pos, 1) + 1) return false;
   }
   if (times > 3) return false;
   // ISO/IEC 7064, MOD 11,10
@@ -85,7 +93,7 @@ function validNir(raw: string): boolean {
   if (dept === "2A") num = `${num.slice(0, 5)}19${num.slice(7)}`;
   else if (dept === "2B") num = `${num.slice(0, 5)}18${num.slice(7)}`;
   else if (dept === "00" || dept === "20" || dept === "96" || dept === "98") return false;
-  if (dept === "97" && !/^[1-6]$/.test(s[7])) return false;
+  if (dept === "97" && !/^[1-6]$/.test(at(s, 7))) return false;
   let r = 0;
   for (const ch of num) r = (r * 10 + Number(ch)) % 97;
   return 97 - r === Number(s.slice(13));
@@ -95,7 +103,7 @@ const DNI_TABLE = "TRWAGMYFPDXBNJZSQVHLCKE";
 function validDni(raw: string): boolean {
   const m = /^(\d{8})[- ]?([A-Z])$|^(\d{2})\.(\d{3})\.(\d{3})-([A-Z])$/.exec(raw);
   if (!m) return false;
-  const digits = m[1] ?? m[3] + m[4] + m[5];
+  const digits = m[1] ?? at(m, 3) + at(m, 4) + at(m, 5);
   const letter = m[2] ?? m[6];
   return DNI_TABLE.charAt(Number(digits) % 23) === letter;
 }
@@ -147,7 +155,9 @@ function cfOddValue(ch: string): number {
     Y: 24,
     Z: 23,
   };
-  return table[ch];
+  const v = table[ch];
+  if (v === undefined) throw new Error(`no odd-position value for ${JSON.stringify(ch)}`);
+  return v;
 }
 void ODD_MAP;
 function cfEvenValue(ch: string): number {
@@ -155,7 +165,7 @@ function cfEvenValue(ch: string): number {
 }
 function cinOf(s: string): string {
   let sum = 0;
-  for (let i = 0; i < s.length; i++) sum += i % 2 === 0 ? cfOddValue(s[i]) : cfEvenValue(s[i]);
+  for (let i = 0; i < s.length; i++) sum += i % 2 === 0 ? cfOddValue(at(s, i)) : cfEvenValue(at(s, i));
   return String.fromCharCode(65 + (sum % 26));
 }
 function validCodiceFiscale(raw: string): boolean {
@@ -177,8 +187,8 @@ function validNino(raw: string): boolean {
   const m = /^([A-Z]{2}) ?(\d{2}) ?(\d{2}) ?(\d{2}) ?([A-D])$/.exec(raw);
   if (!m) return false;
   if (!/^[A-Z]{2} \d{2} \d{2} \d{2} [A-D]$|^[A-Z]{2}\d{6}[A-D]$|^[A-Z]{2} \d{6} [A-D]$/.test(raw)) return false;
-  const pre = m[1];
-  if ("DFIQUV".includes(pre[0]) || "DFIQUVO".includes(pre[1])) return false;
+  const pre = at(m, 1);
+  if ("DFIQUV".includes(at(pre, 0)) || "DFIQUVO".includes(at(pre, 1))) return false;
   return !["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"].includes(pre);
 }
 
@@ -199,11 +209,11 @@ function validPesel(raw: string): boolean {
   if (!/^\d{11}$/.test(raw)) return false;
   const d = raw.split("").map(Number);
   const w = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
-  const sum = w.reduce((a, x, i) => a + x * d[i], 0);
+  const sum = w.reduce((a, x, i) => a + x * at(d, i), 0);
   if ((10 - (sum % 10)) % 10 !== d[10]) return false;
-  let yy = d[0] * 10 + d[1],
-    mm = d[2] * 10 + d[3];
-  const dd = d[4] * 10 + d[5];
+  let yy = at(d, 0) * 10 + at(d, 1),
+    mm = at(d, 2) * 10 + at(d, 3);
+  const dd = at(d, 4) * 10 + at(d, 5);
   let century = 1900;
   if (mm > 80) {
     century = 1800;
@@ -227,6 +237,8 @@ function validPersonnummer(raw: string): boolean {
   const m = /^(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{3})(\d)$/.exec(raw);
   if (!m) return false;
   const [, cc, yy, mo, dd, sep, nnn, c] = m;
+  if (yy === undefined || mo === undefined || dd === undefined || nnn === undefined)
+    throw new Error(`personnummer groups missing in ${JSON.stringify(raw)}`);
   if (cc && sep === "+") return false;
   const ten = yy + mo + dd + nnn;
   let sum = 0;
@@ -366,6 +378,11 @@ const err = (i: number, m: string) => errors.push(`line ${i + 1}: ${m}`);
 const seen = new Map<string, number>();
 const count: Record<string, Record<string, number>> = {};
 for (const t of TYPES) count[t] = {};
+const countsOf = (t: string): Record<string, number> => {
+  const c = count[t];
+  if (!c) throw new Error(`no counts for type ${t}`);
+  return c;
+};
 const sentences: Record<string, { pos: number; neg: number }> = {};
 const blockOf = (i: number): string => {
   let acc = 0;
@@ -440,10 +457,17 @@ lines.forEach((line, i) => {
     // a span must not cut a word or number in two
     if (/[\p{L}\d]/u.test(text[s.start - 1] ?? "") || /[\p{L}\d]/u.test(text[s.end] ?? ""))
       err(i, `span cuts a token: ${JSON.stringify(v)}`);
-    const ok = s.type === "IBAN_CODE" ? validIban(v).ok : IDV[s.type](v);
+    let ok: boolean;
+    if (s.type === "IBAN_CODE") ok = validIban(v).ok;
+    else {
+      const validate = IDV[s.type];
+      if (!validate) throw new Error(`no validator for type ${s.type}`);
+      ok = validate(v);
+    }
     if (!ok)
       err(i, `${s.type} fails its rule: ${JSON.stringify(v)}${s.type === "IBAN_CODE" ? ` (${validIban(v).why})` : ""}`);
-    count[s.type][lang] = (count[s.type][lang] ?? 0) + 1;
+    const perLang = countsOf(s.type);
+    perLang[lang] = (perLang[lang] ?? 0) + 1;
   }
   if (spans.length) {
     if (/@|(?<![\d\w])\+\d{2}\s?\d|\b0\d{2,4}[ /-]\d{5,8}\b/.test(text)) {
@@ -476,7 +500,7 @@ console.log(`| type | ${langs.join(" | ")} | total |`);
 console.log(`|---|${langs.map(() => "---").join("|")}|---|`);
 for (const t of TYPES)
   console.log(
-    `| ${t} | ${langs.map((l) => count[t][l] ?? "").join(" | ")} | ${Object.values(count[t]).reduce((a, b) => a + b, 0)} |`,
+    `| ${t} | ${langs.map((l) => countsOf(t)[l] ?? "").join(" | ")} | ${Object.values(countsOf(t)).reduce((a, b) => a + b, 0)} |`,
   );
 const pos = Object.values(sentences).reduce((a, s) => a + s.pos, 0),
   neg = Object.values(sentences).reduce((a, s) => a + s.neg, 0);

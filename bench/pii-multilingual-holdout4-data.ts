@@ -19,6 +19,20 @@ import { fileURLToPath } from "node:url";
 
 export const SEED = 4_071_226;
 
+// ---------------------------------------------------------------- checked access
+/** `arr[i]`, throwing if the index is out of range (array and string indexing under noUncheckedIndexedAccess). */
+function at<T>(arr: ArrayLike<T>, i: number): T {
+  const v = arr[i];
+  if (v === undefined) throw new Error(`index ${i} out of range (length ${arr.length})`);
+  return v;
+}
+/** `rec[key]`, throwing if the key is absent. */
+function get<V>(rec: Record<string, V>, key: string, what: string): V {
+  const v = rec[key];
+  if (v === undefined) throw new Error(`no ${what} for ${JSON.stringify(key)}`);
+  return v;
+}
+
 // ---------------------------------------------------------------- random
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -32,7 +46,7 @@ function mulberry32(seed: number): () => number {
 }
 const rnd = mulberry32(SEED);
 const ri = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
-const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)];
+const pick = <T>(a: readonly T[]): T => at(a, Math.floor(rnd() * a.length));
 const chance = (p: number) => rnd() < p;
 const dig = (n: number) => Array.from({ length: n }, () => ri(0, 9)).join("");
 const dig1 = (n: number) => String(ri(1, 9)) + dig(n - 1);
@@ -42,7 +56,10 @@ const upLetters = (n: number, from = "ABCDEFGHJKLMNPRSTUVWXYZ") =>
 function shuffle<T>(a: T[]): T[] {
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
+    const ai = at(a, i),
+      aj = at(a, j);
+    a[i] = aj;
+    a[j] = ai;
   }
   return a;
 }
@@ -110,7 +127,7 @@ function deTaxIdDigits(): string {
     if (ten[0] === 0) continue;
     if (triple >= 0) {
       const pos = ten.map((d, i) => (d === triple ? i : -1)).filter((i) => i >= 0);
-      if (pos[2] - pos[0] === 2) continue; // three in a row are not issued
+      if (at(pos, 2) - at(pos, 0) === 2) continue; // three in a row are not issued
     }
     let product = 10;
     for (const d of ten) {
@@ -188,13 +205,14 @@ function nie(): string {
 const CF_ODD: Record<string, number> = {};
 {
   const oddVals = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
-  for (let i = 0; i < 10; i++) CF_ODD[String(i)] = oddVals[i];
-  for (let i = 0; i < 26; i++) CF_ODD[String.fromCharCode(65 + i)] = oddVals[i];
+  for (let i = 0; i < 10; i++) CF_ODD[String(i)] = at(oddVals, i);
+  for (let i = 0; i < 26; i++) CF_ODD[String.fromCharCode(65 + i)] = at(oddVals, i);
 }
 const cfEven = (c: string) => (c >= "0" && c <= "9" ? Number(c) : c.charCodeAt(0) - 65);
 function cfCheckChar(s15: string): string {
   let sum = 0;
-  for (let i = 0; i < s15.length; i++) sum += i % 2 === 0 ? CF_ODD[s15[i]] : cfEven(s15[i]);
+  for (let i = 0; i < s15.length; i++)
+    sum += i % 2 === 0 ? get(CF_ODD, at(s15, i), "odd-position value") : cfEven(at(s15, i));
   return String.fromCharCode(65 + (sum % 26));
 }
 const normLatin = (s: string) =>
@@ -253,7 +271,7 @@ function codiceFiscale(p: Person, foreign: boolean): string {
     fn = normLatin(p.first);
   const sur = `${consonants(sn) + vowels(sn)}XXX`.slice(0, 3);
   const fc = consonants(fn);
-  const nam = fc.length >= 4 ? fc[0] + fc[2] + fc[3] : `${fc + vowels(fn)}XXX`.slice(0, 3);
+  const nam = fc.length >= 4 ? at(fc, 0) + at(fc, 2) + at(fc, 3) : `${fc + vowels(fn)}XXX`.slice(0, 3);
   const b = birth(1945, 2005);
   const day = b.d + (p.sex === "f" ? 40 : 0);
   let body =
@@ -268,7 +286,10 @@ function codiceFiscale(p: Person, foreign: boolean): string {
     const positions = [14, 13, 12, 10, 9, 7, 6];
     const k = ri(1, 3);
     const arr = [...body];
-    for (let i = 0; i < k; i++) arr[positions[i]] = "LMNPQRSTUV"[Number(arr[positions[i]])];
+    for (let i = 0; i < k; i++) {
+      const p = at(positions, i);
+      arr[p] = at("LMNPQRSTUV", Number(at(arr, p)));
+    }
     body = arr.join("");
   }
   return body + cfCheckChar(body);
@@ -314,7 +335,7 @@ function pesel(sex?: "f" | "m"): string {
   const body = body0 + sexDigit;
   const w = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
   let s = 0;
-  for (let i = 0; i < 10; i++) s += w[i] * Number(body[i]);
+  for (let i = 0; i < 10; i++) s += at(w, i) * Number(body[i]);
   return body + ((10 - (s % 10)) % 10);
 }
 
@@ -359,7 +380,7 @@ function withIbanCheck(cc: string, bban: string): string {
 function esDc(ten: string): number {
   const w = [1, 2, 4, 8, 5, 10, 9, 7, 3, 6];
   let s = 0;
-  for (let i = 0; i < 10; i++) s += w[i] * Number(ten[i]);
+  for (let i = 0; i < 10; i++) s += at(w, i) * Number(ten[i]);
   const d = 11 - (s % 11);
   return d === 11 ? 0 : d === 10 ? 1 : d;
 }
@@ -483,7 +504,7 @@ function ibanCompact(cc: string, bank: Bank): string {
       const first7 = bank.code + dig(4);
       const w = [3, 9, 7, 1, 3, 9, 7];
       let s = 0;
-      for (let i = 0; i < 7; i++) s += w[i] * Number(first7[i]);
+      for (let i = 0; i < 7; i++) s += at(w, i) * Number(first7[i]);
       return withIbanCheck(cc, first7 + ((10 - (s % 10)) % 10) + dig(16));
     }
     case "SE":
@@ -493,7 +514,7 @@ function ibanCompact(cc: string, bank: Bank): string {
 }
 type Acct = { iban: string; bic: string; bank: string };
 function account(cc: string, grouped?: boolean): Acct {
-  const bank = pick(BANKS[cc]);
+  const bank = pick(get(BANKS, cc, "banks"));
   const c = ibanCompact(cc, bank);
   const g = grouped ?? chance(0.6);
   const iban = g ? c.replace(/(.{4})/g, "$1 ").trim() : c;
@@ -1368,7 +1389,7 @@ function plFem(s: string): string {
   return s.replace(/ski$/, "ska").replace(/cki$/, "cka").replace(/dzki$/, "dzka");
 }
 function person(lang: string, opts: { foreign?: boolean; sex?: "f" | "m" } = {}): Person {
-  const pool = NAMES[lang];
+  const pool = get(NAMES, lang, "name pool");
   const useForeign = opts.foreign ?? chance(0.16);
   if (useForeign) {
     const cands = opts.sex ? pool.foreign.filter((x) => x[2] === opts.sex) : pool.foreign;
@@ -3175,13 +3196,13 @@ const vBsn = (s: string) => {
 const vPesel = (s: string) => {
   const w = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
   let t = 0;
-  for (let i = 0; i < 10; i++) t += w[i] * Number(s[i]);
+  for (let i = 0; i < 10; i++) t += at(w, i) * Number(s[i]);
   return (10 - (t % 10)) % 10 === Number(s[10]);
 };
 const vLuhn10 = (s: string) => luhnCheck(s.slice(0, 9)) === Number(s[9]);
 const vNir = (s: string) => 97 - Number(BigInt(s.slice(0, 13)) % 97n) === Number(s.slice(13));
 const vDni = (s: string) => DNI_LETTERS[Number(s.slice(0, 8)) % 23] === s[8];
-const vNie = (s: string) => DNI_LETTERS[Number(BigInt("XYZ".indexOf(s[0]) + s.slice(1, 8)) % 23n)] === s[8];
+const vNie = (s: string) => DNI_LETTERS[Number(BigInt("XYZ".indexOf(at(s, 0)) + s.slice(1, 8)) % 23n)] === s[8];
 
 // Values that pass an identifier's check digits, used as order/article numbers in negatives.
 const luckyNir = () => nir().replace(/ /g, "");
@@ -3201,7 +3222,7 @@ const luckyCf = () => {
   return b + cfCheckChar(b);
 };
 
-const BICWORDS: Record<string, string[]> = {
+const BICWORDS = {
   de: ["GESPERRT", "ANGEBOTE", "UMTAUSCH", "ABHOLUNG", "VERTRAULICH", "RECHNUNG", "ERLEDIGT", "FEIERTAG"],
   fr: ["ANNONCES", "URGENCES", "BLOQUANT", "PRIORITE", "GRATUITE", "INSCRIPTION"],
   es: ["GRATUITO", "RECIBIDO", "CERRADOS", "ATENCION", "INFORMACION", "REBAJADO"],
@@ -3210,7 +3231,7 @@ const BICWORDS: Record<string, string[]> = {
   en: ["BREAKING", "FEEDBACK", "REQUIRED", "DEADLINE", "WORKSHOP", "UNSUBSCRIBE", "APPOINTMENT"],
   pl: ["PROMOCJA", "PRZELEWY", "ODBIORCA", "ROZLICZENIE", "ZALICZKA", "KOMUNIKAT"],
   sv: ["LEVERANS", "SEMESTER", "INBJUDAN", "FAKTUROR", "KONTAKTA", "INFORMATION"],
-};
+} satisfies Record<string, string[]>;
 const ibanFrag = (cc: string) => `${cc}${pad(ri(2, 98), 2)} ${dig(4)}`;
 const isbn13 = () => {
   const b = `978${pick(["3", "2", "84", "88", "90", "1", "83", "91"])}`;
@@ -3525,7 +3546,7 @@ function build(): { recs: Rec[]; langOf: string[] } {
         i = 0;
       while (made < n) {
         if (++tries > n * 50) throw new Error(`${lang}: cannot make ${n} distinct sentences`);
-        const r = tpls[i % tpls.length]();
+        const r = at(tpls, i % tpls.length)();
         i++;
         if (seen.has(r.text)) continue;
         seen.add(r.text);
@@ -3586,22 +3607,29 @@ if (isMain) {
     langs.map((l) => [l, { pos: 0, neg: 0 }]),
   );
   recs.forEach((r, i) => {
-    const l = langOf[i];
-    if (r.spans.length) sent[l].pos++;
-    else sent[l].neg++;
-    for (const s of r.spans) table[s.type][l]++;
+    const l = at(langOf, i);
+    const sl = get(sent, l, "sentence counts");
+    if (r.spans.length) sl.pos++;
+    else sl.neg++;
+    for (const s of r.spans) {
+      const row = get(table, s.type, "count row");
+      row[l] = get(row, l, "count") + 1;
+    }
   });
   console.log(`| type | ${langs.join(" | ")} | total |`);
   console.log(`|---|${langs.map(() => "---").join("|")}|---|`);
   for (const t of types) {
-    const row = langs.map((l) => table[t][l] || "");
-    console.log(`| ${t} | ${row.join(" | ")} | ${langs.reduce((a, l) => a + table[t][l], 0)} |`);
+    const counts = get(table, t, "count row");
+    const row = langs.map((l) => get(counts, l, "count") || "");
+    console.log(`| ${t} | ${row.join(" | ")} | ${langs.reduce((a, l) => a + get(counts, l, "count"), 0)} |`);
   }
   const pos = recs.filter((r) => r.spans.length).length;
   console.log(
     `sentences ${recs.length}: ${pos} with PII (${recs.reduce((a, r) => a + r.spans.length, 0)} spans), ${recs.length - pos} without`,
   );
-  console.log(langs.map((l) => `${l} ${sent[l].pos}/${sent[l].neg}`).join(", "));
+  console.log(
+    langs.map((l) => `${l} ${get(sent, l, "sentence counts").pos}/${get(sent, l, "sentence counts").neg}`).join(", "),
+  );
   const distinct = (t: string) =>
     new Set(recs.flatMap((r) => r.spans.filter((s) => s.type === t).map((s) => r.text.slice(s.start, s.end)))).size;
   console.log(`distinct PERSON ${distinct("PERSON")}, distinct STREET_ADDRESS ${distinct("STREET_ADDRESS")}`);
@@ -3610,7 +3638,8 @@ if (isMain) {
       let i = 0;
       return langs
         .map((l) => {
-          const n = sent[l].pos + sent[l].neg;
+          const sl = get(sent, l, "sentence counts");
+          const n = sl.pos + sl.neg;
           const s = `${l} ${i + 1}-${i + n}`;
           i += n;
           return s;
