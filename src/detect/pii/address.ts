@@ -3,14 +3,19 @@
  * word where each language puts it: "Hauptstraße 5", "Kalverstraat 92", "Calle Mayor 14",
  * "Via Roma 10", "12 rue de la Paix", "221B Baker Street"), then optionally the locality in that
  * country's order, accepted only when its postcode has the country's shape and range (DE 5 digits,
- * AT and CH 4, FR, ES and IT 5, NL 4 digits and 2 letters, UK postcode, US ZIP). A street with
- * a house number scores 0.8, with a valid postcode and city 0.9. Every address holds a digit, so
- * the grammar runs only near digits.
+ * AT and CH 4, FR, ES and IT 5, NL 4 digits and 2 letters, PL `NN-NNN`, SE `NNN NN`, UK postcode,
+ * US ZIP). Each country's additions to the house number come after it: a Spanish floor and door
+ * (`3.º B`, `bajo`, `ático`), a Polish flat (`m. 4`), a Swedish flat number (`lgh 1102`), a Dutch
+ * or Italian suffix (`hs`, `bis`, `/A`); a UK flat comes before the street (`Flat 3, 12 Mill Lane`).
+ * A street with a house number scores 0.8 (0.86 when a street-type word opens it, so a namesake
+ * inside, "Via Carlo Felice 1", stays a street), with a valid postcode and city 0.95. A street
+ * without a type word ("Brink 2", "90 Kingsway") counts only with a valid postcode and city. Every
+ * address holds a digit, so the grammar runs only near digits.
  */
 import type { Detection } from "../detection.js";
 import { createScanHints, type Recognizer, type RecognizerHold, type ScanHints } from "./recognizer.js";
 
-type Country = "DE" | "AT" | "CH" | "NL" | "ES" | "IT" | "FR" | "UK" | "US";
+type Country = "DE" | "AT" | "CH" | "NL" | "ES" | "IT" | "FR" | "PL" | "SE" | "UK" | "US";
 
 /** Lower-case words an address may contain: particles of names and cities, street types, "bis". */
 export const ADDRESS_LOWER_WORDS: ReadonlySet<string> = new Set(
@@ -19,17 +24,29 @@ export const ADDRESS_LOWER_WORDS: ReadonlySet<string> = new Set(
     "sur sous en y e aan op bij ter te upon on bei " +
     "rue avenue av boulevard bd place allée impasse chemin quai cours route square passage faubourg " +
     "calle avenida avda paseo plaza pza camino carrer carretera ronda rambla travesía glorieta " +
-    "via viale corso piazza piazzale largo vicolo strada lungomare contrada bis ter"
+    "via viale corso piazza piazzale largo vicolo strada lungomare contrada bis ter " +
+    // German city and street particles ("Bad Homburg vor der Höhe", "Straße des 17. Juni", "Auf dem Kamp").
+    "vor dem des ob " +
+    // Unit words after a house number: Dutch "hs", Spanish floors, Polish "m."/"lok.", Swedish "lgh".
+    "hs bajo ático atico entlo principal pral izda dcha izq dcha der ul al pl os m lok lgh a b c d e f g h"
   ).split(" "),
 );
 
 /** A capitalised word, hyphenated parts allowed ("Karl-Marx-Straße", "Saint-Denis"). */
 const W = "\\p{Lu}[\\p{L}\\p{M}'’]{0,30}(?:-\\p{L}[\\p{L}\\p{M}'’]{0,30}){0,3}";
-const PARTICLE = "(?:de|del|della|delle|dello|dei|degli|di|da|du|des|la|le|les|los|las|van|von|der|den|het|y)";
+const PARTICLE =
+  "(?:de['’]|de|do|dos|das|del|della|delle|dello|dei|degli|di|da|du|des|la|le|les|los|las|van|von|der|den|het|y)";
 /** One word of a street name after its type: particles, then an elided article, then the word. */
 const NAME_WORD = `(?:${PARTICLE} ){0,2}(?:[dlDL]['’]|[Dd]ell['’])?${W}`;
 const NAMES = `${NAME_WORD}(?: ${NAME_WORD}){0,3}`;
-const HOUSE = "\\d{1,4}[A-Za-z]?(?:[-/]\\d{1,4}[A-Za-z]?)?";
+/**
+ * A house number: digits, a letter or "bis"/"ter" glued to it ("23a", "29bis"), a second number or
+ * a letter after a dash or slash ("117-2", "73/34", "14/A"), and a suffix word after a space where
+ * the country writes one: Dutch "hs" (huis, ground floor), Italian "bis", a German letter before
+ * a comma ("91 a, 06119 Halle").
+ */
+const HOUSE =
+  "\\d{1,4}(?:bis|ter|[A-Za-z])?(?:[-/](?:\\d{1,4}[A-Za-z]?|[A-Za-z](?![\\p{L}\\p{N}])))?(?: (?:hs|bis|ter)(?![\\p{L}\\p{N}])| [a-h](?=,))?";
 const END = "(?![\\p{L}\\p{N}])";
 const START = "(?<![\\p{L}\\p{N}.,/-])";
 
@@ -37,6 +54,17 @@ const GERMAN_TYPES = "straße|strasse|str\\.|weg|allee|platz|gasse|chaussee";
 /** Street types that also end ordinary words ("Spring 2024", "Engineering 101", "Notepad 2"). */
 const WEAK_TYPES = "ring|damm|ufer|markt|steig|pfad|graben|pad";
 const DUTCH_TYPES = "straat|gracht|laan|plein|kade|singel|dijk|steeg|dreef|weg";
+/** Swedish street types, written as the end of one word ("Drottninggatan", "Björkvägen", "Tallstigen"). */
+const SWEDISH_TYPES =
+  "gatan|gata|vägen|väg|stigen|gränd|gränden|torget|torg|backe|backen|allén|leden|plan|platsen|stråket";
+/**
+ * Words written before a compound street name in German, Dutch and Swedish: direction, size, age
+ * and "Saint" ("Nieuwe Binnenweg", "Sint Annastraat", "Lilla Nygatan", "Södra Förstadsgatan",
+ * "Alte Gasse"). A closed class, so a capitalised word of the sentence before a street is not
+ * taken in.
+ */
+const STREET_ADJECTIVES =
+  "Nieuwe|Oude|Sint|Lange|Korte|Grote|Kleine|Hoge|Lage|Noord|Oost|Zuid|West|Alte|Neue|Obere|Untere|Große|Kleine|Hohe|Lange|Sankt|Lilla|Stora|Norra|Södra|Östra|Västra|Gamla|Nya|Övre|Nedre";
 const cap = (types: string) =>
   types
     .split("|")
@@ -56,19 +84,33 @@ interface Grammar {
   street: RegExp;
   /** Countries whose locality may follow. */
   countries: readonly Country[];
-  /** Score of the street alone (without a valid locality). */
+  /** Score of the street alone (without a valid locality); below the threshold, it needs one. */
   score: number;
   /** The house number comes first ("12 rue de la Paix"), not after the street ("Via Roma 10"). */
   numberFirst: boolean;
+  /** What the country writes after the house number, before the locality (a floor, a flat). */
+  unit?: RegExp;
+  /** What the country writes before the street, ending right before it ("Flat 3, "). */
+  prefix?: RegExp;
 }
 
 const u = (source: string) => new RegExp(source, "gu");
+const sticky = (source: string) => new RegExp(source, "yu");
+
+/**
+ * A Spanish floor and door after the house number (Correos: "Calle Mayor 12, 3º B"): "3.º B",
+ * "4ºA", "2º1ª", "1º izda.", "bajo", "ático", "entlo.", "pral."; scanned in NFKC, where º and ª
+ * are "o" and "a".
+ */
+const SPANISH_FLOOR = sticky(
+  `,? (?:\\d{1,2}\\.?[ºo°](?: ?[A-Z]| ?\\d{1,2}\\.?[ªa]| (?:izda|dcha|izq|der)\\.?)?|bajo(?: [A-Z])?|ático(?: [A-Z])?|atico|entlo\\.?|entresuelo|principal|pral\\.?)${END}`,
+);
 
 const GRAMMARS: readonly Grammar[] = [
   {
     id: "street-de",
     street: u(
-      `${START}(?:${W}-?(?:${eitherCase(GERMAN_TYPES)})|(?:${W} ){1,2}(?:${cap(GERMAN_TYPES)}))(?: |, )${HOUSE}${END}`,
+      `${START}(?:(?:(?:${STREET_ADJECTIVES}) )?${W}-?(?:${eitherCase(GERMAN_TYPES)})|(?:${W} ){1,2}(?:${cap(GERMAN_TYPES)})|(?:Straße|Platz|Allee) (?:des|der) (?:\\d{1,2}\\. )?${W})(?: |, )${HOUSE}${END}`,
     ),
     countries: ["DE", "AT", "CH"],
     score: 0.8,
@@ -83,9 +125,12 @@ const GRAMMARS: readonly Grammar[] = [
     numberFirst: false,
   },
   {
-    // "Am Markt 3", "Im Tal 7": a preposition and a noun are an address only with a postcode.
+    // "Am Markt 3", "Auf dem Kamp 43", "Hinter der Mauer 2": a preposition and a noun are an
+    // address only with a postcode.
     id: "street-de-preposition",
-    street: u(`${START}(?:Am|An der|Auf der|Im|Zum|Zur|Unter den) ${W} ${HOUSE}${END}`),
+    street: u(
+      `${START}(?:Am|Im|Beim|Zum|Zur|(?:An|Auf|Hinter|In|Unter|Vor|Bei|Über|Zu) (?:der|dem|den)) ${W} ${HOUSE}${END}`,
+    ),
     countries: ["DE", "AT", "CH"],
     score: 0.45,
     numberFirst: false,
@@ -93,28 +138,49 @@ const GRAMMARS: readonly Grammar[] = [
   {
     id: "street-nl",
     street: u(
-      `${START}(?:${W}-?(?:${eitherCase(DUTCH_TYPES)})|(?:Laan|Plein|Kade) (?:(?:van|der|de|den) ){0,2}${W}|(?:${W} ){1,2}(?:${cap(DUTCH_TYPES)}))(?: |, )${HOUSE}${END}`,
+      `${START}(?:(?:(?:${STREET_ADJECTIVES}) )?${W}-?(?:${eitherCase(DUTCH_TYPES)})|(?:Laan|Plein|Kade) (?:(?:van|der|de|den) ){0,2}${W}|(?:${W} ){1,2}(?:${cap(DUTCH_TYPES)}))(?: |, )${HOUSE}${END}`,
     ),
     countries: ["NL"],
     score: 0.8,
     numberFirst: false,
   },
   {
-    id: "street-es",
-    street: u(
-      `${START}(?:Calle|C/|Avenida|Avda\\.|Paseo|Plaza|Pza\\.|Camino|Carrer|Carretera|Ronda|Rambla|Travesía|Glorieta) ?${NAMES},? ${HOUSE}${END}`,
-    ),
-    countries: ["ES"],
+    // Lantmäteriet's flat number ("lägenhetsnummer", four digits) follows the house number.
+    id: "street-se",
+    street: u(`${START}(?:(?:${STREET_ADJECTIVES}) )?${W}(?:${SWEDISH_TYPES})(?: |, )${HOUSE}${END}`),
+    countries: ["SE"],
     score: 0.8,
     numberFirst: false,
+    unit: sticky(`,? lgh \\d{4}${END}`),
+  },
+  {
+    // Poczta Polska: "ul. Długa 5 m. 3, 00-950 Warszawa"; a street may be a date ("ul. 3 Maja").
+    id: "street-pl",
+    street: u(
+      `${START}(?:ul\\.|al\\.|pl\\.|os\\.|ulica|aleja|plac|osiedle|Ul\\.|Al\\.|Pl\\.|Os\\.) ?(?:\\d{1,2} )?${NAMES},? ${HOUSE}${END}`,
+    ),
+    countries: ["PL"],
+    score: 0.86,
+    numberFirst: false,
+    unit: sticky(`,? (?:m\\.|lok\\.) ?\\d{1,4}[A-Za-z]?${END}`),
+  },
+  {
+    id: "street-es",
+    street: u(
+      `${START}(?:Calle|C/|Avenida|Avda\\.|Av\\.|Paseo|P\\.[ºo]|P[ºo]|Plaza|Pza\\.|Camino|Carrer|Carretera|Ronda|Rambla|Travesía|Glorieta|Alameda|Rúa|Passeig|Plaça|Avinguda|Gran Vía|Cuesta|Callejón|Pasaje|Bulevar) ?${NAMES},? ${HOUSE}${END}`,
+    ),
+    countries: ["ES"],
+    score: 0.86,
+    numberFirst: false,
+    unit: SPANISH_FLOOR,
   },
   {
     id: "street-it",
     street: u(
-      `${START}(?:Via|Viale|Corso|Piazza|Piazzale|Largo|Vicolo|Strada|Lungomare|Contrada) ${NAMES},? ${HOUSE}${END}`,
+      `${START}(?:Via|Viale|Corso|Piazza|Piazzale|Piazzetta|Largo|Vicolo|Vico|Strada|Stradone|Lungomare|Lungotevere|Lungarno|Contrada|Borgo|Salita|Discesa|Calata|Rampa|Riva|Fondamenta|Galleria|Traversa|Circonvallazione) ${NAMES},? ${HOUSE}${END}`,
     ),
     countries: ["IT"],
-    score: 0.8,
+    score: 0.86,
     numberFirst: false,
   },
   {
@@ -123,33 +189,60 @@ const GRAMMARS: readonly Grammar[] = [
       `${START}${HOUSE}(?: (?:bis|ter))?,? (?:rue|avenue|av\\.|boulevard|bd|place|allée|impasse|chemin|quai|cours|route|square|passage|faubourg|Rue|Avenue|Av\\.|Boulevard|Bd|Place|Allée|Impasse|Chemin|Quai|Cours|Route|Square|Passage) ${NAMES}${END}`,
     ),
     countries: ["FR"],
-    score: 0.8,
+    score: 0.86,
     numberFirst: true,
   },
   {
+    // Royal Mail thoroughfare types; a flat is written before the building ("Flat 3, 12 Mill Lane").
     id: "street-en",
     street: u(
-      `${START}${HOUSE} (?:${W} ){1,3}(?:Street|St\\.?|Road|Rd\\.?|Avenue|Ave\\.?|Lane|Ln|Drive|Dr\\.?|Way|Boulevard|Blvd|Court|Ct|Place|Pl|Square|Sq|Terrace|Crescent|Close|Grove|Gardens|Mews|Row|Walk|Parkway|Highway|Circle)(?: (?:NW|NE|SW|SE))?${END}`,
+      `${START}${HOUSE} (?:${W} ){1,3}(?:Street|St\\.?|Road|Rd\\.?|Avenue|Ave\\.?|Lane|Ln|Drive|Dr\\.?|Way|Boulevard|Blvd|Court|Ct|Place|Pl|Square|Sq|Terrace|Crescent|Close|Grove|Gardens|Mews|Row|Walk|Parkway|Highway|Circle|Approach|View|Rise|Hill|Green|Parade|Wharf|Quay|Yard|Vale)(?: (?:NW|NE|SW|SE))?${END}`,
     ),
     countries: ["UK", "US"],
-    score: 0.8,
+    score: 0.86,
     numberFirst: true,
+    prefix: /(?:Flat|Apartment|Apt\.?|Unit) \d{1,4}[A-Za-z]?, ?$/u,
+  },
+  {
+    // A street without a type word ("Brink 2", "Oude Vest 26", "Birkenhain 7") is an address only
+    // with a valid postcode and city of a country that writes the number after the street.
+    id: "street-untyped",
+    // The locality is set off by a comma or a dash, as addresses are written on one line.
+    street: u(`${START}(?:(?:${STREET_ADJECTIVES}) )?${W}(?: ${W})? ${HOUSE}${END}(?=,| [-–] )`),
+    countries: ["DE", "NL", "ES", "IT", "PL", "SE"],
+    score: 0,
+    numberFirst: false,
+  },
+  {
+    // "90 Kingsway, Bristol BS6 6QT": the same, house number first, with a UK postcode.
+    id: "street-untyped-en",
+    street: u(`${START}${HOUSE} ${W}(?: ${W})?${END}(?=,)`),
+    countries: ["UK"],
+    score: 0,
+    numberFirst: true,
+    prefix: /(?:Flat|Apartment|Apt\.?|Unit) \d{1,4}[A-Za-z]?, ?$/u,
   },
 ];
 
-const CITY = `${W}(?:[ -](?:(?:am|an der|an|sur|sous|de|del|della|di|la|le|en|aan den|aan de|upon|on|im|in|bei) )?${W}){0,2}`;
+/** A city: capitalised words with their particles ("Frankfurt am Main", "Las Palmas de Gran Canaria", "'s-Hertogenbosch"), and a river or region in brackets ("Halle (Saale)"). */
+const CITY = `(?:['’][sS]-)?${W}(?:[ -](?:(?:am|an der|an|sur|sous|de|del|della|di|la|le|en|aan den|aan de|upon|on|im|in|bei|vor der|ob der) )?${W}){0,3}(?: \\(${W}\\))?`;
 const UK_POSTCODE = "[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2}";
+/** Between the street and its locality: a comma, a space, or a dash ("Via Maqueda 93 - 90134 Palermo"). */
+const SEP = "(?:, ?| [-–] | )";
 /** The locality after a street, by country: postcode and city in that country's order. */
 const LOCALITY: Readonly<Record<Country, RegExp>> = {
-  DE: new RegExp(`(?:, ?| )(?:D-)?(?<code>\\d{5}) ${CITY}${END}`, "yu"),
-  AT: new RegExp(`(?:, ?| )(?:A-)?(?<code>\\d{4}) ${CITY}${END}`, "yu"),
-  CH: new RegExp(`(?:, ?| )(?:CH-)?(?<code>\\d{4}) ${CITY}${END}`, "yu"),
-  NL: new RegExp(`(?:, ?| )(?<code>\\d{4} ?[A-Z]{2}) ${CITY}${END}`, "yu"),
-  ES: new RegExp(`(?:, ?| )(?<code>\\d{5}) ${CITY}${END}`, "yu"),
-  IT: new RegExp(`(?:, ?| )(?<code>\\d{5}) ${CITY}(?: \\(?[A-Z]{2}\\)?)?${END}`, "yu"),
-  FR: new RegExp(`(?:, ?| )(?<code>\\d{5}) ${CITY}(?: CEDEX(?: \\d{1,2})?)?${END}`, "yu"),
-  UK: new RegExp(`(?:, ?| )(?:${CITY},? )?(?<code>${UK_POSTCODE})${END}`, "yu"),
-  US: new RegExp(`(?:, ?| )${CITY}, [A-Z]{2} (?<code>\\d{5}(?:-\\d{4})?)${END}`, "yu"),
+  DE: new RegExp(`${SEP}(?:D-)?(?<code>\\d{5}) ${CITY}${END}`, "yu"),
+  AT: new RegExp(`${SEP}(?:A-)?(?<code>\\d{4}) ${CITY}${END}`, "yu"),
+  CH: new RegExp(`${SEP}(?:CH-)?(?<code>\\d{4}) ${CITY}${END}`, "yu"),
+  NL: new RegExp(`${SEP}(?<code>\\d{4} ?[A-Z]{2}) ${CITY}${END}`, "yu"),
+  ES: new RegExp(`${SEP}(?<code>\\d{5}) ${CITY}${END}`, "yu"),
+  IT: new RegExp(`${SEP}(?<code>\\d{5}) ${CITY}(?: \\(?[A-Z]{2}\\)?)?${END}`, "yu"),
+  FR: new RegExp(`${SEP}(?<code>\\d{5}) ${CITY}(?: CEDEX(?: \\d{1,2})?)?${END}`, "yu"),
+  // Poczta Polska "00-950 Warszawa"; PostNord "114 55 Stockholm" (S- or SE- before it abroad).
+  PL: new RegExp(`${SEP}(?<code>\\d{2}-\\d{3}) ${CITY}${END}`, "yu"),
+  SE: new RegExp(`${SEP}(?:SE?-)?(?<code>\\d{3} ?\\d{2}) ${CITY}${END}`, "yu"),
+  UK: new RegExp(`${SEP}(?:${CITY},? )?(?<code>${UK_POSTCODE})${END}`, "yu"),
+  US: new RegExp(`${SEP}${CITY}, [A-Z]{2} (?<code>\\d{5}(?:-\\d{4})?)${END}`, "yu"),
 };
 
 /** Whether a postcode has the country's shape and lies in its range. */
@@ -172,6 +265,10 @@ export function isPostcode(country: Country, code: string): boolean {
       const dept = Number(code.slice(0, 2));
       return /^\d{5}$/.test(code) && ((dept >= 1 && dept <= 95) || dept === 97 || dept === 98);
     }
+    case "PL":
+      return /^\d{2}-\d{3}$/.test(code);
+    case "SE":
+      return /^[1-9]\d{2} ?\d{2}$/.test(code);
     case "UK":
       return new RegExp(`^${UK_POSTCODE}$`).test(code);
     case "US":
@@ -181,6 +278,8 @@ export function isPostcode(country: Country, code: string): boolean {
 
 /** Longest address reported, in characters. */
 export const ADDRESS_MAX_SPAN = 140;
+/** How far before a street its prefix ("Flat 12B, ") is looked for. */
+const PREFIX_REACH = 24;
 
 /** Street addresses by the grammars above. */
 export function addressRecognizer(): Recognizer {
@@ -199,12 +298,25 @@ export function addressRecognizer(): Recognizer {
           const slice = text.slice(offset, to + 8);
           grammar.street.lastIndex = from - offset;
           for (let m = grammar.street.exec(slice); m !== null; m = grammar.street.exec(slice)) {
-            const start = offset + m.index;
-            if (start >= to) break;
+            const matchStart = offset + m.index;
+            if (matchStart >= to) break;
             if (m[0].length > ADDRESS_MAX_SPAN) continue;
+            let start = matchStart;
             let end = start + m[0].length;
             let score = grammar.score;
             const reasons = [grammar.id];
+            if (grammar.prefix) {
+              const before = grammar.prefix.exec(text.slice(Math.max(0, start - PREFIX_REACH), start));
+              if (before) start -= before[0].length;
+            }
+            if (grammar.unit) {
+              grammar.unit.lastIndex = end;
+              const unit = grammar.unit.exec(text);
+              if (unit) end += unit[0].length;
+            }
+            // The longest valid locality of the grammar's countries ("5211 JV 's-Hertogenbosch" is
+            // Dutch, not an Austrian postcode and a city "JV").
+            let best: { country: Country; length: number } | undefined;
             for (const country of grammar.countries) {
               const locality = LOCALITY[country];
               locality.lastIndex = end;
@@ -214,14 +326,17 @@ export function addressRecognizer(): Recognizer {
                 found &&
                 code !== undefined &&
                 isPostcode(country, code) &&
-                found[0].length + m[0].length <= ADDRESS_MAX_SPAN
-              ) {
-                end += found[0].length;
-                score = 0.9;
-                reasons.push(`postcode:${country}`);
-                break;
-              }
+                found[0].length + end - start <= ADDRESS_MAX_SPAN &&
+                found[0].length > (best?.length ?? 0)
+              )
+                best = { country, length: found[0].length };
             }
+            if (best) {
+              end += best.length;
+              score = 0.95;
+              reasons.push(`postcode:${best.country}`);
+            }
+            if (score === 0) continue;
             out.push({
               entity: "STREET_ADDRESS",
               start,

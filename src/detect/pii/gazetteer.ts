@@ -937,7 +937,53 @@ const FULL_STREET_TYPES = new Set([
   "calle",
   "rue",
   "via",
+  // Street types written before the name in Italian, Spanish, Catalan, Galician and Polish, and
+  // Germanic ones written as a word: "Corso Italia", "Gran Vía", "Rúa do Franco" name streets.
+  "viale",
+  "corso",
+  "piazza",
+  "vicolo",
+  "borgo",
+  "salita",
+  "vía",
+  "avenida",
+  "paseo",
+  "carrer",
+  "rambla",
+  "alameda",
+  "rúa",
+  "ulica",
+  "gatan",
+  "vägen",
+  "platz",
+  "gasse",
+  "allee",
+  "straat",
+  "gracht",
 ]);
+
+/** Whether one of the words is a street type written in full ("Corso Italia" names a street). */
+export function hasStreetType(words: readonly string[]): boolean {
+  return words.some((w) => FULL_STREET_TYPES.has(w.toLowerCase()));
+}
+
+/** Written in capitals after a name: a generation ("II") or a degree ("MD", "DDS"). */
+const NAME_SUFFIXES = new Set(
+  "II III IV VI VII VIII IX JR SR MD DO DDS DMD DVM RN NP PA JD MBA CPA PHD".split(" ").concat(["PhD"]),
+);
+
+/**
+ * Whether a run of capitalised words is a code, not a name: a word holding a digit ("IB9305"), or
+ * a last word of one to three capitals after words that are not all capitals ("Facture FA-2026-…",
+ * "Lot IB 4243", "Steuerklasse V"). A surname is not written in capitals inside mixed-case text,
+ * and an initial comes before the surname.
+ */
+export function isCodeLikeName(words: readonly string[]): boolean {
+  if (words.some((w) => /\d/u.test(w))) return true;
+  const last = words[words.length - 1] ?? "";
+  if (words.length < 2 || !/^\p{Lu}{1,3}$/u.test(last) || NAME_SUFFIXES.has(last)) return false;
+  return words.slice(0, -1).some((w) => /\p{Ll}/u.test(w));
+}
 
 /** The word without a trailing possessive `'s` or `’s` ("Liam's" is "Liam"). */
 function withoutPossessive(word: string): string {
@@ -1044,7 +1090,10 @@ function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): D
   }
   const names = run.slice(from).map((t) => withoutPossessive(t.bare));
   if (names.length === 0) return [];
-  if (names.some((n) => FULL_STREET_TYPES.has(n.toLowerCase()))) return [];
+  // "Via Roma", "Corso Italia": a run holding a street type names a street, even where the name
+  // after it is a known one.
+  if (hasStreetType(lower)) return [];
+  if (isCodeLikeName(run.map((t) => t.bare))) return [];
   const isFirst = names.map((n) => g.firstNames.has(n));
   const isLast = names.map((n) => g.lastNames.has(n));
   const known = names.map((_, k) => isFirst[k] || isLast[k]);

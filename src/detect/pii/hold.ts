@@ -129,7 +129,7 @@ export const BUILTIN_SHAPES: Readonly<Record<string, TokenShape>> = {
   // National identifiers and BICs (national-recognizers.ts).
   "de-tax-id": { body: /[0-9 ]/, first: DIGIT, notAfter: /[\w-]/, reach: 16, lookahead: 2, contextAfter: true },
   "fr-nir": { body: /[0-9AB ]/, first: DIGIT, notAfter: /[\w-]/, reach: 23, lookahead: 2, contextAfter: true },
-  "es-dni": { body: /[0-9A-Z -]/, first: DIGIT, notAfter: /[\w-]/, reach: 12, lookahead: 2, contextAfter: true },
+  "es-dni": { body: /[0-9A-Za-z .-]/, first: DIGIT, notAfter: /[\w.-]/, reach: 14, lookahead: 2, contextAfter: true },
   "es-nie": { body: /[0-9A-Z-]/, first: /[XYZ]/, notAfter: /[\w-]/, reach: 13, lookahead: 2, contextAfter: true },
   "it-fiscal-code": { body: ALNUM, first: /[A-Za-z]/, notAfter: /\w/, reach: 17, lookahead: 1, contextAfter: true },
   "uk-nino": { body: /[A-Z0-9 ]/, first: /[A-Z]/, notAfter: /\w/, reach: 14, lookahead: 1, contextAfter: true },
@@ -155,8 +155,10 @@ export interface PiiStreamOptions {
 export function createPiiStreamProfile(options: PiiStreamOptions): StreamProfile {
   const { recognizers, contextReach } = options;
   const shapes = options.shapes ?? BUILTIN_SHAPES;
-  // contextWindow reads half the reach after a span; followed-by reads 24 characters.
-  const after = Math.max(Math.ceil(contextReach / 2), 24);
+  // contextWindow reads half the reach after a span (or a recogniser's own contextAfter);
+  // followed-by reads 24 characters.
+  const afterOf = (r: Recognizer) => Math.max(Math.ceil(contextReach / 2), 24, r.contextAfter ?? 0);
+  const after = Math.max(Math.ceil(contextReach / 2), 24, ...recognizers.map(afterOf));
   const plans: Plan[] = recognizers.map((recognizer) => {
     const shape = shapes[recognizer.id];
     const tests = shape ? compileShape(shape) : undefined;
@@ -168,7 +170,8 @@ export function createPiiStreamProfile(options: PiiStreamOptions): StreamProfile
         contextAfter: true,
         open: (text: string) => own.openFrom(text),
         isBreak: (text: string, at: number) => own.isBreak(text, at),
-        window: recognizer.maxLength + after + FALLBACK_PAD,
+        after: afterOf(recognizer),
+        window: recognizer.maxLength + afterOf(recognizer) + FALLBACK_PAD,
       };
     }
     return {
@@ -182,7 +185,11 @@ export function createPiiStreamProfile(options: PiiStreamOptions): StreamProfile
       // A character no candidate contains; candidates after one do not depend on text before it
       // (beyond the context reach), so the recogniser runs on the tail from there.
       isBreak: gazetteer ? isNameBreak : tests ? (text: string, at: number) => !tests.body(text, at) : undefined,
-      window: (gazetteer ? NAME_WINDOW : Math.max(recognizer.maxLength, shape?.reach ?? 0)) + after + FALLBACK_PAD,
+      after: afterOf(recognizer),
+      window:
+        (gazetteer ? NAME_WINDOW : Math.max(recognizer.maxLength, shape?.reach ?? 0)) +
+        afterOf(recognizer) +
+        FALLBACK_PAD,
     };
   });
   const longest = Math.max(
@@ -208,7 +215,7 @@ export function createPiiStreamProfile(options: PiiStreamOptions): StreamProfile
       const tail = offset === 0 ? text : text.slice(offset);
       for (const found of plan.recognizer.recognize(tail, contextReach, createScanHints(tail))) {
         const c = offset === 0 ? found : { ...found, start: found.start + offset, end: found.end + offset };
-        if (plan.contextAfter && c.end + after >= n) undecided = Math.min(undecided, c.start);
+        if (plan.contextAfter && c.end + plan.after >= n) undecided = Math.min(undecided, c.start);
         candidates.push(c);
       }
     }
@@ -241,6 +248,8 @@ export function createPiiStreamProfile(options: PiiStreamOptions): StreamProfile
 interface Plan {
   recognizer: Recognizer;
   contextAfter: boolean;
+  /** Characters after a candidate its score may still depend on. */
+  after: number;
   /** Earliest start of a match attempt (or name run) that may still read past the end of the text. */
   open: (text: string) => number;
   isBreak: ((text: string, at: number) => boolean) | undefined;

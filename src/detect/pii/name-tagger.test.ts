@@ -86,6 +86,16 @@ describe("the name tagger in names: fast", () => {
     assert.deepEqual(found(fast, "Paketnummer 04649975590816: Zustellung voraussichtlich 15.07.1989."), []);
   });
 
+  it("reads no name in the letters of an identifier glued to its digits", () => {
+    for (const text of [
+      "The employee id of the new hire is EMP-204816.",
+      "Please quote reference INV/2026/0042 when paying.",
+      "Ticket 2026-Ops was closed by the night shift.",
+    ])
+      assert.ok(!found(fast, text).some((f) => f.startsWith("PERSON:") || f.startsWith("ORGANIZATION:")), text);
+    assert.ok(found(fast, "The new hire is Takuda, employee 204816.").includes("PERSON:Takuda"));
+  });
+
   it("leaves a word opening a street to the address grammar", () => {
     for (const text of [
       "Bezorgadres: Lange Nieuwstraat 5, 3512 PA Utrecht.",

@@ -17,7 +17,15 @@
  */
 import { readFileSync } from "node:fs";
 import type { Detection } from "../detection.js";
-import { type Gazetteer, isOrgSuffix, isStopWord, isTitle, STREET_SUFFIXES } from "./gazetteer.js";
+import {
+  type Gazetteer,
+  hasStreetType,
+  isCodeLikeName,
+  isOrgSuffix,
+  isStopWord,
+  isTitle,
+  STREET_SUFFIXES,
+} from "./gazetteer.js";
 import { isSentenceEnd, lastSentenceStart, SENTENCE_MAX, sentencesOf } from "./nlp-names.js";
 import type { Recognizer, RecognizerHold } from "./recognizer.js";
 
@@ -627,6 +635,12 @@ export function createNameTaggerRecognizer(
         const score = !rule ? 0 : s.margin >= rule.sure ? rule.sureScore : rule.score;
         if (score <= 0) continue;
         if (rule?.lone !== undefined && s.words === 1 && s.listed === 0 && s.margin < rule.lone) continue;
+        // A code ("Facture FA-2026-…") or a street ("Corso Italia") is not a person.
+        const words = text.slice(s.start, s.end).split(/\s+/u);
+        if (s.entity === "PERSON" && (isCodeLikeName(words) || hasStreetType(words))) continue;
+        // Glued to digits by a hyphen, slash or underscore ("EMP-204816", "INV/2026"), the span is
+        // the letters of an identifier, whatever its entity.
+        if (isPartOfCode(text, s.start, s.end)) continue;
         out.push({
           entity: s.entity,
           start: s.start,
@@ -690,3 +704,8 @@ export function createTaggerHold(loadModel: () => NameTaggerModel, load: () => G
 
 /** Tokens at the end of an unfinished sentence whose tags may still change (see createTaggerHold). */
 const OPEN_TOKENS = 4;
+
+/** Whether text[start, end) is joined to a run of digits by `-`, `/` or `_` on either side. */
+export function isPartOfCode(text: string, start: number, end: number): boolean {
+  return /^[-/_]\d/u.test(text.slice(end, end + 2)) || /\d[-/_]$/u.test(text.slice(Math.max(0, start - 2), start));
+}

@@ -90,7 +90,84 @@ export const NOT_AN_ID = [
   "zaaknummer",
   "referentie",
   "contract",
+  // Swedish and Polish (issue 22, part 7): case, order, invoice, customer, meter, policy, parcel.
+  "ärende",
+  "ärendenummer",
+  "ordernummer",
+  "beställning",
+  "faktura",
+  "fakturanummer",
+  "kundnummer",
+  "mätarnummer",
+  "försäkringsnummer",
+  "organisationsnummer",
+  "zamówienie",
+  "zamówienia",
+  "faktury",
+  "przesyłka",
+  "przesyłki",
+  "paczka",
+  "sprawa",
+  "sprawy",
+  "klienta",
+  "polisa",
+  "polisy",
+  "nip",
+  "regon",
+  "krs",
+  "część",
+  "seryjny",
+  "serienummer",
+  "artikelnummer",
 ];
+
+/**
+ * Characters after a value its identifier words are looked for in: a value is often named after
+ * it, by a short clause ("19250762237 – das ist die Steuer-ID", "100802-2574 är min sons
+ * personnummer", "260 415 923 is het BSN van …").
+ */
+const ID_CONTEXT_AFTER = 40;
+
+/**
+ * Words naming a national identifier, in the identifiers' languages and inflected forms: a number
+ * named by one is not a phone number ("BSN 388 274 451"). Shared with the phone recogniser.
+ */
+export const NATIONAL_ID_WORDS = [
+  "steuer-id",
+  "steuerid",
+  "identifikationsnummer",
+  "steueridentifikationsnummer",
+  "nir",
+  "insee",
+  "sécurité sociale",
+  "dni",
+  "nif",
+  "nie",
+  "codice fiscale",
+  "bsn",
+  "burgerservicenummer",
+  "pesel",
+  "peselu",
+  "peselem",
+  "personnummer",
+  "personnumret",
+  "personnr",
+  "samordningsnummer",
+  "national insurance",
+  "nino",
+];
+
+/**
+ * A personnummer's score by how it is written (Skatteverket, SKV 704): the `+` that replaces the
+ * `-` from the year its holder turns 100, and the 12-digit form with the century and a dash, are
+ * the number's own (0.6, above a phone reading); 10 digits with a dash (0.45) and bare digit runs
+ * (0.2) need the word.
+ */
+function scorePersonnummer(value: string): number | false {
+  if (!isSePersonnummer(value)) return false;
+  if (value.includes("+") || /^\d{8}-\d{4}$/.test(value)) return 0.6;
+  return value.includes("-") ? 0.45 : 0.2;
+}
 
 /** Every national-identifier and BIC recogniser, freshly compiled. */
 export function nationalRecognizers(): Recognizer[] {
@@ -114,6 +191,7 @@ export function nationalRecognizers(): Recognizer[] {
         "tin",
       ],
       contextBoost: 0.45,
+      contextAfter: ID_CONTEXT_AFTER,
       negativeContext: NOT_AN_ID,
       maxLength: 14,
       anchor: "digit",
@@ -135,7 +213,9 @@ export function nationalRecognizers(): Recognizer[] {
         "numéro de sécurité sociale",
         "vitale",
         "social security",
+        "seguridad social",
       ],
+      contextAfter: ID_CONTEXT_AFTER,
       negativeContext: NOT_AN_ID,
       maxLength: 21,
       anchor: "digit",
@@ -143,12 +223,15 @@ export function nationalRecognizers(): Recognizer[] {
     definePatternRecognizer({
       id: "es-dni",
       entity: "ES_NIF",
-      pattern: /(?<![\w-])\d{8}[- ]?[A-Z](?![\w]|-\w)/,
+      // Compact or with the thousands dots the card prints ("12.345.678-Z"); a letter typed in lower
+      // case in chats ("02485260 h") counts only with a context word.
+      pattern: /(?<![\w.-])(?:\d{8}|\d{2}\.\d{3}\.\d{3})[- ]?[A-Za-z](?![\w]|-\w)/,
       baseScore: 0.05,
-      validate: (v) => (isEsDni(v) ? 0.55 : false),
+      validate: (v) => (isEsDni(v) ? (/[a-z]$/.test(v) ? 0.3 : 0.55) : false),
       context: ["dni", "nif", "documento nacional de identidad", "d.n.i", "identidad", "documento"],
+      contextAfter: ID_CONTEXT_AFTER,
       negativeContext: NOT_AN_ID,
-      maxLength: 10,
+      maxLength: 12,
       anchor: "digit",
     }),
     definePatternRecognizer({
@@ -158,6 +241,7 @@ export function nationalRecognizers(): Recognizer[] {
       baseScore: 0.05,
       validate: (v) => (isEsNie(v) ? 0.6 : false),
       context: ["nie", "número de identidad de extranjero", "extranjero", "tarjeta de residencia", "residencia"],
+      contextAfter: ID_CONTEXT_AFTER,
       negativeContext: NOT_AN_ID,
       maxLength: 11,
       anchor: "digit",
@@ -171,6 +255,7 @@ export function nationalRecognizers(): Recognizer[] {
       validate: (v) => (isItFiscalCode(v) ? 0.85 : false),
       context: ["codice fiscale", "cf", "c.f", "fiscale", "tax code"],
       contextBoost: 0.15,
+      contextAfter: ID_CONTEXT_AFTER,
       negativeContext: NOT_AN_ID,
       maxLength: 16,
       anchor: "digit",
@@ -184,6 +269,7 @@ export function nationalRecognizers(): Recognizer[] {
       // Not "ni" alone: it is "nor" in French and Spanish.
       context: ["national insurance", "nino", "ni number", "ni no", "insurance number"],
       contextBoost: 0.45,
+      contextAfter: ID_CONTEXT_AFTER,
       negativeContext: NOT_AN_ID,
       maxLength: 13,
       anchor: "digit",
@@ -191,11 +277,13 @@ export function nationalRecognizers(): Recognizer[] {
     definePatternRecognizer({
       id: "nl-bsn",
       entity: "NL_BSN",
-      pattern: /(?<![\w-])(?:\d{9}|\d{4}[ .]\d{2}[ .]\d{3})(?![\w]|[-.]\d)/,
+      // Compact, 4-2-3 as printed on the passport, or in threes as people read it out.
+      pattern: /(?<![\w-])(?:\d{9}|\d{4}[ .]\d{2}[ .]\d{3}|\d{3} \d{3} \d{3})(?![\w]|[-.]\d| \d)/,
       baseScore: 0.05,
       validate: (v) => (isNlBsn(v) ? 0.1 : false),
-      context: ["bsn", "burgerservicenummer", "sofinummer", "sofi", "citizen service number"],
+      context: ["bsn", "burgerservicenummer", "sofinummer", "sofi", "citizen service number", "bsn-nummer"],
       contextBoost: 0.7,
+      contextAfter: ID_CONTEXT_AFTER,
       negativeContext: NOT_AN_ID,
       maxLength: 11,
       anchor: "digit",
@@ -206,8 +294,10 @@ export function nationalRecognizers(): Recognizer[] {
       pattern: /(?<![\w-])\d{11}(?![\w]|-\d)/,
       baseScore: 0.05,
       validate: (v) => (isPlPesel(v) ? 0.3 : false),
-      context: ["pesel", "numer pesel"],
+      // Polish declines the word: "mojego peselu", "z peselem".
+      context: ["pesel", "numer pesel", "peselu", "peselem", "peselowi"],
       contextBoost: 0.6,
+      contextAfter: ID_CONTEXT_AFTER,
       negativeContext: NOT_AN_ID,
       maxLength: 11,
       anchor: "digit",
@@ -217,10 +307,19 @@ export function nationalRecognizers(): Recognizer[] {
       entity: "SE_PERSONNUMMER",
       pattern: /(?<![\w+-])(?:\d{2})?\d{6}[-+]?\d{4}(?![\w]|[-+]\d)/,
       baseScore: 0.05,
-      // With a separator the shape is its own; bare digit runs need the word.
-      validate: (v) => (isSePersonnummer(v) ? (/[-+]/.test(v) ? 0.45 : 0.2) : false),
-      context: ["personnummer", "samordningsnummer", "personal identity number", "person number", "personnr"],
+      validate: scorePersonnummer,
+      context: [
+        "personnummer",
+        "personnumret",
+        "personnumren",
+        "samordningsnummer",
+        "personal identity number",
+        "person number",
+        "personnr",
+        "pnr",
+      ],
       contextBoost: 0.5,
+      contextAfter: ID_CONTEXT_AFTER,
       negativeContext: NOT_AN_ID,
       maxLength: 13,
       anchor: "digit",

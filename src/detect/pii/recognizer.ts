@@ -43,6 +43,12 @@ export interface PatternRecognizerSpec {
    * (subtracted: `negativePenalty`), e.g. a street name after a house number.
    */
   followedBy?: readonly string[];
+  /**
+   * Characters after the span searched for context words (default half the detector's reach). An
+   * identifier is often named after it ("19250762237 – das ist die Steuer-ID", "… är min sons
+   * personnummer"); streaming holds this much after a candidate.
+   */
+  contextAfter?: number;
   /** Longest span this recogniser can report (characters); streaming relies on it. */
   maxLength: number;
   /**
@@ -108,6 +114,8 @@ export interface Recognizer {
   readonly entities: readonly string[];
   /** Longest span it can report (characters). */
   readonly maxLength: number;
+  /** Characters after a span its context words are looked for in, when more than half the reach. */
+  readonly contextAfter?: number;
   recognize(text: string, contextReach: number, hints?: ScanHints): Detection[];
   /**
    * Its own streaming hold, for a recogniser no token shape describes (see hold.ts): the earliest
@@ -146,6 +154,7 @@ export function definePatternRecognizer(spec: PatternRecognizerSpec): Recognizer
     id: spec.id,
     entities: [spec.entity],
     maxLength: spec.maxLength,
+    ...(spec.contextAfter === undefined ? {} : { contextAfter: spec.contextAfter }),
     recognize(text, contextReach, hints) {
       const found: Detection[] = [];
       for (const [regionStart, regionEnd] of regions(text, spec, hints)) {
@@ -176,7 +185,7 @@ export function definePatternRecognizer(spec: PatternRecognizerSpec): Recognizer
             reasons.push("validated");
           }
           if (context || weak || negative || spec.referenceWords) {
-            const words = wordsOf(contextWindow(text, start, end, contextReach));
+            const words = wordsOf(contextWindow(text, start, end, contextReach, spec.contextAfter));
             const strong = context?.find(words);
             const miss = negative?.find(words) ?? (strong ? undefined : spec.referenceWords?.find(words, contextWords));
             const hit = strong ?? (miss ? undefined : weak?.find(words));
@@ -230,15 +239,30 @@ function regions(text: string, spec: PatternRecognizerSpec, hints: ScanHints | u
 
 /**
  * Text around a span, excluding the span itself: `reach` characters before and half as many after
- * (labels usually precede a value: "Phone: ...", "account number ..."), cut at whole words.
+ * (labels usually precede a value: "Phone: ...", "account number ..."), or `after` characters
+ * after it, cut at whole words: a word the window's edge cuts in half is left out, one ending
+ * right at the edge is kept.
  */
-export function contextWindow(text: string, start: number, end: number, reach: number): string {
-  const before = text.slice(Math.max(0, start - reach), start);
-  const after = text.slice(end, Math.min(text.length, end + Math.ceil(reach / 2)));
-  // Drop a word cut in half at either edge: it is not a whole word of the text.
-  const left = start - reach > 0 ? before.replace(/^[\p{L}\p{N}]+/u, "") : before;
-  const right = end + Math.ceil(reach / 2) < text.length ? after.replace(/[\p{L}\p{N}]+$/u, "") : after;
+export function contextWindow(
+  text: string,
+  start: number,
+  end: number,
+  reach: number,
+  after: number = Math.ceil(reach / 2),
+): string {
+  const from = Math.max(0, start - reach);
+  const to = Math.min(text.length, end + after);
+  const before = text.slice(from, start);
+  const behind = text.slice(end, to);
+  const left = from > 0 && isWordChar(text, from - 1) ? before.replace(/^[\p{L}\p{N}]+/u, "") : before;
+  const right = to < text.length && isWordChar(text, to) ? behind.replace(/[\p{L}\p{N}]+$/u, "") : behind;
   return `${left} ${right}`;
+}
+
+/** Whether the character at `at` is a letter or a digit (a surrogate half counts as a letter). */
+function isWordChar(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return (c >= 0xd800 && c <= 0xdfff) || /[\p{L}\p{N}]/u.test(text[at] as string);
 }
 
 function round(n: number): number {
