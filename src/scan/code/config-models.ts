@@ -26,7 +26,7 @@ import {
   ollamaCommandModels,
 } from "./models.js";
 import { readNix } from "./nix.js";
-import { embeddedModelCandidates, shortFlagValues } from "./source/embedded.js";
+import { embeddedModelCandidates, proseTokens, shortFlagValues } from "./source/embedded.js";
 import { renderTemplateShape } from "./template-text.js";
 import type { ConfigFormat } from "./walk.js";
 
@@ -174,7 +174,11 @@ function visitValue(
       const labelled = "name" in table && Object.keys(table).some((k) => ENTRY_MODEL_KEY.test(k));
       const modelRecord = !item.data && !modelObject && isModelRecord(table);
       const gitSource = GIT_SOURCE.test(String(table.source ?? table.type ?? ""));
+      // Zed's `available_models = [{ name = "glm-5.1"; display_name = "GLM-5.1"; }]`: beside the
+      // entry's own id, a display name labels it for people.
+      const displayed = DISPLAY_NAME_FIELDS.some((f) => typeof table[f] === "string") && hasIdField(table);
       for (const [k, entry] of Object.entries(table)) {
+        if (displayed && DISPLAY_NAME_FIELDS.includes(k)) continue;
         // `"source": { "source": "github", "repo": "openai/codex-plugin-cc" }` (a Claude Code plugin
         // marketplace): a repository on a git host, not a model repository.
         if (gitSource && GIT_REPO_KEY.test(k)) continue;
@@ -211,6 +215,11 @@ const GIT_REPO_KEY = /^(?:repo|repository|url)$/;
 
 /** Fields of a model record that label it for people (`isModelRecord`), beside its id. */
 const RECORD_LABEL_FIELD = /^(?:name|display_?name|displayName|family|description)$/;
+const DISPLAY_NAME_FIELDS: readonly string[] = ["display_name", "displayName"];
+/** A table with a string `name`, `id` or `model` of its own, that a display name labels. */
+function hasIdField(table: Readonly<Record<string, unknown>>): boolean {
+  return typeof table.name === "string" || typeof table.id === "string" || typeof table.model === "string";
+}
 
 /** Longest string value read as a command line or as code. */
 const MAX_VALUE_TEXT = 100_000;
@@ -434,7 +443,8 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
             node: entry,
             key: flag ?? item.key,
             data: item.data,
-            pullList: !item.data && isOllamaPullList(item.key, item.parent),
+            pullList:
+              !item.data && (isOllamaPullList(item.key, item.parent) || isDefaultModelList(item.key, item.parent)),
           });
         }
       } else if (isMap(n)) {
@@ -462,6 +472,7 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
               k === "value" && envName ? envName : k === undefined ? k : ownerKey(k, item.key, item.parent, labelled),
             parent: item.key,
             data: item.data || isDatasetContext(k),
+            ...(!item.data && k !== undefined && isEndpointModelSetting(k, pair.value, n) ? { pullList: true } : {}),
           });
         }
       }
@@ -470,6 +481,28 @@ function yamlModels(text: string, catalog: AiCatalog): ConfigModel[] {
   for (const doc of docs) if (doc.errors.length === 0) visit(doc.contents, undefined);
   out.push(...yamlCommentModels(text, catalog, out));
   return out.sort((a, b) => a.line - b.line);
+}
+
+/**
+ * LibreChat's `models: { default: [...] }` (an endpoint's model list, https://www.librechat.ai/docs/configuration/librechat_yaml/object_structure/custom_endpoint#models):
+ * the `default` key is rewritten to its owner by `ownerKey`, so the list's key and parent are both
+ * `models`. Every entry is a model however it is spelled (`chatx_cheap_128k`, `MoA-1`, `tiny`).
+ */
+function isDefaultModelList(key: string | undefined, parent: string | undefined): boolean {
+  return key === "models" && parent === "models";
+}
+
+/** LibreChat's sentinel for "the conversation's own model" in `titleModel` / `summaryModel`. */
+const CURRENT_MODEL = /^current_model$/;
+
+/**
+ * `titleModel: llama-summarize` / `summaryModel: x` beside an endpoint's `models` table: the model
+ * LibreChat titles or summarises with, declared (not the `current_model` sentinel).
+ */
+function isEndpointModelSetting(key: string, value: unknown, table: { items: readonly unknown[] }): boolean {
+  if (key !== "titleModel" && key !== "summaryModel") return false;
+  if (!isScalar(value) || typeof value.value !== "string" || CURRENT_MODEL.test(value.value)) return false;
+  return table.items.some((p) => isPair(p) && isScalar(p.key) && p.key.value === "models" && isMap(p.value));
 }
 
 /**
@@ -666,6 +699,12 @@ function parseJson(text: string): unknown {
 
 /** `name: "value"` (Ruby, Kotlin and Swift named arguments and hash keys) and Ruby's `:name => "value"`. */
 const KEYWORD_ARG = /(?:^|[\s(,{]):?([A-Za-z_]\w{0,60})(?::|\s*=>)\s*["']([^"'\s]{2,200})["']/g;
+/** `name: %w[a b c]` / `NAME = %w(a b)`: a Ruby word array written on one line, with the key before it. */
+const WORD_ARRAY = /(?:([A-Za-z_]\w{0,60})(?::|\s*=>|\s*=)\s*)?%[wW](?:\[([^\]\n]{1,2000})\]|\(([^)\n]{1,2000})\))/g;
+const MAX_WORDS = 200;
+const MODEL_WORD = /\bmodels?\b/i;
+/** A double-quoted string of prose (with a space) on one line. */
+const QUOTED_PROSE = /"([^"\n]{0,500} [^"\n]{0,500})"/g;
 /** Typed constants one table of model constants is read from at most, and the known ids it needs. */
 const MAX_CONSTS = 5_000;
 const MIN_CONST_TABLE = 3;
@@ -746,6 +785,15 @@ function codeModels(text: string, catalog: AiCatalog): ConfigModel[] {
         if (enumName && ENUM_OF_MODELS.test(enumName)) add(m[2], enumName, index + 1);
       }
     for (const m of line.matchAll(KEYWORD_ARG)) add(m[2], m[1], index + 1);
+    // Ruby's word array on one line (`limited_to: %w[gpt-4o gpt-4o-mini]`), each word named by the key before it.
+    if (line.includes("%w") || line.includes("%W"))
+      for (const m of line.matchAll(WORD_ARRAY))
+        for (const word of (m[2] ?? m[3] ?? "").trim().split(/\s+/, MAX_WORDS)) add(word, m[1], index + 1);
+    // A help text that says model (`desc: "AI model name to use (e.g. gpt-4o, claude-3-haiku-20240307)"`):
+    // the ids of its prose, as a parsed language's help strings are read (`proseTokens`).
+    if (MODEL_WORD.test(line))
+      for (const q of line.matchAll(QUOTED_PROSE))
+        for (const c of proseTokens(q[1] ?? "")) add(c.value, c.context, index + 1);
     if (line.includes("Some(") || line.includes("::"))
       for (const m of line.matchAll(WRAPPED)) add(m[2], m[1], index + 1);
   }

@@ -19,10 +19,11 @@ const MODEL_CONTEXT =
  * (`kernel_repo`, what a Kernel Hub loader's argument is named); a transformers architecture
  * name (`config.model_type == "phi3"`, `architectures`: the code's class of model, not a model); hosts (`OLLAMA_HOST=ollama:11434`)
  * and source repositories (`src.github = "microsoft/playwright-cli"`, `GITHUB_REPO=mistralai/cookbook`:
- * `github`, `gitlab` or `git` as a word of the name).
+ * `github`, `gitlab` or `git` as a word of the name); a recorded-HTTP cassette's name
+ * (`VCR.use_cassette("openai/42")`, `insert_cassette`), a fixture file named after a provider.
  */
 const NOT_MODEL_CONTEXT =
-  /host$|(?:^|[_.-])(?:github|gitlab|git)(?:[_.-]|$)|^(?:github|gitlab)\w|ModelAndView|ModelMap|^(new )?ModelAttribute$|^add(Attribute|Object)$|encoding_?for_?model|(^|_)(eval|results?|leaderboard|details|logs?|space|kernel)_?repo|(?:^|[._])(?:model_?type|architectures?)$|repo_?(id_?)?_(eval|results?|details|logs?)$/i;
+  /host$|(?:^|[_.-])(?:github|gitlab|git)(?:[_.-]|$)|^(?:github|gitlab)\w|ModelAndView|ModelMap|^(new )?ModelAttribute$|^add(Attribute|Object)$|encoding_?for_?model|(^|_)(eval|results?|leaderboard|details|logs?|space|kernel)_?repo|(?:^|[._])(?:model_?type|architectures?)$|repo_?(id_?)?_(eval|results?|details|logs?)$|(?:^|[._])(?:use|insert)_?cassette$/i;
 /**
  * Names of providers (`selected_llm_provider == "qwen"`, `_ANY_MODEL_PROVIDERS = ("ollama", "mistral")`),
  * even when they say llm or model: a family word there is a provider. Only an id a strong pattern

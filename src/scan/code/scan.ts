@@ -74,6 +74,26 @@ const TOML_MANIFEST = /^(?:pyproject|Cargo)\.toml$/;
 
 const PALISADE_API = /^palisade\.dev\/v\d+$/;
 
+/** A TOML table header line: `[features]`, `[target.'cfg(unix)'.dependencies]`, `[[bin]]`. */
+const TOML_HEADER = /^\s*\[\[?\s*([^\]]*?)\s*\]\]?\s*(?:#.*)?$/;
+
+/**
+ * A Cargo.toml with its `[features]` table blanked (lines kept): a feature lists other features
+ * and `crate/feature` references (`cuda = ["llama-cpp-2/cuda"]`), never a model id.
+ */
+export function withoutCargoFeatures(text: string): string {
+  if (!text.includes("[features]")) return text;
+  let inFeatures = false;
+  return text
+    .split("\n")
+    .map((line) => {
+      const header = TOML_HEADER.exec(line);
+      if (header) inFeatures = header[1] === "features";
+      return inFeatures ? "" : line;
+    })
+    .join("\n");
+}
+
 /**
  * Ruby and Kotlin test files (`*_spec.rb`, `*_test.rb`, `*Test.kt`): their servers are fixtures. A
  * Rust integration test (`tests/*.rs`) that builds a named server is one the repository implements,
@@ -310,7 +330,14 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
           // A TOML manifest's tool tables are configuration too (`[tool.bentoml.build.args]
           // model_id = "org/name"`, a Cargo `[package.metadata]` task running `--model=x`).
           if (TOML_MANIFEST.test(posix.basename(file.rel)) && CONFIG_HINT.test(text))
-            addModels(file.rel, configModels(text, "toml", catalog));
+            addModels(
+              file.rel,
+              configModels(
+                posix.basename(file.rel) === "Cargo.toml" ? withoutCargoFeatures(text) : text,
+                "toml",
+                catalog,
+              ),
+            );
           break;
         }
         case "mcp-config": {

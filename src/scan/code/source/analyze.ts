@@ -814,7 +814,7 @@ export function analyzeFacts(options: {
       }
       for (const c of candidates) {
         const line = t.line + c.line;
-        const match = matchModel(c.value, c.context ?? (t.comment ? lineContext.get(line) : undefined), catalog);
+        const match = matchModel(c.value, c.context ?? (t.comment ? lineContext.get(line) : t.context), catalog);
         if (!match) continue;
         const key = `${match.id}:${line}`;
         if (seen.has(key)) continue;

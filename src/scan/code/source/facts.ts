@@ -62,6 +62,11 @@ export interface TextFact {
   value: string;
   line: number;
   comment: boolean;
+  /**
+   * The key of a UI text about a model (`pullModelPlaceholder: 'Model tag (e.g. llama3.1)'`), which
+   * names the ids of its prose.
+   */
+  context?: string;
   /** The end of the comment on the line before, when this comment continues it (`// (e.g.,` / `// "x")`). */
   lead?: string;
 }
@@ -428,6 +433,40 @@ function modelOwned(node: Node, key: string): string | undefined {
   return callee && MODEL_OWNER.test(callee) ? `${callee}.${key}` : undefined;
 }
 
+/** A UI text's key about a model: a placeholder, hint, example or help (`pullModelPlaceholder`, `modelHint`). */
+const MODEL_HINT_KEY = /^(?=.*model)(?=.*(?:placeholder|hint|example|tooltip|help)).{1,80}$/i;
+const MAX_HINT = 300;
+
+/** The key of an object entry or assignment holding a short prose string, when it is a model hint's. */
+function modelHintKey(node: Node): string | undefined {
+  const parent = node.parent;
+  if (!parent) return undefined;
+  const key =
+    parent.type === "pair"
+      ? parent.childForFieldName("key")
+      : parent.type === "variable_declarator"
+        ? parent.childForFieldName("name")
+        : undefined;
+  if (!key || key.id === node.id) return undefined;
+  const name = stringValue(key) ?? key.text;
+  return MODEL_HINT_KEY.test(name) ? name : undefined;
+}
+
+/**
+ * `{"Model": InputConfig(type="dropdown", value="embedding-query", values=[...])}` (Verba's
+ * component settings): the value and choices of a setting call kept under a key that says model
+ * are named by that key.
+ */
+function settingKeyedByModel(argument: Node): string | undefined {
+  const call = argument.parent?.parent;
+  const pair = call?.parent;
+  if (call?.type !== "call" || pair?.type !== "pair") return undefined;
+  const key = pair.childForFieldName("key");
+  if (!key || key.id === call.id) return undefined;
+  const name = stringValue(key) ?? key.text;
+  return MODEL_OWNER.test(name) ? name : undefined;
+}
+
 /** Operators that compare two values whole (a substring test such as `"gpt" in name` is not one). */
 const EQUALITY = new Set(["==", "===", "!=", "!==", "in", "not in"]);
 
@@ -545,6 +584,7 @@ function contextOf(node: Node): string | undefined {
         // model it builds, where an attribute or a comparison (`config.model_type == "phi3"`) holds
         // a transformers architecture name.
         if (name === "model_type") return "model";
+        if (name === "value" || name === "values") return settingKeyedByModel(parent) ?? name;
         return name === "name" || name === "id" ? (modelOwned(parent, name) ?? name) : name;
       }
       case "pair": {
@@ -791,6 +831,23 @@ function importFacts(node: Node, language: SourceLanguage): ImportFact | undefin
     default:
       return undefined;
   }
+}
+
+/**
+ * `import type { X } from 'ollama/browser'`, `export * from "x"`, Go's `import "a/b"`,
+ * `require("x")` / `import("x")`: a module path, never a model id (`ollama/browser` reads like a
+ * routed `ollama/<model>` id otherwise).
+ */
+function isModuleSpecifier(node: Node): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  if (parent.type === "import_statement" || parent.type === "export_statement" || parent.type === "import_spec")
+    return true;
+  if (parent.type !== "arguments" || parent.namedChildren[0]?.id !== node.id) return false;
+  const call = parent.parent;
+  if (call?.type !== "call_expression") return false;
+  const callee = call.childForFieldName("function");
+  return callee?.type === "import" || (callee?.type === "identifier" && callee.text === "require");
 }
 
 /** `require("x")` / `import("x")` assigned to a name or destructured. */
@@ -1208,7 +1265,7 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
           const literal = stringValue(node);
           // `"text-embedding-ada-002\n"` (an expected CLI output) is the id all the same.
           const value = literal?.replace(/(?:\\[nrt])+$/, "").trim();
-          if (value !== undefined && MODEL_SHAPE.test(value)) {
+          if (value !== undefined && MODEL_SHAPE.test(value) && !isModuleSpecifier(node)) {
             const parent = node.parent;
             const keyOf = parent?.type === "pair" ? tableOfKey(parent, node) : undefined;
             const table = keyOf?.name !== undefined ? { id: keyOf.id, name: keyOf.name } : undefined;
@@ -1244,12 +1301,19 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
           }
           // An interpolated string (f-string, template) is read as its source text.
           const raw = literal ?? (node.text.length <= MAX_TEXT ? node.text : "");
+          const hint =
+            value !== undefined && value.length <= MAX_HINT && !MODEL_SHAPE.test(value)
+              ? modelHintKey(node)
+              : undefined;
           if (
             (value === undefined || !MODEL_SHAPE.test(value)) &&
             raw.length <= MAX_TEXT &&
-            (EMBEDDED_WORD.test(raw) || SERVER_IN_TEXT.test(raw) || node.startIndex < concatenationSaysModelUntil)
+            (hint !== undefined ||
+              EMBEDDED_WORD.test(raw) ||
+              SERVER_IN_TEXT.test(raw) ||
+              node.startIndex < concatenationSaysModelUntil)
           )
-            facts.texts.push({ value: raw, line: lineOf(node), comment: false });
+            facts.texts.push({ value: raw, line: lineOf(node), comment: false, ...(hint ? { context: hint } : {}) });
           // `MCP_SERVER_NAME = "Sentry MCP"`: a name with spaces, kept for server-name look-ups.
           if (value !== undefined && SPACED_NAME.test(value)) {
             const name = nameConstantOf(node);
