@@ -35,6 +35,7 @@ import {
   type CompiledInjectionRule,
   createDocumentSpanScorer,
   createInjectionDetector,
+  createRandom,
   type FeatureConfig,
   type LinearModel,
   loadInjectionRules,
@@ -83,12 +84,35 @@ export const SIZES = { train: 300, calibrate: 150, validate: 120 } as const;
 /** Highest share of clean documents of any one genre that may be flagged at the operating point. */
 export const TARGET_FPR = 0.01;
 
+/**
+ * Extra training rows (env SPAN_AUG; "drop" ships, "" trains without, "cues" tried): every span
+ * again with each word kept at random with probability 1/2, and its cue words whole. The words
+ * of unseen attack categories are unknown to the model, so it must not lean on a span's exact
+ * wording; pooled category-disjoint recall 0.752 → 0.763 with it (cue words alone: 0.700 → 0.704).
+ */
+const AUG = env("SPAN_AUG") ?? "drop";
+/** Add the augmented copies of one span example to `rows` (see AUG). */
+function augment(
+  rows: { text: string; label: 0 | 1 }[],
+  random: () => number,
+  example: { text: string; input: string; label: 0 | 1 },
+): void {
+  const { text, input, label } = example;
+  const cues = input.slice(text.length + 1);
+  if (AUG.includes("cues")) rows.push({ text: cues, label });
+  if (AUG.includes("drop")) {
+    const kept = text.split(" ").filter(() => random() < 0.5);
+    rows.push({ text: `${kept.join(" ")} ${cues}`, label });
+  }
+}
+
 /** Span examples of composed documents: spans overlapping the inserted attack are positive. */
 export function spanExamples(docs: readonly ComposedDocument[]): TrainingExample[] {
   const rows: { text: string; label: 0 | 1 }[] = [];
+  const random = createRandom(DOCUMENT_SEED + 17);
   for (const doc of docs) {
     const obfuscated = normaliseText(doc.text).transformations.some((t) => OBFUSCATING.has(t));
-    for (const { span, input } of toSpanInputs(doc.text, segmentDocument(doc.text), obfuscated)) {
+    for (const { span, input, text } of toSpanInputs(doc.text, segmentDocument(doc.text), obfuscated)) {
       let label: 0 | 1 = 0;
       if (doc.attack) {
         const overlap = Math.min(span.end, doc.attack.end) - Math.max(span.start, doc.attack.start);
@@ -98,6 +122,7 @@ export function spanExamples(docs: readonly ComposedDocument[]): TrainingExample
         else if (overlap > 0) continue;
       }
       rows.push({ text: input, label });
+      augment(rows, random, { text, input, label });
     }
   }
   const positives = rows.filter((r) => r.label === 1).length;
@@ -125,7 +150,7 @@ export function trainSpanModel(docs: readonly ComposedDocument[]): LinearModel {
  * clean validation documents makes validation FPR in-sample for the threshold, while recall is
  * still measured on attack categories the fold's model never saw.
  */
-function calibrationDocuments(): ComposedDocument[] {
+export function calibrationDocuments(): ComposedDocument[] {
   return [
     ...composeDocuments({ split: "calibrate", attacks: [], seed: DOCUMENT_SEED + 101, perGenre: SIZES.calibrate }),
     ...composeDocuments({ split: "validate", attacks: [], seed: DOCUMENT_SEED + 102, perGenre: SIZES.calibrate }),
@@ -133,7 +158,7 @@ function calibrationDocuments(): ComposedDocument[] {
 }
 
 /** The public prompt pool, sampled to PROMPT_SHARE of the training attacks (env SPAN_PROMPTS=0 turns it off). */
-function withPrompts(): Attack[] {
+export function withPrompts(): Attack[] {
   if (env("SPAN_PROMPTS") === "0") return [];
   const pool = loadPromptPool();
   const want = Number(env("SPAN_PROMPTS") ?? 400);
@@ -142,7 +167,7 @@ function withPrompts(): Attack[] {
 }
 
 /** Per document: the best span's logit and the other evidence (rules, decoded layers) at the model's bias. */
-interface Scored {
+export interface Scored {
   doc: ComposedDocument;
   /** The genre the detector gave the document (segment.ts), which picks its bias offset. */
   genre: string;
@@ -151,12 +176,12 @@ interface Scored {
 }
 
 /** An operating point: one bias shift, plus an offset per detected genre. */
-interface OperatingPoint {
+export interface OperatingPoint {
   shift: number;
   genreBias: Record<string, number>;
 }
 
-function scoreDocuments(
+export function scoreDocuments(
   model: LinearModel,
   rules: readonly CompiledInjectionRule[],
   docs: readonly ComposedDocument[],
@@ -179,7 +204,7 @@ function scoreDocuments(
   });
 }
 
-function scoreAt(s: Scored, point: OperatingPoint): number {
+export function scoreAt(s: Scored, point: OperatingPoint): number {
   const p = 1 / (1 + Math.exp(-(s.logit + point.shift + (point.genreBias[s.genre] ?? 0))));
   return 1 - (1 - s.other) * (1 - p);
 }

@@ -40,6 +40,7 @@ export const CUES = [
   "reader",
   "human-act",
   "the-user",
+  "artefact",
 ] as const;
 export type Cue = (typeof CUES)[number];
 
@@ -47,7 +48,7 @@ const BIT: Record<Cue, number> = Object.fromEntries(CUES.map((c, i) => [c, 1 << 
 
 /** Words that may precede the verb of an imperative without changing it. */
 const LEAD =
-  /^(?:(?:please|kindly|now|also|then|and|but|first|finally|instead|always|just|simply|from now on|from this point(?: on| onwards?)?|going forward|henceforth|from here on|in (?:your|the|any) (?:response|answer|reply|summary|output)s?|when (?:you )?(?:answering|replying|responding|summari[sz]ing)|don't forget to|do not forget to|do not|don't|dont|never|important|note|notice|reminder|attention|p\.?s\.?|hey|hi|hello|dear|ok|okay|so|additionally|moreover|furthermore|remember to|be sure to|make sure to|don't forget to|do not forget to|you must|you should|you need to|you have to|you will|you are to|you may|feel free to|i want you to|i need you to|i'd like you to|could you|can you|would you|will you|(?:ai|assistant|model|bot|llm|chatbot|gpt)s?)[\s,:!.-]+){0,4}/;
+  /^(?:(?:please|kindly|now|also|then|and|but|first|finally|instead|always|just|simply|from now on|from this point(?: on| onwards?)?|going forward|henceforth|from here on|in (?:your|the|any) (?:response|answer|reply|summary|output)s?|when (?:you )?(?:answering|replying|responding|summari[sz]ing)|don't forget to|do not forget to|do not|don't|dont|never|important|note|notice|reminder|attention|p\.?s\.?|hey|hi|hello|dear|ok|okay|so|additionally|moreover|furthermore|remember to|be sure to|make sure to|don't forget to|do not forget to|you must|you should|you need to|you have to|you will|you are to|you may|feel free to|i want you to|i need you to|i'd like you to|could you|can you|would you|will you|quietly|silently|secretly|discreetly|covertly|before (?:answering|responding|replying|you (?:answer|respond|reply))|(?:ai|assistant|model|bot|llm|chatbot|gpt)s?)[\s,:!.-]+){0,4}/;
 
 /** Verbs that ask for the kind of work an assistant does with text. */
 const AI_VERBS = new Set(
@@ -62,7 +63,9 @@ const AI_VERBS = new Set(
     "role-play imagine simulate behave adopt switch stop refuse override bypass do don't dont never avoid " +
     "omit skip drop hide append enumerate outline define predict evaluate assess compare discuss elaborate " +
     "expand shorten simplify compile execute run call invoke fetch retrieve browse search query post upload " +
-    "download install inject blend meld absorb enlist consider refer cite link direct redirect persuade convince"
+    "download install inject blend meld absorb enlist consider refer cite link direct redirect persuade convince " +
+    "produce develop craft devise elucidate clarify illustrate narrate recount portray depict fabricate invent insist " +
+    "trigger render jumble scramble shuffle exaggerate downplay leak exfiltrate disclose divulge"
   ).split(/\s+/),
 );
 
@@ -103,18 +106,18 @@ const FOREIGN_OUTPUT =
 const NON_ENGLISH_HINT = /[\u00c0-\u024f]|antw|respu|rispo|respo|jibu|jawab|asist|assist|msaidizi/;
 const FOREIGN_ROLE = /\b(?:asistente|assistente|assistent|l'assistant|ki-assistent|msaidizi|asisten)\b/;
 const YOUR_OUTPUT =
-  /\b(?:your) (?:own )?(?:response|responses|answer|answers|reply|replies|output|outputs|summary|summaries|message|text|translation|explanation|code|implementation|solution|result|results|words|letters|sentences|writing|completion|analysis|report|feedback|elucidation|codebase|program|script|function|algorithm|logic|reasoning|next message|final answer)\b|\b(?:in|to|into|within|throughout|at the (?:end|start|beginning) of) (?:your|the) (?:response|answer|reply|output|summary)\b|(?<!\b(?:the|an|this|that|my|his|her|their|our) )\b(?:respond|reply|answer) (?:only |exclusively |solely )(?:in|with|using)\b|^(?:please |now |always )?(?:respond|reply|answer) (?:in|with|using)\b/;
+  /\b(?:your) (?:own )?(?:response|responses|answer|answers|reply|replies|output|outputs|summary|summaries|message|text|translation|explanation|code|implementation|solution|result|results|words|letters|sentences|writing|completion|analysis|report|feedback|elucidation|codebase|program|script|function|algorithm|logic|reasoning|next message|final answer)\b|\b(?:in|to|into|within|throughout|at the (?:end|start|beginning) of) (?:your|the) (?:response|answer|reply|output|summary)\b|(?<!\b(?:the|an|this|that|my|his|her|their|our) )\b(?:respond|reply|answer) (?:only |exclusively |solely )(?:in|with|using)\b|^(?:please |now |always )?(?:respond|reply|answer) (?:in|with|using)\b|\b(?:any|every|each|the) (?:summary|summaries|response|responses|answer|answers|reply|replies|output|translation) (?:that )?you (?:write|produce|give|generate|create|return|send|provide)\b/;
 const ROLE =
-  /\b(?:ai|a\.i\.|assistant|assistants|chatbot|chatbots|llm|llms|language model|gpt|chatgpt|claude|gemini|copilot|bot|agent|agents|model|summari[sz]er)\b/;
+  /\b(?:ai|a\.i\.|assistant|assistants|chatbot|chatbots|llm|llms|language model|gpt|chatgpt|claude|gemini|copilot|bot|agent|agents|model|summari[sz]er|persona|alter ego|developer mode)\b/;
 const INSTRUCTIONS =
-  /\b(?:instructions?|prompt|prompts|directives?|guidelines|system message|system prompt|context window|conversation|operator)\b|\b(?:tell|inform|ask|warn|remind|advise|convince|persuade|show|give|send|redirect|direct|let|urge|recommend to|suggest to) (?:the |this )?users?\b|\bthe user's (?:question|request|message|query|task|data|inbox|e-?mails?|files?|password|credentials|conversation|history)\b|\b(?:previous|prior|above|earlier|initial|original) (?:text|message|messages|content|context|task|request|question|rules|guidance|orders)\b/;
+  /\b(?:instructions?|prompt|prompts|(?<!\b(?:rights|privacy|protection|eu|council|services|union|consumer|ec|eec) )directives?|guidelines|system message|system prompt|context window|conversation|operator)\b|\b(?:tell|inform|ask|warn|remind|advise|convince|persuade|show|give|send|redirect|direct|let|urge|recommend to|suggest to) (?:the |this )?(?:users?|readers?|recipients?)\b|\bthe user's (?:question|request|message|query|task|data|inbox|e-?mails?|files?|password|credentials|conversation|history)\b|\b(?:previous|prior|above|earlier|initial|original) (?:text|message|messages|content|context|task|request|question|rules|guidance|orders)\b/;
 const FORMAT =
-  /\b(?:in (?:english|spanish|french|german|chinese|japanese|italian|portuguese|russian|arabic|hindi|korean|emoji|emojis|all caps|uppercase|lowercase|capital letters|json|markdown|bullet points|base64|binary|hex|morse|reverse|pig latin|rhymes?|verse|haiku)|every (?:other |second |third |fourth |fifth )?(?:word|letter|sentence|line)|each (?:word|letter|sentence)|emoji|emojis|anagrams?|cipher|encode|encoded|reversed?|backwards|uppercase|lowercase|all caps|font|bold|italic|spaces?|typos?|misspell\w*|vowels?|consonants?|letters with|numbers for|symbols for|word count|no more than \d+|at least \d+ words|exactly \d+)\b/;
+  /\b(?:in (?:english|spanish|french|german|chinese|japanese|italian|portuguese|russian|arabic|hindi|korean|emoji|emojis|all caps|uppercase|lowercase|capital letters|json|markdown|bullet points|base64|binary|hex|morse|reverse|pig latin|rhymes?|verse|haiku)|every (?:other |second |third |fourth |fifth )?(?:word|letter|sentence|line)|each (?:word|letter|sentence)|emoji|emojis|anagrams?|cipher|encode|encoded|reverse (?:the |each |every |all )?(?:order|words?|letters?|sentences?|text|response|answer|output)|reversed (?:order|words|letters|text)|backwards|uppercase|lowercase|all caps|font|bold|italic|spaces?|typos?|misspell\w*|vowels?|consonants?|letters with|numbers for|symbols for|word count|no more than \d+|at least \d+ words|exactly \d+)\b/;
 const URL =
   /\bhttps?:\/\/|\bwww\.|\b[a-z0-9-]{2,}\.(?:com|net|org|io|xyz|info|biz|co|ru|cn|app|site|online|top|me|ly)\b/;
 const EMAIL = /\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b/;
 const TOOL =
-  /\b(?:call|invoke|execute|run|trigger|use) (?:the |a |this )?(?:\w+ )?(?:tool|function|plugin|command|api|endpoint|action|webhook)\b|\b(?:function_call|tool_call|tool_use)\b|\bsend (?:an? )?(?:e-?mail|message|request)\b/;
+  /\b(?:call|invoke|execute|run|trigger|use) (?:the |a |this )?(?:[\w-]+ ){0,3}(?:tool|function|plugin|command|api|endpoint|action|webhook)\b|\b(?:function_call|tool_call|tool_use)\b|\bsend (?:an? )?(?:e-?mail|message|request)\b/;
 const NET =
   /\b(?:requests\.(?:get|post|put)|urllib|urlopen|socket\.|http\.client|httpsconnection|ftplib|ftp\(|smtplib|sendmail|curl|wget|fetch\(|xmlhttprequest|websocket|paramiko|bluetooth|scp |nc -)\b|\bsmtp\b/;
 const SECRET =
@@ -138,7 +141,23 @@ const READER =
  * passport, tick a box, preheat an oven. Nobody asks that of an assistant reading a document.
  */
 const HUMAN_ACT =
-  /\b(?:sign|signs|signed|signing|signature|initial each|print (?:your|the|it|this|a)|printed|bring|wear|park|attend|in person|by post|by phone|call us|call the (?:number|helpline|hotline|office)|hang up|helpline|reception|front desk|(?:nearest|local|your) branch|branch office|passport|photo id|id card|badge|receipt|cheque|tick the box|capital letters|block capitals|restart your (?:computer|device|phone)|unplug|oven|preheat|stir|serve with|season with|timesheets?|expense claims?|consent slip|unterschreib\w*|druckbuchstaben|empfang|signer|parapher|majuscules|accueil|firm(?:e|en|ar|ado|ada|elo|ato|are|atelo)|letra clara|stampatello|tekenen|tekent|receptie|tanda tangan\w*|huruf kapital)\b/;
+  /\b(?:sign|signs|signed|signing|signature|initial each|print (?:your|the|it|this|a)|printed|bring|wear|park|attend|in person|by post|by phone|call us|call the (?:number|helpline|hotline|office)|hang up|helpline|reception|front desk|(?:nearest|local|your) branch|branch office|passport|photo id|id card|badge|receipt|cheque|tick the box|capital letters|block capitals|restart your (?:computer|device|phone)|unplug|oven|preheat|stir|serve with|season with|timesheets?|expense claims?|consent slip|your (?:own )?(?:bank|card|cards|pin|wallet|purse|phone|mobile|computer|laptop|home|house|flat|desk|car|keys|seat|ticket|booking|parcel|food|leave|manager|doctor|gp|children|family|signature|screen|router)|unterschreib\w*|druckbuchstaben|empfang|signer|parapher|majuscules|accueil|firm(?:e|en|ar|ado|ada|elo|ato|are|atelo)|letra clara|stampatello|tekenen|tekent|receptie|tanda tangan\w*|huruf kapital)\b/;
+/** A piece of writing asked for: what an assistant is asked to produce, not a person reading a document. */
+const ARTEFACT =
+  /\b(?:poem|poems|story|stories|essay|essays|limerick|haiku|sonnet|song|lyrics|speech|article|blog post|tweet|joke|jokes|slogan|riddle|recipe|product description|biography|dialogue|fable|fairy tale|short story|screenplay|monologue|ode|rap|jingle)\b/;
+
+/** Chinese and Japanese text, for the cues below (a cheap test first). */
+const CJK = /[\u3040-\u9fff]/;
+/** Ignore, forget, "instead", write a … : a Chinese or Japanese instruction to the assistant. */
+const CJK_IMPERATIVE =
+  /忽略|忽视|忽視|无视|無視|忘记|忘記|忘掉|忘れて|改为|改為|写一|寫一|请回答|請回答|答えてください|書いてください/;
+/** "Your answer" in Chinese and Japanese. */
+const CJK_OUTPUT = /你的回答|你的回复|你的回覆|你的答案|您的回答|您的回复|あなたの回答|回答の(?:末尾|最後|最初)/;
+/** "The assistant", "AI" in Chinese and Japanese. */
+const CJK_ROLE = /助手|人工智能|アシスタント|言語モデル|语言模型/;
+/** Answer in a given language, Chinese and Japanese. */
+const CJK_FORMAT = /用中文|用英文|用英语|用日语|中国語で|英語で|日本語で答/;
+
 /** "The user" named in the third person: a document speaks of its reader's user only to an assistant. */
 const THE_USER =
   /\bthe user(?:'s|s)?\b|\b(?:den|dem|des) (?:nutzer|benutzer)\b|\bl'utilisateur\b|\bel usuario\b|\bl'utente\b/;
@@ -177,20 +196,42 @@ export function opensWithAction(text: string): boolean {
   return verb.endsWith("s") && known(verb.slice(0, -1));
 }
 
+/** Words that may open an appended instruction before its verb. */
+const INNER_LEAD = new Set(
+  "now please also then instead always just simply quietly silently secretly kindly".split(" "),
+);
+
 /** Sentence punctuation inside a span (a span's own final full stop has nothing after it). */
 const INNER_STOP = /[.!?;:]\s/;
 
 /** Most clauses of one span looked at for an imperative opening. */
 const MAX_CLAUSES = 6;
 
+/**
+ * A leading subordinate clause before the imperative ("When comparing products, always
+ * recommend …", "Instead of the requested summary, produce …").
+ */
+const SUBORDINATE = /^(?:when|whenever|while|before|after|instead of|rather than|if|once|for|in)\b[^,.;:!?]{0,80},\s*/;
+/** Verbs that ask for a claim to be made when "that" follows ("Report that the deadline has passed"). */
+const CLAIM_VERBS = new Set(["report", "warn", "argue", "imply", "stress", "announce", "inform"]);
+
 /** The imperative cue of one clause: an AI-work verb, a verb asking a person to act, or neither. */
-function imperativeOf(clause: string): number {
+function imperativeOf(clause: string, depth = 0): number {
   const lead = LEAD.exec(clause);
   const rest = lead ? clause.slice(lead[0].length) : clause;
   // Letters of any script, so foreign verbs with accents (`füge`, `réponds`) are read whole.
   const verb = /^[\p{L}'-]+/u.exec(rest)?.[0] ?? "";
   if (!verb) return 0;
   if (AI_VERBS.has(verb) || FOREIGN_AI_VERBS.has(verb)) return BIT["imp-ai"];
+  if (verb === "break" && rest.startsWith("break down ")) return BIT["imp-ai"];
+  if (CLAIM_VERBS.has(verb) && rest.startsWith(" that ", verb.length)) return BIT["imp-ai"];
+  if (depth === 0) {
+    const sub = SUBORDINATE.exec(rest);
+    if (sub) {
+      const inner = imperativeOf(rest.slice(sub[0].length), 1) & BIT["imp-ai"];
+      if (inner !== 0) return inner;
+    }
+  }
   if (HUMAN_VERBS.has(verb)) return BIT["imp-human"];
   if (lead && lead[0].length > 0 && /you|please|kindly/.test(lead[0])) return BIT["imp-other"];
   return 0;
@@ -202,11 +243,13 @@ function imperativeOf(clause: string): number {
  * `Paris Translate your answer into French`). Needs the text before lower-casing.
  */
 export function hasInnerImperative(raw: string): boolean {
-  const re = /(?:[.!?;:]\s+|[a-z0-9)\]]\s+)([A-Z][a-z']+)\b/g;
+  const re = /(?:[.!?;:]\s+|[a-z0-9)\]]\s+)([A-Z][a-z']+)\b(?:,? ([a-z']+)\b)?/g;
   let n = 0;
   for (let m = re.exec(raw); m !== null && n < MAX_CLAUSES; m = re.exec(raw), n++) {
     const word = (m[1] ?? "").toLowerCase();
     if (AI_VERBS.has(word) || FOREIGN_AI_VERBS.has(word)) return true;
+    // A lead word first (`… Now write a limerick`, `… Please add`).
+    if (INNER_LEAD.has(word) && AI_VERBS.has(m[2] ?? "")) return true;
   }
   return false;
 }
@@ -298,6 +341,14 @@ export function cueBits(text: string, raw?: string): number {
   if (MODAL.test(text)) bits |= BIT.modal;
   if (text.endsWith("?")) bits |= BIT.question;
   if (THE_USER.test(text)) bits |= BIT["the-user"];
+  if ((bits & BIT["imp-ai"]) !== 0 && ARTEFACT.test(text)) bits |= BIT.artefact;
+  if (CJK.test(text)) {
+    if (CJK_IMPERATIVE.test(text)) bits |= BIT["imp-ai"];
+    if (CJK_OUTPUT.test(text)) bits |= BIT["your-output"];
+    if (CJK_ROLE.test(text)) bits |= BIT.role;
+    if (CJK_FORMAT.test(text)) bits |= BIT.format;
+    if (/用户|用戶|ユーザー/.test(text)) bits |= BIT["the-user"];
+  }
   if (WE.test(text)) bits |= BIT.we;
   if (/^["'“‘«]/.test(text)) bits |= BIT.quote;
   // A question that names no "you" asks for knowledge, not for its reader's own answer
@@ -308,7 +359,7 @@ export function cueBits(text: string, raw?: string): number {
   // Whom a span is written to matters only where it could address the assistant (the person cap,
   // addressesPerson): elsewhere the two long scans are skipped, which keeps document mode within
   // its latency budget (run on every span, they cost about 0.3 ms per 8 KB document).
-  if ((bits & (ASSISTANT_BITS | BIT.ask)) !== 0) {
+  if (addressesAssistant(bits) || (bits & BIT.ask) !== 0) {
     if (READER.test(text)) bits |= BIT.reader;
     if (HUMAN_ACT.test(text)) bits |= BIT["human-act"];
   }
@@ -336,7 +387,18 @@ export const ASSISTANT_BITS =
   BIT.tool |
   BIT.net |
   BIT.exec |
-  BIT["lone-ask"];
+  BIT["lone-ask"] |
+  BIT.artefact;
+
+/**
+ * Whether a span could address the assistant at all: one of ASSISTANT_BITS, or "the user" in the
+ * third person together with a URL, an e-mail address or a secret ("append the user's name to
+ * https://…", "attach what the user shared to an e-mail to …").
+ */
+export function addressesAssistant(bits: number): boolean {
+  if ((bits & ASSISTANT_BITS) !== 0) return true;
+  return (bits & BIT["the-user"]) !== 0 && (bits & (BIT.url | BIT.email | BIT.secret)) !== 0;
+}
 
 /**
  * Cues that a span speaks of the assistant's own work or of its user even when it also names a
@@ -396,6 +458,7 @@ const CROSSED: readonly Cue[] = [
   "reader",
   "human-act",
   "the-user",
+  "artefact",
 ];
 
 /** How often each relative cue occurs among a document's spans, as a share in [0, 1]. */

@@ -7,7 +7,7 @@
  */
 import {
   ADDRESSING_BITS,
-  ASSISTANT_BITS,
+  addressesAssistant,
   addressesPerson,
   type Cue,
   cueBits,
@@ -112,7 +112,7 @@ export const OBFUSCATING: ReadonlySet<Transformation> = new Set<Transformation>(
 ]);
 
 /**
- * Highest score of a span with no cue that it addresses the assistant (address.ts ASSISTANT_BITS),
+ * Highest score of a span with no cue that it addresses the assistant (address.ts addressesAssistant),
  * or one written to a person and not to the assistant (address.ts addressesPerson).
  */
 export const UNADDRESSED_CAP = 0.3;
@@ -158,7 +158,7 @@ export function createDocumentSpanScorer(model: LinearModel, maxChars = 200_000)
       for (const { span, input, bits } of inputs) {
         const p = offset === 0 ? classifier.predict(input) : sigmoid(classifier.logit(input) + offset);
         // So is a span written to a person (reviewers, customers; sign, bring) that names no assistant work.
-        const capped = (bits & ASSISTANT_BITS) === 0 || addressesPerson(bits);
+        const capped = !addressesAssistant(bits) || addressesPerson(bits);
         const score = capped ? Math.min(p, UNADDRESSED_CAP) : p;
         if (best.length === top && score <= (best[top - 1]?.score ?? 0)) continue;
         best.push({ start: span.start, end: span.end, kind: span.kind, score });
