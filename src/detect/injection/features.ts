@@ -32,8 +32,8 @@ export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
 };
 
 /** Scale of each present feature for a text with `count` distinct features. */
-export function featureScale(config: FeatureConfig, count: number): number {
-  return 1 / Math.sqrt(Math.max(count, config.minNorm, 1));
+export function featureScale(config: FeatureConfig, count: number, minNorm = config.minNorm): number {
+  return 1 / Math.sqrt(Math.max(count, minNorm, 1));
 }
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -83,7 +83,7 @@ export function createFeatureExtractor(config: FeatureConfig = DEFAULT_FEATURE_C
   let scratch = Buffer.allocUnsafeSlow(8192);
   let codes = new Uint16Array(scratch.buffer, scratch.byteOffset, scratch.length >>> 1);
 
-  /** Record a bucket in `out` (training path). */
+  /** Record a bucket in `out`: training reads it, and so does the MLP's hidden layer (`lastIndexes`). */
   const push = (index: number, count: number): void => {
     if (count === out.length) {
       const grown = new Uint32Array(out.length * 2);

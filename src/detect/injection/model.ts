@@ -128,8 +128,8 @@ export function createInjectionClassifier(model: LinearModel): InjectionClassifi
   const { quantised, scale } = quantise(model.weights);
   const bands = model.lengthBias;
   const hidden = model.hidden ? createHiddenScorer(model.hidden) : undefined;
-  const hiddenFloor = Math.max(model.hidden?.minNorm ?? model.features.minNorm, 1);
-  const hiddenScale = (count: number): number => 1 / Math.sqrt(Math.max(count, hiddenFloor));
+  const hiddenScale = (count: number): number =>
+    featureScale(model.features, count, model.hidden?.minNorm ?? model.features.minNorm);
   const combine = (bias: number, sum: number, count: number): number => {
     const s = count === 0 ? 0 : featureScale(model.features, count);
     const linear = bias + sum * scale * s;

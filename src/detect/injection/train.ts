@@ -93,7 +93,7 @@ export function trainLinearModel(examples: readonly TrainingExample[], options: 
       let z = bias;
       for (const f of row.indexes) z += (weights[f] ?? 0) * scale;
       const hiddenScale = hidden
-        ? 1 / Math.sqrt(Math.max(row.indexes.length, hidden.layer.minNorm ?? features.minNorm, 1))
+        ? featureScale(features, row.indexes.length, hidden.layer.minNorm ?? features.minNorm)
         : 0;
       if (hidden) z += hidden.forward(row.indexes, hiddenScale);
       const p = 1 / (1 + Math.exp(-z));
