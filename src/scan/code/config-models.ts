@@ -26,6 +26,7 @@ import {
   ollamaCommandModels,
 } from "./models.js";
 import { readNix } from "./nix.js";
+import { recordModels } from "./records.js";
 import { embeddedModelCandidates, proseTokens, shortFlagValues } from "./source/embedded.js";
 import { renderTemplateShape } from "./template-text.js";
 import type { ConfigFormat } from "./walk.js";
@@ -493,7 +494,7 @@ function isDefaultModelList(key: string | undefined, parent: string | undefined)
 }
 
 /** LibreChat's sentinel for "the conversation's own model" in `titleModel` / `summaryModel`. */
-const CURRENT_MODEL = /^current_model$/;
+const CURRENT_MODEL = "current_model";
 
 /**
  * `titleModel: llama-summarize` / `summaryModel: x` beside an endpoint's `models` table: the model
@@ -501,7 +502,7 @@ const CURRENT_MODEL = /^current_model$/;
  */
 function isEndpointModelSetting(key: string, value: unknown, table: { items: readonly unknown[] }): boolean {
   if (key !== "titleModel" && key !== "summaryModel") return false;
-  if (!isScalar(value) || typeof value.value !== "string" || CURRENT_MODEL.test(value.value)) return false;
+  if (!isScalar(value) || typeof value.value !== "string" || value.value === CURRENT_MODEL) return false;
   return table.items.some((p) => isPair(p) && isScalar(p.key) && p.key.value === "models" && isMap(p.value));
 }
 
@@ -996,6 +997,8 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
   if (format === "modelfile") return modelfileModels(text, catalog);
   if (format === "httprr") return traceModels(text, catalog);
   if (format === "recording") return recordingModels(text, catalog);
+  // A JSON Lines file counts only by its name (`recordModels` with the file's name, from the scan).
+  if (format === "records") return recordModels(text, catalog);
   const parse = (body: string) =>
     format === "json"
       ? parseJson(body)

@@ -202,6 +202,12 @@ export function isNotModelContext(context: string | undefined): boolean {
 const HF_MODEL_URL =
   /^https?:\/\/(?:www\.)?huggingface\.co\/(?!(?:datasets|spaces|api|docs|blog|papers|collections|organizations|settings|learn|tasks|models|join|login|pricing)\/)([A-Za-z0-9][\w.-]{1,38}\/[A-Za-z0-9][\w.-]{0,95})\/(?:resolve|raw|blob)\/\S+$/;
 
+/**
+ * LocalAI's URI of a file in a Hugging Face repository (`huggingface://TheBloke/phi-2-GGUF/phi-2.Q8_0.gguf`,
+ * https://localai.io/docs/getting-started/models/): the repository is the model.
+ */
+const HF_FILE_URI = /^huggingface:\/\/([A-Za-z0-9][\w.-]{1,38}\/[A-Za-z0-9][\w.-]{0,95})\/\S+$/;
+
 /** True when `context` (an argument, variable, key or callee name) marks a model. */
 export function isModelContext(context: string | undefined): boolean {
   if (!context || TOKENIZER_CONTEXT.test(context) || DATASET_CONTEXT.test(context)) return false;
@@ -223,7 +229,11 @@ export function matchModel(value: string, given: string | undefined, catalog: Ai
   // `model_type` names an architecture (`gpt2`, `llama`), but one with a size (`gpt2-medium`,
   // `bert-base-uncased`) is a released checkpoint: no architecture is named with a size.
   const context = given !== undefined && ARCH_CONTEXT.test(given) && SIZED_CHECKPOINT.test(value) ? "model" : given;
-  const url = value.includes("huggingface.co/") ? HF_MODEL_URL.exec(value.trim()) : null;
+  const url = value.includes("huggingface.co/")
+    ? HF_MODEL_URL.exec(value.trim())
+    : value.includes("huggingface://")
+      ? HF_FILE_URI.exec(value.trim())
+      : null;
   if (url?.[1]) return isModelContext(context) && !isNotModelContext(context) ? hubUrlModel(url[1]) : undefined;
   const id = value.trim();
   if (id.length < 2 || id.length > 200 || NOT_A_MODEL.test(id) || IAM_ACTION.test(id)) return undefined;

@@ -51,6 +51,16 @@ describe("round 19 classes", () => {
     assert.deepEqual(await modelsOf({ "Cargo.toml": cargo }), ["meta-llama/Llama-3.1-8B-Instruct@Cargo.toml"]);
   });
 
+  it("reads TOML headers in one pass: spaced, doubled, commented, and hostile lines of spaces", () => {
+    const cargo = '[ features ] # flags\nx = ["a/b"]\n[[bin]]\nname = "m/n"\n';
+    assert.equal(withoutCargoFeatures(cargo), '\n\n[[bin]]\nname = "m/n"\n');
+    // A line of `[` and many spaces without a `]` once cost cubic backtracking (seconds at 2,000).
+    const hostile = `[features]\n[${" ".repeat(200_000)}\nx = 1\n`;
+    const started = performance.now();
+    assert.equal(withoutCargoFeatures(hostile).split("\n").length, 4);
+    assert.ok(performance.now() - started < 5_000);
+  });
+
   it("takes no module specifier for a routed model id (`from 'ollama/browser'`)", async () => {
     const models = await modelsOf({
       "a.ts": "import type { ErrorResponse } from 'ollama/browser';\nexport * from 'ollama/browser';\n",

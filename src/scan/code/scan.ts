@@ -32,6 +32,7 @@ import {
   parseMcpConfig,
   withoutSecretsOn,
 } from "./mcp.js";
+import { recordModels } from "./records.js";
 import type { AiEndpointReport, CodeScanReport, ModelReport, SdkReport } from "./report.js";
 import { declaredSdks } from "./sdk-index.js";
 import type { SdkUse, ServerClass, ServerClassCall } from "./source/analyze.js";
@@ -74,21 +75,33 @@ const TOML_MANIFEST = /^(?:pyproject|Cargo)\.toml$/;
 
 const PALISADE_API = /^palisade\.dev\/v\d+$/;
 
-/** A TOML table header line: `[features]`, `[target.'cfg(unix)'.dependencies]`, `[[bin]]`. */
-const TOML_HEADER = /^\s*\[\[?\s*([^\]]*?)\s*\]\]?\s*(?:#.*)?$/;
+/**
+ * The table a TOML header line opens (`[features]`, `[target.'cfg(unix)'.dependencies]`, `[[bin]]`),
+ * or undefined for any other line. Scanned by hand: a regex with optional spaces around a lazy
+ * group backtracks cubically on a long line of spaces in a hostile Cargo.toml.
+ */
+function tomlHeader(line: string): string | undefined {
+  const t = line.trim();
+  if (!t.startsWith("[")) return undefined;
+  const close = t.indexOf("]");
+  if (close < 0) return undefined;
+  const rest = t.slice(t[close + 1] === "]" ? close + 2 : close + 1).trim();
+  if (rest !== "" && !rest.startsWith("#")) return undefined;
+  return t.slice(t.startsWith("[[") ? 2 : 1, close).trim();
+}
 
 /**
  * A Cargo.toml with its `[features]` table blanked (lines kept): a feature lists other features
  * and `crate/feature` references (`cuda = ["llama-cpp-2/cuda"]`), never a model id.
  */
 export function withoutCargoFeatures(text: string): string {
-  if (!text.includes("[features]")) return text;
+  if (!text.includes("features")) return text;
   let inFeatures = false;
   return text
     .split("\n")
     .map((line) => {
-      const header = TOML_HEADER.exec(line);
-      if (header) inFeatures = header[1] === "features";
+      const header = tomlHeader(line);
+      if (header !== undefined) inFeatures = header === "features";
       return inFeatures ? "" : line;
     })
     .join("\n");
@@ -368,7 +381,8 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
             file.role.format === "robot" ||
             file.role.format === "modelfile" ||
             file.role.format === "httprr" ||
-            file.role.format === "recording"
+            file.role.format === "recording" ||
+            file.role.format === "records"
               ? undefined
               : detectMcpConfig(text, { file: file.rel, ...(options.secrets ? { secrets: options.secrets } : {}) });
           // A script's YAML front matter (`#!/usr/bin/env -S mcphost script` / `---` / `mcpServers:`)
@@ -393,7 +407,11 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
           }
           if (file.role.format === "code" && !TEST_SOURCE.test(file.rel))
             mcpImplementations.push(...textMcpImplementations(text, file.rel));
-          if (CONFIG_HINT.test(text) || file.role.format === "modelfile")
+          if (file.role.format === "records") {
+            addModels(file.rel, recordModels(text, catalog, posix.basename(file.rel)));
+            break;
+          }
+          if (file.role.format === "modelfile" || CONFIG_HINT.test(text))
             addModels(file.rel, configModels(text, file.role.format, catalog));
           break;
         }

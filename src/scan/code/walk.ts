@@ -79,7 +79,9 @@ export type ConfigFormat =
   /** Recorded HTTP traces of Go tests (`rsc.io/httprr`): request URLs and JSON bodies. */
   | "httprr"
   /** A recorded response or request body kept as text: JSON, or a server-sent event stream. */
-  | "recording";
+  | "recording"
+  /** Tabular data (CSV/TSV with a model column, JSON Lines with `model` fields), read from its head. */
+  | "records";
 
 /** Shell and batch-job scripts: they export model variables and pass `--model_name_or_path X`. */
 const SHELL_RC = /^\.?(?:bashrc|bash_profile|bash_aliases|bash_login|profile|zshrc|zprofile|zshenv|zlogin|aliases)$/;
@@ -234,7 +236,42 @@ export function classifyFile(rel: string): FileRole | undefined {
   // A test's recorded API exchange (`response_000.txt`, `request.txt`, `stream.sse`): JSON or an
   // SSE stream whose `data:` lines are JSON.
   if ((ext === ".txt" && RECORDING_NAME.test(name)) || ext === ".sse") return { kind: "config", format: "recording" };
+  // A leaderboard or eval log (`model,score,...`), saved answers of an eval (`{"model": ...}` per line).
+  if (RECORDS_EXT.has(ext)) return { kind: "config", format: "records" };
   return undefined;
+}
+
+const RECORDS_EXT = new Set([".csv", ".tsv", ".jsonl", ".ndjson"]);
+
+/** The start of a JSON document: an object with a key, or an array of objects. */
+const JSON_HEAD = /^\uFEFF?\s*(?:\{\s*(?:"|\}|$)|\[\s*(?:\{|$))/;
+
+/**
+ * A `.txt` file that holds JSON (a saved `GET /v1/models` listing, `test.txt`), by its first
+ * bytes: read as a recorded body. Only the head is read; any other text file is left out.
+ */
+export function jsonTextRole(path: string): FileRole | undefined {
+  const head = readHead(path, 96);
+  return head !== undefined && JSON_HEAD.test(head.toString("utf8"))
+    ? { kind: "config", format: "recording" }
+    : undefined;
+}
+
+/** The first `bytes` bytes of a file, or undefined when it cannot be read. */
+function readHead(path: string, bytes: number): Buffer | undefined {
+  const head = Buffer.alloc(bytes);
+  let read = 0;
+  try {
+    const fd = openSync(path, "r");
+    try {
+      read = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  return head.subarray(0, read);
 }
 
 /** A recorded request or response body: `response_000.txt`, `request.txt`, `responses-2.txt`. */
@@ -401,7 +438,13 @@ export function walkTree(
       }
       if (!entry.isFile()) continue;
       const rel = relative(root, path).split(sep).join("/");
-      const role = classifyFile(rel) ?? (entry.name.includes(".") ? undefined : scriptRole(path));
+      const role =
+        classifyFile(rel) ??
+        (!entry.name.includes(".")
+          ? scriptRole(path)
+          : entry.name.toLowerCase().endsWith(".txt")
+            ? jsonTextRole(path)
+            : undefined);
       if (!role) continue;
       // A `.env*` rule keeps secrets out of commits; the template beside them is committed on purpose.
       if ((isIgnored(next, path, false) && !ENV_TEMPLATE.test(entry.name)) || excluded(rel)) continue;
@@ -435,19 +478,9 @@ const SHEBANG = /^#![ \t]*(?:\/usr)?\/(?:s?bin|local\/bin)\/(?:env[ \t]+(?:-\S+[
  * Only the first bytes are read; anything unreadable or else is left out, as before.
  */
 export function scriptRole(path: string): FileRole | undefined {
-  const head = Buffer.alloc(96);
-  let read = 0;
-  try {
-    const fd = openSync(path, "r");
-    try {
-      read = readSync(fd, head, 0, head.length, 0);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return undefined;
-  }
-  const interpreter = SHEBANG.exec(head.subarray(0, read).toString("latin1"))?.[1];
+  const head = readHead(path, 96);
+  if (head === undefined) return undefined;
+  const interpreter = SHEBANG.exec(head.toString("latin1"))?.[1];
   if (!interpreter) return undefined;
   if (/^(?:ba|z|da|k)?sh$/.test(interpreter)) return { kind: "config", format: "shell" };
   if (/^python\d*$/.test(interpreter)) return { kind: "source", language: "python" };
@@ -478,8 +511,26 @@ export const JSON_DATA_SIZE_FACTOR = 4;
  */
 const YAML_LARGE_MAX_LINE = 8_192;
 
+/**
+ * How much of a data file read as records (CSV, JSON Lines) is read, whatever its size: its first
+ * rows, cut at the last line end. The ids a table or an answer log names repeat row after row.
+ */
+export const RECORDS_HEAD_BYTES = 256 * 1024;
+
+/** The head of a data file, cut at its last whole line, or why it is skipped. */
+function readRecordsHead(file: WalkedFile): string | SkipNote {
+  const head = readHead(file.path, Math.min(RECORDS_HEAD_BYTES, Math.max(file.size, 0)));
+  if (head === undefined) return { file: file.rel, reason: "unreadable file" };
+  if (head.subarray(0, 8192).includes(0)) return { file: file.rel, reason: "binary file" };
+  const text = head.toString("utf8");
+  if (head.length < RECORDS_HEAD_BYTES) return text;
+  const end = text.lastIndexOf("\n");
+  return end === -1 ? "" : text.slice(0, end);
+}
+
 /** Read a file as text, or say why it is skipped (huge, binary, minified, not UTF-8). */
 export function readSourceText(file: WalkedFile, limits: WalkLimits = DEFAULT_LIMITS): string | SkipNote {
+  if (file.role.kind === "config" && file.role.format === "records") return readRecordsHead(file);
   const limit =
     file.role.kind === "notebook"
       ? limits.maxFileBytes * NOTEBOOK_SIZE_FACTOR
