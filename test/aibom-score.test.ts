@@ -201,7 +201,8 @@ describe("AI-BOM corpus scoring", () => {
     assert.equal(toSplit({ round: 18 }), "dev");
     assert.equal(toSplit({ round: 19 }), "dev");
     assert.equal(toSplit({ round: 20 }), "dev");
-    assert.equal(toSplit({ round: 21 }), "holdout");
+    assert.equal(toSplit({ round: 21 }), "dev");
+    assert.equal(toSplit({ round: 22 }), "holdout");
     assert.equal(toRound1Split("huggingface/trl"), "dev"); // sha256 starts with 4
     assert.equal(toRound1Split("psf/requests"), "holdout"); // sha256 starts with a
   });
