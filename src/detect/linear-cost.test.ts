@@ -102,6 +102,8 @@ const CORPORA: Record<string, string> = {
   ninos: "AB 12 34 56 C ",
   "capital-runs": "DEUTDEFFXXX ",
   "digit-groups": "12 345 678 901 ",
+  // Part 7: UK flats before a street, each address candidate overlapping the next.
+  "uk-flats": "Flat 2, 14 Mill Lane ",
 };
 
 const SMALL = 2048;
@@ -135,5 +137,27 @@ describe("detector cost grows linearly with the text", () => {
         );
       });
     }
+  }
+});
+
+describe("stream hold-back cost grows linearly with the text", () => {
+  // holdFrom follows chains of overlapping candidates ("Flat 2, 14 Mill Lane Flat 2, …"): a
+  // rescan of the whole text each time a chain passes a recogniser's break grows with the square
+  // of the text. (The meter does not see plain loops; stream.test.ts counts holdBefore's reads.)
+  const sensitive = combineDetectors([createPiiDetector(), createSecretsDetector()]);
+  for (const corpus of ["uk-flats", "street-addresses", "postal-addresses", "capitalised-words"]) {
+    it(`holdFrom on ${corpus}`, () => {
+      const unit = CORPORA[corpus] as string;
+      const holdFrom = (text: string) => sensitive.stream?.holdFrom(text);
+      const small = textOf(unit, SMALL);
+      const large = textOf(unit, SMALL * GROWTH);
+      holdFrom(textOf(unit, SMALL + 1));
+      const smallWork = measure(() => holdFrom(small));
+      const largeWork = measure(() => holdFrom(large));
+      assert.ok(
+        largeWork <= ALLOWED * smallWork,
+        `work grew ${(largeWork / smallWork).toFixed(1)}x for ${GROWTH}x the text (${smallWork} -> ${largeWork})`,
+      );
+    });
   }
 });

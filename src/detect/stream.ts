@@ -55,17 +55,21 @@ export function fixedWindowProfile(detector: Pick<TextDetector, "maxSpanLength" 
  * Move a hold point left until no span crosses it: the start of any span that begins before
  * `at` and ends after it, repeatedly. Used on final spans before release and on candidates
  * inside profiles, where a span crossing the cut could still be displaced by one not seen yet.
+ * A profile passes `floor` (its text's length minus its holdBack: text before that is final
+ * whatever follows), where a chain of overlapping candidates stops.
+ *
+ * One sweep over the spans by end, latest first: the hold only moves left, so a span that ends at
+ * or before the hold when its turn comes never crosses it later, and neither does any after it.
+ * Linear after the sort, however long the chain (a fixpoint over the list is quadratic in it).
  */
-export function holdBefore(spans: readonly Pick<Detection, "start" | "end">[], at: number): number {
+export function holdBefore(spans: readonly Pick<Detection, "start" | "end">[], at: number, floor = 0): number {
   let hold = at;
-  for (let moved = true; moved; ) {
-    moved = false;
-    for (const s of spans) {
-      if (s.start < hold && s.end > hold) {
-        hold = s.start;
-        moved = true;
-      }
-    }
+  if (hold <= floor) return hold;
+  const crossing = spans.filter((s) => s.start < hold && s.end > floor).sort((a, b) => b.end - a.end);
+  for (const s of crossing) {
+    if (s.end <= hold) break;
+    if (s.start < hold) hold = s.start;
+    if (hold <= floor) return floor;
   }
   return hold;
 }

@@ -106,6 +106,9 @@ const SPANISH_FLOOR = sticky(
   `,? (?:\\d{1,2}\\.?[ºo°](?: ?[A-Z]| ?\\d{1,2}\\.?[ªa]| (?:izda|dcha|izq|der)\\.?)?|bajo(?: [A-Z])?|ático(?: [A-Z])?|atico|entlo\\.?|entresuelo|principal|pral\\.?)${END}`,
 );
 
+/** A UK flat written before the building, up to the street ("Flat 3, 12 Mill Lane"). */
+const UK_FLAT = /(?:Flat|Apartment|Apt\.?|Unit) \d{1,4}[A-Za-z]?, ?$/u;
+
 const GRAMMARS: readonly Grammar[] = [
   {
     id: "street-de",
@@ -201,7 +204,7 @@ const GRAMMARS: readonly Grammar[] = [
     countries: ["UK", "US"],
     score: 0.86,
     numberFirst: true,
-    prefix: /(?:Flat|Apartment|Apt\.?|Unit) \d{1,4}[A-Za-z]?, ?$/u,
+    prefix: UK_FLAT,
   },
   {
     // A street without a type word ("Brink 2", "Oude Vest 26", "Birkenhain 7") is an address only
@@ -220,7 +223,7 @@ const GRAMMARS: readonly Grammar[] = [
     countries: ["UK"],
     score: 0,
     numberFirst: true,
-    prefix: /(?:Flat|Apartment|Apt\.?|Unit) \d{1,4}[A-Za-z]?, ?$/u,
+    prefix: UK_FLAT,
   },
 ];
 

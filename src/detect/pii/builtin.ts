@@ -14,7 +14,7 @@ import {
   recognizeWithGazetteer,
   STREET_SUFFIXES,
 } from "./gazetteer.js";
-import { NATIONAL_ID_WORDS, NOT_AN_ID, nationalRecognizers } from "./national-recognizers.js";
+import { NATIONAL_ID_KINDS, NOT_AN_ID, nationalRecognizers } from "./national-recognizers.js";
 import { isPlausiblePhone } from "./phone.js";
 import { definePatternRecognizer, type Recognizer } from "./recognizer.js";
 import { loadReferenceWords } from "./reference-words.js";
@@ -319,8 +319,9 @@ export function builtinRecognizers(): Recognizer[] {
       context: PHONE_CONTEXT,
       weakContext: ["number"],
       contextBoost: 0.4,
+      negativeContext: [...NOT_PHONE, ...NOT_AN_ID],
       // A number named as a national identifier ("BSN 388 274 451") is not a phone number.
-      negativeContext: [...NOT_PHONE, ...NOT_AN_ID, ...NATIONAL_ID_WORDS],
+      namedAs: NATIONAL_ID_KINDS,
       referenceWords: loadReferenceWords(),
       // "17151 2450 Crown St": a house number followed by a street is an address, not a phone.
       followedBy: STREET_WORDS,

@@ -937,8 +937,14 @@ const FULL_STREET_TYPES = new Set([
   "calle",
   "rue",
   "via",
-  // Street types written before the name in Italian, Spanish, Catalan, Galician and Polish, and
-  // Germanic ones written as a word: "Corso Italia", "Gran Vía", "Rúa do Franco" name streets.
+]);
+
+/**
+ * Street types written before the name in Italian, Spanish, Catalan, Galician and Polish ("Corso
+ * Italia", "Gran Vía", "Rúa do Franco"). Most are surnames too ("Mike Piazza", "Gregory Corso",
+ * "Ana Alameda"), so one names a street only where no first name or title stands right before it.
+ */
+const LEADING_STREET_TYPES = new Set([
   "viale",
   "corso",
   "piazza",
@@ -953,18 +959,29 @@ const FULL_STREET_TYPES = new Set([
   "alameda",
   "rúa",
   "ulica",
-  "gatan",
-  "vägen",
-  "platz",
-  "gasse",
-  "allee",
-  "straat",
-  "gracht",
 ]);
 
-/** Whether one of the words is a street type written in full ("Corso Italia" names a street). */
-export function hasStreetType(words: readonly string[]): boolean {
-  return words.some((w) => FULL_STREET_TYPES.has(w.toLowerCase()));
+/**
+ * Germanic street types, written as a word only where they open the name ("Platz der Republik");
+ * as the last part of a compound ("Alexanderplatz", "Drottninggatan") the address grammar reads
+ * them. After another word they are a surname ("Maria Gasse", "Herrn Platz").
+ */
+const OPENING_STREET_TYPES = new Set(["gatan", "vägen", "platz", "gasse", "allee", "straat", "gracht"]);
+
+/**
+ * Whether a run of capitalised words names a street by a street type written in full: an English
+ * or French one anywhere ("Hansen Street"), a Romance one unless a first name or title stands
+ * right before it ("Piazza Navona", "Gran Vía", but "Mike Piazza"), a Germanic one opening the run.
+ */
+export function hasStreetType(words: readonly string[], firstNames: ReadonlySet<string>): boolean {
+  return words.some((word, k) => {
+    const w = word.toLowerCase();
+    if (FULL_STREET_TYPES.has(w)) return true;
+    if (OPENING_STREET_TYPES.has(w)) return k === 0;
+    if (!LEADING_STREET_TYPES.has(w)) return false;
+    const before = k > 0 ? (words[k - 1] as string).replace(/\.$/u, "") : "";
+    return before === "" || !(firstNames.has(before) || TITLES.has(before.toLowerCase()));
+  });
 }
 
 /** Written in capitals after a name: a generation ("II") or a degree ("MD", "DDS"). */
@@ -973,16 +990,41 @@ const NAME_SUFFIXES = new Set(
 );
 
 /**
- * Whether a run of capitalised words is a code, not a name: a word holding a digit ("IB9305"), or
- * a last word of one to three capitals after words that are not all capitals ("Facture FA-2026-…",
- * "Lot IB 4243", "Steuerklasse V"). A surname is not written in capitals inside mixed-case text,
- * and an initial comes before the surname.
+ * A word of one to three capitals that is no generation or degree ("CEO", "HR", "FA", "V"), nor
+ * an initial with its period ("Anna K.").
  */
-export function isCodeLikeName(words: readonly string[]): boolean {
-  if (words.some((w) => /\d/u.test(w))) return true;
-  const last = words[words.length - 1] ?? "";
-  if (words.length < 2 || !/^\p{Lu}{1,3}$/u.test(last) || NAME_SUFFIXES.has(last)) return false;
-  return words.slice(0, -1).some((w) => /\p{Ll}/u.test(w));
+function isCapitalsCode(word: string): boolean {
+  if (/^\p{Lu}\.$/u.test(word)) return false;
+  const bare = word.replace(/[.,]$/u, "");
+  return /^\p{Lu}{1,3}$/u.test(bare) && !NAME_SUFFIXES.has(bare);
+}
+
+/**
+ * How many of a run's first words may name a person. None when the run is a code: a word holds a
+ * digit ("Flug LH4411"), or its last words of one to three capitals after mixed-case words go on
+ * into digits (`after`, the text right after the run: "Lot IB 4243", "Facture FA-2026-…").
+ * Otherwise such last words are a role or a department written after the name and are left out
+ * ("John Smith CEO", "Anna Berg HR", "Steuerklasse V"); what is left must still be a name. A
+ * surname is not written in capitals inside mixed-case text, and an initial comes before it.
+ */
+export function nameWordCount(words: readonly string[], after: string): number {
+  if (words.some((w) => /\d/u.test(w))) return 0;
+  const mixedCase = words.findIndex((w) => /\p{Ll}/u.test(w));
+  if (mixedCase < 0) return words.length;
+  let n = words.length;
+  while (n > mixedCase + 1 && isCapitalsCode(words[n - 1] as string)) n--;
+  if (n < words.length && /^[ -]?\d/u.test(after)) return 0;
+  return n;
+}
+
+/**
+ * Whether text[start, end) is the letters of an identifier: followed by a digit, or joined to one
+ * by `-`, `/` or `_` on either side ("EMP-204816", "INV/2026", "Order AB-123456", "2026-Ops").
+ * The name tagger and the gazetteer both leave such words out. `/` and `_` end no name run for
+ * streaming (hold-names.ts), so what follows them is still seen.
+ */
+export function isGluedToCode(text: string, start: number, end: number): boolean {
+  return /^[-/_]?\d/u.test(text.slice(end, end + 2)) || /\d[-/_]$/u.test(text.slice(Math.max(0, start - 2), start));
 }
 
 /** The word without a trailing possessive `'s` or `’s` ("Liam's" is "Liam"). */
@@ -1060,10 +1102,9 @@ function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): D
     const streetEnd = last.text.endsWith(".") && !STREET_ABBREVIATIONS.has(lastWord) ? end - 1 : end;
     return [span("STREET_ADDRESS", numberStart, streetEnd, 0.8, "street-address", ["street-suffix"])];
   }
-  // "Order AB-123456": a suffix glued to a code by a hyphen or a digit is part of the code.
-  const afterRun = text.charCodeAt(end);
-  const gluedToCode = afterRun === 45 || (afterRun >= 48 && afterRun <= 57);
-  if (run.length >= 2 && ORG_SUFFIXES.has(lastWord) && !gluedToCode) {
+  // "Order AB-123456", "EMP-204816": words glued to a code are part of the code.
+  if (isGluedToCode(text, start, end)) return [];
+  if (run.length >= 2 && ORG_SUFFIXES.has(lastWord)) {
     return [span("ORGANIZATION", start, end, 0.75, "organization-suffix", ["org-suffix"])];
   }
 
@@ -1092,8 +1133,20 @@ function classifyRun(text: string, run: Token[], g: Gazetteer, reach: number): D
   if (names.length === 0) return [];
   // "Via Roma", "Corso Italia": a run holding a street type names a street, even where the name
   // after it is a known one.
-  if (hasStreetType(lower)) return [];
-  if (isCodeLikeName(run.map((t) => t.bare))) return [];
+  if (
+    hasStreetType(
+      run.map((t) => t.bare),
+      g.firstNames,
+    )
+  )
+    return [];
+  const kept = nameWordCount(
+    run.map((t) => t.text),
+    text.slice(end, end + 2),
+  );
+  if (kept === 0) return [];
+  // "John Smith CEO": the name without the role after it.
+  if (kept < run.length) return classifyRun(text, run.slice(0, kept), g, reach);
   const isFirst = names.map((n) => g.firstNames.has(n));
   const isLast = names.map((n) => g.lastNames.has(n));
   const known = names.map((_, k) => isFirst[k] || isLast[k]);

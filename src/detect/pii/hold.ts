@@ -222,10 +222,11 @@ export function createPiiStreamProfile(options: PiiStreamOptions): StreamProfile
     return { candidates, trustedFrom, undecided };
   }
 
+  // Nothing a single candidate depends on lies further back than this; overlaps chained
+  // across several candidates could in principle, and are cut here like the old fixed window.
+  const holdBack = longest + FALLBACK_PAD + after + contextReach;
   return {
-    // Nothing a single candidate depends on lies further back than this; overlaps chained
-    // across several candidates could in principle, and are cut here like the old fixed window.
-    holdBack: longest + FALLBACK_PAD + after + contextReach,
+    holdBack,
     lookback: 4 * longest + contextReach,
     holdFrom(input) {
       // Recognisers see the scan text (NFKC, invisible characters removed); so does the hold.
@@ -237,7 +238,10 @@ export function createPiiStreamProfile(options: PiiStreamOptions): StreamProfile
       // than that, run again over the whole text.
       for (const whole of [false, true]) {
         const { candidates, trustedFrom, undecided } = candidatesOf(text, whole);
-        const hold = holdBefore(candidates, Math.max(0, Math.min(open, undecided)));
+        // A chain of overlapping candidates ("Flat 2, 14 Mill Lane Flat 2, …") stops at the
+        // holdBack cut, which streaming applies anyway.
+        const floor = Math.max(0, text.length - holdBack);
+        const hold = holdBefore(candidates, Math.max(0, Math.min(open, undecided)), floor);
         if (whole || hold >= trustedFrom) return scan.toOriginalStart(hold);
       }
       return 0;

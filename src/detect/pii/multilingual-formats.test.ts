@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { runStreamProfileContract } from "../stream.contract.js";
 import { addressRecognizer, isPostcode } from "./address.js";
 import { createPiiDetector, PII_CONTEXT_REACH } from "./detector.js";
-import { hasStreetType, isCodeLikeName } from "./gazetteer.js";
+import { hasStreetType, isGluedToCode, loadGazetteer, nameWordCount } from "./gazetteer.js";
 import { contextWindow } from "./recognizer.js";
 
 const detector = createPiiDetector();
@@ -180,22 +180,93 @@ describe("identifiers written the way people write them", () => {
 
 describe("capitalised words that name no person", () => {
   it("treats a code after a document or flight word as no name", () => {
-    assert.ok(isCodeLikeName(["Rechnung", "RE"]));
-    assert.ok(isCodeLikeName(["Flug", "LH4411"]));
-    assert.equal(isCodeLikeName(["Anna", "Berg"]), false);
-    assert.equal(isCodeLikeName(["JOHN", "LI"]), false);
-    assert.equal(isCodeLikeName(["Ann", "Lee", "MD"]), false);
-    assert.equal(isCodeLikeName(["Karl", "Berg", "III"]), false);
-    assert.deepEqual(spans("Rechnung RE-2025-0042 bitte bis Freitag zahlen.", "PERSON"), []);
+    assert.equal(nameWordCount(["Rechnung", "RE"], "-2"), 0);
+    assert.equal(nameWordCount(["Lot", "IB"], " 4"), 0);
+    assert.equal(nameWordCount(["Flug", "LH4411"], ""), 0);
+    assert.equal(nameWordCount(["Steuerklasse", "V"], " g"), 1);
+    assert.equal(nameWordCount(["Anna", "Berg"], ""), 2);
+    assert.equal(nameWordCount(["JOHN", "LI"], ""), 2);
+    assert.equal(nameWordCount(["Ann", "Lee", "MD"], ""), 3);
+    assert.equal(nameWordCount(["Karl", "Berg", "III"], ""), 3);
+    assert.equal(nameWordCount(["Anna", "K."], " "), 2);
+    for (const text of [
+      "Rechnung RE-2025-0042 bitte bis Freitag zahlen.",
+      "Facture FA-2026-0042 à régler avant lundi.",
+      "Lot IB 4243 ist verkauft.",
+      "Ihre Steuerklasse V gilt ab sofort.",
+    ])
+      assert.deepEqual(spans(text, "PERSON"), [], text);
   });
 
-  it("treats a run holding a street type as a street", () => {
-    assert.ok(hasStreetType(["Corso", "Vittorio"]));
+  it("leaves out a role or department in capitals after a name, not the name", () => {
+    assert.equal(nameWordCount(["John", "Smith", "CEO"], " a"), 2);
+    assert.equal(nameWordCount(["Tom", "Hanks", "MBA", "CEO"], ""), 3);
+    assert.deepEqual(spans("Please email John Smith CEO", "PERSON"), ["John Smith"]);
+    assert.deepEqual(spans("Call Anna Berg HR tomorrow", "PERSON"), ["Anna Berg"]);
+    assert.deepEqual(spans("Thanks, Tom Hanks MBA CEO", "PERSON"), ["Tom Hanks MBA"]);
+    assert.deepEqual(spans("Dear Anna Svensson VD,", "PERSON"), ["Anna Svensson"]);
+  });
+
+  it("treats a run opened by a street type as a street", () => {
+    const { firstNames } = loadGazetteer();
+    assert.ok(hasStreetType(["Corso", "Vittorio"], firstNames));
+    assert.ok(hasStreetType(["Gran", "Vía"], firstNames));
+    assert.ok(hasStreetType(["Platz", "der", "Republik"], firstNames));
+    assert.ok(hasStreetType(["Hansen", "Street"], firstNames));
     assert.deepEqual(spans("La filiale di Corso Vittorio chiude alle 13.", "PERSON"), []);
+    assert.deepEqual(spans("Meet me at Piazza Navona tomorrow.", "PERSON"), []);
+  });
+
+  it("reads a street type after a first name or a title as a surname", () => {
+    const { firstNames } = loadGazetteer();
+    assert.equal(hasStreetType(["Mike", "Piazza"], firstNames), false);
+    assert.equal(hasStreetType(["Maria", "Gasse"], firstNames), false);
+    assert.equal(hasStreetType(["Herrn", "Platz"], firstNames), false);
+    assert.deepEqual(spans("Yesterday Mike Piazza hit a home run.", "PERSON"), ["Mike Piazza"]);
+    assert.deepEqual(spans("Contact Ana Alameda for details.", "PERSON"), ["Ana Alameda"]);
+    assert.deepEqual(spans("Our guest is Maria Gasse from Vienna.", "PERSON"), ["Maria Gasse"]);
+    const corso = detector.detect("The poet Gregory Corso wrote Bomb.").find((d) => d.entity === "PERSON");
+    assert.equal(corso?.score, 0.85);
+  });
+
+  it("reads no name in the letters glued to a code, in the gazetteer and the tagger alike", () => {
+    assert.ok(isGluedToCode("EMP-204816", 0, 3));
+    assert.ok(isGluedToCode("2026-Anna Weber", 5, 15));
+    assert.ok(isGluedToCode("Lars Berg_7", 0, 9));
+    assert.equal(isGluedToCode("Anna Weber-Schulz", 0, 10), false);
+    assert.deepEqual(spans("Ticket 2026-Anna Weber closed", "PERSON"), []);
+    assert.deepEqual(spans("Order AB-123456 shipped", "ORGANIZATION"), []);
   });
 
   it("does not read Swedish and Polish pronouns opening a sentence as names", () => {
     assert.deepEqual(spans("Jag, Karin Lund, vill byta adress.", "PERSON"), ["Karin Lund"]);
+  });
+});
+
+describe("phone numbers beside an identifier word that names something else", () => {
+  const cases: [string, string][] = [
+    ["Polish 'not' before the number", "Proszę nie dzwonić, mój numer to 601 234 567."],
+    ["Polish 'not' after the number", "Zadzwoń pod 601 234 567 jeśli nie odbiorę."],
+    ["Polish 'days' after the number", "Proszę o kontakt: 601 234 567 w ciągu 2 dni."],
+    ["a DNI after the phone number", "Mi número es 612 345 678 y mi DNI 12345678Z."],
+  ];
+  for (const [name, text] of cases) {
+    it(`keeps the phone number with ${name}`, () => {
+      const phone = /\d{3} \d{3} \d{3}/.exec(text)?.[0];
+      assert.deepEqual(spans(text, "PHONE_NUMBER"), [phone]);
+    });
+  }
+
+  it("still reads a number an identifier word labels, before it or with the identifier's check", () => {
+    assert.deepEqual(spans("Mi número es 612 345 678 y mi DNI 12345678Z.", "ES_NIF"), ["12345678Z"]);
+    assert.deepEqual(spans("Het BSN is 123 456 782, klopt dat?", "PHONE_NUMBER"), []);
+    assert.deepEqual(spans("123 456 782 is het BSN van mijn zoon.", "PHONE_NUMBER"), []);
+    assert.deepEqual(spans("123 456 782 is het BSN van mijn zoon.", "NL_BSN"), ["123 456 782"]);
+  });
+
+  it("keeps an identifier a generic word stands beside", () => {
+    const pesel = detector.detect("PESEL klienta: 44051401359").find((d) => d.entity === "PL_PESEL");
+    assert.equal(pesel?.score, 0.9);
   });
 });
 

@@ -20,10 +20,11 @@ import type { Detection } from "../detection.js";
 import {
   type Gazetteer,
   hasStreetType,
-  isCodeLikeName,
+  isGluedToCode,
   isOrgSuffix,
   isStopWord,
   isTitle,
+  nameWordCount,
   STREET_SUFFIXES,
 } from "./gazetteer.js";
 import { isSentenceEnd, lastSentenceStart, SENTENCE_MAX, sentencesOf } from "./nlp-names.js";
@@ -630,21 +631,24 @@ export function createNameTaggerRecognizer(
     hold: createTaggerHold(loadModel, load),
     recognize(text) {
       const out: Detection[] = [];
-      for (const s of tagText(loadModel(), text, load())) {
+      const g = load();
+      for (const s of tagText(loadModel(), text, g)) {
         const rule = scoring[s.entity];
         const score = !rule ? 0 : s.margin >= rule.sure ? rule.sureScore : rule.score;
         if (score <= 0) continue;
         if (rule?.lone !== undefined && s.words === 1 && s.listed === 0 && s.margin < rule.lone) continue;
-        // A code ("Facture FA-2026-…") or a street ("Corso Italia") is not a person.
-        const words = text.slice(s.start, s.end).split(/\s+/u);
-        if (s.entity === "PERSON" && (isCodeLikeName(words) || hasStreetType(words))) continue;
+        let end = s.end;
+        if (s.entity === "PERSON") {
+          end = personEnd(text, s.start, s.end, g);
+          if (end < 0) continue;
+        }
         // Glued to digits by a hyphen, slash or underscore ("EMP-204816", "INV/2026"), the span is
         // the letters of an identifier, whatever its entity.
-        if (isPartOfCode(text, s.start, s.end)) continue;
+        if (isGluedToCode(text, s.start, s.end)) continue;
         out.push({
           entity: s.entity,
           start: s.start,
-          end: s.end,
+          end,
           score,
           detector: "pii",
           ruleId: `tagger-${s.entity.toLowerCase()}`,
@@ -705,7 +709,20 @@ export function createTaggerHold(loadModel: () => NameTaggerModel, load: () => G
 /** Tokens at the end of an unfinished sentence whose tags may still change (see createTaggerHold). */
 const OPEN_TOKENS = 4;
 
-/** Whether text[start, end) is joined to a run of digits by `-`, `/` or `_` on either side. */
-export function isPartOfCode(text: string, start: number, end: number): boolean {
-  return /^[-/_]\d/u.test(text.slice(end, end + 2)) || /\d[-/_]$/u.test(text.slice(Math.max(0, start - 2), start));
+/**
+ * Where a person the tagger found in text[start, end) ends, or -1 when it is none: a street
+ * ("Corso Italia") or a code ("Facture FA-2026-…") is no person, and a role in capitals after
+ * the name is no part of it ("John Smith CEO"); what is left must hold a listed name.
+ */
+function personEnd(text: string, start: number, end: number, g: Gazetteer): number {
+  const words = [...text.slice(start, end).matchAll(/\S+/gu)];
+  const bare = words.map((w) => w[0]);
+  if (hasStreetType(bare, g.firstNames)) return -1;
+  const kept = nameWordCount(bare, text.slice(end, end + 2));
+  if (kept === 0) return -1;
+  if (kept === words.length) return end;
+  const left = bare.slice(0, kept).map((w) => w.replace(/[.,]$/u, ""));
+  if (!left.some((w) => g.firstNames.has(w) || g.lastNames.has(w))) return -1;
+  const last = words[kept - 1] as RegExpMatchArray;
+  return start + (last.index as number) + last[0].length;
 }

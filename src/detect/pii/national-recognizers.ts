@@ -20,7 +20,7 @@ import {
   isSePersonnummer,
   isUkNino,
 } from "./national.js";
-import { definePatternRecognizer, type Recognizer } from "./recognizer.js";
+import { definePatternRecognizer, type NumberKind, type Recognizer } from "./recognizer.js";
 
 /**
  * Words naming a number that is not a person's identifier: orders, invoices, parcels, contracts,
@@ -90,8 +90,10 @@ export const NOT_AN_ID = [
   "zaaknummer",
   "referentie",
   "contract",
-  // Swedish and Polish (issue 22, part 7): case, order, invoice, customer, meter, policy, parcel.
-  "ärende",
+  // Swedish and Polish (issue 22, part 7): case, order, invoice, customer, meter, policy, parcel
+  // numbers. Only nouns naming another number: a generic one ("ärende", "sprawa" a matter,
+  // "klienta" a customer's, "część" a part) stands beside a real identifier as often
+  // ("PESEL klienta: 44051401359").
   "ärendenummer",
   "ordernummer",
   "beställning",
@@ -107,15 +109,11 @@ export const NOT_AN_ID = [
   "przesyłka",
   "przesyłki",
   "paczka",
-  "sprawa",
-  "sprawy",
-  "klienta",
   "polisa",
   "polisy",
   "nip",
   "regon",
   "krs",
-  "część",
   "seryjny",
   "serienummer",
   "artikelnummer",
@@ -129,32 +127,24 @@ export const NOT_AN_ID = [
 const ID_CONTEXT_AFTER = 40;
 
 /**
- * Words naming a national identifier, in the identifiers' languages and inflected forms: a number
- * named by one is not a phone number ("BSN 388 274 451"). Shared with the phone recogniser.
+ * National identifiers by the words naming them, in their languages and inflected forms, with
+ * their checks: a number one of them labels is not a phone number ("BSN 388 274 451", "260 415 923
+ * is het BSN van …"; recognizer.ts `namedAs`). Not the Spanish "DNI" and "NIE": they are Polish
+ * "days" and "not" ("Proszę nie dzwonić, mój numer to 601 234 567"), and neither a DNI nor an NIE
+ * has a phone number's shape (both end in a letter). Shared with the phone recogniser.
  */
-export const NATIONAL_ID_WORDS = [
-  "steuer-id",
-  "steuerid",
-  "identifikationsnummer",
-  "steueridentifikationsnummer",
-  "nir",
-  "insee",
-  "sécurité sociale",
-  "dni",
-  "nif",
-  "nie",
-  "codice fiscale",
-  "bsn",
-  "burgerservicenummer",
-  "pesel",
-  "peselu",
-  "peselem",
-  "personnummer",
-  "personnumret",
-  "personnr",
-  "samordningsnummer",
-  "national insurance",
-  "nino",
+export const NATIONAL_ID_KINDS: readonly NumberKind[] = [
+  {
+    words: ["steuer-id", "steuerid", "identifikationsnummer", "steueridentifikationsnummer"],
+    check: isDeTaxId,
+  },
+  { words: ["nir", "insee", "sécurité sociale"], check: isFrNir },
+  { words: ["nif"], check: isEsDni },
+  { words: ["codice fiscale"], check: isItFiscalCode },
+  { words: ["bsn", "burgerservicenummer"], check: isNlBsn },
+  { words: ["pesel", "peselu", "peselem"], check: isPlPesel },
+  { words: ["personnummer", "personnumret", "personnr", "samordningsnummer"], check: isSePersonnummer },
+  { words: ["national insurance", "nino"], check: isUkNino },
 ];
 
 /**

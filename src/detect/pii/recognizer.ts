@@ -44,6 +44,14 @@ export interface PatternRecognizerSpec {
    */
   followedBy?: readonly string[];
   /**
+   * Other kinds of number the span may be named as ("BSN 123 456 782" is no phone number), which
+   * lower the score (`negativePenalty`) only when a word of the kind labels this very value: right
+   * before it (within LABEL_REACH characters), or anywhere in the context window when the value
+   * also passes the kind's own check ("260 415 923 is het BSN van …"). A word of the kind that
+   * merely stands near another number does not count ("Mi número es 612 345 678 y mi DNI …").
+   */
+  namedAs?: readonly NumberKind[];
+  /**
    * Characters after the span searched for context words (default half the detector's reach). An
    * identifier is often named after it ("19250762237 – das ist die Steuer-ID", "… är min sons
    * personnummer"); streaming holds this much after a candidate.
@@ -58,6 +66,17 @@ export interface PatternRecognizerSpec {
    */
   anchor?: AnchorKind;
 }
+
+/** A kind of number a span may be named as instead (see `PatternRecognizerSpec.namedAs`). */
+export interface NumberKind {
+  /** Whole words or phrases naming the kind. */
+  words: readonly string[];
+  /** Whether a value could be one of the kind (its check digits). */
+  check: (value: string) => boolean;
+}
+
+/** Characters before a span within which a word of a `NumberKind` labels it whatever its digits. */
+const LABEL_REACH = 12;
 
 /**
  * Characters every match of a recogniser contains: a digit, an `@`, or a run of six capital
@@ -146,6 +165,7 @@ export function definePatternRecognizer(spec: PatternRecognizerSpec): Recognizer
     ? createContextMatcher(spec.negativeContext)
     : undefined;
   const followedBy = spec.followedBy?.length ? new Set(spec.followedBy) : undefined;
+  const kinds = (spec.namedAs ?? []).map((kind) => ({ matcher: createContextMatcher(kind.words), check: kind.check }));
   const contextWords: ReadonlySet<string> = new Set((spec.context ?? []).flatMap((term) => wordsOf(term)));
   const boost = spec.contextBoost ?? DEFAULT_CONTEXT_BOOST;
   const penalty = spec.negativePenalty ?? DEFAULT_NEGATIVE_PENALTY;
@@ -198,6 +218,13 @@ export function definePatternRecognizer(spec: PatternRecognizerSpec): Recognizer
               reasons.push(`negative-context:${miss}`);
             }
           }
+          if (kinds.length > 0) {
+            const label = labelOf(kinds, text, start, end, value, contextReach, spec.contextAfter);
+            if (label) {
+              score -= penalty;
+              reasons.push(`named-as:${label}`);
+            }
+          }
           if (followedBy) {
             const next = wordsOf(text.slice(end, end + 24)).slice(0, 2);
             const street = next.find((w) => followedBy.has(w));
@@ -220,6 +247,32 @@ export function definePatternRecognizer(spec: PatternRecognizerSpec): Recognizer
       return found;
     },
   };
+}
+
+/**
+ * The word naming the span as another kind of number (see `PatternRecognizerSpec.namedAs`): one
+ * just before it, or one in its context window when the value passes the kind's check.
+ */
+function labelOf(
+  kinds: readonly { matcher: ContextMatcher; check: (value: string) => boolean }[],
+  text: string,
+  start: number,
+  end: number,
+  value: string,
+  reach: number,
+  after: number | undefined,
+): string | undefined {
+  const near = wordsOf(contextWindow(text, start, end, LABEL_REACH, 0));
+  let around: string[] | undefined;
+  for (const kind of kinds) {
+    const hit = kind.matcher.find(near);
+    if (hit) return hit;
+    if (!kind.check(value)) continue;
+    around ??= wordsOf(contextWindow(text, start, end, reach, after));
+    const far = kind.matcher.find(around);
+    if (far) return far;
+  }
+  return undefined;
 }
 
 /** Stretches of text where a match can be: all of it, or within maxLength of an anchor run, merged. */
