@@ -277,8 +277,12 @@ function readHead(path: string, bytes: number): Buffer | undefined {
 /** A recorded request or response body: `response_000.txt`, `request.txt`, `responses-2.txt`. */
 const RECORDING_NAME = /^(?:request|response)s?(?:[-_.]?[\w]{0,20})?\.txt$/i;
 
-/** A template of a named file: `NAME.EXT.example` and the like. */
-const CONFIG_TEMPLATE = /^(.+\.[A-Za-z0-9]{1,10})\.(?:examples?|samples?|template|tmpl|dist)$/i;
+/**
+ * A template of a named file: `NAME.EXT.example` and the like, also one per variant
+ * (`appsettings.json.openai-example`, `config.yaml.azure_sample`).
+ */
+const CONFIG_TEMPLATE =
+  /^(.+\.[A-Za-z0-9]{1,10})\.(?:[A-Za-z0-9]{1,20}[-_])?(?:examples?|samples?|template|tmpl|dist)$/i;
 
 /**
  * chezmoi's source-state attributes (https://www.chezmoi.io/reference/source-state-attributes/):

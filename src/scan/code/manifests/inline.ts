@@ -141,3 +141,31 @@ export function parseKotlinNotebookDependencies(code: string): DeclaredPackage[]
   }
   return out;
 }
+
+/** A JBang dependency line: `//DEPS group:artifact[:version] ...` (https://www.jbang.dev/documentation/guide/latest/dependencies.html). */
+const JBANG_DEPS = /^\/\/DEPS[ \t]+([^\r\n]{1,2000})/gm;
+const MAVEN_COORDINATE = /^([A-Za-z0-9_.-]{1,200}):([A-Za-z0-9_.-]{1,200})(?::([^\s:@]{1,100}))?/;
+
+/**
+ * The Maven dependencies of a JBang script's `//DEPS` lines (read from the top of a Java file,
+ * where JBang reads them). Empty when the file has none.
+ */
+export function parseJbangDeps(text: string): DeclaredPackage[] {
+  const head = text.slice(0, 20_000);
+  if (!head.includes("//DEPS")) return [];
+  const out: DeclaredPackage[] = [];
+  for (const m of head.matchAll(JBANG_DEPS)) {
+    const line = head.slice(0, m.index).split("\n").length;
+    for (const token of (m[1] ?? "").split(/[\s,]+/).slice(0, 50)) {
+      const c = MAVEN_COORDINATE.exec(token);
+      if (!c) continue;
+      out.push({
+        ecosystem: "maven",
+        name: `${c[1]}:${c[2]}`,
+        ...(c[3] && !c[3].includes("${") ? { spec: c[3] } : {}),
+        line,
+      });
+    }
+  }
+  return out;
+}

@@ -107,6 +107,24 @@ export function parsePom(text: string): DeclaredPackage[] {
 }
 
 /**
+ * The `groupId:artifactId` a pom gives the project itself (the groupId inherited from `<parent>`
+ * when the pom names none); undefined when either is missing or still holds a `${...}`.
+ * The text is at most a manifest's size (the walker's limit); the parser keeps no entities.
+ */
+export function pomProject(text: string): string | undefined {
+  const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, processEntities: false });
+  const doc = parser.parse(text) as unknown;
+  const project = isTable(doc) ? doc.project : undefined;
+  if (!isTable(project)) return undefined;
+  const parent = isTable(project.parent) ? project.parent : undefined;
+  const group = typeof project.groupId === "string" ? project.groupId : parent?.groupId;
+  const artifact = project.artifactId;
+  if (typeof group !== "string" || typeof artifact !== "string") return undefined;
+  const name = `${group.trim()}:${artifact.trim()}`;
+  return name.includes("${") || name.length > 400 ? undefined : name;
+}
+
+/**
  * Groovy/Kotlin source with its comments blanked out (`//` to the end of the line, `/* ... *\/`),
  * strings left alone, so offsets and lines stay those of the original text.
  */

@@ -7,6 +7,7 @@ import {
   parseGradle,
   parsePom,
   parseVersionCatalog,
+  pomProject,
   toVersionCatalog,
   type VersionCatalog,
 } from "./jvm-go.js";
@@ -92,8 +93,12 @@ export function parseManifestFile(
       return declared(parseGoMod(text));
     case "go.sum":
       return lock("go", parseGoSum(text));
-    case "pom.xml":
-      return declared(parsePom(text));
+    case "pom.xml": {
+      // The module's own coordinates (the scan decides which poms are the repository's own build).
+      const project = pomProject(text);
+      const packages = parsePom(text);
+      return project ? { kind: "declared", packages, project, privateProject: true } : { kind: "declared", packages };
+    }
     case "build.gradle":
     case "build.gradle.kts":
       return declared(parseGradle(text, text.includes("libs.") ? nearestVersionCatalog(readInclude) : undefined));

@@ -41,6 +41,11 @@ export interface SdkUse {
   kind: UsageKind;
   /** The Go import path, to find which nested module of a multi-module repository declares it. */
   module?: string;
+  /**
+   * A declaration that only joins a manifest's (a JBang `//DEPS` line: a script header, not a
+   * manifest): where no manifest of the repository declares the package it stands for nothing.
+   */
+  joinOnly?: boolean;
 }
 
 export interface ModelUse {
@@ -125,6 +130,9 @@ function implementationName(call: CallFact, assigns: FileFacts["assigns"]): stri
   return undefined;
 }
 
+/** `Name: cfg.Server.Name` in an implementation literal: the selector after its variable. */
+const GO_NAME_FIELD = /\bName\s*:\s*[A-Za-z_]\w{0,60}((?:\.[A-Za-z_]\w{0,60}){2,4})\s*[,}\n]/;
+
 /** A name read from an options bag a helper receives (`options.name`, `opts.serverName`): its caller's. */
 const FORWARDED_NAME = /^(options|opts|config|cfg|params|args|props|init|serverOptions|serverInfo)\.\w*name$/i;
 
@@ -159,6 +167,13 @@ function serverName(
     (info ? /\bname\s*:\s*["'`]([^"'`\n]{1,200})["'`]/.exec(info)?.[1] : undefined) ??
     implementationName(call, facts.assigns);
   if (literal) return { name: literal };
+  // Go's `&mcp.Implementation{Name: cfg.Server.Name}`: the config field, looked up as `Server.Name`
+  // among the struct literals that set it (a config's defaults), here or in another file.
+  const field = GO_NAME_FIELD.exec(call.argText)?.[1]?.slice(1);
+  if (field && /name$/i.test(field)) {
+    const found = facts.names?.find(([name]) => name === field)?.[1];
+    return found ? { name: found } : { ref: field };
+  }
   const infoName = info ? /\bname\s*:\s*([A-Za-z_][\w.]{0,200})\s*[,}\n]/.exec(info)?.[1] : undefined;
   const text = infoName ?? (call.named.get("name") ?? call.positional[0])?.text;
   // `new Server({ name: options.name })` inside a helper: the name is its caller's, the server is not this file's.
@@ -417,6 +432,9 @@ function tokenizerDownloads(calls: readonly CallFact[]): { values: Set<string>; 
   for (const t of other) variables.delete(t);
   return { values, variables };
 }
+
+/** A value of a model-typed constant that is an id: a letter first, one separator at least, no spaces. */
+const TYPED_MODEL_ID = /^(?=[^-.:@/]{0,120}[-.:@/])[A-Za-z][\w.:@/-]{1,120}$/;
 
 /** Names of lists of search words or patterns, whose family words are no models. */
 const KEYWORD_LIST = /keywords?$|patterns?$|regexp?$|regexes$/i;
@@ -768,7 +786,10 @@ export function analyzeFacts(options: {
       // Only named families (`vicuna`); an `org/name` or a path in a list stays what its own context says.
       (s.group !== undefined && modelGroups.has(s.group) && !s.value.includes("/")
         ? matchModel(s.value, "model", catalog)
-        : undefined);
+        : undefined) ??
+      // A constant of a model type (`EmbeddingModelMixedbreadGTELarge EmbeddingModelMixedbread =
+      // "gte-large"`): the type says model, so an id-shaped value is one though no family knows it.
+      (s.modelType && TYPED_MODEL_ID.test(s.value) ? { id: s.value, provider: "unknown" } : undefined);
     if (!match) {
       // A raw call's URL names its model (`.../v1beta/models/gemini-2.5-flash:generateContent`).
       if (s.value.includes("://") && RAW_CALL_URL.test(s.value))

@@ -55,6 +55,8 @@ export interface StringFact {
   groupContext?: string;
   /** The group is the keys of one table (`costs = {"gpt-4o": 0.01, "o3-mini": 0.001}`), not a list. */
   keyGroup?: boolean;
+  /** A Go constant of a model type (`EmbeddingModelX = "gte-large"`): an id by its type alone. */
+  modelType?: boolean;
 }
 
 /** Text that may hold code (a comment, a docstring), read for embedded model ids. */
@@ -147,6 +149,41 @@ function constantBlockOf(node: Node): number | undefined {
   return declaration && (declaration.type === "const_declaration" || declaration.type === "var_declaration")
     ? declaration.id
     : undefined;
+}
+
+/** A Go type that names model ids (`type EmbeddingModelJina string`, `ChatModel`, `ModelName`). */
+const MODEL_TYPE = /^(?:[A-Z][a-z0-9]*)*(?:Model|LLM)(?:[A-Z][A-Za-z0-9]*)?$/;
+
+/**
+ * The model type a Go constant is declared with (`EmbeddingModelMixedbreadGTELarge
+ * EmbeddingModelMixedbread = "gte-large"`): every constant of that type is a model id, as the
+ * elements of a list named models are. Undefined for an untyped constant or another type.
+ */
+function modelTypeOf(node: Node): string | undefined {
+  const spec = node.parent?.parent;
+  if (spec?.type !== "const_spec" && spec?.type !== "var_spec") return undefined;
+  const type = spec.childForFieldName("type");
+  if (type?.type !== "type_identifier" || type.text.length > 80) return undefined;
+  return MODEL_TYPE.test(type.text) ? type.text : undefined;
+}
+
+/**
+ * The field path of a string in nested Go composite literals, `Server.Name` for
+ * `Config{Server: ServerConfig{Name: "x"}}`: two or three keys, the last one a name. Undefined otherwise.
+ */
+function goFieldPath(node: Node): string | undefined {
+  const keys: string[] = [];
+  let element: Node | null = node.parent;
+  for (let depth = 0; depth < 3 && element?.type === "literal_element"; depth++) {
+    const keyed = element.parent;
+    if (keyed?.type !== "keyed_element") break;
+    const key = keyed.namedChildren[0];
+    if (!key || key.id === element.id || !/^[A-Za-z_]\w{0,60}$/.test(key.text)) break;
+    keys.unshift(key.text);
+    // keyed_element < literal_value < composite_literal < literal_element (the outer field's value).
+    element = keyed.parent?.parent?.parent ?? null;
+  }
+  return keys.length >= 2 && /name$/i.test(keys[keys.length - 1] ?? "") ? keys.join(".") : undefined;
 }
 
 /** A constant (or a constant's attribute) written in capitals, which holds an environment variable's name. */
@@ -1274,6 +1311,7 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
             // `const ( GPT4o = "gpt-4o"; O1 = "o1" )` (Go), `enum Model { A = "a" }` (TypeScript):
             // the constants of one block, a group counted like a table's keys (mostly known ids).
             const block = table || keyTable !== undefined ? undefined : constantBlockOf(node);
+            const modelType = block !== undefined ? modelTypeOf(node) : undefined;
             const group = table
               ? table.id
               : parent && LIST_TYPES.has(parent.type)
@@ -1281,8 +1319,8 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
                 : keyTable !== undefined
                   ? keyTable
                   : block;
-            let groupContext = table ? table.name : undefined;
-            if (!table && parent && group !== undefined && keyTable === undefined) {
+            let groupContext = table ? table.name : modelType;
+            if (!table && !modelType && parent && group !== undefined && keyTable === undefined) {
               // Every element of a list has the same list name: looked up once per list.
               if (!listNames.has(parent.id)) listNames.set(parent.id, listContext(parent));
               groupContext = listNames.get(parent.id);
@@ -1293,7 +1331,8 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
               ...(context ? { context } : {}),
               ...(group !== undefined ? { group } : {}),
               ...(groupContext ? { groupContext } : {}),
-              ...(keyTable !== undefined || block !== undefined ? { keyGroup: true } : {}),
+              ...(keyTable !== undefined || (block !== undefined && !modelType) ? { keyGroup: true } : {}),
+              ...(modelType ? { modelType: true } : {}),
             };
             facts.strings.push(fact);
             const position = argumentPosition(node);
@@ -1320,6 +1359,15 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
             if (name) {
               facts.names ??= [];
               facts.names.push([name, value]);
+            }
+          }
+          // `Server: ServerConfig{Name: "mcp-go-assistant"}` (a config's defaults): the field path
+          // `Server.Name`, for a server built with `Name: cfg.Server.Name`.
+          if (value !== undefined && node.parent?.type === "literal_element") {
+            const path = goFieldPath(node);
+            if (path) {
+              facts.names ??= [];
+              facts.names.push([path, value]);
             }
           }
           if (URL_HINT.test(raw)) facts.urls.push({ text: raw, line: lineOf(node) });

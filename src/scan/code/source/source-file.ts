@@ -4,7 +4,7 @@
  */
 import type { AiCatalog, AiEndpointEntry } from "../catalog.js";
 import { endpointHint } from "../infra.js";
-import { parseKotlinNotebookDependencies, parsePep723, parsePipInstalls } from "../manifests/inline.js";
+import { parseJbangDeps, parseKotlinNotebookDependencies, parsePep723, parsePipInstalls } from "../manifests/inline.js";
 import type { DeclaredPackage } from "../manifests/types.js";
 import { createSdkIndex, type SdkIndex } from "../sdk-index.js";
 import type { SkipNote, SourceLanguage, WalkedFile } from "../walk.js";
@@ -28,6 +28,8 @@ export interface SourceFileResult {
   installs?: DeclaredPackage[];
   /** Dependencies of a PEP 723 inline script metadata block (`# /// script`). */
   script?: DeclaredPackage[];
+  /** Dependencies of a JBang script's `//DEPS` lines. */
+  jbang?: DeclaredPackage[];
 }
 
 /** Contexts already built, by catalog: a catalog is never changed once loaded, so one scan's context serves the next. */
@@ -196,9 +198,11 @@ export function analyzeSourceFile(file: WalkedFile, text: string, ctx: SourceCon
     ? [...parsePipInstalls(notebook.installCode), ...parseKotlinNotebookDependencies(notebook.installCode)]
     : [];
   const script = kind === "python" && text.includes("# /// script") ? parsePep723(text) : [];
+  const jbang = kind === "java" && text.includes("//DEPS") ? parseJbangDeps(text) : [];
   const declared = {
     ...(installs.length > 0 ? { installs } : {}),
     ...(script.length > 0 ? { script } : {}),
+    ...(jbang.length > 0 ? { jbang } : {}),
   };
   if (!ctx.prefilter(code, kind)) return { parsed: false, ...declared };
   const started = performance.now();
