@@ -26,7 +26,6 @@ import {
   ollamaCommandModels,
 } from "./models.js";
 import { readNix } from "./nix.js";
-import { recordModels } from "./records.js";
 import { embeddedModelCandidates, proseTokens, shortFlagValues } from "./source/embedded.js";
 import { renderTemplateShape } from "./template-text.js";
 import type { ConfigFormat } from "./walk.js";
@@ -997,8 +996,6 @@ export function configModels(text: string, format: ConfigFormat, catalog: AiCata
   if (format === "modelfile") return modelfileModels(text, catalog);
   if (format === "httprr") return traceModels(text, catalog);
   if (format === "recording") return recordingModels(text, catalog);
-  // A JSON Lines file counts only by its name (`recordModels` with the file's name, from the scan).
-  if (format === "records") return recordModels(text, catalog);
   const parse = (body: string) =>
     format === "json"
       ? parseJson(body)

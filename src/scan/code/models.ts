@@ -157,6 +157,25 @@ const NOT_A_MODEL =
  */
 const IAM_ACTION = /^[a-z][a-z0-9-]{1,40}:[A-Z][a-z]+(?:[A-Z][a-z]*)*\*?$/;
 
+/**
+ * True when `value` is no model id by the checks `matchModel` applies to every value and to ids no
+ * family knows (a UUID, a MIME type, a URL, a path, an IAM action, a placeholder or stand-in).
+ */
+export function isNotAModelValue(value: string): boolean {
+  const id = value.trim();
+  return (
+    id.length < 2 ||
+    id.length > 200 ||
+    NOT_A_MODEL.test(id) ||
+    IAM_ACTION.test(id) ||
+    SPEC_VARIABLE.test(id) ||
+    PLACEHOLDER_ORG.test(id) ||
+    PLACEHOLDER_NAME.test(id) ||
+    PLACEHOLDER_VALUE.test(id) ||
+    STAND_IN_WORD.test(id)
+  );
+}
+
 /** True when `context` names `provider` (`OLLAMA_DEFAULT` → ollama); never for the catch-all. */
 function namesProvider(context: string | undefined, provider: string): boolean {
   if (!context || provider === "other" || provider.length < 4) return false;

@@ -62,15 +62,44 @@ export function splitCsvRow(line: string, delimiter: string): string[] {
   return cells;
 }
 
+/** A table header's delimiter and model column (see `MODEL_COLUMN`), or undefined when it has none. */
+function modelColumnOf(header: string | undefined): { delimiter: string; column: number } | undefined {
+  if (header === undefined || header.length > MAX_CSV_LINE) return undefined;
+  const delimiter = header.includes("\t") ? "\t" : header.includes(",") ? "," : header.includes(";") ? ";" : undefined;
+  if (delimiter === undefined) return undefined;
+  const column = splitCsvRow(header.replace(/^\uFEFF/, ""), delimiter).findIndex((c) => MODEL_COLUMN.test(c.trim()));
+  return column < 0 ? undefined : { delimiter, column };
+}
+
+/** A JSON Lines file's stem that could be a model id (`gpt-4-0314`, `vicuna-13b`, `llama2`): id characters, a digit or a separator. */
+const MODEL_STEM = /^(?=[^/]*[\d.:-])[a-z0-9][\w.:@+-]{1,199}$/;
+
+/** The stem `jsonLinesModels` compares each record's model with. */
+function stemOf(name: string | undefined): string | undefined {
+  return name?.replace(/\.(?:jsonl|ndjson)$/i, "").toLowerCase();
+}
+
+/**
+ * Whether a data file read as records can name a model, from its first line (its first 4 KB at most,
+ * `RECORDS_FIRST_LINE_BYTES` in walk.ts) and its name, before the rest of its head is read: a table
+ * whose header has a model column, or JSON Lines named after a model id.
+ */
+export function recordsMayNameModels(head: string, name: string): boolean {
+  const lines = head.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
+  const at = lines.findIndex((l) => l.trim() !== "");
+  if (at < 0) return false;
+  const first = lines[at] ?? "";
+  if (/^\uFEFF?\s*\{/.test(first)) return MODEL_STEM.test(stemOf(name) ?? "");
+  // The header must be whole: a line cut at the end of `head` is longer than any header read.
+  return at < lines.length - 1 && modelColumnOf(first) !== undefined;
+}
+
 /** Models in a CSV or TSV table, from the column its header names as the model's. */
 function tableModels(lines: readonly string[], catalog: AiCatalog): RecordModel[] {
   const headerAt = lines.findIndex((l) => l.trim() !== "");
-  const header = lines[headerAt];
-  if (header === undefined || header.length > MAX_CSV_LINE) return [];
-  const delimiter = header.includes("\t") ? "\t" : header.includes(",") ? "," : header.includes(";") ? ";" : undefined;
-  if (delimiter === undefined) return [];
-  const column = splitCsvRow(header.replace(/^\uFEFF/, ""), delimiter).findIndex((c) => MODEL_COLUMN.test(c.trim()));
-  if (column < 0) return [];
+  const found = modelColumnOf(lines[headerAt]);
+  if (found === undefined) return [];
+  const { delimiter, column } = found;
   const out: RecordModel[] = [];
   const seen = new Set<string>();
   for (let index = headerAt + 1; index < lines.length && index <= MAX_ROWS; index += 1) {
@@ -116,6 +145,6 @@ export function recordModels(text: string, catalog: AiCatalog, name?: string): R
   const lines = text.split("\n", MAX_ROWS + 1).map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
   const first = lines.find((l) => l.trim() !== "");
   if (first === undefined) return [];
-  const stem = name?.replace(/\.(?:jsonl|ndjson)$/i, "").toLowerCase();
+  const stem = stemOf(name);
   return /^\uFEFF?\s*\{/.test(first) ? jsonLinesModels(lines, catalog, stem) : tableModels(lines, catalog);
 }

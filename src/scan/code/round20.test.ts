@@ -116,11 +116,11 @@ describe("data-file reader limits (hostile input)", () => {
   });
 
   it("reads only the head of a huge file, cut at a line end", async () => {
-    const dir = await aTree({ "big.jsonl": "" });
+    const dir = await aTree({ "gpt-4-0314.jsonl": "" });
     const row = `${JSON.stringify({ model: "gpt-4-0314", answer: "x".repeat(1000) })}\n`;
-    writeFileSync(join(dir, "big.jsonl"), row.repeat(Math.ceil((8 * RECORDS_HEAD_BYTES) / row.length)));
+    writeFileSync(join(dir, "gpt-4-0314.jsonl"), row.repeat(Math.ceil((8 * RECORDS_HEAD_BYTES) / row.length)));
     const { files } = walkTree(dir);
-    const file = files.find((f) => f.rel === "big.jsonl");
+    const file = files.find((f) => f.rel === "gpt-4-0314.jsonl");
     assert.ok(file && file.size > 4 * RECORDS_HEAD_BYTES);
     const text = readSourceText(file);
     assert.equal(typeof text, "string");
@@ -130,6 +130,23 @@ describe("data-file reader limits (hostile input)", () => {
       recordModels(text as string, catalog, "gpt-4-0314.jsonl").map((m) => m.id),
       ["gpt-4-0314"],
     );
+  });
+
+  it("reads no more than the first line of a data file that can name no model", async () => {
+    const dir = await aTree({ "scores.csv": "", "log.jsonl": "", "board.csv": "", "long.csv": "" });
+    const big = (line: string) => line.repeat(Math.ceil((2 * RECORDS_HEAD_BYTES) / line.length));
+    writeFileSync(join(dir, "scores.csv"), `name,score\n${big("gpt-4o,1\n")}`);
+    writeFileSync(join(dir, "log.jsonl"), big(`${JSON.stringify({ model: "gpt-4o" })}\n`));
+    writeFileSync(join(dir, "board.csv"), `model,score\n${big("gpt-4o,1\n")}`);
+    writeFileSync(join(dir, "long.csv"), `${"a,".repeat(4096)}model\n${big("gpt-4o,1\n")}`);
+    const { files } = walkTree(dir);
+    const read = (rel: string) => readSourceText(files.find((f) => f.rel === rel) ?? assert.fail(rel));
+    // No model column, a log not named after a model, a header cut by the first read: nothing read further.
+    assert.equal(read("scores.csv"), "");
+    assert.equal(read("log.jsonl"), "");
+    assert.equal(read("long.csv"), "");
+    const board = read("board.csv");
+    assert.ok(typeof board === "string" && board.length > 4096 && board.length <= RECORDS_HEAD_BYTES);
   });
 
   it("survives one endless line, unbalanced quotes and a flood of delimiters, quickly", () => {

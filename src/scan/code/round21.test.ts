@@ -154,6 +154,7 @@ describe("round 21 classes", () => {
       "const (",
       '\tEmbeddingModelMixedbreadGTELarge EmbeddingModelMixedbread = "gte-large"',
       '\tEmbeddingModelMixedbreadUAELargeV1 EmbeddingModelMixedbread = "UAE-Large-V1"',
+      '\tEmbeddingModelMixedbreadAllMiniLML6V2 EmbeddingModelMixedbread = "all-MiniLM-L6-v2"',
       ")",
       "",
       "type Color string",
@@ -161,7 +162,91 @@ describe("round 21 classes", () => {
       'const Red Color = "dark-red"',
       "",
     ].join("\n");
-    assert.deepEqual(await modelsOf({ "embed.go": go }), ["UAE-Large-V1@embed.go", "gte-large@embed.go"]);
+    assert.deepEqual(await modelsOf({ "embed.go": go }), [
+      "UAE-Large-V1@embed.go",
+      "all-MiniLM-L6-v2@embed.go",
+      "gte-large@embed.go",
+    ]);
+  });
+
+  it("takes a Go model type's unknown values only where the type holds a known id", async () => {
+    const go = [
+      "package app",
+      "",
+      "type EmbeddingModelMixedbread string",
+      "",
+      "const (",
+      '\tEmbeddingModelMixedbreadGTELarge EmbeddingModelMixedbread = "gte-large"',
+      '\tEmbeddingModelMixedbreadE5LargeV2 EmbeddingModelMixedbread = "e5-large-v2"',
+      ")",
+      "",
+      "type ModelStatus string",
+      "",
+      "const (",
+      '\tModelStatusInProgress ModelStatus = "in-progress"',
+      '\tModelStatusNotFound ModelStatus = "not-found"',
+      ")",
+      "",
+      "type ViewModel string",
+      "",
+      'const HomeView ViewModel = "home/index"',
+      "",
+      "type LLMProvider string",
+      "",
+      "const (",
+      '\tLLMProviderAzure LLMProvider = "azure-openai"',
+      '\tLLMProviderOpenAI LLMProvider = "gpt-4o"',
+      '\tLLMProviderDocs LLMProvider = "https://example.com/x"',
+      '\tLLMProviderJSON LLMProvider = "application/json"',
+      '\tLLMProviderPlan LLMProvider = "pay-as-you-go"',
+      ")",
+      "",
+    ].join("\n");
+    const models = await modelsOf({ "types.go": go });
+    // No known id in the embedding type: nothing by type; ModelStatus/ViewModel hold no known id either.
+    for (const id of ["gte-large", "in-progress", "not-found", "home/index"])
+      assert.ok(!models.includes(`${id}@types.go`), id);
+    // A known id of the same type (`gpt-4o`) admits ids, never a URL or a MIME type.
+    for (const id of ["https://example.com/x", "application/json"]) assert.ok(!models.includes(`${id}@types.go`), id);
+    assert.ok(models.includes("gpt-4o@types.go"), models.join(","));
+  });
+
+  it("reports no value of Go model-named types without a known id", async () => {
+    const go = [
+      "package app",
+      "type ModelStatus string",
+      'const InProgress ModelStatus = "in-progress"',
+      "type ViewModel string",
+      'const Home ViewModel = "home/index"',
+      "type LLMProvider string",
+      'const Azure LLMProvider = "azure-openai"',
+      "type DataModel string",
+      'const Docs DataModel = "https://example.com/x"',
+      "",
+    ].join("\n");
+    assert.deepEqual(await modelsOf({ "enums.go": go }), []);
+  });
+
+  it("names a Go MCP server from a longer selector's suffix (Name: s.cfg.Server.Name)", async () => {
+    const hdr = 'package main\nimport "github.com/modelcontextprotocol/go-sdk/mcp"\n';
+    const run =
+      "func (s *X) run() {\n\tm := mcp.NewServer(&mcp.Implementation{Name: s.cfg.Server.Name}, nil)\n\t_ = m\n}\n";
+    const defaults = 'func d() *Config { return &Config{Server: ServerConfig{Name: "mcp-srv2"}} }\n';
+    const gomod = "module x\n\nrequire github.com/modelcontextprotocol/go-sdk v1.0.0\n";
+    const here = await scan({ "go.mod": gomod, "main.go": `${hdr}${run}${defaults}` });
+    assert.deepEqual(
+      here.mcpImplementations.map((m) => `${m.name}@${m.file}`),
+      ["mcp-srv2@main.go"],
+    );
+    const apart = await scan({
+      "go.mod": gomod,
+      "main.go": `${hdr}${run}`,
+      "config/config.go": `package config\n${defaults}`,
+    });
+    assert.deepEqual(
+      apart.mcpImplementations.map((m) => `${m.name}@${m.file}`),
+      ["mcp-srv2@main.go"],
+    );
   });
 
   it("names a Go MCP server from its config's default (Name: cfg.Server.Name)", async () => {

@@ -36,7 +36,7 @@ import { recordModels } from "./records.js";
 import type { AiEndpointReport, CodeScanReport, ModelReport, SdkReport } from "./report.js";
 import { declaredSdks } from "./sdk-index.js";
 import type { SdkUse, ServerClass, ServerClassCall } from "./source/analyze.js";
-import { isDefaultOf, subclassServers } from "./source/analyze.js";
+import { isDefaultOf, selectorSuffixes, subclassServers } from "./source/analyze.js";
 import { analyzeOnWorkers } from "./source/pool.js";
 import { analyzeSourceFile, createSourceContext, type SourceFileResult, sourceCode } from "./source/source-file.js";
 import { textMcpImplementations } from "./text-code.js";
@@ -434,7 +434,12 @@ export async function scanCodebase(dir: string, options: ScanCodeOptions = {}): 
   options.onProgress?.(files.length, files.length);
   // A constant defined once in the repository names the server (`APP_NAME: str = "arxiv-mcp-server"`).
   for (const { entry, ref } of unnamed) {
-    let values = nameConstants.get(ref);
+    // A Go selector (`cfg.Server.Name`) by its longest suffix another file's struct literal sets (`Server.Name`).
+    let values: Set<string> | undefined;
+    for (const key of selectorSuffixes(ref)) {
+      values = nameConstants.get(key);
+      if (values) break;
+    }
     // A name parameter no file sets is its default constant's (`defaultServerName = "mcp-grafana"`).
     if (!values) for (const [constant, v] of nameConstants) if (isDefaultOf(constant, ref)) values = v;
     if (values?.size === 1) entry.name = [...values][0] ?? entry.name;

@@ -7,6 +7,7 @@ import { closeSync, type Dirent, existsSync, openSync, readdirSync, readFileSync
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import picomatch from "picomatch";
 import { isManifestName, isRequirementsFolderFile } from "./manifests/names.js";
+import { recordsMayNameModels } from "./records.js";
 
 /** Directories never descended into: dependencies, VCS data, caches, build output. */
 export const IGNORED_DIRS = new Set([
@@ -442,23 +443,30 @@ export function walkTree(
       }
       if (!entry.isFile()) continue;
       const rel = relative(root, path).split(sep).join("/");
-      const role =
-        classifyFile(rel) ??
-        (!entry.name.includes(".")
-          ? scriptRole(path)
+      // Classified by name first; a file only its head can classify (an extensionless script, a
+      // `.txt` holding JSON) is read after the ignore, exclude and limit checks, never before.
+      let role = classifyFile(rel);
+      const sniff = role
+        ? undefined
+        : !entry.name.includes(".")
+          ? scriptRole
           : entry.name.toLowerCase().endsWith(".txt")
-            ? jsonTextRole(path)
-            : undefined);
-      if (!role) continue;
+            ? jsonTextRole
+            : undefined;
+      if (!role && !sniff) continue;
       // A `.env*` rule keeps secrets out of commits; the template beside them is committed on purpose.
       if ((isIgnored(next, path, false) && !ENV_TEMPLATE.test(entry.name)) || excluded(rel)) continue;
       if (files.length >= limits.maxFiles) {
+        // Past the limit a head is read only to tell whether a file is left out (the walk ends at the first).
+        if (!role && !sniff?.(path)) continue;
         notes.push({
           file: rel,
           reason: `file limit of ${limits.maxFiles} reached; the rest of the tree was not scanned`,
         });
         return;
       }
+      role ??= sniff?.(path);
+      if (!role) continue;
       let size = 0;
       try {
         size = statSync(path).size;
@@ -521,9 +529,25 @@ const YAML_LARGE_MAX_LINE = 8_192;
  */
 export const RECORDS_HEAD_BYTES = 256 * 1024;
 
-/** The head of a data file, cut at its last whole line, or why it is skipped. */
+/**
+ * How much of a data file is read first, for its first line: a table's header, a JSON Lines file's
+ * first record. The rest of its head is read only when that line and the file's name say it can
+ * name a model (`recordsMayNameModels`).
+ */
+export const RECORDS_FIRST_LINE_BYTES = 4 * 1024;
+
+/** The head of a data file, cut at its last whole line, or why it is skipped ("" when it can name no model). */
 function readRecordsHead(file: WalkedFile): string | SkipNote {
-  const head = readHead(file.path, Math.min(RECORDS_HEAD_BYTES, Math.max(file.size, 0)));
+  const size = Math.max(file.size, 0);
+  const first = readHead(file.path, Math.min(RECORDS_FIRST_LINE_BYTES, size));
+  if (first === undefined) return { file: file.rel, reason: "unreadable file" };
+  if (first.includes(0)) return { file: file.rel, reason: "binary file" };
+  const firstText = first.toString("utf8");
+  // A whole file within the first read: its header line is whole even without a line end.
+  if (!recordsMayNameModels(first.length < RECORDS_FIRST_LINE_BYTES ? `${firstText}\n` : firstText, basename(file.rel)))
+    return "";
+  if (first.length < RECORDS_FIRST_LINE_BYTES) return firstText;
+  const head = readHead(file.path, Math.min(RECORDS_HEAD_BYTES, size));
   if (head === undefined) return { file: file.rel, reason: "unreadable file" };
   if (head.subarray(0, 8192).includes(0)) return { file: file.rel, reason: "binary file" };
   const text = head.toString("utf8");

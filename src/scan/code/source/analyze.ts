@@ -9,6 +9,7 @@ import { type AiEndpointMatch, matchAiEndpoint } from "../infra.js";
 import {
   isArchContext,
   isModelContext,
+  isNotAModelValue,
   isNotModelContext,
   isProviderContext,
   type ModelMatch,
@@ -133,6 +134,18 @@ function implementationName(call: CallFact, assigns: FileFacts["assigns"]): stri
 /** `Name: cfg.Server.Name` in an implementation literal: the selector after its variable. */
 const GO_NAME_FIELD = /\bName\s*:\s*[A-Za-z_]\w{0,60}((?:\.[A-Za-z_]\w{0,60}){2,4})\s*[,}\n]/;
 
+/**
+ * The keys a Go selector (`cfg.Server.Name`, from `s.cfg.Server.Name`) is looked up by among the
+ * struct literals' field paths (`Server.Name`): the selector itself, then each shorter suffix of
+ * two segments at least, the longest first.
+ */
+export function selectorSuffixes(selector: string): string[] {
+  const parts = selector.split(".");
+  const out = [selector];
+  for (let i = 1; i <= parts.length - 2; i++) out.push(parts.slice(i).join("."));
+  return out;
+}
+
 /** A name read from an options bag a helper receives (`options.name`, `opts.serverName`): its caller's. */
 const FORWARDED_NAME = /^(options|opts|config|cfg|params|args|props|init|serverOptions|serverInfo)\.\w*name$/i;
 
@@ -171,8 +184,12 @@ function serverName(
   // among the struct literals that set it (a config's defaults), here or in another file.
   const field = GO_NAME_FIELD.exec(call.argText)?.[1]?.slice(1);
   if (field && /name$/i.test(field)) {
-    const found = facts.names?.find(([name]) => name === field)?.[1];
-    return found ? { name: found } : { ref: field };
+    // `s.cfg.Server.Name` is `cfg.Server.Name` here, `Server.Name` where the literal sets it: the longest suffix found.
+    for (const key of selectorSuffixes(field)) {
+      const found = facts.names?.find(([name]) => name === key)?.[1];
+      if (found) return { name: found };
+    }
+    return { ref: field };
   }
   const infoName = info ? /\bname\s*:\s*([A-Za-z_][\w.]{0,200})\s*[,}\n]/.exec(info)?.[1] : undefined;
   const text = infoName ?? (call.named.get("name") ?? call.positional[0])?.text;
@@ -435,6 +452,34 @@ function tokenizerDownloads(calls: readonly CallFact[]): { values: Set<string>; 
 
 /** A value of a model-typed constant that is an id: a letter first, one separator at least, no spaces. */
 const TYPED_MODEL_ID = /^(?=[^-.:@/]{0,120}[-.:@/])[A-Za-z][\w.:@/-]{1,120}$/;
+/** A MIME type (`application/json`, `text/plain`, `image/png`): never a model, whatever its type says. */
+const MIME_TYPE = /^(?:application|audio|font|image|message|model|multipart|text|video)\/[\w.+-]+$/i;
+
+/**
+ * The Go model types (`type EmbeddingModelOpenAI string`) of which one constant at least is an id
+ * `matchModel` knows: only those types' other id-shaped values are taken as models by their type
+ * (a `ViewModel`, `ModelStatus` or `LLMProvider` holds no known id, only routes, states and names).
+ */
+function knownModelTypes(
+  strings: FileFacts["strings"],
+  matches: Map<StringFact, ModelMatch | undefined>,
+  catalog: AiCatalog,
+): Set<string> {
+  const known = new Set<string>();
+  for (const s of strings) {
+    if (s.modelType === undefined || known.has(s.modelType)) continue;
+    const match = matches.has(s) ? matches.get(s) : matchModel(s.value, s.context, catalog);
+    if (match && match.provider !== "unknown") known.add(s.modelType);
+  }
+  return known;
+}
+
+/** A model-typed constant's value taken as an id by its type alone (see `knownModelTypes`). */
+function typedModelId(s: StringFact, knownTypes: Set<string>): ModelMatch | undefined {
+  if (s.modelType === undefined || !knownTypes.has(s.modelType)) return undefined;
+  if (!TYPED_MODEL_ID.test(s.value) || s.value.includes("://") || MIME_TYPE.test(s.value)) return undefined;
+  return isNotAModelValue(s.value) ? undefined : { id: s.value, provider: "unknown" };
+}
 
 /** Names of lists of search words or patterns, whose family words are no models. */
 const KEYWORD_LIST = /keywords?$|patterns?$|regexp?$|regexes$/i;
@@ -470,7 +515,9 @@ function modelListsOf(
       keys: s.keyGroup === true,
       // A list of keywords or patterns (`_MODEL_KEYWORDS = ("mistral", "codestral")`) lists families, not models.
       listed: !KEYWORD_LIST.test(s.context ?? "") && !KEYWORD_LIST.test(s.groupContext ?? ""),
+      // A Go model type's constants are models by `typedModelId` only (a type with a known id), not by its name.
       named:
+        s.modelType === undefined &&
         s.groupContext !== undefined &&
         isModelContext(s.groupContext) &&
         !isNotModelContext(s.groupContext) &&
@@ -771,6 +818,7 @@ export function analyzeFacts(options: {
 
   const seen = new Set<string>(deployments);
   const { modelGroups, modelLists, matches } = modelListsOf(facts.strings, catalog);
+  const knownTypes = knownModelTypes(facts.strings, matches, catalog);
   const tokenizerOnly = tokenizerDownloads(facts.calls);
   const odm = odmModelNames(text);
   for (const s of facts.strings) {
@@ -788,8 +836,9 @@ export function analyzeFacts(options: {
         ? matchModel(s.value, "model", catalog)
         : undefined) ??
       // A constant of a model type (`EmbeddingModelMixedbreadGTELarge EmbeddingModelMixedbread =
-      // "gte-large"`): the type says model, so an id-shaped value is one though no family knows it.
-      (s.modelType && TYPED_MODEL_ID.test(s.value) ? { id: s.value, provider: "unknown" } : undefined);
+      // "gte-large"`) whose type holds a known id too: the type says model, so an id-shaped value is
+      // one though no family knows it.
+      typedModelId(s, knownTypes);
     if (!match) {
       // A raw call's URL names its model (`.../v1beta/models/gemini-2.5-flash:generateContent`).
       if (s.value.includes("://") && RAW_CALL_URL.test(s.value))

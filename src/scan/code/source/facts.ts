@@ -55,8 +55,11 @@ export interface StringFact {
   groupContext?: string;
   /** The group is the keys of one table (`costs = {"gpt-4o": 0.01, "o3-mini": 0.001}`), not a list. */
   keyGroup?: boolean;
-  /** A Go constant of a model type (`EmbeddingModelX = "gte-large"`): an id by its type alone. */
-  modelType?: boolean;
+  /**
+   * The model type a Go constant is declared with (`EmbeddingModelX = "gte-large"`): an id by its
+   * type when another constant of the same type is a known id.
+   */
+  modelType?: string;
 }
 
 /** Text that may hold code (a comment, a docstring), read for embedded model ids. */
@@ -157,7 +160,8 @@ const MODEL_TYPE = /^(?:[A-Z][a-z0-9]*)*(?:Model|LLM)(?:[A-Z][A-Za-z0-9]*)?$/;
 /**
  * The model type a Go constant is declared with (`EmbeddingModelMixedbreadGTELarge
  * EmbeddingModelMixedbread = "gte-large"`): every constant of that type is a model id, as the
- * elements of a list named models are. Undefined for an untyped constant or another type.
+ * elements of a list named models are, when one of them is a known id (analyze.ts, `knownModelTypes`).
+ * Undefined for an untyped constant or another type.
  */
 function modelTypeOf(node: Node): string | undefined {
   const spec = node.parent?.parent;
@@ -1332,7 +1336,7 @@ export function extractFacts(tree: Tree, language: SourceLanguage): FileFacts {
               ...(group !== undefined ? { group } : {}),
               ...(groupContext ? { groupContext } : {}),
               ...(keyTable !== undefined || (block !== undefined && !modelType) ? { keyGroup: true } : {}),
-              ...(modelType ? { modelType: true } : {}),
+              ...(modelType ? { modelType } : {}),
             };
             facts.strings.push(fact);
             const position = argumentPosition(node);
