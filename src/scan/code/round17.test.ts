@@ -4,17 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { aTree } from "../../../test/helpers/tree.js";
+import { sdksOf } from "../../../test/helpers/scan-tree.js";
 import { loadAiCatalog } from "./catalog.js";
 import { isManifestName } from "./manifests/names.js";
-import { scanCodebase } from "./scan.js";
 import { createSdkIndex } from "./sdk-index.js";
 import { textMcpImplementations } from "./text-code.js";
 
 const catalog = loadAiCatalog();
-
-const sdksOf = async (files: Record<string, string>) =>
-  (await scanCodebase(await aTree(files), { catalog })).sdks.map((s) => `${s.name}@${s.manifest ?? "-"}`).sort();
 
 describe("round 17-18 classes", () => {
   it("takes a Go module nested in a catalogued module's repository for a component of it", async () => {

@@ -4,18 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { aTree } from "../../../test/helpers/tree.js";
+import { modelsOf, sdksOf } from "../../../test/helpers/scan-tree.js";
 import { loadAiCatalog } from "./catalog.js";
 import { configModels } from "./config-models.js";
-import { scanCodebase, withoutCargoFeatures } from "./scan.js";
+import { withoutCargoFeatures } from "./scan.js";
 
 const catalog = loadAiCatalog();
-
-const scan = async (files: Record<string, string>) => scanCodebase(await aTree(files), { catalog });
-const modelsOf = async (files: Record<string, string>) =>
-  (await scan(files)).models.map((m) => `${m.id}@${m.file}`).sort();
-const sdksOf = async (files: Record<string, string>) =>
-  (await scan(files)).sdks.map((s) => `${s.name}@${s.manifest ?? "-"}`).sort();
 
 describe("round 19 classes", () => {
   it("knows AI21's client and tokenizer, and llguidance/toktrie crates", async () => {

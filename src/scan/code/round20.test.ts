@@ -6,20 +6,14 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { modelsOf, sdksOf } from "../../../test/helpers/scan-tree.js";
 import { aTree } from "../../../test/helpers/tree.js";
 import { loadAiCatalog } from "./catalog.js";
 import { matchModel } from "./models.js";
 import { recordModels, splitCsvRow } from "./records.js";
-import { scanCodebase } from "./scan.js";
 import { classifyFile, RECORDS_HEAD_BYTES, readSourceText, walkTree } from "./walk.js";
 
 const catalog = loadAiCatalog();
-
-const scan = async (files: Record<string, string>) => scanCodebase(await aTree(files), { catalog });
-const modelsOf = async (files: Record<string, string>) =>
-  (await scan(files)).models.map((m) => `${m.id}@${m.file}`).sort();
-const sdksOf = async (files: Record<string, string>) =>
-  (await scan(files)).sdks.map((s) => `${s.name}@${s.manifest ?? "-"}`).sort();
 
 describe("round 20 classes", () => {
   it("reads the model column of a CSV table (a leaderboard, an eval log)", async () => {

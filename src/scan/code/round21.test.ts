@@ -4,20 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { aTree } from "../../../test/helpers/tree.js";
-import { loadAiCatalog } from "./catalog.js";
+import { modelsOf, scanTree as scan, sdksOf } from "../../../test/helpers/scan-tree.js";
 import { parseJbangDeps } from "./manifests/inline.js";
 import { pomProject } from "./manifests/jvm-go.js";
-import { scanCodebase } from "./scan.js";
 import { classifyFile } from "./walk.js";
-
-const catalog = loadAiCatalog();
-
-const scan = async (files: Record<string, string>) => scanCodebase(await aTree(files), { catalog });
-const sdksOf = async (files: Record<string, string>) =>
-  (await scan(files)).sdks.map((s) => `${s.name}@${s.manifest ?? "-"}`).sort();
-const modelsOf = async (files: Record<string, string>) =>
-  (await scan(files)).models.map((m) => `${m.id}@${m.file}`).sort();
 
 const pom = (coordinates: string, deps: [string, string][], management: [string, string][] = []) => {
   const dep = ([g, a]: [string, string]) =>
