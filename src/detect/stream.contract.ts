@@ -121,3 +121,22 @@ export function runStreamProfileContract(
     );
   });
 }
+
+/**
+ * Texts of up to `maxPieces` pieces joined by one of `joins`, each piece one of `pieces` or a short
+ * run of `noise` characters: the shape the address and format streaming suites cut at every position.
+ */
+export function piecesText(
+  pieces: readonly string[],
+  options: { noise: string; joins: readonly string[]; maxPieces: number },
+): fc.Arbitrary<string> {
+  return fc
+    .array(
+      fc.tuple(
+        fc.oneof(fc.constantFrom(...pieces), fc.string({ unit: fc.constantFrom(...options.noise), maxLength: 5 })),
+        fc.constantFrom(...options.joins),
+      ),
+      { maxLength: options.maxPieces },
+    )
+    .map((parts) => parts.map(([p, s]) => p + s).join(""));
+}

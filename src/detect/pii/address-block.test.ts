@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import fc from "fast-check";
-import { runStreamProfileContract } from "../stream.contract.js";
+import { piecesText, runStreamProfileContract } from "../stream.contract.js";
 import { createPiiDetector } from "./detector.js";
 
 const detector = createPiiDetector();
@@ -115,15 +114,11 @@ const PIECES = [
   "lives in",
   "> ",
 ];
-const blockTexts = fc
-  .array(
-    fc.tuple(
-      fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: fc.constantFrom(..."aZ09 ,.>!\n"), maxLength: 5 })),
-      fc.constantFrom(" ", ", ", "", "\n", "\n\n", ". "),
-    ),
-    { maxLength: 9 },
-  )
-  .map((parts) => parts.map(([p, s]) => p + s).join(""));
+const blockTexts = piecesText(PIECES, {
+  noise: "aZ09 ,.>!\n",
+  joins: [" ", ", ", "", "\n", "\n\n", ". "],
+  maxPieces: 9,
+});
 
 describe("address blocks when streamed", () => {
   runStreamProfileContract("pii (address blocks)", detector, blockTexts, 40);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { runStreamProfileContract } from "../stream.contract.js";
+import { piecesText, runStreamProfileContract } from "../stream.contract.js";
 import { addressRecognizer, isPostcode } from "./address.js";
 import { createPiiDetector, PII_CONTEXT_REACH } from "./detector.js";
 
@@ -123,15 +123,7 @@ const PIECES = [
   "bis",
   "Mit freundlichen Grüßen\nJürgen Hoffmann",
 ];
-const addressTexts = fc
-  .array(
-    fc.tuple(
-      fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: fc.constantFrom(..."aZ09 ,.-/()\n"), maxLength: 5 })),
-      fc.constantFrom(" ", ", ", "", "\n", ". "),
-    ),
-    { maxLength: 8 },
-  )
-  .map((parts) => parts.map(([p, s]) => p + s).join(""));
+const addressTexts = piecesText(PIECES, { noise: "aZ09 ,.-/()\n", joins: [" ", ", ", "", "\n", ". "], maxPieces: 8 });
 
 describe("street addresses when streamed", () => {
   runStreamProfileContract("pii (addresses)", detector, addressTexts, 40);

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { runStreamProfileContract } from "../stream.contract.js";
+import { piecesText, runStreamProfileContract } from "../stream.contract.js";
 import { addressRecognizer, isPostcode } from "./address.js";
 import { createPiiDetector, PII_CONTEXT_REACH } from "./detector.js";
 import { hasStreetType, isGluedToCode, loadGazetteer, nameWordCount } from "./gazetteer.js";
@@ -291,15 +291,7 @@ const PIECES = [
   "personnummer",
   "Steuer-ID",
 ];
-const texts = fc
-  .array(
-    fc.tuple(
-      fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: fc.constantFrom(..."aZ09 ,.-/()\n"), maxLength: 5 })),
-      fc.constantFrom(" ", ", ", "", "\n", ". "),
-    ),
-    { maxLength: 8 },
-  )
-  .map((parts) => parts.map(([p, s]) => p + s).join(""));
+const texts = piecesText(PIECES, { noise: "aZ09 ,.-/()\n", joins: [" ", ", ", "", "\n", ". "], maxPieces: 8 });
 
 describe("the new formats when streamed", () => {
   runStreamProfileContract("pii (part 7 formats)", detector, texts, 40);
