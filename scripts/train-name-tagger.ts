@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { mulberry32 } from "../bench/pii-corpus.js";
 import { type Gazetteer, loadGazetteer } from "../src/detect/pii/gazetteer.js";
 import {
   allowed,
@@ -81,7 +82,7 @@ export function augment(
   copies: number,
   seed: number,
 ): PresidioRecord[] {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const firsts = [...g.firstNames].sort();
   const lasts = [...g.lastNames].sort();
   const places = [...g.places].filter((p) => !p.includes(" ")).sort();
@@ -169,7 +170,7 @@ const INSTITUTIONS = ["University of", "Bank of", "Museum of", "Hospital of", "P
  * so they never meet a Presidio template's.
  */
 export function ownRecords(g: Gazetteer, copies = OWN_COPIES, seed = OWN_SEED): PresidioRecord[] {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const lines = readFileSync(OWN_TEMPLATES_FILE, "utf8")
     .split("\n")
     .filter((l) => l.trim() !== "" && !l.startsWith("#"));
@@ -265,18 +266,6 @@ export function ownRecords(g: Gazetteer, copies = OWN_COPIES, seed = OWN_SEED): 
   return out;
 }
 
-/** mulberry32: a small seeded generator, so the training order is the same every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const NTAGS = TAGS.length;
 
 /** Averaged perceptron over the examples; greedy decoding with the predicted previous tag. */
@@ -285,7 +274,7 @@ export function trainTagger(
   options: { epochs?: number; seed?: number } = {},
 ): NameTaggerModel {
   const epochs = options.epochs ?? EPOCHS;
-  const next = random(options.seed ?? SEED);
+  const next = mulberry32(options.seed ?? SEED);
   const w = new Map<number, Float64Array>();
   const acc = new Map<number, Float64Array>();
   const stamp = new Map<number, Float64Array>();
